@@ -1,0 +1,1 @@
+"""Kết Nối ANTT: the composition root (config, CLI, Telegram application, logging, i18n)."""

@@ -1,0 +1,31 @@
+"""Builds the python-telegram-bot Application: API address, rate limiter, context, handlers."""
+
+from __future__ import annotations
+
+from telegram.ext import AIORateLimiter, Application, ContextTypes
+
+from handlers import errors, fallback, groups, staff, start
+from handlers.context import SERVICES_KEY, BotContext, Services
+
+# Order matters only for the fallbacks, which must come after every real handler.
+JOURNEYS = (start, groups, staff)
+
+
+def build_application(services: Services, token: str) -> Application:  # type: ignore[type-arg]
+    telegram = services.config.telegram
+    application = (
+        Application.builder()
+        .token(token)
+        .base_url(telegram.api_base_url)
+        .base_file_url(telegram.api_file_url)
+        # Telegram's limits (~30 messages/s overall, 20/min per group); retries after a 429.
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .context_types(ContextTypes(context=BotContext))
+        .build()
+    )
+    application.bot_data[SERVICES_KEY] = services
+    for journey in JOURNEYS:
+        application.add_handlers(journey.handlers())
+    application.add_handlers(fallback.handlers(), group=1)
+    application.add_error_handler(errors.report_error)
+    return application

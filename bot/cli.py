@@ -1,0 +1,120 @@
+"""``python -m bot``: run, check-config, db upgrade (SPEC §8).
+
+Exit status: 0 on success, 2 for a configuration problem (nothing was started), 1 for anything
+that failed while running (database or Telegram unreachable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+from telegram.error import InvalidToken, NetworkError
+
+from bot.clock import SystemClock
+from bot.config import ConfigError, load_config
+from bot.config_model import Config
+from bot.i18n import t
+from bot.logging import configure_logging
+from bot.runtime import prepare_storage, start_bot
+from storage.migrate import current_revision
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+
+def _cli_language(environ: Mapping[str, str]) -> str:
+    # Before a config is read there is no bot.language; an English locale gets English help.
+    return "en" if environ.get("LANG", "").startswith("en") else "vi"
+
+
+def build_parser(language: str) -> argparse.ArgumentParser:
+    config_option = argparse.ArgumentParser(add_help=False)
+    config_option.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
+                               help=t(language, "cli.config_help"))
+    parser = argparse.ArgumentParser(prog="python -m bot", parents=[config_option],
+                                     description=t(language, "cli.description"))
+    commands = parser.add_subparsers(dest="command", metavar="{run,check-config,db}")
+    commands.add_parser("run", parents=[config_option], help=t(language, "cli.run_help"))
+    commands.add_parser("check-config", parents=[config_option],
+                        help=t(language, "cli.check_help"))
+    db = commands.add_parser("db", parents=[config_option], help=t(language, "cli.db_help"))
+    db_commands = db.add_subparsers(dest="db_command", metavar="{upgrade}", required=True)
+    db_commands.add_parser("upgrade", parents=[config_option],
+                           help=t(language, "cli.upgrade_help"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    environ = os.environ if environ is None else environ
+    args = build_parser(_cli_language(environ)).parse_args(argv)
+    config_path = Path(getattr(args, "config", None) or environ.get("BOT_CONFIG")
+                       or "config.toml")
+    command = args.command or "run"
+    need_token = command in ("run", "check-config")
+    try:
+        config = load_config(config_path, environ, need_token=need_token)
+    except ConfigError as err:
+        for line in err.lines():
+            print(line, file=sys.stderr)
+        return EXIT_CONFIG
+    if command == "check-config":
+        print(t(config.language, "cli.config_ok", path=config_path, units=len(config.units),
+                staff=len(config.staff), storage=_storage_kind(config)))
+        return EXIT_OK
+    token = environ.get(config.telegram.token_env, "").strip()
+    configure_logging(config.bot.log_level, secrets=[token])
+    if command == "db":
+        return asyncio.run(_upgrade(config))
+    return asyncio.run(_run(config, token))
+
+
+def _storage_kind(config: Config) -> str:
+    return config.storage_url.split(":", 1)[0]
+
+
+async def _upgrade(config: Config) -> int:
+    try:
+        db, _ = await prepare_storage(config, SystemClock())
+    except (OperationalError, DBAPIError, OSError) as err:
+        print(t(config.language, "cli.db_unreachable", storage=_storage_kind(config),
+                detail=err.__class__.__name__), file=sys.stderr)
+        return EXIT_FAILED
+    revision = await current_revision(db)
+    await db.close()
+    print(t(config.language, "cli.db_upgraded", revision=revision))
+    return EXIT_OK
+
+
+async def _run(config: Config, token: str) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    try:
+        running = await start_bot(config, token, SystemClock())
+    except InvalidToken:
+        print(t(config.language, "cli.token_rejected", variable=config.telegram.token_env),
+              file=sys.stderr)
+        return EXIT_CONFIG
+    except NetworkError as err:
+        print(t(config.language, "cli.telegram_unreachable",
+                url=config.telegram.api_base_url, detail=err.message), file=sys.stderr)
+        return EXIT_FAILED
+    except (OperationalError, DBAPIError, OSError) as err:
+        print(t(config.language, "cli.db_unreachable", storage=_storage_kind(config),
+                detail=err.__class__.__name__), file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        await stop.wait()
+    finally:
+        await running.stop()
+    print(t(config.language, "cli.stopped"), file=sys.stderr)
+    return EXIT_OK

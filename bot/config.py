@@ -1,0 +1,317 @@
+"""Load and validate ``config.toml`` (SPEC §9, §12) into a :class:`Config`.
+
+Every problem is collected (a wrong type, an unknown key, a unit whose parent does not exist, a
+bad schedule, a missing token variable) and reported at once as ``FILE: KEY: problem`` before
+anything starts. Secrets never live in the file: it names the environment variables that hold them.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from bot.config_model import (
+    DEFAULT_CATEGORIES,
+    DEFAULT_OUTCOME_KINDS,
+    NOTIFY_CHOICES,
+    OTHER_CATEGORY,
+    ROLES,
+    BotSettings,
+    BulletinSettings,
+    Category,
+    Config,
+    OutcomeKind,
+    StaffDecl,
+    TelegramSettings,
+    TipSettings,
+    UnitDecl,
+)
+from bot.config_reader import ConfigProblem, ProblemLog, TableReader
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from broadcasts.quiet_hours import parse_quiet_hours
+from broadcasts.schedule_spec import parse_schedule_spec
+
+UNIT_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+KEY_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+DURATION = re.compile(r"^(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?$")
+MIN_SECRET_BYTES = 32
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+
+
+class ConfigError(Exception):
+    """The config cannot be used; ``lines()`` renders each problem for the operator."""
+
+    def __init__(self, path: Path, problems: list[ConfigProblem], language: str) -> None:
+        super().__init__(f"{len(problems)} problem(s) in {path}")
+        self.path = path
+        self.problems = problems
+        self.language = language
+
+    def lines(self) -> list[str]:
+        return [
+            f"{self.path}: {p.key}: {t(self.language, 'config.' + p.message_key, **p.params)}"
+            for p in self.problems
+        ]
+
+
+def parse_duration(text: str) -> timedelta:
+    match = DURATION.match(text.strip().lower())
+    if not text.strip() or not match or not any(match.groups()):
+        raise ValueError(text)
+    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+
+
+def default_file_url(api_base_url: str) -> str:
+    """SPEC §12: ``api_base_url`` with its final ``/bot`` replaced by ``/file/bot``."""
+    if api_base_url.endswith("/bot"):
+        return api_base_url[: -len("/bot")] + "/file/bot"
+    return api_base_url.rstrip("/") + "/file/bot"
+
+
+def load_config(path: Path, environ: Mapping[str, str], *, need_token: bool = True) -> Config:
+    """Read, validate and return the config, or raise :class:`ConfigError` with every problem."""
+    log = ProblemLog()
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        log.add("-", "file_missing")
+        raise ConfigError(path, log.problems, DEFAULT_LANGUAGE) from None
+    except (OSError, UnicodeDecodeError) as err:
+        log.add("-", "file_unreadable", detail=str(err))
+        raise ConfigError(path, log.problems, DEFAULT_LANGUAGE) from None
+    except tomllib.TOMLDecodeError as err:
+        log.add("-", "not_toml", detail=str(err))
+        raise ConfigError(path, log.problems, DEFAULT_LANGUAGE) from None
+
+    root = TableReader(document, "", log)
+    bot = _read_bot(root.sub_table("bot"), path.parent)
+    telegram = _read_telegram(root.sub_table("telegram"), environ, need_token)
+    storage_url = _read_storage(root.sub_table("storage"), bot.data_dir, path.parent)
+    secret_key_env = _read_security(root.sub_table("security"), environ)
+    units = _read_units(root.array_of_tables("units"), log)
+    staff = _read_staff(root.array_of_tables("staff"), {u.code.upper() for u in units}, log)
+    bulletins = _read_bulletins(root.sub_table("bulletins"))
+    tips = _read_tips(root.sub_table("tips"), log)
+    outcome_kinds = _read_outcomes(root.sub_table("outcomes"), log)
+    reports = root.sub_table("reports")
+    weekly_report = reports.parsed("weekly", parse_schedule_spec, "mon 07:30", "bad_schedule")
+    reports.finish()
+    root.finish()
+
+    if log.problems:
+        raise ConfigError(path, log.problems, bot.language)
+    return Config(
+        path=path, bot=bot, telegram=telegram, storage_url=storage_url,
+        secret_key_env=secret_key_env, units=units, staff=staff, bulletins=bulletins,
+        tips=tips, outcome_kinds=outcome_kinds, weekly_report=weekly_report,
+    )
+
+
+def _read_bot(table: TableReader, base_dir: Path) -> BotSettings:
+    language = table.choice("language", LANGUAGES, DEFAULT_LANGUAGE)
+    tz_name = table.value("timezone", str, "Asia/Ho_Chi_Minh")
+    try:
+        timezone = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        table.problem("timezone", "bad_timezone", value=tz_name)
+        timezone = ZoneInfo("Asia/Ho_Chi_Minh")
+    data_dir = base_dir / table.value("data_dir", str, "data")
+    log_level = table.value("log_level", str, "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        table.problem("log_level", "not_one_of", value=log_level, choices=", ".join(LOG_LEVELS))
+        log_level = "INFO"
+    table.finish()
+    return BotSettings(language, timezone, data_dir, log_level)
+
+
+def _read_telegram(table: TableReader, environ: Mapping[str, str],
+                   need_token: bool) -> TelegramSettings:
+    token_env = table.value("token_env", str, "BOT_TOKEN")
+    if need_token and not environ.get(token_env, "").strip():
+        table.problem("token_env", "token_missing", variable=token_env)
+    base_url = table.value("api_base_url", str, DEFAULT_API_BASE_URL)
+    if not base_url.startswith(("http://", "https://")):
+        table.problem("api_base_url", "bad_url", value=base_url)
+    file_url = table.value("api_file_url", str, "") or default_file_url(base_url)
+    mode = table.choice("mode", ("polling", "webhook"), "polling")
+    if mode == "webhook":
+        table.problem("mode", "webhook_unsupported")
+    table.finish()
+    return TelegramSettings(token_env, base_url, file_url, mode)
+
+
+def _read_storage(table: TableReader, data_dir: Path, base_dir: Path) -> str:
+    default = f"sqlite+aiosqlite:///{data_dir / 'bot.db'}"
+    raw = table.value("url", str, default)
+    table.finish()
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        table.problem("url", "bad_storage_url", value=raw)
+        return default
+    if url.drivername == "sqlite+aiosqlite":
+        return _absolute_sqlite_url(url, base_dir)
+    if url.drivername != "postgresql+asyncpg":
+        table.problem("url", "bad_storage_driver", value=url.drivername)
+        return default
+    return raw
+
+
+def _absolute_sqlite_url(url: URL, base_dir: Path) -> str:
+    # A relative SQLite path means "next to config.toml", not "wherever the service started".
+    database = url.database or ""
+    if database and database != ":memory:" and not Path(database).is_absolute():
+        url = url.set(database=str(base_dir / database))
+    return url.render_as_string(hide_password=False)
+
+
+def _read_security(table: TableReader, environ: Mapping[str, str]) -> str:
+    secret_env = table.value("secret_key_env", str, "BOT_SECRET_KEY")
+    secret = environ.get(secret_env)
+    if secret is not None and len(secret.encode("utf-8")) < MIN_SECRET_BYTES:
+        table.problem("secret_key_env", "secret_too_short", variable=secret_env,
+                      minimum=MIN_SECRET_BYTES)
+    table.finish()
+    return secret_env
+
+
+def _read_units(tables: list[TableReader], log: ProblemLog) -> tuple[UnitDecl, ...]:
+    declared: list[tuple[TableReader, UnitDecl]] = []
+    first_seen: dict[str, str] = {}
+    for table in tables:
+        code = table.required("code", str, "")
+        name = table.required("name", str, "")
+        parent = table.value("parent", str, "") or None
+        table.finish()
+        if not code:
+            continue
+        if not UNIT_CODE.match(code):
+            table.problem("code", "bad_unit_code", value=code)
+            continue
+        if code.upper() in first_seen:
+            table.problem("code", "duplicate_unit", value=code, first=first_seen[code.upper()])
+            continue
+        if not name.strip():
+            table.problem("name", "empty")
+        first_seen[code.upper()] = table.prefix
+        declared.append((table, UnitDecl(code, name.strip(), parent)))
+    for table, unit in declared:
+        if unit.parent and unit.parent.upper() not in first_seen:
+            table.problem("parent", "unknown_unit", value=unit.parent)
+    units = [unit for _, unit in declared]
+    prefixes = {unit.code.upper(): table.prefix for table, unit in declared}
+    for code in _codes_in_cycles(units):
+        log.add(f"{prefixes[code]}.parent", "unit_cycle", value=code)
+    return tuple(units)
+
+
+def _codes_in_cycles(units: list[UnitDecl]) -> list[str]:
+    parents = {u.code.upper(): (u.parent or "").upper() or None for u in units}
+    in_cycle: list[str] = []
+    for start in parents:
+        seen: set[str] = set()
+        node: str | None = start
+        while node is not None and node in parents and node not in seen:
+            seen.add(node)
+            node = parents[node]
+        if node == start:
+            in_cycle.append(start)
+    return in_cycle
+
+
+def _read_staff(tables: list[TableReader], unit_codes: set[str],
+                log: ProblemLog) -> tuple[StaffDecl, ...]:
+    staff: list[StaffDecl] = []
+    seen: set[int] = set()
+    for table in tables:
+        telegram_id = table.required("telegram_id", int, 0)
+        role = table.choice("role", ROLES, "officer")
+        if "role" not in table.table:
+            table.problem("role", "missing")
+        unit = table.required("unit", str, "")
+        table.finish()
+        if "telegram_id" in table.table and telegram_id <= 0:
+            table.problem("telegram_id", "bad_telegram_id", value=telegram_id)
+            continue
+        if telegram_id in seen:
+            table.problem("telegram_id", "duplicate_staff")
+            continue
+        if unit and unit.upper() not in unit_codes:
+            table.problem("unit", "unknown_unit", value=unit)
+            continue
+        if telegram_id > 0 and unit:
+            seen.add(telegram_id)
+            staff.append(StaffDecl(telegram_id, role, unit))
+    return tuple(staff)
+
+
+def _read_bulletins(table: TableReader) -> BulletinSettings:
+    schedule = table.parsed("schedule", parse_schedule_spec, "mon,thu 08:00", "bad_schedule")
+    weekly_target = table.positive_int("weekly_target", 2, allow_zero=True)
+    quiet_hours = table.parsed("quiet_hours", parse_quiet_hours, "22:00-06:00", "bad_quiet_hours")
+    misfire_grace = table.parsed("misfire_grace", parse_duration, "6h", "bad_duration")
+    table.finish()
+    return BulletinSettings(schedule, weekly_target, quiet_hours, misfire_grace)
+
+
+def _read_tips(table: TableReader, log: ProblemLog) -> TipSettings:
+    max_per_hour = table.positive_int("max_per_hour", 5)
+    max_per_day = table.positive_int("max_per_day", 20)
+    if max_per_day < max_per_hour:
+        table.problem("max_per_day", "day_below_hour", day=max_per_day, hour=max_per_hour)
+    block_days = table.positive_int("block_days", 30)
+    followup_days = table.positive_int("followup_days", 30)
+    notify = table.choice("notify", NOTIFY_CHOICES, "unit_and_parent")
+    declared = table.array_of_tables("categories")
+    table.finish()
+    if "categories" in table.table:
+        categories = _read_keyed(declared, log, lambda r, key, label: Category(key, label))
+    else:
+        categories = [Category(key, None) for key in DEFAULT_CATEGORIES]
+    # SPEC §12: "other" always exists, even when the file replaces the defaults.
+    if all(c.key != OTHER_CATEGORY for c in categories):
+        categories.append(Category(OTHER_CATEGORY, None))
+    return TipSettings(max_per_hour, max_per_day, block_days, followup_days, notify,
+                       tuple(categories))
+
+
+def _read_outcomes(table: TableReader, log: ProblemLog) -> tuple[OutcomeKind, ...]:
+    declared = table.array_of_tables("kinds")
+    table.finish()
+    if "kinds" not in table.table:
+        return tuple(OutcomeKind(key, None, None) for key in DEFAULT_OUTCOME_KINDS)
+
+    def build(reader: TableReader, key: str, label: str) -> OutcomeKind:
+        return OutcomeKind(key, label, reader.value("unit", str, "") or None)
+
+    return tuple(_read_keyed(declared, log, build))
+
+
+def _read_keyed(tables: list[TableReader], log: ProblemLog, build):  # noqa: ANN001
+    """Tables with a ``key`` and a ``label`` (categories, outcome kinds); keys must be unique."""
+    items = []
+    seen: set[str] = set()
+    for table in tables:
+        key = table.required("key", str, "")
+        label = table.required("label", str, "")
+        item = build(table, key, label.strip())
+        table.finish()
+        if key and not KEY_NAME.match(key):
+            table.problem("key", "bad_key", value=key)
+        elif key in seen:
+            table.problem("key", "duplicate_key", value=key)
+        elif key and label.strip():
+            seen.add(key)
+            items.append(item)
+        elif key:
+            table.problem("label", "empty")
+    return items

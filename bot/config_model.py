@@ -1,0 +1,108 @@
+"""The typed configuration: what ``config.toml`` means once it has been validated (SPEC §9)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from broadcasts.quiet_hours import QuietHours
+from broadcasts.schedule_spec import ScheduleSpec
+
+ROLES: tuple[str, ...] = ("admin", "officer", "editor")
+NOTIFY_CHOICES: tuple[str, ...] = ("unit", "unit_and_parent", "unit_and_ancestors")
+OTHER_CATEGORY = "other"
+
+
+@dataclass(frozen=True)
+class BotSettings:
+    language: str
+    timezone: ZoneInfo
+    data_dir: Path
+    log_level: str
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    token_env: str
+    api_base_url: str
+    api_file_url: str
+    mode: str
+
+
+@dataclass(frozen=True)
+class UnitDecl:
+    code: str
+    name: str
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class StaffDecl:
+    telegram_id: int
+    role: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class BulletinSettings:
+    schedule: ScheduleSpec
+    weekly_target: int
+    quiet_hours: QuietHours | None  # None: no quiet hours
+    misfire_grace: timedelta
+
+
+@dataclass(frozen=True)
+class Category:
+    """A tip category. ``label`` None means "use the catalogue's label for this key"."""
+
+    key: str
+    label: str | None
+
+
+@dataclass(frozen=True)
+class OutcomeKind:
+    key: str
+    label: str | None
+    unit: str | None
+
+
+@dataclass(frozen=True)
+class TipSettings:
+    max_per_hour: int
+    max_per_day: int
+    block_days: int
+    followup_days: int
+    notify: str
+    categories: tuple[Category, ...]
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    bot: BotSettings
+    telegram: TelegramSettings
+    storage_url: str
+    secret_key_env: str
+    units: tuple[UnitDecl, ...]
+    staff: tuple[StaffDecl, ...]
+    bulletins: BulletinSettings
+    tips: TipSettings
+    outcome_kinds: tuple[OutcomeKind, ...]
+    weekly_report: ScheduleSpec
+
+    @property
+    def language(self) -> str:
+        return self.bot.language
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return self.bot.timezone
+
+
+DEFAULT_CATEGORIES: tuple[str, ...] = (
+    "drugs", "theft", "robbery", "fraud", "gambling", "weapons", "traffic", "fire", "youth",
+    OTHER_CATEGORY,
+)
+DEFAULT_OUTCOME_KINDS: tuple[str, ...] = ("cases", "persons", "knives", "guns", "stun_batons")

@@ -1,0 +1,20 @@
+"""Recurring jobs of the running bot, on APScheduler in the configured timezone."""
+
+from __future__ import annotations
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from telegram import Bot
+
+from handlers.context import Services
+from handlers.groups import refresh_all_member_counts
+
+MEMBER_COUNT_HOUR = 3  # a quiet hour: one getChatMemberCount per group, once a day
+
+
+def start_jobs(bot: Bot, services: Services) -> AsyncIOScheduler:
+    scheduler = AsyncIOScheduler(timezone=services.config.timezone)
+    scheduler.add_job(refresh_all_member_counts, "cron", hour=MEMBER_COUNT_HOUR, minute=0,
+                      args=(bot, services), id="member_counts", coalesce=True,
+                      misfire_grace_time=6 * 3600)
+    scheduler.start()
+    return scheduler

@@ -1,0 +1,81 @@
+"""Logging set-up with a redacting filter on every record, the libraries' included.
+
+Tipster anonymity (SPEC §3.1) means no log line may carry a Telegram user id, a private chat id,
+a username, a name, a phone number or a language; and httpx logs request URLs, which contain the
+bot token. The filter sits on the root handlers, so it sees PTB's, httpx's and APScheduler's
+records as well as ours, and rewrites each record before any formatter or file sees it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Iterable
+
+REDACTED = "<redacted>"
+_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
+_PERSONAL_FIELD = re.compile(
+    r"""(?P<key>['"]?\b(?:first_name|last_name|username|full_name|phone_number|language_code|vcard)
+        ['"]?\s*[:=]\s*)
+        (?:(?P<q>['"])(?:\\.|(?!(?P=q)).)*(?P=q)|[^\s,)}]+)""",
+    re.VERBOSE,
+)
+# Positive integers of five digits or more: user ids and private chat ids (group chat ids are
+# negative and stay readable). Update ids and timestamps go too; a log can live without them.
+_POSITIVE_ID = re.compile(r"(?<![\w\-.:/])\d{5,}(?![\w.])")
+
+
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, REDACTED)
+    text = _TOKEN.sub(REDACTED, text)
+    text = _PERSONAL_FIELD.sub(lambda m: f"{m.group('key')}{REDACTED}", text)
+    return _POSITIVE_ID.sub(REDACTED, text)
+
+
+class RedactingFilter(logging.Filter):
+    """Renders a record's message (and traceback) once, redacted, before anyone formats it."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self._secrets = tuple(s for s in secrets if s)
+        self._formatter = logging.Formatter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            message = str(record.msg)
+        record.msg = redact(message, self._secrets)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text, self._secrets)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info, self._secrets)
+        return True
+
+
+def configure_logging(level: str, secrets: Iterable[str] = (),
+                      stream: object = None) -> logging.Handler:
+    """Send every record through one redacting handler at ``level``. Returns that handler."""
+    handler = logging.StreamHandler(stream or sys.stderr)  # type: ignore[arg-type]
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter(secrets))
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
+    # httpx logs every long poll at INFO; keep that noise for DEBUG sessions only.
+    logging.getLogger("httpx").setLevel(level if level == "DEBUG" else "WARNING")
+    logging.getLogger("apscheduler").setLevel(level if level == "DEBUG" else "WARNING")
+    return handler
+
+
+def protect_handler(handler: logging.Handler, secrets: Iterable[str] = ()) -> None:
+    """Add the redacting filter to a handler set up elsewhere (tests capture logs this way)."""
+    handler.addFilter(RedactingFilter(secrets))

@@ -1,0 +1,85 @@
+"""Start and stop the whole bot: storage, directory, Telegram application, jobs.
+
+Used by ``python -m bot run`` and, unchanged, by the end-to-end tests (which point the config's
+``api_base_url`` at a fake Bot API on 127.0.0.1).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.clock import Clock
+from bot.config_model import Config
+from bot.jobs import start_jobs
+from handlers.context import Services
+from handlers.menu import publish_menus
+from org.directory import Directory
+from org.roles import Role
+from org.staff import StaffMember
+from org.units import Unit
+from storage.db import Database, open_database
+from storage.migrate import upgrade_to_head
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunningBot:
+    application: Application  # type: ignore[type-arg]
+    services: Services
+    scheduler: AsyncIOScheduler
+
+    async def stop(self) -> None:
+        if self.application.updater and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        self.scheduler.shutdown(wait=False)
+        await self.application.shutdown()
+        await self.services.db.close()
+
+
+async def prepare_storage(config: Config, clock: Clock) -> tuple[Database, Directory]:
+    """Migrate the schema and make the config's units and staff true in the database."""
+    db = open_database(config.storage_url)
+    try:
+        await upgrade_to_head(db)
+        directory = Directory(db)
+        await directory.sync_from_config(
+            [Unit(u.code, u.name, u.parent) for u in config.units],
+            [StaffMember(s.telegram_id, Role(s.role), s.unit, from_config=True)
+             for s in config.staff],
+            clock.now(),
+        )
+    except BaseException:
+        await db.close()
+        raise
+    return db, directory
+
+
+async def start_bot(config: Config, token: str, clock: Clock, *,
+                    poll_timeout: int = 30) -> RunningBot:
+    db, directory = await prepare_storage(config, clock)
+    services = Services(config=config, db=db, directory=directory, clock=clock)
+    application = build_application(services, token)
+    try:
+        await application.initialize()
+        services.bot_username = application.bot.username
+        await publish_menus(application.bot, services)
+        scheduler = start_jobs(application.bot, services)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(
+            poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
+    except BaseException:
+        await application.shutdown()
+        await db.close()
+        raise
+    log.info("bot started (%d units, %d staff)", len(directory.tree), len(directory.all_staff()))
+    return RunningBot(application, services, scheduler)

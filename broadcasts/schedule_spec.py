@@ -1,0 +1,186 @@
+"""Bulletin schedule specs (SPEC §5): when a unit's groups get the next queued bulletin.
+
+A spec is one or more slots joined by ``;``. A slot is weekday abbreviations
+(``mon``…``sun``, comma-separated) or ``daily``, then a 24-hour time ``HH:MM``::
+
+    mon,thu 08:00            daily 07:00            mon 08:00; thu 17:30
+
+Input is case-insensitive and tolerant of extra spaces; ``ScheduleSpec.to_text()`` gives the
+canonical form, which parses back to the same spec. ``cron_trigger_fields()`` turns a spec
+into keyword arguments for APScheduler 3's ``CronTrigger`` without importing APScheduler, so
+this module stays pure data and ``check-config`` can validate specs without a scheduler.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TypedDict
+
+WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+EVERY_DAY_WORD = "daily"
+ALL_WEEKDAYS: frozenset[int] = frozenset(range(7))
+DEFAULT_SCHEDULE = "mon,thu 08:00"
+
+EXPECTED_FORM = (
+    'use mon,tue,wed,thu,fri,sat,sun or daily, then HH:MM, e.g. "mon,thu 08:00"; '
+    'join several slots with ";", e.g. "mon 08:00; thu 17:30"'
+)
+
+# One or two hour digits: "8:00" typed in chat is unambiguous, and to_text() writes "08:00".
+_TIME_OF_DAY = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+class ScheduleSpecError(ValueError):
+    """A schedule spec that cannot be used; the message says what is wrong and the expected form."""
+
+
+def _fail(problem: str) -> ScheduleSpecError:
+    return ScheduleSpecError(f"{problem}; {EXPECTED_FORM}")
+
+
+class CronTriggerFields(TypedDict):
+    """Keyword arguments for ``apscheduler.triggers.cron.CronTrigger`` (add ``timezone=``)."""
+
+    day_of_week: str
+    hour: int
+    minute: int
+
+
+@dataclass(frozen=True)
+class ScheduleSlot:
+    """Fire at ``hour:minute`` local time on each of ``weekdays`` (0 = Monday … 6 = Sunday)."""
+
+    weekdays: frozenset[int]
+    hour: int
+    minute: int
+
+    def __post_init__(self) -> None:
+        if not self.weekdays:
+            raise _fail("a slot needs at least one weekday")
+        if not self.weekdays <= ALL_WEEKDAYS:
+            raise _fail(f"weekdays must be 0 (mon) to 6 (sun), got {sorted(self.weekdays)}")
+        if not (0 <= self.hour <= 23 and 0 <= self.minute <= 59):
+            raise _fail(f"time {self.hour:02d}:{self.minute:02d} is not between 00:00 and 23:59")
+
+    @property
+    def is_daily(self) -> bool:
+        return self.weekdays == ALL_WEEKDAYS
+
+    def weekdays_text(self) -> str:
+        if self.is_daily:
+            return EVERY_DAY_WORD
+        return ",".join(WEEKDAY_NAMES[day] for day in sorted(self.weekdays))
+
+    def to_text(self) -> str:
+        return f"{self.weekdays_text()} {self.hour:02d}:{self.minute:02d}"
+
+    def cron_trigger_fields(self) -> CronTriggerFields:
+        # "*" rather than the seven names: it is what CronTrigger prints back, and says "daily".
+        day_of_week = "*" if self.is_daily else self.weekdays_text()
+        return CronTriggerFields(day_of_week=day_of_week, hour=self.hour, minute=self.minute)
+
+
+def _sort_key(slot: ScheduleSlot) -> tuple[int, int, int, tuple[int, ...]]:
+    # Earliest weekday first, then time: "daily 07:00; mon 08:00" reads in firing order.
+    return (min(slot.weekdays), slot.hour, slot.minute, tuple(sorted(slot.weekdays)))
+
+
+@dataclass(frozen=True)
+class ScheduleSpec:
+    """A unit's bulletin schedule: one or more slots, no two firing at the same moment."""
+
+    slots: tuple[ScheduleSlot, ...]
+
+    def __post_init__(self) -> None:
+        if not self.slots:
+            raise _fail("the schedule is empty")
+        # Two slots firing at the same weekday and minute would send two bulletins at once.
+        seen: dict[tuple[int, int, int], ScheduleSlot] = {}
+        for slot in self.slots:
+            for day in sorted(slot.weekdays):
+                moment = (day, slot.hour, slot.minute)
+                if moment in seen and seen[moment] == slot:
+                    raise _fail(f'slot "{slot.to_text()}" is listed twice')
+                if moment in seen:
+                    raise _fail(
+                        f'slots "{seen[moment].to_text()}" and "{slot.to_text()}" both fire on '
+                        f"{WEEKDAY_NAMES[day]} at {slot.hour:02d}:{slot.minute:02d}"
+                    )
+                seen[moment] = slot
+        # Canonical order, so that equal schedules compare equal however they were typed.
+        object.__setattr__(self, "slots", tuple(sorted(self.slots, key=_sort_key)))
+
+    def to_text(self) -> str:
+        """The canonical spec string, e.g. ``"mon 08:00; thu 17:30"``."""
+        return "; ".join(slot.to_text() for slot in self.slots)
+
+    @property
+    def firings_per_week(self) -> int:
+        """How many bulletin slots a week this schedule gives (compare ``weekly_target``)."""
+        return sum(len(slot.weekdays) for slot in self.slots)
+
+    def cron_trigger_fields(self) -> list[CronTriggerFields]:
+        return [slot.cron_trigger_fields() for slot in self.slots]
+
+
+def cron_trigger_fields(spec: ScheduleSpec) -> list[CronTriggerFields]:
+    """One ``CronTrigger(**fields, timezone=tz)`` keyword set per slot of ``spec``."""
+    return spec.cron_trigger_fields()
+
+
+def parse_schedule_spec(text: str) -> ScheduleSpec:
+    """Parse ``"mon,thu 08:00"``-style text; raise ``ScheduleSpecError`` when it is not valid."""
+    if not text.strip():
+        raise _fail("the schedule is empty")
+    parts = text.split(";")
+    slots: list[ScheduleSlot] = []
+    for number, part in enumerate(parts, start=1):
+        if not part.strip():
+            raise _fail(f'slot {number} of {len(parts)} is empty (a stray ";"?)')
+        slots.append(_parse_slot(part.strip()))
+    return ScheduleSpec(slots=tuple(slots))
+
+
+def _parse_slot(text: str) -> ScheduleSlot:
+    pieces = text.rsplit(maxsplit=1)
+    if len(pieces) == 1:
+        if _TIME_OF_DAY.fullmatch(text):
+            raise _fail(f'"{text}" has a time but no weekdays')
+        if any(character.isdigit() for character in text):
+            raise _fail(f'"{text}" needs a space between the weekdays and the time')
+        raise _fail(f'"{text}" has no time')
+    days_text, time_text = pieces
+    if time_text.lower() in (*WEEKDAY_NAMES, EVERY_DAY_WORD):
+        raise _fail(f'"{text}" has no time')
+    hour, minute = _parse_time_of_day(time_text)
+    return ScheduleSlot(weekdays=_parse_weekdays(days_text), hour=hour, minute=minute)
+
+
+def _parse_time_of_day(text: str) -> tuple[int, int]:
+    match = _TIME_OF_DAY.fullmatch(text)
+    if match is None:
+        raise _fail(f'"{text}" is not a time')
+    hour, minute = int(match[1]), int(match[2])
+    if hour > 23 or minute > 59:
+        raise _fail(f'time "{text}" is not between 00:00 and 23:59')
+    return hour, minute
+
+
+def _parse_weekdays(text: str) -> frozenset[int]:
+    names = [name.strip().lower() for name in text.split(",")]
+    if names == [EVERY_DAY_WORD]:
+        return ALL_WEEKDAYS
+    weekdays: set[int] = set()
+    for name in names:
+        if not name:
+            raise _fail(f'"{text}" has an empty weekday between commas')
+        if name == EVERY_DAY_WORD:
+            raise _fail(f'"{EVERY_DAY_WORD}" cannot be combined with weekdays')
+        if name not in WEEKDAY_NAMES:
+            raise _fail(f'unknown weekday "{name}"')
+        day = WEEKDAY_NAMES.index(name)
+        if day in weekdays:
+            raise _fail(f'weekday "{name}" is listed twice')
+        weekdays.add(day)
+    return frozenset(weekdays)

@@ -1,0 +1,63 @@
+"""Roles enforced in one place (SPEC §1): a decorator that every staff handler wears.
+
+A refused command gets one line naming the role it needs and changes nothing; it says nothing
+about tips, counts or groups (SPEC §12).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+
+from telegram import Update
+from telegram.constants import ChatType
+
+from handlers.context import BotContext
+from org.roles import Role, role_allows
+
+Callback = Callable[[Update, BotContext], Awaitable[None]]
+
+
+class Place(StrEnum):
+    PRIVATE = "private"
+    GROUP = "group"
+    ANY = "any"
+
+
+def chat_place(update: Update) -> Place:
+    chat = update.effective_chat
+    if chat is not None and chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+        return Place.GROUP
+    return Place.PRIVATE
+
+
+def identify(update: Update, context: BotContext) -> None:
+    """Attach the speaker's staff record (or None for a resident) to the context."""
+    user = update.effective_user
+    context.staff = context.services.directory.staff_member(user.id if user else None)
+
+
+def requires(role: Role | None = None, *, place: Place = Place.ANY) -> Callable[[Callback],
+                                                                                   Callback]:
+    """Run the handler only for someone holding ``role`` (or above), in ``place``."""
+
+    def decorate(callback: Callback) -> Callback:
+        @functools.wraps(callback)
+        async def guarded(update: Update, context: BotContext) -> None:
+            identify(update, context)
+            message = update.effective_message
+            if role is not None and not role_allows(context.staff.role if context.staff else None,
+                                                    role):
+                if message is not None:
+                    await message.reply_text(context.tr("access.needs_" + role.value))
+                return
+            if place is not Place.ANY and chat_place(update) is not place:
+                if message is not None:
+                    await message.reply_text(context.tr("access.only_in_" + place.value))
+                return
+            await callback(update, context)
+
+        return guarded
+
+    return decorate

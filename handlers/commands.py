@@ -1,0 +1,45 @@
+"""The command table of SPEC §7 for what is built so far: names, aliases, who, where.
+
+``/help`` and ``setMyCommands`` both read it, so the menu and the help text cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.access import Place
+from org.roles import Role, role_allows
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    alias: str | None
+    role: Role | None  # None: everyone
+    places: tuple[Place, ...]
+
+    @property
+    def help_key(self) -> str:
+        return f"commands.{self.name}"
+
+    def names(self) -> tuple[str, ...]:
+        return (self.name, self.alias) if self.alias else (self.name,)
+
+    def open_to(self, role: Role | None) -> bool:
+        return self.role is None or role_allows(role, self.role)
+
+
+PRIVATE, GROUP = Place.PRIVATE, Place.GROUP
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("start", None, None, (PRIVATE,)),
+    CommandSpec("help", "huongdan", None, (PRIVATE, GROUP)),
+    CommandSpec("cancel", "huy", None, (PRIVATE,)),
+    CommandSpec("register", "dangky", Role.OFFICER, (GROUP,)),
+    CommandSpec("groups", "nhom", Role.EDITOR, (PRIVATE,)),
+    CommandSpec("staff", "canbo", Role.ADMIN, (PRIVATE,)),
+)
+
+
+def commands_for(role: Role | None, place: Place) -> list[CommandSpec]:
+    return [c for c in COMMANDS if c.open_to(role) and place in c.places]

@@ -1,0 +1,45 @@
+"""What every handler can reach: the services of the running bot and who is speaking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.clock import Clock
+from bot.config_model import Config
+from bot.i18n import Translator
+from org.directory import Directory
+from org.staff import StaffMember
+from storage.db import Database
+
+SERVICES_KEY = "services"
+
+
+@dataclass
+class Services:
+    config: Config
+    db: Database
+    directory: Directory
+    clock: Clock
+    bot_username: str = ""
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """PTB's context with the bot's services, the speaker's staff record and a translator."""
+
+    def __init__(self, application: Application, chat_id: int | None = None,  # type: ignore[type-arg]
+                 user_id: int | None = None) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self.staff: StaffMember | None = None
+
+    @property
+    def services(self) -> Services:
+        return self.application.bot_data[SERVICES_KEY]
+
+    @property
+    def tr(self) -> Translator:
+        # One language per deployment (bot.language): Telegram has no Vietnamese interface, so
+        # most Vietnamese users' language_code says "en" and must not switch the bot to English.
+        return Translator(self.services.config.language)

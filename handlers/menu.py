@@ -1,0 +1,72 @@
+"""The command menus Telegram shows (``setMyCommands``), per scope and per language.
+
+Residents see resident commands; group admins also see ``/register``; each staff member's
+private chat shows the commands of their role. Every command is listed with its Vietnamese alias.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+)
+from telegram.error import BadRequest, Forbidden
+
+from bot.i18n import LANGUAGES, t
+from handlers.access import Place
+from handlers.commands import commands_for
+from handlers.context import Services
+from org.roles import Role
+
+log = logging.getLogger(__name__)
+
+
+def menu(role: Role | None, place: Place, language: str) -> list[BotCommand]:
+    entries = []
+    for command in commands_for(role, place):
+        description = t(language, command.help_key)
+        entries.extend(BotCommand(name, description) for name in command.names())
+    return entries
+
+
+async def _publish(bot: Bot, scope: BotCommandScope, role: Role | None, place: Place,
+                   default_language: str) -> None:
+    # No language_code: the menu for everyone whose Telegram language we have no catalogue for.
+    await bot.set_my_commands(menu(role, place, default_language), scope=scope)
+    for language in LANGUAGES:
+        await bot.set_my_commands(menu(role, place, language), scope=scope,
+                                  language_code=language)
+
+
+async def publish_menus(bot: Bot, services: Services) -> None:
+    language = services.config.language
+    await _publish(bot, BotCommandScopeAllPrivateChats(), None, Place.PRIVATE, language)
+    await _publish(bot, BotCommandScopeAllGroupChats(), None, Place.GROUP, language)
+    await _publish(bot, BotCommandScopeAllChatAdministrators(), Role.OFFICER, Place.GROUP,
+                   language)
+    for member in services.directory.all_staff():
+        await publish_staff_menu(bot, services, member.telegram_id)
+
+
+async def publish_staff_menu(bot: Bot, services: Services, telegram_id: int) -> None:
+    """The private-chat menu of one person, after their role changed (or went away)."""
+    member = services.directory.staff_member(telegram_id)
+    scope = BotCommandScopeChat(chat_id=telegram_id)
+    try:
+        if member is None:
+            await bot.delete_my_commands(scope=scope)
+            for language in LANGUAGES:
+                await bot.delete_my_commands(scope=scope, language_code=language)
+        else:
+            await _publish(bot, scope, member.role, Place.PRIVATE, services.config.language)
+    except (BadRequest, Forbidden) as err:
+        # A staff member who never opened a chat with the bot has no chat to attach a menu to;
+        # they get the resident menu until they do and the bot restarts.
+        log.info("staff menu not set for one staff member: %s", err.message)

@@ -1,0 +1,51 @@
+"""Welcome, help and cancel: the first words anyone exchanges with the bot."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CommandHandler
+
+from handlers.access import chat_place, requires
+from handlers.commands import commands_for
+from handlers.context import BotContext
+
+
+@requires()
+async def welcome(update: Update, context: BotContext) -> None:
+    lines = [context.tr("start.welcome")]
+    if context.staff is not None:
+        lines.append(context.tr("start.welcome_staff",
+                                role=context.tr("roles." + context.staff.role.value),
+                                unit=context.staff.unit_code))
+    await update.effective_message.reply_text("\n\n".join(lines))
+
+
+@requires()
+async def show_help(update: Update, context: BotContext) -> None:
+    """List only what this person may do, in this kind of chat."""
+    tr = context.tr
+    role = context.staff.role if context.staff else None
+    lines = [tr("help.header")]
+    for command in commands_for(role, chat_place(update)):
+        alias = tr("help.alias", alias=command.alias) if command.alias else ""
+        lines.append(tr("help.line", name=command.name, alias=alias,
+                        description=tr(command.help_key)))
+    if context.staff is not None:
+        lines.append("")
+        lines.append(tr("help.you_are_staff", role=tr("roles." + context.staff.role.value),
+                        unit=context.staff.unit_code))
+    await update.effective_message.reply_text("\n".join(lines))
+
+
+@requires()
+async def cancel(update: Update, context: BotContext) -> None:
+    # No multi-step flow exists yet in this build; the tip and bulletin flows hook in here.
+    await update.effective_message.reply_text(context.tr("cancel.nothing"))
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
+        CommandHandler("start", welcome),
+        CommandHandler(["help", "huongdan"], show_help),
+        CommandHandler(["cancel", "huy"], cancel),
+    ]

@@ -1,0 +1,100 @@
+"""Who is who: the unit tree and the staff list, synced from config and changed by admins.
+
+The tree and the staff list are small and read on every update (every command checks a role),
+so they are held in memory; every change goes through this object, which writes the database
+first and then its cache, so the two never disagree within one process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from org.roles import Role
+from org.staff import StaffMember
+from org.units import Unit, UnitTree
+from storage import staff as staff_store
+from storage import units as unit_store
+from storage.audit import record_action
+from storage.db import Database
+
+
+class StaffChange(StrEnum):
+    ADDED = "added"
+    UPDATED = "updated"
+    REMOVED = "removed"
+    NOT_FOUND = "not_found"
+    UNKNOWN_UNIT = "unknown_unit"
+    DECLARED_IN_CONFIG = "declared_in_config"
+    SELF = "self"
+
+
+@dataclass(frozen=True)
+class StaffChangeResult:
+    change: StaffChange
+    member: StaffMember | None = None
+
+
+class Directory:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._tree = UnitTree([])
+        self._staff: dict[int, StaffMember] = {}
+
+    @property
+    def tree(self) -> UnitTree:
+        return self._tree
+
+    async def sync_from_config(self, declared_units: Sequence[Unit],
+                               declared_staff: Sequence[StaffMember], now: datetime) -> None:
+        async with self._db.transaction() as conn:
+            await unit_store.sync_units(conn, declared_units, now)
+            await staff_store.sync_config_staff(conn, declared_staff, now)
+        await self.reload()
+
+    async def reload(self) -> None:
+        async with self._db.reading() as conn:
+            self._tree = UnitTree(await unit_store.load_units(conn))
+            self._staff = {m.telegram_id: m for m in await staff_store.list_staff(conn)}
+
+    def staff_member(self, telegram_id: int | None) -> StaffMember | None:
+        return self._staff.get(telegram_id) if telegram_id is not None else None
+
+    def all_staff(self) -> list[StaffMember]:
+        return sorted(self._staff.values(), key=lambda m: (m.unit_code, m.role, m.telegram_id))
+
+    async def add_staff(self, actor: int, telegram_id: int, role: Role, unit_code: str,
+                        now: datetime) -> StaffChangeResult:
+        unit = self._tree.find(unit_code)
+        if unit is None:
+            return StaffChangeResult(StaffChange.UNKNOWN_UNIT)
+        existing = self._staff.get(telegram_id)
+        if existing is not None and existing.from_config:
+            return StaffChangeResult(StaffChange.DECLARED_IN_CONFIG, existing)
+        member = StaffMember(telegram_id, role, unit.code, from_config=False)
+        async with self._db.transaction() as conn:
+            await staff_store.upsert_staff(conn, member, added_by=actor, now=now)
+            await record_action(conn, at=now, actor=actor, action="staff.add",
+                                subject=f"staff:{telegram_id}", detail=f"{role.value} {unit.code}")
+        self._staff[telegram_id] = member
+        change = StaffChange.UPDATED if existing else StaffChange.ADDED
+        return StaffChangeResult(change, member)
+
+    async def remove_staff(self, actor: int, telegram_id: int,
+                           now: datetime) -> StaffChangeResult:
+        existing = self._staff.get(telegram_id)
+        if existing is None:
+            return StaffChangeResult(StaffChange.NOT_FOUND)
+        if existing.from_config:
+            # The next start-up would bring them back; the file is where they must go.
+            return StaffChangeResult(StaffChange.DECLARED_IN_CONFIG, existing)
+        if telegram_id == actor:
+            return StaffChangeResult(StaffChange.SELF, existing)
+        async with self._db.transaction() as conn:
+            await staff_store.delete_staff(conn, telegram_id)
+            await record_action(conn, at=now, actor=actor, action="staff.remove",
+                                subject=f"staff:{telegram_id}")
+        del self._staff[telegram_id]
+        return StaffChangeResult(StaffChange.REMOVED, existing)

@@ -1,0 +1,93 @@
+"""Group chats and their link to a unit (SPEC §2): registration rules and life-cycle events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from org.roles import Role
+from org.staff import StaffMember, may_act_on_unit, scope_codes
+from org.units import Unit, UnitTree
+from storage import groups as group_store
+from storage.audit import record_action
+from storage.db import Database
+from storage.groups import GroupRecord
+
+
+class Registration(StrEnum):
+    REGISTERED = "registered"
+    MOVED = "moved"
+    ALREADY = "already"
+    UNKNOWN_UNIT = "unknown_unit"
+    OUT_OF_SCOPE = "out_of_scope"
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    outcome: Registration
+    unit: Unit | None = None
+    previous_unit_code: str | None = None
+
+
+async def register_group(db: Database, tree: UnitTree, member: StaffMember, chat_id: int,
+                         title: str, unit_code: str, now: datetime) -> RegistrationResult:
+    """Link a group to a unit: an officer of that unit's subtree, or an admin, may do it."""
+    unit = tree.find(unit_code)
+    if unit is None:
+        return RegistrationResult(Registration.UNKNOWN_UNIT)
+    if not may_act_on_unit(member, unit.code, tree, Role.OFFICER):
+        return RegistrationResult(Registration.OUT_OF_SCOPE, unit)
+    async with db.transaction() as conn:
+        current = await group_store.find_group(conn, chat_id)
+        if current and current.unit_code == unit.code and current.status == group_store.ACTIVE:
+            return RegistrationResult(Registration.ALREADY, unit)
+        previous = await group_store.link_group(conn, chat_id, title, unit.code,
+                                                member.telegram_id, now)
+        await record_action(conn, at=now, actor=member.telegram_id, action="group.register",
+                            subject=f"group:{chat_id}", detail=unit.code)
+    outcome = Registration.MOVED if previous and previous != unit.code else Registration.REGISTERED
+    return RegistrationResult(outcome, unit, previous)
+
+
+async def bot_joined_group(db: Database, chat_id: int, title: str,
+                           now: datetime) -> GroupRecord:
+    async with db.transaction() as conn:
+        return await group_store.note_group_seen(conn, chat_id, title, now)
+
+
+async def bot_left_group(db: Database, chat_id: int, now: datetime) -> bool:
+    async with db.transaction() as conn:
+        return await group_store.mark_group_inactive(conn, chat_id, now)
+
+
+async def group_migrated(db: Database, old_chat_id: int, new_chat_id: int,
+                         now: datetime) -> bool:
+    async with db.transaction() as conn:
+        return await group_store.follow_migration(conn, old_chat_id, new_chat_id, now)
+
+
+async def member_count_taken(db: Database, chat_id: int, members: int, now: datetime) -> None:
+    async with db.transaction() as conn:
+        await group_store.record_member_count(conn, chat_id, members, now)
+
+
+async def groups_in_scope(db: Database, tree: UnitTree, member: StaffMember,
+                          unit_code: str | None = None) -> list[GroupRecord] | None:
+    """Linked groups the member may see, optionally narrowed to one unit's subtree.
+
+    None when the unit asked for is unknown or outside the member's scope.
+    """
+    allowed = scope_codes(member, tree)
+    if unit_code is not None:
+        unit = tree.find(unit_code)
+        if unit is None or unit.code not in allowed:
+            return None
+        allowed = tree.subtree_codes(unit.code)
+    async with db.reading() as conn:
+        return await group_store.linked_groups(conn, allowed)
+
+
+async def active_group_chat_ids(db: Database) -> list[int]:
+    async with db.reading() as conn:
+        return await group_store.active_group_ids(conn)

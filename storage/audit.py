@@ -1,0 +1,32 @@
+"""The audit log: who did what to which thing, when. Written in the same transaction as the act."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.schema import audit_log
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    actor_telegram_id: int | None
+    action: str
+    subject: str
+    detail: str
+
+
+async def record_action(conn: AsyncConnection, *, at: datetime, actor: int | None, action: str,
+                        subject: str, detail: str = "") -> None:
+    await conn.execute(audit_log.insert().values(
+        at=at, actor_telegram_id=actor, action=action, subject=subject, detail=detail))
+
+
+async def entries_for(conn: AsyncConnection, subject: str) -> list[AuditEntry]:
+    rows = await conn.execute(
+        select(audit_log).where(audit_log.c.subject == subject).order_by(audit_log.c.id))
+    return [AuditEntry(r.at, r.actor_telegram_id, r.action, r.subject, r.detail) for r in rows]

@@ -1,0 +1,128 @@
+"""Group chats the bot is in: linked unit, status, member counts (with history for reports)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.schema import group_member_counts, groups, units
+from storage.units import unit_ids
+
+SEEN, ACTIVE, INACTIVE = "seen", "active", "inactive"
+
+
+@dataclass(frozen=True)
+class GroupRecord:
+    chat_id: int
+    title: str
+    unit_code: str | None
+    status: str
+    member_count: int | None
+    member_count_at: datetime | None
+    registered_at: datetime | None
+
+
+_SELECT = select(
+    groups.c.chat_id, groups.c.title, units.c.code.label("unit_code"), groups.c.status,
+    groups.c.member_count, groups.c.member_count_at, groups.c.registered_at,
+).select_from(groups.outerjoin(units, groups.c.unit_id == units.c.id))
+
+
+def _record(row) -> GroupRecord:  # noqa: ANN001
+    return GroupRecord(row.chat_id, row.title, row.unit_code, row.status, row.member_count,
+                       row.member_count_at, row.registered_at)
+
+
+async def find_group(conn: AsyncConnection, chat_id: int) -> GroupRecord | None:
+    row = (await conn.execute(_SELECT.where(groups.c.chat_id == chat_id))).first()
+    return _record(row) if row else None
+
+
+async def note_group_seen(conn: AsyncConnection, chat_id: int, title: str,
+                          now: datetime) -> GroupRecord:
+    """The bot is (again) a member of this chat. A linked group becomes active again."""
+    existing = await find_group(conn, chat_id)
+    if existing is None:
+        await conn.execute(groups.insert().values(
+            chat_id=chat_id, title=title, status=SEEN, created_at=now, updated_at=now))
+    else:
+        status = ACTIVE if existing.unit_code else SEEN
+        await conn.execute(update(groups).where(groups.c.chat_id == chat_id)
+                           .values(title=title, status=status, updated_at=now))
+    found = await find_group(conn, chat_id)
+    assert found is not None
+    return found
+
+
+async def link_group(conn: AsyncConnection, chat_id: int, title: str, unit_code: str,
+                     registered_by: int, now: datetime) -> str | None:
+    """Link the chat to a unit (making it active). Returns the unit it was linked to before."""
+    previous = await note_group_seen(conn, chat_id, title, now)
+    unit_id = (await unit_ids(conn))[unit_code.upper()]
+    await conn.execute(update(groups).where(groups.c.chat_id == chat_id).values(
+        unit_id=unit_id, status=ACTIVE, registered_by=registered_by, registered_at=now,
+        updated_at=now))
+    return previous.unit_code
+
+
+async def mark_group_inactive(conn: AsyncConnection, chat_id: int, now: datetime) -> bool:
+    result = await conn.execute(update(groups).where(groups.c.chat_id == chat_id)
+                                .values(status=INACTIVE, updated_at=now))
+    return result.rowcount > 0
+
+
+async def follow_migration(conn: AsyncConnection, old_chat_id: int, new_chat_id: int,
+                           now: datetime) -> bool:
+    """A group became a supergroup with a new id: keep its link, history and status."""
+    old = (await conn.execute(select(groups.c.id).where(groups.c.chat_id == old_chat_id))).first()
+    if old is None:
+        return False
+    new = (await conn.execute(select(groups.c.id).where(groups.c.chat_id == new_chat_id))).first()
+    if new is not None:
+        # The new supergroup was seen first (its service message can arrive before the old
+        # group's); the old row carries the link and history, so it wins.
+        await conn.execute(update(group_member_counts)
+                           .where(group_member_counts.c.group_id == new.id)
+                           .values(group_id=old.id))
+        await conn.execute(delete(groups).where(groups.c.id == new.id))
+    await conn.execute(update(groups).where(groups.c.id == old.id)
+                       .values(chat_id=new_chat_id, updated_at=now))
+    return True
+
+
+async def record_member_count(conn: AsyncConnection, chat_id: int, members: int,
+                              now: datetime) -> None:
+    row = (await conn.execute(select(groups.c.id).where(groups.c.chat_id == chat_id))).first()
+    if row is None:
+        return
+    await conn.execute(update(groups).where(groups.c.id == row.id)
+                       .values(member_count=members, member_count_at=now, updated_at=now))
+    await conn.execute(group_member_counts.insert().values(
+        group_id=row.id, members=members, counted_at=now))
+
+
+async def member_count_history(conn: AsyncConnection, chat_id: int) -> list[tuple[datetime, int]]:
+    rows = await conn.execute(
+        select(group_member_counts.c.counted_at, group_member_counts.c.members)
+        .select_from(group_member_counts.join(groups))
+        .where(groups.c.chat_id == chat_id).order_by(group_member_counts.c.id))
+    return [(r.counted_at, r.members) for r in rows]
+
+
+async def linked_groups(conn: AsyncConnection,
+                        unit_codes: Collection[str] | None = None) -> list[GroupRecord]:
+    """Groups linked to a unit (any status), optionally only those of ``unit_codes``."""
+    query = _SELECT.where(groups.c.unit_id.is_not(None))
+    if unit_codes is not None:
+        query = query.where(units.c.code_key.in_([c.upper() for c in unit_codes]))
+    rows = await conn.execute(query.order_by(units.c.code, groups.c.title))
+    return [_record(r) for r in rows]
+
+
+async def active_group_ids(conn: AsyncConnection) -> list[int]:
+    rows = await conn.execute(select(groups.c.chat_id).where(groups.c.status == ACTIVE))
+    return [r.chat_id for r in rows]

@@ -1,0 +1,118 @@
+"""Table definitions (SQLAlchemy Core). Migrations in ``storage/migrations`` create them.
+
+Staff are identified by their Telegram id in clear: they act in their official capacity and every
+staff action is audited. Tipsters never appear here by any identifier (see the tips tables).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on both backends (SQLite would otherwise hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use the clock")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+units = Table(
+    "units",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(32), nullable=False),
+    # Codes are unique case-insensitively (SPEC §12): the upper-case form carries the constraint.
+    Column("code_key", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("parent_id", Integer, ForeignKey("units.id"), nullable=True),
+    Column("source", String(16), nullable=False),  # config | chat
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+groups = Table(
+    "groups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("chat_id", BigInteger, nullable=False, unique=True),
+    Column("title", String(255), nullable=False),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=True),
+    # seen: the bot is in the group, not linked yet; active: linked and receiving;
+    # inactive: the bot was removed or may no longer write there.
+    Column("status", String(16), nullable=False),
+    Column("member_count", Integer, nullable=True),
+    Column("member_count_at", UTCDateTime(), nullable=True),
+    Column("registered_by", BigInteger, nullable=True),
+    Column("registered_at", UTCDateTime(), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+group_member_counts = Table(
+    "group_member_counts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("group_id", Integer, ForeignKey("groups.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("members", Integer, nullable=False),
+    Column("counted_at", UTCDateTime(), nullable=False),
+)
+
+staff = Table(
+    "staff",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("telegram_id", BigInteger, nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False),
+    Column("source", String(16), nullable=False),  # config | chat
+    Column("added_by", BigInteger, nullable=True),
+    Column("added_at", UTCDateTime(), nullable=False),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime(), nullable=False, index=True),
+    Column("actor_telegram_id", BigInteger, nullable=True),  # a staff member; None = the system
+    Column("action", String(64), nullable=False),
+    Column("subject", String(128), nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+)
