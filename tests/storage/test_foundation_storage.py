@@ -1,0 +1,154 @@
+"""Storage of units, staff and groups, run on SQLite and on PostgreSQL (TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from org import groups as group_service
+from org.directory import Directory, StaffChange
+from org.groups import Registration
+from org.roles import Role
+from org.staff import StaffMember
+from org.units import Unit
+from storage import groups as group_store
+from storage.audit import entries_for
+from storage.migrate import current_revision, head_revision, upgrade_to_head
+from storage.schema import units
+
+UNITS = [
+    Unit("TT-TANTHANH", "Xã Tân Thành", "DT"),  # a child declared before its parent
+    Unit("DT", "Tỉnh Đồng Tháp", None),
+    Unit("TT-BINHTHANH", "Xã Bình Thành", "DT"),
+]
+ADMIN = StaffMember(1001, Role.ADMIN, "DT", True)
+OFFICER = StaffMember(1002, Role.OFFICER, "TT-TANTHANH", True)
+OTHER_OFFICER = StaffMember(1003, Role.OFFICER, "TT-BINHTHANH", True)
+
+
+async def directory_for(db, clock) -> Directory:
+    directory = Directory(db)
+    await directory.sync_from_config(UNITS, [ADMIN, OFFICER, OTHER_OFFICER], clock.now())
+    return directory
+
+
+async def test_migrations_reach_head_and_are_idempotent(db):
+    await upgrade_to_head(db)
+    assert await current_revision(db) == head_revision()
+
+
+async def test_config_units_and_staff_are_synced(db, clock):
+    directory = await directory_for(db, clock)
+    assert directory.tree.find("tt-tanthanh").parent_code == "DT"
+    assert directory.staff_member(1002) == OFFICER
+    # A second start-up with one officer dropped from the file removes only that one.
+    await directory.sync_from_config(UNITS, [ADMIN, OFFICER], clock.now())
+    assert directory.staff_member(1003) is None
+    assert directory.staff_member(1001) == ADMIN
+
+
+async def test_unit_codes_are_unique_case_insensitively(db, clock):
+    await directory_for(db, clock)
+    with pytest.raises(IntegrityError):
+        async with db.transaction() as conn:
+            await conn.execute(units.insert().values(
+                code="dt", code_key="DT", name="x", source="chat", created_at=clock.now()))
+
+
+async def test_staff_added_in_chat_survive_a_config_sync(db, clock):
+    directory = await directory_for(db, clock)
+    result = await directory.add_staff(1001, 2001, Role.EDITOR, "tt-tanthanh", clock.now())
+    assert result.change is StaffChange.ADDED
+    assert result.member.unit_code == "TT-TANTHANH"
+    await directory.sync_from_config(UNITS, [ADMIN, OFFICER], clock.now())
+    assert directory.staff_member(2001).role is Role.EDITOR
+    async with db.reading() as conn:
+        assert [e.action for e in await entries_for(conn, "staff:2001")] == ["staff.add"]
+
+
+async def test_config_staff_cannot_be_changed_in_chat(db, clock):
+    directory = await directory_for(db, clock)
+    assert (await directory.remove_staff(1001, 1002, clock.now())).change is (
+        StaffChange.DECLARED_IN_CONFIG)
+    assert (await directory.add_staff(1001, 1002, Role.EDITOR, "DT", clock.now())).change is (
+        StaffChange.DECLARED_IN_CONFIG)
+    assert directory.staff_member(1002) == OFFICER
+
+
+async def test_removed_staff_are_gone_after_reload(db, clock):
+    directory = await directory_for(db, clock)
+    await directory.add_staff(1001, 2002, Role.OFFICER, "TT-BINHTHANH", clock.now())
+    assert (await directory.remove_staff(1001, 2002, clock.now())).change is StaffChange.REMOVED
+    await directory.reload()
+    assert directory.staff_member(2002) is None
+
+
+async def test_registration_respects_scope(db, clock):
+    directory = await directory_for(db, clock)
+    tree = directory.tree
+    refused = await group_service.register_group(db, tree, OTHER_OFFICER, -500, "Tổ 5",
+                                                 "TT-TANTHANH", clock.now())
+    assert refused.outcome is Registration.OUT_OF_SCOPE
+    done = await group_service.register_group(db, tree, OFFICER, -500, "Tổ 5", "tt-tanthanh",
+                                              clock.now())
+    assert done.outcome is Registration.REGISTERED
+    again = await group_service.register_group(db, tree, OFFICER, -500, "Tổ 5", "TT-TANTHANH",
+                                               clock.now())
+    assert again.outcome is Registration.ALREADY
+    moved = await group_service.register_group(db, tree, ADMIN, -500, "Tổ 5", "TT-BINHTHANH",
+                                               clock.now())
+    assert moved.outcome is Registration.MOVED and moved.previous_unit_code == "TT-TANTHANH"
+    unknown = await group_service.register_group(db, tree, ADMIN, -500, "Tổ 5", "HN",
+                                                 clock.now())
+    assert unknown.outcome is Registration.UNKNOWN_UNIT
+    async with db.reading() as conn:
+        assert (await group_store.find_group(conn, -500)).unit_code == "TT-BINHTHANH"
+        assert len(await entries_for(conn, "group:-500")) == 2
+
+
+async def test_group_life_cycle_removed_readded_migrated(db, clock):
+    directory = await directory_for(db, clock)
+    await group_service.bot_joined_group(db, -600, "Tổ 6", clock.now())
+    await group_service.register_group(db, directory.tree, OFFICER, -600, "Tổ 6", "TT-TANTHANH",
+                                       clock.now())
+    await group_service.member_count_taken(db, -600, 24, clock.now())
+    assert await group_service.bot_left_group(db, -600, clock.now())
+    async with db.reading() as conn:
+        assert (await group_store.find_group(conn, -600)).status == group_store.INACTIVE
+    await group_service.bot_joined_group(db, -600, "Tổ 6", clock.now())
+    # The new supergroup may be seen before the migration message of the old group arrives.
+    await group_service.bot_joined_group(db, -1009990006, "Tổ 6", clock.now())
+    clock.advance(timedelta(days=1))
+    assert await group_service.group_migrated(db, -600, -1009990006, clock.now())
+    await group_service.member_count_taken(db, -1009990006, 25, clock.now())
+    async with db.reading() as conn:
+        group = await group_store.find_group(conn, -1009990006)
+        assert await group_store.find_group(conn, -600) is None
+        history = await group_store.member_count_history(conn, -1009990006)
+    assert group.status == group_store.ACTIVE and group.unit_code == "TT-TANTHANH"
+    assert [members for _, members in history] == [24, 25]
+    assert history[1][0] - history[0][0] == timedelta(days=1)
+
+
+async def test_groups_in_scope_hide_other_communes(db, clock):
+    directory = await directory_for(db, clock)
+    tree = directory.tree
+    await group_service.register_group(db, tree, OFFICER, -701, "Tân Thành 1", "TT-TANTHANH",
+                                       clock.now())
+    await group_service.register_group(db, tree, OTHER_OFFICER, -702, "Bình Thành 1",
+                                       "TT-BINHTHANH", clock.now())
+    mine = await group_service.groups_in_scope(db, tree, OFFICER)
+    assert [g.chat_id for g in mine] == [-701]
+    assert await group_service.groups_in_scope(db, tree, OFFICER, "TT-BINHTHANH") is None
+    every = await group_service.groups_in_scope(db, tree, ADMIN)
+    assert {g.chat_id for g in every} == {-701, -702}
+
+
+async def test_timestamps_come_back_aware_in_utc(db, clock):
+    await directory_for(db, clock)
+    async with db.reading() as conn:
+        created = (await conn.execute(select(units.c.created_at))).scalars().first()
+    assert created == clock.now() and created.tzinfo is not None

@@ -1,0 +1,118 @@
+"""Every sentence comes from the catalogues: none inline in handlers, none missing in a language."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from bot.i18n import LANGUAGES, catalogue
+
+REPO = Path(__file__).resolve().parents[2]
+SCANNED = [*sorted((REPO / "handlers").glob("*.py")), REPO / "bot" / "cli.py"]
+# Keys, command names, callback prefixes and the like: no spaces, plain ASCII.
+NOT_A_SENTENCE = re.compile(r"^(?:[A-Za-z0-9_.:/@%+\-={},]*|\s*)$")
+# Command-line syntax, not prose: the program name argparse prints in its usage line.
+SYNTAX = {"python -m bot"}
+LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical"}
+TRANSLATE_CALLS = {"tr", "t", "Translator"}
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    ids = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                ids.add(id(body[0].value))
+    return ids
+
+
+def _log_call_strings(tree: ast.AST) -> set[int]:
+    ids = set()
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in LOG_METHODS):
+            ids.update(id(arg) for arg in node.args if isinstance(arg, ast.Constant))
+    return ids
+
+
+def _message_keys(tree: ast.AST) -> list[tuple[str, bool]]:
+    """(key or key prefix, is_prefix) for every catalogue lookup with a literal key."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
+            node.func, "id", "")
+        if name not in TRANSLATE_CALLS or name == "Translator":
+            continue
+        key_arg = node.args[1] if name == "t" and len(node.args) > 1 else (
+            node.args[0] if node.args else None)
+        if isinstance(key_arg, ast.Constant) and isinstance(key_arg.value, str):
+            found.append((key_arg.value, False))
+        elif (isinstance(key_arg, ast.BinOp) and isinstance(key_arg.left, ast.Constant)
+              and isinstance(key_arg.left.value, str)):
+            found.append((key_arg.left.value, True))
+    return found
+
+
+def _literal_sentences(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = _docstrings(tree) | _log_call_strings(tree)
+    return [
+        node.value for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        and id(node) not in skip and not NOT_A_SENTENCE.match(node.value)
+        and node.value not in SYNTAX
+    ]
+
+
+@pytest.mark.parametrize("path", SCANNED, ids=lambda p: p.name)
+def test_no_user_facing_literal_in_handlers(path):
+    assert _literal_sentences(path) == []
+
+
+@pytest.mark.parametrize("path", SCANNED, ids=lambda p: p.name)
+def test_every_message_key_used_exists(path):
+    keys = catalogue("vi")
+    for key, is_prefix in _message_keys(ast.parse(path.read_text(encoding="utf-8"))):
+        if is_prefix:
+            assert any(k.startswith(key) for k in keys), f"{path.name}: no key starts with {key}"
+        else:
+            assert key in keys, f"{path.name}: unknown message key {key}"
+
+
+def test_the_scanner_catches_an_inline_sentence(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text('async def f(m):\n    await m.reply_text("Xin chào")\n', encoding="utf-8")
+    assert _literal_sentences(bad) == ["Xin chào"]
+    tree = ast.parse('tr("no.such.key")')
+    assert _message_keys(tree) == [("no.such.key", False)]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_has_every_key(language):
+    assert set(catalogue(language)) == set(catalogue("vi"))
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_placeholders_match_across_languages():
+    vi, en = catalogue("vi"), catalogue("en")
+    mismatched = [key for key in vi if _placeholders(vi[key]) != _placeholders(en[key])]
+    assert mismatched == []
+
+
+def test_every_default_category_and_outcome_has_a_label():
+    from bot.config_model import DEFAULT_CATEGORIES, DEFAULT_OUTCOME_KINDS
+
+    for language in LANGUAGES:
+        keys = catalogue(language)
+        assert all(f"categories.{k}" in keys for k in DEFAULT_CATEGORIES)
+        assert all(f"outcomes.{k}" in keys for k in DEFAULT_OUTCOME_KINDS)

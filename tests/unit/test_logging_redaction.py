@@ -1,0 +1,57 @@
+"""SPEC §3.1: no user id, private chat id, username, name or token survives into a log line."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from bot.logging import REDACTED, configure_logging, redact
+
+TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
+
+
+def test_token_in_an_httpx_url_is_removed():
+    line = f'HTTP Request: POST http://127.0.0.1:8081/bot{TOKEN}/getUpdates "HTTP/1.1 200 OK"'
+    out = redact(line, [TOKEN])
+    assert TOKEN not in out and "AAFake" not in out
+    assert "/getUpdates" in out
+
+
+def test_ptb_repr_of_a_private_update_loses_every_identifier():
+    line = ("Update(message=Message(chat=Chat(first_name='Nguyễn Thị Hoa', id=5123456789, "
+            "type=<ChatType.PRIVATE>, username='hoa_ct'), from_user=User(first_name=\"O'Neil\", "
+            "id=5123456789, is_bot=False, language_code='vi', last_name='Trần')))")
+    out = redact(line)
+    for secret in ("Nguyễn", "5123456789", "hoa_ct", "O'Neil", "Trần", "'vi'"):
+        assert secret not in out
+    assert "type=<ChatType.PRIVATE>" in out
+
+
+def test_json_of_a_telegram_result_loses_identifiers_but_keeps_group_ids():
+    line = ('{"chat": {"id": -1001234567890, "title": "Tổ 5"}, "from": {"id": 77123, '
+            '"first_name": "Bình", "username": "binh99", "phone_number": "+84901234567"}}')
+    out = redact(line)
+    assert "-1001234567890" in out
+    for secret in ("77123", "Bình", "binh99", "+84901234567", "84901234567"):
+        assert secret not in out
+
+
+def test_short_numbers_are_kept():
+    assert redact("sent 3 of 12 messages in 1.25 s") == "sent 3 of 12 messages in 1.25 s"
+
+
+def test_filter_redacts_args_and_tracebacks_of_every_logger():
+    stream = io.StringIO()
+    handler = configure_logging("DEBUG", secrets=[TOKEN], stream=stream)
+    try:
+        logging.getLogger("telegram.ext.Updater").debug("user %s said hi", 5123456789)
+        try:
+            raise RuntimeError(f"failed for username='hoa_ct' at /bot{TOKEN}/sendMessage")
+        except RuntimeError:
+            logging.getLogger("httpx").exception("boom")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    text = stream.getvalue()
+    assert "5123456789" not in text and "hoa_ct" not in text and TOKEN not in text
+    assert text.count(REDACTED) >= 3
+    assert "RuntimeError" in text
