@@ -7,8 +7,9 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes
 from handlers import errors, fallback, groups, staff, start
 from handlers.context import SERVICES_KEY, BotContext, Services
 
-# Order matters only for the fallbacks, which must come after every real handler.
-JOURNEYS = (start, groups, staff)
+# One handler group: the first matching handler wins, so the fallbacks (unknown commands,
+# stickers, stale buttons) must come after every real handler.
+JOURNEYS = (start, groups, staff, fallback)
 
 
 def build_application(services: Services, token: str) -> Application:  # type: ignore[type-arg]
@@ -26,6 +27,5 @@ def build_application(services: Services, token: str) -> Application:  # type: i
     application.bot_data[SERVICES_KEY] = services
     for journey in JOURNEYS:
         application.add_handlers(journey.handlers())
-    application.add_handlers(fallback.handlers(), group=1)
     application.add_error_handler(errors.report_error)
     return application

@@ -1,0 +1,126 @@
+"""End-to-end fixtures: the real bot (storage, directory, PTB Application, handlers, jobs)
+polling a fake Bot API over real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.config import load_config
+from bot.logging import configure_logging
+from bot.runtime import RunningBot, start_bot
+from tests.fakes.telegram_api import FakeTelegramAPI, FakeUser
+
+CONFIG = """
+[bot]
+language = "vi"
+timezone = "Asia/Ho_Chi_Minh"
+log_level = "DEBUG"
+
+[telegram]
+api_base_url = "{base_url}"
+
+[[units]]
+code = "DT"
+name = "Tỉnh Đồng Tháp"
+[[units]]
+code = "TT-TANTHANH"
+name = "Xã Tân Thành"
+parent = "DT"
+[[units]]
+code = "TT-TANTHANH-A1"
+name = "Ấp 1"
+parent = "TT-TANTHANH"
+[[units]]
+code = "TT-BINHTHANH"
+name = "Xã Bình Thành"
+parent = "DT"
+
+[[staff]]
+telegram_id = {admin}
+role = "admin"
+unit = "DT"
+[[staff]]
+telegram_id = {officer}
+role = "officer"
+unit = "TT-TANTHANH"
+[[staff]]
+telegram_id = {other_officer}
+role = "officer"
+unit = "TT-BINHTHANH"
+[[staff]]
+telegram_id = {editor}
+role = "editor"
+unit = "TT-TANTHANH"
+"""
+
+
+@dataclass
+class People:
+    admin: FakeUser
+    officer: FakeUser
+    other_officer: FakeUser
+    editor: FakeUser
+    resident: FakeUser
+
+
+@dataclass
+class Harness:
+    fake: FakeTelegramAPI
+    bot: RunningBot
+    people: People
+    logs: io.StringIO
+    config_path: Path
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegramAPI]:
+    api = FakeTelegramAPI()
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+def people(fake: FakeTelegramAPI) -> People:
+    return People(
+        admin=fake.user("Lê Văn Quản", username="quan_admin"),
+        officer=fake.user("Trần Thị Công", last_name="An", username="cong_an_tt"),
+        other_officer=fake.user("Phạm Văn Bình", username="binh_bt"),
+        editor=fake.user("Võ Thị Biên", username="bien_tap"),
+        resident=fake.user("Nguyễn Thị Dân", last_name="Cư", username="dan_cu_bimat"),
+    )
+
+
+def write_e2e_config(directory: Path, fake: FakeTelegramAPI, people: People) -> Path:
+    path = directory / "config.toml"
+    path.write_text(CONFIG.format(
+        base_url=fake.base_url, admin=people.admin.id, officer=people.officer.id,
+        other_officer=people.other_officer.id, editor=people.editor.id), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+async def harness(fake, people, tmp_path, clock) -> AsyncIterator[Harness]:
+    path = write_e2e_config(tmp_path, fake, people)
+    config = load_config(path, {"BOT_TOKEN": fake.token})
+    logs = io.StringIO()
+    root = logging.getLogger()
+    saved_handlers, saved_level = list(root.handlers), root.level
+    # The production logging set-up, at DEBUG, writing where the leak checks can read it.
+    configure_logging("DEBUG", secrets=[fake.token], stream=logs)
+    running = await start_bot(config, fake.token, clock, poll_timeout=1)
+    try:
+        yield Harness(fake, running, people, logs, path)
+    finally:
+        await running.stop()
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in saved_handlers:
+            root.addHandler(handler)
+        root.setLevel(saved_level)

@@ -1,0 +1,36 @@
+"""``python -m bot run`` as a real process against the fake Bot API: starts, answers, stops."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.e2e.conftest import write_e2e_config
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+async def test_cli_run_serves_until_sigterm(fake, people, tmp_path):
+    config = write_e2e_config(tmp_path, fake, people)
+    env = {**os.environ, "BOT_TOKEN": fake.token, "PYTHONPATH": str(REPO)}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", "--config", str(config), cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        await fake.wait_for_call("getUpdates", timeout=30)
+        fake.send_message(people.resident, "/start")
+        welcome = await fake.wait_for_message(people.resident.id, timeout=10)
+        assert "Kết Nối ANTT" in welcome["text"]
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    assert process.returncode == 0, stderr.decode()
+    assert (tmp_path / "data" / "bot.db").exists()
+    log = stderr.decode()
+    assert fake.token not in log and str(people.resident.id) not in log

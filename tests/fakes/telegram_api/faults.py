@@ -1,0 +1,132 @@
+"""Fault injection and Telegram's flood limits, so tests can provoke every error path.
+
+Injected errors and delays are consumed in the order they were added, per method (and chat, when
+given). The rate limiter models the limits Telegram documents for bots: about 30 messages per
+second overall, 20 per minute in one group, and about one per second in one private chat (short
+bursts tolerated). It is off unless asked for, because most tests do not want flood control.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import ApiError, too_many_requests
+
+# Methods that put a new message into a chat; these are what Telegram's flood limits count.
+SENDING_METHODS = frozenset(
+    {
+        "sendMessage", "sendPhoto", "sendVideo", "sendDocument", "sendVoice", "sendAudio",
+        "sendAnimation", "sendVideoNote", "sendSticker", "sendLocation", "sendVenue",
+        "sendContact", "sendPoll", "sendDice", "sendMediaGroup", "copyMessage", "copyMessages",
+        "forwardMessage", "forwardMessages",
+    }
+)  # fmt: skip
+
+GLOBAL_PER_SECOND = 30
+GROUP_PER_MINUTE = 20
+PRIVATE_BURST = 3
+PRIVATE_PER_SECOND = 1.0
+
+
+@dataclass
+class InjectedError:
+    method: str
+    chat_id: int | None
+    error: ApiError
+    remaining: int
+
+
+@dataclass
+class InjectedDelay:
+    method: str
+    seconds: float
+    remaining: int
+
+
+class FaultPlan:
+    """Errors and delays that the next matching calls will suffer."""
+
+    def __init__(self) -> None:
+        self.errors: list[InjectedError] = []
+        self.delays: list[InjectedDelay] = []
+
+    def add_error(self, method: str, chat_id: int | None, error: ApiError, times: int) -> None:
+        self.errors.append(InjectedError(method.lower(), chat_id, error, times))
+
+    def add_delay(self, method: str, seconds: float, times: int) -> None:
+        self.delays.append(InjectedDelay(method.lower(), seconds, times))
+
+    def take_error(self, method: str, params: dict[str, Any]) -> ApiError | None:
+        for injected in self.errors:
+            if injected.method != method.lower():
+                continue
+            if injected.chat_id is not None and params.get("chat_id") != injected.chat_id:
+                continue
+            injected.remaining -= 1
+            if injected.remaining <= 0:
+                self.errors.remove(injected)
+            return injected.error
+        return None
+
+    def take_delay(self, method: str) -> float:
+        for injected in self.delays:
+            if injected.method == method.lower():
+                injected.remaining -= 1
+                if injected.remaining <= 0:
+                    self.delays.remove(injected)
+                return injected.seconds
+        return 0.0
+
+
+class RateLimiter:
+    """Sliding windows (overall per second, per group per minute) and a private-chat bucket."""
+
+    def __init__(self, clock: Callable[[], float], *, enabled: bool) -> None:
+        self.clock = clock
+        self.enabled = enabled
+        self.hits = 0
+        self._overall: deque[float] = deque()
+        self._groups: dict[int, deque[float]] = {}
+        self._private: dict[int, tuple[float, float]] = {}  # chat_id -> (tokens, at)
+
+    def check(self, method: str, chat_id: Any) -> None:
+        """Raise 429 if this sending call would exceed a limit; otherwise count it."""
+        if not self.enabled or method not in SENDING_METHODS:
+            return
+        now = self.clock()
+        wait = self._overall_wait(now)
+        if isinstance(chat_id, int) and chat_id < 0:
+            wait = max(wait, self._group_wait(chat_id, now))
+        elif isinstance(chat_id, int):
+            wait = max(wait, self._private_wait(chat_id, now))
+        if wait > 0:
+            self.hits += 1
+            raise too_many_requests(max(1, math.ceil(wait)))
+        self._overall.append(now)
+        if isinstance(chat_id, int) and chat_id < 0:
+            self._groups[chat_id].append(now)
+        elif isinstance(chat_id, int):
+            tokens, _ = self._private[chat_id]
+            self._private[chat_id] = (tokens - 1.0, now)
+
+    def _overall_wait(self, now: float) -> float:
+        window = self._overall
+        while window and window[0] <= now - 1.0:
+            window.popleft()
+        return window[0] + 1.0 - now if len(window) >= GLOBAL_PER_SECOND else 0.0
+
+    def _group_wait(self, chat_id: int, now: float) -> float:
+        window = self._groups.setdefault(chat_id, deque())
+        while window and window[0] <= now - 60.0:
+            window.popleft()
+        return window[0] + 60.0 - now if len(window) >= GROUP_PER_MINUTE else 0.0
+
+    def _private_wait(self, chat_id: int, now: float) -> float:
+        tokens, at = self._private.get(chat_id, (float(PRIVATE_BURST), now))
+        tokens = min(float(PRIVATE_BURST), tokens + (now - at) * PRIVATE_PER_SECOND)
+        self._private[chat_id] = (tokens, now)
+        return 0.0 if tokens >= 1.0 else (1.0 - tokens) / PRIVATE_PER_SECOND
