@@ -1,7 +1,8 @@
-"""Message catalogues: every sentence a person reads comes from ``locales/<lang>.toml``.
+"""Message catalogues: every sentence a person reads comes from ``locales/<lang>/*.toml``.
 
-Catalogues are TOML tables; a message key is the dotted path to a string (``start.welcome``).
-Messages use ``str.format`` placeholders (``{code}``). Vietnamese is the default language.
+Each language is a folder of TOML files, one per journey (``core``, ``tips``, ``bulletins``…),
+merged into one catalogue; a key is the dotted path to a string (``start.welcome``) and must be
+defined once. Messages use ``str.format`` placeholders (``{code}``). Vietnamese is the default.
 """
 
 from __future__ import annotations
@@ -32,8 +33,15 @@ def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, str]:
 @cache
 def catalogue(language: str) -> dict[str, str]:
     """All messages of one language, keyed by dotted path."""
-    with (LOCALES_DIR / f"{language}.toml").open("rb") as handle:
-        return _flatten(tomllib.load(handle))
+    messages: dict[str, str] = {}
+    for path in sorted((LOCALES_DIR / language).glob("*.toml")):
+        with path.open("rb") as handle:
+            part = _flatten(tomllib.load(handle))
+        clashes = sorted(set(part) & set(messages))
+        if clashes:
+            raise ValueError(f"{path}: keys defined twice: {', '.join(clashes)}")
+        messages.update(part)
+    return messages
 
 
 def normalise_language(language: str | None) -> str:

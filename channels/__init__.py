@@ -1,0 +1,1 @@
+"""Outbound channels behind one interface, so tips and bulletins never import a chat library."""

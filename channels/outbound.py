@@ -1,0 +1,93 @@
+"""The "send this to that chat" interface the domain packages use (DESIGN: domain never imports
+``telegram``), and the few ways a send can fail that the domain must tell apart.
+
+A Telegram implementation lives in ``channels.telegram``; Zalo OA and SMS come later behind the
+same :class:`Channel` protocol.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: opens ``url``, or sends ``callback`` data back to the bot."""
+
+    text: str
+    url: str | None = None
+    callback: str | None = None
+
+
+class MediaKind(StrEnum):
+    PHOTO = "photo"
+    VIDEO = "video"
+    DOCUMENT = "document"
+    VOICE = "voice"
+    LOCATION = "location"
+
+
+@dataclass(frozen=True)
+class Media:
+    kind: MediaKind
+    file_id: str = ""  # for LOCATION: "latitude,longitude"
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    """A new message written by the bot (never a forward: a forward shows its sender)."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    media: Media | None = None
+    silent: bool = False  # no notification sound (quiet hours)
+    reply_to_message_id: int | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class SendFailure(Exception):
+    """A send did not happen. Subclasses say whether and how to try again."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class RetryLater(SendFailure):
+    """Flood control (HTTP 429): wait ``seconds``, then the same send may succeed."""
+
+    def __init__(self, reason: str, seconds: float) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
+
+
+class TransientFailure(SendFailure):
+    """Network error, timeout or 5xx: the message may or may not have gone out."""
+
+
+class ChatMoved(SendFailure):
+    """The group became a supergroup; send to ``new_chat_id`` instead."""
+
+    def __init__(self, reason: str, new_chat_id: int) -> None:
+        super().__init__(reason)
+        self.new_chat_id = new_chat_id
+
+
+class ChatUnavailable(SendFailure):
+    """The bot may no longer write there: blocked, removed from the group, chat not found."""
+
+
+class Rejected(SendFailure):
+    """Telegram refused this message itself (bad content); retrying will not help."""
+
+
+class Channel(Protocol):
+    async def send(self, chat_id: int, message: OutboundMessage) -> int:
+        """Send; returns the new message's id. Raises a :class:`SendFailure`."""
+        ...
+
+    async def edit_buttons(self, chat_id: int, message_id: int,
+                           buttons: tuple[tuple[Button, ...], ...]) -> None:
+        ...

@@ -1,0 +1,101 @@
+"""The :class:`channels.outbound.Channel` for Telegram, over PTB's Bot (and its rate limiter)."""
+
+from __future__ import annotations
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+
+from channels.outbound import (
+    Button,
+    ChatMoved,
+    ChatUnavailable,
+    MediaKind,
+    OutboundMessage,
+    Rejected,
+    RetryLater,
+    SendFailure,
+    TransientFailure,
+)
+
+# Telegram's wording for a chat the bot can no longer reach (BadRequest, not Forbidden).
+_GONE_MARKERS = ("chat not found", "group chat was deactivated", "user is deactivated",
+                 "have no rights to send", "not enough rights", "bot was kicked")
+
+
+def keyboard(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([
+        [InlineKeyboardButton(b.text, url=b.url) if b.url
+         else InlineKeyboardButton(b.text, callback_data=b.callback) for b in row]
+        for row in buttons
+    ])
+
+
+def classify(error: TelegramError) -> SendFailure:
+    """Map PTB's exceptions onto the few cases the domain distinguishes."""
+    reason = error.message
+    if isinstance(error, RetryAfter):
+        seconds = error.retry_after
+        return RetryLater(reason, float(getattr(seconds, "total_seconds", lambda: seconds)()))
+    if isinstance(error, ChatMigrated):
+        return ChatMoved(reason, error.new_chat_id)
+    if isinstance(error, Forbidden):
+        return ChatUnavailable(reason)
+    if isinstance(error, (TimedOut, NetworkError)) and not isinstance(error, BadRequest):
+        return TransientFailure(reason)
+    if isinstance(error, BadRequest) and any(m in reason.lower() for m in _GONE_MARKERS):
+        return ChatUnavailable(reason)
+    return Rejected(reason)
+
+
+class TelegramChannel:
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def send(self, chat_id: int, message: OutboundMessage) -> int:
+        try:
+            sent = await self._send(chat_id, message)
+        except TelegramError as error:
+            raise classify(error) from error
+        return sent.message_id
+
+    async def _send(self, chat_id: int, message: OutboundMessage) -> Message:
+        common = {"reply_markup": keyboard(message.buttons),
+                  "disable_notification": message.silent}
+        if message.reply_to_message_id is not None:
+            common["reply_to_message_id"] = message.reply_to_message_id
+        media = message.media
+        if media is None:
+            return await self._bot.send_message(chat_id, message.text, **common)
+        caption = message.text or None
+        if media.kind is MediaKind.PHOTO:
+            return await self._bot.send_photo(chat_id, media.file_id, caption=caption, **common)
+        if media.kind is MediaKind.VIDEO:
+            return await self._bot.send_video(chat_id, media.file_id, caption=caption, **common)
+        if media.kind is MediaKind.DOCUMENT:
+            return await self._bot.send_document(chat_id, media.file_id, caption=caption,
+                                                 **common)
+        if media.kind is MediaKind.VOICE:
+            return await self._bot.send_voice(chat_id, media.file_id, caption=caption, **common)
+        latitude, longitude = (float(x) for x in media.file_id.split(","))
+        return await self._bot.send_location(chat_id, latitude=latitude, longitude=longitude,
+                                             **common)
+
+    async def edit_buttons(self, chat_id: int, message_id: int,
+                           buttons: tuple[tuple[Button, ...], ...]) -> None:
+        try:
+            await self._bot.edit_message_reply_markup(chat_id, message_id,
+                                                      reply_markup=keyboard(buttons))
+        except TelegramError as error:
+            if "not modified" in error.message.lower():
+                return
+            raise classify(error) from error
