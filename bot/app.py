@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from telegram.ext import AIORateLimiter, Application, ContextTypes
 
-from handlers import errors, fallback, groups, staff, start
+from handlers import (
+    bulletin_broadcast,
+    bulletin_queue,
+    bulletins,
+    errors,
+    fallback,
+    groups,
+    staff,
+    start,
+    tip_followup,
+    tips,
+    triage,
+)
 from handlers.context import SERVICES_KEY, BotContext, Services
 
 # One handler group: the first matching handler wins, so the fallbacks (unknown commands,
 # stickers, stale buttons) must come after every real handler.
-JOURNEYS = (start, groups, staff, fallback)
+# The bulletin composer comes first: it matches only people composing, and its /cancel must
+# end the draft before the general /cancel answers.
+JOURNEYS = (bulletins, start, groups, staff, tips, tip_followup, triage, bulletin_queue,
+            bulletin_broadcast)
 
 
 def build_application(services: Services, token: str) -> Application:  # type: ignore[type-arg]
@@ -27,5 +42,8 @@ def build_application(services: Services, token: str) -> Application:  # type: i
     application.bot_data[SERVICES_KEY] = services
     for journey in JOURNEYS:
         application.add_handlers(journey.handlers())
+    # Plain private messages: part of a tip being written (after every command handler).
+    application.add_handlers(tips.content_handlers())
+    application.add_handlers(fallback.handlers())
     application.add_error_handler(errors.report_error)
     return application

@@ -24,6 +24,7 @@ from bot.config_model import Config
 from bot.i18n import t
 from bot.logging import configure_logging
 from bot.runtime import prepare_storage, start_bot
+from bot.secret_key import SecretKeyError
 from storage.migrate import current_revision
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -100,6 +101,9 @@ async def _run(config: Config, token: str) -> int:
             loop.add_signal_handler(signum, stop.set)
     try:
         running = await start_bot(config, token, SystemClock())
+    except SecretKeyError as err:
+        print(t(config.language, err.message_key, **err.params), file=sys.stderr)
+        return EXIT_CONFIG
     except InvalidToken:
         print(t(config.language, "cli.token_rejected", variable=config.telegram.token_env),
               file=sys.stderr)

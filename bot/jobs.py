@@ -7,6 +7,7 @@ from telegram import Bot
 
 from handlers.context import Services
 from handlers.groups import refresh_all_member_counts
+from tips.followup_links import purge_relay_links
 
 MEMBER_COUNT_HOUR = 3  # a quiet hour: one getChatMemberCount per group, once a day
 
@@ -16,5 +17,7 @@ def start_jobs(bot: Bot, services: Services) -> AsyncIOScheduler:
     scheduler.add_job(refresh_all_member_counts, "cron", hour=MEMBER_COUNT_HOUR, minute=0,
                       args=(bot, services), id="member_counts", coalesce=True,
                       misfire_grace_time=6 * 3600)
+    scheduler.add_job(purge_relay_links, "interval", hours=1, args=(services,),
+                      id="relay_purge", coalesce=True)
     scheduler.start()
     return scheduler

@@ -73,6 +73,10 @@ def configure_logging(level: str, secrets: Iterable[str] = (),
     # httpx logs every long poll at INFO; keep that noise for DEBUG sessions only.
     logging.getLogger("httpx").setLevel(level if level == "DEBUG" else "WARNING")
     logging.getLogger("apscheduler").setLevel(level if level == "DEBUG" else "WARNING")
+    # The database drivers log every statement with its parameters at DEBUG: that would put
+    # tip contents into the log. Their warnings and errors still come through.
+    for noisy in ("aiosqlite", "asyncpg", "sqlalchemy.engine"):
+        logging.getLogger(noisy).setLevel("WARNING")
     return handler
 
 

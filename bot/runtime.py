@@ -7,6 +7,8 @@ Used by ``python -m bot run`` and, unchanged, by the end-to-end tests (which poi
 from __future__ import annotations
 
 import logging
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -14,9 +16,13 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application
+from bot.bulletin_desk import BulletinRuntime, start_bulletins
 from bot.clock import Clock
 from bot.config_model import Config
+from bot.i18n import Translator
 from bot.jobs import start_jobs
+from bot.secret_key import load_secret_key
+from channels.telegram import TelegramChannel
 from handlers.context import Services
 from handlers.menu import publish_menus
 from org.directory import Directory
@@ -25,6 +31,10 @@ from org.staff import StaffMember
 from org.units import Unit
 from storage.db import Database, open_database
 from storage.migrate import upgrade_to_head
+from storage.tips import any_tip_exists
+from tips.anonymity import Anonymizer
+from tips.context import TipsContext
+from tips.notifier import Notifier
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +44,13 @@ class RunningBot:
     application: Application  # type: ignore[type-arg]
     services: Services
     scheduler: AsyncIOScheduler
+    notifier: Notifier
+    bulletins: BulletinRuntime | None = None
 
     async def stop(self) -> None:
+        if self.bulletins is not None:
+            await self.bulletins.stop()
+        await self.notifier.stop()
         if self.application.updater and self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:
@@ -63,23 +78,56 @@ async def prepare_storage(config: Config, clock: Clock) -> tuple[Database, Direc
     return db, directory
 
 
-async def start_bot(config: Config, token: str, clock: Clock, *,
-                    poll_timeout: int = 30) -> RunningBot:
+async def open_tips(config: Config, db: Database, directory: Directory, clock: Clock,
+                    environ: Mapping[str, str]) -> TipsContext:
+    """The secret key (refusing to start if its file vanished while tips exist) and the tips
+    domain built on it."""
+    async with db.reading() as conn:
+        tips_exist = await any_tip_exists(conn)
+    secret_key = load_secret_key(config.secret_key_env, environ, config.bot.data_dir,
+                                 tips_exist=tips_exist)
+    return TipsContext(db=db, clock=clock, anonymizer=Anonymizer(secret_key),
+                       tr=Translator(config.language), tz=config.timezone,
+                       settings=config.tips, outcome_kinds=config.outcome_kinds,
+                       directory=directory)
+
+
+async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: int = 30,
+                    environ: Mapping[str, str] | None = None) -> RunningBot:
     db, directory = await prepare_storage(config, clock)
-    services = Services(config=config, db=db, directory=directory, clock=clock)
+    try:
+        tips = await open_tips(config, db, directory, clock,
+                               os.environ if environ is None else environ)
+    except BaseException:
+        await db.close()
+        raise
+    services = Services(config=config, db=db, directory=directory, clock=clock, tips=tips)
     application = build_application(services, token)
+    scheduler: AsyncIOScheduler | None = None
+    bulletins: BulletinRuntime | None = None
+    notifier = Notifier(db, TelegramChannel(application.bot), tips.anonymizer, clock)
+    tips.wake_notifier = notifier.wake
     try:
         await application.initialize()
         services.bot_username = application.bot.username
         await publish_menus(application.bot, services)
         scheduler = start_jobs(application.bot, services)
         await application.start()
+        await notifier.start()
+        bulletins = await start_bulletins(services, token, application.bot, scheduler)
         assert application.updater is not None
         await application.updater.start_polling(
             poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
     except BaseException:
+        if bulletins is not None:
+            await bulletins.stop()
+        await notifier.stop()
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        if application.running:
+            await application.stop()
         await application.shutdown()
         await db.close()
         raise
     log.info("bot started (%d units, %d staff)", len(directory.tree), len(directory.all_staff()))
-    return RunningBot(application, services, scheduler)
+    return RunningBot(application, services, scheduler, notifier, bulletins)

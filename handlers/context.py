@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,9 +11,11 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.clock import Clock
 from bot.config_model import Config
 from bot.i18n import Translator
+from broadcasts.desk import BulletinDesk
 from org.directory import Directory
 from org.staff import StaffMember
 from storage.db import Database
+from tips.context import TipsContext
 
 SERVICES_KEY = "services"
 
@@ -23,7 +26,16 @@ class Services:
     db: Database
     directory: Directory
     clock: Clock
+    tips: TipsContext
     bot_username: str = ""
+    # The unit a bulletin belongs to, for "Báo tin" links under bulletins (tip_b<ID>).
+    bulletin_unit: Callable[[int], Awaitable[str | None]] = lambda _bulletin_id: _no_unit()
+    # The bulletin desk (broadcasts.desk), set at start-up once the bot's username is known.
+    bulletins: BulletinDesk | None = None
+
+
+async def _no_unit() -> str | None:
+    return None
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

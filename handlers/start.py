@@ -8,10 +8,15 @@ from telegram.ext import BaseHandler, CommandHandler
 from handlers.access import chat_place, requires
 from handlers.commands import commands_for
 from handlers.context import BotContext
+from handlers.tips import intake_of, sender_of, start_from_payload
 
 
 @requires()
 async def welcome(update: Update, context: BotContext) -> None:
+    payload = context.args[0] if context.args else ""
+    if payload.startswith("tip"):
+        await start_from_payload(update, context, payload[:64])
+        return
     lines = [context.tr("start.welcome")]
     if context.staff is not None:
         lines.append(context.tr("start.welcome_staff",
@@ -39,8 +44,9 @@ async def show_help(update: Update, context: BotContext) -> None:
 
 @requires()
 async def cancel(update: Update, context: BotContext) -> None:
-    # No multi-step flow exists yet in this build; the tip and bulletin flows hook in here.
-    await update.effective_message.reply_text(context.tr("cancel.nothing"))
+    cancelled = await intake_of(context).cancel(sender_of(update, context))
+    await update.effective_message.reply_text(
+        context.tr("tip.cancelled" if cancelled else "cancel.nothing"))
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

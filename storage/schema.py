@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
 
@@ -115,4 +117,97 @@ audit_log = Table(
     Column("action", String(64), nullable=False),
     Column("subject", String(128), nullable=False),
     Column("detail", Text, nullable=False, default=""),
+)
+
+
+# ---- Bulletins (issue 4; migration 0002) ------------------------------------------------------
+# A bulletin belongs to the unit whose subtree it targets. status: draft (an editor's, waiting
+# for an officer), queued (approved, handed out slot by slot), direct (sent at once: "send now"
+# or an alert; never handed out by the queue), removed.
+bulletins = Table(
+    "bulletins",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False),
+    Column("topic", String(32), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("media_kind", String(16), nullable=True),
+    Column("media_file_id", String(255), nullable=True),
+    Column("status", String(16), nullable=False, index=True),
+    Column("is_alert", Boolean, nullable=False),
+    # Queue order: lower goes first; "move up" swaps positions. Oldest-first by default.
+    Column("queue_position", Integer, nullable=False),
+    Column("created_by", BigInteger, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("approved_by", BigInteger, nullable=True),
+    Column("approved_at", UTCDateTime(), nullable=True),
+)
+
+# One act of sending (send now, an alert, a schedule slot, a re-send): who asked, so that the
+# delivery summary and the "uncertain" notice reach them.
+dispatches = Table(
+    "dispatches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", String(16), nullable=False),  # now | alert | slot | resend
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False),
+    Column("requested_by", BigInteger, nullable=True),  # None: a schedule slot
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("summary_sent_at", UTCDateTime(), nullable=True),
+)
+
+# SPEC §12: one row per (bulletin, group) - the unique constraint is what makes a second copy
+# impossible to even plan. pending -> sending -> sent | failed; sending left over at start-up
+# -> uncertain.
+deliveries = Table(
+    "deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("bulletin_id", Integer, ForeignKey("bulletins.id"), nullable=False),
+    Column("group_id", Integer, ForeignKey("groups.id"), nullable=False, index=True),
+    Column("dispatch_id", Integer, ForeignKey("dispatches.id"), nullable=False, index=True),
+    Column("status", String(16), nullable=False, index=True),
+    Column("silent", Boolean, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("message_id", BigInteger, nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("sent_at", UTCDateTime(), nullable=True),
+    UniqueConstraint("bulletin_id", "group_id"),
+)
+
+# "Đã phổ biến" presses: by keyed pseudonym (tips.anonymity.pseudonym_for), never by user id.
+acknowledgements = Table(
+    "acknowledgements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("bulletin_id", Integer, ForeignKey("bulletins.id"), nullable=False),
+    Column("group_id", Integer, ForeignKey("groups.id"), nullable=False),
+    Column("pseudonym", String(64), nullable=False),
+    Column("pressed_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("bulletin_id", "group_id", "pseudonym"),
+)
+
+# A unit's own schedule (set with /schedule); units without a row use bulletins.schedule.
+unit_schedules = Table(
+    "unit_schedules",
+    metadata,
+    Column("unit_id", Integer, ForeignKey("units.id"), primary_key=True),
+    Column("spec", String(200), nullable=False),
+    Column("set_by", BigInteger, nullable=False),
+    Column("set_at", UTCDateTime(), nullable=False),
+)
+
+# A slot that has run, claimed under a unique constraint so that a slot runs once however many
+# times it is looked at (the cron job, the catch-up after a restart, two processes).
+slot_runs = Table(
+    "slot_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False),
+    Column("purpose", String(16), nullable=False),  # bulletin | compliance
+    Column("slot_at", UTCDateTime(), nullable=False),
+    Column("ran_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("unit_id", "purpose", "slot_at"),
 )

@@ -1,0 +1,1 @@
+"""Anonymous tips: intake, pseudonyms and relay links, codes, limits, triage, outcomes."""

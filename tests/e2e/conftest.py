@@ -11,10 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.clock import ManualClock
 from bot.config import load_config
 from bot.logging import configure_logging
 from bot.runtime import RunningBot, start_bot
 from tests.fakes.telegram_api import FakeTelegramAPI, FakeUser
+
+# No BOT_SECRET_KEY: the bot makes its 0600 key file in data/, as on a first real run.
+BOT_ENV: dict[str, str] = {}
 
 CONFIG = """
 [bot]
@@ -24,6 +28,10 @@ log_level = "DEBUG"
 
 [telegram]
 api_base_url = "{base_url}"
+
+[tips]
+max_per_hour = 3
+max_per_day = 5
 
 [[units]]
 code = "DT"
@@ -76,6 +84,14 @@ class Harness:
     people: People
     logs: io.StringIO
     config_path: Path
+    clock: ManualClock
+
+    async def restart(self) -> None:
+        """Stop the bot and start it again on the same data: what a crash-and-restart keeps."""
+        await self.bot.stop()
+        config = load_config(self.config_path, {"BOT_TOKEN": self.fake.token})
+        self.bot = await start_bot(config, self.fake.token, self.clock, poll_timeout=1,
+                                   environ=BOT_ENV)
 
 
 @pytest.fixture
@@ -114,11 +130,12 @@ async def harness(fake, people, tmp_path, clock) -> AsyncIterator[Harness]:
     saved_handlers, saved_level = list(root.handlers), root.level
     # The production logging set-up, at DEBUG, writing where the leak checks can read it.
     configure_logging("DEBUG", secrets=[fake.token], stream=logs)
-    running = await start_bot(config, fake.token, clock, poll_timeout=1)
+    running = await start_bot(config, fake.token, clock, poll_timeout=1, environ=BOT_ENV)
+    harness = Harness(fake, running, people, logs, path, clock)
     try:
-        yield Harness(fake, running, people, logs, path)
+        yield harness
     finally:
-        await running.stop()
+        await harness.bot.stop()
         for handler in list(root.handlers):
             root.removeHandler(handler)
         for handler in saved_handlers:

@@ -16,21 +16,25 @@ REPO = Path(__file__).resolve().parents[2]
 async def test_cli_run_serves_until_sigterm(fake, people, tmp_path):
     config = write_e2e_config(tmp_path, fake, people)
     env = {**os.environ, "BOT_TOKEN": fake.token, "PYTHONPATH": str(REPO)}
+    # Logs go to a file: at DEBUG they would fill a pipe nobody reads and stall the bot.
+    log_path = tmp_path / "bot.log"
+    log_file = log_path.open("wb")
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", "--config", str(config), cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        stdout=log_file, stderr=log_file)
     try:
         await fake.wait_for_call("getUpdates", timeout=30)
         fake.send_message(people.resident, "/start")
         welcome = await fake.wait_for_message(people.resident.id, timeout=10)
         assert "Kết Nối ANTT" in welcome["text"]
         process.send_signal(signal.SIGTERM)
-        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+        await asyncio.wait_for(process.wait(), timeout=30)
     finally:
         if process.returncode is None:
             process.kill()
             await process.wait()
-    assert process.returncode == 0, stderr.decode()
+        log_file.close()
+    log = log_path.read_text(encoding="utf-8")
+    assert process.returncode == 0, log[-3000:]
     assert (tmp_path / "data" / "bot.db").exists()
-    log = stderr.decode()
     assert fake.token not in log and str(people.resident.id) not in log

@@ -13,8 +13,14 @@ from bot.i18n import LANGUAGES, catalogue
 
 REPO = Path(__file__).resolve().parents[2]
 SCANNED = [*sorted((REPO / "handlers").glob("*.py")), REPO / "bot" / "cli.py"]
-# Keys, command names, callback prefixes and the like: no spaces, plain ASCII.
-NOT_A_SENTENCE = re.compile(r"^(?:[A-Za-z0-9_.:/@%+\-={},]*|\s*)$")
+# A sentence has a letter and either two words or a non-ASCII letter. Keys, command names,
+# callback prefixes, regular expressions and separators like ", " are not sentences.
+WORDS = re.compile(r"[^\W\d_]+\s+[^\W\d_]+")
+
+
+def _is_sentence(text: str) -> bool:
+    return bool(WORDS.search(text)) or any(ch.isalpha() and not ch.isascii() for ch in text)
+
 # Command-line syntax, not prose: the program name argparse prints in its usage line.
 SYNTAX = {"python -m bot"}
 LOG_METHODS = {"debug", "info", "warning", "error", "exception", "critical"}
@@ -66,7 +72,7 @@ def _literal_sentences(path: Path) -> list[str]:
     return [
         node.value for node in ast.walk(tree)
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
-        and id(node) not in skip and not NOT_A_SENTENCE.match(node.value)
+        and id(node) not in skip and _is_sentence(node.value)
         and node.value not in SYNTAX
     ]
 

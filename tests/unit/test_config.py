@@ -9,6 +9,7 @@ import pytest
 from bot.cli import main
 from bot.config import ConfigError, load_config
 from bot.config_model import OTHER_CATEGORY
+from storage.migrate import head_revision
 
 REPO = Path(__file__).resolve().parents[2]
 ENV = {"BOT_TOKEN": "123:abc", "LANG": "C"}
@@ -160,4 +161,4 @@ def test_db_upgrade_does_not_need_a_token(write_config, tmp_path, capsys):
     path = write_config()
     assert main(["db", "upgrade", "--config", str(path)], {"LANG": "C"}) == 0
     assert (tmp_path / "data" / "bot.db").exists()
-    assert "0001" in capsys.readouterr().out
+    assert f"({head_revision()})" in capsys.readouterr().out

@@ -1,0 +1,51 @@
+"""The secret key behind pseudonyms and relay links (SPEC §3, §12).
+
+From the environment variable named by ``security.secret_key_env`` when it is set (any string of
+at least 32 bytes); otherwise from ``<data_dir>/secret.key``, created on first run with 32 random
+bytes and mode 0600. If that file vanishes while tips exist, every follow-up link would be lost
+silently, so start-up refuses instead.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+KEY_FILE_NAME = "secret.key"
+KEY_BYTES = 32
+
+
+class SecretKeyError(Exception):
+    """Start-up must stop; ``message_key`` and ``params`` say why, from the catalogue."""
+
+    def __init__(self, message_key: str, **params: object) -> None:
+        super().__init__(message_key)
+        self.message_key = message_key
+        self.params = params
+
+
+def load_secret_key(env_name: str, environ: Mapping[str, str], data_dir: Path, *,
+                    tips_exist: bool) -> bytes:
+    from_env = environ.get(env_name)
+    if from_env is not None:
+        key = from_env.encode("utf-8")
+        if len(key) < KEY_BYTES:
+            raise SecretKeyError("secret.too_short", variable=env_name, minimum=KEY_BYTES)
+        return key
+    path = data_dir / KEY_FILE_NAME
+    if path.exists():
+        key = path.read_bytes()
+        if len(key) < KEY_BYTES:
+            raise SecretKeyError("secret.file_damaged", path=path)
+        return key
+    if tips_exist:
+        raise SecretKeyError("secret.file_missing", path=path, variable=env_name)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(KEY_BYTES)
+    # O_EXCL: two processes starting at once must not each write a different key.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,25 @@
+"""Callback data of every bulletin button, formats and patterns in one place. Data can be forged
+or stale: handlers parse it with these patterns and re-check everything it names."""
+
+from __future__ import annotations
+
+import re
+
+ACK = "ack:"  # under a bulletin in a group: "Đã phổ biến"
+APPROVE, REMOVE, MOVE_UP = "bq:approve:", "bq:remove:", "bq:up:"
+FROM_LISTING = ":l"  # suffix: the button sits under a /queue listing, which is redrawn
+RESEND = "bu:resend:"
+COMPOSE = "bc:"
+
+ACK_PATTERN = re.compile(r"^ack:(\d{1,9})$")
+QUEUE_PATTERN = re.compile(r"^bq:(approve|remove|up):(\d{1,9})(:l)?$")
+RESEND_PATTERN = re.compile(r"^bu:resend:(\d{1,9})$")
+
+ACK_PREFIX_PATTERN = r"^ack:"
+QUEUE_PREFIX_PATTERN = r"^bq:"
+RESEND_PREFIX_PATTERN = r"^bu:"
+COMPOSE_TOPIC_PATTERN = r"^bc:topic:"
+COMPOSE_UNITS_PATTERN = r"^bc:units$"
+COMPOSE_UNIT_PATTERN = r"^bc:unit:"
+COMPOSE_FINISH_PATTERN = r"^bc:(now|queue|submit|cancel)$"
+COMPOSE_CANCEL_PATTERN = r"^bc:cancel$"

@@ -1,0 +1,234 @@
+"""The delivery engine: sends planned (bulletin, group) rows through a channel, within
+Telegram's limits, and survives crashes without ever sending a copy twice (SPEC §5, §12).
+
+Telegram has no idempotency key, so exactly-once is impossible when the process dies between
+the request and the write that records it. The rule here is *never a duplicate, no silent loss*:
+
+* a row is marked ``sending`` in its own commit just before its request;
+* an answer, success or error, moves it to ``sent`` / ``failed`` / back to ``pending``;
+* a row still ``sending`` at start-up became uncertain (``sending_to_uncertain``): it is never
+  re-sent on its own; the officer who sent is told and may re-send exactly those groups;
+* a request whose answer never came (a timeout: ``MaybeDelivered``) is treated the same way,
+  for the same reason - the message may be in the group already. Slow answers are therefore
+  waited for a long time (the delivery bot's read timeout) rather than abandoned.
+
+Errors that prove nothing was delivered are retried: 429 after ``retry_after``; 5xx and network
+errors with bounded exponential backoff, then ``failed``; a migrated group is followed to its new
+id; a group that removed or blocked the bot is marked inactive and its row ``failed``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from channels.outbound import (
+    Channel,
+    ChatMoved,
+    ChatUnavailable,
+    OutboundMessage,
+    RetryLater,
+    SendFailure,
+    TransientFailure,
+)
+from org import groups as group_service
+from storage import deliveries as store
+from storage.bulletins import BulletinRecord, find_bulletin
+from storage.db import Database
+
+from .pacing import SendPacer
+
+log = logging.getLogger(__name__)
+
+Render = Callable[[BulletinRecord, bool], OutboundMessage]
+DispatchDone = Callable[[int], Awaitable[None]]
+
+
+class MaybeDelivered(TransientFailure):
+    """The request may have reached Telegram (no answer came): re-sending could duplicate."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    network_attempts: int = 4  # tries for network errors and 5xx before the row fails
+    backoff_first: float = 0.5
+    backoff_cap: float = 8.0
+    rate_limit_waits: int = 10  # 429s tolerated for one row before it fails
+    migrations: int = 2
+
+    def backoff(self, tries: int) -> float:
+        return min(self.backoff_cap, self.backoff_first * 2 ** (tries - 1))
+
+
+class DeliveryEngine:
+    def __init__(self, db: Database, channel: Channel, clock: Clock, *, render: Render,
+                 quiet_now: Callable[[], bool], on_dispatch_done: DispatchDone,
+                 workers: int = 12, pacer: SendPacer | None = None,
+                 policy: RetryPolicy | None = None) -> None:
+        self._db = db
+        self._channel = channel
+        self._clock = clock
+        self._render = render
+        self._quiet_now = quiet_now
+        self._on_dispatch_done = on_dispatch_done
+        self._worker_count = workers
+        self._pacer = pacer or SendPacer()
+        self._policy = policy or RetryPolicy()
+        self._queue: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
+        self._outstanding: Counter[int] = Counter()
+        self._bulletins: dict[int, BulletinRecord] = {}
+        self._workers: list[asyncio.Task[None]] = []
+        self._busy: set[asyncio.Task[None]] = set()
+        self.idle = asyncio.Event()
+        self.idle.set()
+
+    # ---- life cycle -------------------------------------------------------------------
+    async def start(self) -> dict[int, int]:
+        """Recover from the last run and start sending. Returns uncertain rows per dispatch."""
+        async with self._db.transaction() as conn:
+            uncertain = await store.sending_to_uncertain(conn, self._clock.now())
+            pending = await store.pending_by_dispatch(conn)
+        for dispatch_id, ids in pending.items():
+            self.enqueue(dispatch_id, ids)
+        self._workers = [asyncio.create_task(self._work(), name=f"delivery-{n}")
+                         for n in range(self._worker_count)]
+        if uncertain:
+            log.warning("deliveries left in flight by the last run are uncertain: %s",
+                        sum(uncertain.values()))
+        return uncertain
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Let requests in flight finish (so their rows are not left uncertain), then stop."""
+        idle = [task for task in self._workers if task not in self._busy]
+        for task in idle:
+            task.cancel()
+        busy = [task for task in self._workers if task in self._busy]
+        if busy:
+            await asyncio.wait(busy, timeout=grace)
+        await self.abort()
+
+    async def abort(self) -> None:
+        """Stop at once, writing nothing more: what a crash does (used after ``stop``'s grace,
+        and by the crash tests)."""
+        for task in self._workers:
+            task.cancel()
+        await asyncio.gather(*self._workers, return_exceptions=True)
+        self._workers = []
+
+    def enqueue(self, dispatch_id: int, delivery_ids: Iterable[int]) -> None:
+        for delivery_id in delivery_ids:
+            self._outstanding[dispatch_id] += 1
+            self.idle.clear()
+            self._queue.put_nowait((dispatch_id, delivery_id))
+
+    # ---- the work ---------------------------------------------------------------------
+    async def _work(self) -> None:
+        me = asyncio.current_task()
+        assert me is not None
+        while True:
+            dispatch_id, delivery_id = await self._queue.get()
+            self._busy.add(me)
+            try:
+                await self._deliver(delivery_id)
+            except Exception:
+                # A bug or a database error: the row stays where it is (pending, or sending,
+                # which the next start-up reports as uncertain). Never retried blindly.
+                log.exception("delivery %s stopped by an unexpected error", delivery_id)
+            finally:
+                self._busy.discard(me)
+            await self._settled(dispatch_id)
+
+    async def _settled(self, dispatch_id: int) -> None:
+        self._outstanding[dispatch_id] -= 1
+        if self._outstanding[dispatch_id] <= 0:
+            del self._outstanding[dispatch_id]
+            try:
+                await self._on_dispatch_done(dispatch_id)
+            except Exception:
+                log.exception("summary of dispatch %s not delivered", dispatch_id)
+        if not self._outstanding:
+            self.idle.set()
+
+    async def _bulletin(self, bulletin_id: int) -> BulletinRecord:
+        cached = self._bulletins.get(bulletin_id)
+        if cached is None:
+            async with self._db.reading() as conn:
+                cached = await find_bulletin(conn, bulletin_id)
+            assert cached is not None
+            self._bulletins[bulletin_id] = cached
+        return cached
+
+    async def _deliver(self, delivery_id: int) -> None:
+        async with self._db.reading() as conn:
+            job = await store.load_job(conn, delivery_id)
+        if job is None or job.status != store.PENDING:
+            return
+        bulletin = await self._bulletin(job.bulletin_id)
+        chat_id = job.chat_id
+        tries: Counter[str] = Counter()
+        while True:
+            silent = not bulletin.is_alert and self._quiet_now()
+            outcome = await self._attempt(delivery_id, chat_id, self._render(bulletin, silent),
+                                          silent)
+            if outcome is None:
+                return  # not ours to send (no longer pending)
+            retry_in = await self._record(delivery_id, chat_id, outcome, tries)
+            if retry_in is None:
+                return
+            if isinstance(outcome, ChatMoved):
+                chat_id = outcome.new_chat_id
+            if retry_in > 0:
+                await asyncio.sleep(retry_in)
+
+    async def _attempt(self, delivery_id: int, chat_id: int, message: OutboundMessage,
+                       silent: bool) -> int | SendFailure | None:
+        async with self._pacer.turn(chat_id):
+            async with self._db.transaction() as conn:
+                if not await store.claim_for_sending(conn, delivery_id, silent=silent,
+                                                     now=self._clock.now()):
+                    return None
+            try:
+                return await self._channel.send(chat_id, message)
+            except SendFailure as failure:
+                return failure
+
+    async def _record(self, delivery_id: int, chat_id: int, outcome: int | SendFailure,
+                      tries: Counter[str]) -> float | None:
+        """Write what the answer proved. Returns seconds to wait before retrying, or None."""
+        now = self._clock.now()
+        policy = self._policy
+        retry_in: float | None = None
+        if isinstance(outcome, int):
+            async with self._db.transaction() as conn:
+                await store.mark_sent(conn, delivery_id, outcome, now)
+            return None
+        if isinstance(outcome, MaybeDelivered):
+            async with self._db.transaction() as conn:
+                await store.mark_uncertain(conn, delivery_id, outcome.reason, now)
+            return None
+        if isinstance(outcome, RetryLater):
+            tries["rate"] += 1
+            retry_in = outcome.seconds if tries["rate"] <= policy.rate_limit_waits else None
+        elif isinstance(outcome, ChatMoved):
+            tries["moved"] += 1
+            if tries["moved"] <= policy.migrations:
+                await group_service.group_migrated(self._db, chat_id, outcome.new_chat_id, now)
+                retry_in = 0.0
+        elif isinstance(outcome, ChatUnavailable):
+            await group_service.bot_left_group(self._db, chat_id, now)
+        elif isinstance(outcome, TransientFailure):
+            tries["network"] += 1
+            if tries["network"] < policy.network_attempts:
+                retry_in = policy.backoff(tries["network"])
+        async with self._db.transaction() as conn:
+            if retry_in is None:
+                await store.mark_failed(conn, delivery_id, outcome.reason, now)
+            else:
+                await store.back_to_pending(conn, delivery_id, outcome.reason, now)
+        if retry_in is None:
+            log.info("delivery %s failed: %s", delivery_id, outcome.reason)
+        return retry_in

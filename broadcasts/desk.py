@@ -1,0 +1,249 @@
+"""The bulletin desk: the one object handlers and jobs talk to about bulletins. It turns a
+request (send now, queue, alert, a slot, a re-send) into planned delivery rows, hands them to
+the delivery engine, and tells staff what happened."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.config_model import Config
+from channels.outbound import Channel, OutboundMessage, RetryLater, SendFailure
+from org.directory import Directory
+from org.roles import Role
+from org.staff import StaffMember, may_act_on_unit
+from storage import acknowledgements as ack_store
+from storage import deliveries as delivery_store
+from storage import schedules as schedule_store
+from storage.bulletins import DIRECT, DRAFT, BulletinRecord
+from storage.db import Database
+
+from . import bulletins, notices, slots
+from .compliance import groups_below_target, iso_week_of
+from .delivery import DeliveryEngine, RetryPolicy
+from .pacing import SendPacer
+from .rendering import render_bulletin
+from .schedule_spec import ScheduleSpec, parse_schedule_spec
+
+log = logging.getLogger(__name__)
+NOTICE_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class Submitted:
+    bulletin: BulletinRecord
+    groups: int  # groups the bulletin is being sent to now (0 when queued or a draft)
+
+
+@dataclass(frozen=True)
+class Acknowledged:
+    counted: bool  # False: this person had already pressed
+    count: int
+    message_id: int | None
+
+
+def running_desk(desk: BulletinDesk | None) -> BulletinDesk:
+    """The desk a handler was given; it is set at start-up, before updates are polled."""
+    if desk is None:
+        raise RuntimeError("the bulletin desk was not started")
+    return desk
+
+
+class BulletinDesk:
+    def __init__(self, *, db: Database, directory: Directory, config: Config, clock: Clock,
+                 delivery_channel: Channel, notice_channel: Channel, bot_username: str,
+                 workers: int = 12, pacer: SendPacer | None = None,
+                 policy: RetryPolicy | None = None) -> None:
+        self.db = db
+        self.directory = directory
+        self.config = config
+        self.clock = clock
+        self.bot_username = bot_username
+        self.language = config.language
+        self._notices = notice_channel
+        self.schedule_changed: Callable[[], None] = lambda: None
+        self.engine = DeliveryEngine(db, delivery_channel, clock, render=self._render,
+                                     quiet_now=self._quiet_now,
+                                     on_dispatch_done=self._dispatch_done, workers=workers,
+                                     pacer=pacer, policy=policy)
+
+    # ---- life cycle -------------------------------------------------------------------
+    async def start(self) -> None:
+        """Resume pending rows, and tell senders about rows a crash left uncertain."""
+        for dispatch_id, count in (await self.engine.start()).items():
+            async with self.db.reading() as conn:
+                dispatch = await delivery_store.find_dispatch(conn, dispatch_id)
+                lines = await delivery_store.dispatch_lines(conn, dispatch_id)
+            if dispatch is None:
+                continue
+            ids = sorted({line.bulletin_id for line in lines})
+            await self._tell(self._recipients(dispatch),
+                             notices.uncertain_after_restart(self.language, dispatch_id, ids,
+                                                             count))
+
+    async def stop(self) -> None:
+        await self.engine.stop()
+
+    # ---- sending ----------------------------------------------------------------------
+    async def submit(self, member: StaffMember, unit_code: str, topic: str,
+                     content: bulletins.Content, action: bulletins.Action) -> Submitted:
+        now = self.clock.now()
+        bulletin = await bulletins.create_bulletin(self.db, member, unit_code, topic, content,
+                                                   action, now)
+        if bulletin.status == DRAFT:
+            message = notices.approval_request(self.language, bulletin)
+            await self._tell(notices.officers_for_unit(self.directory, unit_code), message)
+            return Submitted(bulletin, 0)
+        if bulletin.status == DIRECT:
+            return Submitted(bulletin, await self._send_direct(bulletin, "now", member))
+        return Submitted(bulletin, 0)
+
+    async def alert(self, member: StaffMember, text: str) -> tuple[int, int]:
+        """SPEC §5: at once, to every active group in the officer's scope, with notification.
+        Returns the alert's bulletin id and how many groups it is going to."""
+        content = bulletins.Content(text)
+        bulletin = await bulletins.create_bulletin(
+            self.db, member, self._home_unit(member), bulletins.ALERT_TOPIC, content,
+            bulletins.Action.SEND_NOW, self.clock.now())
+        return bulletin.id, await self._send_direct(bulletin, "alert", member)
+
+    async def _send_direct(self, bulletin: BulletinRecord, kind: str,
+                           member: StaffMember) -> int:
+        planned = await bulletins.plan_direct_send(self.db, self.directory.tree, bulletin, kind,
+                                                   member.telegram_id, self.clock.now())
+        self.engine.enqueue(planned.dispatch_id, planned.delivery_ids)
+        return len(planned.delivery_ids)
+
+    def _home_unit(self, member: StaffMember) -> str:
+        if member.role is Role.ADMIN:
+            roots = self.directory.tree.roots()
+            if len(roots) == 1:
+                return roots[0].code
+        return member.unit_code
+
+    async def run_due_slots(self) -> list[slots.SlotRun]:
+        """Called by each slot's cron job and once at start-up (catch-up of missed slots)."""
+        settings = self.config.bulletins
+        runs = await slots.run_due_slots(self.db, self.directory.tree, settings.schedule,
+                                         self.config.timezone, settings.misfire_grace,
+                                         self.clock.now())
+        for run in runs:
+            if run.dispatch_id is not None:
+                self.engine.enqueue(run.dispatch_id, run.delivery_ids)
+            if run.groups_without_news:
+                await self._tell(notices.officers_for_unit(self.directory, run.unit_code),
+                                 notices.queue_ran_dry(self.language, run.unit_code,
+                                                       run.groups_without_news, run.groups))
+        return runs
+
+    async def resend_uncertain(self, member: StaffMember, dispatch_id: int) -> int | None:
+        """Re-send the uncertain rows of one dispatch; None when it is not the member's."""
+        async with self.db.transaction() as conn:
+            dispatch = await delivery_store.find_dispatch(conn, dispatch_id)
+            if dispatch is None or not may_act_on_unit(member, dispatch.unit_code,
+                                                       self.directory.tree, Role.OFFICER):
+                return None
+            ids = await delivery_store.uncertain_to_pending(conn, dispatch_id, self.clock.now())
+            if ids:
+                # A fresh summary for the re-send: the first one has been sent already.
+                await delivery_store.reopen_summary(conn, dispatch_id)
+        self.engine.enqueue(dispatch_id, ids)
+        return len(ids)
+
+    # ---- acknowledgements, schedules, compliance --------------------------------------
+    async def acknowledge(self, bulletin_id: int, chat_id: int,
+                          pseudonym: str) -> Acknowledged | None:
+        """A "Đã phổ biến" press; None when no copy of that bulletin went to this chat."""
+        async with self.db.transaction() as conn:
+            found = await delivery_store.delivered_message(conn, bulletin_id, chat_id)
+            if found is None:
+                return None
+            group_id, message_id = found
+            counted = await ack_store.record_press(conn, bulletin_id, group_id, pseudonym,
+                                                   self.clock.now())
+            count = await ack_store.press_count(conn, bulletin_id, group_id)
+        return Acknowledged(counted, count, message_id)
+
+    async def schedule_of(self, unit_code: str) -> tuple[ScheduleSpec, bool]:
+        """The unit's schedule, and whether it is its own (else the configured default)."""
+        async with self.db.reading() as conn:
+            overrides = await schedule_store.unit_schedule_overrides(conn)
+        spec = slots.effective_spec(unit_code, self.config.bulletins.schedule, overrides)
+        return spec, unit_code in overrides
+
+    async def all_schedules(self) -> list[ScheduleSpec]:
+        async with self.db.reading() as conn:
+            overrides = await schedule_store.unit_schedule_overrides(conn)
+        return [self.config.bulletins.schedule,
+                *(parse_schedule_spec(spec) for spec, _ in overrides.values())]
+
+    async def set_schedule(self, member: StaffMember, unit_code: str,
+                           spec: ScheduleSpec | None) -> None:
+        async with self.db.transaction() as conn:
+            await schedule_store.set_unit_schedule(
+                conn, unit_code, spec.to_text() if spec else None, member.telegram_id,
+                self.clock.now())
+        self.schedule_changed()
+
+    async def warn_below_target(self) -> None:
+        """Sunday evening: each unit's officers hear which of its groups are short this week."""
+        settings, now = self.config.bulletins, self.clock.now()
+        week = iso_week_of(now, self.config.timezone)
+        for unit in self.directory.tree:
+            short = await groups_below_target(self.db, [unit.code], now, self.config.timezone,
+                                              settings.weekly_target)
+            if not short:
+                continue
+            async with self.db.transaction() as conn:
+                if not await schedule_store.claim_slot(conn, unit.code,
+                                                       schedule_store.COMPLIANCE_CHECK,
+                                                       week.start, now):
+                    continue
+            await self._tell(notices.officers_for_unit(self.directory, unit.code),
+                             notices.below_target(self.language, week.label,
+                                                  settings.weekly_target, short))
+
+    # ---- plumbing ---------------------------------------------------------------------
+    def _render(self, bulletin: BulletinRecord, silent: bool) -> OutboundMessage:
+        return render_bulletin(self.language, self.bot_username, bulletin, silent=silent)
+
+    def _quiet_now(self) -> bool:
+        quiet = self.config.bulletins.quiet_hours
+        return quiet is not None and quiet.contains(
+            self.clock.now().astimezone(self.config.timezone).time())
+
+    def _recipients(self, dispatch: delivery_store.Dispatch) -> list[int]:
+        if dispatch.requested_by is not None:
+            return [dispatch.requested_by]
+        return notices.officers_for_unit(self.directory, dispatch.unit_code)
+
+    async def _dispatch_done(self, dispatch_id: int) -> None:
+        async with self.db.transaction() as conn:
+            if await delivery_store.open_count(conn, dispatch_id):
+                return
+            if not await delivery_store.claim_summary(conn, dispatch_id, self.clock.now()):
+                return
+            dispatch = await delivery_store.find_dispatch(conn, dispatch_id)
+            lines = await delivery_store.dispatch_lines(conn, dispatch_id)
+            acknowledged = await ack_store.acknowledged_groups(
+                conn, {line.bulletin_id for line in lines})
+        assert dispatch is not None
+        await self._tell(self._recipients(dispatch),
+                         notices.delivery_summary(self.language, dispatch_id, dispatch.unit_code,
+                                                  lines, acknowledged))
+
+    async def _tell(self, chat_ids: Sequence[int], message: OutboundMessage) -> None:
+        """Notices to staff: waited out on flood control, never dropped for it."""
+        for chat_id in chat_ids:
+            for _ in range(NOTICE_RETRIES):
+                try:
+                    await self._notices.send(chat_id, message)
+                    break
+                except RetryLater as wait:
+                    await asyncio.sleep(wait.seconds)
+                except SendFailure as failure:
+                    log.warning("notice to a staff member not delivered: %s", failure.reason)
+                    break

@@ -1,0 +1,96 @@
+"""Messages to staff about bulletins: approval requests, delivery summaries, uncertain copies,
+an empty queue, groups below the weekly target. Who gets them, and what they say."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.i18n import t
+from channels.outbound import Button, OutboundMessage
+from org.directory import Directory
+from org.roles import Role
+from storage.bulletins import BulletinRecord
+from storage.deliveries import FAILED, SENT, UNCERTAIN, DeliveryLine
+
+from .callbacks import APPROVE, REMOVE, RESEND
+from .compliance import GroupWeek
+
+MAX_LISTED = 10  # a summary lists this many failed groups, then says how many more
+
+
+
+def officers_for_unit(directory: Directory, unit_code: str) -> list[int]:
+    """The unit's own officers; failing that, the nearest unit above with officers; failing
+    that, the admins - a notice must reach somebody."""
+    tree = directory.tree
+    staff = directory.all_staff()
+    for unit in [tree.find(unit_code), *tree.ancestors(unit_code)]:
+        if unit is None:
+            continue
+        found = [m.telegram_id for m in staff
+                 if m.role is Role.OFFICER and m.unit_code == unit.code]
+        if found:
+            return found
+    return [m.telegram_id for m in staff if m.role is Role.ADMIN]
+
+
+def approval_request(language: str, bulletin: BulletinRecord) -> OutboundMessage:
+    text = t(language, "bulletins.notice.approval_request", id=bulletin.id,
+             unit=bulletin.unit_code, topic=t(language, "bulletins.topics." + bulletin.topic),
+             body=bulletin.body[:1500])
+    return OutboundMessage(text, buttons=((
+        Button(t(language, "bulletins.button.approve"), callback=f"{APPROVE}{bulletin.id}"),
+        Button(t(language, "bulletins.button.remove"), callback=f"{REMOVE}{bulletin.id}"),
+    ),))
+
+
+def _resend_button(language: str, dispatch_id: int, count: int) -> tuple[tuple[Button, ...], ...]:
+    return ((Button(t(language, "bulletins.button.resend", count=count),
+                    callback=f"{RESEND}{dispatch_id}"),),)
+
+
+def delivery_summary(language: str, dispatch_id: int, unit_code: str,
+                     lines: Sequence[DeliveryLine], acknowledged: int) -> OutboundMessage:
+    bulletin_ids = sorted({line.bulletin_id for line in lines})
+    sent = sum(1 for line in lines if line.status == SENT)
+    failed = [line for line in lines if line.status == FAILED]
+    uncertain = sum(1 for line in lines if line.status == UNCERTAIN)
+    parts = [t(language, "bulletins.notice.summary", ids=", ".join(f"#{i}" for i in bulletin_ids),
+               unit=unit_code, sent=sent, total=len(lines))]
+    if acknowledged:
+        parts.append(t(language, "bulletins.notice.summary_acknowledged", count=acknowledged,
+                       sent=sent))
+    if failed:
+        parts.append(t(language, "bulletins.notice.summary_failed", count=len(failed)))
+        parts.extend(t(language, "bulletins.notice.summary_failed_line", title=line.group_title,
+                       reason=line.last_error or "?") for line in failed[:MAX_LISTED])
+        if len(failed) > MAX_LISTED:
+            parts.append(t(language, "bulletins.notice.summary_more",
+                           count=len(failed) - MAX_LISTED))
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if uncertain:
+        parts.append(t(language, "bulletins.notice.summary_uncertain", count=uncertain))
+        buttons = _resend_button(language, dispatch_id, uncertain)
+    return OutboundMessage("\n".join(parts), buttons=buttons)
+
+
+def uncertain_after_restart(language: str, dispatch_id: int, bulletin_ids: Sequence[int],
+                            count: int) -> OutboundMessage:
+    text = t(language, "bulletins.notice.uncertain_after_restart", count=count,
+             ids=", ".join(f"#{i}" for i in bulletin_ids))
+    return OutboundMessage(text, buttons=_resend_button(language, dispatch_id, count))
+
+
+def queue_ran_dry(language: str, unit_code: str, without_news: int,
+                  groups: int) -> OutboundMessage:
+    return OutboundMessage(t(language, "bulletins.notice.queue_empty", unit=unit_code,
+                             count=without_news, total=groups))
+
+
+def below_target(language: str, week: str, target: int,
+                 groups: Sequence[GroupWeek]) -> OutboundMessage:
+    parts = [t(language, "bulletins.notice.below_target", week=week, target=target,
+               count=len(groups))]
+    parts.extend(t(language, "bulletins.notice.below_target_line", title=g.title,
+                   unit=g.unit_code, sent=g.bulletins) for g in groups[:MAX_LISTED * 3])
+    return OutboundMessage("\n".join(parts))

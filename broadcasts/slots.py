@@ -1,0 +1,106 @@
+"""What happens at a schedule slot (SPEC §5): every active group of the unit gets the next
+queued bulletin it has not had; a group with nothing new gets nothing (never an old one again).
+
+A slot is claimed in ``slot_runs`` under a unique constraint before anything is planned, in the
+same transaction as the plan, so a slot runs once however often it is looked at: by its cron job,
+by the catch-up after a restart (a slot missed while the bot was down, within
+``bulletins.misfire_grace``), or by two processes at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from broadcasts.schedule_spec import ScheduleSpec, parse_schedule_spec
+from org.units import UnitTree
+from storage import bulletins as bulletin_store
+from storage import deliveries as delivery_store
+from storage import schedules as schedule_store
+from storage.db import Database
+
+LOOK_BACK_DAYS = 8  # one full week plus a day covers every weekly slot
+
+
+def latest_slot_at(spec: ScheduleSpec, timezone: ZoneInfo, now: datetime) -> datetime | None:
+    """The most recent slot instant at or before ``now`` (UTC), in the unit's local time."""
+    local_today = now.astimezone(timezone).date()
+    best: datetime | None = None
+    for back in range(LOOK_BACK_DAYS):
+        day = local_today - timedelta(days=back)
+        for slot in spec.slots:
+            if day.weekday() not in slot.weekdays:
+                continue
+            moment = datetime(day.year, day.month, day.day, slot.hour, slot.minute,
+                              tzinfo=timezone).astimezone(now.tzinfo)
+            if moment <= now and (best is None or moment > best):
+                best = moment
+        if best is not None:
+            return best
+    return best
+
+
+@dataclass(frozen=True)
+class SlotRun:
+    unit_code: str
+    slot_at: datetime
+    dispatch_id: int | None  # None: no group had anything new
+    delivery_ids: list[int]
+    groups: int
+    groups_without_news: int
+
+
+def effective_spec(unit_code: str, default: ScheduleSpec,
+                   overrides: Mapping[str, tuple[str, datetime]]) -> ScheduleSpec:
+    own = overrides.get(unit_code)
+    return parse_schedule_spec(own[0]) if own else default
+
+
+async def run_due_slots(db: Database, tree: UnitTree, default: ScheduleSpec,
+                        timezone: ZoneInfo, grace: timedelta, now: datetime) -> list[SlotRun]:
+    """Run, once, the latest slot of every unit with active groups, if it is due and not late
+    by more than ``grace``."""
+    async with db.reading() as conn:
+        overrides = await schedule_store.unit_schedule_overrides(conn)
+        targets = await delivery_store.active_groups(conn, [u.code for u in tree])
+    by_unit: dict[str, list[delivery_store.TargetGroup]] = {}
+    for target in targets:
+        by_unit.setdefault(target.unit_code, []).append(target)
+    runs = []
+    for unit_code, unit_groups in sorted(by_unit.items()):
+        slot_at = latest_slot_at(effective_spec(unit_code, default, overrides), timezone, now)
+        if slot_at is None or now - slot_at > grace:
+            continue
+        own = overrides.get(unit_code)
+        if own is not None and slot_at < own[1]:
+            continue  # before this schedule existed: not a missed slot
+        run = await _run_slot(db, tree, unit_code, unit_groups, slot_at, now)
+        if run is not None:
+            runs.append(run)
+    return runs
+
+
+async def _run_slot(db: Database, tree: UnitTree, unit_code: str,
+                    unit_groups: list[delivery_store.TargetGroup], slot_at: datetime,
+                    now: datetime) -> SlotRun | None:
+    # The group's own unit and every unit above it may have queued bulletins for it.
+    sources = [unit_code, *(u.code for u in tree.ancestors(unit_code))]
+    async with db.transaction() as conn:
+        if not await schedule_store.claim_slot(conn, unit_code, schedule_store.BULLETIN_SLOT,
+                                               slot_at, now):
+            return None
+        pairs = []
+        for group in unit_groups:
+            bulletin_id = await bulletin_store.next_bulletin_for_group(conn, group.group_id,
+                                                                       sources)
+            if bulletin_id is not None:
+                pairs.append((bulletin_id, group.group_id))
+        dispatch_id, ids = None, []
+        if pairs:
+            dispatch_id = await delivery_store.insert_dispatch(
+                conn, kind="slot", unit_code=unit_code, requested_by=None, now=now)
+            ids = await delivery_store.plan_deliveries(conn, dispatch_id, pairs, now)
+    return SlotRun(unit_code, slot_at, dispatch_id, ids, len(unit_groups),
+                   len(unit_groups) - len(pairs))

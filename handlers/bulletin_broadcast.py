@@ -1,0 +1,127 @@
+"""``/alert`` (at once, to every group in scope), ``/schedule`` (a unit's bulletin slots), and the
+"Đã phổ biến" button under every bulletin in a group (SPEC §5)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from broadcasts.callbacks import ACK_PATTERN, ACK_PREFIX_PATTERN
+from broadcasts.desk import BulletinDesk, running_desk
+from broadcasts.rendering import bulletin_buttons
+from broadcasts.schedule_spec import ScheduleSpecError, parse_schedule_spec
+from channels.telegram import keyboard
+from handlers.access import Place, requires
+from handlers.context import BotContext
+from org.roles import Role
+from org.staff import may_act_on_unit
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WORDS = {"default", "macdinh"}
+
+
+def _desk(context: BotContext) -> BulletinDesk:
+    return running_desk(context.services.bulletins)
+
+
+@requires(Role.OFFICER, place=Place.PRIVATE)
+async def send_alert(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    parts = (message.text or "").split(maxsplit=1)
+    text = parts[1].strip() if len(parts) == 2 else ""
+    if not text:
+        await message.reply_text(context.tr("bulletins.alert.usage"))
+        return
+    bulletin_id, count = await _desk(context).alert(context.staff, text)
+    if count == 0:
+        await message.reply_text(context.tr("bulletins.alert.no_groups"))
+        return
+    await message.reply_text(context.tr("bulletins.alert.sent", id=bulletin_id, count=count))
+
+
+@requires(Role.OFFICER, place=Place.PRIVATE)
+async def schedule(update: Update, context: BotContext) -> None:
+    """``/schedule``, ``/schedule UNIT``, ``/schedule [UNIT] SPEC``, ``/schedule [UNIT] default``
+    (back to ``bulletins.schedule``)."""
+    message, tr = update.effective_message, context.tr
+    tree, member = context.services.directory.tree, context.staff
+    args = list(context.args or [])
+    unit = tree.find(member.unit_code)
+    if args and tree.find(args[0]) is not None:
+        unit = tree.find(args.pop(0))
+    elif args and len(args) == 1 and not any(ch.isdigit() for ch in args[0]) \
+            and args[0].lower() not in DEFAULT_WORDS:
+        await message.reply_text(tr("bulletins.schedule.unknown_unit", code=args[0][:40]))
+        return
+    if unit is None or not may_act_on_unit(member, unit.code, tree, Role.OFFICER):
+        await message.reply_text(tr("bulletins.schedule.unknown_unit",
+                                    code=(unit.code if unit else member.unit_code)))
+        return
+    desk = _desk(context)
+    target = context.services.config.bulletins.weekly_target
+    if not args:
+        spec, own = await desk.schedule_of(unit.code)
+        source = tr("bulletins.schedule.source_own" if own else "bulletins.schedule.source_default")
+        await message.reply_text(tr("bulletins.schedule.show", unit=unit.code, spec=spec.to_text(),
+                                    per_week=spec.firings_per_week, target=target,
+                                    source=source))
+        return
+    text = " ".join(args)
+    if text.lower() in DEFAULT_WORDS:
+        await desk.set_schedule(member, unit.code, None)
+        spec, _ = await desk.schedule_of(unit.code)
+        await message.reply_text(tr("bulletins.schedule.reset", unit=unit.code,
+                                    spec=spec.to_text()))
+        return
+    try:
+        spec = parse_schedule_spec(text)
+    except ScheduleSpecError:
+        await message.reply_text(tr("bulletins.schedule.bad_spec"))
+        return
+    await desk.set_schedule(member, unit.code, spec)
+    lines = [tr("bulletins.schedule.set", unit=unit.code, spec=spec.to_text(),
+                per_week=spec.firings_per_week)]
+    if spec.firings_per_week < target:
+        lines.append(tr("bulletins.schedule.below_target", target=target))
+    await message.reply_text("\n".join(lines))
+
+
+async def acknowledge(update: Update, context: BotContext) -> None:
+    """Anyone in the group may press; the press is kept by keyed pseudonym, never by id."""
+    query = update.callback_query
+    match = ACK_PATTERN.match(query.data or "")
+    chat = query.message.chat if query.message else None
+    if match is None or chat is None or chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+        await query.answer(context.tr("bulletins.ack.stale"), show_alert=True)
+        return
+    services = context.services
+    bulletin_id = int(match[1])
+    pseudonym = services.tips.anonymizer.pseudonym_for(query.from_user.id)
+    result = await _desk(context).acknowledge(bulletin_id, chat.id, pseudonym)
+    if result is None:
+        await query.answer(context.tr("bulletins.ack.stale"), show_alert=True)
+        return
+    await query.answer(context.tr("bulletins.ack.thanks" if result.counted
+                                  else "bulletins.ack.already"))
+    if not result.counted:
+        return
+    buttons = bulletin_buttons(services.config.language, services.bot_username, bulletin_id,
+                               result.count)
+    try:
+        await query.edit_message_reply_markup(reply_markup=keyboard(buttons))
+    except TelegramError as error:
+        # The count is stored; only its display is behind until the next press.
+        log.info("acknowledgement count not shown: %s", error.message)
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
+        CommandHandler(["alert", "khancap"], send_alert),
+        CommandHandler(["schedule", "lich"], schedule),
+        CallbackQueryHandler(acknowledge, pattern=ACK_PREFIX_PATTERN),
+    ]

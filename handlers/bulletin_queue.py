@@ -1,0 +1,125 @@
+"""``/queue``: drafts and queued bulletins with approve / remove / move-up buttons; the approval
+buttons on an officer's notice; and the "re-send to these groups" button for uncertain copies.
+
+Every button is checked again when pressed (role, scope, current state), so a forged or stale
+button changes nothing and says so.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from bot.i18n import Translator
+from broadcasts import bulletins as bulletin_rules
+from broadcasts import callbacks
+from broadcasts.bulletins import Verdict
+from broadcasts.desk import BulletinDesk, running_desk
+from handlers.access import Place, requires
+from handlers.context import BotContext
+from org.roles import Role
+from storage.bulletins import DRAFT, BulletinRecord
+
+PREVIEW = 60
+VERDICT_KEYS = {Verdict.NOT_FOUND: "bulletins.queue.not_found",
+                Verdict.NOT_ALLOWED: "bulletins.queue.not_allowed",
+                Verdict.UNCHANGED: "bulletins.queue.unchanged"}
+DONE_KEYS = {"approve": "bulletins.queue.approved", "remove": "bulletins.queue.removed",
+             "up": "bulletins.queue.moved"}
+
+
+def _desk(context: BotContext) -> BulletinDesk:
+    return running_desk(context.services.bulletins)
+
+
+def _listing(tr: Translator, waiting: list[BulletinRecord]) -> tuple[str, InlineKeyboardMarkup]:
+    lines = [tr("bulletins.queue.header", count=len(waiting))]
+    rows = []
+    for bulletin in waiting:
+        preview = (" ".join(bulletin.body.split())[:PREVIEW]
+                   or tr("bulletins.compose.media_placeholder"))
+        lines.append(tr("bulletins.queue.line", id=bulletin.id,
+                        status=tr("bulletins.queue.status_" + bulletin.status),
+                        unit=bulletin.unit_code, topic=tr("bulletins.topics." + bulletin.topic),
+                        preview=preview))
+        row = []
+        if bulletin.status == DRAFT:
+            row.append(InlineKeyboardButton(tr("bulletins.button.approve", id=bulletin.id),
+                                            callback_data=f"{callbacks.APPROVE}{bulletin.id}{callbacks.FROM_LISTING}"))
+        row.append(InlineKeyboardButton(tr("bulletins.button.up", id=bulletin.id),
+                                        callback_data=f"{callbacks.MOVE_UP}{bulletin.id}{callbacks.FROM_LISTING}"))
+        row.append(InlineKeyboardButton(tr("bulletins.button.remove", id=bulletin.id),
+                                        callback_data=f"{callbacks.REMOVE}{bulletin.id}{callbacks.FROM_LISTING}"))
+        rows.append(row)
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+@requires(Role.EDITOR, place=Place.PRIVATE)
+async def show_queue(update: Update, context: BotContext) -> None:
+    services = context.services
+    waiting = await bulletin_rules.waiting_in_scope(services.db, services.directory.tree,
+                                                    context.staff)
+    if not waiting:
+        await update.effective_message.reply_text(context.tr("bulletins.queue.empty"))
+        return
+    text, markup = _listing(context.tr, waiting)
+    await update.effective_message.reply_text(text, reply_markup=markup)
+
+
+@requires(Role.EDITOR)
+async def queue_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    match = callbacks.QUEUE_PATTERN.match(query.data or "")
+    if match is None:
+        await query.answer(context.tr("bulletins.queue.not_found"), show_alert=True)
+        return
+    action, bulletin_id, from_listing = match[1], int(match[2]), bool(match[3])
+    services, member = context.services, context.staff
+    tree, now = services.directory.tree, services.clock.now()
+    if action == "approve":
+        verdict, _ = await bulletin_rules.approve_bulletin(services.db, tree, member,
+                                                           bulletin_id, now)
+    elif action == "remove":
+        verdict = await bulletin_rules.remove_bulletin(services.db, tree, member, bulletin_id,
+                                                       now)
+    else:
+        verdict = await bulletin_rules.move_bulletin_up(services.db, tree, member, bulletin_id)
+    key = DONE_KEYS[action] if verdict is Verdict.DONE else VERDICT_KEYS[verdict]
+    await query.answer(context.tr(key, id=bulletin_id), show_alert=verdict is not Verdict.DONE)
+    if verdict is not Verdict.DONE:
+        return
+    if from_listing:
+        waiting = await bulletin_rules.waiting_in_scope(services.db, tree, member)
+        if waiting:
+            text, markup = _listing(context.tr, waiting)
+            await query.edit_message_text(text, reply_markup=markup)
+        else:
+            await query.edit_message_text(context.tr("bulletins.queue.empty"))
+    else:
+        await query.edit_message_reply_markup(reply_markup=None)
+        await query.message.reply_text(context.tr(key, id=bulletin_id))
+
+
+@requires(Role.OFFICER)
+async def resend_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    match = callbacks.RESEND_PATTERN.match(query.data or "")
+    count = (await _desk(context).resend_uncertain(context.staff, int(match[1]))
+             if match else None)
+    if count is None:
+        await query.answer(context.tr("bulletins.queue.not_found"), show_alert=True)
+        return
+    if count == 0:
+        await query.answer(context.tr("bulletins.resend.nothing"), show_alert=True)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(reply_markup=None)
+    await query.message.reply_text(context.tr("bulletins.resend.started", count=count))
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
+        CommandHandler(["queue", "hangdoi"], show_queue),
+        CallbackQueryHandler(queue_button, pattern=callbacks.QUEUE_PREFIX_PATTERN),
+        CallbackQueryHandler(resend_button, pattern=callbacks.RESEND_PREFIX_PATTERN),
+    ]

@@ -1,0 +1,251 @@
+"""Composing a bulletin in a private chat (SPEC §5, issue 4):
+
+``/bulletin`` → the content (text, or a photo/video/document with a caption) → a topic → Send now
+/ Add to queue / Cancel, with "Choose another unit" to narrow the target. An editor's bulletin
+becomes a draft that an officer approves. ``/bulletin some text`` queues it at once.
+
+The draft lives in PTB's per-user data for the length of the conversation only: nothing is stored
+until the officer chooses what to do with it.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.warnings import PTBUserWarning
+
+from broadcasts import callbacks
+from broadcasts.bulletins import TOPICS, Action, Content
+from broadcasts.desk import BulletinDesk, running_desk
+from broadcasts.rendering import CAPTION_LIMIT
+from handlers.access import Place, identify, requires
+from handlers.context import BotContext
+from org.roles import Role
+from org.staff import may_act_on_unit, scope_codes
+
+CONTENT, TOPIC, CONFIRM = range(3)
+DRAFT, NEXT_STATE = "bulletin_draft", "bulletin_next_state"
+UNIT_CHOICES = 24  # buttons; a deeper tree is narrowed with /bulletin from a narrower officer
+PREVIEW_CHARS = 1500
+END = ConversationHandler.END
+
+
+def _desk(context: BotContext) -> BulletinDesk:
+    return running_desk(context.services.bulletins)
+
+
+def _rows(buttons: list[InlineKeyboardButton], per_row: int = 2) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([buttons[i:i + per_row] for i in range(0, len(buttons), per_row)])
+
+
+# ---- entry ------------------------------------------------------------------------------
+async def begin(update: Update, context: BotContext) -> int:
+    # ``requires`` answers refusals; the state comes back through user_data because the
+    # decorator (shared by every handler) returns nothing.
+    context.user_data.pop(NEXT_STATE, None)
+    await _begin(update, context)
+    return context.user_data.pop(NEXT_STATE, END)
+
+
+@requires(Role.EDITOR, place=Place.PRIVATE)
+async def _begin(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    parts = (message.text or "").split(maxsplit=1)
+    if len(parts) == 2:
+        await _queue_at_once(message, context, parts[1].strip())
+        context.user_data[NEXT_STATE] = END
+        return
+    context.user_data[DRAFT] = {"unit": context.staff.unit_code}
+    await message.reply_text(context.tr("bulletins.compose.ask_content"))
+    context.user_data[NEXT_STATE] = CONTENT
+
+
+async def _queue_at_once(message: Message, context: BotContext, body: str) -> None:
+    member = context.staff
+    result = await _desk(context).submit(member, member.unit_code, "general", Content(body),
+                                         Action.QUEUE)
+    await message.reply_text(await _result_text(context, result.bulletin.id,
+                                                result.bulletin.status, member.unit_code, 0))
+
+
+# ---- content and topic ------------------------------------------------------------------
+def _content_of(message: Message) -> Content | None:
+    caption = message.caption or ""
+    if message.text:
+        return Content(message.text)
+    if message.photo:
+        return Content(caption, "photo", message.photo[-1].file_id)
+    if message.video:
+        return Content(caption, "video", message.video.file_id)
+    if message.document:
+        return Content(caption, "document", message.document.file_id)
+    return None
+
+
+async def receive_content(update: Update, context: BotContext) -> int:
+    message = update.effective_message
+    draft = context.user_data.get(DRAFT)
+    if draft is None:
+        await message.reply_text(context.tr("bulletins.compose.expired"))
+        return END
+    content = _content_of(message)
+    if content is None:
+        await message.reply_text(context.tr("bulletins.compose.bad_content"))
+        return CONTENT
+    if content.media_kind and len(content.body) > CAPTION_LIMIT:
+        await message.reply_text(context.tr("bulletins.compose.caption_too_long",
+                                            length=len(content.body)))
+        return CONTENT
+    draft["content"] = content
+    tr = context.tr
+    buttons = [InlineKeyboardButton(tr("bulletins.topics." + key), callback_data=f"bc:topic:{key}")
+               for key in TOPICS]
+    await message.reply_text(tr("bulletins.compose.ask_topic"), reply_markup=_rows(buttons))
+    return TOPIC
+
+
+async def choose_topic(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    draft = context.user_data.get(DRAFT)
+    topic = (query.data or "").removeprefix("bc:topic:")
+    if draft is None or "content" not in draft or topic not in TOPICS:
+        await query.answer(context.tr("bulletins.compose.expired"), show_alert=True)
+        return END
+    await query.answer()
+    draft["topic"] = topic
+    await _show_preview(update, context)
+    return CONFIRM
+
+
+async def _show_preview(update: Update, context: BotContext) -> None:
+    tr = context.tr
+    draft = context.user_data[DRAFT]
+    identify(update, context)
+    unit = context.services.directory.tree.find(draft["unit"])
+    content: Content = draft["content"]
+    body = content.body[:PREVIEW_CHARS] or tr("bulletins.compose.media_placeholder")
+    text = tr("bulletins.compose.preview", topic=tr("bulletins.topics." + draft["topic"]),
+              unit=unit.code if unit else draft["unit"], unit_name=unit.name if unit else "",
+              body=body)
+    editor = context.staff is not None and context.staff.role is Role.EDITOR
+    first = ([InlineKeyboardButton(tr("bulletins.button.submit"), callback_data="bc:submit")]
+             if editor else
+             [InlineKeyboardButton(tr("bulletins.button.send_now"), callback_data="bc:now"),
+              InlineKeyboardButton(tr("bulletins.button.queue"), callback_data="bc:queue")])
+    markup = InlineKeyboardMarkup([
+        first,
+        [InlineKeyboardButton(tr("bulletins.button.change_unit"), callback_data="bc:units")],
+        [InlineKeyboardButton(tr("bulletins.button.cancel"), callback_data="bc:cancel")],
+    ])
+    await update.callback_query.edit_message_text(text, reply_markup=markup)
+
+
+# ---- target unit and the final choice ---------------------------------------------------
+async def offer_units(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    identify(update, context)
+    if context.staff is None or DRAFT not in context.user_data:
+        await query.answer(context.tr("bulletins.compose.expired"), show_alert=True)
+        return END
+    await query.answer()
+    tree = context.services.directory.tree
+    codes = sorted(scope_codes(context.staff, tree), key=lambda c: (tree.depth(c), c))
+    buttons = [InlineKeyboardButton(code, callback_data=f"bc:unit:{code}")
+               for code in codes[:UNIT_CHOICES]]
+    buttons.append(InlineKeyboardButton(context.tr("bulletins.button.cancel"),
+                                        callback_data="bc:cancel"))
+    await query.edit_message_text(context.tr("bulletins.compose.choose_unit"),
+                                  reply_markup=_rows(buttons))
+    return CONFIRM
+
+
+async def choose_unit(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    identify(update, context)
+    draft = context.user_data.get(DRAFT)
+    tree = context.services.directory.tree
+    code = (query.data or "").removeprefix("bc:unit:")
+    # Button data can be forged: the unit must really be in this person's scope.
+    if (draft is None or "topic" not in draft
+            or not may_act_on_unit(context.staff, code, tree, Role.EDITOR)):
+        await query.answer(context.tr("bulletins.queue.not_found"), show_alert=True)
+        return CONFIRM if draft else END
+    await query.answer()
+    draft["unit"] = tree.find(code).code
+    await _show_preview(update, context)
+    return CONFIRM
+
+
+async def finish(update: Update, context: BotContext) -> int:
+    query = update.callback_query
+    identify(update, context)
+    draft = context.user_data.pop(DRAFT, None)
+    choice = (query.data or "").removeprefix("bc:")
+    member = context.staff
+    if choice == "cancel" or draft is None or "topic" not in draft or member is None:
+        await query.answer()
+        key = "bulletins.compose.cancelled" if choice == "cancel" else "bulletins.compose.expired"
+        await query.edit_message_text(context.tr(key))
+        return END
+    await query.answer()
+    action = Action.SEND_NOW if choice == "now" else Action.QUEUE
+    result = await _desk(context).submit(member, draft["unit"], draft["topic"], draft["content"],
+                                         action)
+    await query.edit_message_text(await _result_text(
+        context, result.bulletin.id, result.bulletin.status, draft["unit"], result.groups))
+    return END
+
+
+async def _result_text(context: BotContext, bulletin_id: int, status: str, unit: str,
+                       groups: int) -> str:
+    tr = context.tr
+    if status == "draft":
+        return tr("bulletins.compose.draft_submitted", id=bulletin_id)
+    if status == "queued":
+        spec, _ = await _desk(context).schedule_of(unit)
+        return tr("bulletins.compose.queued", id=bulletin_id, unit=unit, schedule=spec.to_text())
+    if groups == 0:
+        return tr("bulletins.compose.no_groups", id=bulletin_id, unit=unit)
+    return tr("bulletins.compose.sending", id=bulletin_id, count=groups)
+
+
+async def cancel(update: Update, context: BotContext) -> int:
+    context.user_data.pop(DRAFT, None)
+    await update.effective_message.reply_text(context.tr("bulletins.compose.cancelled"))
+    return END
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    in_private = filters.ChatType.PRIVATE
+    with warnings.catch_warnings():
+        # PTB warns that buttons are tracked per chat, not per message; one draft per person
+        # at a time is exactly what is wanted here.
+        warnings.simplefilter("ignore", PTBUserWarning)
+        composer = ConversationHandler(
+            entry_points=[CommandHandler(["bulletin", "bantin"], begin)],
+            states={
+                CONTENT: [MessageHandler(in_private & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
+                                         receive_content)],
+                TOPIC: [
+                    CallbackQueryHandler(choose_topic, pattern=callbacks.COMPOSE_TOPIC_PATTERN),
+                ],
+                CONFIRM: [
+                    CallbackQueryHandler(offer_units, pattern=callbacks.COMPOSE_UNITS_PATTERN),
+                    CallbackQueryHandler(choose_unit, pattern=callbacks.COMPOSE_UNIT_PATTERN),
+                    CallbackQueryHandler(finish, pattern=callbacks.COMPOSE_FINISH_PATTERN),
+                ],
+            },
+            fallbacks=[CommandHandler(["cancel", "huy"], cancel),
+                       CallbackQueryHandler(finish, pattern=callbacks.COMPOSE_CANCEL_PATTERN)],
+            allow_reentry=True,
+        )
+    return [composer]

@@ -1,0 +1,128 @@
+"""``/status``, ``/reply`` (both sides), replies to the bot's question, and ``/privacy``."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Message, Update
+from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
+
+from handlers.access import identify, requires
+from handlers.context import BotContext
+from handlers.tips import sender_of, tips_of
+from org.roles import Role, role_allows
+from tips import followup, triage
+from tips.followup import Lookup, StatusView
+from tips.model import Assessment, Direction, TipState
+from tips.notices import local_time
+
+CODE_IN_TEXT = re.compile(r"\bTIP-[0-9A-Z]{6}\b")
+
+
+class RepliesToTipMessage(filters.MessageFilter):
+    """A reply to one of the bot's messages that names a tip code (a question, a notice)."""
+
+    def filter(self, message: Message) -> bool:
+        replied = message.reply_to_message
+        return bool(replied and replied.from_user and replied.from_user.is_bot
+                    and CODE_IN_TEXT.search(replied.text or replied.caption or ""))
+
+
+def _state_for_tipster(view: StatusView) -> str:
+    tip = view.tip
+    if tip.state is TipState.CLOSED:
+        return "status.state_closed"
+    return "status.state_received" if tip.assessment is Assessment.UNASSESSED else (
+        "status.state_checking")
+
+
+def render_status(context: BotContext, view: StatusView) -> str:
+    tr, ctx, tip = context.tr, tips_of(context), view.tip
+    when = local_time(tip.created_at, ctx.tz)
+    if view.as_staff:
+        lines = [tr("status.staff", code=tip.code, unit=tip.unit_code,
+                    category=ctx.category_label(tip.category), time=when,
+                    assessment=tr("assessment." + tip.assessment.value),
+                    state=tr("state." + tip.state.value))]
+    else:
+        lines = [tr("status.tipster", code=tip.code, time=when,
+                    state=tr(_state_for_tipster(view)))]
+    if view.thread:
+        lines.append(tr("status.thread_header"))
+        for entry in view.thread:
+            key = ("status.thread_from_tipster" if entry.direction is Direction.FROM_TIPSTER
+                   else "status.thread_to_tipster")
+            lines.append(tr(key, time=local_time(entry.at, ctx.tz), text=entry.text))
+    return "\n".join(lines)[:4096]
+
+
+@requires()
+async def status(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if len(context.args or []) != 1:
+        await message.reply_text(context.tr("status.usage"))
+        return
+    view = await followup.view_status(tips_of(context), context.args[0],
+                                      sender=sender_of(update, context), member=context.staff)
+    if view.lookup is Lookup.FOUND:
+        await message.reply_text(render_status(context, view))
+    else:
+        await message.reply_text(context.tr("status.locked" if view.lookup is Lookup.LOCKED
+                                            else "status.not_found"))
+
+
+async def relay(update: Update, context: BotContext, code_text: str, text: str) -> None:
+    """Staff with the tip in scope ask the tipster; anyone else is treated as the tipster."""
+    message = update.effective_message
+    ctx = tips_of(context)
+    member = context.staff
+    if member is not None and role_allows(member.role, Role.OFFICER):
+        tip = await triage.tip_for_staff(ctx, member, code_text, Role.OFFICER)
+        if tip is not None:
+            result = await triage.ask_tipster(ctx, member, tip, text)
+            key = "reply.relay_gone" if result.done is triage.Done.RELAY_GONE else (
+                "reply.sent_to_tipster")
+            await message.reply_text(context.tr(key, code=tip.code))
+            return
+    view = await followup.tipster_adds(ctx, sender_of(update, context), code_text, text)
+    if view.lookup is Lookup.FOUND:
+        await message.reply_text(context.tr("reply.sent_to_staff", code=view.tip.code))
+    else:
+        await message.reply_text(context.tr("status.locked" if view.lookup is Lookup.LOCKED
+                                            else "status.not_found"))
+
+
+@requires()
+async def reply_command(update: Update, context: BotContext) -> None:
+    parts = (update.effective_message.text or "").split(maxsplit=2)
+    if len(parts) < 3 or not parts[2].strip():
+        await update.effective_message.reply_text(context.tr("reply.usage"))
+        return
+    await relay(update, context, parts[1], parts[2].strip())
+
+
+async def reply_to_bot(update: Update, context: BotContext) -> None:
+    """Answering the bot's message that names a tip code is the same as ``/reply CODE text``."""
+    message = update.effective_message
+    replied = message.reply_to_message
+    match = CODE_IN_TEXT.search(replied.text or replied.caption or "")
+    identify(update, context)
+    if match is not None:
+        await relay(update, context, match.group(0), message.text or "")
+
+
+@requires()
+async def privacy(update: Update, context: BotContext) -> None:
+    await update.effective_message.reply_text(
+        context.tr("privacy.text", days=tips_of(context).settings.followup_days))
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    replying = (filters.ChatType.PRIVATE & RepliesToTipMessage() & filters.TEXT
+                & ~filters.COMMAND & filters.UpdateType.MESSAGE)
+    return [
+        CommandHandler(["status", "trangthai"], status),
+        CommandHandler(["reply", "traloi"], reply_command),
+        CommandHandler(["privacy", "baomat"], privacy),
+        MessageHandler(replying, reply_to_bot),
+    ]

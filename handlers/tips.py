@@ -1,0 +1,231 @@
+"""The resident side of a tip: ``/tip``, deep links, the guided flow and its buttons (SPEC §3).
+
+The sender's Telegram id is turned into a pseudonym and a sealed relay link right here, at the
+edge; nothing past this module sees it, and nothing here logs it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from handlers.access import requires
+from handlers.context import BotContext
+from handlers.tip_content import item_from_message
+from tips import filing
+from tips.context import TipsContext
+from tips.intake import MAX_ITEMS, Draft, Intake, ItemAdded, Step
+from tips.limits import Refusal
+
+CALLBACK = "ti"
+_REFUSALS = {Refusal.BLOCKED: "tip.blocked", Refusal.HOURLY_LIMIT: "tip.hourly_limit",
+             Refusal.DAILY_LIMIT: "tip.daily_limit"}
+
+
+def tips_of(context: BotContext) -> TipsContext:
+    return context.services.tips
+
+
+def intake_of(context: BotContext) -> Intake:
+    ctx = tips_of(context)
+    return Intake(ctx.db, ctx.clock, ctx.category_keys, ctx.directory.tree)
+
+
+def sender_of(update: Update, context: BotContext) -> str:
+    return tips_of(context).anonymizer.pseudonym_for(update.effective_user.id)
+
+
+def deep_link(context: BotContext, payload: str) -> str:
+    return f"https://t.me/{context.services.bot_username}?start={payload}"
+
+
+def _button(text: str, data: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=f"{CALLBACK}:{data}")
+
+
+def unit_keyboard(context: BotContext, parent_code: str | None) -> InlineKeyboardMarkup:
+    tree = tips_of(context).directory.tree
+    roots = tree.roots()
+    if parent_code is None and len(roots) == 1:
+        parent_code = roots[0].code
+    rows = []
+    units = tree.children(parent_code) if parent_code else roots
+    if parent_code:
+        rows.append([_button(context.tr("tip.this_unit", unit=tree.find(parent_code).name),
+                             f"u:{parent_code}")])
+    for unit in units[:48]:
+        action = "n" if tree.children(unit.code) else "u"
+        rows.append([_button(unit.name, f"{action}:{unit.code}")])
+    parent = tree.find(parent_code) if parent_code else None
+    if parent is not None and parent.parent_code and len(roots) >= 1:
+        rows.append([_button(context.tr("tip.back"), f"n:{parent.parent_code}")])
+    rows.append([_button(context.tr("tip.cancel"), "x")])
+    return InlineKeyboardMarkup(rows)
+
+
+def category_keyboard(context: BotContext) -> InlineKeyboardMarkup:
+    ctx = tips_of(context)
+    buttons = [_button(ctx.category_label(key), f"c:{key}") for key in ctx.category_keys]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([_button(context.tr("tip.change_unit"), "cu"), _button(context.tr("tip.cancel"),
+                                                                       "x")])
+    return InlineKeyboardMarkup(rows)
+
+
+def send_keyboard(context: BotContext) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button(context.tr("tip.send"), "s"),
+                                  _button(context.tr("tip.cancel"), "x")]])
+
+
+async def show_step(message: Message, context: BotContext, draft: Draft) -> None:
+    """Ask for whatever the draft needs next."""
+    tree = tips_of(context).directory.tree
+    if draft.step in (Step.UNIT, Step.UNIT_THEN_SUBMIT):
+        await message.reply_text(context.tr("tip.choose_unit"),
+                                 reply_markup=unit_keyboard(context, None))
+    elif draft.step is Step.CATEGORY:
+        unit = tree.find(draft.unit_code or "")
+        await message.reply_text(context.tr("tip.choose_category",
+                                            unit=unit.name if unit else draft.unit_code),
+                                 reply_markup=category_keyboard(context))
+    else:
+        label = tips_of(context).category_label(draft.category or "other")
+        await message.reply_text(context.tr("tip.collect", category=label),
+                                 reply_markup=send_keyboard(context))
+
+
+async def file_tip(message: Message, update: Update, context: BotContext) -> None:
+    ctx = tips_of(context)
+    sealed = ctx.anonymizer.seal_chat(update.effective_chat.id)
+    result = await filing.file_draft(ctx, sender_of(update, context), sealed)
+    if result.outcome is filing.Filed.FILED:
+        unit = ctx.directory.tree.find(result.unit_code or "")
+        await message.reply_text(context.tr("tip.receipt", code=result.code,
+                                            unit=unit.name if unit else result.unit_code))
+    elif result.outcome is filing.Filed.REFUSED:
+        await message.reply_text(context.tr(_REFUSALS[result.refusal]))
+    elif result.outcome is filing.Filed.EMPTY:
+        await message.reply_text(context.tr("tip.empty"))
+    else:
+        await message.reply_text(context.tr("tip.no_draft"))
+
+
+@requires()
+async def tip_command(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    if update.effective_chat.type != ChatType.PRIVATE:
+        await redirect_from_group(message, context)
+        return
+    text = message.text.partition(" ")[2].strip() if message.text else ""
+    intake = intake_of(context)
+    sender = sender_of(update, context)
+    if not text:
+        await show_step(message, context, await intake.begin(sender))
+        return
+    draft = await intake.begin_quick(sender, text[:4096])
+    if draft.step is Step.COLLECT:
+        await file_tip(message, update, context)
+    else:
+        await show_step(message, context, draft)
+
+
+async def redirect_from_group(message: Message, context: BotContext) -> None:
+    """``/tip`` in a group: a button to the private chat; the group message goes if it may."""
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton(context.tr("tip.group_button"),
+                                                         url=deep_link(context, "tip"))]])
+    await message.reply_text(context.tr("tip.group_redirect"), reply_markup=markup)
+    with contextlib.suppress(TelegramError):
+        await message.delete()
+
+
+async def start_from_payload(update: Update, context: BotContext, payload: str) -> None:
+    """``/start tip``, ``tip_<UNIT>``, ``tip_b<BULLETIN>``: the flow with what the link knows."""
+    unit_code = bulletin_id = None
+    if payload.startswith("tip_b") and payload[5:].isdigit():
+        bulletin_id = int(payload[5:])
+        unit_code = await context.services.bulletin_unit(bulletin_id)
+    elif payload.startswith("tip_"):
+        unit_code = payload[4:]
+    draft = await intake_of(context).begin(sender_of(update, context), unit_code=unit_code,
+                                           bulletin_id=bulletin_id)
+    await show_step(update.effective_message, context, draft)
+
+
+async def flow_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    action, _, value = (query.data or "").removeprefix(f"{CALLBACK}:").partition(":")
+    intake = intake_of(context)
+    sender = sender_of(update, context)
+    message = query.message
+    draft: Draft | None = None
+    if action == "n":
+        await query.answer()
+        if intake.selectable_unit(value):
+            await message.edit_reply_markup(unit_keyboard(context, value))
+        return
+    if action == "u":
+        draft = await intake.choose_unit(sender, value)
+    elif action == "c":
+        draft = await intake.choose_category(sender, value)
+    elif action == "cu":
+        draft = await intake.change_unit(sender)
+    elif action == "x":
+        await query.answer()
+        await intake.cancel(sender)
+        await message.reply_text(context.tr("tip.cancelled"))
+        return
+    elif action == "s":
+        await query.answer()
+        await file_tip(message, update, context)
+        return
+    if draft is None:
+        await query.answer(context.tr("tip.flow_expired"), show_alert=True)
+        return
+    await query.answer()
+    if draft.step is Step.COLLECT and draft.items and action == "u":
+        await file_tip(message, update, context)  # /tip text waited only for the unit
+        return
+    await show_step(message, context, draft)
+
+
+async def collect_content(update: Update, context: BotContext) -> None:
+    """Any private message outside a command: part of the tip being written, if there is one."""
+    message = update.effective_message
+    sender = sender_of(update, context)
+    intake = intake_of(context)
+    draft = await intake.draft_of(sender)
+    if draft is None or draft.step is not Step.COLLECT:
+        key = "fallback.not_understood" if draft is None else "tip.flow_expired"
+        if draft is not None:
+            await show_step(message, context, draft)
+            return
+        await message.reply_text(context.tr(key))
+        return
+    item, problem = await item_from_message(message, context.bot)
+    if item is None:
+        await message.reply_text(context.tr(problem or "tip.not_accepted"))
+        return
+    added, updated = await intake.add_item(sender, item)
+    if added is ItemAdded.FULL:
+        await message.reply_text(context.tr("tip.full", max=MAX_ITEMS),
+                                 reply_markup=send_keyboard(context))
+    else:
+        await message.reply_text(context.tr("tip.added", count=len(updated.items)),
+                                 reply_markup=send_keyboard(context))
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
+        CommandHandler(["tip", "baotin"], tip_command),
+        CallbackQueryHandler(flow_button, pattern=rf"^{CALLBACK}:"),
+    ]
+
+
+def content_handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    """Registered after every command handler: they take what commands did not."""
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & ~filters.COMMAND
+    return [MessageHandler(private & ~filters.StatusUpdate.ALL, collect_content)]

@@ -1,0 +1,184 @@
+"""The officer side of tips: ``/tips``, ``/assess``, ``/outcome``, ``/close``, ``/block`` and
+the buttons under each new-tip notice (SPEC §4)."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+
+from handlers.access import Place, identify, requires
+from handlers.context import BotContext
+from handlers.tips import tips_of
+from org.roles import Role, role_allows
+from org.staff import scope_codes
+from storage import tips as tip_store
+from tips import outcomes, triage
+from tips.model import Assessment, Tip, TipState
+from tips.notices import TRIAGE_ACTIONS, local_time, parse_triage_callback
+
+PAGE = 10
+LIST_CALLBACK = "tl"
+FILTERS = {"open": (None, TipState.OPEN), "unassessed": (Assessment.UNASSESSED, None),
+           "valuable": (Assessment.VALUABLE, None), "all": (None, None)}
+ASSESSMENTS = {"valuable": Assessment.VALUABLE, "not_valuable": Assessment.NOT_VALUABLE,
+               "false": Assessment.FALSE}
+
+
+async def show_tips(update: Update, context: BotContext, name: str, offset: int) -> None:
+    ctx, tr = tips_of(context), context.tr
+    assessment, state = FILTERS[name]
+    async with ctx.db.reading() as conn:
+        found, total = await tip_store.tips_in_units(
+            conn, scope_codes(context.staff, ctx.directory.tree), assessment=assessment,
+            state=state, offset=offset, limit=PAGE)
+    label = tr("triage.filter_" + name)
+    if not found:
+        await update.effective_message.reply_text(tr("triage.list_empty", filter=label))
+        return
+    lines = [tr("triage.list_header", filter=label, first=offset + 1,
+                last=offset + len(found), total=total)]
+    lines += [tr("triage.list_line", code=t.code, time=local_time(t.created_at, ctx.tz),
+                 unit=t.unit_code, category=ctx.category_label(t.category),
+                 assessment=tr("assessment." + t.assessment.value),
+                 state=tr("state." + t.state.value)) for t in found]
+    paging = []
+    if offset > 0:
+        paging.append(InlineKeyboardButton(tr("triage.newer"), callback_data=(
+            f"{LIST_CALLBACK}:{name}:{max(offset - PAGE, 0)}")))
+    if offset + PAGE < total:
+        paging.append(InlineKeyboardButton(tr("triage.older"), callback_data=(
+            f"{LIST_CALLBACK}:{name}:{offset + PAGE}")))
+    await update.effective_message.reply_text(
+        "\n".join(lines), reply_markup=InlineKeyboardMarkup([paging]) if paging else None)
+
+
+@requires(Role.EDITOR, place=Place.PRIVATE)
+async def list_tips(update: Update, context: BotContext) -> None:
+    name = (context.args[0].lower() if context.args else "open")
+    if name not in FILTERS or len(context.args or []) > 1:
+        await update.effective_message.reply_text(context.tr("triage.list_usage"))
+        return
+    await show_tips(update, context, name, 0)
+
+
+async def list_page(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    identify(update, context)
+    parts = (query.data or "").split(":")
+    if (context.staff is None or len(parts) != 3 or parts[1] not in FILTERS
+            or not parts[2].isdigit()):
+        await query.answer(context.tr("triage.bad_button"), show_alert=True)
+        return
+    await query.answer()
+    await show_tips(update, context, parts[1], int(parts[2]))
+
+
+async def _tip_or_refuse(update: Update, context: BotContext, usage: str,
+                         arg_count: int) -> Tip | None:
+    if len(context.args or []) != arg_count:
+        await update.effective_message.reply_text(context.tr(usage))
+        return None
+    tip = await triage.tip_for_staff(tips_of(context), context.staff, context.args[0],
+                                     Role.OFFICER)
+    if tip is None:
+        await update.effective_message.reply_text(context.tr("triage.not_found"))
+    return tip
+
+
+async def apply_assessment(context: BotContext, tip: Tip, assessment: Assessment) -> str:
+    result = await triage.assess(tips_of(context), context.staff, tip, assessment)
+    key = "triage.assessed" if result.done is triage.Done.DONE else "triage.unchanged"
+    return context.tr(key, code=tip.code, assessment=context.tr("assessment." + assessment))
+
+
+async def apply_close(context: BotContext, tip: Tip) -> str:
+    result = await triage.close(tips_of(context), context.staff, tip)
+    key = "triage.closed" if result.done is triage.Done.DONE else "triage.already_closed"
+    return context.tr(key, code=tip.code)
+
+
+@requires(Role.OFFICER, place=Place.PRIVATE)
+async def assess(update: Update, context: BotContext) -> None:
+    value = context.args[1].lower() if len(context.args or []) == 2 else ""
+    if value not in ASSESSMENTS:
+        await update.effective_message.reply_text(context.tr("triage.assess_usage"))
+        return
+    tip = await _tip_or_refuse(update, context, "triage.assess_usage", 2)
+    if tip is not None:
+        await update.effective_message.reply_text(
+            await apply_assessment(context, tip, ASSESSMENTS[value]))
+
+
+@requires(Role.OFFICER, place=Place.PRIVATE)
+async def close(update: Update, context: BotContext) -> None:
+    tip = await _tip_or_refuse(update, context, "triage.close_usage", 1)
+    if tip is not None:
+        await update.effective_message.reply_text(await apply_close(context, tip))
+
+
+@requires(Role.OFFICER, place=Place.PRIVATE)
+async def block(update: Update, context: BotContext) -> None:
+    tip = await _tip_or_refuse(update, context, "triage.block_usage", 1)
+    if tip is not None:
+        await triage.block_sender(tips_of(context), context.staff, tip)
+        await update.effective_message.reply_text(context.tr(
+            "triage.blocked", code=tip.code, days=tips_of(context).settings.block_days))
+
+
+@requires(Role.OFFICER, place=Place.PRIVATE)
+async def record_outcome(update: Update, context: BotContext) -> None:
+    ctx, tr = tips_of(context), context.tr
+    kinds = ", ".join(k.key for k in ctx.outcome_kinds)
+    args = context.args or []
+    if len(args) < 2:
+        await update.effective_message.reply_text(tr("triage.outcome_usage", kinds=kinds))
+        return
+    result = await outcomes.record(ctx, context.staff, args[0], args[1:])
+    if result.recorded is outcomes.Recorded.RECORDED:
+        summary = ", ".join(f"{ctx.outcome_label(k)}: {n}" for k, n in result.quantities.items())
+        answer = tr("triage.outcome_recorded", target=result.target, summary=summary)
+    elif result.recorded is outcomes.Recorded.UNKNOWN_KIND:
+        answer = tr("triage.outcome_unknown_kind", kind=result.unknown[:32], kinds=kinds)
+    elif result.recorded is outcomes.Recorded.NOT_FOUND:
+        answer = tr("triage.not_found")
+    else:
+        answer = tr("triage.outcome_usage", kinds=kinds)
+    await update.effective_message.reply_text(answer)
+
+
+async def notice_button(update: Update, context: BotContext) -> None:
+    """A button under a new-tip notice. The data is signed; scope is checked again now."""
+    query = update.callback_query
+    identify(update, context)
+    ctx = tips_of(context)
+    parsed = parse_triage_callback(ctx.anonymizer, query.data or "")
+    member = context.staff
+    tip = None
+    if parsed is not None and member is not None and role_allows(member.role, Role.OFFICER):
+        tip = await triage.tip_by_id_for_staff(ctx, member, parsed[1])
+    if tip is None:
+        await query.answer(context.tr("triage.bad_button"), show_alert=True)
+        return
+    action = TRIAGE_ACTIONS[parsed[0]]
+    if action in ASSESSMENTS:
+        answer = await apply_assessment(context, tip, ASSESSMENTS[action])
+    elif action == "close":
+        answer = await apply_close(context, tip)
+    elif action == "ask":
+        answer = context.tr("triage.ask_how", code=tip.code)
+    else:
+        answer = context.tr("triage.outcome_how", code=tip.code,
+                            kinds=", ".join(k.key for k in ctx.outcome_kinds))
+    await query.answer(answer[:200], show_alert=True)
+
+
+def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+    return [
+        CommandHandler(["tips", "nguontin"], list_tips),
+        CommandHandler(["assess", "danhgia"], assess),
+        CommandHandler(["close", "dong"], close),
+        CommandHandler(["block", "chan"], block),
+        CommandHandler(["outcome", "ketqua"], record_outcome),
+        CallbackQueryHandler(notice_button, pattern=r"^tt:"),
+        CallbackQueryHandler(list_page, pattern=rf"^{LIST_CALLBACK}:"),
+    ]

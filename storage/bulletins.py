@@ -1,0 +1,135 @@
+"""Bulletins: their content, approval state and place in the queue (SPEC §5)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.schema import bulletins, deliveries, units
+from storage.units import unit_ids
+
+DRAFT, QUEUED, DIRECT, REMOVED = "draft", "queued", "direct", "removed"
+
+
+@dataclass(frozen=True)
+class BulletinRecord:
+    id: int
+    unit_code: str
+    topic: str
+    body: str
+    media_kind: str | None
+    media_file_id: str | None
+    status: str
+    is_alert: bool
+    queue_position: int
+    created_by: int
+    created_at: datetime
+    approved_by: int | None
+
+
+_SELECT = select(
+    bulletins.c.id, units.c.code.label("unit_code"), bulletins.c.topic, bulletins.c.body,
+    bulletins.c.media_kind, bulletins.c.media_file_id, bulletins.c.status, bulletins.c.is_alert,
+    bulletins.c.queue_position, bulletins.c.created_by, bulletins.c.created_at,
+    bulletins.c.approved_by,
+).select_from(bulletins.join(units, bulletins.c.unit_id == units.c.id))
+
+
+def _record(row) -> BulletinRecord:  # noqa: ANN001
+    return BulletinRecord(row.id, row.unit_code, row.topic, row.body, row.media_kind,
+                          row.media_file_id, row.status, row.is_alert, row.queue_position,
+                          row.created_by, row.created_at, row.approved_by)
+
+
+async def insert_bulletin(conn: AsyncConnection, *, unit_code: str, topic: str, body: str,
+                          media_kind: str | None, media_file_id: str | None, status: str,
+                          is_alert: bool, created_by: int, now: datetime) -> BulletinRecord:
+    unit_id = (await unit_ids(conn))[unit_code.upper()]
+    last = (await conn.execute(select(func.max(bulletins.c.queue_position)))).scalar()
+    approved = status != DRAFT
+    result = await conn.execute(bulletins.insert().values(
+        unit_id=unit_id, topic=topic, body=body, media_kind=media_kind,
+        media_file_id=media_file_id, status=status, is_alert=is_alert,
+        queue_position=(last or 0) + 1, created_by=created_by, created_at=now,
+        approved_by=created_by if approved else None, approved_at=now if approved else None))
+    found = await find_bulletin(conn, result.inserted_primary_key[0])
+    assert found is not None
+    return found
+
+
+async def find_bulletin(conn: AsyncConnection, bulletin_id: int) -> BulletinRecord | None:
+    row = (await conn.execute(_SELECT.where(bulletins.c.id == bulletin_id))).first()
+    return _record(row) if row else None
+
+
+async def approve_bulletin(conn: AsyncConnection, bulletin_id: int, approver: int,
+                           now: datetime) -> bool:
+    """Draft -> queued; False when it is no longer a draft (approved or removed meanwhile)."""
+    result = await conn.execute(
+        update(bulletins).where(bulletins.c.id == bulletin_id, bulletins.c.status == DRAFT)
+        .values(status=QUEUED, approved_by=approver, approved_at=now))
+    return result.rowcount == 1
+
+
+async def remove_bulletin(conn: AsyncConnection, bulletin_id: int) -> bool:
+    result = await conn.execute(
+        update(bulletins)
+        .where(bulletins.c.id == bulletin_id, bulletins.c.status.in_([DRAFT, QUEUED]))
+        .values(status=REMOVED))
+    return result.rowcount == 1
+
+
+async def make_direct(conn: AsyncConnection, bulletin_id: int) -> None:
+    await conn.execute(update(bulletins).where(bulletins.c.id == bulletin_id)
+                       .values(status=DIRECT))
+
+
+async def move_up(conn: AsyncConnection, bulletin_id: int,
+                  unit_codes: Collection[str]) -> bool:
+    """Swap places with the bulletin just ahead of it among the waiting ones of ``unit_codes``."""
+    current = await find_bulletin(conn, bulletin_id)
+    if current is None or current.status not in (DRAFT, QUEUED):
+        return False
+    ahead = (await conn.execute(
+        select(bulletins.c.id, bulletins.c.queue_position)
+        .select_from(bulletins.join(units, bulletins.c.unit_id == units.c.id))
+        .where(bulletins.c.status.in_([DRAFT, QUEUED]),
+               bulletins.c.queue_position < current.queue_position,
+               units.c.code_key.in_([c.upper() for c in unit_codes]))
+        .order_by(bulletins.c.queue_position.desc()).limit(1))).first()
+    if ahead is None:
+        return False
+    await conn.execute(update(bulletins).where(bulletins.c.id == ahead.id)
+                       .values(queue_position=current.queue_position))
+    await conn.execute(update(bulletins).where(bulletins.c.id == current.id)
+                       .values(queue_position=ahead.queue_position))
+    return True
+
+
+async def waiting_bulletins(conn: AsyncConnection, unit_codes: Collection[str],
+                            limit: int) -> list[BulletinRecord]:
+    """Drafts and queued bulletins of ``unit_codes``, in queue order."""
+    rows = await conn.execute(
+        _SELECT.where(bulletins.c.status.in_([DRAFT, QUEUED]),
+                      units.c.code_key.in_([c.upper() for c in unit_codes]))
+        .order_by(bulletins.c.queue_position).limit(limit))
+    return [_record(r) for r in rows]
+
+
+async def next_bulletin_for_group(conn: AsyncConnection, group_id: int,
+                                  unit_codes: Collection[str]) -> int | None:
+    """The first queued bulletin of ``unit_codes`` (the group's unit and its ancestors) that has
+    no delivery row for this group: whatever its status, a row means "this group had it"."""
+    had_it = exists().where(and_(deliveries.c.bulletin_id == bulletins.c.id,
+                                 deliveries.c.group_id == group_id))
+    row = (await conn.execute(
+        select(bulletins.c.id)
+        .select_from(bulletins.join(units, bulletins.c.unit_id == units.c.id))
+        .where(bulletins.c.status == QUEUED, ~had_it,
+               units.c.code_key.in_([c.upper() for c in unit_codes]))
+        .order_by(bulletins.c.queue_position, bulletins.c.id).limit(1))).first()
+    return row.id if row else None

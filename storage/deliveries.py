@@ -1,0 +1,222 @@
+"""Dispatches and their delivery rows: the durable state of every send (SPEC §5, §12).
+
+Every status change is its own short transaction, taken by the caller; in particular "sending"
+is committed before the request goes out, which is what lets a restart tell "maybe sent"
+(uncertain) apart from "not sent yet" (pending).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.groups import ACTIVE
+from storage.schema import deliveries, dispatches, groups, units
+from storage.units import unit_ids
+
+PENDING, SENDING, SENT, FAILED, UNCERTAIN = "pending", "sending", "sent", "failed", "uncertain"
+OPEN_STATES = (PENDING, SENDING)
+
+
+@dataclass(frozen=True)
+class TargetGroup:
+    group_id: int
+    chat_id: int
+    unit_code: str
+
+
+@dataclass(frozen=True)
+class DeliveryJob:
+    id: int
+    bulletin_id: int
+    group_id: int
+    chat_id: int
+    dispatch_id: int
+    status: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    id: int
+    kind: str
+    unit_code: str
+    requested_by: int | None
+
+
+@dataclass(frozen=True)
+class DeliveryLine:
+    bulletin_id: int
+    group_title: str
+    status: str
+    last_error: str | None
+
+
+async def active_groups(conn: AsyncConnection, unit_codes: Collection[str]) -> list[TargetGroup]:
+    rows = await conn.execute(
+        select(groups.c.id, groups.c.chat_id, units.c.code)
+        .select_from(groups.join(units, groups.c.unit_id == units.c.id))
+        .where(groups.c.status == ACTIVE, units.c.code_key.in_([c.upper() for c in unit_codes]))
+        .order_by(groups.c.id))
+    return [TargetGroup(r.id, r.chat_id, r.code) for r in rows]
+
+
+async def insert_dispatch(conn: AsyncConnection, *, kind: str, unit_code: str,
+                          requested_by: int | None, now: datetime) -> int:
+    unit_id = (await unit_ids(conn))[unit_code.upper()]
+    result = await conn.execute(dispatches.insert().values(
+        kind=kind, unit_id=unit_id, requested_by=requested_by, created_at=now))
+    return result.inserted_primary_key[0]
+
+
+async def find_dispatch(conn: AsyncConnection, dispatch_id: int) -> Dispatch | None:
+    row = (await conn.execute(
+        select(dispatches.c.id, dispatches.c.kind, units.c.code, dispatches.c.requested_by)
+        .select_from(dispatches.join(units, dispatches.c.unit_id == units.c.id))
+        .where(dispatches.c.id == dispatch_id))).first()
+    return Dispatch(row.id, row.kind, row.code, row.requested_by) if row else None
+
+
+async def plan_deliveries(conn: AsyncConnection, dispatch_id: int,
+                          pairs: Sequence[tuple[int, int]], now: datetime) -> list[int]:
+    """One pending row per (bulletin id, group id); the unique constraint refuses a second."""
+    if not pairs:
+        return []
+    await conn.execute(deliveries.insert(), [
+        {"bulletin_id": b, "group_id": g, "dispatch_id": dispatch_id, "status": PENDING,
+         "silent": False, "attempts": 0, "created_at": now, "updated_at": now}
+        for b, g in pairs])
+    rows = await conn.execute(select(deliveries.c.id)
+                              .where(deliveries.c.dispatch_id == dispatch_id)
+                              .order_by(deliveries.c.id))
+    return [r.id for r in rows]
+
+
+async def load_job(conn: AsyncConnection, delivery_id: int) -> DeliveryJob | None:
+    row = (await conn.execute(
+        select(deliveries.c.id, deliveries.c.bulletin_id, deliveries.c.group_id,
+               groups.c.chat_id, deliveries.c.dispatch_id, deliveries.c.status,
+               deliveries.c.attempts)
+        .select_from(deliveries.join(groups, deliveries.c.group_id == groups.c.id))
+        .where(deliveries.c.id == delivery_id))).first()
+    if row is None:
+        return None
+    return DeliveryJob(row.id, row.bulletin_id, row.group_id, row.chat_id, row.dispatch_id,
+                       row.status, row.attempts)
+
+
+async def _move(conn: AsyncConnection, delivery_id: int, from_states: Collection[str],
+                **values: object) -> bool:
+    result = await conn.execute(
+        update(deliveries)
+        .where(deliveries.c.id == delivery_id, deliveries.c.status.in_(list(from_states)))
+        .values(**values))
+    return result.rowcount == 1
+
+
+async def claim_for_sending(conn: AsyncConnection, delivery_id: int, *, silent: bool,
+                            now: datetime) -> bool:
+    """pending -> sending. False when the row is not pending (another worker, or it is done)."""
+    return await _move(conn, delivery_id, (PENDING,), status=SENDING, silent=silent,
+                       attempts=deliveries.c.attempts + 1, updated_at=now)
+
+
+async def mark_sent(conn: AsyncConnection, delivery_id: int, message_id: int,
+                    now: datetime) -> None:
+    await _move(conn, delivery_id, (SENDING,), status=SENT, message_id=message_id,
+                last_error=None, sent_at=now, updated_at=now)
+
+
+async def mark_failed(conn: AsyncConnection, delivery_id: int, reason: str,
+                      now: datetime) -> None:
+    await _move(conn, delivery_id, (SENDING, PENDING), status=FAILED, last_error=reason[:500],
+                updated_at=now)
+
+
+async def mark_uncertain(conn: AsyncConnection, delivery_id: int, reason: str,
+                         now: datetime) -> None:
+    await _move(conn, delivery_id, (SENDING,), status=UNCERTAIN, last_error=reason[:500],
+                updated_at=now)
+
+
+async def back_to_pending(conn: AsyncConnection, delivery_id: int, reason: str,
+                          now: datetime) -> None:
+    """The request certainly did not deliver (429, an error answer): it may be tried again."""
+    await _move(conn, delivery_id, (SENDING,), status=PENDING, last_error=reason[:500],
+                updated_at=now)
+
+
+async def pending_by_dispatch(conn: AsyncConnection) -> dict[int, list[int]]:
+    """Start-up: every pending row, to be sent now, grouped by dispatch."""
+    rows = await conn.execute(select(deliveries.c.id, deliveries.c.dispatch_id)
+                              .where(deliveries.c.status == PENDING).order_by(deliveries.c.id))
+    found: dict[int, list[int]] = {}
+    for row in rows:
+        found.setdefault(row.dispatch_id, []).append(row.id)
+    return found
+
+
+async def sending_to_uncertain(conn: AsyncConnection, now: datetime) -> dict[int, int]:
+    """Start-up: rows left ``sending`` by a crash become uncertain. Count per dispatch."""
+    rows = (await conn.execute(
+        select(deliveries.c.dispatch_id, func.count())
+        .where(deliveries.c.status == SENDING).group_by(deliveries.c.dispatch_id))).all()
+    await conn.execute(update(deliveries).where(deliveries.c.status == SENDING)
+                       .values(status=UNCERTAIN, last_error="interrupted", updated_at=now))
+    return {r[0]: r[1] for r in rows}
+
+
+async def uncertain_to_pending(conn: AsyncConnection, dispatch_id: int,
+                               now: datetime) -> list[int]:
+    """An officer chose to re-send the uncertain rows of one dispatch: exactly those rows."""
+    rows = await conn.execute(select(deliveries.c.id).where(
+        deliveries.c.dispatch_id == dispatch_id, deliveries.c.status == UNCERTAIN))
+    ids = [r.id for r in rows]
+    if ids:
+        await conn.execute(update(deliveries).where(deliveries.c.id.in_(ids))
+                           .values(status=PENDING, updated_at=now))
+    return ids
+
+
+async def dispatch_lines(conn: AsyncConnection, dispatch_id: int) -> list[DeliveryLine]:
+    rows = await conn.execute(
+        select(deliveries.c.bulletin_id, groups.c.title, deliveries.c.status,
+               deliveries.c.last_error)
+        .select_from(deliveries.join(groups, deliveries.c.group_id == groups.c.id))
+        .where(deliveries.c.dispatch_id == dispatch_id).order_by(deliveries.c.id))
+    return [DeliveryLine(r.bulletin_id, r.title, r.status, r.last_error) for r in rows]
+
+
+async def open_count(conn: AsyncConnection, dispatch_id: int) -> int:
+    return (await conn.execute(select(func.count()).where(
+        deliveries.c.dispatch_id == dispatch_id,
+        deliveries.c.status.in_(OPEN_STATES)))).scalar_one()
+
+
+async def claim_summary(conn: AsyncConnection, dispatch_id: int, now: datetime) -> bool:
+    """The summary of a dispatch is sent once: the first caller to set the time sends it."""
+    result = await conn.execute(
+        update(dispatches)
+        .where(dispatches.c.id == dispatch_id, dispatches.c.summary_sent_at.is_(None))
+        .values(summary_sent_at=now))
+    return result.rowcount == 1
+
+
+async def delivered_message(conn: AsyncConnection, bulletin_id: int,
+                            chat_id: int) -> tuple[int, int | None] | None:
+    """(group id, message id) of a bulletin's copy in a chat, for the acknowledgement button."""
+    row = (await conn.execute(
+        select(groups.c.id, deliveries.c.message_id)
+        .select_from(deliveries.join(groups, deliveries.c.group_id == groups.c.id))
+        .where(deliveries.c.bulletin_id == bulletin_id, groups.c.chat_id == chat_id,
+               deliveries.c.status == SENT))).first()
+    return (row.id, row.message_id) if row else None
+
+
+async def reopen_summary(conn: AsyncConnection, dispatch_id: int) -> None:
+    await conn.execute(update(dispatches).where(dispatches.c.id == dispatch_id)
+                       .values(summary_sent_at=None))

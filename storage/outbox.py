@@ -1,0 +1,90 @@
+"""The outbox: notices committed with the change that caused them, sent by a worker after.
+
+Rows go pending → sending → sent | failed. A row left ``sending`` by a crash goes back to
+pending at start-up: a notice is sent at least once (its text names the tip code, so a rare
+repeat is recognisable), because a lost notice would be a tip nobody looks at.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.tips_tables import outbox
+
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    chat_id: int | None
+    relay_link: str | None
+    payload: dict[str, Any]
+    attempts: int
+
+
+async def enqueue(conn: AsyncConnection, *, payload: dict[str, Any], now: datetime,
+                  chat_id: int | None = None, relay_link: str | None = None,
+                  tip_id: int | None = None) -> None:
+    if (chat_id is None) == (relay_link is None):
+        raise ValueError("a notice goes to a staff chat or through a relay link, not both")
+    await conn.execute(outbox.insert().values(
+        chat_id=chat_id, relay_link=relay_link, tip_id=tip_id,
+        payload=json.dumps(payload, ensure_ascii=False), status=PENDING, attempts=0,
+        not_before=now, created_at=now))
+
+
+async def due_rows(conn: AsyncConnection, now: datetime, limit: int = 50) -> list[OutboxRow]:
+    rows = await conn.execute(select(outbox).where(outbox.c.status == PENDING,
+                                                   outbox.c.not_before <= now)
+                              .order_by(outbox.c.id).limit(limit))
+    return [OutboxRow(r.id, r.chat_id, r.relay_link, json.loads(r.payload), r.attempts)
+            for r in rows]
+
+
+async def next_due_at(conn: AsyncConnection) -> datetime | None:
+    return (await conn.execute(select(outbox.c.not_before).where(outbox.c.status == PENDING)
+                               .order_by(outbox.c.not_before).limit(1))).scalar()
+
+
+async def mark_sending(conn: AsyncConnection, row_id: int) -> bool:
+    result = await conn.execute(update(outbox).where(outbox.c.id == row_id,
+                                                     outbox.c.status == PENDING)
+                                .values(status=SENDING, attempts=outbox.c.attempts + 1))
+    return result.rowcount > 0
+
+
+async def mark_sent(conn: AsyncConnection, row_id: int, now: datetime) -> None:
+    await conn.execute(update(outbox).where(outbox.c.id == row_id)
+                       .values(status=SENT, sent_at=now, last_error=None))
+
+
+async def mark_failed(conn: AsyncConnection, row_id: int, reason: str) -> None:
+    await conn.execute(update(outbox).where(outbox.c.id == row_id)
+                       .values(status=FAILED, last_error=reason[:500]))
+
+
+async def retry_later(conn: AsyncConnection, row_id: int, not_before: datetime,
+                      reason: str) -> None:
+    await conn.execute(update(outbox).where(outbox.c.id == row_id)
+                       .values(status=PENDING, not_before=not_before, last_error=reason[:500]))
+
+
+async def requeue_interrupted(conn: AsyncConnection) -> int:
+    result = await conn.execute(update(outbox).where(outbox.c.status == SENDING)
+                                .values(status=PENDING))
+    return result.rowcount
+
+
+async def statuses(conn: AsyncConnection) -> dict[str, int]:
+    rows = await conn.execute(select(outbox.c.status))
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    return counts

@@ -1,0 +1,28 @@
+"""Outcome quantities (cases, persons, weapons…) against a tip or directly against a unit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.tips_tables import outcomes
+from storage.units import unit_ids
+
+
+async def record_outcomes(conn: AsyncConnection, *, unit_code: str, tip_id: int | None,
+                          quantities: Mapping[str, int], note: str, recorded_by: int,
+                          now: datetime) -> None:
+    unit_id = (await unit_ids(conn))[unit_code.upper()]
+    await conn.execute(outcomes.insert(), [
+        {"tip_id": tip_id, "unit_id": unit_id, "kind": kind, "quantity": quantity, "note": note,
+         "recorded_by": recorded_by, "recorded_at": now}
+        for kind, quantity in quantities.items()])
+
+
+async def outcome_totals_for_tip(conn: AsyncConnection, tip_id: int) -> dict[str, int]:
+    rows = await conn.execute(select(outcomes.c.kind, func.sum(outcomes.c.quantity))
+                              .where(outcomes.c.tip_id == tip_id).group_by(outcomes.c.kind))
+    return {kind: int(total) for kind, total in rows}

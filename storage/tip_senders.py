@@ -1,0 +1,72 @@
+"""What the bot keeps per anonymous sender, keyed by pseudonym: the half-written tip (so it
+survives a restart), the unit they chose last time, and blocks."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.tips_tables import sender_blocks, tip_drafts, tipster_units
+from tips.model import TipItem
+
+
+@dataclass(frozen=True)
+class DraftRecord:
+    step: str
+    unit_code: str | None
+    category: str | None
+    bulletin_id: int | None
+    items: tuple[TipItem, ...]
+
+
+async def load_draft(conn: AsyncConnection, sender: str) -> DraftRecord | None:
+    row = (await conn.execute(select(tip_drafts).where(tip_drafts.c.sender == sender))).first()
+    if row is None:
+        return None
+    items = tuple(TipItem.from_json(i) for i in json.loads(row.items))
+    return DraftRecord(row.step, row.unit_code, row.category, row.bulletin_id, items)
+
+
+async def save_draft(conn: AsyncConnection, sender: str, draft: DraftRecord,
+                     now: datetime) -> None:
+    values = {"step": draft.step, "unit_code": draft.unit_code, "category": draft.category,
+              "bulletin_id": draft.bulletin_id, "updated_at": now,
+              "items": json.dumps([i.to_json() for i in draft.items], ensure_ascii=False)}
+    changed = await conn.execute(update(tip_drafts).where(tip_drafts.c.sender == sender)
+                                 .values(**values))
+    if changed.rowcount == 0:
+        await conn.execute(tip_drafts.insert().values(sender=sender, **values))
+
+
+async def delete_draft(conn: AsyncConnection, sender: str) -> bool:
+    result = await conn.execute(delete(tip_drafts).where(tip_drafts.c.sender == sender))
+    return result.rowcount > 0
+
+
+async def remembered_unit(conn: AsyncConnection, sender: str) -> str | None:
+    return (await conn.execute(select(tipster_units.c.unit_code)
+                               .where(tipster_units.c.sender == sender))).scalar()
+
+
+async def remember_unit(conn: AsyncConnection, sender: str, unit_code: str,
+                        now: datetime) -> None:
+    changed = await conn.execute(update(tipster_units).where(tipster_units.c.sender == sender)
+                                 .values(unit_code=unit_code, updated_at=now))
+    if changed.rowcount == 0:
+        await conn.execute(tipster_units.insert().values(sender=sender, unit_code=unit_code,
+                                                         updated_at=now))
+
+
+async def block_sender(conn: AsyncConnection, sender: str, until: datetime, tip_id: int,
+                       blocked_by: int, now: datetime) -> None:
+    await conn.execute(sender_blocks.insert().values(
+        sender=sender, until=until, tip_id=tip_id, blocked_by=blocked_by, created_at=now))
+
+
+async def blocked_until(conn: AsyncConnection, sender: str, now: datetime) -> datetime | None:
+    return (await conn.execute(select(func.max(sender_blocks.c.until)).where(
+        sender_blocks.c.sender == sender, sender_blocks.c.until > now))).scalar()

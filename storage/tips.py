@@ -1,0 +1,126 @@
+"""Tips, their parts and their follow-up thread."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.schema import units
+from storage.tips_tables import tip_items, tip_thread, tips
+from storage.units import unit_ids
+from tips.model import Assessment, Direction, ThreadEntry, Tip, TipItem, TipState
+
+_SELECT = select(
+    tips.c.id, tips.c.code, units.c.code.label("unit_code"), tips.c.category, tips.c.sender,
+    tips.c.assessment, tips.c.state, tips.c.created_at, tips.c.bulletin_id, tips.c.closed_at,
+).select_from(tips.join(units, tips.c.unit_id == units.c.id))
+
+
+def _tip(row) -> Tip:  # noqa: ANN001
+    return Tip(row.id, row.code, row.unit_code, row.category, row.sender,
+               Assessment(row.assessment), TipState(row.state), row.created_at, row.bulletin_id,
+               row.closed_at)
+
+
+async def code_exists(conn: AsyncConnection, code: str) -> bool:
+    return (await conn.execute(select(tips.c.id).where(tips.c.code == code))).first() is not None
+
+
+async def insert_tip(conn: AsyncConnection, *, code: str, unit_code: str, category: str,
+                     sender: str, bulletin_id: int | None, relay_link: str,
+                     items: Sequence[TipItem], now: datetime) -> int:
+    unit_id = (await unit_ids(conn))[unit_code.upper()]
+    result = await conn.execute(tips.insert().values(
+        code=code, unit_id=unit_id, category=category, sender=sender, bulletin_id=bulletin_id,
+        assessment=Assessment.UNASSESSED.value, state=TipState.OPEN.value, created_at=now,
+        relay_link=relay_link))
+    tip_id = result.inserted_primary_key[0]
+    if items:
+        await conn.execute(tip_items.insert(), [
+            {"tip_id": tip_id, "position": n, "kind": item.kind.value, "text": item.text,
+             "file_id": item.file_id} for n, item in enumerate(items)])
+    return tip_id
+
+
+async def find_tip(conn: AsyncConnection, code: str) -> Tip | None:
+    row = (await conn.execute(_SELECT.where(tips.c.code == code))).first()
+    return _tip(row) if row else None
+
+
+async def find_tip_by_id(conn: AsyncConnection, tip_id: int) -> Tip | None:
+    row = (await conn.execute(_SELECT.where(tips.c.id == tip_id))).first()
+    return _tip(row) if row else None
+
+
+async def tip_items_of(conn: AsyncConnection, tip_id: int) -> list[TipItem]:
+    rows = await conn.execute(select(tip_items).where(tip_items.c.tip_id == tip_id)
+                              .order_by(tip_items.c.position))
+    return [TipItem.from_json({"kind": r.kind, "text": r.text, "file_id": r.file_id})
+            for r in rows]
+
+
+async def relay_link_of(conn: AsyncConnection, tip_id: int) -> str | None:
+    return (await conn.execute(select(tips.c.relay_link).where(tips.c.id == tip_id))).scalar()
+
+
+async def tips_in_units(conn: AsyncConnection, unit_codes: Collection[str], *,
+                        assessment: Assessment | None = None, state: TipState | None = None,
+                        offset: int = 0, limit: int = 10) -> tuple[list[Tip], int]:
+    """Newest first, one page, and how many there are in all."""
+    condition = units.c.code_key.in_([c.upper() for c in unit_codes])
+    if assessment is not None:
+        condition &= tips.c.assessment == assessment.value
+    if state is not None:
+        condition &= tips.c.state == state.value
+    rows = await conn.execute(_SELECT.where(condition)
+                              .order_by(tips.c.created_at.desc(), tips.c.id.desc())
+                              .offset(offset).limit(limit))
+    total = (await conn.execute(select(func.count()).select_from(
+        tips.join(units, tips.c.unit_id == units.c.id)).where(condition))).scalar_one()
+    return [_tip(r) for r in rows], total
+
+
+async def count_by_sender_since(conn: AsyncConnection, sender: str, since: datetime) -> int:
+    return (await conn.execute(select(func.count()).where(
+        tips.c.sender == sender, tips.c.created_at >= since))).scalar_one()
+
+
+async def set_assessment(conn: AsyncConnection, tip_id: int, assessment: Assessment,
+                         now: datetime) -> None:
+    await conn.execute(update(tips).where(tips.c.id == tip_id)
+                       .values(assessment=assessment.value, assessed_at=now))
+
+
+async def close_tip(conn: AsyncConnection, tip_id: int, now: datetime,
+                    relay_expires_at: datetime) -> bool:
+    result = await conn.execute(
+        update(tips).where(tips.c.id == tip_id, tips.c.state == TipState.OPEN.value)
+        .values(state=TipState.CLOSED.value, closed_at=now, relay_expires_at=relay_expires_at))
+    return result.rowcount > 0
+
+
+async def purge_expired_relay_links(conn: AsyncConnection, now: datetime) -> int:
+    result = await conn.execute(
+        update(tips).where(tips.c.relay_link.is_not(None), tips.c.relay_expires_at <= now)
+        .values(relay_link=None))
+    return result.rowcount
+
+
+async def any_tip_exists(conn: AsyncConnection) -> bool:
+    return (await conn.execute(select(tips.c.id).limit(1))).first() is not None
+
+
+async def add_thread_entry(conn: AsyncConnection, tip_id: int, direction: Direction, text: str,
+                           staff_telegram_id: int | None, now: datetime) -> None:
+    await conn.execute(tip_thread.insert().values(
+        tip_id=tip_id, at=now, direction=direction.value, text=text,
+        staff_telegram_id=staff_telegram_id))
+
+
+async def thread_of(conn: AsyncConnection, tip_id: int) -> list[ThreadEntry]:
+    rows = await conn.execute(select(tip_thread).where(tip_thread.c.tip_id == tip_id)
+                              .order_by(tip_thread.c.id))
+    return [ThreadEntry(r.at, Direction(r.direction), r.text) for r in rows]

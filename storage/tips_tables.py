@@ -1,0 +1,121 @@
+"""Tables of the anonymous tips (migration 0003).
+
+No column holds a Telegram id, username or name of a tipster. ``sender`` is the keyed pseudonym
+(HMAC); ``relay_link`` is the tipster's chat id encrypted under the secret key, purged when the
+tip has been closed for ``tips.followup_days``. Staff ids appear only where staff acted.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, Table, Text
+
+from storage.schema import UTCDateTime, metadata
+
+tips = Table(
+    "tips",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(16), nullable=False, unique=True),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("bulletin_id", Integer, nullable=True),
+    Column("sender", String(64), nullable=False),
+    Column("assessment", String(16), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("assessed_at", UTCDateTime(), nullable=True),
+    Column("closed_at", UTCDateTime(), nullable=True),
+    Column("relay_link", Text, nullable=True),
+    Column("relay_expires_at", UTCDateTime(), nullable=True),
+    Index("ix_tips_sender_created_at", "sender", "created_at"),
+    Index("ix_tips_unit_id_created_at", "unit_id", "created_at"),
+)
+
+tip_items = Table(
+    "tip_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("tip_id", Integer, ForeignKey("tips.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("position", Integer, nullable=False),
+    # text, photo, video, voice, document or location
+    Column("kind", String(16), nullable=False),
+    Column("text", Text, nullable=True),
+    Column("file_id", String(255), nullable=True),
+)
+
+tip_thread = Table(
+    "tip_thread",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("tip_id", Integer, ForeignKey("tips.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("direction", String(16), nullable=False),  # from_tipster | to_tipster
+    Column("staff_telegram_id", BigInteger, nullable=True),
+    Column("text", Text, nullable=False),
+)
+
+tip_drafts = Table(
+    "tip_drafts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sender", String(64), nullable=False, unique=True),
+    Column("step", String(16), nullable=False),
+    Column("unit_code", String(32), nullable=True),
+    Column("category", String(32), nullable=True),
+    Column("bulletin_id", Integer, nullable=True),
+    Column("items", Text, nullable=False),  # JSON list of {kind, text, file_id}
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+tipster_units = Table(
+    "tipster_units",
+    metadata,
+    Column("sender", String(64), primary_key=True),
+    Column("unit_code", String(32), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+sender_blocks = Table(
+    "sender_blocks",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sender", String(64), nullable=False, index=True),
+    Column("until", UTCDateTime(), nullable=False),
+    Column("tip_id", Integer, ForeignKey("tips.id", ondelete="SET NULL"), nullable=True),
+    Column("blocked_by", BigInteger, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+outcomes = Table(
+    "outcomes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("tip_id", Integer, ForeignKey("tips.id", ondelete="SET NULL"), nullable=True),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("recorded_by", BigInteger, nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
+    Index("ix_outcomes_unit_id_recorded_at", "unit_id", "recorded_at"),
+)
+
+# Notices waiting to go out (SPEC §12: a notice not sent before a crash is sent after it).
+# A notice to staff names their chat; a notice to a tipster carries the sealed relay link only.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("chat_id", BigInteger, nullable=True),
+    Column("relay_link", Text, nullable=True),
+    Column("tip_id", Integer, ForeignKey("tips.id", ondelete="CASCADE"), nullable=True),
+    Column("payload", Text, nullable=False),  # JSON: text, buttons, media
+    Column("status", String(16), nullable=False, index=True),  # pending | sending | sent | failed
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("not_before", UTCDateTime(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("sent_at", UTCDateTime(), nullable=True),
+)

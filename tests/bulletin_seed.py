@@ -1,0 +1,73 @@
+"""Seeding for bulletin tests: a unit tree, linked groups, a desk wired to a recording channel."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from bot.clock import ManualClock
+from bot.config import load_config
+from bot.runtime import prepare_storage
+from broadcasts.delivery import RetryPolicy
+from broadcasts.desk import BulletinDesk
+from broadcasts.pacing import SendPacer
+from channels.outbound import Button, OutboundMessage
+from storage import groups as group_store
+from storage.db import Database
+
+OFFICER, EDITOR, OTHER_OFFICER, ADMIN = 900000002, 900000004, 900000003, 900000001
+# Fast retries: the policy's shape is what is tested, not its real-world pauses.
+QUICK = RetryPolicy(backoff_first=0.001, backoff_cap=0.002)
+
+
+async def link_groups(db: Database, unit_code: str, count: int, now: datetime,
+                      first_chat_id: int = -1000) -> list[int]:
+    chat_ids = [first_chat_id - n for n in range(count)]
+    async with db.transaction() as conn:
+        for n, chat_id in enumerate(chat_ids):
+            await group_store.link_group(conn, chat_id, f"Tổ {unit_code} {n + 1}", unit_code,
+                                         1, now)
+    return chat_ids
+
+
+@dataclass
+class RecordingChannel:
+    """A channel that records sends and raises scripted failures per chat, first to last."""
+
+    failures: dict[int, list[Exception]] = field(default_factory=lambda: defaultdict(list))
+    sent: list[tuple[int, OutboundMessage]] = field(default_factory=list)
+    hold: asyncio.Event | None = None  # when set: every send waits for it (a request in flight)
+    next_id: int = 100
+
+    async def send(self, chat_id: int, message: OutboundMessage) -> int:
+        if self.hold is not None:
+            await self.hold.wait()
+        if self.failures.get(chat_id):
+            raise self.failures[chat_id].pop(0)
+        self.sent.append((chat_id, message))
+        self.next_id += 1
+        return self.next_id
+
+    async def edit_buttons(self, chat_id: int, message_id: int,
+                           buttons: tuple[tuple[Button, ...], ...]) -> None:
+        return None
+
+    def copies(self, chat_id: int) -> int:
+        return sum(1 for c, _ in self.sent if c == chat_id)
+
+
+async def make_desk(config_path: Path, clock: ManualClock, *, workers: int = 4,
+                    pacer: SendPacer | None = None) -> tuple[BulletinDesk, RecordingChannel,
+                                                             RecordingChannel]:
+    """A desk over the test config's units and staff, with recording channels."""
+    config = load_config(config_path, {"BOT_TOKEN": "1:x"})
+    db, directory = await prepare_storage(config, clock)
+    groups_channel, staff_channel = RecordingChannel(), RecordingChannel()
+    desk = BulletinDesk(db=db, directory=directory, config=config, clock=clock,
+                        delivery_channel=groups_channel, notice_channel=staff_channel,
+                        bot_username="ketnoi_antt_bot", workers=workers,
+                        pacer=pacer or SendPacer(1000, 1000), policy=QUICK)
+    return desk, groups_channel, staff_channel

@@ -1,0 +1,70 @@
+"""Pseudonyms and encrypted relay links: how the bot knows "same sender" without knowing who.
+
+SPEC §3: the only thing kept per sender is a keyed pseudonym, HMAC-SHA256 under the secret key,
+used for rate limits, blocks and "is this your own tip". To answer a tipster later, the bot keeps
+a *relay link*: the tipster's chat id encrypted (AES-256-GCM) under a key derived from the same
+secret; it is deleted when the tip has been closed for ``tips.followup_days``. Without the secret
+key, the database says nothing about who anyone is.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+_NONCE_BYTES = 12
+
+
+def _derive(secret_key: bytes, purpose: bytes) -> bytes:
+    # One secret, independent keys per use: a pseudonym can never be turned into a relay key.
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                info=b"ketnoi-antt/" + purpose).derive(secret_key)
+
+
+class Anonymizer:
+    """Everything keyed by the secret: pseudonyms, relay links, signed button data."""
+
+    def __init__(self, secret_key: bytes) -> None:
+        if len(secret_key) < 32:
+            raise ValueError("the secret key must be at least 32 bytes")
+        self._pseudonym_key = _derive(secret_key, b"pseudonym")
+        self._relay = AESGCM(_derive(secret_key, b"relay"))
+        self._signing_key = _derive(secret_key, b"buttons")
+
+    def pseudonym_for(self, user_id: int) -> str:
+        return hmac.new(self._pseudonym_key, str(user_id).encode(), hashlib.sha256).hexdigest()
+
+    def seal_chat(self, chat_id: int) -> str:
+        """The relay link: the chat id, encrypted with a fresh nonce (so equal ids differ)."""
+        nonce = os.urandom(_NONCE_BYTES)
+        sealed = self._relay.encrypt(nonce, str(chat_id).encode(), b"relay")
+        return base64.urlsafe_b64encode(nonce + sealed).decode()
+
+    def open_chat(self, relay_link: str) -> int | None:
+        """The chat id behind a relay link, or None when it was not made with this key."""
+        try:
+            raw = base64.urlsafe_b64decode(relay_link.encode())
+            plain = self._relay.decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], b"relay")
+            return int(plain.decode())
+        except (InvalidTag, ValueError):
+            return None
+
+    def sign(self, payload: str, length: int = 10) -> str:
+        """A short tag for callback data, so a tampered button is recognised and ignored."""
+        digest = hmac.new(self._signing_key, payload.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode()[:length]
+
+    def verify(self, payload: str, tag: str) -> bool:
+        return hmac.compare_digest(self.sign(payload, len(tag) or 10), tag)
+
+
+def pseudonym_for(secret_key: bytes, user_id: int) -> str:
+    """Convenience for callers that hold only the key (bulletin acknowledgements)."""
+    return Anonymizer(secret_key).pseudonym_for(user_id)

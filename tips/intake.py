@@ -1,0 +1,133 @@
+"""The tip flow in a private chat (SPEC §3), as a state machine over a stored draft.
+
+Steps: choose the unit (remembered for next time) → choose a category → send text and/or
+media over several messages → submit. ``/tip text`` files at once with the remembered unit (or
+asks for it first). The draft lives in the database under the sender's pseudonym, so a
+half-written tip survives a restart. The sender arrives here as a pseudonym and a sealed relay
+link, computed at the edge; this module never sees who they are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from bot.clock import Clock
+from org.units import Unit, UnitTree
+from storage import tip_senders
+from storage.db import Database
+from storage.tip_senders import DraftRecord
+from tips.model import ItemKind, TipItem
+
+MAX_ITEMS = 20  # a tip is a few messages; more is a flood, not a report
+
+
+class Step(StrEnum):
+    UNIT = "unit"
+    CATEGORY = "category"
+    COLLECT = "collect"
+    UNIT_THEN_SUBMIT = "unit_submit"  # /tip text without a remembered unit
+
+
+@dataclass(frozen=True)
+class Draft:
+    step: Step
+    unit_code: str | None
+    category: str | None
+    bulletin_id: int | None
+    items: tuple[TipItem, ...]
+
+    @classmethod
+    def from_record(cls, record: DraftRecord) -> Draft:
+        return cls(Step(record.step), record.unit_code, record.category, record.bulletin_id,
+                   record.items)
+
+    def to_record(self) -> DraftRecord:
+        return DraftRecord(self.step.value, self.unit_code, self.category, self.bulletin_id,
+                           self.items)
+
+
+class ItemAdded(StrEnum):
+    ADDED = "added"
+    FULL = "full"
+    NO_DRAFT = "no_draft"
+
+
+class Intake:
+    def __init__(self, db: Database, clock: Clock, categories: tuple[str, ...],
+                 tree: UnitTree) -> None:
+        self._db = db
+        self._clock = clock
+        self._categories = categories
+        self.tree = tree
+
+    def selectable_unit(self, code: str | None) -> Unit | None:
+        return self.tree.find(code) if code else None
+
+    async def draft_of(self, sender: str) -> Draft | None:
+        async with self._db.reading() as conn:
+            record = await tip_senders.load_draft(conn, sender)
+        return Draft.from_record(record) if record else None
+
+    async def remembered_unit(self, sender: str) -> Unit | None:
+        async with self._db.reading() as conn:
+            code = await tip_senders.remembered_unit(conn, sender)
+        return self.selectable_unit(code)
+
+    async def _save(self, sender: str, draft: Draft) -> Draft:
+        async with self._db.transaction() as conn:
+            await tip_senders.save_draft(conn, sender, draft.to_record(), self._clock.now())
+        return draft
+
+    async def begin(self, sender: str, *, unit_code: str | None = None,
+                    bulletin_id: int | None = None) -> Draft:
+        """Start (or restart) a tip. A unit given by a deep link wins over the remembered one."""
+        unit = self.selectable_unit(unit_code) or await self.remembered_unit(sender)
+        step = Step.CATEGORY if unit else Step.UNIT
+        return await self._save(sender, Draft(step, unit.code if unit else None, None,
+                                              bulletin_id, ()))
+
+    async def begin_quick(self, sender: str, text: str) -> Draft:
+        """``/tip text``: category "other"; submit at once if a unit is known, else ask for it."""
+        unit = await self.remembered_unit(sender)
+        step = Step.COLLECT if unit else Step.UNIT_THEN_SUBMIT
+        item = TipItem(ItemKind.TEXT, text=text)
+        return await self._save(sender, Draft(step, unit.code if unit else None, "other", None,
+                                              (item,)))
+
+    async def choose_unit(self, sender: str, unit_code: str) -> Draft | None:
+        draft = await self.draft_of(sender)
+        unit = self.selectable_unit(unit_code)
+        if draft is None or unit is None:
+            return None
+        step = Step.COLLECT if draft.step is Step.UNIT_THEN_SUBMIT else (
+            Step.CATEGORY if draft.category is None else Step.COLLECT)
+        async with self._db.transaction() as conn:
+            await tip_senders.remember_unit(conn, sender, unit.code, self._clock.now())
+        return await self._save(sender, replace(draft, step=step, unit_code=unit.code))
+
+    async def change_unit(self, sender: str) -> Draft | None:
+        draft = await self.draft_of(sender)
+        if draft is None:
+            return None
+        step = Step.UNIT_THEN_SUBMIT if draft.step is Step.UNIT_THEN_SUBMIT else Step.UNIT
+        return await self._save(sender, replace(draft, step=step))
+
+    async def choose_category(self, sender: str, category: str) -> Draft | None:
+        draft = await self.draft_of(sender)
+        if draft is None or draft.unit_code is None or category not in self._categories:
+            return None
+        return await self._save(sender, replace(draft, step=Step.COLLECT, category=category))
+
+    async def add_item(self, sender: str, item: TipItem) -> tuple[ItemAdded, Draft | None]:
+        draft = await self.draft_of(sender)
+        if draft is None or draft.step is not Step.COLLECT:
+            return ItemAdded.NO_DRAFT, draft
+        if len(draft.items) >= MAX_ITEMS:
+            return ItemAdded.FULL, draft
+        updated = await self._save(sender, replace(draft, items=(*draft.items, item)))
+        return ItemAdded.ADDED, updated
+
+    async def cancel(self, sender: str) -> bool:
+        async with self._db.transaction() as conn:
+            return await tip_senders.delete_draft(conn, sender)

@@ -1,0 +1,148 @@
+"""The outbox worker: sends queued notices to staff and (through relay links) to tipsters.
+
+One private chat takes about one message a second (SPEC §12), so notices to one officer are
+spaced, never dropped; a 429 holds that row for ``retry_after``; network errors back off and give
+up after a bounded number of attempts. A relay link is opened only here, just before sending,
+and the chat id it reveals is neither stored nor logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from bot.clock import Clock
+from channels.outbound import (
+    Button,
+    Channel,
+    ChatMoved,
+    Media,
+    MediaKind,
+    OutboundMessage,
+    RetryLater,
+    SendFailure,
+    TransientFailure,
+)
+from storage import outbox
+from storage.db import Database
+from tips.anonymity import Anonymizer
+
+log = logging.getLogger(__name__)
+
+PER_CHAT_INTERVAL = 1.0
+MAX_ATTEMPTS = 5
+IDLE_WAKE_SECONDS = 30.0
+
+
+def message_from_payload(payload: dict[str, Any]) -> OutboundMessage:
+    buttons = tuple(tuple(Button(b["text"], url=b.get("url"), callback=b.get("callback"))
+                          for b in row) for row in payload.get("buttons", []))
+    media = payload.get("media")
+    return OutboundMessage(
+        text=payload.get("text", ""), buttons=buttons,
+        media=Media(MediaKind(media["kind"]), media["file_id"]) if media else None)
+
+
+class Notifier:
+    def __init__(self, db: Database, channel: Channel, anonymizer: Anonymizer,
+                 clock: Clock) -> None:
+        self._db = db
+        self._channel = channel
+        self._anonymizer = anonymizer
+        self._clock = clock
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._last_sent: dict[int, float] = {}
+        self._held_until: dict[int, float] = {}
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def start(self) -> None:
+        async with self._db.transaction() as conn:
+            requeued = await outbox.requeue_interrupted(conn)
+        if requeued:
+            log.info("%d notice(s) interrupted by a restart will be sent again", requeued)
+        self._task = asyncio.create_task(self._run(), name="outbox-notifier")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            # Cleared before the pass, not after: a wake-up during the pass must not be lost.
+            self._wake.clear()
+            try:
+                wait = await self.deliver_due()
+            except Exception:
+                log.exception("outbox pass failed; retrying")
+                wait = 5.0
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+
+    async def deliver_due(self) -> float:
+        """Send what may go now; return how long until something else may."""
+        loop = asyncio.get_running_loop()
+        async with self._db.reading() as conn:
+            rows = await outbox.due_rows(conn, self._clock.now())
+        next_wait = IDLE_WAKE_SECONDS if len(rows) < 50 else 0.0
+        busy: set[int] = set()
+        for row in rows:
+            now = loop.time()
+            held = self._held_until.get(row.id, 0.0)
+            chat_id = row.chat_id if row.chat_id is not None else (
+                self._anonymizer.open_chat(row.relay_link or "") if row.relay_link else None)
+            if chat_id is None:
+                async with self._db.transaction() as conn:
+                    await outbox.mark_failed(conn, row.id, "relay link unavailable")
+                continue
+            ready_at = max(held, self._last_sent.get(chat_id, -1e9) + PER_CHAT_INTERVAL)
+            if chat_id in busy or ready_at > now:
+                # Keep this chat's notices in order: nothing after a held one goes first.
+                busy.add(chat_id)
+                next_wait = min(next_wait, max(ready_at - now, 0.05))
+                continue
+            await self._send_one(row, chat_id)
+            self._last_sent[chat_id] = loop.time()
+        return next_wait
+
+    async def _send_one(self, row: outbox.OutboxRow, chat_id: int) -> None:
+        async with self._db.transaction() as conn:
+            if not await outbox.mark_sending(conn, row.id):
+                return
+        try:
+            await self._channel.send(chat_id, message_from_payload(row.payload))
+        except RetryLater as err:
+            await self._hold(row, err.seconds, err.reason)
+        except ChatMoved as err:
+            # Staff chats are private and never migrate; treat like a temporary failure.
+            await self._hold(row, 1.0, err.reason)
+        except TransientFailure as err:
+            if row.attempts + 1 >= MAX_ATTEMPTS:
+                await self._fail(row, err.reason)
+            else:
+                await self._hold(row, 2.0 ** (row.attempts + 1), err.reason)
+        except SendFailure as err:
+            await self._fail(row, err.reason)
+        else:
+            self._held_until.pop(row.id, None)
+            async with self._db.transaction() as conn:
+                await outbox.mark_sent(conn, row.id, self._clock.now())
+
+    async def _hold(self, row: outbox.OutboxRow, seconds: float, reason: str) -> None:
+        self._held_until[row.id] = asyncio.get_running_loop().time() + seconds
+        async with self._db.transaction() as conn:
+            await outbox.retry_later(conn, row.id, self._clock.now(), reason)
+        self._wake.set()
+
+    async def _fail(self, row: outbox.OutboxRow, reason: str) -> None:
+        self._held_until.pop(row.id, None)
+        log.warning("notice %d failed: %s", row.id, reason)
+        async with self._db.transaction() as conn:
+            await outbox.mark_failed(conn, row.id, reason)

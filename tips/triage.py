@@ -1,0 +1,126 @@
+"""Officers' actions on a tip: assess, close, block the sender, ask a question (SPEC §4).
+
+Every action is checked against the officer's scope, written to the audit log in the same
+transaction, and, where the tipster should hear of it, queued for them in neutral words: they
+learn "being checked" and "closed" ("your information helped" when it was valuable), never the
+internal assessment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from org.roles import Role
+from org.staff import StaffMember, may_act_on_unit
+from storage import outbox, tip_senders
+from storage import tips as tip_store
+from storage.audit import record_action
+from tips.codes import parse_code
+from tips.context import TipsContext
+from tips.model import Assessment, Direction, Tip, TipState
+from tips.notices import tipster_notice
+
+
+class Done(StrEnum):
+    DONE = "done"
+    UNCHANGED = "unchanged"
+    NOT_FOUND = "not_found"  # unknown code, or outside the member's scope: the same answer
+    CLOSED = "closed"
+    RELAY_GONE = "relay_gone"
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    done: Done
+    tip: Tip | None = None
+
+
+async def tip_for_staff(ctx: TipsContext, member: StaffMember, code_text: str,
+                        needed: Role = Role.EDITOR) -> Tip | None:
+    code = parse_code(code_text)
+    if code is None:
+        return None
+    async with ctx.db.reading() as conn:
+        tip = await tip_store.find_tip(conn, code)
+    if tip is None or not may_act_on_unit(member, tip.unit_code, ctx.directory.tree, needed):
+        return None
+    return tip
+
+
+async def tip_by_id_for_staff(ctx: TipsContext, member: StaffMember, tip_id: int,
+                              needed: Role = Role.OFFICER) -> Tip | None:
+    async with ctx.db.reading() as conn:
+        tip = await tip_store.find_tip_by_id(conn, tip_id)
+    if tip is None or not may_act_on_unit(member, tip.unit_code, ctx.directory.tree, needed):
+        return None
+    return tip
+
+
+async def _tell_tipster(conn: AsyncConnection, ctx: TipsContext, tip: Tip, key: str) -> None:
+    link = await tip_store.relay_link_of(conn, tip.id)
+    if link is not None:
+        await outbox.enqueue(conn, payload=tipster_notice(ctx.tr, key, code=tip.code),
+                             now=ctx.clock.now(), relay_link=link, tip_id=tip.id)
+
+
+async def assess(ctx: TipsContext, member: StaffMember, tip: Tip,
+                 assessment: Assessment) -> TriageResult:
+    if tip.assessment is assessment:
+        return TriageResult(Done.UNCHANGED, tip)
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as conn:
+        await tip_store.set_assessment(conn, tip.id, assessment, now)
+        await record_action(conn, at=now, actor=member.telegram_id, action="tip.assess",
+                            subject=f"tip:{tip.code}", detail=assessment.value)
+        if tip.assessment is Assessment.UNASSESSED and tip.state is TipState.OPEN:
+            await _tell_tipster(conn, ctx, tip, "tipster.being_checked")
+    ctx.wake_notifier()
+    return TriageResult(Done.DONE, tip)
+
+
+async def close(ctx: TipsContext, member: StaffMember, tip: Tip) -> TriageResult:
+    now = ctx.clock.now()
+    expires = now + timedelta(days=ctx.settings.followup_days)
+    async with ctx.db.transaction() as conn:
+        if not await tip_store.close_tip(conn, tip.id, now, expires):
+            return TriageResult(Done.CLOSED, tip)
+        await record_action(conn, at=now, actor=member.telegram_id, action="tip.close",
+                            subject=f"tip:{tip.code}")
+        current = await tip_store.find_tip_by_id(conn, tip.id)
+        helped = current is not None and current.assessment is Assessment.VALUABLE
+        await _tell_tipster(conn, ctx, tip, "tipster.closed_helped" if helped
+                            else "tipster.closed")
+    ctx.wake_notifier()
+    return TriageResult(Done.DONE, tip)
+
+
+async def block_sender(ctx: TipsContext, member: StaffMember, tip: Tip) -> TriageResult:
+    now = ctx.clock.now()
+    until = now + timedelta(days=ctx.settings.block_days)
+    async with ctx.db.transaction() as conn:
+        await tip_senders.block_sender(conn, tip.sender, until, tip.id, member.telegram_id, now)
+        await record_action(conn, at=now, actor=member.telegram_id, action="tip.block",
+                            subject=f"tip:{tip.code}", detail=f"{ctx.settings.block_days}d")
+    return TriageResult(Done.DONE, tip)
+
+
+async def ask_tipster(ctx: TipsContext, member: StaffMember, tip: Tip,
+                      question: str) -> TriageResult:
+    now = ctx.clock.now()
+    async with ctx.db.transaction() as conn:
+        link = await tip_store.relay_link_of(conn, tip.id)
+        if link is None:
+            return TriageResult(Done.RELAY_GONE, tip)
+        await tip_store.add_thread_entry(conn, tip.id, Direction.TO_TIPSTER, question,
+                                         member.telegram_id, now)
+        await record_action(conn, at=now, actor=member.telegram_id, action="tip.ask",
+                            subject=f"tip:{tip.code}")
+        await outbox.enqueue(conn, payload=tipster_notice(ctx.tr, "tipster.question",
+                                                          code=tip.code, text=question),
+                             now=now, relay_link=link, tip_id=tip.id)
+    ctx.wake_notifier()
+    return TriageResult(Done.DONE, tip)
