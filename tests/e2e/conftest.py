@@ -109,7 +109,7 @@ def people(fake: FakeTelegramAPI) -> People:
         officer=fake.user("Trần Thị Công", last_name="An", username="cong_an_tt"),
         other_officer=fake.user("Phạm Văn Bình", username="binh_bt"),
         editor=fake.user("Võ Thị Biên", username="bien_tap"),
-        resident=fake.user("Nguyễn Thị Dân", last_name="Cư", username="dan_cu_bimat"),
+        resident=fake.user("Nguyễn Thị Dân", last_name="Khuê", username="dan_cu_bimat"),
     )
 
 

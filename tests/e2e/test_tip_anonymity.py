@@ -1,0 +1,97 @@
+"""SPEC §3.1–3.3 proved on a real run: no tipster identifier in the database file (and its WAL),
+in the DEBUG log, or in anything sent to staff; copies, never forwards; keyed pseudonyms."""
+
+from __future__ import annotations
+
+import os
+import stat
+import struct
+from pathlib import Path
+
+from sqlalchemy import select
+
+from storage.tips_tables import tips
+from tests.e2e.tip_steps import file_guided_tip, say
+from tips.anonymity import Anonymizer
+
+
+def identifiers_of(user) -> list[bytes]:
+    """Every form in which the tipster's identity could be written down."""
+    forms = [str(user.id).encode(), user.first_name.encode(), user.username.encode(),
+             user.last_name.encode()]
+    # SQLite and PostgreSQL keep integers in binary: big-endian in SQLite's records.
+    forms += [struct.pack(">q", user.id), struct.pack(">i", user.id & 0x7FFFFFFF)]
+    forms.append(struct.pack("<q", user.id))
+    return forms
+
+
+def database_files(harness) -> list[Path]:
+    data = harness.config_path.parent / "data"
+    return [p for p in data.iterdir() if p.name.startswith("bot.db")]
+
+
+async def test_no_tipster_identifier_is_stored_logged_or_shown(harness):
+    fake, people = harness.fake, harness.people
+    resident = people.resident
+    code = await file_guided_tip(fake, resident, texts=("Có kẻ lạ đêm qua",), photo=True)
+    await fake.wait_for_message(people.officer.id, lambda m: code in m.get("text", ""))
+    await say(fake, people.officer, f"/reply {code} Mấy giờ?")
+    await fake.wait_for_message(resident.id, lambda m: "Mấy giờ?" in m.get("text", ""))
+    await say(fake, resident, f"/reply {code} Khoảng 23 giờ")
+    await fake.wait_for_message(people.officer.id, lambda m: "23 giờ" in m.get("text", ""))
+    await say(fake, people.officer, f"/status {code}")
+    files = database_files(harness)
+    assert any(p.name == "bot.db-wal" for p in files)  # the WAL really is checked
+    for path in files:
+        content = path.read_bytes()
+        for form in identifiers_of(resident):
+            assert form not in content, (path.name, form)
+    logs = harness.logs.getvalue()
+    assert code in logs or "getUpdates" in logs  # the log really captured this run
+    for form in identifiers_of(resident)[:4]:
+        assert form.decode() not in logs
+    staff_chats = {people.officer.id, people.admin.id}
+    to_staff = [m for m in fake.sent_messages() if m["chat"]["id"] in staff_chats]
+    assert to_staff
+    for message in to_staff:
+        shown = repr(message)
+        for form in identifiers_of(resident)[:4]:
+            assert form.decode() not in shown
+        assert "forward_origin" not in message
+    assert fake.forwards == []
+    assert not [c for c in fake.calls if c.method.lower() in ("forwardmessage", "forwardmessages")]
+
+
+async def test_sender_is_a_keyed_pseudonym_and_the_key_file_is_private(harness):
+    fake, resident = harness.fake, harness.people.resident
+    code = await file_guided_tip(fake, resident)
+    key_path = harness.config_path.parent / "data" / "secret.key"
+    assert stat.S_IMODE(os.stat(key_path).st_mode) == 0o600
+    key = key_path.read_bytes()
+    assert len(key) == 32
+    async with harness.bot.services.db.reading() as conn:
+        row = (await conn.execute(select(tips.c.sender, tips.c.relay_link)
+                                  .where(tips.c.code == code))).one()
+    assert row.sender == Anonymizer(key).pseudonym_for(resident.id)
+    assert row.sender != Anonymizer(b"k" * 32).pseudonym_for(resident.id)
+    assert Anonymizer(key).open_chat(row.relay_link) == resident.id
+    assert Anonymizer(b"k" * 32).open_chat(row.relay_link) is None
+
+
+async def test_image_file_with_gps_is_refused_and_a_clean_one_accepted(harness):
+    from tests.unit.test_exif import app1_exif, exif_tiff, jpeg
+
+    fake, resident = harness.fake, harness.people.resident
+    categories = await say(fake, resident, "/start tip_TT-BINHTHANH")
+    from tests.e2e.tip_steps import next_reply, press
+
+    await press(fake, resident, categories, "ti:c:theft")
+    before = len(fake.sent_messages(resident.id))
+    fake.send_document(resident, "IMG_2041.jpg", jpeg(app1_exif(exif_tiff(gps=True))),
+                       "image/jpeg")
+    refused = await next_reply(fake, resident.id, before)
+    assert "GPS" in refused["text"]
+    before = len(fake.sent_messages(resident.id))
+    fake.send_document(resident, "IMG_2042.jpg", jpeg(app1_exif(exif_tiff(gps=False))),
+                       "image/jpeg")
+    assert "Đã nhận phần 1" in (await next_reply(fake, resident.id, before))["text"]

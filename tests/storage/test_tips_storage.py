@@ -1,0 +1,94 @@
+"""Tips storage on SQLite and PostgreSQL: tips, drafts, blocks, outbox, relay purge."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from org.directory import Directory
+from org.units import Unit
+from storage import outbox, tip_senders
+from storage import tips as tip_store
+from storage.tip_senders import DraftRecord
+from tips.model import Assessment, ItemKind, TipItem, TipState
+
+
+async def prepared(db, clock) -> None:
+    await Directory(db).sync_from_config([Unit("DT", "Tỉnh", None), Unit("TT", "Xã", "DT")], [],
+                                         clock.now())
+
+
+async def file_one(conn, clock, code="TIP-AAAAAA", sender="p1") -> int:
+    return await tip_store.insert_tip(
+        conn, code=code, unit_code="tt", category="drugs", sender=sender, bulletin_id=None,
+        relay_link="sealed", items=[TipItem(ItemKind.TEXT, "chữ"),
+                                    TipItem(ItemKind.PHOTO, "ảnh", "file-1")], now=clock.now())
+
+
+async def test_tip_round_trip_and_counts_by_sender(db, clock):
+    await prepared(db, clock)
+    async with db.transaction() as conn:
+        tip_id = await file_one(conn, clock)
+        await file_one(conn, clock, "TIP-BBBBBB")
+        await file_one(conn, clock, "TIP-CCCCCC", sender="p2")
+    async with db.reading() as conn:
+        tip = await tip_store.find_tip(conn, "TIP-AAAAAA")
+        items = await tip_store.tip_items_of(conn, tip_id)
+        since = clock.now() - timedelta(hours=1)
+        assert await tip_store.count_by_sender_since(conn, "p1", since) == 2
+        page, total = await tip_store.tips_in_units(conn, {"TT"}, limit=2)
+    assert tip.unit_code == "TT" and tip.assessment is Assessment.UNASSESSED
+    assert [i.kind for i in items] == [ItemKind.TEXT, ItemKind.PHOTO]
+    assert total == 3 and len(page) == 2
+
+
+async def test_close_sets_the_purge_date_and_purge_deletes_the_link(db, clock):
+    await prepared(db, clock)
+    async with db.transaction() as conn:
+        tip_id = await file_one(conn, clock)
+        assert await tip_store.close_tip(conn, tip_id, clock.now(),
+                                         clock.now() + timedelta(days=30))
+        assert not await tip_store.close_tip(conn, tip_id, clock.now(), clock.now())
+    async with db.transaction() as conn:
+        assert await tip_store.purge_expired_relay_links(conn, clock.now()) == 0
+        assert await tip_store.purge_expired_relay_links(
+            conn, clock.now() + timedelta(days=30)) == 1
+        assert await tip_store.relay_link_of(conn, tip_id) is None
+        assert (await tip_store.find_tip_by_id(conn, tip_id)).state is TipState.CLOSED
+
+
+async def test_drafts_units_and_blocks_are_kept_per_pseudonym(db, clock):
+    await prepared(db, clock)
+    draft = DraftRecord("collect", "TT", "drugs", None, (TipItem(ItemKind.TEXT, "một"),))
+    async with db.transaction() as conn:
+        await tip_senders.save_draft(conn, "p1", draft, clock.now())
+        await tip_senders.save_draft(conn, "p1", DraftRecord(
+            "collect", "TT", "drugs", None, (*draft.items, TipItem(ItemKind.TEXT, "hai"))),
+            clock.now())
+        await tip_senders.remember_unit(conn, "p1", "TT", clock.now())
+        tip_id = await file_one(conn, clock)
+        await tip_senders.block_sender(conn, "p1", clock.now() + timedelta(days=30), tip_id, 7,
+                                       clock.now())
+    async with db.reading() as conn:
+        loaded = await tip_senders.load_draft(conn, "p1")
+        assert [i.text for i in loaded.items] == ["một", "hai"]
+        assert await tip_senders.remembered_unit(conn, "p1") == "TT"
+        assert await tip_senders.blocked_until(conn, "p1", clock.now()) is not None
+        assert await tip_senders.blocked_until(conn, "p1", clock.now() + timedelta(days=31)) is None
+        assert await tip_senders.blocked_until(conn, "p2", clock.now()) is None
+
+
+async def test_outbox_rows_left_sending_are_sent_again_after_a_restart(db, clock):
+    async with db.transaction() as conn:
+        await outbox.enqueue(conn, payload={"text": "a"}, now=clock.now(), chat_id=1)
+        await outbox.enqueue(conn, payload={"text": "b"}, now=clock.now(), relay_link="x")
+    async with db.transaction() as conn:
+        first, second = await outbox.due_rows(conn, clock.now())
+        assert await outbox.mark_sending(conn, first.id)
+        assert not await outbox.mark_sending(conn, first.id)  # claimed once only
+        await outbox.mark_sent(conn, first.id, clock.now())
+        await outbox.mark_sending(conn, second.id)
+    # the process dies here, between "sending" and "sent"
+    async with db.transaction() as conn:
+        assert await outbox.requeue_interrupted(conn) == 1
+        assert [r.payload["text"] for r in await outbox.due_rows(conn, clock.now())] == ["b"]
+        assert await outbox.statuses(conn) == {"sent": 1, "pending": 1}

@@ -1,0 +1,57 @@
+"""Pure rules of the tips domain: who is notified, outcome parsing, code-guessing lockout."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from org.roles import Role
+from org.staff import StaffMember
+from org.units import Unit, UnitTree
+from tips.limits import GuessGuard
+from tips.outcomes import parse_quantities
+from tips.recipients import tip_recipients
+
+TREE = UnitTree([Unit("DT", "Tỉnh", None), Unit("TT", "Xã", "DT"), Unit("A1", "Ấp", "TT"),
+                 Unit("BT", "Xã khác", "DT")])
+STAFF = [StaffMember(1, Role.ADMIN, "DT", True), StaffMember(2, Role.OFFICER, "TT", True),
+         StaffMember(3, Role.EDITOR, "TT", True), StaffMember(4, Role.OFFICER, "BT", True)]
+
+
+def ids(members):
+    return sorted(m.telegram_id for m in members)
+
+
+def test_notify_unit_and_parent():
+    assert ids(tip_recipients(TREE, STAFF, "TT", "unit_and_parent")) == [1, 2]
+    assert ids(tip_recipients(TREE, STAFF, "TT", "unit")) == [2]
+
+
+def test_editors_are_never_notified_of_tips():
+    assert 3 not in ids(tip_recipients(TREE, STAFF, "TT", "unit_and_ancestors"))
+
+
+def test_a_unit_without_officers_falls_back_to_the_nearest_above():
+    # Ấp A1 has nobody; with notify=unit its tip must still reach someone.
+    assert ids(tip_recipients(TREE, STAFF, "A1", "unit")) == [2]
+    assert ids(tip_recipients(TREE, STAFF, "A1", "unit_and_ancestors")) == [1, 2]
+
+
+def test_outcome_quantities_then_note():
+    kinds = ("cases", "persons", "knives")
+    assert parse_quantities(["cases=1", "PERSONS=3", "bắt", "quả", "tang"], kinds) == (
+        {"cases": 1, "persons": 3}, "bắt quả tang", None)
+    assert parse_quantities(["cases=1", "cases=2"], kinds) == ({"cases": 3}, "", None)
+    assert parse_quantities(["tanks=1"], kinds)[2] == "tanks"
+    assert parse_quantities(["cases=0"], kinds) == ({}, "", None)
+    assert parse_quantities(["cases=-1"], kinds) == ({}, "cases=-1", None)
+
+
+def test_code_guessing_is_locked_for_an_hour():
+    guard = GuessGuard(max_misses=3)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    for _ in range(3):
+        assert not guard.locked("p", now)
+        guard.miss("p", now)
+    assert guard.locked("p", now)
+    assert not guard.locked("other", now)
+    assert not guard.locked("p", now + timedelta(hours=1, seconds=1))
