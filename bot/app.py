@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import AIORateLimiter, Application, ContextTypes
 
+from bot.update_order import PerChatUpdateProcessor
 from handlers import (
     bulletin_broadcast,
     bulletin_queue,
@@ -37,6 +38,7 @@ def build_application(services: Services, token: str) -> Application:  # type: i
         # Telegram's limits (~30 messages/s overall, 20/min per group); retries after a 429.
         .rate_limiter(AIORateLimiter(max_retries=3))
         .context_types(ContextTypes(context=BotContext))
+        .concurrent_updates(PerChatUpdateProcessor())
         .build()
     )
     application.bot_data[SERVICES_KEY] = services

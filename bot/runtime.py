@@ -46,8 +46,13 @@ class RunningBot:
     scheduler: AsyncIOScheduler
     notifier: Notifier
     bulletins: BulletinRuntime | None = None
+    stopped: bool = False
 
     async def stop(self) -> None:
+        """Stop everything; a second call does nothing (a test may stop, then restart)."""
+        if self.stopped:
+            return
+        self.stopped = True
         if self.bulletins is not None:
             await self.bulletins.stop()
         await self.notifier.stop()

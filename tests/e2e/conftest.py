@@ -86,6 +86,15 @@ class Harness:
     config_path: Path
     clock: ManualClock
 
+    async def settle(self) -> None:
+        """Until every update sent so far has been handled. Updates of different chats run
+        concurrently, so a test that needs one chat's effect seen in another waits here."""
+        application = self.bot.application
+        processor = application.update_processor
+        await self.fake.wait_until(
+            lambda: not self.fake.pending_updates() and application.update_queue.empty()
+            and processor.current_concurrent_updates == 0, what="the bot to be idle")
+
     async def restart(self) -> None:
         """Stop the bot and start it again on the same data: what a crash-and-restart keeps."""
         await self.bot.stop()

@@ -91,13 +91,15 @@ async def test_removed_group_is_inactive_and_a_migrated_group_keeps_its_unit(har
     fake, people = harness.fake, harness.people
     removed = fake.group("Tổ 9", members=9)
     fake.add_bot_to_group(removed, people.officer)
+    await fake.wait_for_message(removed.id)
     await reply_to(fake, people.officer, "/register TT-TANTHANH", chat=removed)
     fake.remove_bot_from_group(removed, people.officer)
     migrating = fake.group("Tổ 10", members=30)
     fake.add_bot_to_group(migrating, people.officer)
+    await fake.wait_for_message(migrating.id)
     await reply_to(fake, people.officer, "/register TT-TANTHANH", chat=migrating)
     supergroup = fake.migrate_to_supergroup(migrating)
-    await fake.wait_until_updates_consumed()
+    await harness.settle()
     listing = await reply_to(fake, people.officer, "/groups")
     assert "Tổ 9" in listing and "bot đã bị xoá khỏi nhóm" in listing
     assert (await group_record(harness, removed.id)).status == "inactive"
@@ -113,6 +115,7 @@ async def test_groups_lists_only_the_officers_scope(harness):
     for group, officer, code in ((mine, people.officer, "TT-TANTHANH"),
                                  (theirs, people.other_officer, "TT-BINHTHANH")):
         fake.add_bot_to_group(group, officer)
+        await fake.wait_for_message(group.id)
         await reply_to(fake, officer, f"/register {code}", chat=group)
     listing = await reply_to(fake, people.officer, "/nhom")
     assert "Nhóm Tân Thành" in listing and "3 thành viên" in listing
@@ -178,7 +181,7 @@ async def test_odd_input_gets_a_clear_answer_or_is_ignored(harness):
     group = fake.group("Tổ 12", members=3)
     fake.send_message(people.resident, "chào cả nhà", chat=group)
     fake.send_sticker(people.resident, chat=group)
-    await fake.wait_until_updates_consumed()
+    await harness.settle()
     assert texts(fake, group.id) == []
 
 
