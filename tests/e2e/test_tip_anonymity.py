@@ -95,3 +95,27 @@ async def test_image_file_with_gps_is_refused_and_a_clean_one_accepted(harness):
     fake.send_document(resident, "IMG_2042.jpg", jpeg(app1_exif(exif_tiff(gps=False))),
                        "image/jpeg")
     assert "Đã nhận phần 1" in (await next_reply(fake, resident.id, before))["text"]
+
+
+async def test_start_refuses_when_the_key_file_vanished_while_tips_exist(harness):
+    import pytest
+
+    from bot.config import load_config
+    from bot.runtime import start_bot
+    from bot.secret_key import SecretKeyError
+
+    fake, resident = harness.fake, harness.people.resident
+    code = await file_guided_tip(fake, resident)
+    await harness.bot.stop()
+    key_path = harness.config_path.parent / "data" / "secret.key"
+    saved = key_path.read_bytes()
+    key_path.unlink()
+    config = load_config(harness.config_path, {"BOT_TOKEN": fake.token})
+    with pytest.raises(SecretKeyError) as caught:
+        await start_bot(config, fake.token, harness.clock, poll_timeout=1, environ={})
+    assert caught.value.message_key == "secret.file_missing"
+    assert not key_path.exists()  # no new key was made over the old tips
+    key_path.write_bytes(saved)
+    await harness.restart()
+    status = await say(fake, resident, f"/status {code}")
+    assert code in status["text"]
