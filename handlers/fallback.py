@@ -1,7 +1,8 @@
-"""What nobody else handled: unknown commands, stickers, polls, stale buttons (SPEC §11).
+"""What nobody else handled: unknown commands and stale buttons (SPEC §11).
 
-In private chats the person gets a pointer to /help; in groups the bot stays quiet, because a
-group's chatter is not addressed to it.
+In private chats an unknown command gets a pointer to /help (other private messages are taken by
+the tip flow, which answers them); in groups the bot stays quiet, because a group's chatter is not
+addressed to it.
 """
 
 from __future__ import annotations
@@ -18,10 +19,6 @@ async def unknown_command(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(context.tr("fallback.unknown_command"))
 
 
-async def not_understood(update: Update, context: BotContext) -> None:
-    await update.effective_message.reply_text(context.tr("fallback.not_understood"))
-
-
 async def stale_button(update: Update, context: BotContext) -> None:
     await update.callback_query.answer(context.tr("fallback.expired_button"), show_alert=True)
 
@@ -29,6 +26,5 @@ async def stale_button(update: Update, context: BotContext) -> None:
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         MessageHandler(IN_PRIVATE & filters.COMMAND, unknown_command),
-        MessageHandler(IN_PRIVATE & ~filters.StatusUpdate.ALL, not_understood),
         CallbackQueryHandler(stale_button),
     ]

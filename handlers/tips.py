@@ -61,7 +61,7 @@ def unit_keyboard(context: BotContext, parent_code: str | None) -> InlineKeyboar
         action = "n" if tree.children(unit.code) else "u"
         rows.append([_button(unit.name, f"{action}:{unit.code}")])
     parent = tree.find(parent_code) if parent_code else None
-    if parent is not None and parent.parent_code and len(roots) >= 1:
+    if parent is not None and parent.parent_code:
         rows.append([_button(context.tr("tip.back"), f"n:{parent.parent_code}")])
     rows.append([_button(context.tr("tip.cancel"), "x")])
     return InlineKeyboardMarkup(rows)
@@ -198,12 +198,11 @@ async def collect_content(update: Update, context: BotContext) -> None:
     sender = sender_of(update, context)
     intake = intake_of(context)
     draft = await intake.draft_of(sender)
-    if draft is None or draft.step is not Step.COLLECT:
-        key = "fallback.not_understood" if draft is None else "tip.flow_expired"
-        if draft is not None:
-            await show_step(message, context, draft)
-            return
-        await message.reply_text(context.tr(key))
+    if draft is None:
+        await message.reply_text(context.tr("fallback.not_understood"))
+        return
+    if draft.step is not Step.COLLECT:
+        await show_step(message, context, draft)  # a button is still to be pressed: ask again
         return
     item, problem = await item_from_message(message, context.bot)
     if item is None:
