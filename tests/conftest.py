@@ -21,20 +21,8 @@ PG_SKIP_REASON = (
     "(.ci/run sets it to a fresh database on 127.0.0.1:5432)"
 )
 
-BASE_CONFIG = """
-[bot]
-language = "vi"
-timezone = "Asia/Ho_Chi_Minh"
-data_dir = "data"
-log_level = "INFO"
-
-[telegram]
-token_env = "BOT_TOKEN"
-api_base_url = "{api_base_url}"
-
-[storage]
-url = "{storage_url}"
-
+# The unit tree and staff every test config shares; staff ids are filled in per test kit.
+UNITS_AND_STAFF = """
 [[units]]
 code = "DT"
 name = "Tỉnh Đồng Tháp"
@@ -52,22 +40,40 @@ name = "Xã Bình Thành"
 parent = "DT"
 
 [[staff]]
-telegram_id = 900000001
+telegram_id = {admin}
 role = "admin"
 unit = "DT"
 [[staff]]
-telegram_id = 900000002
+telegram_id = {officer}
 role = "officer"
 unit = "TT-TANTHANH"
 [[staff]]
-telegram_id = 900000003
+telegram_id = {other_officer}
 role = "officer"
 unit = "TT-BINHTHANH"
 [[staff]]
-telegram_id = 900000004
+telegram_id = {editor}
 role = "editor"
 unit = "TT-TANTHANH"
 """
+CONFIG_STAFF_IDS = {"admin": 900000001, "officer": 900000002, "other_officer": 900000003,
+                    "editor": 900000004}
+
+BASE_CONFIG = """
+[bot]
+language = "vi"
+timezone = "Asia/Ho_Chi_Minh"
+data_dir = "data"
+log_level = "INFO"
+
+[telegram]
+token_env = "BOT_TOKEN"
+api_base_url = "{api_base_url}"
+
+[storage]
+url = "{storage_url}"
+
+{units_and_staff}"""
 
 
 @pytest.fixture
@@ -80,8 +86,9 @@ def write_config(tmp_path: Path) -> Callable[..., Path]:
     def write(extra: str = "", *, api_base_url: str = "https://api.telegram.org/bot",
               storage_url: str | None = None, body: str | None = None) -> Path:
         url = storage_url or f"sqlite+aiosqlite:///{tmp_path / 'data' / 'bot.db'}"
-        text_ = body if body is not None else BASE_CONFIG.format(api_base_url=api_base_url,
-                                                                 storage_url=url)
+        text_ = body if body is not None else BASE_CONFIG.format(
+            api_base_url=api_base_url, storage_url=url,
+            units_and_staff=UNITS_AND_STAFF.format(**CONFIG_STAFF_IDS))
         path = tmp_path / "config.toml"
         path.write_text(text_ + extra, encoding="utf-8")
         return path

@@ -15,6 +15,7 @@ from bot.clock import ManualClock
 from bot.config import load_config
 from bot.logging import configure_logging
 from bot.runtime import RunningBot, start_bot
+from tests.conftest import UNITS_AND_STAFF
 from tests.fakes.telegram_api import FakeTelegramAPI, FakeUser
 
 # No BOT_SECRET_KEY: the bot makes its 0600 key file in data/, as on a first real run.
@@ -33,39 +34,7 @@ api_base_url = "{base_url}"
 max_per_hour = 3
 max_per_day = 5
 
-[[units]]
-code = "DT"
-name = "Tỉnh Đồng Tháp"
-[[units]]
-code = "TT-TANTHANH"
-name = "Xã Tân Thành"
-parent = "DT"
-[[units]]
-code = "TT-TANTHANH-A1"
-name = "Ấp 1"
-parent = "TT-TANTHANH"
-[[units]]
-code = "TT-BINHTHANH"
-name = "Xã Bình Thành"
-parent = "DT"
-
-[[staff]]
-telegram_id = {admin}
-role = "admin"
-unit = "DT"
-[[staff]]
-telegram_id = {officer}
-role = "officer"
-unit = "TT-TANTHANH"
-[[staff]]
-telegram_id = {other_officer}
-role = "officer"
-unit = "TT-BINHTHANH"
-[[staff]]
-telegram_id = {editor}
-role = "editor"
-unit = "TT-TANTHANH"
-"""
+{units_and_staff}"""
 
 
 @dataclass
@@ -124,9 +93,11 @@ def people(fake: FakeTelegramAPI) -> People:
 
 def write_e2e_config(directory: Path, fake: FakeTelegramAPI, people: People) -> Path:
     path = directory / "config.toml"
-    path.write_text(CONFIG.format(
-        base_url=fake.base_url, admin=people.admin.id, officer=people.officer.id,
-        other_officer=people.other_officer.id, editor=people.editor.id), encoding="utf-8")
+    staff_ids = {"admin": people.admin.id, "officer": people.officer.id,
+                 "other_officer": people.other_officer.id, "editor": people.editor.id}
+    path.write_text(CONFIG.format(base_url=fake.base_url,
+                                  units_and_staff=UNITS_AND_STAFF.format(**staff_ids)),
+                    encoding="utf-8")
     return path
 
 
