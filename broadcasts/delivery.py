@@ -83,12 +83,14 @@ class DeliveryEngine:
         self._bulletins: dict[int, BulletinRecord] = {}
         self._workers: list[asyncio.Task[None]] = []
         self._busy: set[asyncio.Task[None]] = set()
+        self._closing = False  # stop(): workers finish the row in hand, then leave
         self.idle = asyncio.Event()
         self.idle.set()
 
     # ---- life cycle -------------------------------------------------------------------
     async def start(self) -> dict[int, int]:
         """Recover from the last run and start sending. Returns uncertain rows per dispatch."""
+        self._closing = False
         async with self._db.transaction() as conn:
             uncertain = await store.sending_to_uncertain(conn, self._clock.now())
             pending = await store.pending_by_dispatch(conn)
@@ -103,6 +105,7 @@ class DeliveryEngine:
 
     async def stop(self, grace: float = 10.0) -> None:
         """Let requests in flight finish (so their rows are not left uncertain), then stop."""
+        self._closing = True
         idle = [task for task in self._workers if task not in self._busy]
         for task in idle:
             task.cancel()
@@ -129,7 +132,7 @@ class DeliveryEngine:
     async def _work(self) -> None:
         me = asyncio.current_task()
         assert me is not None
-        while True:
+        while not self._closing:
             dispatch_id, delivery_id = await self._queue.get()
             self._busy.add(me)
             try:
@@ -138,9 +141,12 @@ class DeliveryEngine:
                 # A bug or a database error: the row stays where it is (pending, or sending,
                 # which the next start-up reports as uncertain). Never retried blindly.
                 log.exception("delivery %s stopped by an unexpected error", delivery_id)
+            # Still busy while settling: the summary is written in a transaction, and a worker
+            # cancelled inside one would hold SQLite's write lock until its connection closes.
+            try:
+                await self._settled(dispatch_id)
             finally:
                 self._busy.discard(me)
-            await self._settled(dispatch_id)
 
     async def _settled(self, dispatch_id: int) -> None:
         self._outstanding[dispatch_id] -= 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,14 +27,8 @@ class Services:
     clock: Clock
     tips: TipsContext
     bot_username: str = ""
-    # The unit a bulletin belongs to, for "Báo tin" links under bulletins (tip_b<ID>).
-    bulletin_unit: Callable[[int], Awaitable[str | None]] = lambda _bulletin_id: _no_unit()
     # The bulletin desk (broadcasts.desk), set at start-up once the bot's username is known.
     bulletins: BulletinDesk | None = None
-
-
-async def _no_unit() -> str | None:
-    return None
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -13,6 +13,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from broadcasts.bulletins import unit_of_bulletin
 from handlers.access import requires
 from handlers.context import BotContext
 from handlers.tip_content import item_from_message
@@ -147,7 +148,7 @@ async def start_from_payload(update: Update, context: BotContext, payload: str) 
     unit_code = bulletin_id = None
     if payload.startswith("tip_b") and payload[5:].isdigit():
         bulletin_id = int(payload[5:])
-        unit_code = await context.services.bulletin_unit(bulletin_id)
+        unit_code = await unit_of_bulletin(context.services.db, bulletin_id)
     elif payload.startswith("tip_"):
         unit_code = payload[4:]
     draft = await intake_of(context).begin(sender_of(update, context), unit_code=unit_code,

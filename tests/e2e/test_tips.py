@@ -276,3 +276,24 @@ async def test_cancel_and_odd_content_inside_the_flow(harness):
     answer = await fake.wait_for_call("answerCallbackQuery",
                                       lambda c: c.params.get("callback_query_id") == expired)
     assert answer is not None
+
+
+async def test_report_button_under_a_bulletin_starts_a_tip_for_that_bulletins_unit(harness):
+    from storage.bulletins import insert_bulletin
+
+    fake, resident = harness.fake, harness.people.resident
+    async with harness.bot.services.db.transaction() as conn:
+        bulletin = await insert_bulletin(
+            conn, unit_code="TT-BINHTHANH", topic="drugs", body="Cảnh giác ma tuý",
+            media_kind=None, media_file_id=None, status="approved", is_alert=False,
+            created_by=harness.people.other_officer.id, now=harness.clock.now())
+    categories = await say(fake, resident, f"/start tip_b{bulletin.id}")
+    assert "Xã Bình Thành" in categories["text"]
+    collect = await press(fake, resident, categories, "ti:c:drugs")
+    await say(fake, resident, "Thấy người lạ sau khi đọc bản tin")
+    receipt = await press(fake, resident, collect, "ti:s")
+    code = CODE.search(receipt["text"]).group(0)
+    async with harness.bot.services.db.reading() as conn:
+        bulletin_id = (await conn.execute(select(tips.c.bulletin_id)
+                                          .where(tips.c.code == code))).scalar()
+    assert bulletin_id == bulletin.id

@@ -1,0 +1,164 @@
+"""Schedule slots with a controlled clock: the queue never repeats, an empty queue is reported,
+a missed slot runs once within the grace, jobs are rebuilt from the database."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from broadcasts.bulletins import Action, Content
+from broadcasts.schedule_spec import parse_schedule_spec
+from broadcasts.scheduler import BulletinJobs
+from broadcasts.slots import latest_slot_at
+from tests.bulletin_seed import ADMIN, OFFICER, link_groups, make_desk
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
+THURSDAY_0800 = datetime(2026, 3, 5, 1, 0, tzinfo=UTC)  # the clock fixture's instant
+
+
+@pytest.fixture
+async def env(write_config, clock):
+    desk, groups, staff = await make_desk(write_config(), clock)
+    await desk.start()
+    yield desk, groups, staff
+    await desk.stop()
+    await desk.db.close()
+
+
+async def settle(desk) -> None:
+    await asyncio.wait_for(desk.engine.idle.wait(), 10)
+
+
+async def queue(desk, body, unit="TT-TANTHANH", who=OFFICER):
+    member = desk.directory.staff_member(who)
+    return (await desk.submit(member, unit, "general", Content(body), Action.QUEUE)).bulletin
+
+
+def bodies(groups, chat_id):
+    return [m.text.split("\n\n", 1)[1] for c, m in groups.sent if c == chat_id]
+
+
+def test_latest_slot_is_the_last_one_at_or_before_now():
+    spec = parse_schedule_spec("mon,thu 08:00")
+    assert latest_slot_at(spec, HCM, THURSDAY_0800) == THURSDAY_0800
+    just_before = THURSDAY_0800 - timedelta(seconds=1)
+    assert latest_slot_at(spec, HCM, just_before) == datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    two_slots = parse_schedule_spec("mon 08:00; thu 17:30")
+    assert latest_slot_at(two_slots, HCM, THURSDAY_0800 + timedelta(hours=10)) == datetime(
+        2026, 3, 5, 10, 30, tzinfo=UTC)
+
+
+async def test_each_slot_sends_the_next_unseen_bulletin_and_never_repeats(env, clock):
+    desk, groups, staff = env
+    chats = await link_groups(desk.db, "TT-TANTHANH", 2, clock.now())
+    await queue(desk, "Bản tin một")
+    await queue(desk, "Bản tin hai")
+    await desk.run_due_slots()  # Thursday 08:00
+    await settle(desk)
+    assert [bodies(groups, c) for c in chats] == [["Bản tin một"], ["Bản tin một"]]
+    await desk.run_due_slots()  # the same slot looked at again: nothing more
+    clock.advance(timedelta(days=4))  # Monday 08:00
+    await desk.run_due_slots()
+    await settle(desk)
+    assert [bodies(groups, c) for c in chats] == [["Bản tin một", "Bản tin hai"]] * 2
+    staff.sent.clear()
+    clock.advance(timedelta(days=3))  # Thursday: the queue is dry
+    await desk.run_due_slots()
+    await settle(desk)
+    assert len(groups.sent) == 4  # nothing old re-sent
+    assert [c for c, _ in staff.sent] == [OFFICER]
+    assert "2/2" in staff.sent[0][1].text and "TT-TANTHANH" in staff.sent[0][1].text
+
+
+async def test_a_late_group_gets_the_oldest_bulletin_it_has_not_had(env, clock):
+    desk, groups, _ = env
+    first = await link_groups(desk.db, "TT-TANTHANH", 1, clock.now())
+    await queue(desk, "Của tỉnh", unit="DT", who=ADMIN)
+    await queue(desk, "Của xã")
+    await desk.run_due_slots()
+    await settle(desk)
+    late = await link_groups(desk.db, "TT-TANTHANH-A1", 1, clock.now(), first_chat_id=-5000)
+    clock.advance(timedelta(days=4))
+    await desk.run_due_slots()
+    await settle(desk)
+    assert bodies(groups, first[0]) == ["Của tỉnh", "Của xã"]
+    assert bodies(groups, late[0]) == ["Của tỉnh"]  # an ancestor's bulletin reaches it
+
+
+async def test_a_slot_missed_while_down_is_sent_once_within_the_grace(env, clock):
+    desk, groups, _ = env
+    chats = await link_groups(desk.db, "TT-TANTHANH", 1, clock.now())
+    await queue(desk, "Một")
+    await queue(desk, "Hai")
+    clock.advance(timedelta(hours=5, minutes=59))  # back up within misfire_grace (6h)
+    assert len(await desk.run_due_slots()) == 1
+    assert await desk.run_due_slots() == []
+    await settle(desk)
+    assert bodies(groups, chats[0]) == ["Một"]
+    clock.advance(timedelta(days=4, hours=6, minutes=2))  # Monday, 6h01 after the slot
+    assert await desk.run_due_slots() == []
+    await settle(desk)
+    assert bodies(groups, chats[0]) == ["Một"]
+
+
+async def test_a_unit_schedule_set_in_chat_replaces_the_default(env, clock):
+    desk, groups, _ = env
+    chats = await link_groups(desk.db, "TT-TANTHANH", 1, clock.now())
+    await queue(desk, "Một")
+    member = desk.directory.staff_member(OFFICER)
+    await desk.set_schedule(member, "TT-TANTHANH", parse_schedule_spec("daily 07:00"))
+    assert await desk.run_due_slots() == []  # 07:00 today came before the schedule existed
+    clock.advance(timedelta(hours=23))  # Friday 07:00
+    await desk.run_due_slots()
+    await settle(desk)
+    assert bodies(groups, chats[0]) == ["Một"]
+    spec, own = await desk.schedule_of("TT-TANTHANH")
+    assert own and spec.to_text() == "daily 07:00"
+
+
+async def test_slot_jobs_are_rebuilt_from_the_database(env, clock):
+    desk, _, _ = env
+    scheduler = AsyncIOScheduler(timezone=HCM)
+    scheduler.start(paused=True)
+    try:
+        jobs = BulletinJobs(scheduler, desk)
+        await jobs.start()
+        assert jobs.slot_job_ids() == ["bulletin-slot:mon,thu:08:00"]
+        await desk.set_schedule(desk.directory.staff_member(OFFICER), "TT-TANTHANH",
+                                parse_schedule_spec("mon 08:00; thu 17:30"))
+        await jobs.rebuild()
+        assert jobs.slot_job_ids() == ["bulletin-slot:mon,thu:08:00", "bulletin-slot:mon:08:00",
+                                       "bulletin-slot:thu:17:30"]
+        job = scheduler.get_job("bulletin-slot:thu:17:30")
+        assert str(job.trigger.timezone) == "Asia/Ho_Chi_Minh"
+        assert job.misfire_grace_time == 6 * 3600
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+async def test_sunday_warning_names_groups_below_the_weekly_target(env, clock):
+    desk, groups, staff = env
+    chats = await link_groups(desk.db, "TT-TANTHANH", 2, clock.now())
+    await queue(desk, "Một")
+    await queue(desk, "Hai")
+    member = desk.directory.staff_member(OFFICER)
+    await desk.run_due_slots()  # Thursday: one bulletin each
+    await settle(desk)
+    await desk.submit(member, "TT-TANTHANH", "fire", Content("Hai, gửi ngay"), Action.SEND_NOW)
+    await settle(desk)
+    groups.failures.clear()
+    staff.sent.clear()
+    clock.set(datetime(2026, 3, 8, 12, 0, tzinfo=UTC))  # Sunday 19:00 local
+    await desk.warn_below_target()
+    await desk.warn_below_target()  # once a week, however often it runs
+    assert staff.sent == []  # both groups reached 2 this week
+    clock.advance(timedelta(days=7))
+    await desk.warn_below_target()
+    assert len(staff.sent) == 1
+    text = staff.sent[0][1].text
+    assert "2026-W11" in text and all(f"Tổ TT-TANTHANH {n}" in text for n in (1, 2))
+    assert len(chats) == 2
