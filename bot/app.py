@@ -14,6 +14,7 @@ from handlers import (
     groups,
     staff,
     start,
+    stats,
     tip_followup,
     tips,
     triage,
@@ -25,7 +26,7 @@ from handlers.context import SERVICES_KEY, BotContext, Services
 # The bulletin composer comes first: it matches only people composing, and its /cancel must
 # end the draft before the general /cancel answers.
 JOURNEYS = (bulletins, start, groups, staff, tips, tip_followup, triage, bulletin_queue,
-            bulletin_broadcast)
+            bulletin_broadcast, stats)
 
 
 def build_application(services: Services, token: str) -> Application:  # type: ignore[type-arg]

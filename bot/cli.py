@@ -23,6 +23,7 @@ from bot.config import ConfigError, load_config
 from bot.config_model import Config
 from bot.i18n import t
 from bot.logging import configure_logging
+from bot.report_command import REPORT_FORMATS, run_report
 from bot.runtime import prepare_storage, start_bot
 from bot.secret_key import SecretKeyError
 from storage.migrate import current_revision
@@ -41,7 +42,7 @@ def build_parser(language: str) -> argparse.ArgumentParser:
                                help=t(language, "cli.config_help"))
     parser = argparse.ArgumentParser(prog="python -m bot", parents=[config_option],
                                      description=t(language, "cli.description"))
-    commands = parser.add_subparsers(dest="command", metavar="{run,check-config,db}")
+    commands = parser.add_subparsers(dest="command", metavar="{run,check-config,db,report}")
     commands.add_parser("run", parents=[config_option], help=t(language, "cli.run_help"))
     commands.add_parser("check-config", parents=[config_option],
                         help=t(language, "cli.check_help"))
@@ -49,6 +50,13 @@ def build_parser(language: str) -> argparse.ArgumentParser:
     db_commands = db.add_subparsers(dest="db_command", metavar="{upgrade}", required=True)
     db_commands.add_parser("upgrade", parents=[config_option],
                            help=t(language, "cli.upgrade_help"))
+    report = commands.add_parser("report", parents=[config_option],
+                                 help=t(language, "cli.report_help"))
+    report.add_argument("--period", required=True, help=t(language, "cli.period_help"))
+    report.add_argument("--unit", metavar="CODE", help=t(language, "cli.unit_help"))
+    report.add_argument("--format", choices=REPORT_FORMATS, default="json",
+                        help=t(language, "cli.format_help"))
+    report.add_argument("--out", metavar="PATH", type=Path, help=t(language, "cli.out_help"))
     return parser
 
 
@@ -73,6 +81,10 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     configure_logging(config.bot.log_level, secrets=[token])
     if command == "db":
         return asyncio.run(_upgrade(config))
+    if command == "report":
+        return asyncio.run(run_report(config, SystemClock(), period_text=args.period,
+                                      unit_code=args.unit, report_format=args.format,
+                                      out=args.out))
     return asyncio.run(_run(config, token))
 
 

@@ -50,6 +50,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("schedule", "lich", Role.OFFICER, (PRIVATE,)),
     CommandSpec("register", "dangky", Role.OFFICER, (GROUP,)),
     CommandSpec("groups", "nhom", Role.EDITOR, (PRIVATE,)),
+    CommandSpec("stats", "thongke", Role.EDITOR, (PRIVATE,)),
     CommandSpec("staff", "canbo", Role.ADMIN, (PRIVATE,)),
 )
 

@@ -12,7 +12,8 @@ import pytest
 from bot.i18n import LANGUAGES, catalogue
 
 REPO = Path(__file__).resolve().parents[2]
-SCANNED = [*sorted((REPO / "handlers").glob("*.py")), REPO / "bot" / "cli.py"]
+SCANNED = [*sorted((REPO / "handlers").glob("*.py")), REPO / "bot" / "cli.py",
+           REPO / "bot" / "report_command.py"]
 # A sentence has a letter and either two words or a non-ASCII letter. Keys, command names,
 # callback prefixes, regular expressions and separators like ", " are not sentences.
 WORDS = re.compile(r"[^\W\d_]+\s+[^\W\d_]+")

@@ -1,0 +1,1 @@
+"""Renderings of :class:`reports.stats.UnitStatistics`: JSON, CSV and the chat text."""

@@ -1,0 +1,166 @@
+"""One statistics API for the chat (``/stats``) and the command line (``python -m bot report``).
+
+``unit_statistics`` gathers, for a unit's subtree over a :class:`~reports.periods.Period`
+(``start_utc`` inclusive, ``end_utc`` exclusive), every figure of SPEC §6 and §10:
+
+- ``groups``: active groups linked to a unit of the scope and registered before the period's
+  end; ``members`` is each one's last member count taken before the period's end (history table).
+- ``bulletins``: ``sent`` distinct bulletins with at least one delivery sent in the period to a
+  group of the scope; ``deliveries`` those sent deliveries; ``failed`` deliveries that failed in
+  the period; ``weeks_below_target`` the ISO weeks touched by the period in which some active
+  group of the scope (registered before that week began) got fewer than ``weekly_target``
+  bulletins. A week is judged over the whole ISO week (its label names that week, even where it
+  runs past the period's edge); a week that has not ended at ``now`` is not judged yet.
+- ``tips``: received in the period, split by current assessment, closed, and by category.
+- ``outcomes``: quantities recorded in the period, by kind.
+
+Every configured category and outcome kind is present, with 0 when nothing was counted (SPEC §12);
+keys found in the data but no longer configured are kept, so the parts still add up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone, tzinfo
+from types import MappingProxyType
+
+from bot.config_model import Config
+from org.units import UnitTree
+from reports.periods import Period, iso_week_label, make_period
+from storage import statistics
+from storage.db import Database
+from storage.statistics import TipCount, WeekBounds
+
+ASSESSMENTS = ("valuable", "not_valuable", "false", "unassessed")
+CLOSED_STATE = "closed"
+
+
+class UnknownUnit(LookupError):
+    """The unit code names no unit of the tree."""
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    count: int
+    members: int
+
+
+@dataclass(frozen=True)
+class BulletinFigures:
+    sent: int
+    deliveries: int
+    failed: int
+    weekly_target: int
+    weeks_below_target: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TipFigures:
+    received: int
+    valuable: int
+    not_valuable: int
+    false: int
+    unassessed: int
+    closed: int
+    by_category: Mapping[str, int]  # configured order first, then any other key found
+
+
+@dataclass(frozen=True)
+class UnitStatistics:
+    unit_code: str
+    unit_name: str
+    period: Period
+    groups: GroupFigures
+    bulletins: BulletinFigures
+    tips: TipFigures
+    outcomes: Mapping[str, int]  # configured order first, then any other kind found
+
+
+async def unit_statistics(db: Database, tree: UnitTree, unit_code: str, period: Period, *,
+                          weekly_target: int, category_keys: Sequence[str],
+                          outcome_kinds: Sequence[str], now: datetime | None = None,
+                          tz: tzinfo | None = None) -> UnitStatistics:
+    """The figures of ``unit_code``'s subtree over ``period``.
+
+    ``outcome_kinds`` are kind keys. ``now`` (from the clock) keeps weeks still in progress out
+    of ``weeks_below_target``; ``tz`` is the timezone the period was made in (by default the
+    fixed offset of the period's start, exact for Asia/Ho_Chi_Minh, which has no summer time).
+    Raise :class:`UnknownUnit` for a code that names no unit.
+    """
+    unit = tree.find(unit_code)
+    if unit is None:
+        raise UnknownUnit(unit_code)
+    scope = tree.subtree_codes(unit.code)
+    weeks = _judged_weeks(period, tz or _offset_of(period), now)
+    start, end = period.start_utc, period.end_utc
+    async with db.reading() as conn:
+        group_totals = await statistics.group_totals(conn, scope, end)
+        delivery_totals = await statistics.delivery_totals(conn, scope, start, end)
+        short_weeks = await statistics.weeks_below_target(conn, scope, weeks, weekly_target)
+        tip_counts = await statistics.tip_counts(conn, scope, start, end)
+        outcome_totals = await statistics.outcome_totals(conn, scope, start, end)
+    return UnitStatistics(
+        unit_code=unit.code,
+        unit_name=unit.name,
+        period=period,
+        groups=GroupFigures(group_totals.count, group_totals.members),
+        bulletins=BulletinFigures(
+            sent=delivery_totals.bulletins_sent, deliveries=delivery_totals.deliveries_sent,
+            failed=delivery_totals.deliveries_failed, weekly_target=weekly_target,
+            weeks_below_target=tuple(short_weeks)),
+        tips=_tip_figures(tip_counts, category_keys),
+        outcomes=_with_every_key(outcome_totals, outcome_kinds),
+    )
+
+
+async def unit_statistics_for_config(db: Database, tree: UnitTree, config: Config,
+                                     unit_code: str, period: Period, *,
+                                     now: datetime) -> UnitStatistics:
+    """``unit_statistics`` with the target, categories and outcome kinds of ``config``."""
+    return await unit_statistics(
+        db, tree, unit_code, period, weekly_target=config.bulletins.weekly_target,
+        category_keys=[c.key for c in config.tips.categories],
+        outcome_kinds=[k.key for k in config.outcome_kinds], now=now, tz=config.timezone)
+
+
+def _tip_figures(counts: Sequence[TipCount], category_keys: Sequence[str]) -> TipFigures:
+    # ``counts`` has at most categories x assessments x states rows, already counted in SQL.
+    by_assessment = dict.fromkeys(ASSESSMENTS, 0)
+    by_category: dict[str, int] = {}
+    closed = 0
+    for row in counts:
+        by_assessment[row.assessment] = by_assessment.get(row.assessment, 0) + row.count
+        by_category[row.category] = by_category.get(row.category, 0) + row.count
+        closed += row.count if row.state == CLOSED_STATE else 0
+    return TipFigures(
+        received=sum(row.count for row in counts),
+        valuable=by_assessment["valuable"],
+        not_valuable=by_assessment["not_valuable"],
+        false=by_assessment["false"],
+        unassessed=by_assessment["unassessed"],
+        closed=closed,
+        by_category=_with_every_key(by_category, category_keys),
+    )
+
+
+def _with_every_key(found: Mapping[str, int], keys: Sequence[str]) -> Mapping[str, int]:
+    complete = {key: found.get(key, 0) for key in keys}
+    complete.update({key: n for key, n in sorted(found.items()) if key not in complete})
+    return MappingProxyType(complete)
+
+
+def _offset_of(period: Period) -> tzinfo:
+    local_midnight = datetime.combine(period.first_day, datetime.min.time())
+    return timezone(local_midnight - period.start_utc.replace(tzinfo=None))
+
+
+def _judged_weeks(period: Period, tz: tzinfo, now: datetime | None) -> list[WeekBounds]:
+    weeks = []
+    monday = period.first_day - timedelta(days=period.first_day.weekday())
+    while monday <= period.last_day:
+        week = make_period(monday, monday + timedelta(days=6), iso_week_label(monday), tz)
+        if now is None or week.end_utc <= now:
+            weeks.append(WeekBounds(week.label, week.start_utc, week.end_utc))
+        monday += timedelta(weeks=1)
+    return weeks

@@ -1,0 +1,69 @@
+"""``/stats`` in chat (SPEC §6): an officer gets this month's figures for their scope, in
+Vietnamese formats; other units and residents learn nothing."""
+
+from __future__ import annotations
+
+from tests.e2e.tip_steps import say
+from tests.stats_seed import (
+    add_groups,
+    count_members,
+    file_tip,
+    local,
+    record_outcome,
+    send_bulletin,
+)
+from tips.model import Assessment
+
+
+async def seed_march(db) -> None:
+    """The clock says Thursday 5 March 2026, 08:00 in Hồ Chí Minh City."""
+    chats = await add_groups(db, "TT-TANTHANH", [600, 630], local(2026, 2, 10))
+    hamlet = await add_groups(db, "TT-TANTHANH-A1", [4], local(2026, 2, 10))
+    await count_members(db, hamlet, [5], local(2026, 3, 1))
+    await add_groups(db, "TT-BINHTHANH", [90], local(2026, 2, 10))
+    await send_bulletin(db, "TT-TANTHANH", chats + hamlet, local(2026, 3, 2))
+    await send_bulletin(db, "TT-TANTHANH", chats, local(2026, 2, 26))  # last month
+    tip = await file_tip(db, "TT-TANTHANH", local(2026, 3, 1, 0, 5), category="drugs",
+                         assessment=Assessment.VALUABLE, closed=True)
+    await file_tip(db, "TT-TANTHANH-A1", local(2026, 3, 4, 22), category="theft",
+                   assessment=Assessment.FALSE)
+    await file_tip(db, "TT-TANTHANH", local(2026, 2, 28, 23, 59), category="drugs")
+    await file_tip(db, "TT-BINHTHANH", local(2026, 3, 3), category="fraud")
+    await record_outcome(db, "TT-TANTHANH", local(2026, 3, 4), {"cases": 1, "persons": 3}, tip)
+
+
+async def test_officer_gets_this_month_figures_for_their_scope(harness):
+    fake, people = harness.fake, harness.people
+    await seed_march(harness.bot.services.db)
+    text = (await say(fake, people.officer, "/stats month"))["text"]
+    assert "TT-TANTHANH" in text and "Xã Tân Thành" in text
+    assert "2026-03 (từ 01/03/2026 đến 31/03/2026)" in text
+    assert "Nhóm: 3 nhóm, 1.235 thành viên" in text
+    assert "Bản tin: 1 bản tin đã chuyển tải, 3 lượt gửi tới nhóm, 0 lượt lỗi" in text
+    assert "Nguồn tin: 2 tin tiếp nhận — 1 có giá trị, 0 không có giá trị, 1 sai sự thật" in text
+    assert "1 đã kết thúc" in text
+    assert "Ma tuý 1, Trộm cắp 1" in text and "Lừa đảo" not in text
+    assert "Vụ việc được làm rõ 1, Đối tượng 3, Dao tự chế 0" in text
+    # The week in progress (W10) is not judged yet; W09 had no bulletin for the hamlet group.
+    assert "tuần 09 (23/02/2026–01/03/2026)" in text and "tuần 10" not in text
+
+    assert (await say(fake, people.officer, "/thongke"))["text"] == text  # month by default
+    hamlet = (await say(fake, people.officer, "/thongke 2026-03 tt-tanthanh-a1"))["text"]
+    assert "Nhóm: 1 nhóm, 5 thành viên" in hamlet
+    province = (await say(fake, people.admin, "/stats DT"))["text"]
+    assert "Nhóm: 4 nhóm, 1.325 thành viên" in province and "3 tin tiếp nhận" in province
+
+
+async def test_stats_refuse_other_scopes_bad_words_and_residents(harness):
+    fake, people = harness.fake, harness.people
+    await seed_march(harness.bot.services.db)
+    foreign = (await say(fake, people.officer, "/stats month TT-BINHTHANH"))["text"]
+    unknown = (await say(fake, people.officer, "/stats month NOWHERE"))["text"]
+    assert foreign.replace("TT-BINHTHANH", "X") == unknown.replace("NOWHERE", "X")
+    assert "90" not in foreign
+    bad = (await say(fake, people.officer, "/stats 2026-13 TT-TANTHANH"))["text"]
+    assert "«2026-13»" in bad and "2026-Q1" in bad
+    charted = (await say(fake, people.officer, "/stats month chart"))["text"]
+    assert "1.235 thành viên" in charted and "Biểu đồ chưa có" in charted
+    refused = (await say(fake, people.resident, "/stats"))["text"]
+    assert refused == "Lệnh này chỉ dành cho cán bộ của đơn vị."

@@ -1,0 +1,98 @@
+"""Renderings of the statistics and the words of ``/stats``: JSON keys, flat CSV, the chat text
+in Vietnamese formats (1.234, dd/mm/yyyy), and PERIOD/UNIT/chart in any order."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+from types import MappingProxyType
+from zoneinfo import ZoneInfo
+
+from bot.i18n import Translator
+from reports.periods import parse_period
+from reports.render.csv_report import render_csv
+from reports.render.json_report import render_json
+from reports.render.stats_text import render_stats_text
+from reports.stats import BulletinFigures, GroupFigures, TipFigures, UnitStatistics
+from reports.stats_request import (
+    StatsRequest,
+    StatsRequestError,
+    StatsRequestProblem,
+    read_stats_request,
+)
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+NOW = datetime(2026, 3, 5, 1, 0, tzinfo=UTC)
+
+
+def sample(weeks: tuple[str, ...] = ("2026-W07",)) -> UnitStatistics:
+    return UnitStatistics(
+        unit_code="TT", unit_name="Xã Tân Thành",
+        period=parse_period("2026", now=NOW, tz=VN),
+        groups=GroupFigures(37, 1666),
+        bulletins=BulletinFigures(36, 1332, 2, 2, weeks),
+        tips=TipFigures(180, 146, 20, 4, 10, 150,
+                        MappingProxyType({"drugs": 120, "theft": 60, "fraud": 0})),
+        outcomes=MappingProxyType({"cases": 30, "persons": 77, "knives": 0}),
+    )
+
+
+def test_json_has_the_keys_and_inclusive_dates_of_spec_10():
+    document = json.loads(render_json(sample()))
+    assert list(document) == ["period", "unit", "groups", "bulletins", "tips", "outcomes"]
+    assert document["period"] == {"from": "2026-01-01", "to": "2026-12-31", "label": "2026"}
+    assert document["bulletins"]["weeks_below_target"] == ["2026-W07"]
+    assert document["tips"]["by_category"] == {"drugs": 120, "theft": 60, "fraud": 0}
+
+
+def test_csv_is_one_flat_metric_value_table_named_like_the_json():
+    rows = list(csv.reader(io.StringIO(render_csv(sample(("2026-W07", "2026-W09"))))))
+    assert rows[0] == ["metric", "value"]
+    table = dict(rows[1:])
+    assert len(table) == len(rows) - 1
+    assert table["period.from"] == "2026-01-01" and table["unit"] == "TT"
+    assert table["groups.members"] == "1666"
+    assert table["bulletins.weeks_below_target"] == "2026-W07;2026-W09"
+    assert table["tips.by_category.fraud"] == "0" and table["outcomes.persons"] == "77"
+
+
+def test_chat_text_uses_vietnamese_numbers_dates_and_labels():
+    text = render_stats_text(sample(), Translator("vi"), category_label=lambda k: k.upper(),
+                             outcome_label=lambda k: f"<{k}>")
+    assert "Xã Tân Thành" in text and "01/01/2026" in text and "31/12/2026" in text
+    assert "37 nhóm, 1.666 thành viên" in text
+    assert "1.332 lượt gửi" in text
+    assert "tuần 07 (09/02/2026–15/02/2026)" in text
+    assert "146 có giá trị" in text
+    assert "DRUGS 120, THEFT 60" in text and "FRAUD" not in text  # categories with tips only
+    assert "<cases> 30, <persons> 77, <knives> 0" in text
+    english = render_stats_text(sample(()), Translator("en"), category_label=str,
+                                outcome_label=str)
+    assert "1,666 members" in english and "met every week" in english
+
+
+def read(words: str) -> StatsRequest | StatsRequestError:
+    return read_stats_request(words.split(), default_unit="TT", now=NOW, tz=VN)
+
+
+def test_stats_words_default_to_this_month_and_the_asker_unit():
+    request = read("")
+    assert isinstance(request, StatsRequest)
+    assert (request.period.label, request.unit_code, request.chart) == ("2026-03", "TT", False)
+
+
+def test_stats_words_come_in_either_order_with_chart_anywhere():
+    for words in ("2026-Q1 TT-A1", "TT-A1 2026-Q1", "chart 2026-Q1 TT-A1", "2026-Q1 TT-A1 CHART"):
+        request = read(words)
+        assert isinstance(request, StatsRequest)
+        assert (request.period.label, request.unit_code) == ("2026-Q1", "TT-A1")
+    assert read("week chart").chart is True
+    lone_unit = read("TT-A1")
+    assert (lone_unit.period.label, lone_unit.unit_code) == ("2026-03", "TT-A1")
+
+
+def test_stats_words_that_make_no_request_are_named():
+    assert read("2026-13 TT") == StatsRequestError(StatsRequestProblem.BAD_PERIOD, "2026-13")
+    assert read("week TT extra") == StatsRequestError(StatsRequestProblem.TOO_MANY_WORDS)
