@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import String, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.tips_tables import outbox
@@ -40,9 +40,13 @@ async def enqueue(conn: AsyncConnection, *, payload: dict[str, Any], now: dateti
         not_before=now, created_at=now))
 
 
-async def due_rows(conn: AsyncConnection, now: datetime, limit: int = 50) -> list[OutboxRow]:
-    rows = await conn.execute(select(outbox).where(outbox.c.status == PENDING,
-                                                   outbox.c.not_before <= now)
+async def due_rows(conn: AsyncConnection, now: datetime, limit: int = 200) -> list[OutboxRow]:
+    """The oldest due notice of each recipient: one busy chat (an admin who hears of every tip)
+    must not hold up everyone else's notices, and each chat's notices keep their order."""
+    due = (outbox.c.status == PENDING) & (outbox.c.not_before <= now)
+    recipient = func.coalesce(func.cast(outbox.c.chat_id, String), outbox.c.relay_link)
+    oldest = select(func.min(outbox.c.id)).where(due).group_by(recipient).scalar_subquery()
+    rows = await conn.execute(select(outbox).where(outbox.c.id.in_(oldest))
                               .order_by(outbox.c.id).limit(limit))
     return [OutboxRow(r.id, r.chat_id, r.relay_link, json.loads(r.payload), r.attempts)
             for r in rows]

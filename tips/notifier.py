@@ -91,26 +91,28 @@ class Notifier:
         loop = asyncio.get_running_loop()
         async with self._db.reading() as conn:
             rows = await outbox.due_rows(conn, self._clock.now())
-        next_wait = IDLE_WAKE_SECONDS if len(rows) < 50 else 0.0
-        busy: set[int] = set()
+        next_wait = IDLE_WAKE_SECONDS
+        sent_any = False
         for row in rows:
             now = loop.time()
-            held = self._held_until.get(row.id, 0.0)
             chat_id = row.chat_id if row.chat_id is not None else (
                 self._anonymizer.open_chat(row.relay_link or "") if row.relay_link else None)
             if chat_id is None:
                 async with self._db.transaction() as conn:
                     await outbox.mark_failed(conn, row.id, "relay link unavailable")
+                sent_any = True
                 continue
-            ready_at = max(held, self._last_sent.get(chat_id, -1e9) + PER_CHAT_INTERVAL)
-            if chat_id in busy or ready_at > now:
-                # Keep this chat's notices in order: nothing after a held one goes first.
-                busy.add(chat_id)
-                next_wait = min(next_wait, max(ready_at - now, 0.05))
+            ready_at = max(self._held_until.get(row.id, 0.0),
+                           self._last_sent.get(chat_id, -1e9) + PER_CHAT_INTERVAL)
+            if ready_at > now:
+                # Not this chat's turn yet: wake when it is, not before (no busy looping).
+                next_wait = min(next_wait, ready_at - now)
                 continue
             await self._send_one(row, chat_id)
             self._last_sent[chat_id] = loop.time()
-        return next_wait
+            sent_any = True
+        # Each pass takes one notice per chat; after sending, look again at once for the next.
+        return 0.0 if sent_any else max(next_wait, 0.01)
 
     async def _send_one(self, row: outbox.OutboxRow, chat_id: int) -> None:
         async with self._db.transaction() as conn:

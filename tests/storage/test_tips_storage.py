@@ -92,3 +92,15 @@ async def test_outbox_rows_left_sending_are_sent_again_after_a_restart(db, clock
         assert await outbox.requeue_interrupted(conn) == 1
         assert [r.payload["text"] for r in await outbox.due_rows(conn, clock.now())] == ["b"]
         assert await outbox.statuses(conn) == {"sent": 1, "pending": 1}
+
+
+async def test_due_notices_are_the_oldest_of_each_recipient(db, clock):
+    async with db.transaction() as conn:
+        for n in range(3):
+            await outbox.enqueue(conn, payload={"text": f"admin {n}"}, now=clock.now(), chat_id=1)
+        await outbox.enqueue(conn, payload={"text": "officer"}, now=clock.now(), chat_id=2)
+        await outbox.enqueue(conn, payload={"text": "tipster"}, now=clock.now(), relay_link="r")
+    async with db.reading() as conn:
+        due = await outbox.due_rows(conn, clock.now())
+    # A busy admin's backlog does not hold up the others, and keeps its own order.
+    assert [r.payload["text"] for r in due] == ["admin 0", "officer", "tipster"]
