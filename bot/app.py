@@ -43,6 +43,7 @@ def build_application(services: Services, token: str) -> Application:  # type: i
         .build()
     )
     application.bot_data[SERVICES_KEY] = services
+    application.add_handler(fallback.edit_guard(), group=-1)
     for journey in JOURNEYS:
         application.add_handlers(journey.handlers())
     # Plain private messages: part of a tip being written (after every command handler).

@@ -26,6 +26,10 @@ class MediaKind(StrEnum):
     VIDEO = "video"
     DOCUMENT = "document"
     VOICE = "voice"
+    # Telegram re-sends a file by id only as the type it was sent as: a round video note or an
+    # audio file cannot go out through sendVideo or sendDocument.
+    AUDIO = "audio"
+    VIDEO_NOTE = "video_note"
     LOCATION = "location"
 
 

@@ -86,6 +86,10 @@ class TelegramChannel:
                                                  **common)
         if media.kind is MediaKind.VOICE:
             return await self._bot.send_voice(chat_id, media.file_id, caption=caption, **common)
+        if media.kind is MediaKind.AUDIO:
+            return await self._bot.send_audio(chat_id, media.file_id, caption=caption, **common)
+        if media.kind is MediaKind.VIDEO_NOTE:  # video notes take no caption
+            return await self._bot.send_video_note(chat_id, media.file_id, **common)
         latitude, longitude = (float(x) for x in media.file_id.split(","))
         return await self._bot.send_location(chat_id, latitude=latitude, longitude=longitude,
                                              **common)

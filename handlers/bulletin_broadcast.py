@@ -101,7 +101,7 @@ async def acknowledge(update: Update, context: BotContext) -> None:
         return
     services = context.services
     bulletin_id = int(match[1])
-    pseudonym = services.tips.anonymizer.pseudonym_for(query.from_user.id)
+    pseudonym = services.tips.anonymizer.acknowledger_for(query.from_user.id, bulletin_id)
     result = await _desk(context).acknowledge(bulletin_id, chat.id, pseudonym)
     if result is None:
         await query.answer(context.tr("bulletins.ack.stale"), show_alert=True)

@@ -22,7 +22,7 @@ _CHANGE_KEYS = {
 
 
 def _parse_id(text: str) -> int | None:
-    return int(text) if text.isdigit() and 0 < int(text) < 2**63 else None
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) < 2**63 else None
 
 
 @requires(Role.ADMIN, place=Place.PRIVATE)

@@ -48,13 +48,14 @@ async def item_from_message(message: Message, bot: Bot) -> tuple[TipItem | None,
         return TipItem(ItemKind.TEXT, message.text), None
     if message.photo:
         return TipItem(ItemKind.PHOTO, message.caption, message.photo[-1].file_id), None
-    if message.video or message.video_note:
-        video = message.video or message.video_note
-        return TipItem(ItemKind.VIDEO, message.caption, video.file_id), None
-    if message.voice or message.audio:
-        voice = message.voice or message.audio
-        kind = ItemKind.VOICE if message.voice else ItemKind.DOCUMENT
-        return TipItem(kind, message.caption, voice.file_id), None
+    if message.video:
+        return TipItem(ItemKind.VIDEO, message.caption, message.video.file_id), None
+    if message.video_note:
+        return TipItem(ItemKind.VIDEO_NOTE, None, message.video_note.file_id), None
+    if message.voice:
+        return TipItem(ItemKind.VOICE, message.caption, message.voice.file_id), None
+    if message.audio:
+        return TipItem(ItemKind.AUDIO, message.caption, message.audio.file_id), None
     if message.document:
         return await _document_item(message, bot)
     location = message.location or (message.venue.location if message.venue else None)

@@ -7,7 +7,7 @@ import re
 from telegram import Message, Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
-from handlers.access import identify, requires
+from handlers.access import Place, identify, requires
 from handlers.context import BotContext
 from handlers.tips import sender_of, tips_of
 from org.roles import Role, role_allows
@@ -56,7 +56,7 @@ def render_status(context: BotContext, view: StatusView) -> str:
     return "\n".join(lines)[:4096]
 
 
-@requires()
+@requires(place=Place.PRIVATE)
 async def status(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if len(context.args or []) != 1:
@@ -92,7 +92,7 @@ async def relay(update: Update, context: BotContext, code_text: str, text: str) 
                                             else "status.not_found"))
 
 
-@requires()
+@requires(place=Place.PRIVATE)
 async def reply_command(update: Update, context: BotContext) -> None:
     parts = (update.effective_message.text or "").split(maxsplit=2)
     if len(parts) < 3 or not parts[2].strip():
@@ -107,6 +107,10 @@ async def reply_to_bot(update: Update, context: BotContext) -> None:
     replied = message.reply_to_message
     match = CODE_IN_TEXT.search(replied.text or replied.caption or "")
     identify(update, context)
+    if context.staff is not None:
+        # Staff ask with /reply on purpose: a reply to a bot message may be a note to self.
+        await message.reply_text(context.tr("reply.usage"))
+        return
     if match is not None:
         await relay(update, context, match.group(0), message.text or "")
 

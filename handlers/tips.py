@@ -40,6 +40,11 @@ def sender_of(update: Update, context: BotContext) -> str:
     return tips_of(context).anonymizer.pseudonym_for(update.effective_user.id)
 
 
+def is_small_number(text: str) -> bool:
+    """Digits a database integer can hold (``"²".isdigit()`` is True, and 10**20 overflows)."""
+    return text.isascii() and text.isdigit() and 0 < len(text) <= 9
+
+
 def deep_link(context: BotContext, payload: str) -> str:
     return f"https://t.me/{context.services.bot_username}?start={payload}"
 
@@ -101,7 +106,8 @@ async def show_step(message: Message, context: BotContext, draft: Draft) -> None
 
 async def file_tip(message: Message, update: Update, context: BotContext) -> None:
     ctx = tips_of(context)
-    sealed = ctx.anonymizer.seal_chat(update.effective_chat.id)
+    # The user's id is their private chat's id: a press in a group must not seal the group.
+    sealed = ctx.anonymizer.seal_chat(update.effective_user.id)
     result = await filing.file_draft(ctx, sender_of(update, context), sealed)
     if result.outcome is filing.Filed.FILED:
         unit = ctx.directory.tree.find(result.unit_code or "")
@@ -145,8 +151,11 @@ async def redirect_from_group(message: Message, context: BotContext) -> None:
 
 async def start_from_payload(update: Update, context: BotContext, payload: str) -> None:
     """``/start tip``, ``tip_<UNIT>``, ``tip_b<BULLETIN>``: the flow with what the link knows."""
+    if update.effective_chat.type != ChatType.PRIVATE:
+        await redirect_from_group(update.effective_message, context)
+        return
     unit_code = bulletin_id = None
-    if payload.startswith("tip_b") and payload[5:].isdigit():
+    if payload.startswith("tip_b") and is_small_number(payload[5:]):
         bulletin_id = int(payload[5:])
         unit_code = await unit_of_bulletin(context.services.db, bulletin_id)
     elif payload.startswith("tip_"):
@@ -158,6 +167,9 @@ async def start_from_payload(update: Update, context: BotContext, payload: str) 
 
 async def flow_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
+    if query.message is None or query.message.chat.type != ChatType.PRIVATE:
+        await query.answer(context.tr("tip.flow_expired"), show_alert=True)
+        return
     action, _, value = (query.data or "").removeprefix(f"{CALLBACK}:").partition(":")
     intake = intake_of(context)
     sender = sender_of(update, context)
@@ -168,8 +180,9 @@ async def flow_button(update: Update, context: BotContext) -> None:
         if intake.selectable_unit(value):
             await message.edit_reply_markup(unit_keyboard(context, value))
         return
+    submit_now = False
     if action == "u":
-        draft = await intake.choose_unit(sender, value)
+        draft, submit_now = await intake.choose_unit(sender, value)
     elif action == "c":
         draft = await intake.choose_category(sender, value)
     elif action == "cu":
@@ -187,7 +200,7 @@ async def flow_button(update: Update, context: BotContext) -> None:
         await query.answer(context.tr("tip.flow_expired"), show_alert=True)
         return
     await query.answer()
-    if draft.step is Step.COLLECT and draft.items and action == "u":
+    if submit_now:
         await file_tip(message, update, context)  # /tip text waited only for the unit
         return
     await show_step(message, context, draft)

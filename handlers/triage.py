@@ -8,7 +8,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from handlers.access import Place, identify, requires
 from handlers.context import BotContext
-from handlers.tips import tips_of
+from handlers.tips import is_small_number, tips_of
 from org.roles import Role, role_allows
 from org.staff import scope_codes
 from storage import tips as tip_store
@@ -66,7 +66,7 @@ async def list_page(update: Update, context: BotContext) -> None:
     identify(update, context)
     parts = (query.data or "").split(":")
     if (context.staff is None or len(parts) != 3 or parts[1] not in FILTERS
-            or not parts[2].isdigit()):
+            or not is_small_number(parts[2])):
         await query.answer(context.tr("triage.bad_button"), show_alert=True)
         return
     await query.answer()

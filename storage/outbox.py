@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, func, select, update
+from sqlalchemy import Select, String, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.tips_tables import outbox
@@ -65,19 +65,30 @@ async def mark_sending(conn: AsyncConnection, row_id: int) -> bool:
 
 
 async def mark_sent(conn: AsyncConnection, row_id: int, now: datetime) -> None:
+    # A sealed link is kept only while it is needed: not after the notice is done with.
     await conn.execute(update(outbox).where(outbox.c.id == row_id)
-                       .values(status=SENT, sent_at=now, last_error=None))
+                       .values(status=SENT, sent_at=now, last_error=None, relay_link=None))
 
 
 async def mark_failed(conn: AsyncConnection, row_id: int, reason: str) -> None:
     await conn.execute(update(outbox).where(outbox.c.id == row_id)
-                       .values(status=FAILED, last_error=reason[:500]))
+                       .values(status=FAILED, last_error=reason[:500], relay_link=None))
+
+
+async def forget_relay_links_of(conn: AsyncConnection, tip_ids: Select[Any]) -> None:
+    """The follow-up window of these tips is over: notices not yet sent to them never will be."""
+    await conn.execute(update(outbox).where(outbox.c.tip_id.in_(tip_ids),
+                                            outbox.c.relay_link.is_not(None))
+                       .values(relay_link=None, status=FAILED, last_error="follow-up ended"))
 
 
 async def retry_later(conn: AsyncConnection, row_id: int, not_before: datetime,
-                      reason: str) -> None:
-    await conn.execute(update(outbox).where(outbox.c.id == row_id)
-                       .values(status=PENDING, not_before=not_before, last_error=reason[:500]))
+                      reason: str, *, counts_as_attempt: bool = True) -> None:
+    values: dict[str, Any] = {"status": PENDING, "not_before": not_before,
+                              "last_error": reason[:500]}
+    if not counts_as_attempt:
+        values["attempts"] = outbox.c.attempts - 1  # flood control is not the message's fault
+    await conn.execute(update(outbox).where(outbox.c.id == row_id).values(**values))
 
 
 async def requeue_interrupted(conn: AsyncConnection) -> int:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.outbox import forget_relay_links_of
 from storage.schema import units
 from storage.tips_tables import tip_items, tip_thread, tips
 from storage.units import unit_ids
@@ -103,6 +104,8 @@ async def close_tip(conn: AsyncConnection, tip_id: int, now: datetime,
 
 
 async def purge_expired_relay_links(conn: AsyncConnection, now: datetime) -> int:
+    expired = select(tips.c.id).where(tips.c.relay_expires_at <= now)
+    await forget_relay_links_of(conn, expired)
     result = await conn.execute(
         update(tips).where(tips.c.relay_link.is_not(None), tips.c.relay_expires_at <= now)
         .values(relay_link=None))

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 _NONCE_BYTES = 12
+SIGNATURE_LENGTH = 10
 
 
 def _derive(secret_key: bytes, purpose: bytes) -> bytes:
@@ -37,9 +38,17 @@ class Anonymizer:
         self._pseudonym_key = _derive(secret_key, b"pseudonym")
         self._relay = AESGCM(_derive(secret_key, b"relay"))
         self._signing_key = _derive(secret_key, b"buttons")
+        self._acknowledgement_key = _derive(secret_key, b"acknowledgement")
 
     def pseudonym_for(self, user_id: int) -> str:
         return hmac.new(self._pseudonym_key, str(user_id).encode(), hashlib.sha256).hexdigest()
+
+    def acknowledger_for(self, user_id: int, bulletin_id: int) -> str:
+        """Who pressed "Đã phổ biến" on one bulletin, without anything to join on: a different
+        key from tip pseudonyms and a different value per bulletin, so presses can never be
+        matched to tips (which would place a tipster in their neighbourhood group)."""
+        message = f"{bulletin_id}:{user_id}".encode()
+        return hmac.new(self._acknowledgement_key, message, hashlib.sha256).hexdigest()
 
     def seal_chat(self, chat_id: int) -> str:
         """The relay link: the chat id, encrypted with a fresh nonce (so equal ids differ)."""
@@ -56,15 +65,10 @@ class Anonymizer:
         except (InvalidTag, ValueError):
             return None
 
-    def sign(self, payload: str, length: int = 10) -> str:
+    def sign(self, payload: str, length: int = SIGNATURE_LENGTH) -> str:
         """A short tag for callback data, so a tampered button is recognised and ignored."""
         digest = hmac.new(self._signing_key, payload.encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).decode()[:length]
 
     def verify(self, payload: str, tag: str) -> bool:
-        return hmac.compare_digest(self.sign(payload, len(tag) or 10), tag)
-
-
-def pseudonym_for(secret_key: bytes, user_id: int) -> str:
-    """Convenience for callers that hold only the key (bulletin acknowledgements)."""
-    return Anonymizer(secret_key).pseudonym_for(user_id)
+        return len(tag) == SIGNATURE_LENGTH and hmac.compare_digest(self.sign(payload), tag)

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from org.roles import Role
 from org.staff import StaffMember, may_act_on_unit
-from storage import outbox
+from storage import outbox, tip_senders
 from storage import tips as tip_store
 from tips.codes import parse_code
 from tips.context import TipsContext
@@ -62,6 +62,9 @@ async def tipster_adds(ctx: TipsContext, sender: str, code_text: str, text: str)
         return StatusView(Lookup.NOT_FOUND if view.lookup is Lookup.FOUND else view.lookup)
     tip = view.tip
     now = ctx.clock.now()
+    async with ctx.db.reading() as conn:
+        if await tip_senders.blocked_until(conn, sender, now) is not None:
+            return StatusView(Lookup.NOT_FOUND)  # a blocked sender cannot flood officers
     payload = {"text": ctx.tr("triage.tipster_added", code=tip.code, text=text)[:4096]}
     async with ctx.db.transaction() as conn:
         await tip_store.add_thread_entry(conn, tip.id, Direction.FROM_TIPSTER, text, None, now)

@@ -82,7 +82,10 @@ class Intake:
     async def begin(self, sender: str, *, unit_code: str | None = None,
                     bulletin_id: int | None = None) -> Draft:
         """Start (or restart) a tip. A unit given by a deep link wins over the remembered one."""
-        unit = self.selectable_unit(unit_code) or await self.remembered_unit(sender)
+        linked = self.selectable_unit(unit_code)
+        if linked is not None:
+            await self._remember(sender, linked.code)
+        unit = linked or await self.remembered_unit(sender)
         step = Step.CATEGORY if unit else Step.UNIT
         return await self._save(sender, Draft(step, unit.code if unit else None, None,
                                               bulletin_id, ()))
@@ -95,16 +98,21 @@ class Intake:
         return await self._save(sender, Draft(step, unit.code if unit else None, "other", None,
                                               (item,)))
 
-    async def choose_unit(self, sender: str, unit_code: str) -> Draft | None:
+    async def choose_unit(self, sender: str, unit_code: str) -> tuple[Draft | None, bool]:
+        """The draft with its unit set, and whether to file it now (``/tip text`` waited only
+        for the unit). An old unit button pressed while writing never files anything."""
         draft = await self.draft_of(sender)
         unit = self.selectable_unit(unit_code)
-        if draft is None or unit is None:
-            return None
-        step = Step.COLLECT if draft.step is Step.UNIT_THEN_SUBMIT else (
-            Step.CATEGORY if draft.category is None else Step.COLLECT)
+        if draft is None or unit is None or draft.step not in (Step.UNIT, Step.UNIT_THEN_SUBMIT):
+            return None, False
+        submit_now = draft.step is Step.UNIT_THEN_SUBMIT
+        step = Step.COLLECT if submit_now or draft.category else Step.CATEGORY
+        await self._remember(sender, unit.code)
+        return await self._save(sender, replace(draft, step=step, unit_code=unit.code)), submit_now
+
+    async def _remember(self, sender: str, unit_code: str) -> None:
         async with self._db.transaction() as conn:
-            await tip_senders.remember_unit(conn, sender, unit.code, self._clock.now())
-        return await self._save(sender, replace(draft, step=step, unit_code=unit.code))
+            await tip_senders.remember_unit(conn, sender, unit_code, self._clock.now())
 
     async def change_unit(self, sender: str) -> Draft | None:
         draft = await self.draft_of(sender)

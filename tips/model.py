@@ -24,6 +24,8 @@ class ItemKind(StrEnum):
     PHOTO = "photo"
     VIDEO = "video"
     VOICE = "voice"
+    AUDIO = "audio"
+    VIDEO_NOTE = "video_note"
     DOCUMENT = "document"
     LOCATION = "location"
 

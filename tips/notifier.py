@@ -121,7 +121,7 @@ class Notifier:
         try:
             await self._channel.send(chat_id, message_from_payload(row.payload))
         except RetryLater as err:
-            await self._hold(row, err.seconds, err.reason)
+            await self._hold(row, err.seconds, err.reason, counts_as_attempt=False)
         except ChatMoved as err:
             # Staff chats are private and never migrate; treat like a temporary failure.
             await self._hold(row, 1.0, err.reason)
@@ -132,15 +132,23 @@ class Notifier:
                 await self._hold(row, 2.0 ** (row.attempts + 1), err.reason)
         except SendFailure as err:
             await self._fail(row, err.reason)
+        except Exception as err:
+            # A notice that cannot even be built must not sit in "sending" until a restart.
+            log.exception("notice %d could not be sent", row.id)
+            await self._fail(row, type(err).__name__)
         else:
             self._held_until.pop(row.id, None)
             async with self._db.transaction() as conn:
                 await outbox.mark_sent(conn, row.id, self._clock.now())
 
-    async def _hold(self, row: outbox.OutboxRow, seconds: float, reason: str) -> None:
+    async def _hold(self, row: outbox.OutboxRow, seconds: float, reason: str, *,
+                    counts_as_attempt: bool = True) -> None:
+        # The hold is kept in memory (the loop's own time, which tests do not move); the row
+        # goes back to pending, so a restart simply tries it again at once.
         self._held_until[row.id] = asyncio.get_running_loop().time() + seconds
         async with self._db.transaction() as conn:
-            await outbox.retry_later(conn, row.id, self._clock.now(), reason)
+            await outbox.retry_later(conn, row.id, self._clock.now(), reason,
+                                     counts_as_attempt=counts_as_attempt)
         self._wake.set()
 
     async def _fail(self, row: outbox.OutboxRow, reason: str) -> None:

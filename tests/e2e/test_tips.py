@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from storage.audit import entries_for
 from storage.tips import find_tip
-from storage.tips_tables import outcomes, tips
+from storage.tips_tables import outbox, outcomes, tips
 from tests.e2e.tip_steps import (
     CODE,
     button_data,
@@ -71,7 +71,9 @@ async def test_deep_link_starts_with_the_unit_set(harness):
     categories = await say(fake, resident, "/start tip_tt-binhthanh")
     assert "Xã Bình Thành" in categories["text"]
     assert "ti:c:other" in button_data(categories, "ti:")
-    unknown = await say(fake, resident, "/start tip_NOWHERE")
+    remembered = await say(fake, resident, "/tip")  # the linked unit is remembered
+    assert "Xã Bình Thành" in remembered["text"]
+    unknown = await say(fake, fake.user("Người Mới"), "/start tip_NOWHERE")
     assert "ti:u:TT-BINHTHANH" in button_data(unknown, "ti:")
 
 
@@ -238,7 +240,9 @@ async def test_relay_link_is_purged_after_followup_days(harness):
     assert await purge_relay_links(harness.bot.services) == 1
     async with harness.bot.services.db.reading() as conn:
         link = (await conn.execute(select(tips.c.relay_link).where(tips.c.code == code))).scalar()
-    assert link is None
+        outbox_links = (await conn.execute(select(outbox.c.relay_link).where(
+            outbox.c.relay_link.is_not(None)))).all()
+    assert link is None and outbox_links == []
     gone = await say(fake, people.officer, f"/reply {code} còn đó không?")
     assert "không thể liên lạc" in gone["text"].lower()
 
@@ -297,3 +301,43 @@ async def test_report_button_under_a_bulletin_starts_a_tip_for_that_bulletins_un
         bulletin_id = (await conn.execute(select(tips.c.bulletin_id)
                                           .where(tips.c.code == code))).scalar()
     assert bulletin_id == bulletin.id
+
+
+async def test_an_edited_command_is_not_run_again(harness):
+    fake, resident = harness.fake, harness.people.resident
+    await file_guided_tip(fake, resident)
+    quick = fake.send_message(resident, "/tip lần một")
+    await fake.wait_for_message(resident.id, lambda m: "lần" not in m.get("text", "")
+                                and CODE.search(m.get("text", "")) is not None)
+    before = len(fake.sent_messages(resident.id))
+    fake.edit_message(resident, quick, "/tip lần hai")
+    await harness.settle()
+    assert len(fake.sent_messages(resident.id)) == before
+    async with harness.bot.services.db.reading() as conn:
+        count = len((await conn.execute(select(tips.c.id))).all())
+    assert count == 2
+
+
+async def test_status_and_reply_are_refused_in_a_group(harness):
+    fake, people = harness.fake, harness.people
+    code = await file_guided_tip(fake, people.resident)
+    group = fake.group("Tổ 6", members=5)
+    answer = await say(fake, people.officer, f"/status {code}", chat=group)
+    assert answer["text"] == "Lệnh này chỉ dùng trong tin nhắn riêng với bot."
+    assert code not in answer["text"]
+    assert (await say(fake, people.resident, f"/reply {code} x", chat=group))["text"] == (
+        answer["text"])
+
+
+async def test_an_old_unit_button_never_files_a_half_written_tip(harness):
+    fake, resident = harness.fake, harness.people.resident
+    units = await say(fake, resident, "/tip")
+    categories = await press(fake, resident, units, "ti:u:TT-BINHTHANH")
+    await press(fake, resident, categories, "ti:c:theft")
+    await say(fake, resident, "mới viết một nửa")
+    query = fake.press_button(resident, units, "ti:u:TT-BINHTHANH")
+    answer = await fake.wait_for_call("answerCallbackQuery",
+                                      lambda c: c.params.get("callback_query_id") == query)
+    assert "hết hạn" in answer.params["text"]
+    async with harness.bot.services.db.reading() as conn:
+        assert (await conn.execute(select(tips.c.id))).all() == []

@@ -55,3 +55,13 @@ def test_filter_redacts_args_and_tracebacks_of_every_logger():
     assert "5123456789" not in text and "hoa_ct" not in text and TOKEN not in text
     assert text.count(REDACTED) >= 3
     assert "RuntimeError" in text
+
+
+def test_compact_json_paths_and_sentence_ends_are_redacted():
+    assert redact('{"from":{"id":123456789,"is_bot":false}}') == (
+        '{"from":{"id":<redacted>,"is_bot":false}}')
+    assert "123456789" not in redact('"user_id":123456789')
+    assert "123456789" not in redact("chat 123456789.")
+    assert "123456789" not in redact("/bot/123456789/x")
+    assert redact("http://127.0.0.1:54321/bot") == "http://127.0.0.1:54321/bot"
+    assert redact("chat_id=-100123456789") == "chat_id=-100123456789"

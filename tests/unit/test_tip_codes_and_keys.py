@@ -94,3 +94,20 @@ def test_start_is_refused_when_the_key_file_vanished_while_tips_exist(tmp_path):
         load_secret_key("K", {}, tmp_path, tips_exist=True)
     assert caught.value.message_key == "secret.file_missing"
     assert not (tmp_path / "secret.key").exists()
+
+
+def test_acknowledgements_cannot_be_joined_to_tips():
+    anonymizer = Anonymizer(KEY)
+    tip_sender = anonymizer.pseudonym_for(5123456789)
+    first = anonymizer.acknowledger_for(5123456789, 1)
+    assert first != tip_sender
+    assert first != anonymizer.acknowledger_for(5123456789, 2)
+    assert first == anonymizer.acknowledger_for(5123456789, 1)  # one press per person counts
+
+
+def test_a_signature_of_the_wrong_length_never_verifies():
+    anonymizer = Anonymizer(KEY)
+    tag = anonymizer.sign("tt:v:1")
+    assert anonymizer.verify("tt:v:1", tag)
+    assert not anonymizer.verify("tt:v:1", tag[:1])
+    assert not anonymizer.verify("tt:v:1", "")
