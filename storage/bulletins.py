@@ -10,7 +10,7 @@ from sqlalchemy import and_, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.schema import bulletins, deliveries, units
-from storage.units import unit_ids
+from storage.units import unit_id_of
 
 DRAFT, QUEUED, DIRECT, REMOVED = "draft", "queued", "direct", "removed"
 
@@ -48,7 +48,7 @@ def _record(row) -> BulletinRecord:  # noqa: ANN001
 async def insert_bulletin(conn: AsyncConnection, *, unit_code: str, topic: str, body: str,
                           media_kind: str | None, media_file_id: str | None, status: str,
                           is_alert: bool, created_by: int, now: datetime) -> BulletinRecord:
-    unit_id = (await unit_ids(conn))[unit_code.upper()]
+    unit_id = await unit_id_of(conn, unit_code)
     last = (await conn.execute(select(func.max(bulletins.c.queue_position)))).scalar()
     approved = status != DRAFT
     result = await conn.execute(bulletins.insert().values(

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.groups import ACTIVE
 from storage.schema import deliveries, dispatches, groups, units
-from storage.units import unit_ids
+from storage.units import unit_id_of
 
 PENDING, SENDING, SENT, FAILED, UNCERTAIN = "pending", "sending", "sent", "failed", "uncertain"
 OPEN_STATES = (PENDING, SENDING)
@@ -67,7 +67,7 @@ async def active_groups(conn: AsyncConnection, unit_codes: Collection[str]) -> l
 
 async def insert_dispatch(conn: AsyncConnection, *, kind: str, unit_code: str,
                           requested_by: int | None, now: datetime) -> int:
-    unit_id = (await unit_ids(conn))[unit_code.upper()]
+    unit_id = await unit_id_of(conn, unit_code)
     result = await conn.execute(dispatches.insert().values(
         kind=kind, unit_id=unit_id, requested_by=requested_by, created_at=now))
     return result.inserted_primary_key[0]

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.schema import group_member_counts, groups, units
-from storage.units import unit_ids
+from storage.units import unit_id_of
 
 SEEN, ACTIVE, INACTIVE = "seen", "active", "inactive"
 
@@ -62,7 +62,7 @@ async def link_group(conn: AsyncConnection, chat_id: int, title: str, unit_code:
                      registered_by: int, now: datetime) -> str | None:
     """Link the chat to a unit (making it active). Returns the unit it was linked to before."""
     previous = await note_group_seen(conn, chat_id, title, now)
-    unit_id = (await unit_ids(conn))[unit_code.upper()]
+    unit_id = await unit_id_of(conn, unit_code)
     await conn.execute(update(groups).where(groups.c.chat_id == chat_id).values(
         unit_id=unit_id, status=ACTIVE, registered_by=registered_by, registered_at=now,
         updated_at=now))

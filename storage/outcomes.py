@@ -9,13 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.tips_tables import outcomes
-from storage.units import unit_ids
+from storage.units import unit_id_of
 
 
 async def record_outcomes(conn: AsyncConnection, *, unit_code: str, tip_id: int | None,
                           quantities: Mapping[str, int], note: str, recorded_by: int,
                           now: datetime) -> None:
-    unit_id = (await unit_ids(conn))[unit_code.upper()]
+    unit_id = await unit_id_of(conn, unit_code)
     await conn.execute(outcomes.insert(), [
         {"tip_id": tip_id, "unit_id": unit_id, "kind": kind, "quantity": quantity, "note": note,
          "recorded_by": recorded_by, "recorded_at": now}

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.schema import slot_runs, unit_schedules, units
-from storage.units import unit_ids
+from storage.units import unit_id_of
 
 BULLETIN_SLOT, COMPLIANCE_CHECK = "bulletin", "compliance"
 
@@ -25,7 +25,7 @@ async def unit_schedule_overrides(conn: AsyncConnection) -> dict[str, tuple[str,
 async def set_unit_schedule(conn: AsyncConnection, unit_code: str, spec: str | None,
                             set_by: int, now: datetime) -> None:
     """Store a unit's own schedule; ``None`` goes back to the configured default."""
-    unit_id = (await unit_ids(conn))[unit_code.upper()]
+    unit_id = await unit_id_of(conn, unit_code)
     await conn.execute(delete(unit_schedules).where(unit_schedules.c.unit_id == unit_id))
     if spec is not None:
         await conn.execute(unit_schedules.insert().values(
@@ -38,7 +38,7 @@ async def claim_slot(conn: AsyncConnection, unit_code: str, purpose: str, slot_a
 
     Runs in a savepoint so that losing the race leaves the caller's transaction usable.
     """
-    unit_id = (await unit_ids(conn))[unit_code.upper()]
+    unit_id = await unit_id_of(conn, unit_code)
     try:
         async with conn.begin_nested():
             await conn.execute(slot_runs.insert().values(
@@ -50,7 +50,7 @@ async def claim_slot(conn: AsyncConnection, unit_code: str, purpose: str, slot_a
 
 async def slot_has_run(conn: AsyncConnection, unit_code: str, purpose: str,
                        slot_at: datetime) -> bool:
-    unit_id = (await unit_ids(conn))[unit_code.upper()]
+    unit_id = await unit_id_of(conn, unit_code)
     row = (await conn.execute(select(slot_runs.c.id).where(
         slot_runs.c.unit_id == unit_id, slot_runs.c.purpose == purpose,
         slot_runs.c.slot_at == slot_at))).first()

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from org.roles import Role
 from org.staff import StaffMember
 from storage.schema import staff, units
-from storage.units import unit_ids
+from storage.units import unit_id_of
 
 _SELECT = select(staff.c.telegram_id, staff.c.role, staff.c.source, units.c.code).select_from(
     staff.join(units, staff.c.unit_id == units.c.id)
@@ -34,7 +34,7 @@ async def list_staff(conn: AsyncConnection) -> list[StaffMember]:
 
 async def upsert_staff(conn: AsyncConnection, member: StaffMember, *, added_by: int | None,
                        now: datetime) -> None:
-    unit_id = (await unit_ids(conn))[member.unit_code.upper()]
+    unit_id = await unit_id_of(conn, member.unit_code)
     source = "config" if member.from_config else "chat"
     values = {"role": member.role.value, "unit_id": unit_id, "source": source}
     changed = await conn.execute(

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage.outbox import forget_relay_links_of
 from storage.schema import units
 from storage.tips_tables import tip_items, tip_thread, tips
-from storage.units import unit_ids
+from storage.units import unit_id_of
 from tips.model import Assessment, Direction, ThreadEntry, Tip, TipItem, TipState
 
 _SELECT = select(
@@ -33,7 +33,7 @@ async def code_exists(conn: AsyncConnection, code: str) -> bool:
 async def insert_tip(conn: AsyncConnection, *, code: str, unit_code: str, category: str,
                      sender: str, bulletin_id: int | None, relay_link: str,
                      items: Sequence[TipItem], now: datetime) -> int:
-    unit_id = (await unit_ids(conn))[unit_code.upper()]
+    unit_id = await unit_id_of(conn, unit_code)
     result = await conn.execute(tips.insert().values(
         code=code, unit_id=unit_id, category=category, sender=sender, bulletin_id=bulletin_id,
         assessment=Assessment.UNASSESSED.value, state=TipState.OPEN.value, created_at=now,

@@ -50,3 +50,12 @@ async def sync_units(conn: AsyncConnection, declared: Sequence[Unit], now: datet
         await conn.execute(
             update(units).where(units.c.id == ids[unit.code.upper()]).values(parent_id=parent_id)
         )
+
+
+async def unit_id_of(conn: AsyncConnection, code: str) -> int:
+    """The database id of one unit (codes ignore case). KeyError for an unknown code."""
+    found = (await conn.execute(select(units.c.id).where(units.c.code_key == code.upper()))
+             ).scalar()
+    if found is None:
+        raise KeyError(code)
+    return found

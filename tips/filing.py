@@ -17,7 +17,7 @@ from tips.codes import new_code
 from tips.context import TipsContext
 from tips.intake import Draft, Step
 from tips.limits import Refusal, refusal_for
-from tips.model import Tip, TipItem
+from tips.model import Assessment, Tip, TipItem, TipState
 from tips.notices import new_tip_notices
 from tips.recipients import tip_recipients
 
@@ -62,8 +62,11 @@ async def file_draft(ctx: TipsContext, sender: str, relay_link: str) -> FilingRe
             sender=sender, bulletin_id=draft.bulletin_id, relay_link=relay_link,
             items=draft.items, now=now)
         await tip_senders.delete_draft(conn, sender)
-        tip = await tip_store.find_tip_by_id(conn, tip_id)
-        assert tip is not None
+        unit = ctx.directory.tree.find(draft.unit_code)
+        # Built from what was just inserted: no need to read the row back.
+        tip = Tip(tip_id, code, unit.code if unit else draft.unit_code,
+                  draft.category or "other", sender, Assessment.UNASSESSED, TipState.OPEN, now,
+                  draft.bulletin_id, None)
         await notify_new_tip(conn, ctx, tip, list(draft.items))
     ctx.wake_notifier()
     return FilingResult(Filed.FILED, code=code, unit_code=tip.unit_code)
