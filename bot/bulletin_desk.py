@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import httpx
 from apscheduler.schedulers.base import BaseScheduler
 from telegram import Bot
-from telegram.error import TimedOut
+from telegram.error import NetworkError, TimedOut
 from telegram.request import HTTPXRequest
 
 from bot.config_model import Config
@@ -39,9 +40,21 @@ class DeliveryChannel(TelegramChannel):
         try:
             return await super().send(chat_id, message)
         except TransientFailure as failure:
-            if isinstance(failure.__cause__, TimedOut):
+            if _may_have_arrived(failure.__cause__):
                 raise MaybeDelivered(failure.reason) from failure.__cause__
             raise
+
+
+def _may_have_arrived(error: BaseException | None) -> bool:
+    """After a timeout, a reset or a dropped connection Telegram may have the message; only a
+    failure to connect (or to get a pooled connection) proves the request never left."""
+    if not isinstance(error, NetworkError):
+        return False
+    root = error.__cause__
+    if isinstance(root, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
+        return False
+    # A 5xx answer from Telegram raises NetworkError without an httpx cause: it was refused.
+    return root is not None or isinstance(error, TimedOut)
 
 
 def delivery_bot(config: Config, token: str, workers: int = DELIVERY_WORKERS) -> Bot:

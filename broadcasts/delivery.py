@@ -54,9 +54,11 @@ class MaybeDelivered(TransientFailure):
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    network_attempts: int = 4  # tries for network errors and 5xx before the row fails
+    # Tries for refused connections and 5xx before the row fails: with the backoff below this
+    # rides out about ten minutes of Telegram trouble, since a failed row is never re-sent.
+    network_attempts: int = 14
     backoff_first: float = 0.5
-    backoff_cap: float = 8.0
+    backoff_cap: float = 60.0
     rate_limit_waits: int = 10  # 429s tolerated for one row before it fails
     migrations: int = 2
 
@@ -177,6 +179,8 @@ class DeliveryEngine:
         chat_id = job.chat_id
         tries: Counter[str] = Counter()
         while True:
+            if self._closing:
+                return  # still pending: resumed after the restart, never left half-sent
             silent = not bulletin.is_alert and self._quiet_now()
             outcome = await self._attempt(delivery_id, chat_id, self._render(bulletin, silent),
                                           silent)

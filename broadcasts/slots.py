@@ -9,6 +9,7 @@ by the catch-up after a restart (a slot missed while the bot was down, within
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +23,8 @@ from storage import schedules as schedule_store
 from storage.db import Database
 
 LOOK_BACK_DAYS = 8  # one full week plus a day covers every weekly slot
+
+log = logging.getLogger(__name__)
 
 
 def latest_slot_at(spec: ScheduleSpec, timezone: ZoneInfo, now: datetime) -> datetime | None:
@@ -76,7 +79,16 @@ async def run_due_slots(db: Database, tree: UnitTree, default: ScheduleSpec,
         own = overrides.get(unit_code)
         if own is not None and slot_at < own[1]:
             continue  # before this schedule existed: not a missed slot
-        run = await _run_slot(db, tree, unit_code, unit_groups, slot_at, now)
+        async with db.reading() as conn:
+            last = await schedule_store.last_slot_run(conn, unit_code,
+                                                      schedule_store.BULLETIN_SLOT)
+        if last is not None and slot_at <= last:
+            continue  # a schedule change must not bring back a slot older than one already run
+        try:
+            run = await _run_slot(db, tree, unit_code, unit_groups, slot_at, now)
+        except Exception:
+            log.exception("slot of unit %s failed; the other units go on", unit_code)
+            continue
         if run is not None:
             runs.append(run)
     return runs

@@ -38,6 +38,14 @@ def identify(update: Update, context: BotContext) -> None:
     context.staff = context.services.directory.staff_member(user.id if user else None)
 
 
+async def refuse(update: Update, text: str) -> None:
+    """One line: as an answer to the button pressed, or as a reply to the message."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(text)
+
+
 def requires(role: Role | None = None, *, place: Place = Place.ANY) -> Callable[[Callback],
                                                                                    Callback]:
     """Run the handler only for someone holding ``role`` (or above), in ``place``."""
@@ -46,15 +54,12 @@ def requires(role: Role | None = None, *, place: Place = Place.ANY) -> Callable[
         @functools.wraps(callback)
         async def guarded(update: Update, context: BotContext) -> None:
             identify(update, context)
-            message = update.effective_message
             if role is not None and not role_allows(context.staff.role if context.staff else None,
                                                     role):
-                if message is not None:
-                    await message.reply_text(context.tr("access.needs_" + role.value))
+                await refuse(update, context.tr("access.needs_" + role.value))
                 return
             if place is not Place.ANY and chat_place(update) is not place:
-                if message is not None:
-                    await message.reply_text(context.tr("access.only_in_" + place.value))
+                await refuse(update, context.tr("access.only_in_" + place.value))
                 return
             await callback(update, context)
 

@@ -173,13 +173,12 @@ async def sending_to_uncertain(conn: AsyncConnection, now: datetime) -> dict[int
 async def uncertain_to_pending(conn: AsyncConnection, dispatch_id: int,
                                now: datetime) -> list[int]:
     """An officer chose to re-send the uncertain rows of one dispatch: exactly those rows."""
-    rows = await conn.execute(select(deliveries.c.id).where(
-        deliveries.c.dispatch_id == dispatch_id, deliveries.c.status == UNCERTAIN))
-    ids = [r.id for r in rows]
-    if ids:
-        await conn.execute(update(deliveries).where(deliveries.c.id.in_(ids))
-                           .values(status=PENDING, updated_at=now))
-    return ids
+    # One statement that re-checks the status: two officers pressing at once cannot turn a
+    # row the first press already sent back into pending.
+    rows = await conn.execute(update(deliveries).where(
+        deliveries.c.dispatch_id == dispatch_id, deliveries.c.status == UNCERTAIN)
+        .values(status=PENDING, updated_at=now).returning(deliveries.c.id))
+    return [r.id for r in rows]
 
 
 async def dispatch_lines(conn: AsyncConnection, dispatch_id: int) -> list[DeliveryLine]:

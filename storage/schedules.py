@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.schema import slot_runs, unit_schedules, units
@@ -36,16 +36,22 @@ async def claim_slot(conn: AsyncConnection, unit_code: str, purpose: str, slot_a
                      now: datetime) -> bool:
     """True for the first caller only: a slot runs once, however often it is looked at.
 
-    Runs in a savepoint so that losing the race leaves the caller's transaction usable.
+    An insert that ignores a conflict, not a savepoint: on SQLite a savepoint opened as the
+    first write of a transaction commits on release, and a crash before the plan is written
+    would then leave the slot marked as run with nothing sent. This stays in the caller's
+    transaction, so the claim and the plan commit together or not at all.
     """
     unit_id = await unit_id_of(conn, unit_code)
-    try:
-        async with conn.begin_nested():
-            await conn.execute(slot_runs.insert().values(
-                unit_id=unit_id, purpose=purpose, slot_at=slot_at, ran_at=now))
-    except IntegrityError:
-        return False
-    return True
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    result = await conn.execute(dialect.insert(slot_runs).on_conflict_do_nothing().values(
+        unit_id=unit_id, purpose=purpose, slot_at=slot_at, ran_at=now))
+    return result.rowcount == 1
+
+
+async def last_slot_run(conn: AsyncConnection, unit_code: str, purpose: str) -> datetime | None:
+    unit_id = await unit_id_of(conn, unit_code)
+    return (await conn.execute(select(func.max(slot_runs.c.slot_at)).where(
+        slot_runs.c.unit_id == unit_id, slot_runs.c.purpose == purpose))).scalar()
 
 
 async def slot_has_run(conn: AsyncConnection, unit_code: str, purpose: str,

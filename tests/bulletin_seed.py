@@ -20,7 +20,7 @@ from storage.db import Database
 
 OFFICER, EDITOR, OTHER_OFFICER, ADMIN = 900000002, 900000004, 900000003, 900000001
 # Fast retries: the policy's shape is what is tested, not its real-world pauses.
-QUICK = RetryPolicy(backoff_first=0.001, backoff_cap=0.002)
+QUICK = RetryPolicy(network_attempts=4, backoff_first=0.001, backoff_cap=0.002)
 
 
 async def link_groups(db: Database, unit_code: str, count: int, now: datetime,

@@ -108,3 +108,20 @@ async def test_acknowledgements_count_each_pseudonym_once_and_compliance_counts_
         tallies = await bulletins_per_group(conn, ["TT"], NOW - timedelta(days=1),
                                             NOW + timedelta(days=1))
     assert sorted(t.bulletins for t in tallies) == [0, 1]
+
+
+async def test_a_slot_claim_rolls_back_with_its_plan(db):
+    """A crash while planning must leave the slot unclaimed, so it runs after the restart."""
+    await seed(db)
+
+    class CrashWhilePlanning(Exception):
+        pass
+
+    with pytest.raises(CrashWhilePlanning):
+        async with db.transaction() as conn:
+            assert await sstore.claim_slot(conn, "TT", sstore.BULLETIN_SLOT, NOW, NOW)
+            raise CrashWhilePlanning
+    async with db.transaction() as conn:
+        assert await sstore.last_slot_run(conn, "TT", sstore.BULLETIN_SLOT) is None
+        assert await sstore.claim_slot(conn, "TT", sstore.BULLETIN_SLOT, NOW, NOW)
+        assert await sstore.last_slot_run(conn, "TT", sstore.BULLETIN_SLOT) == NOW

@@ -187,3 +187,23 @@ async def test_a_row_is_claimed_once_even_when_enqueued_twice(env, clock):
     assert groups.copies(chats[0]) == 1
     async with desk.db.reading() as conn:
         assert await store.open_count(conn, 1) == 0
+
+
+def test_only_a_request_that_never_left_is_retried_after_a_network_error():
+    import httpx
+    from telegram.error import NetworkError, TimedOut
+
+    from bot.bulletin_desk import _may_have_arrived
+
+    def wrapped(error, cause):
+        error.__cause__ = cause
+        return error
+
+    assert _may_have_arrived(wrapped(TimedOut(), httpx.ReadTimeout("slow")))
+    assert _may_have_arrived(wrapped(NetworkError("httpx.ReadError"), httpx.ReadError("reset")))
+    assert _may_have_arrived(wrapped(NetworkError("httpx.RemoteProtocolError"),
+                                     httpx.RemoteProtocolError("disconnected")))
+    assert not _may_have_arrived(wrapped(NetworkError("httpx.ConnectError"),
+                                         httpx.ConnectError("refused")))
+    assert not _may_have_arrived(wrapped(TimedOut(), httpx.PoolTimeout("pool")))
+    assert not _may_have_arrived(NetworkError("Bad Gateway"))  # Telegram answered 502
