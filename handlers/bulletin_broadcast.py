@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_WORDS = {"default", "macdinh"}
 
+MAX_SLOTS_PER_WEEK = 14
+MAX_SPEC_LENGTH = 200
+
 
 def _desk(context: BotContext) -> BulletinDesk:
     return running_desk(context.services.bulletins)
@@ -82,6 +85,11 @@ async def schedule(update: Update, context: BotContext) -> None:
         spec = parse_schedule_spec(text)
     except ScheduleSpecError:
         await message.reply_text(tr("bulletins.schedule.bad_spec"))
+        return
+    # The stored spec has room for 200 characters, and a bulletin twice a day is already a lot.
+    if spec.firings_per_week > MAX_SLOTS_PER_WEEK or len(spec.to_text()) > MAX_SPEC_LENGTH:
+        await message.reply_text(tr("bulletins.schedule.too_many", per_week=spec.firings_per_week,
+                                    max=MAX_SLOTS_PER_WEEK))
         return
     await desk.set_schedule(member, unit.code, spec)
     lines = [tr("bulletins.schedule.set", unit=unit.code, spec=spec.to_text(),

@@ -150,3 +150,13 @@ async def test_schedule_shows_sets_and_resets_a_units_slots(harness):
     assert "mặc định" in await reply_to(fake, people.officer, "/lich TT-TANTHANH-A1 default")
     async with harness.bot.services.db.reading() as conn:
         assert list(await conn.execute(select(bulletins))) == []
+
+
+async def test_a_schedule_with_too_many_slots_is_refused(harness):
+    from tests.e2e.tip_steps import say
+
+    fake, officer = harness.fake, harness.people.officer
+    answer = await say(fake, officer, "/lich TT-TANTHANH daily 06:00; daily 12:00; daily 18:00")
+    assert "21" in answer["text"] and "14" in answer["text"]
+    shown = await say(fake, officer, "/lich TT-TANTHANH")
+    assert "daily 06:00" not in shown["text"]
