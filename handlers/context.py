@@ -45,6 +45,6 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
 
     @property
     def tr(self) -> Translator:
-        # One language per deployment (bot.language): Telegram has no Vietnamese interface, so
-        # most Vietnamese users' language_code says "en" and must not switch the bot to English.
+        # One language per deployment (bot.language): many Vietnamese users run Telegram in
+        # English, and their language_code must not switch a Vietnamese bot to English.
         return Translator(self.services.config.language)
