@@ -63,6 +63,7 @@ from bot.config import load_config
 from bot.logging import configure_logging
 from bot.runtime import start_bot
 from storage import outbox
+from tests.conftest import UNITS_AND_STAFF
 from tests.fakes.telegram_api import FakeTelegramAPI, FakeUser
 
 TARGET_RATIO = 1.5
@@ -85,35 +86,7 @@ max_per_hour = {limit}
 max_per_day = {limit}
 notify = "unit_and_parent"
 
-[[units]]
-code = "DT"
-name = "Tỉnh Đồng Tháp"
-[[units]]
-code = "TT-TANTHANH"
-name = "Xã Tân Thành"
-parent = "DT"
-[[units]]
-code = "TT-TANTHANH-A1"
-name = "Ấp 1"
-parent = "TT-TANTHANH"
-[[units]]
-code = "TT-BINHTHANH"
-name = "Xã Bình Thành"
-parent = "DT"
-
-[[staff]]
-telegram_id = {admin}
-role = "admin"
-unit = "DT"
-[[staff]]
-telegram_id = {officer_tt}
-role = "officer"
-unit = "TT-TANTHANH"
-[[staff]]
-telegram_id = {officer_bt}
-role = "officer"
-unit = "TT-BINHTHANH"
-"""
+{units_and_staff}"""
 
 WHAT = ("Có người bán ma tuý", "Trộm xe máy", "Đánh bạc", "Cướp giật điện thoại",
         "Nhóm thanh niên mang hung khí", "Lừa đảo qua mạng", "Đua xe trái phép")
@@ -307,10 +280,13 @@ def has_unit_buttons(message: dict[str, Any]) -> bool:
 
 async def start_real_bot(fake: FakeTelegramAPI, directory: Path, limit: int,
                          client_limiter: bool) -> Subject:
-    staff = {"admin": fake.user("Lê Văn Quản").id, "officer_tt": fake.user("Trần Thị Công").id,
-             "officer_bt": fake.user("Phạm Văn Bình").id}
+    # The tests' unit tree and staff, with this fake's users in the staff roles.
+    staff = {"admin": fake.user("Lê Văn Quản").id, "officer": fake.user("Trần Thị Công").id,
+             "other_officer": fake.user("Phạm Văn Bình").id,
+             "editor": fake.user("Võ Thị Biên").id}
     path = directory / "config.toml"
-    path.write_text(CONFIG.format(base_url=fake.base_url, limit=limit, **staff),
+    path.write_text(CONFIG.format(base_url=fake.base_url, limit=limit,
+                                  units_and_staff=UNITS_AND_STAFF.format(**staff)),
                     encoding="utf-8")
     config = load_config(path, {"BOT_TOKEN": fake.token})
     running = await start_bot(config, fake.token, SystemClock(), poll_timeout=1, environ={})
