@@ -29,11 +29,11 @@ from bot.config_model import (
     Config,
     OutcomeKind,
     StaffDecl,
-    TelegramSettings,
     TipSettings,
     UnitDecl,
 )
 from bot.config_reader import ConfigProblem, ProblemLog, TableReader
+from bot.config_telegram import read_telegram
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from broadcasts.quiet_hours import parse_quiet_hours
 from broadcasts.schedule_spec import parse_schedule_spec
@@ -43,7 +43,6 @@ KEY_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 DURATION = re.compile(r"^(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?$")
 MIN_SECRET_BYTES = 32
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
-DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 
 
 class ConfigError(Exception):
@@ -70,13 +69,6 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
 
 
-def default_file_url(api_base_url: str) -> str:
-    """SPEC §12: ``api_base_url`` with its final ``/bot`` replaced by ``/file/bot``."""
-    if api_base_url.endswith("/bot"):
-        return api_base_url[: -len("/bot")] + "/file/bot"
-    return api_base_url.rstrip("/") + "/file/bot"
-
-
 def load_config(path: Path, environ: Mapping[str, str], *, need_token: bool = True) -> Config:
     """Read, validate and return the config, or raise :class:`ConfigError` with every problem."""
     log = ProblemLog()
@@ -94,7 +86,7 @@ def load_config(path: Path, environ: Mapping[str, str], *, need_token: bool = Tr
 
     root = TableReader(document, "", log)
     bot = _read_bot(root.sub_table("bot"), path.parent)
-    telegram = _read_telegram(root.sub_table("telegram"), environ, need_token)
+    telegram = read_telegram(root.sub_table("telegram"), environ, need_token)
     storage_url = _read_storage(root.sub_table("storage"), bot.data_dir, path.parent)
     secret_key_env = _read_security(root.sub_table("security"), environ)
     units = _read_units(root.array_of_tables("units"), log)
@@ -131,22 +123,6 @@ def _read_bot(table: TableReader, base_dir: Path) -> BotSettings:
         log_level = "INFO"
     table.finish()
     return BotSettings(language, timezone, data_dir, log_level)
-
-
-def _read_telegram(table: TableReader, environ: Mapping[str, str],
-                   need_token: bool) -> TelegramSettings:
-    token_env = table.value("token_env", str, "BOT_TOKEN")
-    if need_token and not environ.get(token_env, "").strip():
-        table.problem("token_env", "token_missing", variable=token_env)
-    base_url = table.value("api_base_url", str, DEFAULT_API_BASE_URL)
-    if not base_url.startswith(("http://", "https://")):
-        table.problem("api_base_url", "bad_url", value=base_url)
-    file_url = table.value("api_file_url", str, "") or default_file_url(base_url)
-    mode = table.choice("mode", ("polling", "webhook"), "polling")
-    if mode == "webhook":
-        table.problem("mode", "webhook_unsupported")
-    table.finish()
-    return TelegramSettings(token_env, base_url, file_url, mode)
 
 
 def _read_storage(table: TableReader, data_dir: Path, base_dir: Path) -> str:

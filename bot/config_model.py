@@ -24,11 +24,21 @@ class BotSettings:
 
 
 @dataclass(frozen=True)
+class WebhookSettings:
+    url: str  # the public HTTPS address Telegram posts to (set with setWebhook)
+    listen: str  # the address the bot's own HTTP server binds
+    port: int
+    secret_env: str  # the variable holding the secret token Telegram sends back
+    url_path: str  # the path the bot's server answers on: the path of ``url``
+
+
+@dataclass(frozen=True)
 class TelegramSettings:
     token_env: str
     api_base_url: str
     api_file_url: str
     mode: str
+    webhook: WebhookSettings | None = None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application
@@ -21,6 +20,7 @@ from bot.clock import Clock
 from bot.config_model import Config
 from bot.i18n import Translator
 from bot.jobs import start_jobs
+from bot.receiving import start_receiving
 from bot.secret_key import load_secret_key
 from channels.telegram import TelegramChannel
 from handlers.context import Services
@@ -120,9 +120,8 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         await application.start()
         await notifier.start()
         bulletins = await start_bulletins(services, token, application.bot, scheduler)
-        assert application.updater is not None
-        await application.updater.start_polling(
-            poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
+        await start_receiving(application, config.telegram, poll_timeout,
+                              os.environ if environ is None else environ)
     except BaseException:
         if bulletins is not None:
             await bulletins.stop()

@@ -56,7 +56,7 @@ def test_bot_config_env_variable_names_the_file(write_config, capsys):
         (("telegram_id = 900000003", "telegram_id = 900000002"), "staff[2].telegram_id"),
         (("telegram_id = 900000003", 'telegram_id = "900000003"'), "staff[2].telegram_id"),
         (('api_base_url = "https://api.telegram.org/bot"',
-          'api_base_url = "https://api.telegram.org/bot"\nmode = "webhook"'), "telegram.mode"),
+          'api_base_url = "https://api.telegram.org/bot"\nmode = "push"'), "telegram.mode"),
     ],
 )
 def test_each_broken_config_names_its_key(write_config, change, key):
@@ -162,3 +162,49 @@ def test_db_upgrade_does_not_need_a_token(write_config, tmp_path, capsys):
     assert main(["db", "upgrade", "--config", str(path)], {"LANG": "C"}) == 0
     assert (tmp_path / "data" / "bot.db").exists()
     assert f"({head_revision()})" in capsys.readouterr().out
+
+
+WEBHOOK_KEYS = ('mode = "webhook"\nwebhook_url = "https://bot.example.vn/telegram/hook"\n'
+                'webhook_port = 8081\n')
+
+
+def _with_webhook(write_config, keys: str):
+    path = write_config()
+    text = path.read_text(encoding="utf-8")
+    anchor = 'api_base_url = "https://api.telegram.org/bot"'
+    assert anchor in text
+    path.write_text(text.replace(anchor, f"{anchor}\n{keys}", 1), encoding="utf-8")
+    return path
+
+
+def test_webhook_mode_reads_its_settings(write_config):
+    path = _with_webhook(write_config, WEBHOOK_KEYS)
+    config = load_config(path, {**ENV, "BOT_WEBHOOK_SECRET": "s3cret-token_1"})
+    assert config.telegram.mode == "webhook"
+    webhook = config.telegram.webhook
+    assert webhook is not None
+    assert (webhook.url, webhook.listen, webhook.port, webhook.url_path) == (
+        "https://bot.example.vn/telegram/hook", "127.0.0.1", 8081, "telegram/hook")
+
+
+@pytest.mark.parametrize(
+    ("keys", "secret", "key"),
+    [
+        ('mode = "webhook"\n', "abc", "telegram.webhook_url"),
+        ('mode = "webhook"\nwebhook_url = "http://bot.example.vn/hook"\n', "abc",
+         "telegram.webhook_url"),
+        (WEBHOOK_KEYS.replace("8081", "70000"), "abc", "telegram.webhook_port"),
+        (WEBHOOK_KEYS, None, "telegram.webhook_secret_env"),
+        (WEBHOOK_KEYS, "has spaces!", "telegram.webhook_secret_env"),
+    ],
+)
+def test_webhook_mistakes_name_their_key(write_config, keys, secret, key):
+    path = _with_webhook(write_config, keys)
+    env = dict(ENV) if secret is None else {**ENV, "BOT_WEBHOOK_SECRET": secret}
+    lines = problems_of(path, env)
+    assert any(line.startswith(f"{path}: {key}: ") for line in lines), lines
+
+
+def test_webhook_keys_are_ignored_in_polling_mode(write_config):
+    path = _with_webhook(write_config, 'webhook_url = "not a url"\n')
+    assert load_config(path, ENV).telegram.webhook is None

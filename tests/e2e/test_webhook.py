@@ -1,0 +1,82 @@
+"""Webhook mode: the bot's own HTTP server takes Telegram's POSTs, and only Telegram's.
+
+The fake Bot API records ``setWebhook`` but never pushes (it cannot reach a private address over
+HTTPS); the test plays Telegram and the TLS proxy in front of the bot, POSTing the update the fake
+built to the bot's listening port with the secret token header, as Telegram does.
+"""
+
+from __future__ import annotations
+
+import socket
+
+import httpx
+
+from bot.config import load_config
+from bot.runtime import start_bot
+from tests.e2e.conftest import write_e2e_config
+
+SECRET = "webhook-secret_0123456789"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _webhook_config(tmp_path, fake, people, port: int):
+    path = write_e2e_config(tmp_path, fake, people)
+    text = path.read_text(encoding="utf-8")
+    anchor = f'api_base_url = "{fake.base_url}"'
+    assert anchor in text
+    path.write_text(text.replace(anchor, (
+        f'{anchor}\nmode = "webhook"\nwebhook_url = "https://bot.example.vn/tg/hook"\n'
+        f'webhook_listen = "127.0.0.1"\nwebhook_port = {port}\n'), 1), encoding="utf-8")
+    env = {"BOT_TOKEN": fake.token, "BOT_WEBHOOK_SECRET": SECRET}
+    return load_config(path, env), env
+
+
+async def _post_pending_update(fake, port: int, secret: str) -> httpx.Response:
+    update = fake.world.updates.pending[-1]
+    async with httpx.AsyncClient() as client:
+        response = await client.post(f"http://127.0.0.1:{port}/tg/hook", json=update,
+                                     headers={SECRET_HEADER: secret})
+    fake.world.updates.acknowledge(update["update_id"] + 1)
+    return response
+
+
+async def test_webhook_mode_answers_telegrams_posts(fake, people, tmp_path, clock):
+    port = _free_port()
+    config, env = _webhook_config(tmp_path, fake, people, port)
+    running = await start_bot(config, fake.token, clock, environ=env)
+    try:
+        set_webhook = fake.calls_to("setWebhook")
+        assert [c.params["url"] for c in set_webhook] == ["https://bot.example.vn/tg/hook"]
+        assert set_webhook[0].params["secret_token"] == SECRET
+        assert fake.calls_to("getUpdates") == []
+
+        fake.send_message(people.resident, "/start")
+        response = await _post_pending_update(fake, port, SECRET)
+        assert response.status_code == 200
+        welcome = await fake.wait_for_message(people.resident.id, timeout=10)
+        assert "Kết Nối ANTT" in welcome["text"]
+    finally:
+        await running.stop()
+
+
+async def test_webhook_refuses_a_post_without_the_secret(fake, people, tmp_path, clock):
+    port = _free_port()
+    config, env = _webhook_config(tmp_path, fake, people, port)
+    running = await start_bot(config, fake.token, clock, environ=env)
+    try:
+        # A forged update "from" the admin: without the secret it must change nothing.
+        fake.send_message(people.admin, "/staff list")
+        response = await _post_pending_update(fake, port, "guessed-secret")
+        assert response.status_code == 403
+        fake.send_message(people.resident, "/start")
+        assert (await _post_pending_update(fake, port, SECRET)).status_code == 200
+        await fake.wait_for_message(people.resident.id, timeout=10)
+        assert fake.sent_messages(people.admin.id) == []
+    finally:
+        await running.stop()
