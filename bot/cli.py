@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
                 staff=len(config.staff), storage=_storage_kind(config)))
         return EXIT_OK
     token = environ.get(config.telegram.token_env, "").strip()
-    configure_logging(config.bot.log_level, secrets=[token])
+    configure_logging(config.bot.log_level, secrets=_secrets_of(config, environ, token))
     if command == "db":
         return asyncio.run(_upgrade(config))
     if command == "report":
@@ -86,6 +86,14 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
                                       unit_code=args.unit, report_format=args.format,
                                       out=args.out))
     return asyncio.run(_run(config, token))
+
+
+def _secrets_of(config: Config, environ: Mapping[str, str], token: str) -> list[str]:
+    """Values no log line may carry: PTB logs request parameters (setWebhook's included)."""
+    names = [config.secret_key_env]
+    if config.telegram.webhook is not None:
+        names.append(config.telegram.webhook.secret_env)
+    return [token, *(environ.get(name, "") for name in names)]
 
 
 def _storage_kind(config: Config) -> str:

@@ -7,11 +7,15 @@ built to the bot's listening port with the secret token header, as Telegram does
 
 from __future__ import annotations
 
+import io
+import logging
 import socket
 
 import httpx
 
+from bot.cli import _secrets_of
 from bot.config import load_config
+from bot.logging import configure_logging
 from bot.runtime import start_bot
 from tests.e2e.conftest import write_e2e_config
 
@@ -49,6 +53,11 @@ async def _post_pending_update(fake, port: int, secret: str) -> httpx.Response:
 async def test_webhook_mode_answers_telegrams_posts(fake, people, tmp_path, clock):
     port = _free_port()
     config, env = _webhook_config(tmp_path, fake, people, port)
+    logs = io.StringIO()
+    root = logging.getLogger()
+    saved = list(root.handlers), root.level
+    # As `python -m bot run` sets it up: DEBUG logs PTB's request parameters, secret included.
+    configure_logging("DEBUG", secrets=_secrets_of(config, env, fake.token), stream=logs)
     running = await start_bot(config, fake.token, clock, environ=env)
     try:
         set_webhook = fake.calls_to("setWebhook")
@@ -63,6 +72,13 @@ async def test_webhook_mode_answers_telegrams_posts(fake, people, tmp_path, cloc
         assert "Kết Nối ANTT" in welcome["text"]
     finally:
         await running.stop()
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in saved[0]:
+            root.addHandler(handler)
+        root.setLevel(saved[1])
+    assert "setWebhook" in logs.getvalue()
+    assert SECRET not in logs.getvalue()
 
 
 async def test_webhook_refuses_a_post_without_the_secret(fake, people, tmp_path, clock):
