@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import tzinfo
 
 from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatType
@@ -110,15 +111,18 @@ async def list_groups(update: Update, context: BotContext) -> None:
         await update.effective_message.reply_text(tr("groups.list_empty"))
         return
     lines = [tr("groups.list_header", count=len(found))]
-    lines.extend(_group_line(tr, group) for group in found)
+    lines.extend(_group_line(tr, group, services.config.timezone) for group in found)
     await update.effective_message.reply_text("\n".join(lines))
 
 
-def _group_line(tr: Translator, group: GroupRecord) -> str:
+def _group_line(tr: Translator, group: GroupRecord, tz: tzinfo) -> str:
     members = (tr("groups.members", count=group.member_count)
                if group.member_count is not None else tr("groups.members_unknown"))
+    last = (tr("groups.last_bulletin",
+               date=group.last_bulletin_at.astimezone(tz).strftime("%d/%m/%Y"))
+            if group.last_bulletin_at is not None else tr("groups.no_bulletin"))
     return tr("groups.list_line", title=group.title, unit=group.unit_code or "-",
-              members=members, status=tr("groups.status_" + group.status))
+              members=members, last=last, status=tr("groups.status_" + group.status))
 
 
 async def count_members(context: BotContext, chat_id: int) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.schema import group_member_counts, groups, units
+from storage.schema import deliveries, group_member_counts, groups, units
 from storage.units import unit_id_of
 
 SEEN, ACTIVE, INACTIVE = "seen", "active", "inactive"
@@ -24,6 +24,7 @@ class GroupRecord:
     member_count: int | None
     member_count_at: datetime | None
     registered_at: datetime | None
+    last_bulletin_at: datetime | None = None  # filled only by ``linked_groups`` (for /groups)
 
 
 _SELECT = select(
@@ -116,11 +117,16 @@ async def member_count_history(conn: AsyncConnection, chat_id: int) -> list[tupl
 async def linked_groups(conn: AsyncConnection,
                         unit_codes: Collection[str] | None = None) -> list[GroupRecord]:
     """Groups linked to a unit (any status), optionally only those of ``unit_codes``."""
-    query = _SELECT.where(groups.c.unit_id.is_not(None))
+    last_sent = (select(deliveries.c.group_id, func.max(deliveries.c.sent_at).label("at"))
+                 .where(deliveries.c.status == "sent").group_by(deliveries.c.group_id)
+                 .subquery())
+    query = (_SELECT.add_columns(last_sent.c.at)
+             .outerjoin(last_sent, last_sent.c.group_id == groups.c.id)
+             .where(groups.c.unit_id.is_not(None)))
     if unit_codes is not None:
         query = query.where(units.c.code_key.in_([c.upper() for c in unit_codes]))
     rows = await conn.execute(query.order_by(units.c.code, groups.c.title))
-    return [_record(r) for r in rows]
+    return [replace(_record(r), last_bulletin_at=r.at) for r in rows]
 
 
 async def active_group_ids(conn: AsyncConnection) -> list[int]:

@@ -126,6 +126,21 @@ async def test_groups_lists_only_the_officers_scope(harness):
     assert refused == "Lệnh này chỉ dành cho cán bộ của đơn vị."
 
 
+async def test_groups_shows_each_groups_last_bulletin(harness):
+    fake, people = harness.fake, harness.people
+    group = fake.group("Tổ 12", members=5)
+    await reply_to(fake, people.officer, "/register TT-TANTHANH", chat=group)
+    await harness.settle()
+    assert "Tổ 12 — TT-TANTHANH — 4 thành viên — chưa nhận bản tin nào" in await reply_to(
+        fake, people.officer, "/groups")
+    await reply_to(fake, people.officer, "/alert Cảnh báo giả danh công an")
+    # The summary comes once every delivery row is marked.
+    await fake.wait_for_message(people.officer.id, lambda m: "đã gửi 1/1 nhóm" in m["text"])
+    # The test clock reads 05/03/2026 08:00 in Asia/Ho_Chi_Minh.
+    assert "Tổ 12 — TT-TANTHANH — 4 thành viên — bản tin gần nhất 05/03/2026" in await reply_to(
+        fake, people.officer, "/groups")
+
+
 async def test_admin_manages_staff_in_chat(harness):
     fake, people = harness.fake, harness.people
     newcomer = fake.user("Đỗ Văn Mới")
