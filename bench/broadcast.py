@@ -33,7 +33,7 @@ from broadcasts.desk import BulletinDesk
 from broadcasts.pacing import SendPacer
 from storage import groups as group_store
 from tests.bulletin_seed import RecordingChannel
-from tests.fakes.telegram_api import FakeTelegramAPI
+from bot.emulator import FakeTelegramAPI
 
 CEILING = 30.0
 CONFIG = """

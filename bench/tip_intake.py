@@ -1,7 +1,7 @@
 """Tip intake cost: the real bot against a bare python-telegram-bot echo bot (issue 3, item 10).
 
 N simulated residents file one-shot tips (``/tip <text>``) through the fake Bot API
-(``tests/fakes/telegram_api``, real HTTP on 127.0.0.1) to the real bot, started as the
+(``bot/emulator``, real HTTP on 127.0.0.1) to the real bot, started as the
 end-to-end tests start it: SQLite in a temporary directory, log level WARNING, a config with four
 units and three officers. Each resident first chooses their unit once (``/tip``, then a
 ``ti:u:<UNIT>`` press: the unit is remembered, nothing is filed), untimed, so that every timed
@@ -64,7 +64,7 @@ from bot.logging import configure_logging
 from bot.runtime import start_bot
 from storage import outbox
 from tests.conftest import UNITS_AND_STAFF
-from tests.fakes.telegram_api import FakeTelegramAPI, FakeUser
+from bot.emulator import FakeTelegramAPI, FakeUser
 
 TARGET_RATIO = 1.5
 REPLY_TIMEOUT = 30.0  # seconds a resident waits for an answer before the tip counts as lost

@@ -16,7 +16,7 @@ from bot.config import load_config
 from bot.logging import configure_logging
 from bot.runtime import RunningBot, start_bot
 from tests.conftest import UNITS_AND_STAFF
-from tests.fakes.telegram_api import FakeTelegramAPI, FakeUser
+from bot.emulator import FakeTelegramAPI, FakeUser
 
 # No BOT_SECRET_KEY: the bot makes its 0600 key file in data/, as on a first real run.
 BOT_ENV: dict[str, str] = {}

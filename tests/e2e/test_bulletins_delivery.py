@@ -11,7 +11,7 @@ from bot.runtime import start_bot
 from tests.e2e.bulletin_steps import compose_and_choose, delivery_statuses, group_copies
 from tests.e2e.bulletin_steps import linked_groups as link
 from tests.e2e.conftest import write_e2e_config
-from tests.fakes.telegram_api import FakeTelegramAPI
+from bot.emulator import FakeTelegramAPI
 
 
 @pytest.fixture
