@@ -12,6 +12,7 @@ from handlers import (
     errors,
     fallback,
     groups,
+    report_file,
     staff,
     start,
     stats,
@@ -26,7 +27,7 @@ from handlers.context import SERVICES_KEY, BotContext, Services
 # The bulletin composer comes first: it matches only people composing, and its /cancel must
 # end the draft before the general /cancel answers.
 JOURNEYS = (bulletins, start, groups, staff, tips, tip_followup, triage, bulletin_queue,
-            bulletin_broadcast, stats)
+            bulletin_broadcast, stats, report_file)
 
 
 def build_application(services: Services, token: str) -> Application:  # type: ignore[type-arg]

@@ -1,10 +1,12 @@
-"""``python -m bot report --period P [--unit CODE] --format json|csv [--out PATH]`` (SPEC §8, §12).
+"""``python -m bot report --period P [--unit CODE] --format json|csv|xlsx|docx [--out PATH]``
+(SPEC §8, §12).
 
-The figures come from ``reports.stats``, the same API as ``/stats`` in chat. ``--unit`` defaults
-to the root unit (an error naming the roots when there are several); json and csv go to standard
-output unless ``--out`` names a file. xlsx and docx are not built yet: they are refused before
-anything is opened. Exit status as in ``bot.cli``: 0 done, 2 a bad argument (period, unit,
-format), 1 the database unreachable or the file not writable; the reason goes to standard error.
+The figures come from ``reports.stats``, the same API as ``/stats`` in chat, and the file is the
+one ``/report`` sends (``reports.report_file``). ``--unit`` defaults to the root unit (an error
+naming the roots when there are several); json and csv go to standard output unless ``--out``
+names a file, xlsx and docx to ``report-<UNIT>-<label>.<ext>`` in the current folder. Exit
+status as in ``bot.cli``: 0 done, 2 a bad argument (period, unit), 1 the database unreachable or
+the file not writable; the reason goes to standard error.
 """
 
 from __future__ import annotations
@@ -16,17 +18,14 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.clock import Clock
 from bot.config_model import Config
-from bot.i18n import t
+from bot.i18n import Translator, t
 from bot.runtime import prepare_storage
 from org.units import UnitTree
 from reports.periods import PeriodError, parse_period
-from reports.render.csv_report import render_csv
-from reports.render.json_report import render_json
-from reports.stats import unit_statistics_for_config
+from reports.report_file import REPORT_FORMATS as REPORT_FORMATS  # bot.cli's --format choices
+from reports.report_file import TEXT_FORMATS, ReportFile, build_report_file
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-BUILT_FORMATS = {"json": render_json, "csv": render_csv}
-REPORT_FORMATS = ("json", "csv", "xlsx", "docx")
 
 
 class ReportRefused(Exception):
@@ -57,26 +56,23 @@ def report_unit(tree: UnitTree, requested: str | None, language: str) -> str:
 async def run_report(config: Config, clock: Clock, *, period_text: str, unit_code: str | None,
                      report_format: str, out: Path | None) -> int:
     try:
-        code, label, text = await _report_text(config, clock, period_text, unit_code,
-                                               report_format)
-        if out is None:
-            sys.stdout.write(text)
+        report = await _report_file(config, clock, period_text, unit_code, report_format)
+        if out is None and report_format in TEXT_FORMATS:
+            sys.stdout.write(report.content.decode("utf-8"))
         else:
-            _write(out, text, config.language)
-            print(t(config.language, "cli.report_written", unit=code, label=label, path=out))
+            path = out if out is not None else Path(report.filename)
+            _write(path, report.content, config.language)
+            print(t(config.language, "cli.report_written", unit=report.stats.unit_code,
+                    label=report.stats.period.label, path=path))
     except ReportRefused as refusal:
         print(refusal, file=sys.stderr)
         return refusal.status
     return EXIT_OK
 
 
-async def _report_text(config: Config, clock: Clock, period_text: str, unit_code: str | None,
-                       report_format: str) -> tuple[str, str, str]:
-    """(unit code, period label, the rendered report)."""
+async def _report_file(config: Config, clock: Clock, period_text: str, unit_code: str | None,
+                       report_format: str) -> ReportFile:
     language = config.language
-    render = BUILT_FORMATS.get(report_format)
-    if render is None:
-        raise ReportRefused(t(language, "cli.report_format_not_built", format=report_format))
     now = clock.now()
     try:
         period = parse_period(period_text, now=now, tz=config.timezone)
@@ -91,16 +87,15 @@ async def _report_text(config: Config, clock: Clock, period_text: str, unit_code
                               detail=err.__class__.__name__), EXIT_FAILED) from None
     try:
         code = report_unit(directory.tree, unit_code, language)
-        stats = await unit_statistics_for_config(db, directory.tree, config, code, period,
-                                                 now=now)
+        return await build_report_file(db, directory.tree, config, Translator(language), code,
+                                       period, report_format, now=now)
     finally:
         await db.close()
-    return code, period.label, render(stats)
 
 
-def _write(path: Path, text: str, language: str) -> None:
+def _write(path: Path, content: bytes, language: str) -> None:
     try:
-        path.write_text(text, encoding="utf-8", newline="")
+        path.write_bytes(content)
     except OSError as err:
         raise ReportRefused(t(language, "cli.report_cannot_write", path=path,
                               detail=err.strerror or err.__class__.__name__),

@@ -51,6 +51,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("register", "dangky", Role.OFFICER, (GROUP,)),
     CommandSpec("groups", "nhom", Role.EDITOR, (PRIVATE,)),
     CommandSpec("stats", "thongke", Role.EDITOR, (PRIVATE,)),
+    CommandSpec("report", "baocao", Role.EDITOR, (PRIVATE,)),
     CommandSpec("staff", "canbo", Role.ADMIN, (PRIVATE,)),
 )
 

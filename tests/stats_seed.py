@@ -95,7 +95,8 @@ async def file_tip(db: Database, unit_code: str, at: datetime, *, category: str 
             sender="pseudonym", bulletin_id=None, relay_link="sealed",
             items=[TipItem(ItemKind.TEXT, "nội dung")], now=at)
         if assessment is not Assessment.UNASSESSED:
-            await tip_store.set_assessment(conn, tip_id, assessment, at)
+            await tip_store.set_assessment(conn, tip_id, assessment, at,
+                                           was=Assessment.UNASSESSED)
         if closed:
             await tip_store.close_tip(conn, tip_id, at, at)
     return tip_id

@@ -1,5 +1,6 @@
 """``python -m bot report`` (SPEC §8, §12): JSON and CSV of the same figures as ``/stats``, the
-root unit by default, and one clear line on standard error for anything it cannot do."""
+root unit by default, and one clear line on standard error for anything it cannot do. XLSX and
+DOCX: tests/unit/test_report_exports_cli.py."""
 
 from __future__ import annotations
 
@@ -92,11 +93,3 @@ def test_several_roots_need_a_unit(tmp_path, capsys):
     assert main(["report", "--config", str(path), "--period", "2026", "--unit", "LS"], ENV) == 0
     assert json.loads(capsys.readouterr().out)["unit"] == "LS"
 
-
-def test_xlsx_and_docx_say_they_are_not_built_yet(write_config, tmp_path, capsys):
-    path = write_config()
-    for fmt in ("xlsx", "docx"):
-        assert main(["report", "--config", str(path), "--period", "2026", "--format", fmt],
-                    ENV) == 2
-        assert fmt in capsys.readouterr().err
-    assert not (tmp_path / "data" / "bot.db").exists()  # refused before opening anything
