@@ -1,25 +1,42 @@
-"""``/stats [PERIOD] [UNIT]`` (``/thongke``): a unit's figures in chat, for staff (SPEC §6).
+"""``/stats [PERIOD] [UNIT] [chart]`` (``/thongke``): a unit's figures in chat, for staff (SPEC §6).
 
 Staff only, in the private chat; the unit defaults to the asker's own and must lie in their
 scope: a unit outside it gets the same answer as a unit that does not exist. The figures come
-from ``reports.stats`` (the same API as ``python -m bot report``).
+from ``reports.stats`` (the same API as ``python -m bot report``). With the word ``chart``
+anywhere, the text is followed by a photo: tips per week by assessment and bulletins per group
+per week against the target (``reports.render.chart``), drawn in a worker thread so that the
+other chats are not kept waiting while matplotlib works.
 """
 
 from __future__ import annotations
 
-from telegram import Update
+import asyncio
+import logging
+
+from telegram import InputFile, Message, Update
+from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CommandHandler
 
+from bot.i18n import Translator
 from handlers.access import Place, requires
-from handlers.context import BotContext
+from handlers.context import BotContext, Services
 from handlers.tips import tips_of
 from org.roles import Role
 from org.staff import may_act_on_unit
-from reports.render.stats_text import render_stats_text
+from reports.render.chart import render_weekly_chart
+from reports.render.stats_text import format_day, render_stats_text
 from reports.stats import unit_statistics_for_config
-from reports.stats_request import StatsRequestError, StatsRequestProblem, read_stats_request
+from reports.stats_request import (
+    StatsRequest,
+    StatsRequestError,
+    StatsRequestProblem,
+    read_stats_request,
+)
+from reports.weekly_series import weekly_series_for_config
 
 MAX_ECHO = 40  # characters of a mistyped word repeated back
+
+log = logging.getLogger(__name__)
 
 
 @requires(Role.EDITOR, place=Place.PRIVATE)
@@ -45,9 +62,29 @@ async def show_statistics(update: Update, context: BotContext) -> None:
     tips = tips_of(context)
     text = render_stats_text(stats, tr, category_label=tips.category_label,
                              outcome_label=tips.outcome_label)
-    if request.chart:
-        text = "\n\n".join((text, tr("stats.chart_not_available")))
     await message.reply_text(text)
+    if request.chart:
+        await send_chart(message, services, tr, request)
+
+
+async def send_chart(message: Message, services: Services, tr: Translator,
+                     request: StatsRequest) -> None:
+    """The chart photo of a request already checked against the asker's scope."""
+    await message.reply_chat_action(ChatAction.UPLOAD_PHOTO)
+    series = await weekly_series_for_config(services.db, services.directory.tree,
+                                            services.config, request.unit_code, request.period)
+    try:
+        png = await asyncio.to_thread(render_weekly_chart, series, tr)
+    except Exception:
+        # The figures already went out as text; a drawing failure must not look like silence.
+        log.exception("statistics chart not drawn")
+        await message.reply_text(tr("charts.failed"))
+        return
+    period = series.period
+    caption = tr("charts.caption", unit=series.unit_code, label=period.label,
+                 first=format_day(period.first_day), last=format_day(period.last_day))
+    await message.reply_photo(InputFile(png, filename=f"stats-{series.unit_code}.png"),
+                              caption=caption)
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

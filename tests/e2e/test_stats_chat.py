@@ -1,8 +1,11 @@
 """``/stats`` in chat (SPEC §6): an officer gets this month's figures for their scope, in
-Vietnamese formats; other units and residents learn nothing."""
+Vietnamese formats, and with ``chart`` a photo of the weekly chart; other units and residents
+learn nothing."""
 
 from __future__ import annotations
 
+import handlers.stats
+from reports.render.chart import render_weekly_chart
 from tests.e2e.tip_steps import say
 from tests.stats_seed import (
     add_groups,
@@ -63,7 +66,50 @@ async def test_stats_refuse_other_scopes_bad_words_and_residents(harness):
     assert "90" not in foreign
     bad = (await say(fake, people.officer, "/stats 2026-13 TT-TANTHANH"))["text"]
     assert "«2026-13»" in bad and "2026-Q1" in bad
-    charted = (await say(fake, people.officer, "/stats month chart"))["text"]
-    assert "1.235 thành viên" in charted and "Biểu đồ chưa có" in charted
+    charted = (await say(fake, people.officer, "/stats chart TT-BINHTHANH"))["text"]
+    assert charted == foreign  # no figures of another scope, and no chart either
     refused = (await say(fake, people.resident, "/stats"))["text"]
     assert refused == "Lệnh này chỉ dành cho cán bộ của đơn vị."
+    await harness.settle()
+    assert not fake.calls_to("sendPhoto")
+
+
+async def test_stats_month_chart_sends_the_figures_then_a_photo_of_the_weeks(harness,
+                                                                           monkeypatch):
+    fake, people = harness.fake, harness.people
+    drawn = []
+
+    def recording_renderer(series, tr):
+        drawn.append(series)
+        return render_weekly_chart(series, tr)
+
+    monkeypatch.setattr(handlers.stats, "render_weekly_chart", recording_renderer)
+    await seed_march(harness.bot.services.db)
+    text = (await say(fake, people.officer, "/stats month chart"))["text"]
+    assert "Nhóm: 3 nhóm, 1.235 thành viên" in text
+    upload = await fake.wait_for_call("sendPhoto")
+    assert upload.params["chat_id"] == people.officer.id
+    assert upload.files["photo"][:8] == b"\x89PNG\r\n\x1a\n"
+    photo = await fake.wait_for_message(people.officer.id, lambda m: "photo" in m)
+    assert photo["caption"] == "Biểu đồ TT-TANTHANH, kỳ 2026-03 (01/03/2026–31/03/2026)"
+    action = await fake.wait_for_call("sendChatAction")
+    assert action.params["action"] == "upload_photo"
+
+    series = drawn[0]
+    assert series.unit_code == "TT-TANTHANH" and series.period.label == "2026-03"
+    assert [w.label for w in series.weeks] == [f"2026-W{n:02d}" for n in range(9, 15)]
+    assert [w.tips_received for w in series.weeks] == [1, 1, 0, 0, 0, 0]
+    assert series.weeks[0].tips["valuable"] == 1 and series.weeks[1].tips["false"] == 1
+    # W10: the bulletin of 02/03 reached the three groups of the scope, short of two each.
+    w10 = series.weeks[1]
+    assert (w10.groups, w10.deliveries, w10.groups_on_target) == (3, 3, 0)
+
+
+async def test_a_period_with_nothing_in_it_still_gets_a_chart(harness):
+    fake, people = harness.fake, harness.people
+    text = (await say(fake, people.officer, "/thongke chart 2025-01"))["text"]
+    assert "0 tin tiếp nhận" in text
+    upload = await fake.wait_for_call("sendPhoto")
+    assert upload.files["photo"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert "2025-01" in (await fake.wait_for_message(people.officer.id,
+                                                     lambda m: "photo" in m))["caption"]
