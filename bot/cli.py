@@ -21,11 +21,12 @@ from telegram.error import InvalidToken, NetworkError
 from bot.clock import SystemClock
 from bot.config import ConfigError, load_config
 from bot.config_model import Config
-from bot.i18n import t
+from bot.i18n import LANGUAGES, t
 from bot.logging import configure_logging
 from bot.report_command import REPORT_FORMATS, run_report
 from bot.runtime import prepare_storage, start_bot
 from bot.secret_key import SecretKeyError
+from bot.shell.console import run_shell
 from storage.migrate import current_revision
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -42,7 +43,7 @@ def build_parser(language: str) -> argparse.ArgumentParser:
                                help=t(language, "cli.config_help"))
     parser = argparse.ArgumentParser(prog="python -m bot", parents=[config_option],
                                      description=t(language, "cli.description"))
-    commands = parser.add_subparsers(dest="command", metavar="{run,check-config,db,report}")
+    commands = parser.add_subparsers(dest="command", metavar="{run,check-config,db,report,shell}")
     commands.add_parser("run", parents=[config_option], help=t(language, "cli.run_help"))
     commands.add_parser("check-config", parents=[config_option],
                         help=t(language, "cli.check_help"))
@@ -57,6 +58,11 @@ def build_parser(language: str) -> argparse.ArgumentParser:
     report.add_argument("--format", choices=REPORT_FORMATS, default="json",
                         help=t(language, "cli.format_help"))
     report.add_argument("--out", metavar="PATH", type=Path, help=t(language, "cli.out_help"))
+    shell = commands.add_parser("shell", help=t(language, "cli.shell_help"))
+    shell.add_argument("--config", metavar="PATH", type=Path, default=None,
+                       help=t(language, "cli.shell_config_help"))
+    shell.add_argument("--data", metavar="DIR", type=Path, help=t(language, "cli.shell_data_help"))
+    shell.add_argument("--lang", choices=LANGUAGES, help=t(language, "cli.shell_lang_help"))
     return parser
 
 
@@ -66,6 +72,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     config_path = Path(getattr(args, "config", None) or environ.get("BOT_CONFIG")
                        or "config.toml")
     command = args.command or "run"
+    if command == "shell":  # its own config: the demo one unless --config names a file
+        return run_shell(args.config, args.data, args.lang)
     need_token = command in ("run", "check-config")
     try:
         config = load_config(config_path, environ, need_token=need_token)

@@ -1,4 +1,4 @@
-"""``FakeTelegramAPI``: a Bot API server on 127.0.0.1 for end-to-end tests of the real bot.
+"""``FakeTelegramAPI``: a Bot API server on 127.0.0.1 for end-to-end tests and the offline shell.
 
 The bot under test talks to it through python-telegram-bot's normal HTTP stack
 (``ApplicationBuilder().base_url(fake.base_url).base_file_url(fake.base_file_url)``), in the

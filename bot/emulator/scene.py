@@ -35,10 +35,11 @@ class SceneBuilding:
 
     def user(
         self, first_name: str, *, last_name: str | None = None, username: str | None = None,
-        language_code: str | None = "vi",
+        language_code: str | None = "vi", user_id: int | None = None,
     ) -> FakeUser:  # fmt: skip
-        """A new user (unique positive 10-digit id) with a private chat with the bot."""
-        return self.world.new_user(first_name, last_name, username, language_code)
+        """A new user with a private chat with the bot: a unique positive 10-digit id, or
+        ``user_id`` (the id a config file gives a staff member)."""
+        return self.world.new_user(first_name, last_name, username, language_code, user_id)
 
     def group(self, title: str, *, members: int = 10, supergroup: bool = False) -> FakeChat:
         """A new group (negative id; supergroups ``-100…``) that the bot is already in.

@@ -198,11 +198,15 @@ class World:
 
     # ---- world building -----------------------------------------------------------------
     def new_user(
-        self, first_name: str, last_name: str | None, username: str | None, language: str | None
-    ) -> FakeUser:
-        user_id = next(self._user_ids)
-        if user_id == self.bot.id:
+        self, first_name: str, last_name: str | None, username: str | None, language: str | None,
+        user_id: int | None = None,
+    ) -> FakeUser:  # fmt: skip
+        if user_id is None:
             user_id = next(self._user_ids)
+            if user_id == self.bot.id:
+                user_id = next(self._user_ids)
+        elif user_id in self.users or user_id == self.bot.id:
+            raise AssertionError(f"user id {user_id} is taken")
         user = FakeUser(user_id, first_name, last_name, username, language)
         self.users[user.id] = user
         self.chats[user.id] = FakeChat(user.id, "private", user=user, bot_status="member")

@@ -1,0 +1,97 @@
+"""Starting the shell's world: the Bot API emulator, the config (the demo one, or the user's with
+its Telegram and storage settings pointed at the shell), the real bot on a ManualClock, and the
+people and groups of the session."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from bot.clock import ManualClock, SystemClock
+from bot.config import load_config
+from bot.config_model import Config
+from bot.emulator import FakeTelegramAPI
+from bot.runtime import RunningBot, start_bot
+
+from .cast import Cast, make_groups, make_people, plans_for_config
+from .demo import demo_groups, write_demo_config
+from .settling import BotSettling
+
+# Never set: the bot then keeps its generated key in the shell's data folder (mode 0600).
+SECRET_KEY_ENV = "KET_NOI_SHELL_SECRET_KEY"
+POLL_TIMEOUT = 1  # seconds a long poll is held; short, so stopping the shell is quick
+
+
+@dataclass(frozen=True)
+class ShellOptions:
+    data_dir: Path
+    config_path: Path | None = None  # None: the demo config
+    language: str | None = None  # None: the config's (the demo's: Vietnamese)
+    start: datetime | None = None  # where the shell's clock starts; None: now, to the minute
+
+
+@dataclass
+class ShellWorld:
+    fake: FakeTelegramAPI
+    running: RunningBot
+    clock: ManualClock
+    config: Config
+    config_path: Path
+    cast: Cast
+    settling: BotSettling
+    demo: bool
+
+    async def stop(self) -> None:
+        await self.running.stop()
+        await self.fake.stop()
+
+
+def shell_config(config: Config, data_dir: Path, fake: FakeTelegramAPI,
+                 language: str | None) -> Config:
+    """The config with everything that reaches outside pointed at the shell: the emulator for
+    Telegram, SQLite in the data folder, the data folder for the secret key."""
+    bot = dataclasses.replace(config.bot, data_dir=data_dir,
+                              language=language or config.bot.language)
+    telegram = dataclasses.replace(config.telegram, api_base_url=fake.base_url,
+                                   api_file_url=fake.base_file_url, mode="polling",
+                                   webhook=None)
+    return dataclasses.replace(config, bot=bot, telegram=telegram,
+                               storage_url=f"sqlite+aiosqlite:///{data_dir / 'bot.db'}",
+                               secret_key_env=SECRET_KEY_ENV)
+
+
+async def launch(options: ShellOptions) -> ShellWorld:
+    """Everything up and the groups registered; raises ``ConfigError`` for a bad ``--config``."""
+    data_dir = options.data_dir.resolve()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    fake = FakeTelegramAPI()
+    await fake.start()
+    try:
+        demo = options.config_path is None
+        path = (options.config_path.resolve() if options.config_path
+                else write_demo_config(options.language or "vi", data_dir, fake.base_url))
+        config = shell_config(load_config(path, {}, need_token=False), data_dir, fake,
+                              options.language)
+        start = options.start or SystemClock().now().replace(second=0, microsecond=0)
+        clock = ManualClock(start)
+        # The staff must exist in the emulator before the bot can tell them anything.
+        people = make_people(fake, config)
+        running = await start_bot(config, fake.token, clock, poll_timeout=POLL_TIMEOUT,
+                                  environ={})
+    except BaseException:
+        await fake.stop()
+        raise
+    # Wall-clock time fires nothing in the shell: :time runs the jobs (see time_travel).
+    running.scheduler.pause()
+    settling = BotSettling(fake, running)
+    try:
+        plans = demo_groups(config.language) if demo else plans_for_config(config)
+        groups = await make_groups(fake, running.services.db, running.services.directory.tree,
+                                   people, plans, settling.settle)
+    except BaseException:
+        await running.stop()
+        await fake.stop()
+        raise
+    return ShellWorld(fake, running, clock, config, path, Cast(people, groups), settling, demo)

@@ -1,0 +1,264 @@
+"""The shell's conversation: who is typing, in which chat, and what each input line does.
+
+Every line runs to completion before its output is printed: it is handed to the emulator as
+that person's message (or button press, photo, clock move), the bot is left to settle, and then
+everything the bot sent is printed in the order it sent it. That makes a scripted session's
+transcript repeatable; only copies of one bulletin to several groups may swap places, since the
+delivery engine sends them in parallel.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from apscheduler.job import Job
+
+from bot.emulator import FakeChat
+from bot.i18n import has_key, t
+
+from . import commands as cmd
+from .cast import RESIDENT, Group, Person, add_group, read_registrations
+from .launch import ShellWorld
+from .render import BotTranscript, inline_buttons
+from .time_travel import job_kind, next_firing, run_job
+
+Write = Callable[[str], None]
+SETTLE_SECONDS = 30.0
+TO_THE_BOT = (cmd.SayText, cmd.Press, cmd.SendPhoto, cmd.SendFile, cmd.SendLocation)
+
+
+class ShellSession:
+    def __init__(self, world: ShellWorld, write: Write, files_dir: Path) -> None:
+        self.world = world
+        self.language = world.config.language
+        self._write = write
+        self.transcript = BotTranscript(world.fake, world.cast, self.language, files_dir)
+        self.transcript.skip_to_now()
+        self.person: Person = world.cast.people[RESIDENT]
+        self.group: Group | None = None
+
+    def tr(self, key: str, /, **params: object) -> str:
+        return t(self.language, key, **params)
+
+    # ---- what the console shows around the conversation -----------------------------------
+    def place(self) -> str:
+        if self.group is None:
+            return self.tr("shell.private_place")
+        return self.tr("shell.group_place", title=self.group.title)
+
+    def prompt(self) -> str:
+        return self.tr("shell.prompt", name=self.person.name, place=self.place())
+
+    def echo(self, line: str) -> str:
+        return self.tr("shell.echo", name=self.person.name, place=self.place(), line=line)
+
+    def format_time(self, instant: datetime) -> str:
+        local = instant.astimezone(self.world.config.timezone)
+        weekday = self.tr("shell.weekdays").split(",")[local.weekday()]
+        return f"{weekday} {local:%d/%m/%Y %H:%M}"
+
+    async def intro(self, data_dir: Path) -> None:
+        world = self.world
+        self._write(self.tr("shell.title"))
+        self._write(self.tr("shell.data_dir", path=data_dir))
+        key = "shell.demo_config" if world.demo else "shell.own_config"
+        self._write(self.tr(key, path=world.config_path))
+        self._write(self.tr("shell.clock", time=self.format_time(world.clock.now()),
+                            zone=world.config.timezone.key))
+        await self.show_cast()
+        self._write(self.tr("shell.hint", name=self.person.name))
+
+    async def show_cast(self) -> None:
+        services = self.world.running.services
+        tree, groups = services.directory.tree, self.world.cast.groups
+        self._write(self.tr("shell.people"))
+        for person in self.world.cast.people.values():
+            unit = tree.find(person.unit_code or "")
+            role = self.tr(f"shell.roles.{person.role}", unit=unit.name if unit else "")
+            self._write(self.tr("shell.person_line", key=person.key, name=person.name, role=role))
+        await read_registrations(services.db, groups)
+        self._write(self.tr("shell.groups") if groups else self.tr("shell.no_groups"))
+        for group in groups:
+            unit = tree.find(group.unit_code or "")
+            if unit is None:
+                self._write(self.tr("shell.group_unregistered", number=group.number,
+                                    title=group.title))
+            else:
+                self._write(self.tr("shell.group_line", number=group.number, title=group.title,
+                                    unit=unit.name))
+            if group.planned_unit and group.unit_code is None:
+                self._write(self.tr("shell.group_not_registered", title=group.title,
+                                    unit=group.planned_unit))
+
+    def print_bot_output(self) -> int:
+        lines = self.transcript.new_lines()
+        for line in lines:
+            self._write(line)
+        return len(lines)
+
+    async def settle_and_print(self) -> int:
+        settled = await self.world.settling.settle(SETTLE_SECONDS)
+        printed = self.print_bot_output()
+        if not settled:
+            self._write(self.tr("shell.settle_timeout", seconds=int(SETTLE_SECONDS)))
+        return printed
+
+    # ---- one input line -------------------------------------------------------------------
+    async def handle(self, line: str) -> bool:
+        """Run one line and print its outcome; False when the line asks to quit."""
+        command = cmd.parse_line(line)
+        if isinstance(command, cmd.Quit):
+            return False
+        if isinstance(command, cmd.AdvanceTime):
+            await self.advance_time(command)
+            return True
+        if isinstance(command, TO_THE_BOT):
+            if self.act(command) and not await self.settle_and_print():
+                self._write(self.tr("shell.nothing_new"))
+            return True
+        if isinstance(command, cmd.ShowCast):
+            await self.show_cast()
+            return True
+        if isinstance(command, cmd.NewGroup):
+            await self.new_group(command.title)
+            return True
+        self.shell_only(command)
+        return True
+
+    async def new_group(self, title: str) -> None:
+        """A group the person creates and adds the bot to: where ``/register`` can be tried."""
+        cast = self.world.cast
+        self.group = add_group(self.world.fake, cast.groups, title, 10, self.person.user)
+        self._write(self.tr("shell.now_in", place=self.place()))
+        await self.settle_and_print()
+
+    def shell_only(self, command: cmd.ShellCommand) -> None:
+        cast = self.world.cast
+        if isinstance(command, cmd.ShowHelp):
+            self._write(self.tr("shell.help"))
+        elif isinstance(command, cmd.PlayAs):
+            person = cast.people.get(command.who)
+            if person is None:
+                self._write(self.tr("shell.unknown_person", who=command.who,
+                                    choices=", ".join(cast.people)))
+                return
+            self.person = person
+            self._write(self.tr("shell.now_as", name=person.name, place=self.place()))
+        elif isinstance(command, cmd.GoPrivate):
+            self.group = None
+            self._write(self.tr("shell.now_in", place=self.place()))
+        elif isinstance(command, cmd.GoGroup):
+            group = cast.find_group(command.name)
+            if group is None:
+                choices = ", ".join(f"{g.number} ({g.title})" for g in cast.groups)
+                self._write(self.tr("shell.unknown_group", name=command.name, choices=choices))
+                return
+            self.group = group
+            self._write(self.tr("shell.now_in", place=self.place()))
+        elif isinstance(command, cmd.BadUsage):
+            self._write(self.tr("shell.usage", usage=self.tr(f"shell.usages.{command.command}")))
+        elif isinstance(command, cmd.UnknownCommand):
+            self._write(self.tr("shell.unknown_command", command=command.command))
+
+    def act(self, command: cmd.ShellCommand) -> bool:
+        """Hand the action to the emulator; False (with the reason printed) if it cannot be."""
+        fake, user = self.world.fake, self.person.user
+        chat: FakeChat | None = self.group.chat if self.group else None
+        if isinstance(command, cmd.SayText):
+            fake.send_message(user, command.text, chat=chat)
+        elif isinstance(command, cmd.SendPhoto):
+            fake.send_photo(user, caption=command.caption or None, chat=chat)
+        elif isinstance(command, cmd.SendLocation):
+            fake.send_location(user, command.latitude, command.longitude, chat=chat)
+        elif isinstance(command, cmd.SendFile):
+            path = Path(command.path).expanduser()
+            try:
+                data = path.read_bytes()
+            except OSError:
+                self._write(self.tr("shell.file_missing", path=path))
+                return False
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            fake.send_document(user, path.name, data, mime, caption=command.caption or None,
+                               chat=chat)
+        elif isinstance(command, cmd.Press):
+            return self.press(command.number)
+        return True
+
+    def here(self) -> int:
+        return self.group.chat.id if self.group else self.person.user.id
+
+    def latest_keyboard(self) -> dict[str, Any] | None:
+        """The newest bot message in this chat that still has buttons: the one a person
+        would press on."""
+        world = self.world.fake.world
+        for chat_id, message_id in reversed(world.sent):
+            if chat_id == self.here():
+                message = world.message(chat_id, message_id)
+                if message is not None and inline_buttons(message):
+                    return message
+        return None
+
+    def press(self, number: int) -> bool:
+        """Button ``number`` (from 1) of the newest message with buttons in this chat."""
+        message = self.latest_keyboard()
+        buttons = inline_buttons(message)
+        if message is None:
+            self._write(self.tr("shell.no_buttons_yet"))
+            return False
+        if not 1 <= number <= len(buttons):
+            self._write(self.tr("shell.no_button", number=number, count=len(buttons)))
+            return False
+        button = buttons[number - 1]
+        if button.get("url"):
+            return self.open_link(number, button["url"])
+        self.world.fake.press_button(self.person.user, message, button.get("callback_data", ""))
+        return True
+
+    def open_link(self, number: int, url: str) -> bool:
+        """A ``t.me/<bot>?start=…`` link opens the private chat with ``/start …``, as on a
+        phone; any other link is only shown."""
+        parsed = urlparse(url)
+        bot = self.world.fake.bot_username.lower()
+        payload = parse_qs(parsed.query).get("start", [""])[0]
+        if parsed.netloc != "t.me" or parsed.path.strip("/").lower() != bot:
+            self._write(self.tr("shell.button_link", number=number, url=url))
+            return False
+        self.group = None
+        text = f"/start {payload}" if payload else "/start"
+        self.world.fake.send_message(self.person.user, text)
+        return True
+
+    async def advance_time(self, command: cmd.AdvanceTime) -> None:
+        """Run every job due on the way, at its own time, then stop at the end time."""
+        clock, scheduler = self.world.clock, self.world.running.scheduler
+        settling = self.world.settling
+        end = clock.now() + command.delta
+        while (firing := next_firing(scheduler, clock.now(), end)) is not None:
+            clock.set(firing.at)
+            calls_before = self._requests_made()
+            for job in firing.jobs:
+                await run_job(job)
+            # Most firings (the hourly ones) do nothing: they skip the settle's short waits.
+            if self._requests_made() != calls_before or not await settling.quiet_now():
+                await settling.settle(SETTLE_SECONDS)
+            lines = self.transcript.new_lines()
+            if lines:  # a job that did nothing visible (most hourly ones) is not reported
+                jobs = ", ".join(dict.fromkeys(self._job_label(job) for job in firing.jobs))
+                self._write(self.tr("shell.time_fired", time=self.format_time(firing.at),
+                                    job=jobs))
+                for line in lines:
+                    self._write(line)
+        clock.set(end)
+        self._write(self.tr("shell.time_moved", time=self.format_time(end)))
+
+    def _requests_made(self) -> int:
+        return sum(1 for call in self.world.fake.calls if call.method != "getUpdates")
+
+    def _job_label(self, job: Job) -> str:
+        key = f"shell.jobs.{job_kind(job)}"
+        return self.tr(key) if has_key(key) else job_kind(job)
