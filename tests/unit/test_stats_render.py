@@ -70,7 +70,7 @@ def test_chat_text_uses_vietnamese_numbers_dates_and_labels():
     assert "<cases> 30, <persons> 77, <knives> 0" in text
     english = render_stats_text(sample(()), Translator("en"), category_label=str,
                                 outcome_label=str)
-    assert "1,666 members" in english and "met every week" in english
+    assert "1,666 members" in english and "no finished week fell short" in english
 
 
 def read(words: str) -> StatsRequest | StatsRequestError:
