@@ -13,13 +13,15 @@ from bot.i18n import LANGUAGES, catalogue
 
 REPO = Path(__file__).resolve().parents[2]
 SCANNED = [*sorted((REPO / "handlers").glob("*.py")), REPO / "bot" / "cli.py",
-           REPO / "bot" / "report_command.py"]
+           REPO / "bot" / "report_command.py", *sorted((REPO / "bot" / "shell").glob("*.py"))]
 # A sentence has a letter and either two words or a non-ASCII letter. Keys, command names,
 # callback prefixes, regular expressions and separators like ", " are not sentences.
 WORDS = re.compile(r"[^\W\d_]+\s+[^\W\d_]+")
 
 
 def _is_sentence(text: str) -> bool:
+    if len(text.strip()) <= 1:  # a single letter (the shell folds "đ" to "d") is not prose
+        return False
     return bool(WORDS.search(text)) or any(ch.isalpha() and not ch.isascii() for ch in text)
 
 # Command-line syntax, not prose: the program name argparse prints in its usage line.
