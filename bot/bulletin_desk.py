@@ -71,6 +71,7 @@ class BulletinRuntime:
     bot: Bot
 
     async def stop(self) -> None:
+        await self.jobs.stop()
         await self.desk.stop()
         await self.bot.shutdown()
 

@@ -13,7 +13,7 @@ from org.units import UnitTree
 from storage import bulletins as store
 from storage import deliveries as delivery_store
 from storage.audit import record_action
-from storage.bulletins import BulletinRecord
+from storage.bulletins import BulletinRecord, WaitingBulletin
 from storage.db import Database
 
 TOPICS: tuple[str, ...] = ("drugs", "theft", "robbery", "traffic", "fraud", "fire", "drowning",
@@ -130,7 +130,7 @@ async def move_bulletin_up(db: Database, tree: UnitTree, member: StaffMember,
 
 
 async def waiting_in_scope(db: Database, tree: UnitTree,
-                           member: StaffMember) -> list[BulletinRecord]:
+                           member: StaffMember) -> list[WaitingBulletin]:
     async with db.reading() as conn:
         return await store.waiting_bulletins(conn, scope_codes(member, tree),
                                              QUEUE_LISTING_LIMIT)

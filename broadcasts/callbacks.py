@@ -9,15 +9,17 @@ ACK = "ack:"  # under a bulletin in a group: "Đã phổ biến"
 APPROVE, REMOVE, MOVE_UP = "bq:approve:", "bq:remove:", "bq:up:"
 FROM_LISTING = ":l"  # suffix: the button sits under a /queue listing, which is redrawn
 RESEND = "bu:resend:"
+FORCE, FORCE_CONFIRM, FORCE_CANCEL = "bu:force:", "bu:forceok:", "bu:forceno:"
 COMPOSE = "bc:"
 
 ACK_PATTERN = re.compile(r"^ack:(\d{1,9})$")
 QUEUE_PATTERN = re.compile(r"^bq:(approve|remove|up):(\d{1,9})(:l)?$")
 RESEND_PATTERN = re.compile(r"^bu:resend:(\d{1,9})$")
+FORCE_PATTERN = re.compile(r"^bu:(force|forceok|forceno):(\d{1,9})$")
 
 ACK_PREFIX_PATTERN = r"^ack:"
 QUEUE_PREFIX_PATTERN = r"^bq:"
-RESEND_PREFIX_PATTERN = r"^bu:"
+RESEND_PREFIX_PATTERN = r"^bu:"  # both re-sends: of uncertain rows, and forced
 COMPOSE_TOPIC_PATTERN = r"^bc:topic:"
 COMPOSE_UNITS_PATTERN = r"^bc:units$"
 COMPOSE_UNIT_PATTERN = r"^bc:unit:"

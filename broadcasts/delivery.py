@@ -12,6 +12,13 @@ the request and the write that records it. The rule here is *never a duplicate, 
   for the same reason - the message may be in the group already. Slow answers are therefore
   waited for a long time (the delivery bot's read timeout) rather than abandoned.
 
+* an unexpected error inside one row (a database error, a clash while following a migrated
+  group) closes that row alone - ``failed`` with the reason, or ``uncertain`` if its request may
+  have left - so the other rows go on and the dispatch still gets its summary.
+
+Alert rows go before every row not yet started (a priority queue): an alert is never stuck
+behind a large slot that the flood limits are pacing.
+
 Errors that prove nothing was delivered are retried: 429 after ``retry_after``; 5xx and network
 errors with bounded exponential backoff, then ``failed``; a migrated group is followed to its new
 id; a group that removed or blocked the bot is marked inactive and its row ``failed``.
@@ -20,6 +27,7 @@ id; a group that removed or blocked the bot is marked inactive and its row ``fai
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
@@ -44,12 +52,18 @@ from .pacing import SendPacer
 
 log = logging.getLogger(__name__)
 
+URGENT, ROUTINE = 0, 1
 Render = Callable[[BulletinRecord, bool], OutboundMessage]
 DispatchDone = Callable[[int], Awaitable[None]]
 
 
 class MaybeDelivered(TransientFailure):
     """The request may have reached Telegram (no answer came): re-sending could duplicate."""
+
+
+@dataclass
+class _Progress:
+    in_doubt: bool = False  # a request for this row may have reached Telegram
 
 
 @dataclass(frozen=True)
@@ -80,7 +94,10 @@ class DeliveryEngine:
         self._worker_count = workers
         self._pacer = pacer or SendPacer()
         self._policy = policy or RetryPolicy()
-        self._queue: asyncio.Queue[tuple[int, int]] = asyncio.Queue()
+        # (priority, order, dispatch id, delivery id): alert rows jump every waiting slot row,
+        # so an alert is not stuck behind a large, paced slot; FIFO within a priority.
+        self._queue: asyncio.PriorityQueue[tuple[int, int, int, int]] = asyncio.PriorityQueue()
+        self._order = itertools.count()
         self._outstanding: Counter[int] = Counter()
         self._bulletins: dict[int, BulletinRecord] = {}
         self._workers: list[asyncio.Task[None]] = []
@@ -96,8 +113,9 @@ class DeliveryEngine:
         async with self._db.transaction() as conn:
             uncertain = await store.sending_to_uncertain(conn, self._clock.now())
             pending = await store.pending_by_dispatch(conn)
+            alerts = await store.alert_dispatches(conn, list(pending))
         for dispatch_id, ids in pending.items():
-            self.enqueue(dispatch_id, ids)
+            self.enqueue(dispatch_id, ids, urgent=dispatch_id in alerts)
         self._workers = [asyncio.create_task(self._work(), name=f"delivery-{n}")
                          for n in range(self._worker_count)]
         if uncertain:
@@ -124,25 +142,23 @@ class DeliveryEngine:
         await asyncio.gather(*self._workers, return_exceptions=True)
         self._workers = []
 
-    def enqueue(self, dispatch_id: int, delivery_ids: Iterable[int]) -> None:
+    def enqueue(self, dispatch_id: int, delivery_ids: Iterable[int], *,
+                urgent: bool = False) -> None:
+        """Rows to send; ``urgent`` (alerts) go before every row not yet started."""
+        priority = URGENT if urgent else ROUTINE
         for delivery_id in delivery_ids:
             self._outstanding[dispatch_id] += 1
             self.idle.clear()
-            self._queue.put_nowait((dispatch_id, delivery_id))
+            self._queue.put_nowait((priority, next(self._order), dispatch_id, delivery_id))
 
     # ---- the work ---------------------------------------------------------------------
     async def _work(self) -> None:
         me = asyncio.current_task()
         assert me is not None
         while not self._closing:
-            dispatch_id, delivery_id = await self._queue.get()
+            _, _, dispatch_id, delivery_id = await self._queue.get()
             self._busy.add(me)
-            try:
-                await self._deliver(delivery_id)
-            except Exception:
-                # A bug or a database error: the row stays where it is (pending, or sending,
-                # which the next start-up reports as uncertain). Never retried blindly.
-                log.exception("delivery %s stopped by an unexpected error", delivery_id)
+            await self._deliver_or_give_up(delivery_id)
             # Still busy while settling: the summary is written in a transaction, and a worker
             # cancelled inside one would hold SQLite's write lock until its connection closes.
             try:
@@ -170,7 +186,27 @@ class DeliveryEngine:
             self._bulletins[bulletin_id] = cached
         return cached
 
-    async def _deliver(self, delivery_id: int) -> None:
+    async def _deliver_or_give_up(self, delivery_id: int) -> None:
+        """One row, whatever happens to it: an unexpected error (a database error, a clash
+        while following a migrated group, a bug) closes this row alone - ``failed`` when no
+        request can have left, ``uncertain`` when one may have (SPEC §12) - so the other rows
+        go on and the dispatch still gets its summary."""
+        progress = _Progress()
+        try:
+            await self._deliver(delivery_id, progress)
+        except Exception as error:
+            log.exception("delivery %s stopped by an unexpected error", delivery_id)
+            reason = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+            try:
+                async with self._db.transaction() as conn:
+                    await store.give_up(conn, delivery_id, uncertain=progress.in_doubt,
+                                        reason=reason[:200], now=self._clock.now())
+            except Exception:
+                # The database itself is failing: the row stays open and the next start-up
+                # resumes it (pending) or reports it (sending -> uncertain).
+                log.exception("delivery %s could not be closed", delivery_id)
+
+    async def _deliver(self, delivery_id: int, progress: _Progress) -> None:
         async with self._db.reading() as conn:
             job = await store.load_job(conn, delivery_id)
         if job is None or job.status != store.PENDING:
@@ -183,7 +219,7 @@ class DeliveryEngine:
                 return  # still pending: resumed after the restart, never left half-sent
             silent = not bulletin.is_alert and self._quiet_now()
             outcome = await self._attempt(delivery_id, chat_id, self._render(bulletin, silent),
-                                          silent)
+                                          silent, progress)
             if outcome is None:
                 return  # not ours to send (no longer pending)
             retry_in = await self._record(delivery_id, chat_id, outcome, tries)
@@ -195,16 +231,20 @@ class DeliveryEngine:
                 await asyncio.sleep(retry_in)
 
     async def _attempt(self, delivery_id: int, chat_id: int, message: OutboundMessage,
-                       silent: bool) -> int | SendFailure | None:
+                       silent: bool, progress: _Progress) -> int | SendFailure | None:
         async with self._pacer.turn(chat_id):
             async with self._db.transaction() as conn:
                 if not await store.claim_for_sending(conn, delivery_id, silent=silent,
                                                      now=self._clock.now()):
                     return None
+            progress.in_doubt = True
             try:
-                return await self._channel.send(chat_id, message)
+                outcome: int | SendFailure = await self._channel.send(chat_id, message)
             except SendFailure as failure:
-                return failure
+                outcome = failure
+            # An error answer proves nothing arrived; a message id or no answer may mean it did.
+            progress.in_doubt = isinstance(outcome, (int, MaybeDelivered))
+            return outcome
 
     async def _record(self, delivery_id: int, chat_id: int, outcome: int | SendFailure,
                       tries: Counter[str]) -> float | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from bot.clock import Clock
 from bot.config_model import Config
-from channels.outbound import Channel, OutboundMessage, RetryLater, SendFailure
+from channels.outbound import Channel, OutboundMessage, RetryLater, SendFailure, TransientFailure
 from org.directory import Directory
 from org.roles import Role
 from org.staff import StaffMember, may_act_on_unit
@@ -21,7 +21,7 @@ from storage import schedules as schedule_store
 from storage.bulletins import DIRECT, DRAFT, BulletinRecord
 from storage.db import Database
 
-from . import bulletins, notices, slots
+from . import bulletins, notices, resends, slots
 from .compliance import groups_below_target, iso_week_of
 from .delivery import DeliveryEngine, RetryPolicy
 from .pacing import SendPacer
@@ -30,6 +30,7 @@ from .schedule_spec import ScheduleSpec, parse_schedule_spec
 
 log = logging.getLogger(__name__)
 NOTICE_RETRIES = 3
+NOTICE_BACKOFF = 1.0  # seconds before the second try of a notice after a network error
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class BulletinDesk:
         self.language = config.language
         self._notices = notice_channel
         self.schedule_changed: Callable[[], None] = lambda: None
+        self._summarising: set[int] = set()
         self.engine = DeliveryEngine(db, delivery_channel, clock, render=self._render,
                                      quiet_now=self._quiet_now,
                                      on_dispatch_done=self._dispatch_done, workers=workers,
@@ -72,17 +74,31 @@ class BulletinDesk:
 
     # ---- life cycle -------------------------------------------------------------------
     async def start(self) -> None:
-        """Resume pending rows, and tell senders about rows a crash left uncertain."""
-        for dispatch_id, count in (await self.engine.start()).items():
-            async with self.db.reading() as conn:
-                dispatch = await delivery_store.find_dispatch(conn, dispatch_id)
-                lines = await delivery_store.dispatch_lines(conn, dispatch_id)
-            if dispatch is None:
-                continue
-            ids = sorted({line.bulletin_id for line in lines})
-            await self._tell(self._recipients(dispatch),
-                             notices.uncertain_after_restart(self.language, dispatch_id, ids,
-                                                             count))
+        """Resume pending rows; tell senders about rows a crash left uncertain, and send the
+        summaries a crash kept from going out. Both are owed in the database until sent, so a
+        crash at any point loses neither (one may, rarely, arrive twice)."""
+        await self.engine.start()
+        async with self.db.reading() as conn:
+            unreported = await delivery_store.unreported_uncertain(conn)
+        for dispatch_id, count in unreported.items():
+            await self._report_uncertain(dispatch_id, count)
+        async with self.db.reading() as conn:
+            owed = await delivery_store.summaries_owed(conn)
+        for dispatch_id in owed:
+            await self._dispatch_done(dispatch_id)
+
+    async def _report_uncertain(self, dispatch_id: int, count: int) -> None:
+        async with self.db.reading() as conn:
+            dispatch = await delivery_store.find_dispatch(conn, dispatch_id)
+            lines = await delivery_store.dispatch_lines(conn, dispatch_id)
+        if dispatch is None:
+            return
+        ids = sorted({line.bulletin_id for line in lines})
+        if await self._tell(self._recipients(dispatch),
+                            notices.uncertain_after_restart(self.language, dispatch_id, ids,
+                                                            count)):
+            async with self.db.transaction() as conn:
+                await delivery_store.uncertain_reported(conn, dispatch_id)
 
     async def stop(self) -> None:
         await self.engine.stop()
@@ -108,13 +124,14 @@ class BulletinDesk:
         bulletin = await bulletins.create_bulletin(
             self.db, member, self._home_unit(member), bulletins.ALERT_TOPIC, content,
             bulletins.Action.SEND_NOW, self.clock.now())
-        return bulletin.id, await self._send_direct(bulletin, "alert", member)
+        return bulletin.id, await self._send_direct(bulletin, delivery_store.ALERT, member)
 
     async def _send_direct(self, bulletin: BulletinRecord, kind: str,
                            member: StaffMember) -> int:
         planned = await bulletins.plan_direct_send(self.db, self.directory.tree, bulletin, kind,
                                                    member.telegram_id, self.clock.now())
-        self.engine.enqueue(planned.dispatch_id, planned.delivery_ids)
+        self.engine.enqueue(planned.dispatch_id, planned.delivery_ids,
+                            urgent=kind == delivery_store.ALERT)
         return len(planned.delivery_ids)
 
     def _home_unit(self, member: StaffMember) -> str:
@@ -150,8 +167,17 @@ class BulletinDesk:
             if ids:
                 # A fresh summary for the re-send: the first one has been sent already.
                 await delivery_store.reopen_summary(conn, dispatch_id)
-        self.engine.enqueue(dispatch_id, ids)
+        self.engine.enqueue(dispatch_id, ids, urgent=dispatch.kind == delivery_store.ALERT)
         return len(ids)
+
+    async def force_resend(self, member: StaffMember,
+                           dispatch_id: int) -> resends.ForcedResend | None:
+        """An officer confirmed a forced re-send of a dispatch (see ``broadcasts.resends``)."""
+        done = await resends.force_resend(self.db, self.directory.tree, member, dispatch_id,
+                                          self.clock.now())
+        if done is not None and done.dispatch_id is not None:
+            self.engine.enqueue(done.dispatch_id, done.delivery_ids, urgent=done.urgent)
+        return done
 
     # ---- acknowledgements, schedules, compliance --------------------------------------
     async def acknowledge(self, bulletin_id: int, chat_id: int,
@@ -167,12 +193,13 @@ class BulletinDesk:
             count = await ack_store.press_count(conn, bulletin_id, group_id)
         return Acknowledged(counted, count, message_id)
 
-    async def schedule_of(self, unit_code: str) -> tuple[ScheduleSpec, bool]:
-        """The unit's schedule, and whether it is its own (else the configured default)."""
+    async def schedule_of(self, unit_code: str) -> slots.EffectiveSchedule:
+        """The schedule the unit's groups follow, and whose it is (its own, a unit above it,
+        or the configured default)."""
         async with self.db.reading() as conn:
             overrides = await schedule_store.unit_schedule_overrides(conn)
-        spec = slots.effective_spec(unit_code, self.config.bulletins.schedule, overrides)
-        return spec, unit_code in overrides
+        return slots.effective_schedule(self.directory.tree, unit_code,
+                                        self.config.bulletins.schedule, overrides)
 
     async def all_schedules(self) -> list[ScheduleSpec]:
         async with self.db.reading() as conn:
@@ -221,29 +248,49 @@ class BulletinDesk:
         return notices.officers_for_unit(self.directory, dispatch.unit_code)
 
     async def _dispatch_done(self, dispatch_id: int) -> None:
-        async with self.db.transaction() as conn:
-            if await delivery_store.open_count(conn, dispatch_id):
-                return
-            if not await delivery_store.claim_summary(conn, dispatch_id, self.clock.now()):
-                return
-            dispatch = await delivery_store.find_dispatch(conn, dispatch_id)
-            lines = await delivery_store.dispatch_lines(conn, dispatch_id)
-            acknowledged = await ack_store.acknowledged_groups(
-                conn, {line.bulletin_id for line in lines})
-        assert dispatch is not None
-        await self._tell(self._recipients(dispatch),
-                         notices.delivery_summary(self.language, dispatch_id, dispatch.unit_code,
-                                                  lines, acknowledged))
+        # One summary at a time per dispatch in this process (a worker finishing the dispatch
+        # and the start-up sweep may meet); the database says whether it is still owed.
+        if dispatch_id in self._summarising:
+            return
+        self._summarising.add(dispatch_id)
+        try:
+            async with self.db.reading() as conn:
+                if not await delivery_store.summary_due(conn, dispatch_id):
+                    return
+                dispatch = await delivery_store.find_dispatch(conn, dispatch_id)
+                lines = await delivery_store.dispatch_lines(conn, dispatch_id)
+                acknowledged = await ack_store.acknowledged_groups(
+                    conn, {line.bulletin_id for line in lines})
+            assert dispatch is not None
+            message = notices.delivery_summary(self.language, dispatch_id, dispatch.unit_code,
+                                               lines, acknowledged)
+            if await self._tell(self._recipients(dispatch), message):
+                async with self.db.transaction() as conn:
+                    await delivery_store.mark_summary_sent(conn, dispatch_id, self.clock.now())
+        finally:
+            self._summarising.discard(dispatch_id)
 
-    async def _tell(self, chat_ids: Sequence[int], message: OutboundMessage) -> None:
-        """Notices to staff: waited out on flood control, never dropped for it."""
+    async def _tell(self, chat_ids: Sequence[int], message: OutboundMessage) -> bool:
+        """Notices to staff: waited out on flood control, never dropped for it. False when a
+        recipient could not be reached for now (a notice owed in the database is then sent
+        again at the next start-up); a recipient who refuses for good does not count."""
+        settled = True
         for chat_id in chat_ids:
-            for _ in range(NOTICE_RETRIES):
+            for attempt in range(NOTICE_RETRIES):
                 try:
                     await self._notices.send(chat_id, message)
                     break
                 except RetryLater as wait:
                     await asyncio.sleep(wait.seconds)
+                except TransientFailure as failure:
+                    log.warning("notice to a staff member not delivered yet: %s", failure.reason)
+                    if attempt == NOTICE_RETRIES - 1:
+                        settled = False
+                    else:
+                        await asyncio.sleep(NOTICE_BACKOFF * 2 ** attempt)
                 except SendFailure as failure:
                     log.warning("notice to a staff member not delivered: %s", failure.reason)
                     break
+            else:
+                settled = False
+        return settled

@@ -12,7 +12,7 @@ from org.roles import Role
 from storage.bulletins import BulletinRecord
 from storage.deliveries import FAILED, SENT, UNCERTAIN, DeliveryLine
 
-from .callbacks import APPROVE, REMOVE, RESEND
+from .callbacks import APPROVE, FORCE, REMOVE, RESEND
 from .compliance import GroupWeek
 
 MAX_LISTED = 10  # a summary lists this many failed groups, then says how many more
@@ -39,8 +39,10 @@ def approval_request(language: str, bulletin: BulletinRecord) -> OutboundMessage
              unit=bulletin.unit_code, topic=t(language, "bulletins.topics." + bulletin.topic),
              body=bulletin.body[:1500])
     return OutboundMessage(text, buttons=((
-        Button(t(language, "bulletins.button.approve"), callback=f"{APPROVE}{bulletin.id}"),
-        Button(t(language, "bulletins.button.remove"), callback=f"{REMOVE}{bulletin.id}"),
+        Button(t(language, "bulletins.button.approve", id=bulletin.id),
+               callback=f"{APPROVE}{bulletin.id}"),
+        Button(t(language, "bulletins.button.remove", id=bulletin.id),
+               callback=f"{REMOVE}{bulletin.id}"),
     ),))
 
 
@@ -71,6 +73,10 @@ def delivery_summary(language: str, dispatch_id: int, unit_code: str,
     if uncertain:
         parts.append(t(language, "bulletins.notice.summary_uncertain", count=uncertain))
         buttons = _resend_button(language, dispatch_id, uncertain)
+    # SPEC §5: only an officer's explicit choice sends a bulletin to a group again; the button
+    # asks for a confirmation first.
+    buttons += ((Button(t(language, "bulletins.button.force_resend"),
+                        callback=f"{FORCE}{dispatch_id}"),),)
     return OutboundMessage("\n".join(parts), buttons=buttons)
 
 

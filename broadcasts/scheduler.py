@@ -2,6 +2,11 @@
 of any unit's schedule (rebuilt from the database at start-up and whenever /schedule changes a
 unit), and the Sunday-evening compliance warning.
 
+Rebuilds are serialised: /schedule asks for one and returns, and a rebuild runs in a task the
+jobs object keeps; a request while one runs marks the jobs stale, and the running task goes round
+once more, reading the database again - so the jobs end as the database says (last writer
+wins), never as an older rebuild that happened to finish last.
+
 Every slot job asks the desk to run *all* due slots: the desk works out which units are due and
 claims each slot once in the database, so two slots at the same minute, a job that fires late,
 and the start-up catch-up can never send a slot twice.
@@ -31,6 +36,9 @@ class BulletinJobs:
         self._desk = desk
         self._timezone = desk.config.timezone
         self._grace = desk.config.bulletins.misfire_grace
+        self._rebuild_lock = asyncio.Lock()
+        self._rebuild_task: asyncio.Task[None] | None = None
+        self._stale = False
         desk.schedule_changed = self.request_rebuild
 
     async def start(self) -> None:
@@ -45,9 +53,35 @@ class BulletinJobs:
         await self._desk.run_due_slots()
 
     def request_rebuild(self) -> None:
-        asyncio.get_running_loop().create_task(self.rebuild())
+        self._stale = True
+        if self._rebuild_task is None or self._rebuild_task.done():
+            self._rebuild_task = asyncio.get_running_loop().create_task(
+                self._rebuild_while_stale(), name="bulletin-jobs-rebuild")
+
+    async def rebuilt(self) -> None:
+        """Wait for requested rebuilds to finish (tests, and a clean stop)."""
+        while self._rebuild_task is not None and not self._rebuild_task.done():
+            await asyncio.shield(self._rebuild_task)
+
+    async def stop(self) -> None:
+        if self._rebuild_task is not None and not self._rebuild_task.done():
+            self._rebuild_task.cancel()
+            await asyncio.gather(self._rebuild_task, return_exceptions=True)
+
+    async def _rebuild_while_stale(self) -> None:
+        while self._stale:
+            self._stale = False
+            try:
+                await self.rebuild()
+            except Exception:
+                # The schedule is stored; the jobs catch up at the next change or restart.
+                log.exception("bulletin slot jobs not rebuilt")
 
     async def rebuild(self) -> None:
+        async with self._rebuild_lock:
+            await self._rebuild()
+
+    async def _rebuild(self) -> None:
         wanted: dict[str, dict[str, object]] = {}
         for spec in await self._desk.all_schedules():
             for fields in spec.cron_trigger_fields():

@@ -55,10 +55,22 @@ class SlotRun:
     groups_without_news: int
 
 
-def effective_spec(unit_code: str, default: ScheduleSpec,
-                   overrides: Mapping[str, tuple[str, datetime]]) -> ScheduleSpec:
-    own = overrides.get(unit_code)
-    return parse_schedule_spec(own[0]) if own else default
+@dataclass(frozen=True)
+class EffectiveSchedule:
+    spec: ScheduleSpec
+    owner: str | None  # the unit whose override applies; None: the configured default
+    set_at: datetime | None  # when that override was set
+
+
+def effective_schedule(tree: UnitTree, unit_code: str, default: ScheduleSpec,
+                       overrides: Mapping[str, tuple[str, datetime]]) -> EffectiveSchedule:
+    """A unit follows its own schedule, else the nearest unit above it with one (a commune's
+    schedule covers its hamlets' groups), else the configured default."""
+    for code in [unit_code, *(u.code for u in tree.ancestors(unit_code))]:
+        found = overrides.get(code)
+        if found is not None:
+            return EffectiveSchedule(parse_schedule_spec(found[0]), code, found[1])
+    return EffectiveSchedule(default, None, None)
 
 
 async def run_due_slots(db: Database, tree: UnitTree, default: ScheduleSpec,
@@ -73,11 +85,11 @@ async def run_due_slots(db: Database, tree: UnitTree, default: ScheduleSpec,
         by_unit.setdefault(target.unit_code, []).append(target)
     runs = []
     for unit_code, unit_groups in sorted(by_unit.items()):
-        slot_at = latest_slot_at(effective_spec(unit_code, default, overrides), timezone, now)
+        schedule = effective_schedule(tree, unit_code, default, overrides)
+        slot_at = latest_slot_at(schedule.spec, timezone, now)
         if slot_at is None or now - slot_at > grace:
             continue
-        own = overrides.get(unit_code)
-        if own is not None and slot_at < own[1]:
+        if schedule.set_at is not None and slot_at < schedule.set_at:
             continue  # before this schedule existed: not a missed slot
         async with db.reading() as conn:
             last = await schedule_store.last_slot_run(conn, unit_code,

@@ -68,8 +68,14 @@ async def schedule(update: Update, context: BotContext) -> None:
     desk = _desk(context)
     target = context.services.config.bulletins.weekly_target
     if not args:
-        spec, own = await desk.schedule_of(unit.code)
-        source = tr("bulletins.schedule.source_own" if own else "bulletins.schedule.source_default")
+        schedule = await desk.schedule_of(unit.code)
+        spec = schedule.spec
+        if schedule.owner is None:
+            source = tr("bulletins.schedule.source_default")
+        elif schedule.owner == unit.code:
+            source = tr("bulletins.schedule.source_own")
+        else:
+            source = tr("bulletins.schedule.source_inherited", unit=schedule.owner)
         await message.reply_text(tr("bulletins.schedule.show", unit=unit.code, spec=spec.to_text(),
                                     per_week=spec.firings_per_week, target=target,
                                     source=source))
@@ -77,9 +83,9 @@ async def schedule(update: Update, context: BotContext) -> None:
     text = " ".join(args)
     if text.lower() in DEFAULT_WORDS:
         await desk.set_schedule(member, unit.code, None)
-        spec, _ = await desk.schedule_of(unit.code)
+        schedule = await desk.schedule_of(unit.code)
         await message.reply_text(tr("bulletins.schedule.reset", unit=unit.code,
-                                    spec=spec.to_text()))
+                                    spec=schedule.spec.to_text()))
         return
     try:
         spec = parse_schedule_spec(text)

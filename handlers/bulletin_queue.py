@@ -13,12 +13,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from bot.i18n import Translator
 from broadcasts import bulletins as bulletin_rules
 from broadcasts import callbacks
+from broadcasts import resends as resend_rules
 from broadcasts.bulletins import Verdict
 from broadcasts.desk import BulletinDesk, running_desk
 from handlers.access import Place, requires
 from handlers.context import BotContext
 from org.roles import Role
-from storage.bulletins import DRAFT, BulletinRecord
+from storage.bulletins import DRAFT, WaitingBulletin
 
 PREVIEW = 60
 VERDICT_KEYS = {Verdict.NOT_FOUND: "bulletins.queue.not_found",
@@ -32,16 +33,17 @@ def _desk(context: BotContext) -> BulletinDesk:
     return running_desk(context.services.bulletins)
 
 
-def _listing(tr: Translator, waiting: list[BulletinRecord]) -> tuple[str, InlineKeyboardMarkup]:
+def _listing(tr: Translator, waiting: list[WaitingBulletin]) -> tuple[str, InlineKeyboardMarkup]:
     lines = [tr("bulletins.queue.header", count=len(waiting))]
     rows = []
-    for bulletin in waiting:
+    for item in waiting:
+        bulletin = item.bulletin
         preview = (" ".join(bulletin.body.split())[:PREVIEW]
                    or tr("bulletins.compose.media_placeholder"))
         lines.append(tr("bulletins.queue.line", id=bulletin.id,
                         status=tr("bulletins.queue.status_" + bulletin.status),
                         unit=bulletin.unit_code, topic=tr("bulletins.topics." + bulletin.topic),
-                        preview=preview))
+                        waiting=item.groups_waiting, preview=preview))
         row = []
         if bulletin.status == DRAFT:
             row.append(InlineKeyboardButton(tr("bulletins.button.approve", id=bulletin.id),
@@ -103,6 +105,10 @@ async def queue_button(update: Update, context: BotContext) -> None:
 @requires(Role.OFFICER)
 async def resend_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
+    forced = callbacks.FORCE_PATTERN.match(query.data or "")
+    if forced is not None:
+        await _forced_resend(update, context, forced[1], int(forced[2]))
+        return
     match = callbacks.RESEND_PATTERN.match(query.data or "")
     count = (await _desk(context).resend_uncertain(context.staff, int(match[1]))
              if match else None)
@@ -115,6 +121,50 @@ async def resend_button(update: Update, context: BotContext) -> None:
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
     await query.message.reply_text(context.tr("bulletins.resend.started", count=count))
+
+
+def _ids(bulletin_ids: list[int]) -> str:
+    return ", ".join(f"#{i}" for i in bulletin_ids)
+
+
+async def _forced_resend(update: Update, context: BotContext, step: str,
+                         dispatch_id: int) -> None:
+    """The summary's "re-send" button asks first; only the confirmation sends (SPEC §5)."""
+    query, tr, services = update.callback_query, context.tr, context.services
+    if step == "forceno":
+        await query.answer()
+        await query.edit_message_text(tr("bulletins.force.cancelled"))
+        return
+    if step == "force":
+        preview = await resend_rules.resend_preview(services.db, services.directory.tree,
+                                                    context.staff, dispatch_id)
+        if preview is None:
+            await query.answer(tr("bulletins.queue.not_found"), show_alert=True)
+        elif preview.groups == 0:
+            await query.answer(tr("bulletins.force.nothing"), show_alert=True)
+        else:
+            await query.answer()
+            await query.message.reply_text(
+                tr("bulletins.force.confirm", ids=_ids(preview.bulletin_ids),
+                   count=preview.groups),
+                reply_markup=InlineKeyboardMarkup([[
+                    InlineKeyboardButton(tr("bulletins.button.force_confirm"),
+                                         callback_data=f"{callbacks.FORCE_CONFIRM}{dispatch_id}"),
+                    InlineKeyboardButton(tr("bulletins.button.force_cancel"),
+                                         callback_data=f"{callbacks.FORCE_CANCEL}{dispatch_id}"),
+                ]]))
+        return
+    done = await _desk(context).force_resend(context.staff, dispatch_id)
+    if done is None:
+        await query.answer(tr("bulletins.queue.not_found"), show_alert=True)
+    elif done.already:
+        await query.answer(tr("bulletins.force.already"), show_alert=True)
+    elif done.dispatch_id is None:
+        await query.answer(tr("bulletins.force.nothing"), show_alert=True)
+    else:
+        await query.answer()
+        await query.edit_message_text(tr("bulletins.force.started", ids=_ids(done.bulletin_ids),
+                                         count=len(done.delivery_ids)))
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

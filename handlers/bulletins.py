@@ -4,8 +4,10 @@
 / Add to queue / Cancel, with "Choose another unit" to narrow the target. An editor's bulletin
 becomes a draft that an officer approves. ``/bulletin some text`` queues it at once.
 
-The draft lives in PTB's per-user data for the length of the conversation only: nothing is stored
-until the officer chooses what to do with it.
+The draft is kept in PTB's per-user data and, at every step, in the database
+(``broadcasts.composer_drafts``): after a restart the preview's buttons still work (they are
+also entry points of the conversation) and the draft is read back. Nothing is queued or sent
+until the officer chooses.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from telegram.warnings import PTBUserWarning
 
 from broadcasts import callbacks
 from broadcasts.bulletins import TOPICS, Action, Content
+from broadcasts.composer_drafts import ComposerDraft, forget_draft, recall_draft, remember_draft
 from broadcasts.desk import BulletinDesk, running_desk
 from broadcasts.rendering import CAPTION_LIMIT
 from handlers.access import Place, identify, requires
@@ -41,6 +44,31 @@ END = ConversationHandler.END
 
 def _desk(context: BotContext) -> BulletinDesk:
     return running_desk(context.services.bulletins)
+
+
+async def _draft(update: Update, context: BotContext) -> ComposerDraft | None:
+    """This person's draft: from memory, or read back from the database after a restart."""
+    draft = context.user_data.get(DRAFT)
+    if draft is None and update.effective_user is not None:
+        draft = await recall_draft(context.services.db, update.effective_user.id,
+                                   context.services.clock.now())
+        if draft is not None:
+            context.user_data[DRAFT] = draft
+    return draft
+
+
+async def _keep(update: Update, context: BotContext, draft: ComposerDraft) -> None:
+    context.user_data[DRAFT] = draft
+    await remember_draft(context.services.db, update.effective_user.id, draft,
+                         context.services.clock.now())
+
+
+async def _drop(update: Update, context: BotContext) -> ComposerDraft | None:
+    draft = await _draft(update, context)
+    context.user_data.pop(DRAFT, None)
+    if update.effective_user is not None:
+        await forget_draft(context.services.db, update.effective_user.id)
+    return draft
 
 
 def _rows(buttons: list[InlineKeyboardButton], per_row: int = 2) -> InlineKeyboardMarkup:
@@ -64,7 +92,7 @@ async def _begin(update: Update, context: BotContext) -> None:
         await _queue_at_once(message, context, parts[1].strip())
         context.user_data[NEXT_STATE] = END
         return
-    context.user_data[DRAFT] = {"unit": context.staff.unit_code}
+    await _keep(update, context, ComposerDraft(context.staff.unit_code))
     await message.reply_text(context.tr("bulletins.compose.ask_content"))
     context.user_data[NEXT_STATE] = CONTENT
 
@@ -93,7 +121,7 @@ def _content_of(message: Message) -> Content | None:
 
 async def receive_content(update: Update, context: BotContext) -> int:
     message = update.effective_message
-    draft = context.user_data.get(DRAFT)
+    draft = await _draft(update, context)
     if draft is None:
         await message.reply_text(context.tr("bulletins.compose.expired"))
         return END
@@ -105,7 +133,8 @@ async def receive_content(update: Update, context: BotContext) -> int:
         await message.reply_text(context.tr("bulletins.compose.caption_too_long",
                                             length=len(content.body)))
         return CONTENT
-    draft["content"] = content
+    draft.content = content
+    await _keep(update, context, draft)
     tr = context.tr
     buttons = [InlineKeyboardButton(tr("bulletins.topics." + key), callback_data=f"bc:topic:{key}")
                for key in TOPICS]
@@ -115,26 +144,26 @@ async def receive_content(update: Update, context: BotContext) -> int:
 
 async def choose_topic(update: Update, context: BotContext) -> int:
     query = update.callback_query
-    draft = context.user_data.get(DRAFT)
+    draft = await _draft(update, context)
     topic = (query.data or "").removeprefix("bc:topic:")
-    if draft is None or "content" not in draft or topic not in TOPICS:
+    if draft is None or draft.content is None or topic not in TOPICS:
         await query.answer(context.tr("bulletins.compose.expired"), show_alert=True)
         return END
     await query.answer()
-    draft["topic"] = topic
-    await _show_preview(update, context)
+    draft.topic = topic
+    await _keep(update, context, draft)
+    await _show_preview(update, context, draft)
     return CONFIRM
 
 
-async def _show_preview(update: Update, context: BotContext) -> None:
+async def _show_preview(update: Update, context: BotContext, draft: ComposerDraft) -> None:
     tr = context.tr
-    draft = context.user_data[DRAFT]
     identify(update, context)
-    unit = context.services.directory.tree.find(draft["unit"])
-    content: Content = draft["content"]
+    unit = context.services.directory.tree.find(draft.unit)
+    content = draft.content or Content("")
     body = content.body[:PREVIEW_CHARS] or tr("bulletins.compose.media_placeholder")
-    text = tr("bulletins.compose.preview", topic=tr("bulletins.topics." + draft["topic"]),
-              unit=unit.code if unit else draft["unit"], unit_name=unit.name if unit else "",
+    text = tr("bulletins.compose.preview", topic=tr("bulletins.topics." + (draft.topic or "")),
+              unit=unit.code if unit else draft.unit, unit_name=unit.name if unit else "",
               body=body)
     editor = context.staff is not None and context.staff.role is Role.EDITOR
     first = ([InlineKeyboardButton(tr("bulletins.button.submit"), callback_data="bc:submit")]
@@ -153,7 +182,7 @@ async def _show_preview(update: Update, context: BotContext) -> None:
 async def offer_units(update: Update, context: BotContext) -> int:
     query = update.callback_query
     identify(update, context)
-    if context.staff is None or DRAFT not in context.user_data:
+    if context.staff is None or await _draft(update, context) is None:
         await query.answer(context.tr("bulletins.compose.expired"), show_alert=True)
         return END
     await query.answer()
@@ -171,37 +200,42 @@ async def offer_units(update: Update, context: BotContext) -> int:
 async def choose_unit(update: Update, context: BotContext) -> int:
     query = update.callback_query
     identify(update, context)
-    draft = context.user_data.get(DRAFT)
+    draft = await _draft(update, context)
     tree = context.services.directory.tree
     code = (query.data or "").removeprefix("bc:unit:")
     # Button data can be forged: the unit must really be in this person's scope.
-    if (draft is None or "topic" not in draft
+    if (draft is None or draft.topic is None
             or not may_act_on_unit(context.staff, code, tree, Role.EDITOR)):
         await query.answer(context.tr("bulletins.queue.not_found"), show_alert=True)
         return CONFIRM if draft else END
     await query.answer()
-    draft["unit"] = tree.find(code).code
-    await _show_preview(update, context)
+    draft.unit = tree.find(code).code
+    await _keep(update, context, draft)
+    await _show_preview(update, context, draft)
     return CONFIRM
 
 
 async def finish(update: Update, context: BotContext) -> int:
     query = update.callback_query
     identify(update, context)
-    draft = context.user_data.pop(DRAFT, None)
-    choice = (query.data or "").removeprefix("bc:")
     member = context.staff
-    if choice == "cancel" or draft is None or "topic" not in draft or member is None:
+    if member is None:  # not staff (any more): their draft is not theirs to send
+        await query.answer(context.tr("bulletins.compose.expired"), show_alert=True)
+        return END
+    draft = await _drop(update, context)
+    choice = (query.data or "").removeprefix("bc:")
+    if choice == "cancel" and draft is not None:
         await query.answer()
-        key = "bulletins.compose.cancelled" if choice == "cancel" else "bulletins.compose.expired"
-        await query.edit_message_text(context.tr(key))
+        await query.edit_message_text(context.tr("bulletins.compose.cancelled"))
+        return END
+    if draft is None or draft.content is None or draft.topic is None or choice == "cancel":
+        await query.answer(context.tr("bulletins.compose.expired"), show_alert=True)
         return END
     await query.answer()
     action = Action.SEND_NOW if choice == "now" else Action.QUEUE
-    result = await _desk(context).submit(member, draft["unit"], draft["topic"], draft["content"],
-                                         action)
+    result = await _desk(context).submit(member, draft.unit, draft.topic, draft.content, action)
     await query.edit_message_text(await _result_text(
-        context, result.bulletin.id, result.bulletin.status, draft["unit"], result.groups))
+        context, result.bulletin.id, result.bulletin.status, draft.unit, result.groups))
     return END
 
 
@@ -211,15 +245,16 @@ async def _result_text(context: BotContext, bulletin_id: int, status: str, unit:
     if status == "draft":
         return tr("bulletins.compose.draft_submitted", id=bulletin_id)
     if status == "queued":
-        spec, _ = await _desk(context).schedule_of(unit)
-        return tr("bulletins.compose.queued", id=bulletin_id, unit=unit, schedule=spec.to_text())
+        schedule = await _desk(context).schedule_of(unit)
+        return tr("bulletins.compose.queued", id=bulletin_id, unit=unit,
+                  schedule=schedule.spec.to_text())
     if groups == 0:
         return tr("bulletins.compose.no_groups", id=bulletin_id, unit=unit)
     return tr("bulletins.compose.sending", id=bulletin_id, count=groups)
 
 
 async def cancel(update: Update, context: BotContext) -> int:
-    context.user_data.pop(DRAFT, None)
+    await _drop(update, context)
     await update.effective_message.reply_text(context.tr("bulletins.compose.cancelled"))
     return END
 
@@ -230,8 +265,14 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         # PTB warns that buttons are tracked per chat, not per message; one draft per person
         # at a time is exactly what is wanted here.
         warnings.simplefilter("ignore", PTBUserWarning)
+        # The preview's buttons are entry points too: after a restart the conversation's state
+        # is gone but the draft is in the database, and a press picks it up again.
+        buttons = [CallbackQueryHandler(choose_topic, pattern=callbacks.COMPOSE_TOPIC_PATTERN),
+                   CallbackQueryHandler(offer_units, pattern=callbacks.COMPOSE_UNITS_PATTERN),
+                   CallbackQueryHandler(choose_unit, pattern=callbacks.COMPOSE_UNIT_PATTERN),
+                   CallbackQueryHandler(finish, pattern=callbacks.COMPOSE_FINISH_PATTERN)]
         composer = ConversationHandler(
-            entry_points=[CommandHandler(["bulletin", "bantin"], begin)],
+            entry_points=[CommandHandler(["bulletin", "bantin"], begin), *buttons],
             states={
                 CONTENT: [MessageHandler(in_private & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
                                          receive_content)],

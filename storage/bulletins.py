@@ -6,10 +6,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.schema import bulletins, deliveries, units
+from storage.groups import ACTIVE
+from storage.schema import bulletins, deliveries, groups, units
 from storage.units import unit_id_of
 
 DRAFT, QUEUED, DIRECT, REMOVED = "draft", "queued", "direct", "removed"
@@ -88,18 +89,59 @@ async def make_direct(conn: AsyncConnection, bulletin_id: int) -> None:
                        .values(status=DIRECT))
 
 
+@dataclass(frozen=True)
+class WaitingBulletin:
+    bulletin: BulletinRecord
+    groups_waiting: int  # active groups under the bulletin's unit that have not had it
+
+
+def _groups_waiting() -> ColumnElement[int]:
+    """Per bulletin row: active groups of its unit's subtree with no delivery row for it.
+
+    The subtree is a recursive walk down ``units.parent_id`` (standard SQL, the same on SQLite
+    and PostgreSQL), so the count stays in the database however long the history grows.
+    """
+    below = select(units.c.id.label("top"), units.c.id.label("unit_id")).cte(
+        "unit_below", recursive=True)
+    below = below.union_all(select(below.c.top, units.c.id)
+                            .where(units.c.parent_id == below.c.unit_id))
+    # Correlated two levels deep: the bulletin comes from the outer query, the group from the
+    # count, so both are named explicitly.
+    had_it = (select(deliveries.c.id)
+              .where(deliveries.c.bulletin_id == bulletins.c.id,
+                     deliveries.c.group_id == groups.c.id)
+              .correlate_except(deliveries).exists())
+    return (select(func.count(groups.c.id))
+            .select_from(groups.join(below, groups.c.unit_id == below.c.unit_id))
+            .where(below.c.top == bulletins.c.unit_id, groups.c.status == ACTIVE, ~had_it)
+            .correlate(bulletins).scalar_subquery())
+
+
+def _still_waiting(waiting: ColumnElement[int]) -> ColumnElement[bool]:
+    """Drafts; queued bulletins some active group has still to get; and queued bulletins that
+    went nowhere yet (queued before any group was registered). A bulletin every group has had
+    is history, not queue: listing it pushed new drafts out of the 20 lines after ~10 weeks."""
+    sent_somewhere = exists().where(deliveries.c.bulletin_id == bulletins.c.id)
+    return or_(bulletins.c.status == DRAFT,
+               and_(bulletins.c.status == QUEUED, or_(waiting > 0, ~sent_somewhere)))
+
+
+def _in_units(unit_codes: Collection[str]) -> ColumnElement[bool]:
+    return units.c.code_key.in_([c.upper() for c in unit_codes])
+
+
 async def move_up(conn: AsyncConnection, bulletin_id: int,
                   unit_codes: Collection[str]) -> bool:
-    """Swap places with the bulletin just ahead of it among the waiting ones of ``unit_codes``."""
+    """Swap places with the bulletin just ahead of it among the waiting ones of ``unit_codes``
+    (the ones /queue lists: a bulletin every group has had is not in the way)."""
     current = await find_bulletin(conn, bulletin_id)
     if current is None or current.status not in (DRAFT, QUEUED):
         return False
     ahead = (await conn.execute(
         select(bulletins.c.id, bulletins.c.queue_position)
         .select_from(bulletins.join(units, bulletins.c.unit_id == units.c.id))
-        .where(bulletins.c.status.in_([DRAFT, QUEUED]),
-               bulletins.c.queue_position < current.queue_position,
-               units.c.code_key.in_([c.upper() for c in unit_codes]))
+        .where(_still_waiting(_groups_waiting()),
+               bulletins.c.queue_position < current.queue_position, _in_units(unit_codes))
         .order_by(bulletins.c.queue_position.desc()).limit(1))).first()
     if ahead is None:
         return False
@@ -111,13 +153,15 @@ async def move_up(conn: AsyncConnection, bulletin_id: int,
 
 
 async def waiting_bulletins(conn: AsyncConnection, unit_codes: Collection[str],
-                            limit: int) -> list[BulletinRecord]:
-    """Drafts and queued bulletins of ``unit_codes``, in queue order."""
+                            limit: int) -> list[WaitingBulletin]:
+    """Drafts and queued bulletins of ``unit_codes`` still waiting for a group, in queue order,
+    each with the number of groups still waiting for it."""
+    waiting = _groups_waiting()
     rows = await conn.execute(
-        _SELECT.where(bulletins.c.status.in_([DRAFT, QUEUED]),
-                      units.c.code_key.in_([c.upper() for c in unit_codes]))
+        _SELECT.add_columns(waiting.label("groups_waiting"))
+        .where(_still_waiting(waiting), _in_units(unit_codes))
         .order_by(bulletins.c.queue_position).limit(limit))
-    return [_record(r) for r in rows]
+    return [WaitingBulletin(_record(r), r.groups_waiting) for r in rows]
 
 
 async def next_bulletin_for_group(conn: AsyncConnection, group_id: int,

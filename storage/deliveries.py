@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.groups import ACTIVE
@@ -20,6 +20,7 @@ from storage.units import unit_id_of
 
 PENDING, SENDING, SENT, FAILED, UNCERTAIN = "pending", "sending", "sent", "failed", "uncertain"
 OPEN_STATES = (PENDING, SENDING)
+ALERT = "alert"  # the dispatch kind whose rows jump the queue
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,14 @@ async def mark_uncertain(conn: AsyncConnection, delivery_id: int, reason: str,
                 updated_at=now)
 
 
+async def give_up(conn: AsyncConnection, delivery_id: int, *, uncertain: bool, reason: str,
+                  now: datetime) -> None:
+    """An unexpected error stopped this row: close it (uncertain when a request may have left)
+    instead of leaving it open until the next restart."""
+    await _move(conn, delivery_id, OPEN_STATES, status=UNCERTAIN if uncertain else FAILED,
+                last_error=reason[:500], updated_at=now)
+
+
 async def back_to_pending(conn: AsyncConnection, delivery_id: int, reason: str,
                           now: datetime) -> None:
     """The request certainly did not deliver (429, an error answer): it may be tried again."""
@@ -160,6 +169,15 @@ async def pending_by_dispatch(conn: AsyncConnection) -> dict[int, list[int]]:
     return found
 
 
+async def alert_dispatches(conn: AsyncConnection, dispatch_ids: Collection[int]) -> set[int]:
+    """Which of these dispatches are alerts (their rows go before any other)."""
+    if not dispatch_ids:
+        return set()
+    rows = await conn.execute(select(dispatches.c.id).where(
+        dispatches.c.id.in_(list(dispatch_ids)), dispatches.c.kind == ALERT))
+    return {r.id for r in rows}
+
+
 async def sending_to_uncertain(conn: AsyncConnection, now: datetime) -> dict[int, int]:
     """Start-up: rows left ``sending`` by a crash become uncertain. Count per dispatch."""
     rows = (await conn.execute(
@@ -167,7 +185,25 @@ async def sending_to_uncertain(conn: AsyncConnection, now: datetime) -> dict[int
         .where(deliveries.c.status == SENDING).group_by(deliveries.c.dispatch_id))).all()
     await conn.execute(update(deliveries).where(deliveries.c.status == SENDING)
                        .values(status=UNCERTAIN, last_error="interrupted", updated_at=now))
+    # In the same commit: the sender is owed a notice until ``uncertain_reported``, so a crash
+    # before it is sent cannot lose it (the rows are no longer "sending" to find it again).
+    for dispatch_id, count in rows:
+        await conn.execute(update(dispatches).where(dispatches.c.id == dispatch_id).values(
+            uncertain_unreported=func.coalesce(dispatches.c.uncertain_unreported, 0) + count))
     return {r[0]: r[1] for r in rows}
+
+
+async def unreported_uncertain(conn: AsyncConnection) -> dict[int, int]:
+    """Uncertain rows per dispatch that the sender has not been told of yet."""
+    rows = await conn.execute(select(dispatches.c.id, dispatches.c.uncertain_unreported)
+                              .where(dispatches.c.uncertain_unreported.is_not(None))
+                              .order_by(dispatches.c.id))
+    return {r.id: r.uncertain_unreported for r in rows}
+
+
+async def uncertain_reported(conn: AsyncConnection, dispatch_id: int) -> None:
+    await conn.execute(update(dispatches).where(dispatches.c.id == dispatch_id)
+                       .values(uncertain_unreported=None))
 
 
 async def uncertain_to_pending(conn: AsyncConnection, dispatch_id: int,
@@ -196,13 +232,32 @@ async def open_count(conn: AsyncConnection, dispatch_id: int) -> int:
         deliveries.c.status.in_(OPEN_STATES)))).scalar_one()
 
 
-async def claim_summary(conn: AsyncConnection, dispatch_id: int, now: datetime) -> bool:
-    """The summary of a dispatch is sent once: the first caller to set the time sends it."""
+async def summary_due(conn: AsyncConnection, dispatch_id: int) -> bool:
+    """Every row is settled and the summary has not reached the sender yet."""
+    sent_at = (await conn.execute(select(dispatches.c.summary_sent_at)
+                                  .where(dispatches.c.id == dispatch_id))).first()
+    return (sent_at is not None and sent_at[0] is None
+            and await open_count(conn, dispatch_id) == 0)
+
+
+async def mark_summary_sent(conn: AsyncConnection, dispatch_id: int, now: datetime) -> bool:
+    """Written after the summary went out: a crash before this sends it again at start-up
+    (at most one repeat), never loses it."""
     result = await conn.execute(
         update(dispatches)
         .where(dispatches.c.id == dispatch_id, dispatches.c.summary_sent_at.is_(None))
         .values(summary_sent_at=now))
     return result.rowcount == 1
+
+
+async def summaries_owed(conn: AsyncConnection) -> list[int]:
+    """Start-up: dispatches whose rows are all settled but whose summary never went out."""
+    has_rows = exists().where(deliveries.c.dispatch_id == dispatches.c.id)
+    has_open = exists().where(deliveries.c.dispatch_id == dispatches.c.id,
+                              deliveries.c.status.in_(OPEN_STATES))
+    rows = await conn.execute(select(dispatches.c.id).where(
+        dispatches.c.summary_sent_at.is_(None), has_rows, ~has_open).order_by(dispatches.c.id))
+    return [r.id for r in rows]
 
 
 async def delivered_message(conn: AsyncConnection, bulletin_id: int,
@@ -212,7 +267,8 @@ async def delivered_message(conn: AsyncConnection, bulletin_id: int,
         select(groups.c.id, deliveries.c.message_id)
         .select_from(deliveries.join(groups, deliveries.c.group_id == groups.c.id))
         .where(deliveries.c.bulletin_id == bulletin_id, groups.c.chat_id == chat_id,
-               deliveries.c.status == SENT))).first()
+               deliveries.c.status == SENT)
+        .order_by(deliveries.c.round.desc()).limit(1))).first()
     return (row.id, row.message_id) if row else None
 
 

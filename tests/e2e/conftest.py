@@ -3,6 +3,7 @@ polling a fake Bot API over real HTTP on 127.0.0.1."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from collections.abc import AsyncIterator
@@ -13,10 +14,13 @@ import pytest
 
 from bot.clock import ManualClock
 from bot.config import load_config
+from bot.emulator import FakeTelegramAPI, FakeUser
 from bot.logging import configure_logging
 from bot.runtime import RunningBot, start_bot
 from tests.conftest import UNITS_AND_STAFF
-from bot.emulator import FakeTelegramAPI, FakeUser
+
+SETTLE_TIMEOUT = 5.0
+SETTLE_RECHECK = 0.02
 
 # No BOT_SECRET_KEY: the bot makes its 0600 key file in data/, as on a first real run.
 BOT_ENV: dict[str, str] = {}
@@ -60,9 +64,20 @@ class Harness:
         concurrently, so a test that needs one chat's effect seen in another waits here."""
         application = self.bot.application
         processor = application.update_processor
-        await self.fake.wait_until(
-            lambda: not self.fake.pending_updates() and application.update_queue.empty()
-            and processor.current_concurrent_updates == 0, what="the bot to be idle")
+
+        def idle() -> bool:
+            return (not self.fake.pending_updates() and application.update_queue.empty()
+                    and processor.current_concurrent_updates == 0)
+
+        # The bot's own queue signals nothing: after its last handler returns the emulator may
+        # not change again until the held long poll ends (a second), so re-check often too.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + SETTLE_TIMEOUT
+        while not idle():
+            if loop.time() > deadline:
+                await self.fake.wait_until(idle, timeout=0.0, what="the bot to be idle")
+            await self.fake.world.changed.wait_for(lambda: True if idle() else None,
+                                                   SETTLE_RECHECK)
 
     async def restart(self) -> None:
         """Stop the bot and start it again on the same data: what a crash-and-restart keeps."""

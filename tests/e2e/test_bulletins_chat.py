@@ -32,10 +32,13 @@ async def test_an_editors_draft_waits_for_an_officers_approval(harness):
     fake.press_button(people.officer, notice, "bq:approve:1")
     approved = await fake.wait_for_message(people.officer.id, lambda m: "Đã duyệt" in m["text"])
     assert "#1" in approved["text"]
-    assert "trong hàng đợi" in await reply_to(fake, people.officer, "/hangdoi")
+    listing = await reply_to(fake, people.officer, "/hangdoi")
+    assert "trong hàng đợi" in listing and "2 nhóm chưa nhận" in listing
     await services.bulletins.run_due_slots()  # the clock stands at Thursday 08:00
     await fake.wait_until(lambda: all(group_copies(fake, c.id) == 1 for c in chats))
     assert "Phòng cháy mùa khô" in fake.sent_messages(chats[0].id)[0]["text"]
+    # Every group has it: it is history now, no longer in the queue.
+    assert "Không có bản tin nào" in await reply_to(fake, people.officer, "/queue")
 
 
 async def test_the_queue_moves_up_and_removes_and_refuses_forged_buttons(harness):
@@ -160,3 +163,29 @@ async def test_a_schedule_with_too_many_slots_is_refused(harness):
     assert "21" in answer["text"] and "14" in answer["text"]
     shown = await say(fake, officer, "/lich TT-TANTHANH")
     assert "daily 06:00" not in shown["text"]
+
+
+async def test_an_officer_forces_a_resend_only_after_confirming_and_only_once(harness):
+    fake, people, services = harness.fake, harness.people, harness.bot.services
+    officer = people.officer
+    chats = await link(fake, services.db, "TT-TANTHANH", 2, services.clock)
+    await compose_and_choose(fake, officer, "Cảnh giác lừa đảo", "fraud", "bc:now")
+    summary = await fake.wait_for_message(officer.id, lambda m: "Kết quả gửi" in m["text"])
+    force = buttons_of(summary)[-1]["callback_data"]
+    assert force.startswith("bu:force:")
+    # Another commune's officer cannot use the button.
+    query = fake.press_button(people.other_officer, summary, force)
+    await fake.wait_until(lambda: query in fake.callback_answers)
+    assert "phạm vi" in fake.callback_answers[query]["text"]
+    fake.press_button(officer, summary, force)
+    ask = await fake.wait_for_message(officer.id, lambda m: "Gửi lại bản tin" in m["text"])
+    assert "2 nhóm" in ask["text"] and [group_copies(fake, c.id) for c in chats] == [1, 1]
+    confirm, _ = (b["callback_data"] for b in buttons_of(ask))
+    fake.press_button(officer, ask, confirm)
+    await fake.wait_until(lambda: all(group_copies(fake, c.id) == 2 for c in chats))
+    query = fake.press_button(officer, ask, confirm)  # pressed again: nothing more is sent
+    await fake.wait_until(lambda: query in fake.callback_answers)
+    assert "đã được gửi lại" in fake.callback_answers[query]["text"]
+    await fake.wait_for_message(officer.id, lambda m: "Kết quả gửi" in m["text"]
+                                and m["message_id"] != summary["message_id"])
+    assert [group_copies(fake, c.id) for c in chats] == [2, 2]

@@ -54,11 +54,21 @@ async def test_a_row_is_claimed_for_sending_once_and_a_crash_leaves_it_uncertain
         assert not await dstore.claim_for_sending(conn, first, silent=False, now=NOW)
     async with db.transaction() as conn:
         assert await dstore.sending_to_uncertain(conn, NOW) == {dispatch: 1}
+        assert await dstore.unreported_uncertain(conn) == {dispatch: 1}
+        await dstore.uncertain_reported(conn, dispatch)
+        assert await dstore.unreported_uncertain(conn) == {}
         assert await dstore.pending_by_dispatch(conn) == {dispatch: [second]}
         assert await dstore.uncertain_to_pending(conn, dispatch, NOW) == [first]
         assert await dstore.open_count(conn, dispatch) == 2
-        assert await dstore.claim_summary(conn, dispatch, NOW)
-        assert not await dstore.claim_summary(conn, dispatch, NOW)
+        assert not await dstore.summary_due(conn, dispatch)  # rows still open
+        for row in (first, second):
+            await dstore.give_up(conn, row, uncertain=False, reason="test", now=NOW)
+        assert await dstore.summary_due(conn, dispatch)
+        assert await dstore.summaries_owed(conn) == [dispatch]
+        assert await dstore.mark_summary_sent(conn, dispatch, NOW)
+        assert not await dstore.mark_summary_sent(conn, dispatch, NOW)
+        assert not await dstore.summary_due(conn, dispatch)
+        assert await dstore.summaries_owed(conn) == []
 
 
 async def test_the_queue_skips_bulletins_a_group_already_had(db):
@@ -125,3 +135,50 @@ async def test_a_slot_claim_rolls_back_with_its_plan(db):
         assert await sstore.last_slot_run(conn, "TT", sstore.BULLETIN_SLOT) is None
         assert await sstore.claim_slot(conn, "TT", sstore.BULLETIN_SLOT, NOW, NOW)
         assert await sstore.last_slot_run(conn, "TT", sstore.BULLETIN_SLOT) == NOW
+
+
+async def test_the_queue_lists_only_bulletins_still_waiting_for_a_group(db):
+    """After months of slots every old bulletin has reached every group: /queue must show the
+    new ones (and how many groups still wait), not twenty bulletins that are done."""
+    group_ids, first = await seed(db)
+    async with db.transaction() as conn:
+        done = [first] + [await bstore.insert_bulletin(
+            conn, unit_code="TT", topic="general", body=f"Cũ {n}", media_kind=None,
+            media_file_id=None, status=bstore.QUEUED, is_alert=False, created_by=7, now=NOW)
+            for n in range(24)]
+        half, = [await bstore.insert_bulletin(
+            conn, unit_code="DT", topic="fire", body="Nửa", media_kind=None, media_file_id=None,
+            status=bstore.QUEUED, is_alert=False, created_by=7, now=NOW)]
+        draft = await bstore.insert_bulletin(
+            conn, unit_code="TT", topic="fire", body="Nháp", media_kind=None, media_file_id=None,
+            status=bstore.DRAFT, is_alert=False, created_by=7, now=NOW)
+        dispatch = await dstore.insert_dispatch(conn, kind="slot", unit_code="TT",
+                                                requested_by=None, now=NOW)
+        await dstore.plan_deliveries(conn, dispatch, [(b.id, g) for b in done for g in group_ids]
+                                     + [(half.id, group_ids[0])], NOW)
+        listed = await bstore.waiting_bulletins(conn, ["DT", "TT"], 20)
+        assert [(w.bulletin.id, w.groups_waiting) for w in listed] == [(half.id, 1),
+                                                                      (draft.id, 2)]
+        # Scope: a commune officer does not see the province's bulletin.
+        assert [w.bulletin.id for w in await bstore.waiting_bulletins(conn, ["TT"], 20)] == [
+            draft.id]
+        # Moving up passes the listed bulletin ahead, not a finished one hidden in between.
+        assert await bstore.move_up(conn, draft.id, ["DT", "TT"])
+        listed = await bstore.waiting_bulletins(conn, ["DT", "TT"], 20)
+        assert [w.bulletin.id for w in listed] == [draft.id, half.id]
+        assert not await bstore.move_up(conn, draft.id, ["DT", "TT"])
+
+
+async def test_a_composer_draft_is_kept_per_staff_member_and_replaced_by_the_next(db):
+    from storage import bulletin_drafts as drafts
+
+    await seed(db)
+    async with db.transaction() as conn:
+        await drafts.save_draft(conn, 7, drafts.DraftRow("TT", None, None, None, None, NOW))
+        await drafts.save_draft(conn, 7, drafts.DraftRow("TT", "fire", "Cháy", "photo", "F1",
+                                                         NOW + timedelta(minutes=1)))
+        assert await drafts.load_draft(conn, 7) == drafts.DraftRow(
+            "TT", "fire", "Cháy", "photo", "F1", NOW + timedelta(minutes=1))
+        assert await drafts.load_draft(conn, 8) is None
+        await drafts.drop_draft(conn, 7)
+        assert await drafts.load_draft(conn, 7) is None

@@ -207,3 +207,72 @@ def test_only_a_request_that_never_left_is_retried_after_a_network_error():
                                          httpx.ConnectError("refused")))
     assert not _may_have_arrived(wrapped(TimedOut(), httpx.PoolTimeout("pool")))
     assert not _may_have_arrived(NetworkError("Bad Gateway"))  # Telegram answered 502
+
+
+async def test_a_migration_onto_a_known_group_fails_that_row_alone_and_the_summary_comes(
+        env, clock):
+    desk, groups, staff = env
+    # The supergroup the first group migrates to is already known (and has its own row):
+    # following the migration clashes with it in the database.
+    moving = await link_groups(desk.db, "TT-TANTHANH", 1, clock.now())
+    known = await link_groups(desk.db, "TT-TANTHANH", 2, clock.now(), first_chat_id=-100777)
+    groups.failures[moving[0]] = [ChatMoved("migrated", -100777)]
+    await desk.start()
+    await send_now(desk)
+    await settle(desk)
+    by_status = sorted((r.status, r.last_error or "") for r in await rows(desk))
+    assert [s for s, _ in by_status] == ["failed", "sent", "sent"]
+    assert "IntegrityError" in by_status[0][1]
+    assert all(groups.copies(c) == 1 for c in known)
+    assert [c for c, _ in staff.sent] == [OFFICER]
+    assert "2/3" in staff.sent[0][1].text and "IntegrityError" in staff.sent[0][1].text
+
+
+async def test_a_database_error_after_the_request_leaves_that_row_uncertain(env, clock,
+                                                                             monkeypatch):
+    desk, groups, staff = env
+    chats = await link_groups(desk.db, "TT-TANTHANH", 3, clock.now())
+    real_mark_sent = store.mark_sent
+    broken = []
+
+    async def mark_sent_once_broken(conn, delivery_id, message_id, now):
+        if not broken:
+            broken.append(delivery_id)
+            raise OSError("disk I/O error")
+        await real_mark_sent(conn, delivery_id, message_id, now)
+
+    monkeypatch.setattr(store, "mark_sent", mark_sent_once_broken)
+    await desk.start()
+    await send_now(desk)
+    await settle(desk)
+    statuses = {r.id: r.status for r in await rows(desk)}
+    assert statuses.pop(broken[0]) == "uncertain"  # it went out; marking it did not
+    assert list(statuses.values()) == ["sent", "sent"]
+    assert all(groups.copies(c) == 1 for c in chats)
+    summary = staff.sent[0][1]
+    assert "2/3" in summary.text and summary.buttons[0][0].callback.startswith("bu:resend:")
+
+
+async def test_an_alert_reaches_every_group_before_a_large_slot_in_progress_finishes(
+        write_config, clock):
+    # One worker, so the order of sends is the order rows leave the engine's queue.
+    desk, groups, _ = await make_desk(write_config(), clock, workers=1)
+    try:
+        chats = await link_groups(desk.db, "TT-TANTHANH", 12, clock.now())
+        member = desk.directory.staff_member(OFFICER)
+        await desk.submit(member, "TT-TANTHANH", "general", Content("Bản tin tuần"),
+                          Action.QUEUE)
+        await desk.start()
+        groups.hold = asyncio.Event()  # the slot's first request is in flight, the rest wait
+        [run] = await desk.run_due_slots()
+        assert len(run.delivery_ids) == 12
+        await desk.alert(member, "Lũ quét, di dời ngay")
+        groups.hold.set()
+        await settle(desk)
+        kinds = ["alert" if m.text.startswith("🚨") else "slot" for _, m in groups.sent]
+        assert all(groups.copies(c) == 2 for c in chats)
+        # Only the slot copy already in flight went before the alert; the slot then goes on.
+        assert kinds == ["slot"] + ["alert"] * 12 + ["slot"] * 11
+    finally:
+        await desk.stop()
+        await desk.db.close()

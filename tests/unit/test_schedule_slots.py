@@ -116,8 +116,8 @@ async def test_a_unit_schedule_set_in_chat_replaces_the_default(env, clock):
     await desk.run_due_slots()
     await settle(desk)
     assert bodies(groups, chats[0]) == ["Một"]
-    spec, own = await desk.schedule_of("TT-TANTHANH")
-    assert own and spec.to_text() == "daily 07:00"
+    schedule = await desk.schedule_of("TT-TANTHANH")
+    assert schedule.owner == "TT-TANTHANH" and schedule.spec.to_text() == "daily 07:00"
 
 
 async def test_slot_jobs_are_rebuilt_from_the_database(env, clock):
@@ -137,6 +137,66 @@ async def test_slot_jobs_are_rebuilt_from_the_database(env, clock):
         assert str(job.trigger.timezone) == "Asia/Ho_Chi_Minh"
         assert job.misfire_grace_time == 6 * 3600
     finally:
+        scheduler.shutdown(wait=False)
+
+
+async def test_a_hamlet_group_follows_its_communes_schedule_not_the_default(env, clock):
+    desk, groups, _ = env
+    [hamlet] = await link_groups(desk.db, "TT-TANTHANH-A1", 1, clock.now())
+    await queue(desk, "Một")
+    officer = desk.directory.staff_member(OFFICER)
+    await desk.set_schedule(officer, "TT-TANTHANH", parse_schedule_spec("thu 17:30"))
+    schedule = await desk.schedule_of("TT-TANTHANH-A1")
+    assert schedule.owner == "TT-TANTHANH" and schedule.spec.to_text() == "thu 17:30"
+    await desk.run_due_slots()  # Thursday 08:00: the default slot, which the hamlet no longer has
+    await settle(desk)
+    assert bodies(groups, hamlet) == []
+    clock.advance(timedelta(hours=9, minutes=30))  # Thursday 17:30: the commune's slot
+    await desk.run_due_slots()
+    await settle(desk)
+    assert bodies(groups, hamlet) == ["Một"]
+    await queue(desk, "Hai")
+    clock.set(datetime(2026, 3, 9, 1, 0, tzinfo=UTC))  # Monday 08:00: default only, not both
+    await desk.run_due_slots()
+    await settle(desk)
+    assert bodies(groups, hamlet) == ["Một"]
+
+
+async def test_concurrent_schedule_changes_rebuild_one_at_a_time_and_the_last_one_wins(
+        env, clock, monkeypatch):
+    desk, _, _ = env
+    scheduler = AsyncIOScheduler(timezone=HCM)
+    scheduler.start(paused=True)
+    try:
+        jobs = BulletinJobs(scheduler, desk)
+        await jobs.start()
+        reading, most_at_once = 0, 0
+        both_changed = asyncio.Event()
+        real_all_schedules = desk.all_schedules
+
+        async def slow_reader():
+            # The first rebuild reads the first change, then is held up until the second
+            # change is stored: a rebuild running beside it would overtake it.
+            nonlocal reading, most_at_once
+            reading += 1
+            most_at_once = max(most_at_once, reading)
+            try:
+                found = await real_all_schedules()
+                await both_changed.wait()
+                return found
+            finally:
+                reading -= 1
+
+        monkeypatch.setattr(desk, "all_schedules", slow_reader)
+        officer = desk.directory.staff_member(OFFICER)
+        await desk.set_schedule(officer, "TT-TANTHANH", parse_schedule_spec("thu 17:30"))
+        await desk.set_schedule(officer, "TT-TANTHANH", parse_schedule_spec("sat 09:15"))
+        both_changed.set()
+        await jobs.rebuilt()
+        assert most_at_once == 1
+        assert jobs.slot_job_ids() == ["bulletin-slot:mon,thu:08:00", "bulletin-slot:sat:09:15"]
+    finally:
+        await jobs.stop()
         scheduler.shutdown(wait=False)
 
 

@@ -1,0 +1,44 @@
+"""Bulletins being composed, one per staff member, so that a restart mid-composer loses
+nothing the officer typed (issue 4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.schema import bulletin_drafts
+
+
+@dataclass(frozen=True)
+class DraftRow:
+    unit_code: str
+    topic: str | None
+    body: str | None
+    media_kind: str | None
+    media_file_id: str | None
+    updated_at: datetime
+
+
+async def save_draft(conn: AsyncConnection, telegram_id: int, draft: DraftRow) -> None:
+    # Delete then insert: portable, and one short transaction per composer step.
+    await conn.execute(delete(bulletin_drafts).where(bulletin_drafts.c.telegram_id == telegram_id))
+    await conn.execute(bulletin_drafts.insert().values(
+        telegram_id=telegram_id, unit_code=draft.unit_code, topic=draft.topic, body=draft.body,
+        media_kind=draft.media_kind, media_file_id=draft.media_file_id,
+        updated_at=draft.updated_at))
+
+
+async def load_draft(conn: AsyncConnection, telegram_id: int) -> DraftRow | None:
+    row = (await conn.execute(select(bulletin_drafts)
+                              .where(bulletin_drafts.c.telegram_id == telegram_id))).first()
+    if row is None:
+        return None
+    return DraftRow(row.unit_code, row.topic, row.body, row.media_kind, row.media_file_id,
+                    row.updated_at)
+
+
+async def drop_draft(conn: AsyncConnection, telegram_id: int) -> None:
+    await conn.execute(delete(bulletin_drafts).where(bulletin_drafts.c.telegram_id == telegram_id))
