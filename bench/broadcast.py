@@ -27,13 +27,13 @@ from telegram.request import HTTPXRequest
 from bot.bulletin_desk import DELIVERY_WORKERS, DeliveryChannel
 from bot.clock import SystemClock
 from bot.config import load_config
+from bot.emulator import FakeTelegramAPI
 from bot.runtime import prepare_storage
 from broadcasts.bulletins import Action, Content
 from broadcasts.desk import BulletinDesk
 from broadcasts.pacing import SendPacer
 from storage import groups as group_store
 from tests.bulletin_seed import RecordingChannel
-from bot.emulator import FakeTelegramAPI
 
 CEILING = 30.0
 CONFIG = """
