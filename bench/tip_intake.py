@@ -4,8 +4,9 @@ N simulated residents file one-shot tips (``/tip <text>``) through the fake Bot 
 (``bot/emulator``, real HTTP on 127.0.0.1) to the real bot, started as the
 end-to-end tests start it: SQLite in a temporary directory, log level WARNING, a config with four
 units and three officers. Each resident first chooses their unit once (``/tip``, then a
-``ti:u:<UNIT>`` press: the unit is remembered, nothing is filed), untimed, so that every timed
-``/tip <text>`` files at once. A tip's latency runs from the moment its update is enqueued on the
+``ti:u:<UNIT>`` press: the unit is remembered, nothing is filed; then "Huỷ", so no draft is left
+open, as for a resident who has filed before), untimed, so that every timed ``/tip <text>``
+files at once. A tip's latency runs from the moment its update is enqueued on the
 fake to the moment the bot's receipt (the message naming ``TIP-XXXXXX``) reaches the fake. The
 notices the outbox worker sends to officers meanwhile are not receipts and are not counted.
 
@@ -60,11 +61,11 @@ from telegram.ext import (
 
 from bot.clock import SystemClock
 from bot.config import load_config
+from bot.emulator import FakeTelegramAPI, FakeUser
 from bot.logging import configure_logging
 from bot.runtime import start_bot
 from storage import outbox
 from tests.conftest import UNITS_AND_STAFF
-from bot.emulator import FakeTelegramAPI, FakeUser
 
 TARGET_RATIO = 1.5
 REPLY_TIMEOUT = 30.0  # seconds a resident waits for an answer before the tip counts as lost
@@ -300,7 +301,11 @@ async def start_real_bot(fake: FakeTelegramAPI, directory: Path, limit: int,
         units = await ask(subject, user, "/tip", has_unit_buttons)
         categories = replies.expect(user.id, lambda _message: True)
         fake.press_button(user, units, f"ti:u:{COMMUNES[n % len(COMMUNES)]}")
-        await asyncio.wait_for(categories, REPLY_TIMEOUT)
+        _, shown = await asyncio.wait_for(categories, REPLY_TIMEOUT)
+        # Leave the flow (the unit stays remembered): a returning resident has no draft open.
+        cancelled = replies.expect(user.id, lambda _message: True)
+        fake.press_button(user, shown, "ti:x")
+        await asyncio.wait_for(cancelled, REPLY_TIMEOUT)
 
     async def stop() -> None:
         async with running.services.db.reading() as conn:

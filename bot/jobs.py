@@ -5,8 +5,10 @@ from __future__ import annotations
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram import Bot
 
+from bot.weekly_summary_job import schedule_weekly_summaries
 from handlers.context import Services
 from handlers.groups import refresh_all_member_counts
+from tips.abandoned_drafts import expire_abandoned_drafts
 from tips.followup_links import purge_relay_links
 
 MEMBER_COUNT_HOUR = 3  # a quiet hour: one getChatMemberCount per group, once a day
@@ -19,5 +21,8 @@ def start_jobs(bot: Bot, services: Services) -> AsyncIOScheduler:
                       misfire_grace_time=6 * 3600)
     scheduler.add_job(purge_relay_links, "interval", hours=1, args=(services,),
                       id="relay_purge", coalesce=True)
+    scheduler.add_job(expire_abandoned_drafts, "interval", hours=1, args=(services,),
+                      id="draft_expiry", coalesce=True)
+    schedule_weekly_summaries(scheduler, services)
     scheduler.start()
     return scheduler

@@ -21,7 +21,8 @@ from bot.config_model import Config
 from bot.i18n import Translator
 from bot.jobs import start_jobs
 from bot.receiving import start_receiving
-from bot.secret_key import load_secret_key
+from bot.secret_key import check_key_fingerprint, load_secret_key
+from bot.weekly_summary_job import send_weekly_summaries
 from channels.telegram import TelegramChannel
 from handlers.context import Services
 from handlers.menu import publish_menus
@@ -85,13 +86,17 @@ async def prepare_storage(config: Config, clock: Clock) -> tuple[Database, Direc
 
 async def open_tips(config: Config, db: Database, directory: Directory, clock: Clock,
                     environ: Mapping[str, str]) -> TipsContext:
-    """The secret key (refusing to start if its file vanished while tips exist) and the tips
-    domain built on it."""
+    """The secret key (refusing to start if its file vanished, or the key changed, while tips
+    exist) and the tips domain built on it."""
     async with db.reading() as conn:
         tips_exist = await any_tip_exists(conn)
     secret_key = load_secret_key(config.secret_key_env, environ, config.bot.data_dir,
                                  tips_exist=tips_exist)
-    return TipsContext(db=db, clock=clock, anonymizer=Anonymizer(secret_key),
+    anonymizer = Anonymizer(secret_key)
+    await check_key_fingerprint(db, anonymizer.key_fingerprint, tips_exist=tips_exist,
+                                env_name=config.secret_key_env, environ=environ,
+                                data_dir=config.bot.data_dir, now=clock.now())
+    return TipsContext(db=db, clock=clock, anonymizer=anonymizer,
                        tr=Translator(config.language), tz=config.timezone,
                        settings=config.tips, outcome_kinds=config.outcome_kinds,
                        directory=directory)
@@ -119,6 +124,8 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         scheduler = start_jobs(application.bot, services)
         await application.start()
         await notifier.start()
+        # Catch-up before polling: a weekly summary missed while down is queued once, now.
+        await send_weekly_summaries(services)
         bulletins = await start_bulletins(services, token, application.bot, scheduler)
         await start_receiving(application, config.telegram, poll_timeout,
                               os.environ if environ is None else environ)

@@ -3,7 +3,9 @@
 From the environment variable named by ``security.secret_key_env`` when it is set (any string of
 at least 32 bytes); otherwise from ``<data_dir>/secret.key``, created on first run with 32 random
 bytes and mode 0600. If that file vanishes while tips exist, every follow-up link would be lost
-silently, so start-up refuses instead.
+silently, so start-up refuses instead. A key that *changed* (another file restored, another value
+in the variable) would break them just as silently: its fingerprint is kept in the database and
+start-up refuses when it no longer matches while tips exist.
 """
 
 from __future__ import annotations
@@ -11,7 +13,11 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
+
+from storage.db import Database
+from storage.key_fingerprint import record_fingerprint, stored_fingerprint
 
 KEY_FILE_NAME = "secret.key"
 KEY_BYTES = 32
@@ -49,3 +55,20 @@ def load_secret_key(env_name: str, environ: Mapping[str, str], data_dir: Path, *
     with os.fdopen(fd, "wb") as handle:
         handle.write(key)
     return key
+
+
+async def check_key_fingerprint(db: Database, fingerprint: str, *, tips_exist: bool,
+                                env_name: str, environ: Mapping[str, str], data_dir: Path,
+                                now: datetime) -> None:
+    """Refuse a key other than the one the stored tips were made with; remember the first."""
+    async with db.transaction() as conn:
+        stored = await stored_fingerprint(conn)
+        if stored == fingerprint:
+            return
+        if stored is not None and tips_exist:
+            if env_name in environ:
+                raise SecretKeyError("secret.changed_in_variable", variable=env_name)
+            raise SecretKeyError("secret.changed_in_file", path=data_dir / KEY_FILE_NAME,
+                                 variable=env_name)
+        # First start (or a database from before fingerprints), or no tip to lose: this key.
+        await record_fingerprint(conn, fingerprint, now)

@@ -12,11 +12,13 @@ from handlers.context import BotContext
 from handlers.tips import sender_of, tips_of
 from org.roles import Role, role_allows
 from tips import followup, triage
+from tips.abandoned_drafts import ABANDONED_DRAFT_DAYS
 from tips.followup import Lookup, StatusView
-from tips.model import Assessment, Direction, TipState
+from tips.model import Assessment, Direction, ItemKind, TipItem, TipState
 from tips.notices import local_time
 
 CODE_IN_TEXT = re.compile(r"\bTIP-[0-9A-Z]{6}\b")
+CONTENT_LIMIT = 3000  # of a message's 4096 characters: room left for the header and thread
 
 
 class RepliesToTipMessage(filters.MessageFilter):
@@ -36,6 +38,24 @@ def _state_for_tipster(view: StatusView) -> str:
         "status.state_checking")
 
 
+def render_content(context: BotContext, items: tuple[TipItem, ...]) -> str:
+    """What the tipster sent, for staff: the texts, and each file named by its type (the file
+    itself is in the notice that came with the tip)."""
+    tr = context.tr
+    lines = [tr("status.content_header")]
+    for item in items:
+        if item.kind is ItemKind.TEXT:
+            lines.append(item.text or "")
+        elif item.kind is ItemKind.LOCATION:
+            lines.append(tr("status.content_location", place=item.file_id or ""))
+        else:
+            kind = tr("media_kind." + item.kind.value)
+            lines.append(tr("status.content_media", kind=kind, caption=item.text) if item.text
+                         else tr("status.content_media_bare", kind=kind))
+    content = "\n".join(lines)
+    return content if len(content) <= CONTENT_LIMIT else content[:CONTENT_LIMIT - 1] + "…"
+
+
 def render_status(context: BotContext, view: StatusView) -> str:
     tr, ctx, tip = context.tr, tips_of(context), view.tip
     when = local_time(tip.created_at, ctx.tz)
@@ -44,6 +64,7 @@ def render_status(context: BotContext, view: StatusView) -> str:
                     category=ctx.category_label(tip.category), time=when,
                     assessment=tr("assessment." + tip.assessment.value),
                     state=tr("state." + tip.state.value))]
+        lines.append(render_content(context, view.items))
     else:
         lines = [tr("status.tipster", code=tip.code, time=when,
                     state=tr(_state_for_tipster(view)))]
@@ -118,7 +139,8 @@ async def reply_to_bot(update: Update, context: BotContext) -> None:
 @requires()
 async def privacy(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(
-        context.tr("privacy.text", days=tips_of(context).settings.followup_days))
+        context.tr("privacy.text", days=tips_of(context).settings.followup_days,
+                   draft_days=ABANDONED_DRAFT_DAYS))
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -7,6 +7,7 @@ edge; nothing past this module sees it, and nothing here logs it.
 from __future__ import annotations
 
 import contextlib
+import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
@@ -21,6 +22,8 @@ from tips import filing
 from tips.context import TipsContext
 from tips.intake import MAX_ITEMS, Draft, Intake, ItemAdded, Step
 from tips.limits import Refusal
+
+log = logging.getLogger(__name__)
 
 CALLBACK = "ti"
 _REFUSALS = {Refusal.BLOCKED: "tip.blocked", Refusal.HOURLY_LIMIT: "tip.hourly_limit",
@@ -104,21 +107,48 @@ async def show_step(message: Message, context: BotContext, draft: Draft) -> None
                                  reply_markup=send_keyboard(context))
 
 
-async def file_tip(message: Message, update: Update, context: BotContext) -> None:
+async def answer_filing(message: Message, context: BotContext, result: filing.FilingResult,
+                        sealed: str) -> None:
     ctx = tips_of(context)
-    # The user's id is their private chat's id: a press in a group must not seal the group.
-    sealed = ctx.anonymizer.seal_chat(update.effective_user.id)
-    result = await filing.file_draft(ctx, sender_of(update, context), sealed)
     if result.outcome is filing.Filed.FILED:
-        unit = ctx.directory.tree.find(result.unit_code or "")
-        await message.reply_text(context.tr("tip.receipt", code=result.code,
-                                            unit=unit.name if unit else result.unit_code))
+        await send_receipt(message, context, result, sealed)
     elif result.outcome is filing.Filed.REFUSED:
         await message.reply_text(context.tr(_REFUSALS[result.refusal]))
     elif result.outcome is filing.Filed.EMPTY:
         await message.reply_text(context.tr("tip.empty"))
+    elif result.outcome is filing.Filed.NEEDS_UNIT:
+        await message.reply_text(context.tr("tip.choose_unit"),
+                                 reply_markup=unit_keyboard(context, None))
     else:
         await message.reply_text(context.tr("tip.no_draft"))
+    ctx.wake_notifier()  # after the receipt: staff notices never delay it
+
+
+async def send_receipt(message: Message, context: BotContext, result: filing.FilingResult,
+                       sealed: str) -> None:
+    """The code, at once; if that fails (the tip is already committed), through the outbox."""
+    ctx = tips_of(context)
+    unit = ctx.directory.tree.find(result.unit_code or "")
+    text = context.tr("tip.receipt", code=result.code,
+                      unit=unit.name if unit else result.unit_code)
+    try:
+        await message.reply_text(text)
+    except TelegramError as error:
+        # Only the kind of error: its text could name the chat.
+        log.warning("a receipt could not be sent (%s); it goes through the outbox",
+                    type(error).__name__)
+        await filing.queue_receipt(ctx, result, {"text": text}, sealed)
+
+
+def sealed_chat(update: Update, context: BotContext) -> str:
+    # The user's id is their private chat's id: a press in a group must not seal the group.
+    return tips_of(context).anonymizer.seal_chat(update.effective_user.id)
+
+
+async def file_tip(message: Message, update: Update, context: BotContext) -> None:
+    sealed = sealed_chat(update, context)
+    result = await filing.file_draft(tips_of(context), sender_of(update, context), sealed)
+    await answer_filing(message, context, result, sealed)
 
 
 @requires()
@@ -128,16 +158,13 @@ async def tip_command(update: Update, context: BotContext) -> None:
         await redirect_from_group(message, context)
         return
     text = message.text.partition(" ")[2].strip() if message.text else ""
-    intake = intake_of(context)
     sender = sender_of(update, context)
     if not text:
-        await show_step(message, context, await intake.begin(sender))
+        await show_step(message, context, await intake_of(context).begin(sender))
         return
-    draft = await intake.begin_quick(sender, text[:4096])
-    if draft.step is Step.COLLECT:
-        await file_tip(message, update, context)
-    else:
-        await show_step(message, context, draft)
+    sealed = sealed_chat(update, context)
+    result = await filing.file_text(tips_of(context), sender, text[:4096], sealed)
+    await answer_filing(message, context, result, sealed)
 
 
 async def redirect_from_group(message: Message, context: BotContext) -> None:

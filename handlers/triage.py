@@ -87,7 +87,8 @@ async def _tip_or_refuse(update: Update, context: BotContext, usage: str,
 
 async def apply_assessment(context: BotContext, tip: Tip, assessment: Assessment) -> str:
     result = await triage.assess(tips_of(context), context.staff, tip, assessment)
-    key = "triage.assessed" if result.done is triage.Done.DONE else "triage.unchanged"
+    key = {triage.Done.DONE: "triage.assessed",
+           triage.Done.RACED: "triage.assessed_meanwhile"}.get(result.done, "triage.unchanged")
     return context.tr(key, code=tip.code, assessment=context.tr("assessment." + assessment))
 
 

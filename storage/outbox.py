@@ -8,6 +8,7 @@ repeat is recognisable), because a lost notice would be a tip nobody looks at.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,6 +39,18 @@ async def enqueue(conn: AsyncConnection, *, payload: dict[str, Any], now: dateti
         chat_id=chat_id, relay_link=relay_link, tip_id=tip_id,
         payload=json.dumps(payload, ensure_ascii=False), status=PENDING, attempts=0,
         not_before=now, created_at=now))
+
+
+async def enqueue_many(conn: AsyncConnection, notices: Sequence[tuple[int, dict[str, Any]]], *,
+                       now: datetime, tip_id: int | None = None) -> None:
+    """Several notices to staff chats, ``(chat_id, payload)`` each, in one statement."""
+    if notices:
+        await conn.execute(outbox.insert(), [
+            {"chat_id": chat_id, "relay_link": None, "tip_id": tip_id,
+             "payload": json.dumps(payload, ensure_ascii=False), "status": PENDING,
+             "attempts": 0, "not_before": now, "created_at": now, "sent_at": None,
+             "last_error": None}
+            for chat_id, payload in notices])
 
 
 async def due_rows(conn: AsyncConnection, now: datetime, limit: int = 200) -> list[OutboxRow]:

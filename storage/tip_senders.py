@@ -7,10 +7,11 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.tips_tables import sender_blocks, tip_drafts, tipster_units
+from storage.schema import UTCDateTime
+from storage.tips_tables import sender_blocks, tip_drafts, tips, tipster_units
 from tips.model import TipItem
 
 
@@ -21,6 +22,44 @@ class DraftRecord:
     category: str | None
     bulletin_id: int | None
     items: tuple[TipItem, ...]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What filing a tip needs to know about its sender, read in one query."""
+
+    remembered_unit: str | None
+    blocked: bool
+    tips_since_hour: int
+    tips_since_day: int
+    has_draft: bool
+
+
+def _tips_since(since: str) -> Select[tuple[int]]:
+    return select(func.count()).where(tips.c.sender == bindparam("sender"),
+                                      tips.c.created_at >= bindparam(since, type_=UTCDateTime()))
+
+
+# One round trip instead of five (each statement costs trips to the database thread, and filing
+# is what a resident waits on). Built once: SQLAlchemy then reuses its compiled form.
+_STANDING = select(
+    select(tipster_units.c.unit_code).where(tipster_units.c.sender == bindparam("sender"))
+    .scalar_subquery().label("unit_code"),
+    exists().where(sender_blocks.c.sender == bindparam("sender"),
+                   sender_blocks.c.until > bindparam("now", type_=UTCDateTime()))
+    .label("blocked"),
+    _tips_since("hour_ago").scalar_subquery().label("per_hour"),
+    _tips_since("day_ago").scalar_subquery().label("per_day"),
+    exists().where(tip_drafts.c.sender == bindparam("sender")).label("has_draft"),
+)
+
+
+async def standing_of(conn: AsyncConnection, sender: str, *, now: datetime,
+                      hour_ago: datetime, day_ago: datetime) -> Standing:
+    row = (await conn.execute(_STANDING, {"sender": sender, "now": now, "hour_ago": hour_ago,
+                                          "day_ago": day_ago})).one()
+    return Standing(row.unit_code, bool(row.blocked), row.per_hour, row.per_day,
+                    bool(row.has_draft))
 
 
 async def load_draft(conn: AsyncConnection, sender: str) -> DraftRecord | None:
@@ -45,6 +84,11 @@ async def save_draft(conn: AsyncConnection, sender: str, draft: DraftRecord,
 async def delete_draft(conn: AsyncConnection, sender: str) -> bool:
     result = await conn.execute(delete(tip_drafts).where(tip_drafts.c.sender == sender))
     return result.rowcount > 0
+
+
+async def delete_drafts_untouched_since(conn: AsyncConnection, before: datetime) -> int:
+    result = await conn.execute(delete(tip_drafts).where(tip_drafts.c.updated_at < before))
+    return result.rowcount
 
 
 async def remembered_unit(conn: AsyncConnection, sender: str) -> str | None:

@@ -29,6 +29,9 @@ tips = Table(
     Column("relay_expires_at", UTCDateTime(), nullable=True),
     Index("ix_tips_sender_created_at", "sender", "created_at"),
     Index("ix_tips_unit_id_created_at", "unit_id", "created_at"),
+    # The statistics (migration 0004): a scope's tips of a period, counted from the index.
+    Index("ix_tips_unit_id_created_at_category_assessment_state",
+          "unit_id", "created_at", "category", "assessment", "state"),
 )
 
 tip_items = Table(
@@ -118,4 +121,14 @@ outbox = Table(
     Column("not_before", UTCDateTime(), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("sent_at", UTCDateTime(), nullable=True),
+)
+
+# One row: the fingerprint of the secret key the stored pseudonyms and relay links were made
+# with (migration 0005). Never the key: an HMAC of a fixed label under a derived key.
+secret_key_fingerprint = Table(
+    "secret_key_fingerprint",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("recorded_at", UTCDateTime(), nullable=False),
 )

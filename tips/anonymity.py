@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 _NONCE_BYTES = 12
 SIGNATURE_LENGTH = 10
+_FINGERPRINT_LABEL = b"ketnoi-antt: is this the same secret key?"
 
 
 def _derive(secret_key: bytes, purpose: bytes) -> bytes:
@@ -39,6 +40,10 @@ class Anonymizer:
         self._relay = AESGCM(_derive(secret_key, b"relay"))
         self._signing_key = _derive(secret_key, b"buttons")
         self._acknowledgement_key = _derive(secret_key, b"acknowledgement")
+        # Stored in the database to notice a changed key at start-up. A key of its own: the
+        # fingerprint can never stand in for a pseudonym, a signature or a relay key.
+        self.key_fingerprint = hmac.new(_derive(secret_key, b"fingerprint"), _FINGERPRINT_LABEL,
+                                        hashlib.sha256).hexdigest()
 
     def pseudonym_for(self, user_id: int) -> str:
         return hmac.new(self._pseudonym_key, str(user_id).encode(), hashlib.sha256).hexdigest()

@@ -1,23 +1,30 @@
-"""Filing a finished draft as a tip: limits, a unique code, one commit, notices to officers.
+"""Filing a tip: limits, a unique code, one commit, notices to officers, the receipt.
 
 SPEC §12: the tip is committed before its code is shown, and the notices to staff are written to
-the outbox in the same transaction, so a crash after the commit still gets them sent.
+the outbox in the same transaction, so a crash after the commit still gets them sent. Filing is
+what a resident waits on, so it is one transaction of a handful of statements: one query for
+everything known about the sender (remembered unit, block, counts, draft), the inserts, the
+commit. The notifier is *not* woken here: the caller wakes it once the receipt is out, so that
+staff notices never queue in front of the tipster's receipt.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import outbox, tip_senders
 from storage import tips as tip_store
+from storage.tip_senders import Standing
 from tips.codes import new_code
 from tips.context import TipsContext
 from tips.intake import Draft, Step
-from tips.limits import Refusal, refusal_for
-from tips.model import Assessment, Tip, TipItem, TipState
+from tips.limits import Refusal, refusal_of, windows
+from tips.model import Assessment, ItemKind, Tip, TipItem, TipState
 from tips.notices import new_tip_notices
 from tips.recipients import tip_recipients
 
@@ -27,6 +34,7 @@ class Filed(StrEnum):
     NO_DRAFT = "no_draft"
     EMPTY = "empty"
     REFUSED = "refused"
+    NEEDS_UNIT = "needs_unit"  # ``/tip text`` with no remembered unit: kept, the unit is asked
 
 
 @dataclass(frozen=True)
@@ -35,13 +43,42 @@ class FilingResult:
     code: str | None = None
     refusal: Refusal | None = None
     unit_code: str | None = None
+    tip_id: int | None = None
 
 
-async def _unique_code(conn: AsyncConnection) -> str:
-    while True:
-        code = new_code()
-        if not await tip_store.code_exists(conn, code):
-            return code
+@dataclass(frozen=True)
+class _Content:
+    unit_code: str
+    category: str
+    bulletin_id: int | None
+    items: tuple[TipItem, ...]
+
+
+async def _standing(conn: AsyncConnection, sender: str, now: datetime) -> Standing:
+    return await tip_senders.standing_of(conn, sender, **windows(now))
+
+
+async def file_text(ctx: TipsContext, sender: str, text: str, relay_link: str) -> FilingResult:
+    """``/tip text``: category "other", filed at once with the remembered unit. Without one, the
+    text waits in a draft for the unit button (``Filed.NEEDS_UNIT``). Any draft in progress is
+    replaced, as ``/tip`` replaces it."""
+    now = ctx.clock.now()
+    item = TipItem(ItemKind.TEXT, text=text)
+    async with ctx.db.transaction() as conn:
+        standing = await _standing(conn, sender, now)
+        refusal = refusal_of(standing, ctx.limits)
+        if refusal is not None:
+            return FilingResult(Filed.REFUSED, refusal=refusal)
+        unit = ctx.directory.tree.find(standing.remembered_unit or "")
+        if unit is None:
+            draft = Draft(Step.UNIT_THEN_SUBMIT, None, "other", None, (item,))
+            await tip_senders.save_draft(conn, sender, draft.to_record(), now)
+            return FilingResult(Filed.NEEDS_UNIT)
+        content = _Content(unit.code, "other", None, (item,))
+        result = await _file(conn, ctx, sender, relay_link, content, now)
+        if standing.has_draft:
+            await tip_senders.delete_draft(conn, sender)
+    return result
 
 
 async def file_draft(ctx: TipsContext, sender: str, relay_link: str) -> FilingResult:
@@ -51,25 +88,33 @@ async def file_draft(ctx: TipsContext, sender: str, relay_link: str) -> FilingRe
         if record is None:
             return FilingResult(Filed.NO_DRAFT)
         draft = Draft.from_record(record)
-        if draft.step is not Step.COLLECT or not draft.items or draft.unit_code is None:
+        unit = ctx.directory.tree.find(draft.unit_code or "")
+        if draft.step is not Step.COLLECT or not draft.items or unit is None:
             return FilingResult(Filed.EMPTY)
-        refusal = await refusal_for(conn, sender, ctx.limits, now)
+        refusal = refusal_of(await _standing(conn, sender, now), ctx.limits)
         if refusal is not None:
             return FilingResult(Filed.REFUSED, refusal=refusal)
-        code = await _unique_code(conn)
-        tip_id = await tip_store.insert_tip(
-            conn, code=code, unit_code=draft.unit_code, category=draft.category or "other",
-            sender=sender, bulletin_id=draft.bulletin_id, relay_link=relay_link,
-            items=draft.items, now=now)
+        content = _Content(unit.code, draft.category or "other", draft.bulletin_id, draft.items)
+        result = await _file(conn, ctx, sender, relay_link, content, now)
         await tip_senders.delete_draft(conn, sender)
-        unit = ctx.directory.tree.find(draft.unit_code)
-        # Built from what was just inserted: no need to read the row back.
-        tip = Tip(tip_id, code, unit.code if unit else draft.unit_code,
-                  draft.category or "other", sender, Assessment.UNASSESSED, TipState.OPEN, now,
-                  draft.bulletin_id, None)
-        await notify_new_tip(conn, ctx, tip, list(draft.items))
-    ctx.wake_notifier()
-    return FilingResult(Filed.FILED, code=code, unit_code=tip.unit_code)
+    return result
+
+
+async def _file(conn: AsyncConnection, ctx: TipsContext, sender: str, relay_link: str,
+                content: _Content, now: datetime) -> FilingResult:
+    while True:  # 30 bits of code: a clash is rare, and the unique index tells at once
+        code = new_code()
+        tip_id = await tip_store.insert_tip(
+            conn, code=code, unit_code=content.unit_code, category=content.category,
+            sender=sender, bulletin_id=content.bulletin_id, relay_link=relay_link,
+            items=content.items, now=now)
+        if tip_id is not None:
+            break
+    # Built from what was just inserted: no need to read the row back.
+    tip = Tip(tip_id, code, content.unit_code, content.category, sender, Assessment.UNASSESSED,
+              TipState.OPEN, now, content.bulletin_id, None)
+    await notify_new_tip(conn, ctx, tip, list(content.items))
+    return FilingResult(Filed.FILED, code=code, unit_code=tip.unit_code, tip_id=tip_id)
 
 
 async def notify_new_tip(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
@@ -79,9 +124,18 @@ async def notify_new_tip(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
     payloads = new_tip_notices(ctx.tr, ctx.anonymizer, tip, items,
                                unit_name=unit.name if unit else tip.unit_code,
                                category_label=ctx.category_label(tip.category), tz=ctx.tz)
-    now = ctx.clock.now()
-    for member in tip_recipients(tree, ctx.directory.all_staff(), tip.unit_code,
-                                 ctx.settings.notify):
-        for payload in payloads:
-            await outbox.enqueue(conn, payload=payload, now=now, chat_id=member.telegram_id,
-                                 tip_id=tip.id)
+    recipients = tip_recipients(tree, ctx.directory.all_staff(), tip.unit_code,
+                                ctx.settings.notify)
+    await outbox.enqueue_many(conn, [(member.telegram_id, payload) for member in recipients
+                                     for payload in payloads], now=ctx.clock.now(), tip_id=tip.id)
+
+
+async def queue_receipt(ctx: TipsContext, result: FilingResult, payload: dict[str, Any],
+                        relay_link: str) -> None:
+    """The receipt could not be sent directly: the outbox sends it through the relay link, so
+    the tipster still learns their code (a lost answer may mean it arrives twice, with the same
+    code; a tipster without their code could never follow their tip)."""
+    async with ctx.db.transaction() as conn:
+        await outbox.enqueue(conn, payload=payload, now=ctx.clock.now(), relay_link=relay_link,
+                             tip_id=result.tip_id)
+    ctx.wake_notifier()

@@ -16,7 +16,7 @@ from storage import outbox, tip_senders
 from storage import tips as tip_store
 from tips.codes import parse_code
 from tips.context import TipsContext
-from tips.model import Direction, ThreadEntry, Tip
+from tips.model import Direction, ThreadEntry, Tip, TipItem
 from tips.recipients import tip_recipients
 
 
@@ -32,6 +32,7 @@ class StatusView:
     tip: Tip | None = None
     thread: tuple[ThreadEntry, ...] = ()
     as_staff: bool = False
+    items: tuple[TipItem, ...] = ()  # the content, for staff (the tipster wrote it)
 
 
 async def view_status(ctx: TipsContext, code_text: str, *, sender: str,
@@ -40,17 +41,15 @@ async def view_status(ctx: TipsContext, code_text: str, *, sender: str,
     if ctx.guesses.locked(sender, now):
         return StatusView(Lookup.LOCKED)
     code = parse_code(code_text)
-    tip = thread = None
     if code is not None:
         async with ctx.db.reading() as conn:
             tip = await tip_store.find_tip(conn, code)
-            if tip is not None:
-                thread = await tip_store.thread_of(conn, tip.id)
-    if tip is not None and member is not None and may_act_on_unit(
-            member, tip.unit_code, ctx.directory.tree, Role.EDITOR):
-        return StatusView(Lookup.FOUND, tip, tuple(thread or ()), as_staff=True)
-    if tip is not None and tip.sender == sender:
-        return StatusView(Lookup.FOUND, tip, tuple(thread or ()))
+            as_staff = tip is not None and member is not None and may_act_on_unit(
+                member, tip.unit_code, ctx.directory.tree, Role.EDITOR)
+            if tip is not None and (as_staff or tip.sender == sender):
+                thread = tuple(await tip_store.thread_of(conn, tip.id))
+                items = tuple(await tip_store.tip_items_of(conn, tip.id)) if as_staff else ()
+                return StatusView(Lookup.FOUND, tip, thread, as_staff=as_staff, items=items)
     ctx.guesses.miss(sender, now)
     return StatusView(Lookup.NOT_FOUND)
 

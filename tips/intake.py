@@ -1,10 +1,11 @@
 """The tip flow in a private chat (SPEC §3), as a state machine over a stored draft.
 
 Steps: choose the unit (remembered for next time) → choose a category → send text and/or
-media over several messages → submit. ``/tip text`` files at once with the remembered unit (or
-asks for it first). The draft lives in the database under the sender's pseudonym, so a
-half-written tip survives a restart. The sender arrives here as a pseudonym and a sealed relay
-link, computed at the edge; this module never sees who they are.
+media over several messages → submit. ``/tip text`` files at once with the remembered unit
+(``tips.filing.file_text``), or waits here for the unit (``Step.UNIT_THEN_SUBMIT``). The
+draft lives in the database under the sender's pseudonym, so a half-written tip survives a
+restart. The sender arrives here as a pseudonym and a sealed relay link, computed at the edge;
+this module never sees who they are.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from org.units import Unit, UnitTree
 from storage import tip_senders
 from storage.db import Database
 from storage.tip_senders import DraftRecord
-from tips.model import ItemKind, TipItem
+from tips.model import TipItem
 
 MAX_ITEMS = 20  # a tip is a few messages; more is a flood, not a report
 
@@ -89,14 +90,6 @@ class Intake:
         step = Step.CATEGORY if unit else Step.UNIT
         return await self._save(sender, Draft(step, unit.code if unit else None, None,
                                               bulletin_id, ()))
-
-    async def begin_quick(self, sender: str, text: str) -> Draft:
-        """``/tip text``: category "other"; submit at once if a unit is known, else ask for it."""
-        unit = await self.remembered_unit(sender)
-        step = Step.COLLECT if unit else Step.UNIT_THEN_SUBMIT
-        item = TipItem(ItemKind.TEXT, text=text)
-        return await self._save(sender, Draft(step, unit.code if unit else None, "other", None,
-                                              (item,)))
 
     async def choose_unit(self, sender: str, unit_code: str) -> tuple[Draft | None, bool]:
         """The draft with its unit set, and whether to file it now (``/tip text`` waited only

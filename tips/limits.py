@@ -1,7 +1,8 @@
 """Abuse limits per pseudonym (SPEC §3.7): tips per hour and per day, blocks, code guessing.
 
 Limits count by pseudonym, never by identity; one person flooding the bot is refused politely
-and costs the others nothing but one indexed count query.
+and costs the others nothing: the counts come with the one query filing makes anyway
+(``storage.tip_senders.standing_of``).
 """
 
 from __future__ import annotations
@@ -11,10 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
-from storage import tip_senders
-from storage import tips as tip_store
+from storage.tip_senders import Standing
 
 
 class Refusal(StrEnum):
@@ -29,15 +27,17 @@ class TipLimits:
     max_per_day: int
 
 
-async def refusal_for(conn: AsyncConnection, sender: str, limits: TipLimits,
-                      now: datetime) -> Refusal | None:
-    if await tip_senders.blocked_until(conn, sender, now) is not None:
+def windows(now: datetime) -> dict[str, datetime]:
+    """The starts of the counting windows, as ``standing_of`` takes them."""
+    return {"now": now, "hour_ago": now - timedelta(hours=1), "day_ago": now - timedelta(days=1)}
+
+
+def refusal_of(standing: Standing, limits: TipLimits) -> Refusal | None:
+    if standing.blocked:
         return Refusal.BLOCKED
-    if await tip_store.count_by_sender_since(conn, sender, now - timedelta(hours=1)) >= (
-            limits.max_per_hour):
+    if standing.tips_since_hour >= limits.max_per_hour:
         return Refusal.HOURLY_LIMIT
-    if await tip_store.count_by_sender_since(conn, sender, now - timedelta(days=1)) >= (
-            limits.max_per_day):
+    if standing.tips_since_day >= limits.max_per_day:
         return Refusal.DAILY_LIMIT
     return None
 

@@ -31,6 +31,7 @@ class Done(StrEnum):
     NOT_FOUND = "not_found"  # unknown code, or outside the member's scope: the same answer
     CLOSED = "closed"
     RELAY_GONE = "relay_gone"
+    RACED = "raced"  # someone else changed it a moment before: nothing done
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,9 @@ async def assess(ctx: TipsContext, member: StaffMember, tip: Tip,
         return TriageResult(Done.UNCHANGED, tip)
     now = ctx.clock.now()
     async with ctx.db.transaction() as conn:
-        await tip_store.set_assessment(conn, tip.id, assessment, now)
+        if not await tip_store.set_assessment(conn, tip.id, assessment, now,
+                                              was=tip.assessment):
+            return TriageResult(Done.RACED, tip)
         await record_action(conn, at=now, actor=member.telegram_id, action="tip.assess",
                             subject=f"tip:{tip.code}", detail=assessment.value)
         if tip.assessment is Assessment.UNASSESSED and tip.state is TipState.OPEN:

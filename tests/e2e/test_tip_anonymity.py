@@ -119,3 +119,48 @@ async def test_start_refuses_when_the_key_file_vanished_while_tips_exist(harness
     await harness.restart()
     status = await say(fake, resident, f"/status {code}")
     assert code in status["text"]
+
+
+async def test_start_refuses_a_changed_key_while_tips_exist_and_says_how_to_fix_it(harness):
+    import pytest
+
+    from bot.config import load_config
+    from bot.i18n import t
+    from bot.runtime import start_bot
+    from bot.secret_key import SecretKeyError
+    from storage.tips_tables import secret_key_fingerprint
+
+    fake, resident = harness.fake, harness.people.resident
+    code = await file_guided_tip(fake, resident)
+    key_path = harness.config_path.parent / "data" / "secret.key"
+    saved = key_path.read_bytes()
+    async with harness.bot.services.db.reading() as conn:
+        stored = (await conn.execute(select(secret_key_fingerprint.c.fingerprint))).scalars().all()
+    assert stored == [Anonymizer(saved).key_fingerprint]
+    assert saved.hex() not in stored[0] and stored[0] != Anonymizer(b"k" * 32).key_fingerprint
+    await harness.bot.stop()
+    config = load_config(harness.config_path, {"BOT_TOKEN": fake.token})
+    key_path.write_bytes(os.urandom(32))  # another key file restored by mistake
+    with pytest.raises(SecretKeyError) as in_file:
+        await start_bot(config, fake.token, harness.clock, poll_timeout=1, environ={})
+    message = t("vi", in_file.value.message_key, **in_file.value.params)
+    assert str(key_path) in message and "BOT_SECRET_KEY" in message
+    with pytest.raises(SecretKeyError) as in_variable:
+        await start_bot(config, fake.token, harness.clock, poll_timeout=1,
+                        environ={"BOT_SECRET_KEY": "another key of at least 32 bytes....."})
+    assert "BOT_SECRET_KEY" in t("en", in_variable.value.message_key,
+                                 **in_variable.value.params)
+    key_path.write_bytes(saved)
+    await harness.restart()
+    assert code in (await say(fake, resident, f"/status {code}"))["text"]
+
+
+async def test_privacy_says_what_is_kept_for_how_long_and_what_documents_carry(harness):
+    from tips.abandoned_drafts import ABANDONED_DRAFT_DAYS
+
+    fake = harness.fake
+    answer = (await say(fake, harness.people.resident, "/baomat"))["text"]
+    assert "30 ngày sau khi tin báo kết thúc" in answer  # tips.followup_days (default 30)
+    assert f"sau {ABANDONED_DRAFT_DAYS} ngày" in answer
+    assert "tên tác giả" in answer and "KHÔNG BAO GIỜ" in answer
+    assert (await say(fake, fake.user("Người Khác"), "/privacy"))["text"] == answer

@@ -19,6 +19,7 @@ from tests.e2e.tip_steps import (
     press,
     say,
 )
+from tips.abandoned_drafts import ABANDONED_DRAFT_DAYS, expire_abandoned_drafts
 from tips.followup_links import purge_relay_links
 from tips.model import Assessment, TipState
 
@@ -341,3 +342,57 @@ async def test_an_old_unit_button_never_files_a_half_written_tip(harness):
     assert "hết hạn" in answer.params["text"]
     async with harness.bot.services.db.reading() as conn:
         assert (await conn.execute(select(tips.c.id))).all() == []
+
+
+async def test_a_receipt_that_fails_to_send_still_reaches_the_tipster_once(harness):
+    fake, resident = harness.fake, harness.people.resident
+    units = await say(fake, resident, "/tip")
+    await press(fake, resident, units, "ti:u:TT-BINHTHANH")  # the unit is remembered
+    fake.inject_error("sendMessage", chat_id=resident.id, error_code=502,
+                      description="Bad Gateway")
+    fake.send_message(resident, "/tip Trộm xe máy ở chợ")
+    receipt = await fake.wait_for_message(resident.id, lambda m: CODE.search(m.get("text", "")))
+    code = CODE.search(receipt["text"]).group(0)
+    failed = [c for c in fake.calls_to("sendMessage")
+              if c.params.get("chat_id") == resident.id and c.status == 502]
+    assert len(failed) == 1  # the direct answer really failed; the outbox sent it after
+    await harness.settle()
+    receipts = [m for m in fake.sent_messages(resident.id) if code in m.get("text", "")]
+    assert len(receipts) == 1
+    tip = await tip_record(harness, code)
+    assert tip.unit_code == "TT-BINHTHANH"
+    async with harness.bot.services.db.reading() as conn:
+        to_tipster = (await conn.execute(select(outbox.c.tip_id)
+                                         .where(outbox.c.chat_id.is_(None)))).all()
+    assert [r.tip_id for r in to_tipster] == [tip.id]  # through the relay link, not a chat id
+    assert "a receipt could not be sent (NetworkError)" in harness.logs.getvalue()
+
+
+async def test_staff_status_shows_the_content_and_the_tipster_sees_their_own_status(harness):
+    fake, people = harness.fake, harness.people
+    code = await file_guided_tip(fake, people.resident, texts=("Có người bán ma tuý",),
+                                 photo=True)
+    await notice_for(fake, people.officer, code, lambda m: "photo" in m)  # notices are out
+    staff_view = (await say(fake, people.officer, f"/status {code}"))["text"]
+    assert "Nội dung:" in staff_view and "Có người bán ma tuý" in staff_view
+    assert "[ảnh] ảnh chụp lúc 21h" in staff_view
+    assert "photo" not in staff_view and "file" not in staff_view  # no file id shown
+    tipster_view = (await say(fake, people.resident, f"/status {code}"))["text"]
+    assert code in tipster_view and "Nội dung:" not in tipster_view
+    foreign = (await say(fake, people.other_officer, f"/status {code}"))["text"]
+    assert "ma tuý" not in foreign
+
+
+async def test_abandoned_drafts_expire_and_recent_ones_stay(harness):
+    fake, resident = harness.fake, harness.people.resident
+    neighbour = fake.user("Hàng Xóm")
+    categories = await say(fake, resident, "/start tip_TT-BINHTHANH")
+    await press(fake, resident, categories, "ti:c:theft")
+    await say(fake, resident, "viết dở rồi bỏ đó")
+    harness.clock.advance(timedelta(days=ABANDONED_DRAFT_DAYS - 1))
+    await say(fake, neighbour, "/start tip_TT-BINHTHANH")  # started a day before the purge
+    harness.clock.advance(timedelta(days=1, minutes=1))
+    assert await expire_abandoned_drafts(harness.bot.services) == 1
+    assert "chưa hiểu" in (await say(fake, resident, "phần tiếp theo"))["text"]
+    still = await say(fake, neighbour, "vẫn còn")  # the neighbour's draft is still there
+    assert "chưa hiểu" not in still["text"]

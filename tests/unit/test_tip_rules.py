@@ -55,3 +55,20 @@ def test_code_guessing_is_locked_for_an_hour():
     assert guard.locked("p", now)
     assert not guard.locked("other", now)
     assert not guard.locked("p", now + timedelta(hours=1, seconds=1))
+
+
+def test_refusals_follow_block_then_hour_then_day():
+    from storage.tip_senders import Standing
+    from tips.limits import Refusal, TipLimits, refusal_of
+
+    limits = TipLimits(max_per_hour=3, max_per_day=5)
+
+    def standing(blocked=False, hour=0, day=0):
+        return Standing("TT", blocked, hour, day, has_draft=False)
+
+    assert refusal_of(standing(), limits) is None
+    assert refusal_of(standing(hour=2, day=4), limits) is None
+    assert refusal_of(standing(blocked=True), limits) is Refusal.BLOCKED
+    assert refusal_of(standing(blocked=True, hour=9, day=9), limits) is Refusal.BLOCKED
+    assert refusal_of(standing(hour=3, day=3), limits) is Refusal.HOURLY_LIMIT
+    assert refusal_of(standing(hour=1, day=5), limits) is Refusal.DAILY_LIMIT
