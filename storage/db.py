@@ -55,7 +55,11 @@ def open_database(url: str, *, connect_args: dict[str, Any] | None = None) -> Da
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args=connect_args or {})
+        # Every connection leaves through ``Connection.close()``, which already rolls back what
+        # it began; the pool's own reset would be one more trip to aiosqlite's thread per
+        # transaction (a tip's receipt waits on about sixteen such trips).
+        engine = create_async_engine(url, connect_args=connect_args or {},
+                                     pool_reset_on_return=None)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
     else:
         engine = create_async_engine(url, pool_pre_ping=True, connect_args=connect_args or {})
