@@ -14,6 +14,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -81,7 +82,7 @@ groups = Table(
     Column("member_count", Integer, nullable=True),
     Column("member_count_at", UTCDateTime(), nullable=True),
     Column("registered_by", BigInteger, nullable=True),
-    Column("registered_at", UTCDateTime(), nullable=True),
+    Column("registered_at", UTCDateTime(), nullable=True, index=True),  # 0004
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
@@ -94,6 +95,7 @@ group_member_counts = Table(
            index=True),
     Column("members", Integer, nullable=False),
     Column("counted_at", UTCDateTime(), nullable=False),
+    Index("ix_group_member_counts_group_id_counted_at", "group_id", "counted_at"),  # 0004
 )
 
 staff = Table(
@@ -153,12 +155,17 @@ dispatches = Table(
     Column("unit_id", Integer, ForeignKey("units.id"), nullable=False),
     Column("requested_by", BigInteger, nullable=True),  # None: a schedule slot
     Column("created_at", UTCDateTime(), nullable=False),
+    # Set once the delivery summary reached the sender (not before: a crash in between sends it
+    # again at start-up, rather than never).
     Column("summary_sent_at", UTCDateTime(), nullable=True),
+    # Rows a restart found "sending" (now uncertain) that the sender has not yet been told of.
+    Column("uncertain_unreported", Integer, nullable=True),
 )
 
-# SPEC §12: one row per (bulletin, group) - the unique constraint is what makes a second copy
-# impossible to even plan. pending -> sending -> sent | failed; sending left over at start-up
-# -> uncertain.
+# SPEC §12: one row per (bulletin, group, round) - the unique constraint is what makes a second
+# copy impossible to even plan. Round 0 is the bulletin's one ordinary delivery; an officer's
+# forced re-send (SPEC §5) plans round n+1 from round n, so two presses of the same button still
+# clash. pending -> sending -> sent | failed; sending left over at start-up -> uncertain.
 deliveries = Table(
     "deliveries",
     metadata,
@@ -174,7 +181,13 @@ deliveries = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     Column("sent_at", UTCDateTime(), nullable=True),
-    UniqueConstraint("bulletin_id", "group_id"),
+    Column("round", Integer, nullable=False, server_default="0"),
+    UniqueConstraint("bulletin_id", "group_id", "round"),
+    # The statistics (migration 0004): sent deliveries of a period, by group and by date.
+    Index("ix_deliveries_group_id_status_sent_at_bulletin_id",
+          "group_id", "status", "sent_at", "bulletin_id"),
+    Index("ix_deliveries_status_sent_at_group_id_bulletin_id",
+          "status", "sent_at", "group_id", "bulletin_id"),
 )
 
 # "Đã phổ biến" presses: by keyed pseudonym (tips.anonymity.pseudonym_for), never by user id.
@@ -187,6 +200,20 @@ acknowledgements = Table(
     Column("pseudonym", String(64), nullable=False),
     Column("pressed_at", UTCDateTime(), nullable=False),
     UniqueConstraint("bulletin_id", "group_id", "pseudonym"),
+)
+
+# A bulletin being composed (issue 4 review item 8): kept so that a restart in the middle of the
+# composer loses nothing the officer typed. One per staff member; deleted when they choose.
+bulletin_drafts = Table(
+    "bulletin_drafts",
+    metadata,
+    Column("telegram_id", BigInteger, primary_key=True),  # staff: identified in clear (above)
+    Column("unit_code", String(32), nullable=False),
+    Column("topic", String(32), nullable=True),
+    Column("body", Text, nullable=True),  # None: the content has not come yet
+    Column("media_kind", String(16), nullable=True),
+    Column("media_file_id", String(255), nullable=True),
+    Column("updated_at", UTCDateTime(), nullable=False),
 )
 
 # A unit's own schedule (set with /schedule); units without a row use bulletins.schedule.
@@ -206,7 +233,7 @@ slot_runs = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("unit_id", Integer, ForeignKey("units.id"), nullable=False),
-    Column("purpose", String(16), nullable=False),  # bulletin | compliance
+    Column("purpose", String(16), nullable=False),  # bulletin | compliance | weekly_summary
     Column("slot_at", UTCDateTime(), nullable=False),
     Column("ran_at", UTCDateTime(), nullable=False),
     UniqueConstraint("unit_id", "purpose", "slot_at"),

@@ -16,7 +16,6 @@ from datetime import datetime
 
 from sqlalchemy import (
     ColumnElement,
-    Select,
     String,
     and_,
     column,
@@ -63,14 +62,18 @@ class WeekBounds:
     end: datetime
 
 
-def _scope_unit_ids(unit_codes: Collection[str]) -> Select[tuple[int]]:
-    return select(units.c.id).where(units.c.code_key.in_([c.upper() for c in unit_codes]))
+async def _scope_unit_ids(conn: AsyncConnection, unit_codes: Collection[str]) -> list[int]:
+    # The ids themselves, not a subquery, go into the statistics queries: PostgreSQL then
+    # reads each unit's range of a (unit_id, created_at) index instead of the whole table.
+    rows = await conn.execute(
+        select(units.c.id).where(units.c.code_key.in_([c.upper() for c in unit_codes])))
+    return sorted(r[0] for r in rows)
 
 
-def _active_groups_in_scope(unit_codes: Collection[str]) -> ColumnElement[bool]:
+def _active_groups_in_scope(unit_ids: Collection[int]) -> ColumnElement[bool]:
     # A linked group is active or inactive; only the current status is kept, so a group that
     # left before the period's end and one that left after it are both left out.
-    return and_(groups.c.unit_id.in_(_scope_unit_ids(unit_codes)), groups.c.status == ACTIVE,
+    return and_(groups.c.unit_id.in_(unit_ids), groups.c.status == ACTIVE,
                 groups.c.registered_at.is_not(None))
 
 
@@ -82,6 +85,7 @@ async def group_totals(conn: AsyncConnection, unit_codes: Collection[str],
     then counts 0 members): the history table, not the current count, so that a report on a
     past period gives the same figure tomorrow.
     """
+    unit_ids = await _scope_unit_ids(conn, unit_codes)
     last_count = (
         select(group_member_counts.c.members)
         .where(group_member_counts.c.group_id == groups.c.id,
@@ -91,7 +95,7 @@ async def group_totals(conn: AsyncConnection, unit_codes: Collection[str],
     )
     per_group = (
         select(groups.c.id, last_count.label("members"))
-        .where(_active_groups_in_scope(unit_codes), groups.c.registered_at < at)
+        .where(_active_groups_in_scope(unit_ids), groups.c.registered_at < at)
         .subquery()
     )
     row = (await conn.execute(
@@ -106,7 +110,8 @@ async def delivery_totals(conn: AsyncConnection, unit_codes: Collection[str], st
 
     Deliveries still pending, sending or uncertain are in neither figure.
     """
-    in_scope_groups = select(groups.c.id).where(groups.c.unit_id.in_(_scope_unit_ids(unit_codes)))
+    unit_ids = await _scope_unit_ids(conn, unit_codes)
+    in_scope_groups = select(groups.c.id).where(groups.c.unit_id.in_(unit_ids))
     sent = (await conn.execute(
         select(func.count(distinct(deliveries.c.bulletin_id)), func.count(deliveries.c.id))
         .where(deliveries.c.group_id.in_(in_scope_groups), deliveries.c.status == SENT,
@@ -127,7 +132,8 @@ async def weeks_below_target(conn: AsyncConnection, unit_codes: Collection[str],
     ``weekly_target`` bulletins (sent deliveries).
 
     A group is judged in a week when it is active now and was registered before the week began
-    (a group that joins mid-week is not held to a whole week's target).
+    (a group that joins mid-week is not held to a whole week's target); a judged group with no
+    delivery at all that week falls short too.
     """
     if not weeks or weekly_target <= 0:
         return []
@@ -135,22 +141,54 @@ async def weeks_below_target(conn: AsyncConnection, unit_codes: Collection[str],
         column("label", String), column("starts", UTCDateTime()), column("ends", UTCDateTime()),
         name="report_weeks",
     ).data([(w.label, w.start, w.end) for w in weeks]).cte("report_weeks")
-    sent_in_week = and_(
-        deliveries.c.group_id == groups.c.id, deliveries.c.status == SENT,
-        deliveries.c.sent_at >= week_table.c.starts, deliveries.c.sent_at < week_table.c.ends)
-    per_group_week = (
-        select(week_table.c.label)
-        .select_from(
-            week_table
-            .join(groups, and_(_active_groups_in_scope(unit_codes),
-                               groups.c.registered_at <= week_table.c.starts))
-            .outerjoin(deliveries, sent_in_week))
-        .group_by(week_table.c.label, groups.c.id)
-        .having(func.count(deliveries.c.id) < weekly_target)
+    # A week falls short when fewer of its judged groups met the target than were judged.
+    # Judged groups: those registered before the first week, counted once, plus those
+    # registered since then and before the week (few: no week is joined to every group).
+    # Sent deliveries are counted per (week, group) first, reading each one once through an
+    # index, and only the pairs that met the target meet the groups table again; joining every
+    # week to every group and then to its deliveries did not scale (bench/stats.py).
+    unit_ids = await _scope_unit_ids(conn, unit_codes)
+    first_start = min(w.start for w in weeks)
+    judged_before = (
+        select(func.count(groups.c.id))
+        .where(_active_groups_in_scope(unit_ids), groups.c.registered_at <= first_start)
+        .scalar_subquery()
+    )
+    judged_per_week = (
+        select(week_table.c.label,
+               (judged_before + func.count(groups.c.id)).label("groups"))
+        .select_from(week_table.outerjoin(groups, and_(
+            _active_groups_in_scope(unit_ids), groups.c.registered_at > first_start,
+            groups.c.registered_at <= week_table.c.starts)))
+        .group_by(week_table.c.label)
         .subquery()
     )
-    rows = await conn.execute(select(distinct(per_group_week.c.label))
-                              .order_by(per_group_week.c.label))
+    scope_groups = select(groups.c.id).where(_active_groups_in_scope(unit_ids))
+    sent_per_group_week = (
+        select(week_table.c.label, week_table.c.starts, deliveries.c.group_id)
+        .select_from(week_table.join(deliveries, and_(
+            deliveries.c.status == SENT, deliveries.c.sent_at >= week_table.c.starts,
+            deliveries.c.sent_at < week_table.c.ends)))
+        .where(deliveries.c.group_id.in_(scope_groups))
+        .group_by(week_table.c.label, week_table.c.starts, deliveries.c.group_id)
+        .having(func.count(deliveries.c.id) >= weekly_target)
+        .subquery()
+    )
+    on_target_per_week = (
+        select(sent_per_group_week.c.label, func.count().label("groups"))
+        .select_from(sent_per_group_week.join(groups, and_(
+            groups.c.id == sent_per_group_week.c.group_id,
+            groups.c.registered_at <= sent_per_group_week.c.starts)))
+        .group_by(sent_per_group_week.c.label)
+        .subquery()
+    )
+    rows = await conn.execute(
+        select(judged_per_week.c.label)
+        .select_from(judged_per_week.outerjoin(
+            on_target_per_week, on_target_per_week.c.label == judged_per_week.c.label))
+        .where(judged_per_week.c.groups > func.coalesce(on_target_per_week.c.groups, 0))
+        .order_by(judged_per_week.c.label)
+    )
     return [r[0] for r in rows]
 
 
@@ -158,9 +196,10 @@ async def tip_counts(conn: AsyncConnection, unit_codes: Collection[str], start: 
                      end: datetime) -> list[TipCount]:
     """Tips received (``created_at``) in the interval, counted per category, current
     assessment and current state."""
+    unit_ids = await _scope_unit_ids(conn, unit_codes)
     rows = await conn.execute(
         select(tips.c.category, tips.c.assessment, tips.c.state, func.count(tips.c.id))
-        .where(tips.c.unit_id.in_(_scope_unit_ids(unit_codes)),
+        .where(tips.c.unit_id.in_(unit_ids),
                tips.c.created_at >= start, tips.c.created_at < end)
         .group_by(tips.c.category, tips.c.assessment, tips.c.state)
     )
@@ -171,9 +210,10 @@ async def outcome_totals(conn: AsyncConnection, unit_codes: Collection[str], sta
                          end: datetime) -> dict[str, int]:
     """Quantities per outcome kind recorded (``recorded_at``) in the interval, against a tip
     or directly against a unit of the scope."""
+    unit_ids = await _scope_unit_ids(conn, unit_codes)
     rows = await conn.execute(
         select(outcomes.c.kind, func.sum(outcomes.c.quantity))
-        .where(outcomes.c.unit_id.in_(_scope_unit_ids(unit_codes)),
+        .where(outcomes.c.unit_id.in_(unit_ids),
                outcomes.c.recorded_at >= start, outcomes.c.recorded_at < end)
         .group_by(outcomes.c.kind)
     )

@@ -218,3 +218,28 @@ async def test_an_unknown_unit_is_refused(db):
     tree = await unit_tree(db)
     with pytest.raises(UnknownUnit):
         await stats_of(db, tree, "NOWHERE", "month")
+
+
+async def test_a_group_that_got_nothing_in_a_week_makes_it_fall_short(db):
+    tree = await unit_tree(db)
+    served = await add_groups(db, "TT", [5, 5], local(2026, 2, 20))
+    forgotten = await add_groups(db, "TT-A1", [5], local(2026, 2, 20))
+    left = await add_groups(db, "TT", [5], local(2026, 2, 20))
+    async with db.transaction() as conn:
+        await group_store.mark_group_inactive(conn, left[0], local(2026, 2, 25))
+    # W10: every active group got two. W11: the hamlet's group got nothing (one delivery to
+    # it failed); the group that left got nothing either, but it is no longer judged.
+    for day in (2, 5):
+        await send_bulletin(db, "TT", served + forgotten, local(2026, 3, day))
+    for day in (9, 12):
+        await send_bulletin(db, "TT", served, local(2026, 3, day),
+                            failing=forgotten if day == 9 else ())
+    weeks = "2026-03-02..2026-03-15"
+    assert (await stats_of(db, tree, "TT", weeks)).bulletins.weeks_below_target == ("2026-W11",)
+    assert (await stats_of(db, tree, "DT", weeks)).bulletins.weeks_below_target == ("2026-W11",)
+    hamlet = await stats_of(db, tree, "TT-A1", weeks)
+    assert hamlet.bulletins.weeks_below_target == ("2026-W11",)
+    assert (await stats_of(db, tree, "BT", weeks)).bulletins.weeks_below_target == ()
+    assert (await stats_of(db, tree, "TT", weeks, target=1)).bulletins.weeks_below_target == (
+        "2026-W11",)
+    assert (await stats_of(db, tree, "TT", weeks, target=0)).bulletins.weeks_below_target == ()
