@@ -112,17 +112,22 @@ async def delivery_totals(conn: AsyncConnection, unit_codes: Collection[str], st
     """
     unit_ids = await _scope_unit_ids(conn, unit_codes)
     in_scope_groups = select(groups.c.id).where(groups.c.unit_id.in_(unit_ids))
-    sent = (await conn.execute(
-        select(func.count(distinct(deliveries.c.bulletin_id)), func.count(deliveries.c.id))
-        .where(deliveries.c.group_id.in_(in_scope_groups), deliveries.c.status == SENT,
-               deliveries.c.sent_at >= start, deliveries.c.sent_at < end)
-    )).one()
+    sent_rows = and_(deliveries.c.group_id.in_(in_scope_groups), deliveries.c.status == SENT,
+                     deliveries.c.sent_at >= start, deliveries.c.sent_at < end)
+    bulletins_sent = (await conn.execute(
+        select(func.count(distinct(deliveries.c.bulletin_id))).where(sent_rows))).scalar_one()
+    # SPEC §10 counts (bulletin, group) pairs: a forced re-send adds a row (a second round) to
+    # the same pair, so pairs are counted per group.
+    pairs_per_group = (select(func.count(distinct(deliveries.c.bulletin_id)).label("pairs"))
+                       .where(sent_rows).group_by(deliveries.c.group_id).subquery())
+    pairs = (await conn.execute(
+        select(func.coalesce(func.sum(pairs_per_group.c.pairs), 0)))).scalar_one()
     failed = (await conn.execute(
         select(func.count(deliveries.c.id))
         .where(deliveries.c.group_id.in_(in_scope_groups), deliveries.c.status == FAILED,
                deliveries.c.updated_at >= start, deliveries.c.updated_at < end)
     )).scalar_one()
-    return DeliveryTotals(bulletins_sent=int(sent[0]), deliveries_sent=int(sent[1]),
+    return DeliveryTotals(bulletins_sent=int(bulletins_sent), deliveries_sent=int(pairs),
                           deliveries_failed=int(failed))
 
 
@@ -171,7 +176,8 @@ async def weeks_below_target(conn: AsyncConnection, unit_codes: Collection[str],
             deliveries.c.sent_at < week_table.c.ends)))
         .where(deliveries.c.group_id.in_(scope_groups))
         .group_by(week_table.c.label, week_table.c.starts, deliveries.c.group_id)
-        .having(func.count(deliveries.c.id) >= weekly_target)
+        # Distinct bulletins: a forced re-send (a second round) is not a second bulletin.
+        .having(func.count(distinct(deliveries.c.bulletin_id)) >= weekly_target)
         .subquery()
     )
     on_target_per_week = (

@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import CTE, Select, String, and_, case, column, func, select, values
+from sqlalchemy import CTE, Select, String, and_, case, column, distinct, func, select, values
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.deliveries import SENT
@@ -98,7 +98,8 @@ async def weekly_group_bulletins(conn: AsyncConnection, unit_codes: Collection[s
     # each pair's deliveries costs a lookup per pair, too many for a province over a year.
     per_group = (
         select(week_table.c.label, deliveries.c.group_id,
-               func.count(deliveries.c.id).label("received"))
+               # Distinct bulletins: a forced re-send (a second round) is not a second one.
+               func.count(distinct(deliveries.c.bulletin_id)).label("received"))
         .select_from(
             week_table
             .join(deliveries, and_(deliveries.c.status == SENT,

@@ -243,3 +243,31 @@ async def test_a_group_that_got_nothing_in_a_week_makes_it_fall_short(db):
     assert (await stats_of(db, tree, "TT", weeks, target=1)).bulletins.weeks_below_target == (
         "2026-W11",)
     assert (await stats_of(db, tree, "TT", weeks, target=0)).bulletins.weeks_below_target == ()
+
+
+async def test_a_forced_resend_is_not_a_second_bulletin_or_delivery(db):
+    from storage import deliveries as delivery_store
+    from storage import resends as resend_store
+    from storage.schema import deliveries
+
+    tree = await unit_tree(db)
+    chats = await add_groups(db, "TT", [5, 5], local(2026, 2, 20))
+    bulletin_id = await send_bulletin(db, "TT", chats, local(2026, 3, 9))  # Monday of W11
+    at = local(2026, 3, 10)
+    async with db.transaction() as conn:
+        first = (await conn.execute(deliveries.select().where(
+            deliveries.c.bulletin_id == bulletin_id))).first()
+        dispatch = first.dispatch_id
+        targets = await resend_store.resend_targets(conn, dispatch)
+        assert len(targets) == 2 and {t.next_round for t in targets} == {1}
+        await resend_store.plan_round(conn, dispatch, targets, at)
+        again = await conn.execute(deliveries.select().where(
+            deliveries.c.bulletin_id == bulletin_id, deliveries.c.round == 1))
+        for n, row in enumerate(again):
+            assert await delivery_store.claim_for_sending(conn, row.id, silent=False, now=at)
+            await delivery_store.mark_sent(conn, row.id, 2000 + n, at)
+    stats = await stats_of(db, tree, "TT", "2026-W11", target=2)
+    # Four rows were sent, but one bulletin reached two groups: one bulletin, two deliveries,
+    # and a week with one bulletin per group is below a target of two.
+    assert (stats.bulletins.sent, stats.bulletins.deliveries) == (1, 2)
+    assert stats.bulletins.weeks_below_target == ("2026-W11",)
