@@ -20,7 +20,7 @@ class PlayAs:
 
 @dataclass(frozen=True)
 class GoPrivate:
-    pass
+    """Back to the private chat with the bot (``:private``)."""
 
 
 @dataclass(frozen=True)
@@ -62,17 +62,17 @@ class SendLocation:
 
 @dataclass(frozen=True)
 class ShowHelp:
-    pass
+    """List the shell's commands (``:help``)."""
 
 
 @dataclass(frozen=True)
 class ShowCast:
-    pass
+    """List the people and groups (``:who``)."""
 
 
 @dataclass(frozen=True)
 class Quit:
-    pass
+    """End the session (``:quit``)."""
 
 
 @dataclass(frozen=True)
