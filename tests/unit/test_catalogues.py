@@ -49,8 +49,8 @@ def _log_call_strings(tree: ast.AST) -> set[int]:
     return ids
 
 
-def _message_keys(tree: ast.AST) -> list[tuple[str, bool]]:
-    """(key or key prefix, is_prefix) for every catalogue lookup with a literal key."""
+def _lookups(tree: ast.AST) -> list[tuple[ast.Call, ast.expr | None]]:
+    """Every catalogue lookup (``t(lang, key)``, ``tr(key)``) with its key argument."""
     found = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -61,6 +61,14 @@ def _message_keys(tree: ast.AST) -> list[tuple[str, bool]]:
             continue
         key_arg = node.args[1] if name == "t" and len(node.args) > 1 else (
             node.args[0] if node.args else None)
+        found.append((node, key_arg))
+    return found
+
+
+def _message_keys(tree: ast.AST) -> list[tuple[str, bool]]:
+    """(key or key prefix, is_prefix) for every catalogue lookup with a literal key."""
+    found = []
+    for _node, key_arg in _lookups(tree):
         if isinstance(key_arg, ast.Constant) and isinstance(key_arg.value, str):
             found.append((key_arg.value, False))
         elif (isinstance(key_arg, ast.BinOp) and isinstance(key_arg.left, ast.Constant)
@@ -138,15 +146,7 @@ def _lookups_missing_params(tree: ast.AST) -> list[tuple[str, set[str]]]:
     returns such a template unformatted, so a person would read ``#{id}``."""
     keys = catalogue("vi")
     found = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
-            node.func, "id", "")
-        if name not in TRANSLATE_CALLS or name == "Translator":
-            continue
-        key_arg = node.args[1] if name == "t" and len(node.args) > 1 else (
-            node.args[0] if node.args else None)
+    for node, key_arg in _lookups(tree):
         if not (isinstance(key_arg, ast.Constant) and isinstance(key_arg.value, str)):
             continue
         if key_arg.value not in keys or any(kw.arg is None for kw in node.keywords):
