@@ -37,6 +37,8 @@ async def test_an_editors_draft_waits_for_an_officers_approval(harness):
     await services.bulletins.run_due_slots()  # the clock stands at Thursday 08:00
     await fake.wait_until(lambda: all(group_copies(fake, c.id) == 1 for c in chats))
     assert "Phòng cháy mùa khô" in fake.sent_messages(chats[0].id)[0]["text"]
+    # The summary comes once every row is marked, and must not be taken for /queue's answer.
+    await fake.wait_for_message(people.officer.id, lambda m: "đã gửi 2/2 nhóm" in m["text"])
     # Every group has it: it is history now, no longer in the queue.
     assert "Không có bản tin nào" in await reply_to(fake, people.officer, "/queue")
 
