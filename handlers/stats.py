@@ -72,7 +72,8 @@ async def send_chart(message: Message, services: Services, tr: Translator,
     """The chart photo of a request already checked against the asker's scope."""
     await message.reply_chat_action(ChatAction.UPLOAD_PHOTO)
     series = await weekly_series_for_config(services.db, services.directory.tree,
-                                            services.config, request.unit_code, request.period)
+                                            services.config, request.unit_code, request.period,
+                                            now=services.clock.now())
     try:
         png = await asyncio.to_thread(render_weekly_chart, series, tr)
     except Exception:

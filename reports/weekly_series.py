@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from types import MappingProxyType
 
 from bot.config_model import Config
@@ -70,19 +70,24 @@ def _mondays(period: Period) -> list[date]:
     return mondays
 
 
-def _spans(period: Period, tz: tzinfo) -> tuple[list[WeekSpan], list[WeekSpan]]:
-    """(tip spans cut to the period, whole-week bulletin spans), one of each per week."""
+def _spans(period: Period, tz: tzinfo,
+           now: datetime | None) -> tuple[list[WeekSpan], list[WeekSpan]]:
+    """(tip spans cut to the period, whole-week bulletin spans); a week that has not begun by
+    ``now`` gets no bulletin span, so no group is judged for it ("0/2" for next week would read
+    as a failure that has not happened)."""
     tip_spans, whole_weeks = [], []
     for monday in _mondays(period):
         week = make_period(monday, monday + timedelta(days=6), iso_week_label(monday), tz)
-        whole_weeks.append(WeekSpan(week.label, week.start_utc, week.end_utc))
+        if now is None or week.start_utc <= now:
+            whole_weeks.append(WeekSpan(week.label, week.start_utc, week.end_utc))
         tip_spans.append(WeekSpan(week.label, max(week.start_utc, period.start_utc),
                                   min(week.end_utc, period.end_utc)))
     return tip_spans, whole_weeks
 
 
 async def weekly_series(db: Database, tree: UnitTree, unit_code: str, period: Period, *,
-                        weekly_target: int, tz: tzinfo) -> WeeklySeries:
+                        weekly_target: int, tz: tzinfo,
+                        now: datetime | None = None) -> WeeklySeries:
     """The weekly figures of ``unit_code``'s subtree over ``period``, weeks cut in ``tz``.
 
     Raise :class:`~reports.stats.UnknownUnit` for a code that names no unit.
@@ -91,7 +96,7 @@ async def weekly_series(db: Database, tree: UnitTree, unit_code: str, period: Pe
     if unit is None:
         raise UnknownUnit(unit_code)
     scope = tree.subtree_codes(unit.code)
-    tip_spans, whole_weeks = _spans(period, tz)
+    tip_spans, whole_weeks = _spans(period, tz, now)
     async with db.reading() as conn:
         tip_rows = await series_store.weekly_tip_counts(conn, scope, tip_spans)
         bulletin_rows = await series_store.weekly_group_bulletins(conn, scope, whole_weeks,
@@ -101,9 +106,11 @@ async def weekly_series(db: Database, tree: UnitTree, unit_code: str, period: Pe
 
 
 async def weekly_series_for_config(db: Database, tree: UnitTree, config: Config,
-                                   unit_code: str, period: Period) -> WeeklySeries:
+                                   unit_code: str, period: Period,
+                                   now: datetime | None = None) -> WeeklySeries:
     return await weekly_series(db, tree, unit_code, period,
-                               weekly_target=config.bulletins.weekly_target, tz=config.timezone)
+                               weekly_target=config.bulletins.weekly_target, tz=config.timezone,
+                               now=now)
 
 
 def _points(mondays: Sequence[date], tip_rows: Sequence[series_store.WeeklyTipCount],

@@ -95,3 +95,16 @@ async def test_scope_target_and_an_empty_period_give_zeros_not_gaps(db):
                                 weekly_target=2, tz=VN)
     assert [(w.label, w.tips_received, w.groups) for w in empty.weeks] == [("2025-W30", 0, 0)]
     assert empty.is_empty and not other.is_empty
+
+
+async def test_weeks_that_have_not_begun_judge_no_group(db):
+    tree = await unit_tree(db)
+    await seed_march(db)
+    period = parse_period("2026-03", now=NOW, tz=VN)
+    # Asked on Wednesday of W11: W11 is judged so far, W12 onwards have not begun.
+    series = await weekly_series(db, tree, "TT", period, weekly_target=2, tz=VN,
+                                 now=local(2026, 3, 11, 9, 0))
+    weeks = {w.label: w for w in series.weeks}
+    assert weeks["2026-W11"].groups == 4
+    assert [weeks[f"2026-W{n}"].groups for n in (12, 13, 14)] == [0, 0, 0]
+    assert weeks["2026-W12"].tips_received == 1  # only the bulletin judgement waits for a week
