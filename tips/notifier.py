@@ -56,6 +56,7 @@ class Notifier:
         self._task: asyncio.Task[None] | None = None
         self._last_sent: dict[int, float] = {}
         self._held_until: dict[int, float] = {}
+        self._closing = False
 
     def wake(self) -> None:
         self._wake.set()
@@ -65,17 +66,26 @@ class Notifier:
             requeued = await outbox.requeue_interrupted(conn)
         if requeued:
             log.info("%d notice(s) interrupted by a restart will be sent again", requeued)
+        self._closing = False
         self._task = asyncio.create_task(self._run(), name="outbox-notifier")
 
-    async def stop(self) -> None:
-        if self._task is not None:
+    async def stop(self, grace: float = 10.0) -> None:
+        """Let a notice in flight finish and be marked sent, then stop. Cancelling it midway
+        would leave its row "sending", and the next start would send it a second time."""
+        if self._task is None:
+            return
+        self._closing = True
+        self._wake.set()
+        with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(asyncio.shield(self._task), timeout=grace)
+        if not self._task.done():
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            self._task = None
+        self._task = None
 
     async def _run(self) -> None:
-        while True:
+        while not self._closing:
             # Cleared before the pass, not after: a wake-up during the pass must not be lost.
             self._wake.clear()
             try:
@@ -94,6 +104,8 @@ class Notifier:
         next_wait = IDLE_WAKE_SECONDS
         sent_any = False
         for row in rows:
+            if self._closing:
+                break
             now = loop.time()
             chat_id = row.chat_id if row.chat_id is not None else (
                 self._anonymizer.open_chat(row.relay_link or "") if row.relay_link else None)

@@ -83,3 +83,25 @@ async def test_summary_older_than_the_grace_is_not_sent_late(harness):
     await harness.restart()
     assert await send_weekly_summaries(harness.bot.services) == []
     assert await queued_summaries(harness, harness.people.officer.id) == 0
+
+
+async def test_a_notice_in_flight_when_the_bot_stops_is_sent_once(harness):
+    """Stopping the bot lets the notice it is sending finish and be marked sent; cancelling it
+    midway left the row "sending", and the next start sent it a second time."""
+    fake, people = harness.fake, harness.people
+    harness.clock.set(local(2026, 3, 9, 7, 30))
+    fake.inject_delay("sendMessage", 0.5)
+    await send_weekly_summaries(harness.bot.services)
+    await fake.wait_until(
+        lambda: any(c.method == "sendMessage" and HEADING in str(c.params.get("text"))
+                    and c.status == 0 for c in fake.world.calls),
+        what="a summary request the fake is still holding")
+    await harness.restart()
+    for person in (people.officer, people.other_officer, people.admin):
+        await fake.wait_for_message(person.id, is_summary)
+    await fake.wait_until(lambda: all(c.status != 0 for c in fake.world.calls
+                                      if c.method == "sendMessage"),
+                          what="every message request answered")
+    await harness.settle()
+    for person in (people.officer, people.other_officer, people.admin):
+        assert len([m for m in fake.sent_messages(person.id) if is_summary(m)]) == 1
