@@ -17,8 +17,7 @@ printed and the exit status is 1. Figures only: nothing here asserts on time.
 The SQLite file is cached under the system temporary directory (``--data-dir``), keyed by the
 sizes; the PostgreSQL database (``--postgres`` or ``BENCH_POSTGRES_URL``) must be a throw-away
 one: its ``public`` schema is dropped and rebuilt when it does not hold the requested data.
-``--schema-revision 0003`` times without the indexes of migration 0004 (the next run restores
-them); ``--custom-plans`` sets PostgreSQL's ``plan_cache_mode`` to ``force_custom_plan``.
+``--custom-plans`` sets PostgreSQL's ``plan_cache_mode`` to ``force_custom_plan``.
 """
 
 from __future__ import annotations
@@ -37,10 +36,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection
 
 from bench.stats_data import (
     CATEGORIES,
@@ -60,7 +56,8 @@ from reports.periods import parse_period
 from reports.stats import unit_statistics
 from storage import units as unit_store
 from storage.db import Database, open_database
-from storage.migrate import MIGRATIONS_DIR, upgrade_to_head
+from storage.migrate import upgrade_to_head
+from storage.stats_rebuild import rebuild_rollup
 
 TARGET_MS = {"sqlite": 100.0, "postgresql": 50.0}
 NOW = datetime(2027, 1, 1, 8, 0, tzinfo=VN)
@@ -125,12 +122,25 @@ async def sqlite_database(data: DataSet, folder: Path, regenerate: bool) -> Data
         started = time.monotonic()
         write_sqlite(str(path), tables)
         print(f"sqlite: written in {time.monotonic() - started:.1f} s to {path}")
+        db = open_database(f"sqlite+aiosqlite:///{path}")
+        await build_totals(db, "sqlite")
+        await db.close()
         write_marker(ready, data.sizes)
     else:
         print(f"sqlite: cached data in {path}")
     db = open_database(f"sqlite+aiosqlite:///{path}")
     await upgrade_to_head(db)
     return db
+
+
+async def build_totals(db: Database, backend: str) -> None:
+    """The bulk load bypasses the bot's storage functions, so the running totals are built
+    from the loaded rows, as the first start after migration 0007 builds them."""
+    await upgrade_to_head(db)
+    started = time.monotonic()
+    async with db.transaction() as conn:
+        await rebuild_rollup(conn, NOW)
+    print(f"{backend}: running totals built in {time.monotonic() - started:.1f} s")
 
 
 async def postgres_database(data: DataSet, url: str, regenerate: bool,
@@ -151,25 +161,14 @@ async def postgres_database(data: DataSet, url: str, regenerate: bool,
         tables = data.tables(unit_ids)
         started = time.monotonic()
         await write_postgres(url, tables)
+        print(f"postgresql: copied in {time.monotonic() - started:.1f} s")
+        await build_totals(db, "postgresql")
         async with db.transaction() as conn:
             await conn.execute(text(f"COMMENT ON TABLE tips IS '{marker}'"))
-        print(f"postgresql: copied in {time.monotonic() - started:.1f} s")
     else:
         print("postgresql: cached data")
     await upgrade_to_head(db)
     return db
-
-
-async def set_revision(db: Database, revision: str) -> None:
-    def downgrade(connection: Connection) -> None:
-        config = AlembicConfig()
-        config.set_main_option("script_location", str(MIGRATIONS_DIR))
-        config.attributes["connection"] = connection
-        command.downgrade(config, revision)
-
-    async with db.transaction() as conn:
-        await conn.run_sync(downgrade)
-    print(f"schema downgraded to revision {revision} for this run")
 
 
 async def explain(db: Database, tree: UnitTree) -> None:
@@ -258,8 +257,6 @@ async def run(args: argparse.Namespace) -> int:
         if args.generate_only:
             await db.close()
             continue
-        if args.schema_revision:
-            await set_revision(db, args.schema_revision)
         if args.explain:
             await explain(db, tree)
         agree = await measure(db, tree, args.repeat, args.naive_repeat) and agree
@@ -290,7 +287,6 @@ def main() -> None:
                         help="PostgreSQL: plan_cache_mode=force_custom_plan on each connection")
     parser.add_argument("--data-dir", default=str(Path(tempfile.gettempdir()) / "kna-bench-stats"))
     parser.add_argument("--regenerate", action="store_true")
-    parser.add_argument("--schema-revision", help="downgrade to this revision before timing")
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--generate-only", action="store_true",
                         help="make (or check) the cached data and stop")

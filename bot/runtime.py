@@ -68,7 +68,7 @@ class RunningBot:
 
 async def prepare_storage(config: Config, clock: Clock) -> tuple[Database, Directory]:
     """Migrate the schema and make the config's units and staff true in the database."""
-    db = open_database(config.storage_url)
+    db = open_database(config.storage_url, timezone=config.timezone.key)
     try:
         await upgrade_to_head(db)
         directory = Directory(db)

@@ -5,15 +5,18 @@
 
 - ``groups``: active groups linked to a unit of the scope and registered before the period's
   end; ``members`` is each one's last member count taken before the period's end (history table).
-- ``bulletins``: ``sent`` distinct bulletins with at least one delivery sent in the period to a
-  group of the scope; ``deliveries`` those sent deliveries; ``failed`` deliveries that failed in
-  the period; ``weeks_below_target`` the ISO weeks touched by the period in which some active
-  group of the scope (registered before that week began) got fewer than ``weekly_target``
-  bulletins. A week is judged over the whole ISO week (its label names that week, even where it
-  runs past the period's edge); a week that has not ended at ``now`` is not judged yet.
+- ``bulletins``: ``deliveries`` the (bulletin, group) pairs of the scope first delivered in the
+  period (a forced re-send is not a second delivery); ``sent`` the distinct bulletins among
+  them; ``failed`` deliveries that failed in the period; ``weeks_below_target`` the ISO
+  weeks touched by the period in which some active group of the scope (registered before that
+  week began) got fewer than ``weekly_target`` bulletins. A week is judged over the whole ISO
+  week (its label names that week, even where it runs past the period's edge); a week that has
+  not ended at ``now`` is not judged yet.
 - ``tips``: received in the period, split by current assessment, closed, and by category.
 - ``outcomes``: quantities recorded in the period, by kind.
 
+The figures come from running totals kept per scope unit and local day
+(``storage/stats_rollup.py``), so a province's year costs about what a commune's month does.
 Every configured category and outcome kind is present, with 0 when nothing was counted (SPEC §12);
 keys found in the data but no longer configured are kept, so the parts still add up.
 """
@@ -80,26 +83,28 @@ class UnitStatistics:
 async def unit_statistics(db: Database, tree: UnitTree, unit_code: str, period: Period, *,
                           weekly_target: int, category_keys: Sequence[str],
                           outcome_kinds: Sequence[str], now: datetime | None = None,
-                          tz: tzinfo | None = None) -> UnitStatistics:
+                          tz: tzinfo | None = None, own_only: bool = False) -> UnitStatistics:
     """The figures of ``unit_code``'s subtree over ``period``.
 
     ``outcome_kinds`` are kind keys. ``now`` (from the clock) keeps weeks still in progress out
     of ``weeks_below_target``; ``tz`` is the timezone the period was made in (by default the
     fixed offset of the period's start, exact for Asia/Ho_Chi_Minh, which has no summer time).
+    ``own_only`` counts only what is linked to the unit itself, not to the units below it.
     Raise :class:`UnknownUnit` for a code that names no unit.
     """
     unit = tree.find(unit_code)
     if unit is None:
         raise UnknownUnit(unit_code)
-    scope = tree.subtree_codes(unit.code)
     weeks = _judged_weeks(period, tz or _offset_of(period), now)
-    start, end = period.start_utc, period.end_utc
+    first, last = period.first_day, period.last_day
+    code, own = unit.code, {"own_only": own_only}
     async with db.reading() as conn:
-        group_totals = await statistics.group_totals(conn, scope, end)
-        delivery_totals = await statistics.delivery_totals(conn, scope, start, end)
-        short_weeks = await statistics.weeks_below_target(conn, scope, weeks, weekly_target)
-        tip_counts = await statistics.tip_counts(conn, scope, start, end)
-        outcome_totals = await statistics.outcome_totals(conn, scope, start, end)
+        group_totals = await statistics.group_totals(conn, code, period.end_utc, **own)
+        delivery_totals = await statistics.delivery_totals(conn, code, first, last, **own)
+        short_weeks = await statistics.weeks_below_target(conn, code, weeks, weekly_target,
+                                                          **own)
+        tip_counts = await statistics.tip_counts(conn, code, first, last, **own)
+        outcome_totals = await statistics.outcome_totals(conn, code, first, last, **own)
     return UnitStatistics(
         unit_code=unit.code,
         unit_name=unit.name,
@@ -115,13 +120,14 @@ async def unit_statistics(db: Database, tree: UnitTree, unit_code: str, period: 
 
 
 async def unit_statistics_for_config(db: Database, tree: UnitTree, config: Config,
-                                     unit_code: str, period: Period, *,
-                                     now: datetime) -> UnitStatistics:
+                                     unit_code: str, period: Period, *, now: datetime,
+                                     own_only: bool = False) -> UnitStatistics:
     """``unit_statistics`` with the target, categories and outcome kinds of ``config``."""
     return await unit_statistics(
         db, tree, unit_code, period, weekly_target=config.bulletins.weekly_target,
         category_keys=[c.key for c in config.tips.categories],
-        outcome_kinds=[k.key for k in config.outcome_kinds], now=now, tz=config.timezone)
+        outcome_kinds=[k.key for k in config.outcome_kinds], now=now, tz=config.timezone,
+        own_only=own_only)
 
 
 def _tip_figures(counts: Sequence[TipCount], category_keys: Sequence[str]) -> TipFigures:
@@ -161,6 +167,6 @@ def _judged_weeks(period: Period, tz: tzinfo, now: datetime | None) -> list[Week
     while monday <= period.last_day:
         week = make_period(monday, monday + timedelta(days=6), iso_week_label(monday), tz)
         if now is None or week.end_utc <= now:
-            weeks.append(WeekBounds(week.label, week.start_utc, week.end_utc))
+            weeks.append(WeekBounds(week.label, monday, week.start_utc, week.end_utc))
         monday += timedelta(weeks=1)
     return weeks

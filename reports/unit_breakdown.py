@@ -9,8 +9,8 @@ summed and a province report would run to hundreds of rows.
 
 The total is the scope's own ``unit_statistics`` (not a sum of rows): a bulletin delivered in two
 communes is one bulletin for the district, so the ``bulletins.sent`` column may add up to more
-than its total; every other count adds up. The unit's own row is the same API run on a tree
-holding that unit alone, so no new query is needed.
+than its total; every other count adds up. The unit's own row is the same API asked with
+``own_only`` (the running totals keep an "own" scope for each unit).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.config_model import Config
-from org.units import Unit, UnitTree
+from org.units import UnitTree
 from reports.periods import Period
 from reports.stats import UnitStatistics, UnknownUnit, unit_statistics_for_config
 from storage.db import Database
@@ -51,8 +51,8 @@ async def unit_breakdown(db: Database, tree: UnitTree, config: Config, unit_code
     children = tree.children(unit.code)
     if not children:
         return UnitBreakdown(total, (BreakdownRow(total, own=False),), parent_name)
-    alone = UnitTree([Unit(unit.code, unit.name, None)])
-    own = await unit_statistics_for_config(db, alone, config, unit.code, period, now=now)
+    own = await unit_statistics_for_config(db, tree, config, unit.code, period, now=now,
+                                           own_only=True)
     rows = [BreakdownRow(own, own=True)] if _has_anything(own) else []
     for child in children:
         stats = await unit_statistics_for_config(db, tree, config, child.code, period, now=now)

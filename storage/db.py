@@ -12,6 +12,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+# The statistics' running totals are kept per local day and ISO week (storage/stats_rollup.py),
+# so every write that counts needs the configured timezone: the engine carries it.
+TIMEZONE_OPTION = "kna_statistics_timezone"
 
 
 class Database:
@@ -19,6 +23,11 @@ class Database:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+
+    @property
+    def timezone(self) -> str:
+        """The timezone the statistics' local days and weeks are counted in."""
+        return str(self.engine.sync_engine.get_execution_options()[TIMEZONE_OPTION])
 
     @property
     def dialect(self) -> str:
@@ -49,8 +58,10 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def open_database(url: str, *, connect_args: dict[str, Any] | None = None) -> Database:
+def open_database(url: str, *, connect_args: dict[str, Any] | None = None,
+                  timezone: str = DEFAULT_TIMEZONE) -> Database:
     parsed = make_url(url)
+    options = {TIMEZONE_OPTION: timezone}
     if parsed.drivername.startswith("sqlite"):
         database = parsed.database or ""
         if database and database != ":memory:":
@@ -59,8 +70,9 @@ def open_database(url: str, *, connect_args: dict[str, Any] | None = None) -> Da
         # it began; the pool's own reset would be one more trip to aiosqlite's thread per
         # transaction (a tip's receipt waits on about sixteen such trips).
         engine = create_async_engine(url, connect_args=connect_args or {},
-                                     pool_reset_on_return=None)
+                                     pool_reset_on_return=None, execution_options=options)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
     else:
-        engine = create_async_engine(url, pool_pre_ping=True, connect_args=connect_args or {})
+        engine = create_async_engine(url, pool_pre_ping=True, connect_args=connect_args or {},
+                                     execution_options=options)
     return Database(engine)

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage import stats_rollup
 from storage.groups import ACTIVE
 from storage.schema import deliveries, dispatches, groups, units
 from storage.units import unit_id_of
@@ -128,14 +129,16 @@ async def claim_for_sending(conn: AsyncConnection, delivery_id: int, *, silent: 
 
 async def mark_sent(conn: AsyncConnection, delivery_id: int, message_id: int,
                     now: datetime) -> None:
-    await _move(conn, delivery_id, (SENDING,), status=SENT, message_id=message_id,
-                last_error=None, sent_at=now, updated_at=now)
+    if await _move(conn, delivery_id, (SENDING,), status=SENT, message_id=message_id,
+                   last_error=None, sent_at=now, updated_at=now):
+        await stats_rollup.delivery_sent(conn, delivery_id, now)
 
 
 async def mark_failed(conn: AsyncConnection, delivery_id: int, reason: str,
                       now: datetime) -> None:
-    await _move(conn, delivery_id, (SENDING, PENDING), status=FAILED, last_error=reason[:500],
-                updated_at=now)
+    if await _move(conn, delivery_id, (SENDING, PENDING), status=FAILED,
+                   last_error=reason[:500], updated_at=now):
+        await stats_rollup.delivery_failed(conn, delivery_id, now)
 
 
 async def mark_uncertain(conn: AsyncConnection, delivery_id: int, reason: str,
@@ -148,8 +151,9 @@ async def give_up(conn: AsyncConnection, delivery_id: int, *, uncertain: bool, r
                   now: datetime) -> None:
     """An unexpected error stopped this row: close it (uncertain when a request may have left)
     instead of leaving it open until the next restart."""
-    await _move(conn, delivery_id, OPEN_STATES, status=UNCERTAIN if uncertain else FAILED,
-                last_error=reason[:500], updated_at=now)
+    if await _move(conn, delivery_id, OPEN_STATES, status=UNCERTAIN if uncertain else FAILED,
+                   last_error=reason[:500], updated_at=now) and not uncertain:
+        await stats_rollup.delivery_failed(conn, delivery_id, now)
 
 
 async def back_to_pending(conn: AsyncConnection, delivery_id: int, reason: str,
@@ -266,8 +270,10 @@ async def delivered_message(conn: AsyncConnection, bulletin_id: int,
     row = (await conn.execute(
         select(groups.c.id, deliveries.c.message_id)
         .select_from(deliveries.join(groups, deliveries.c.group_id == groups.c.id))
+        # A press proves the copy reached the chat, even when its row is not marked sent yet
+        # (a member can press between Telegram's answer and that commit) or was left uncertain.
         .where(deliveries.c.bulletin_id == bulletin_id, groups.c.chat_id == chat_id,
-               deliveries.c.status == SENT)
+               deliveries.c.status.in_((SENT, SENDING, UNCERTAIN)))
         .order_by(deliveries.c.round.desc()).limit(1))).first()
     return (row.id, row.message_id) if row else None
 

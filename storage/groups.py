@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage import stats_rollup
 from storage.schema import deliveries, group_member_counts, groups, units
 from storage.units import unit_id_of
 
@@ -38,6 +39,11 @@ def _record(row) -> GroupRecord:  # noqa: ANN001
                        row.member_count_at, row.registered_at)
 
 
+async def _group_id(conn: AsyncConnection, chat_id: int) -> int:
+    return (await conn.execute(select(groups.c.id).where(groups.c.chat_id == chat_id))
+            ).scalar_one()
+
+
 async def find_group(conn: AsyncConnection, chat_id: int) -> GroupRecord | None:
     row = (await conn.execute(_SELECT.where(groups.c.chat_id == chat_id))).first()
     return _record(row) if row else None
@@ -52,8 +58,14 @@ async def note_group_seen(conn: AsyncConnection, chat_id: int, title: str,
             chat_id=chat_id, title=title, status=SEEN, created_at=now, updated_at=now))
     else:
         status = ACTIVE if existing.unit_code else SEEN
+        group_id = await _group_id(conn, chat_id)
+        moves = status != existing.status
+        if moves:  # a group coming back is judged against the weekly target again
+            await stats_rollup.forget_group(conn, group_id)
         await conn.execute(update(groups).where(groups.c.chat_id == chat_id)
                            .values(title=title, status=status, updated_at=now))
+        if moves:
+            await stats_rollup.count_group(conn, group_id)
     found = await find_group(conn, chat_id)
     assert found is not None
     return found
@@ -64,16 +76,25 @@ async def link_group(conn: AsyncConnection, chat_id: int, title: str, unit_code:
     """Link the chat to a unit (making it active). Returns the unit it was linked to before."""
     previous = await note_group_seen(conn, chat_id, title, now)
     unit_id = await unit_id_of(conn, unit_code)
+    group_id = await _group_id(conn, chat_id)
+    await stats_rollup.forget_group(conn, group_id)
     await conn.execute(update(groups).where(groups.c.chat_id == chat_id).values(
         unit_id=unit_id, status=ACTIVE, registered_by=registered_by, registered_at=now,
         updated_at=now))
+    await stats_rollup.count_group(conn, group_id)
     return previous.unit_code
 
 
 async def mark_group_inactive(conn: AsyncConnection, chat_id: int, now: datetime) -> bool:
-    result = await conn.execute(update(groups).where(groups.c.chat_id == chat_id)
-                                .values(status=INACTIVE, updated_at=now))
-    return result.rowcount > 0
+    group_id = (await conn.execute(select(groups.c.id).where(groups.c.chat_id == chat_id))
+                ).scalar()
+    if group_id is None:
+        return False
+    await stats_rollup.forget_group(conn, group_id)
+    await conn.execute(update(groups).where(groups.c.id == group_id)
+                       .values(status=INACTIVE, updated_at=now))
+    await stats_rollup.count_group(conn, group_id)
+    return True
 
 
 async def follow_migration(conn: AsyncConnection, old_chat_id: int, new_chat_id: int,
@@ -89,6 +110,7 @@ async def follow_migration(conn: AsyncConnection, old_chat_id: int, new_chat_id:
         await conn.execute(update(group_member_counts)
                            .where(group_member_counts.c.group_id == new.id)
                            .values(group_id=old.id))
+        await stats_rollup.forget_group(conn, new.id)
         await conn.execute(delete(groups).where(groups.c.id == new.id))
     await conn.execute(update(groups).where(groups.c.id == old.id)
                        .values(chat_id=new_chat_id, updated_at=now))

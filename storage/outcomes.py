@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage import stats_rollup
 from storage.tips_tables import outcomes
 from storage.units import unit_id_of
 
@@ -20,6 +21,7 @@ async def record_outcomes(conn: AsyncConnection, *, unit_code: str, tip_id: int 
         {"tip_id": tip_id, "unit_id": unit_id, "kind": kind, "quantity": quantity, "note": note,
          "recorded_by": recorded_by, "recorded_at": now}
         for kind, quantity in quantities.items()])
+    await stats_rollup.outcomes_recorded(conn, unit_id, now, quantities)
 
 
 async def outcome_totals_for_tip(conn: AsyncConnection, tip_id: int) -> dict[str, int]:

@@ -1,23 +1,29 @@
 """The SQL behind the statistics (SPEC §6, §10): every figure is counted by the database.
 
-Each function takes the unit codes of a scope (a unit's subtree) and a half-open UTC interval
-``[start, end)``, and returns totals already aggregated with ``GROUP BY``; no function walks
-rows in Python. The queries stay within what SQLite and PostgreSQL both understand.
+Each function takes the code of the scope's unit (the figures cover its subtree) and the local
+days of the period, and reads the running totals of ``storage/stats_rollup.py``, which hold
+each figure already counted per scope unit and local day (or ISO week): a province's year is a
+few thousand rows instead of a million deliveries. Only the groups and their members are read
+from the groups themselves (ten thousand rows at most). The queries stay within what SQLite and
+PostgreSQL both understand.
 
-Scope follows where things happened: groups by the unit they are linked to *now*, deliveries by
-their group's unit, tips and outcomes by their own unit.
+Scope follows where things happened: groups and their deliveries by the unit the group is linked
+to *now*, tips and outcomes by their own unit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
+    ScalarSelect,
     String,
     and_,
+    case,
     column,
     distinct,
     func,
@@ -26,10 +32,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.deliveries import FAILED, SENT
 from storage.groups import ACTIVE
-from storage.schema import UTCDateTime, deliveries, group_member_counts, groups, units
-from storage.tips_tables import outcomes, tips
+from storage.rollup_tables import (
+    stats_delivery_days,
+    stats_outcome_days,
+    stats_tip_days,
+    stats_week_groups,
+    unit_ancestors,
+)
+from storage.schema import UTCDateTime, group_member_counts, groups, units
 
 
 @dataclass(frozen=True)
@@ -58,34 +69,28 @@ class TipCount:
 @dataclass(frozen=True)
 class WeekBounds:
     label: str  # YYYY-Www
+    first_day: date  # its local Monday
     start: datetime
     end: datetime
 
 
-async def _scope_unit_ids(conn: AsyncConnection, unit_codes: Collection[str]) -> list[int]:
-    # The ids themselves, not a subquery, go into the statistics queries: PostgreSQL then
-    # reads each unit's range of a (unit_id, created_at) index instead of the whole table.
-    rows = await conn.execute(
-        select(units.c.id).where(units.c.code_key.in_([c.upper() for c in unit_codes])))
-    return sorted(r[0] for r in rows)
-
-
-def _active_groups_in_scope(unit_ids: Collection[int]) -> ColumnElement[bool]:
+def _active_groups_in_scope(scope_code: str, own_only: bool) -> ColumnElement[bool]:
     # A linked group is active or inactive; only the current status is kept, so a group that
     # left before the period's end and one that left after it are both left out.
-    return and_(groups.c.unit_id.in_(unit_ids), groups.c.status == ACTIVE,
+    subtree = select(unit_ancestors.c.unit_id).where(
+        unit_ancestors.c.ancestor_id == _scope_id(scope_code, own_only))
+    return and_(groups.c.unit_id.in_(subtree), groups.c.status == ACTIVE,
                 groups.c.registered_at.is_not(None))
 
 
-async def group_totals(conn: AsyncConnection, unit_codes: Collection[str],
-                       at: datetime) -> GroupTotals:
+async def group_totals(conn: AsyncConnection, scope_code: str, at: datetime, *,
+        own_only: bool = False) -> GroupTotals:
     """Active groups of the scope registered before ``at``, and their members as of ``at``.
 
     Members of a group = its last member count taken before ``at`` (a group with no count by
     then counts 0 members): the history table, not the current count, so that a report on a
     past period gives the same figure tomorrow.
     """
-    unit_ids = await _scope_unit_ids(conn, unit_codes)
     last_count = (
         select(group_member_counts.c.members)
         .where(group_member_counts.c.group_id == groups.c.id,
@@ -95,7 +100,7 @@ async def group_totals(conn: AsyncConnection, unit_codes: Collection[str],
     )
     per_group = (
         select(groups.c.id, last_count.label("members"))
-        .where(_active_groups_in_scope(unit_ids), groups.c.registered_at < at)
+        .where(_active_groups_in_scope(scope_code, own_only), groups.c.registered_at < at)
         .subquery()
     )
     row = (await conn.execute(
@@ -104,37 +109,28 @@ async def group_totals(conn: AsyncConnection, unit_codes: Collection[str],
     return GroupTotals(count=int(row[0]), members=int(row[1]))
 
 
-async def delivery_totals(conn: AsyncConnection, unit_codes: Collection[str], start: datetime,
-                          end: datetime) -> DeliveryTotals:
-    """Sent deliveries by ``sent_at``; failed ones by when they failed (``updated_at``).
-
-    Deliveries still pending, sending or uncertain are in neither figure.
-    """
-    unit_ids = await _scope_unit_ids(conn, unit_codes)
-    in_scope_groups = select(groups.c.id).where(groups.c.unit_id.in_(unit_ids))
-    sent_rows = and_(deliveries.c.group_id.in_(in_scope_groups), deliveries.c.status == SENT,
-                     deliveries.c.sent_at >= start, deliveries.c.sent_at < end)
-    bulletins_sent = (await conn.execute(
-        select(func.count(distinct(deliveries.c.bulletin_id))).where(sent_rows))).scalar_one()
-    # SPEC §10 counts (bulletin, group) pairs: a forced re-send adds a row (a second round) to
-    # the same pair, so pairs are counted per group.
-    pairs_per_group = (select(func.count(distinct(deliveries.c.bulletin_id)).label("pairs"))
-                       .where(sent_rows).group_by(deliveries.c.group_id).subquery())
-    pairs = (await conn.execute(
-        select(func.coalesce(func.sum(pairs_per_group.c.pairs), 0)))).scalar_one()
-    failed = (await conn.execute(
-        select(func.count(deliveries.c.id))
-        .where(deliveries.c.group_id.in_(in_scope_groups), deliveries.c.status == FAILED,
-               deliveries.c.updated_at >= start, deliveries.c.updated_at < end)
-    )).scalar_one()
-    return DeliveryTotals(bulletins_sent=int(bulletins_sent), deliveries_sent=int(pairs),
-                          deliveries_failed=int(failed))
+async def delivery_totals(conn: AsyncConnection, scope_code: str, first_day: date,
+                          last_day: date, *,
+        own_only: bool = False) -> DeliveryTotals:
+    """(bulletin, group) pairs first delivered on the local days ``first_day``..``last_day``,
+    the distinct bulletins among them, and deliveries that failed on those days, within the
+    subtree of ``scope_code`` (the running totals of ``storage/stats_rollup.py``)."""
+    table = stats_delivery_days
+    row = (await conn.execute(
+        select(func.count(distinct(case((table.c.pairs > 0, table.c.bulletin_id)))),
+               func.coalesce(func.sum(table.c.pairs), 0),
+               func.coalesce(func.sum(table.c.failed), 0))
+        .where(table.c.scope_id == _scope_id(scope_code, own_only), table.c.day >= first_day,
+               table.c.day <= last_day))).one()
+    return DeliveryTotals(bulletins_sent=int(row[0]), deliveries_sent=int(row[1]),
+                          deliveries_failed=int(row[2]))
 
 
-async def weeks_below_target(conn: AsyncConnection, unit_codes: Collection[str],
-                             weeks: Sequence[WeekBounds], weekly_target: int) -> list[str]:
+async def weeks_below_target(conn: AsyncConnection, scope_code: str,
+                             weeks: Sequence[WeekBounds], weekly_target: int, *,
+        own_only: bool = False) -> list[str]:
     """Labels of the ``weeks`` in which some group of the scope got fewer than
-    ``weekly_target`` bulletins (sent deliveries).
+    ``weekly_target`` distinct bulletins.
 
     A group is judged in a week when it is active now and was registered before the week began
     (a group that joins mid-week is not held to a whole week's target); a judged group with no
@@ -143,84 +139,75 @@ async def weeks_below_target(conn: AsyncConnection, unit_codes: Collection[str],
     if not weeks or weekly_target <= 0:
         return []
     week_table = values(
-        column("label", String), column("starts", UTCDateTime()), column("ends", UTCDateTime()),
+        column("label", String), column("monday", Date()), column("starts", UTCDateTime()),
         name="report_weeks",
-    ).data([(w.label, w.start, w.end) for w in weeks]).cte("report_weeks")
-    # A week falls short when fewer of its judged groups met the target than were judged.
+    ).data([(w.label, w.first_day, w.start) for w in weeks]).cte("report_weeks")
     # Judged groups: those registered before the first week, counted once, plus those
     # registered since then and before the week (few: no week is joined to every group).
-    # Sent deliveries are counted per (week, group) first, reading each one once through an
-    # index, and only the pairs that met the target meet the groups table again; joining every
-    # week to every group and then to its deliveries did not scale (bench/stats.py).
-    unit_ids = await _scope_unit_ids(conn, unit_codes)
+    in_scope = _active_groups_in_scope(scope_code, own_only)
     first_start = min(w.start for w in weeks)
-    judged_before = (
-        select(func.count(groups.c.id))
-        .where(_active_groups_in_scope(unit_ids), groups.c.registered_at <= first_start)
-        .scalar_subquery()
-    )
+    judged_before = (select(func.count(groups.c.id))
+                     .where(in_scope, groups.c.registered_at <= first_start).scalar_subquery())
     judged_per_week = (
-        select(week_table.c.label,
+        select(week_table.c.label, week_table.c.monday,
                (judged_before + func.count(groups.c.id)).label("groups"))
         .select_from(week_table.outerjoin(groups, and_(
-            _active_groups_in_scope(unit_ids), groups.c.registered_at > first_start,
+            in_scope, groups.c.registered_at > first_start,
             groups.c.registered_at <= week_table.c.starts)))
-        .group_by(week_table.c.label)
+        .group_by(week_table.c.label, week_table.c.monday)
         .subquery()
     )
-    scope_groups = select(groups.c.id).where(_active_groups_in_scope(unit_ids))
-    sent_per_group_week = (
-        select(week_table.c.label, week_table.c.starts, deliveries.c.group_id)
-        .select_from(week_table.join(deliveries, and_(
-            deliveries.c.status == SENT, deliveries.c.sent_at >= week_table.c.starts,
-            deliveries.c.sent_at < week_table.c.ends)))
-        .where(deliveries.c.group_id.in_(scope_groups))
-        .group_by(week_table.c.label, week_table.c.starts, deliveries.c.group_id)
-        # Distinct bulletins: a forced re-send (a second round) is not a second bulletin.
-        .having(func.count(distinct(deliveries.c.bulletin_id)) >= weekly_target)
-        .subquery()
-    )
+    # Judged groups that met the target: the running weekly histogram of the scope.
+    histogram = stats_week_groups
     on_target_per_week = (
-        select(sent_per_group_week.c.label, func.count().label("groups"))
-        .select_from(sent_per_group_week.join(groups, and_(
-            groups.c.id == sent_per_group_week.c.group_id,
-            groups.c.registered_at <= sent_per_group_week.c.starts)))
-        .group_by(sent_per_group_week.c.label)
+        select(histogram.c.week, func.sum(histogram.c.groups).label("groups"))
+        .where(histogram.c.scope_id == _scope_id(scope_code, own_only),
+               histogram.c.week.in_([w.first_day for w in weeks]),
+               histogram.c.bulletins >= weekly_target)
+        .group_by(histogram.c.week)
         .subquery()
     )
     rows = await conn.execute(
         select(judged_per_week.c.label)
         .select_from(judged_per_week.outerjoin(
-            on_target_per_week, on_target_per_week.c.label == judged_per_week.c.label))
+            on_target_per_week, on_target_per_week.c.week == judged_per_week.c.monday))
         .where(judged_per_week.c.groups > func.coalesce(on_target_per_week.c.groups, 0))
         .order_by(judged_per_week.c.label)
     )
     return [r[0] for r in rows]
 
 
-async def tip_counts(conn: AsyncConnection, unit_codes: Collection[str], start: datetime,
-                     end: datetime) -> list[TipCount]:
-    """Tips received (``created_at``) in the interval, counted per category, current
-    assessment and current state."""
-    unit_ids = await _scope_unit_ids(conn, unit_codes)
+async def tip_counts(conn: AsyncConnection, scope_code: str, first_day: date,
+                     last_day: date, *,
+        own_only: bool = False) -> list[TipCount]:
+    """Tips received on the local days ``first_day``..``last_day``, counted per category,
+    current assessment and current state."""
+    table = stats_tip_days
+    total = func.sum(table.c.tips)
     rows = await conn.execute(
-        select(tips.c.category, tips.c.assessment, tips.c.state, func.count(tips.c.id))
-        .where(tips.c.unit_id.in_(unit_ids),
-               tips.c.created_at >= start, tips.c.created_at < end)
-        .group_by(tips.c.category, tips.c.assessment, tips.c.state)
-    )
+        select(table.c.category, table.c.assessment, table.c.state, total)
+        .where(table.c.scope_id == _scope_id(scope_code, own_only), table.c.day >= first_day,
+               table.c.day <= last_day)
+        .group_by(table.c.category, table.c.assessment, table.c.state)
+        .having(total > 0))
     return [TipCount(r[0], r[1], r[2], int(r[3])) for r in rows]
 
 
-async def outcome_totals(conn: AsyncConnection, unit_codes: Collection[str], start: datetime,
-                         end: datetime) -> dict[str, int]:
-    """Quantities per outcome kind recorded (``recorded_at``) in the interval, against a tip
-    or directly against a unit of the scope."""
-    unit_ids = await _scope_unit_ids(conn, unit_codes)
+async def outcome_totals(conn: AsyncConnection, scope_code: str, first_day: date,
+                         last_day: date, *,
+        own_only: bool = False) -> dict[str, int]:
+    """Quantities per outcome kind recorded on the local days ``first_day``..``last_day``,
+    against a tip or directly against a unit of the scope."""
+    table = stats_outcome_days
     rows = await conn.execute(
-        select(outcomes.c.kind, func.sum(outcomes.c.quantity))
-        .where(outcomes.c.unit_id.in_(unit_ids),
-               outcomes.c.recorded_at >= start, outcomes.c.recorded_at < end)
-        .group_by(outcomes.c.kind)
-    )
+        select(table.c.kind, func.sum(table.c.quantity))
+        .where(table.c.scope_id == _scope_id(scope_code, own_only), table.c.day >= first_day,
+               table.c.day <= last_day)
+        .group_by(table.c.kind))
     return {kind: int(total) for kind, total in rows}
+
+
+def _scope_id(scope_code: str, own_only: bool) -> ScalarSelect[int]:
+    """The unit's subtree scope, or (``own_only``) what is linked to the unit itself."""
+    unit_id = -units.c.id if own_only else units.c.id
+    return select(unit_id).where(units.c.code_key == scope_code.upper()).scalar_subquery()

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import Integer, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage import stats_rollup
 from storage.outbox import forget_relay_links_of
 from storage.schema import UTCDateTime, units
 from storage.tips_tables import tip_items, tip_thread, tips
@@ -54,6 +55,8 @@ async def insert_tip(conn: AsyncConnection, *, code: str, unit_code: str, catego
     tip_id = result.scalar()
     if tip_id is None:
         return None
+    await stats_rollup.tip_filed(conn, unit_code, now, category, Assessment.UNASSESSED.value,
+                                 TipState.OPEN.value)
     if items:
         await conn.execute(tip_items.insert(), [
             {"tip_id": tip_id, "position": n, "kind": item.kind.value, "text": item.text,
@@ -103,18 +106,30 @@ async def set_assessment(conn: AsyncConnection, tip_id: int, assessment: Assessm
                          now: datetime, *, was: Assessment) -> bool:
     """Change the assessment only if it still is ``was``; False when someone else changed it
     first (two officers pressing at once: only one of them changes it, and tells the tipster)."""
-    result = await conn.execute(update(tips).where(tips.c.id == tip_id,
-                                                   tips.c.assessment == was.value)
-                                .values(assessment=assessment.value, assessed_at=now))
-    return result.rowcount > 0
+    changed = (await conn.execute(
+        update(tips).where(tips.c.id == tip_id, tips.c.assessment == was.value)
+        .values(assessment=assessment.value, assessed_at=now)
+        .returning(tips.c.unit_id, tips.c.created_at, tips.c.category, tips.c.state))).first()
+    if changed is None:
+        return False
+    await stats_rollup.tip_changed(conn, changed.unit_id, changed.created_at, changed.category,
+                                   (was.value, changed.state), (assessment.value, changed.state))
+    return True
 
 
 async def close_tip(conn: AsyncConnection, tip_id: int, now: datetime,
                     relay_expires_at: datetime) -> bool:
-    result = await conn.execute(
+    closed = (await conn.execute(
         update(tips).where(tips.c.id == tip_id, tips.c.state == TipState.OPEN.value)
-        .values(state=TipState.CLOSED.value, closed_at=now, relay_expires_at=relay_expires_at))
-    return result.rowcount > 0
+        .values(state=TipState.CLOSED.value, closed_at=now, relay_expires_at=relay_expires_at)
+        .returning(tips.c.unit_id, tips.c.created_at, tips.c.category, tips.c.assessment))
+    ).first()
+    if closed is None:
+        return False
+    await stats_rollup.tip_changed(conn, closed.unit_id, closed.created_at, closed.category,
+                                   (closed.assessment, TipState.OPEN.value),
+                                   (closed.assessment, TipState.CLOSED.value))
+    return True
 
 
 async def purge_expired_relay_links(conn: AsyncConnection, now: datetime) -> int:

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from org.units import Unit
+from storage import stats_rebuild
 from storage.schema import units
 
 
@@ -50,6 +51,8 @@ async def sync_units(conn: AsyncConnection, declared: Sequence[Unit], now: datet
         await conn.execute(
             update(units).where(units.c.id == ids[unit.code.upper()]).values(parent_id=parent_id)
         )
+    # The statistics' totals are kept per scope unit: a changed tree rebuilds them.
+    await stats_rebuild.ensure_rollup(conn, now)
 
 
 async def unit_id_of(conn: AsyncConnection, code: str) -> int:

@@ -1,0 +1,189 @@
+"""Rebuilding the statistics' running totals from the rows they count.
+
+The totals are kept per scope unit and per local day, so they are only right for the unit tree
+and the timezone they were built with. At start-up (after the config's units are written)
+``ensure_rollup`` compares both with what ``stats_rollup_state`` records and rebuilds everything
+when either changed, or when the totals were never built (the first start after migration 0007).
+A rebuild reads each tip, delivery and outcome once and takes seconds at a province's size
+(bench/stats.py prints how long).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Table, delete, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage import stats_rollup
+from storage.rollup_tables import (
+    stats_delivery_days,
+    stats_group_weeks,
+    stats_outcome_days,
+    stats_rollup_state,
+    stats_tip_days,
+    stats_week_groups,
+    unit_ancestors,
+)
+from storage.schema import deliveries, groups, units
+from storage.tips_tables import outcomes, tips
+
+log = logging.getLogger(__name__)
+
+STATE_ID = 1
+ROLLUP_VERSION = "1"  # bump when what is counted changes: the next start rebuilds
+BATCH = 5000
+
+
+async def _tree(conn: AsyncConnection) -> dict[int, int | None]:
+    return {r.id: r.parent_id for r in await conn.execute(select(units.c.id, units.c.parent_id))}
+
+
+def _fingerprint(tree: Mapping[int, int | None], zone: ZoneInfo) -> str:
+    shape = ";".join(f"{unit}:{parent}" for unit, parent in sorted(tree.items()))
+    return hashlib.sha256(f"{ROLLUP_VERSION}|{zone.key}|{shape}".encode()).hexdigest()
+
+
+def own_scope(unit_id: int) -> int:
+    """The scope id of what is linked to ``unit_id`` itself (not to the units below it)."""
+    return -unit_id
+
+
+def _ancestors(tree: Mapping[int, int | None]) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    for unit in tree:
+        chain, current, seen = [own_scope(unit)], unit, set()
+        while current is not None and current not in seen:  # config validation forbids cycles
+            seen.add(current)
+            chain.append(current)
+            current = tree.get(current)
+        found[unit] = chain
+    return found
+
+
+async def ensure_rollup(conn: AsyncConnection, now: datetime) -> bool:
+    """Rebuild the totals if they were built for another tree or timezone; True if it did."""
+    zone = stats_rollup.zone_of(conn)
+    fingerprint = _fingerprint(await _tree(conn), zone)
+    recorded = (await conn.execute(select(stats_rollup_state.c.units_fingerprint)
+                                   .where(stats_rollup_state.c.id == STATE_ID))).scalar()
+    if recorded == fingerprint:
+        return False
+    await rebuild_rollup(conn, now)
+    return True
+
+
+async def rebuild_rollup(conn: AsyncConnection, now: datetime) -> None:
+    zone = stats_rollup.zone_of(conn)
+    tree = await _tree(conn)
+    ancestors = _ancestors(tree)
+    for table in (unit_ancestors, stats_tip_days, stats_delivery_days, stats_outcome_days,
+                  stats_group_weeks, stats_week_groups, stats_rollup_state):
+        await conn.execute(delete(table))
+    await _insert(conn, unit_ancestors, [{"unit_id": unit, "ancestor_id": ancestor}
+                                         for unit, chain in ancestors.items()
+                                         for ancestor in chain])
+    await _rebuild_tips(conn, ancestors, zone)
+    await _rebuild_outcomes(conn, ancestors, zone)
+    await _rebuild_deliveries(conn, ancestors, zone)
+    await conn.execute(stats_rollup_state.insert().values(
+        id=STATE_ID, timezone=zone.key, units_fingerprint=_fingerprint(tree, zone),
+        built_at=now))
+    log.info("statistics totals rebuilt (timezone %s, %d units)", zone.key, len(tree))
+
+
+async def _insert(conn: AsyncConnection, table: Table, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), BATCH):
+        await conn.execute(table.insert(), rows[start:start + BATCH])
+
+
+async def _rows(conn: AsyncConnection, query: Any) -> Any:
+    result = await conn.stream(query.execution_options(yield_per=BATCH))
+    async for row in result:
+        yield row
+
+
+def _spread(counts: Mapping[tuple[Any, ...], int], ancestors: Mapping[int, list[int]],
+            names: tuple[str, ...], amount: str) -> list[dict[str, Any]]:
+    """Per-unit counts keyed ``(unit_id, *key)`` -> rows per scope (each unit above, too)."""
+    per_scope: Counter[tuple[Any, ...]] = Counter()
+    for (unit_id, *key), n in counts.items():
+        for scope in ancestors.get(unit_id, ()):
+            per_scope[(scope, *key)] += n
+    return [{"scope_id": scope, **dict(zip(names, key, strict=True)), amount: n}
+            for (scope, *key), n in per_scope.items()]
+
+
+async def _rebuild_tips(conn: AsyncConnection, ancestors: Mapping[int, list[int]],
+                        zone: ZoneInfo) -> None:
+    counts: Counter[tuple[Any, ...]] = Counter()
+    async for row in _rows(conn, select(tips.c.unit_id, tips.c.created_at, tips.c.category,
+                                        tips.c.assessment, tips.c.state)):
+        counts[(row.unit_id, stats_rollup.local_day(row.created_at, zone), row.category,
+                row.assessment, row.state)] += 1
+    await _insert(conn, stats_tip_days, _spread(
+        counts, ancestors, ("day", "category", "assessment", "state"), "tips"))
+
+
+async def _rebuild_outcomes(conn: AsyncConnection, ancestors: Mapping[int, list[int]],
+                            zone: ZoneInfo) -> None:
+    counts: Counter[tuple[Any, ...]] = Counter()
+    async for row in _rows(conn, select(outcomes.c.unit_id, outcomes.c.recorded_at,
+                                        outcomes.c.kind, outcomes.c.quantity)):
+        counts[(row.unit_id, stats_rollup.local_day(row.recorded_at, zone), row.kind)] += \
+            row.quantity
+    await _insert(conn, stats_outcome_days, _spread(counts, ancestors, ("day", "kind"),
+                                                    "quantity"))
+
+
+async def _rebuild_deliveries(conn: AsyncConnection, ancestors: Mapping[int, list[int]],
+                              zone: ZoneInfo) -> None:
+    linked = {r.id: r for r in await conn.execute(
+        select(groups.c.id, groups.c.unit_id, groups.c.status, groups.c.registered_at)
+        .where(groups.c.unit_id.is_not(None)))}
+    first_sent = select(deliveries.c.group_id, deliveries.c.bulletin_id,
+                        func.min(deliveries.c.sent_at).label("at")) \
+        .where(deliveries.c.status == stats_rollup.SENT) \
+        .group_by(deliveries.c.group_id, deliveries.c.bulletin_id)
+    pairs: Counter[tuple[Any, ...]] = Counter()
+    failed: Counter[tuple[Any, ...]] = Counter()
+    weeks: Counter[tuple[int, date]] = Counter()
+    async for row in _rows(conn, first_sent):
+        day = stats_rollup.local_day(stats_rollup.utc(row.at), zone)
+        weeks[(row.group_id, stats_rollup.week_of(day))] += 1
+        if row.group_id in linked:
+            pairs[(linked[row.group_id].unit_id, day, row.bulletin_id)] += 1
+    async for row in _rows(conn, select(deliveries.c.group_id, deliveries.c.bulletin_id,
+                                        deliveries.c.updated_at)
+                           .where(deliveries.c.status == stats_rollup.FAILED)):
+        if row.group_id in linked:
+            failed[(linked[row.group_id].unit_id, stats_rollup.local_day(row.updated_at, zone),
+                    row.bulletin_id)] += 1
+    await _insert(conn, stats_delivery_days, _delivery_rows(pairs, failed, ancestors))
+    await _insert(conn, stats_group_weeks, [{"group_id": group, "week": week, "bulletins": n}
+                                            for (group, week), n in weeks.items()])
+    histogram: Counter[tuple[Any, ...]] = Counter()
+    for (group_id, week), bulletins in weeks.items():
+        group = linked.get(group_id)
+        if group is not None and stats_rollup.judged_in(week, group.status,
+                                                        group.registered_at, zone):
+            histogram[(group.unit_id, week, bulletins)] += 1
+    await _insert(conn, stats_week_groups, _spread(histogram, ancestors, ("week", "bulletins"),
+                                                   "groups"))
+
+
+def _delivery_rows(pairs: Counter[tuple[Any, ...]], failed: Counter[tuple[Any, ...]],
+                   ancestors: Mapping[int, list[int]]) -> list[dict[str, Any]]:
+    merged: dict[tuple[Any, ...], dict[str, Any]] = defaultdict(lambda: {"pairs": 0, "failed": 0})
+    for rows, name in ((_spread(pairs, ancestors, ("day", "bulletin_id"), "n"), "pairs"),
+                       (_spread(failed, ancestors, ("day", "bulletin_id"), "n"), "failed")):
+        for row in rows:
+            merged[(row["scope_id"], row["day"], row["bulletin_id"])][name] += row["n"]
+    return [{"scope_id": scope, "day": day, "bulletin_id": bulletin, **amounts}
+            for (scope, day, bulletin), amounts in merged.items()]

@@ -1,0 +1,242 @@
+"""Keeping the statistics' running totals (``storage/rollup_tables.py``) true, event by event.
+
+Each function is called by the storage function that changes what it counts, inside the same
+transaction, so a total can never disagree with the rows it counts: a tip filed, assessed or
+closed; an outcome recorded; a delivery sent or failed; a group linked, left or moved.
+
+What is counted where (the figures of SPEC §6, §10):
+- a tip on the local day it was received, by category and its *current* assessment and state;
+- a (bulletin, group) pair on the local day it was first delivered: a forced re-send (a second
+  round) is neither a second delivery nor a second bulletin; a failed delivery on the day it
+  failed;
+- a group's distinct bulletins per ISO week, and in each scope how many *judged* groups (active
+  now, registered before the week began) got each number of bulletins that week;
+- deliveries and the weekly histogram follow the group's *current* unit, as groups always have:
+  when a group is linked elsewhere, leaves or comes back, its part is taken out and put back.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Date, Integer, String, Table, cast, func, literal, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.db import DEFAULT_TIMEZONE, TIMEZONE_OPTION
+from storage.rollup_tables import (
+    stats_delivery_days,
+    stats_group_weeks,
+    stats_outcome_days,
+    stats_tip_days,
+    stats_week_groups,
+    unit_ancestors,
+)
+from storage.schema import deliveries, groups, units
+
+SENT = "sent"  # storage.deliveries imports this module, so its constants are not imported
+FAILED = "failed"
+ACTIVE = "active"
+
+
+def zone_of(conn: AsyncConnection) -> ZoneInfo:
+    sync = conn.sync_connection
+    options = sync.get_execution_options() if sync is not None else {}
+    return ZoneInfo(str(options.get(TIMEZONE_OPTION, DEFAULT_TIMEZONE)))
+
+
+def local_day(at: datetime, zone: ZoneInfo) -> date:
+    return at.astimezone(zone).date()
+
+
+def week_of(day: date) -> date:
+    """The local Monday of ``day``'s ISO week."""
+    return day - timedelta(days=day.weekday())
+
+
+def week_start_utc(week: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(week, time(), tzinfo=zone).astimezone(UTC)
+
+
+def judged_in(week: date, status: str | None, registered_at: datetime | None,
+              zone: ZoneInfo) -> bool:
+    """Is a group held to the weekly target in ``week``? (active now, registered before it)"""
+    return (status == ACTIVE and registered_at is not None
+            and registered_at <= week_start_utc(week, zone))
+
+
+async def add_in_scopes(conn: AsyncConnection, table: Table, unit_id: Any,
+                        key: Mapping[str, Any], amounts: Mapping[str, int]) -> None:
+    """Add ``amounts`` to the row ``key`` of ``table`` in every scope ``unit_id`` counts in
+    (the unit and each unit above it): one statement, whatever the depth of the tree.
+
+    ``unit_id`` is an id or a scalar subquery giving one.
+    """
+    columns = [*key, *amounts]
+    on_postgresql = conn.dialect.name == "postgresql"
+    values = [_typed(table, name, value, cast_it=on_postgresql)
+              for name, value in [*key.items(), *amounts.items()]]
+    dialect = postgresql if on_postgresql else sqlite
+    statement = dialect.insert(table).from_select(
+        ["scope_id", *columns],
+        select(unit_ancestors.c.ancestor_id, *values).where(unit_ancestors.c.unit_id == unit_id))
+    await conn.execute(statement.on_conflict_do_update(
+        index_elements=[c.name for c in table.primary_key.columns],
+        set_={name: table.c[name] + statement.excluded[name] for name in amounts}))
+
+
+def _typed(table: Table, name: str, value: Any, *, cast_it: bool) -> Any:
+    # PostgreSQL must be told a parameter's type in a SELECT list; SQLite must not be (CAST AS
+    # DATE there means NUMERIC, which would turn '2026-01-05' into 2026).
+    kind = table.c[name].type
+    sql_type = Date() if isinstance(kind, Date) else String() if isinstance(kind, String) \
+        else Integer()
+    value_sql = literal(value, sql_type)
+    return (cast(value_sql, sql_type) if cast_it else value_sql).label(name)
+
+
+# ---- tips and outcomes ----------------------------------------------------------------------
+async def tip_filed(conn: AsyncConnection, unit_code: str, received_at: datetime, category: str,
+                    assessment: str, state: str) -> None:
+    unit_id = select(units.c.id).where(units.c.code_key == unit_code.upper()).scalar_subquery()
+    await add_in_scopes(conn, stats_tip_days, unit_id, {
+        "day": local_day(received_at, zone_of(conn)), "category": category,
+        "assessment": assessment, "state": state}, {"tips": 1})
+
+
+async def tip_changed(conn: AsyncConnection, unit_id: int, received_at: datetime, category: str,
+                      before: tuple[str, str], after: tuple[str, str]) -> None:
+    """A tip's (assessment, state) went from ``before`` to ``after``."""
+    day = local_day(received_at, zone_of(conn))
+    for (assessment, state), amount in ((before, -1), (after, 1)):
+        await add_in_scopes(conn, stats_tip_days, unit_id, {
+            "day": day, "category": category, "assessment": assessment, "state": state},
+            {"tips": amount})
+
+
+async def outcomes_recorded(conn: AsyncConnection, unit_id: int, recorded_at: datetime,
+                            quantities: Mapping[str, int]) -> None:
+    day = local_day(recorded_at, zone_of(conn))
+    for kind, quantity in quantities.items():
+        await add_in_scopes(conn, stats_outcome_days, unit_id, {"day": day, "kind": kind},
+                            {"quantity": quantity})
+
+
+# ---- deliveries -------------------------------------------------------------------------------
+async def delivery_sent(conn: AsyncConnection, delivery_id: int, sent_at: datetime) -> None:
+    """Call after the row became ``sent``. Counts only the pair's first delivered row."""
+    same_pair = deliveries.alias("same_pair")
+    sent_rows = (select(func.count()).select_from(same_pair)
+                 .where(same_pair.c.bulletin_id == deliveries.c.bulletin_id,
+                        same_pair.c.group_id == deliveries.c.group_id,
+                        same_pair.c.status == SENT).scalar_subquery())
+    row = (await conn.execute(
+        select(deliveries.c.bulletin_id, deliveries.c.group_id, groups.c.unit_id,
+               groups.c.status, groups.c.registered_at, sent_rows.label("sent_rows"))
+        .select_from(deliveries.join(groups, groups.c.id == deliveries.c.group_id))
+        .where(deliveries.c.id == delivery_id))).first()
+    if row is None or row.sent_rows != 1:
+        return
+    zone = zone_of(conn)
+    day = local_day(sent_at, zone)
+    await add_in_scopes(conn, stats_delivery_days, row.unit_id,
+                        {"day": day, "bulletin_id": row.bulletin_id}, {"pairs": 1, "failed": 0})
+    week = week_of(day)
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    upsert = dialect.insert(stats_group_weeks).values(group_id=row.group_id, week=week,
+                                                      bulletins=1)
+    bulletins = (await conn.execute(upsert.on_conflict_do_update(
+        index_elements=["group_id", "week"],
+        set_={"bulletins": stats_group_weeks.c.bulletins + 1},
+    ).returning(stats_group_weeks.c.bulletins))).scalar_one()
+    if judged_in(week, row.status, row.registered_at, zone):
+        await _move_in_histogram(conn, row.unit_id, week, bulletins - 1, bulletins)
+
+
+async def _move_in_histogram(conn: AsyncConnection, unit_id: int, week: date, was: int,
+                             now: int) -> None:
+    if was > 0:
+        await add_in_scopes(conn, stats_week_groups, unit_id,
+                            {"week": week, "bulletins": was}, {"groups": -1})
+    await add_in_scopes(conn, stats_week_groups, unit_id, {"week": week, "bulletins": now},
+                        {"groups": 1})
+
+
+async def delivery_failed(conn: AsyncConnection, delivery_id: int, failed_at: datetime) -> None:
+    """Call after the row became ``failed`` (it never leaves that state)."""
+    row = (await conn.execute(
+        select(deliveries.c.bulletin_id, groups.c.unit_id)
+        .select_from(deliveries.join(groups, groups.c.id == deliveries.c.group_id))
+        .where(deliveries.c.id == delivery_id))).first()
+    if row is None:
+        return
+    await add_in_scopes(conn, stats_delivery_days, row.unit_id, {
+        "day": local_day(failed_at, zone_of(conn)), "bulletin_id": row.bulletin_id},
+        {"pairs": 0, "failed": 1})
+
+
+# ---- groups -----------------------------------------------------------------------------------
+async def forget_group(conn: AsyncConnection, group_id: int) -> None:
+    """Take the group's part out of its scopes' totals: call *before* changing its unit, status
+    or registration date, then :func:`count_group` after."""
+    await _apply_group(conn, group_id, -1)
+
+
+async def count_group(conn: AsyncConnection, group_id: int) -> None:
+    await _apply_group(conn, group_id, 1)
+
+
+async def _apply_group(conn: AsyncConnection, group_id: int, sign: int) -> None:
+    group = (await conn.execute(select(groups.c.unit_id, groups.c.status, groups.c.registered_at)
+                                .where(groups.c.id == group_id))).first()
+    if group is None or group.unit_id is None:
+        return
+    zone = zone_of(conn)
+    for (day, bulletin_id), (pairs, failed) in (await group_deliveries(conn, group_id,
+                                                                       zone)).items():
+        await add_in_scopes(conn, stats_delivery_days, group.unit_id,
+                            {"day": day, "bulletin_id": bulletin_id},
+                            {"pairs": sign * pairs, "failed": sign * failed})
+    weeks = await conn.execute(select(stats_group_weeks.c.week, stats_group_weeks.c.bulletins)
+                               .where(stats_group_weeks.c.group_id == group_id))
+    for week, bulletins in weeks.all():
+        if judged_in(week, group.status, group.registered_at, zone):
+            await add_in_scopes(conn, stats_week_groups, group.unit_id,
+                                {"week": week, "bulletins": bulletins}, {"groups": sign})
+
+
+async def group_deliveries(conn: AsyncConnection, group_id: int,
+                           zone: ZoneInfo) -> dict[tuple[date, int], tuple[int, int]]:
+    """(day, bulletin) -> (pairs first delivered, deliveries failed) of one group."""
+    first_sent = await conn.execute(
+        select(deliveries.c.bulletin_id, func.min(deliveries.c.sent_at))
+        .where(deliveries.c.group_id == group_id, deliveries.c.status == SENT)
+        .group_by(deliveries.c.bulletin_id))
+    failed = await conn.execute(
+        select(deliveries.c.bulletin_id, deliveries.c.updated_at)
+        .where(deliveries.c.group_id == group_id, deliveries.c.status == FAILED))
+    return tally_deliveries(first_sent.all(), failed.all(), zone)
+
+
+def tally_deliveries(first_sent: Iterable[Any], failed: Iterable[Any],
+                     zone: ZoneInfo) -> dict[tuple[date, int], tuple[int, int]]:
+    pairs: Counter[tuple[date, int]] = Counter()
+    failures: Counter[tuple[date, int]] = Counter()
+    for bulletin_id, at in first_sent:
+        pairs[(local_day(utc(at), zone), bulletin_id)] += 1
+    for bulletin_id, at in failed:
+        failures[(local_day(utc(at), zone), bulletin_id)] += 1
+    return {key: (pairs[key], failures[key]) for key in pairs.keys() | failures.keys()}
+
+
+def utc(at: datetime) -> datetime:
+    # ``min()`` over a column comes back without the column's type on SQLite: a naive string
+    # or datetime in UTC, as UTCDateTime stores it.
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
+
