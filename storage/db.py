@@ -16,6 +16,8 @@ DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 # The statistics' running totals are kept per local day and ISO week (storage/stats_rollup.py),
 # so every write that counts needs the configured timezone: the engine carries it.
 TIMEZONE_OPTION = "kna_statistics_timezone"
+# Set on the connection of ``Database.transaction``: on SQLite it begins with BEGIN IMMEDIATE.
+WRITING_OPTION = "kna_writing"
 
 
 class Database:
@@ -35,12 +37,19 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
-        async with self.engine.begin() as conn:
-            yield conn
+        async with self.engine.connect() as conn:
+            await conn.execution_options(**{WRITING_OPTION: True})
+            async with conn.begin():
+                yield conn
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncConnection]:
+        """A read that sees one moment throughout: a report's figures all agree."""
         async with self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                # PostgreSQL's default (read committed) gives each statement its own moment.
+                await conn.execution_options(isolation_level="REPEATABLE READ",
+                                             postgresql_readonly=True)
             yield conn
 
     async def close(self) -> None:
@@ -56,6 +65,19 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    # The sqlite3 module's legacy mode begins a transaction only at the first INSERT, UPDATE
+    # or DELETE, so the SELECTs before it each saw a different moment: two handlers could
+    # read the same row, and one act on what the other had just changed (a migrated group
+    # deleted as its own duplicate). SQLAlchemy emits BEGIN instead (_begin_sqlite).
+    dbapi_connection.isolation_level = None
+
+
+def _begin_sqlite(conn: Any) -> None:
+    # A writing transaction takes the write lock first (IMMEDIATE): it waits its turn under the
+    # busy timeout, where a deferred one that read first would fail with SQLITE_BUSY when it
+    # tries to write after another writer. A reading one sees one snapshot throughout.
+    writing = conn.get_execution_options().get(WRITING_OPTION, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
 def open_database(url: str, *, connect_args: dict[str, Any] | None = None,
@@ -72,6 +94,7 @@ def open_database(url: str, *, connect_args: dict[str, Any] | None = None,
         engine = create_async_engine(url, connect_args=connect_args or {},
                                      pool_reset_on_return=None, execution_options=options)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
+        event.listen(engine.sync_engine, "begin", _begin_sqlite)
     else:
         engine = create_async_engine(url, pool_pre_ping=True, connect_args=connect_args or {},
                                      execution_options=options)

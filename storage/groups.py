@@ -100,7 +100,11 @@ async def mark_group_inactive(conn: AsyncConnection, chat_id: int, now: datetime
 async def follow_migration(conn: AsyncConnection, old_chat_id: int, new_chat_id: int,
                            now: datetime) -> bool:
     """A group became a supergroup with a new id: keep its link, history and status."""
-    old = (await conn.execute(select(groups.c.id).where(groups.c.chat_id == old_chat_id))).first()
+    # The old group's service message, the new one's, and a member count answered "migrated"
+    # can all follow the same migration at once: the row lock makes the later ones wait and
+    # then find nothing left to move (SQLite's writers already take turns).
+    old = (await conn.execute(select(groups.c.id).where(groups.c.chat_id == old_chat_id)
+                              .with_for_update())).first()
     if old is None:
         return False
     new = (await conn.execute(select(groups.c.id).where(groups.c.chat_id == new_chat_id))).first()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from org import groups as group_service
@@ -17,7 +18,7 @@ from org.units import Unit
 from storage import groups as group_store
 from storage.audit import entries_for
 from storage.migrate import current_revision, head_revision, upgrade_to_head
-from storage.schema import units
+from storage.schema import groups, units
 
 UNITS = [
     Unit("TT-TANTHANH", "Xã Tân Thành", "DT"),  # a child declared before its parent
@@ -131,6 +132,33 @@ async def test_group_life_cycle_removed_readded_migrated(db, clock):
     assert group.status == group_store.ACTIVE and group.unit_code == "TT-TANTHANH"
     assert [members for _, members in history] == [24, 25]
     assert history[1][0] - history[0][0] == timedelta(days=1)
+
+
+async def test_one_migration_followed_at_once_by_three_handlers_keeps_the_group(db, clock):
+    # The old group's service message, the supergroup's, and a member count answered
+    # "migrated" each follow the migration; none may take the group for its own duplicate.
+    directory = await directory_for(db, clock)
+    for round_ in range(8):
+        old, new = -800 - round_, -1009990800 - round_
+        await group_service.register_group(db, directory.tree, OFFICER, old, "Tổ 8",
+                                           "TT-TANTHANH", clock.now())
+        followed = await asyncio.gather(*(group_service.group_migrated(db, old, new, clock.now())
+                                          for _ in range(3)))
+        assert sorted(followed) == [False, False, True]
+        async with db.reading() as conn:
+            group = await group_store.find_group(conn, new)
+        assert group is not None and group.unit_code == "TT-TANTHANH", round_
+
+
+async def test_a_reading_sees_one_moment(db, clock):
+    await group_service.bot_joined_group(db, -900, "Tổ 9", clock.now())
+    count = select(func.count()).select_from(groups)
+    async with db.reading() as conn:
+        before = (await conn.execute(count)).scalar_one()
+        await group_service.bot_joined_group(db, -901, "Tổ 10", clock.now())
+        assert (await conn.execute(count)).scalar_one() == before
+    async with db.reading() as conn:
+        assert (await conn.execute(count)).scalar_one() == before + 1
 
 
 async def test_groups_in_scope_hide_other_communes(db, clock):
