@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -25,6 +26,10 @@ class Database:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        # SQLite has one writer at a time. Writers of this process queue here, first come first
+        # served; left to SQLite's busy handler, which polls, a burst of writers (a wave of
+        # tips) is served in no order and the unlucky ones time out as "database is locked".
+        self._sqlite_writer_turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @property
     def timezone(self) -> str:
@@ -37,7 +42,11 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncConnection]:
-        async with self.engine.connect() as conn:
+        if self._sqlite_writer_turn is None:
+            async with self.engine.begin() as conn:
+                yield conn
+            return
+        async with self._sqlite_writer_turn, self.engine.connect() as conn:
             await conn.execution_options(**{WRITING_OPTION: True})
             async with conn.begin():
                 yield conn
