@@ -119,14 +119,16 @@ def generate(sizes: Sizes, unit_ids: dict[str, int]) -> Tables:
         members = rng.randint(15, 400)
         group_places.append(place)
         registered.append(at)
-        tables.groups.append((g, -1_000_000_000 - g, f"Tổ {g}", unit_ids[place], status,
-                              members, at, STAFF_ID, at, at, at))
-        counted = at
+        counted = last_counted = at
         while counted < end:  # a member count at linking, then one about every quarter
             members = max(2, members + rng.randint(-10, 15))
             tables.group_member_counts.append((len(tables.group_member_counts) + 1, g, members,
                                                counted))
+            last_counted = counted
             counted += timedelta(days=rng.randint(80, 100), seconds=rng.randint(0, 86_399))
+        # As the bot keeps it: the group row holds its last count (storage.groups).
+        tables.groups.append((g, -1_000_000_000 - g, f"Tổ {g}", unit_ids[place], status,
+                              members, last_counted, STAFF_ID, at, at, at))
 
     # Bulletins: each commune sends one on Monday and one on Thursday to its whole subtree
     # (some weeks only one); 0.2 % of deliveries fail.

@@ -116,6 +116,7 @@ async def follow_migration(conn: AsyncConnection, old_chat_id: int, new_chat_id:
                            .values(group_id=old.id))
         await stats_rollup.forget_group(conn, new.id)
         await conn.execute(delete(groups).where(groups.c.id == new.id))
+        await _hold_newest_count(conn, old.id)
     await conn.execute(update(groups).where(groups.c.id == old.id)
                        .values(chat_id=new_chat_id, updated_at=now))
     return True
@@ -126,10 +127,22 @@ async def record_member_count(conn: AsyncConnection, chat_id: int, members: int,
     row = (await conn.execute(select(groups.c.id).where(groups.c.chat_id == chat_id))).first()
     if row is None:
         return
-    await conn.execute(update(groups).where(groups.c.id == row.id)
-                       .values(member_count=members, member_count_at=now, updated_at=now))
     await conn.execute(group_member_counts.insert().values(
         group_id=row.id, members=members, counted_at=now))
+    await _hold_newest_count(conn, row.id, updated_at=now)
+
+
+async def _hold_newest_count(conn: AsyncConnection, group_id: int, **also: object) -> None:
+    """The group row holds its newest count from the history, which the statistics rely on
+    (storage.statistics.group_totals) even after a merge or a clock set back."""
+    newest = (await conn.execute(
+        select(group_member_counts.c.members, group_member_counts.c.counted_at)
+        .where(group_member_counts.c.group_id == group_id)
+        .order_by(group_member_counts.c.counted_at.desc(), group_member_counts.c.id.desc())
+        .limit(1))).first()
+    if newest is not None:
+        await conn.execute(update(groups).where(groups.c.id == group_id).values(
+            member_count=newest.members, member_count_at=newest.counted_at, **also))
 
 
 async def member_count_history(conn: AsyncConnection, chat_id: int) -> list[tuple[datetime, int]]:

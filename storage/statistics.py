@@ -91,13 +91,18 @@ async def group_totals(conn: AsyncConnection, scope_code: str, at: datetime, *,
     then counts 0 members): the history table, not the current count, so that a report on a
     past period gives the same figure tomorrow.
     """
-    last_count = (
+    counted_before = (
         select(group_member_counts.c.members)
         .where(group_member_counts.c.group_id == groups.c.id,
                group_member_counts.c.counted_at < at)
         .order_by(group_member_counts.c.counted_at.desc(), group_member_counts.c.id.desc())
         .limit(1).scalar_subquery()
     )
+    # The group row holds its newest count (storage.groups.record_member_count): when that was
+    # taken before ``at`` it is the answer, and the history is searched only for the groups
+    # counted again since (a past period). For this month, that is no group at all.
+    last_count = case((groups.c.member_count_at < at, groups.c.member_count),
+                      else_=counted_before)
     per_group = (
         select(groups.c.id, last_count.label("members"))
         .where(_active_groups_in_scope(scope_code, own_only), groups.c.registered_at < at)

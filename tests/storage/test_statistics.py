@@ -188,6 +188,21 @@ async def test_members_are_the_last_count_before_the_period_ends(db):
     assert (december.groups.count, december.groups.members) == (0, 0)
 
 
+async def test_a_migrated_group_counts_the_supergroups_newer_count(db):
+    # The supergroup was seen, and counted, before the old group's migration message came.
+    tree = await unit_tree(db)
+    [old] = await add_groups(db, "TT", [10], local(2026, 1, 10))
+    new = -1_009_990_777
+    async with db.transaction() as conn:
+        await group_store.note_group_seen(conn, new, "Tổ mới", local(2026, 2, 1))
+        await group_store.record_member_count(conn, new, 15, local(2026, 2, 2))
+        assert await group_store.follow_migration(conn, old, new, local(2026, 2, 3))
+    february = await stats_of(db, tree, "TT", "2026-02")
+    january = await stats_of(db, tree, "TT", "2026-01")
+    assert (february.groups.count, february.groups.members) == (1, 15)
+    assert (january.groups.count, january.groups.members) == (1, 10)
+
+
 async def test_a_week_falls_short_when_any_group_got_fewer_than_the_target(db):
     tree = await unit_tree(db)
     early = await add_groups(db, "TT", [5, 5], local(2026, 2, 20))
