@@ -33,7 +33,7 @@ from org.units import UnitTree
 from reports.periods import Period, iso_week_label, make_period
 from storage import statistics
 from storage.db import Database
-from storage.statistics import TipCount, WeekBounds
+from storage.statistics import TipCounts, WeekBounds
 
 ASSESSMENTS = ("valuable", "not_valuable", "false", "unassessed")
 CLOSED_STATE = "closed"
@@ -130,23 +130,21 @@ async def unit_statistics_for_config(db: Database, tree: UnitTree, config: Confi
         own_only=own_only)
 
 
-def _tip_figures(counts: Sequence[TipCount], category_keys: Sequence[str]) -> TipFigures:
-    # ``counts`` has at most categories x assessments x states rows, already counted in SQL.
+def _tip_figures(counts: TipCounts, category_keys: Sequence[str]) -> TipFigures:
+    # At most assessments x states entries, already counted in SQL.
     by_assessment = dict.fromkeys(ASSESSMENTS, 0)
-    by_category: dict[str, int] = {}
     closed = 0
-    for row in counts:
-        by_assessment[row.assessment] = by_assessment.get(row.assessment, 0) + row.count
-        by_category[row.category] = by_category.get(row.category, 0) + row.count
-        closed += row.count if row.state == CLOSED_STATE else 0
+    for (assessment, state), count in counts.by_assessment_state.items():
+        by_assessment[assessment] = by_assessment.get(assessment, 0) + count
+        closed += count if state == CLOSED_STATE else 0
     return TipFigures(
-        received=sum(row.count for row in counts),
+        received=sum(counts.by_category.values()),
         valuable=by_assessment["valuable"],
         not_valuable=by_assessment["not_valuable"],
         false=by_assessment["false"],
         unassessed=by_assessment["unassessed"],
         closed=closed,
-        by_category=_with_every_key(by_category, category_keys),
+        by_category=_with_every_key(counts.by_category, category_keys),
     )
 
 

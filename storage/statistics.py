@@ -16,12 +16,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Date,
     ScalarSelect,
     String,
+    Table,
     and_,
     case,
     column,
@@ -36,7 +38,8 @@ from storage.groups import ACTIVE
 from storage.rollup_tables import (
     stats_delivery_days,
     stats_outcome_days,
-    stats_tip_days,
+    stats_tip_category_days,
+    stats_tip_state_days,
     stats_week_groups,
     unit_ancestors,
 )
@@ -57,13 +60,11 @@ class DeliveryTotals:
 
 
 @dataclass(frozen=True)
-class TipCount:
-    """How many tips share one (category, assessment, state)."""
+class TipCounts:
+    """Tips per category, and per (current assessment, current state)."""
 
-    category: str
-    assessment: str
-    state: str
-    count: int
+    by_category: dict[str, int]
+    by_assessment_state: dict[tuple[str, str], int]
 
 
 @dataclass(frozen=True)
@@ -184,18 +185,23 @@ async def weeks_below_target(conn: AsyncConnection, scope_code: str,
 
 async def tip_counts(conn: AsyncConnection, scope_code: str, first_day: date,
                      last_day: date, *,
-        own_only: bool = False) -> list[TipCount]:
-    """Tips received on the local days ``first_day``..``last_day``, counted per category,
-    current assessment and current state."""
-    table = stats_tip_days
-    total = func.sum(table.c.tips)
-    rows = await conn.execute(
-        select(table.c.category, table.c.assessment, table.c.state, total)
-        .where(table.c.scope_id == _scope_id(scope_code, own_only), table.c.day >= first_day,
-               table.c.day <= last_day)
-        .group_by(table.c.category, table.c.assessment, table.c.state)
-        .having(total > 0))
-    return [TipCount(r[0], r[1], r[2], int(r[3])) for r in rows]
+        own_only: bool = False) -> TipCounts:
+    """Tips received on the local days ``first_day``..``last_day``, counted per category, and
+    per current assessment and current state."""
+    scope_id = _scope_id(scope_code, own_only)
+
+    async def totals(table: Table, *keys: str) -> dict[Any, int]:
+        total = func.sum(table.c.tips)
+        rows = await conn.execute(
+            select(*(table.c[k] for k in keys), total)
+            .where(table.c.scope_id == scope_id, table.c.day >= first_day,
+                   table.c.day <= last_day)
+            .group_by(*(table.c[k] for k in keys)).having(total > 0))
+        return {(tuple(r[:-1]) if len(keys) > 1 else r[0]): int(r[-1]) for r in rows}
+
+    return TipCounts(by_category=await totals(stats_tip_category_days, "category"),
+                     by_assessment_state=await totals(stats_tip_state_days, "assessment",
+                                                      "state"))
 
 
 async def outcome_totals(conn: AsyncConnection, scope_code: str, first_day: date,

@@ -27,7 +27,8 @@ from storage.rollup_tables import (
     stats_group_weeks,
     stats_outcome_days,
     stats_rollup_state,
-    stats_tip_days,
+    stats_tip_category_days,
+    stats_tip_state_days,
     stats_week_groups,
     unit_ancestors,
 )
@@ -83,7 +84,8 @@ async def rebuild_rollup(conn: AsyncConnection, now: datetime) -> None:
     zone = stats_rollup.zone_of(conn)
     tree = await _tree(conn)
     ancestors = _ancestors(tree)
-    for table in (unit_ancestors, stats_tip_days, stats_delivery_days, stats_outcome_days,
+    for table in (unit_ancestors, stats_tip_category_days, stats_tip_state_days,
+                  stats_delivery_days, stats_outcome_days,
                   stats_group_weeks, stats_week_groups, stats_rollup_state):
         await conn.execute(delete(table))
     await _insert(conn, unit_ancestors, [{"unit_id": unit, "ancestor_id": ancestor}
@@ -122,13 +124,17 @@ def _spread(counts: Mapping[tuple[Any, ...], int], ancestors: Mapping[int, list[
 
 async def _rebuild_tips(conn: AsyncConnection, ancestors: Mapping[int, list[int]],
                         zone: ZoneInfo) -> None:
-    counts: Counter[tuple[Any, ...]] = Counter()
+    by_category: Counter[tuple[Any, ...]] = Counter()
+    by_state: Counter[tuple[Any, ...]] = Counter()
     async for row in _rows(conn, select(tips.c.unit_id, tips.c.created_at, tips.c.category,
                                         tips.c.assessment, tips.c.state)):
-        counts[(row.unit_id, stats_rollup.local_day(row.created_at, zone), row.category,
-                row.assessment, row.state)] += 1
-    await _insert(conn, stats_tip_days, _spread(
-        counts, ancestors, ("day", "category", "assessment", "state"), "tips"))
+        day = stats_rollup.local_day(row.created_at, zone)
+        by_category[(row.unit_id, day, row.category)] += 1
+        by_state[(row.unit_id, day, row.assessment, row.state)] += 1
+    await _insert(conn, stats_tip_category_days, _spread(
+        by_category, ancestors, ("day", "category"), "tips"))
+    await _insert(conn, stats_tip_state_days, _spread(
+        by_state, ancestors, ("day", "assessment", "state"), "tips"))
 
 
 async def _rebuild_outcomes(conn: AsyncConnection, ancestors: Mapping[int, list[int]],

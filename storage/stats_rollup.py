@@ -32,7 +32,8 @@ from storage.rollup_tables import (
     stats_delivery_days,
     stats_group_weeks,
     stats_outcome_days,
-    stats_tip_days,
+    stats_tip_category_days,
+    stats_tip_state_days,
     stats_week_groups,
     unit_ancestors,
 )
@@ -103,19 +104,20 @@ def _typed(table: Table, name: str, value: Any, *, cast_it: bool) -> Any:
 async def tip_filed(conn: AsyncConnection, unit_code: str, received_at: datetime, category: str,
                     assessment: str, state: str) -> None:
     unit_id = select(units.c.id).where(units.c.code_key == unit_code.upper()).scalar_subquery()
-    await add_in_scopes(conn, stats_tip_days, unit_id, {
-        "day": local_day(received_at, zone_of(conn)), "category": category,
-        "assessment": assessment, "state": state}, {"tips": 1})
+    day = local_day(received_at, zone_of(conn))
+    await add_in_scopes(conn, stats_tip_category_days, unit_id,
+                        {"day": day, "category": category}, {"tips": 1})
+    await add_in_scopes(conn, stats_tip_state_days, unit_id,
+                        {"day": day, "assessment": assessment, "state": state}, {"tips": 1})
 
 
-async def tip_changed(conn: AsyncConnection, unit_id: int, received_at: datetime, category: str,
+async def tip_changed(conn: AsyncConnection, unit_id: int, received_at: datetime,
                       before: tuple[str, str], after: tuple[str, str]) -> None:
     """A tip's (assessment, state) went from ``before`` to ``after``."""
     day = local_day(received_at, zone_of(conn))
     for (assessment, state), amount in ((before, -1), (after, 1)):
-        await add_in_scopes(conn, stats_tip_days, unit_id, {
-            "day": day, "category": category, "assessment": assessment, "state": state},
-            {"tips": amount})
+        await add_in_scopes(conn, stats_tip_state_days, unit_id, {
+            "day": day, "assessment": assessment, "state": state}, {"tips": amount})
 
 
 async def outcomes_recorded(conn: AsyncConnection, unit_id: int, recorded_at: datetime,

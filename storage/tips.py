@@ -109,10 +109,10 @@ async def set_assessment(conn: AsyncConnection, tip_id: int, assessment: Assessm
     changed = (await conn.execute(
         update(tips).where(tips.c.id == tip_id, tips.c.assessment == was.value)
         .values(assessment=assessment.value, assessed_at=now)
-        .returning(tips.c.unit_id, tips.c.created_at, tips.c.category, tips.c.state))).first()
+        .returning(tips.c.unit_id, tips.c.created_at, tips.c.state))).first()
     if changed is None:
         return False
-    await stats_rollup.tip_changed(conn, changed.unit_id, changed.created_at, changed.category,
+    await stats_rollup.tip_changed(conn, changed.unit_id, changed.created_at,
                                    (was.value, changed.state), (assessment.value, changed.state))
     return True
 
@@ -122,11 +122,11 @@ async def close_tip(conn: AsyncConnection, tip_id: int, now: datetime,
     closed = (await conn.execute(
         update(tips).where(tips.c.id == tip_id, tips.c.state == TipState.OPEN.value)
         .values(state=TipState.CLOSED.value, closed_at=now, relay_expires_at=relay_expires_at)
-        .returning(tips.c.unit_id, tips.c.created_at, tips.c.category, tips.c.assessment))
+        .returning(tips.c.unit_id, tips.c.created_at, tips.c.assessment))
     ).first()
     if closed is None:
         return False
-    await stats_rollup.tip_changed(conn, closed.unit_id, closed.created_at, closed.category,
+    await stats_rollup.tip_changed(conn, closed.unit_id, closed.created_at,
                                    (closed.assessment, TipState.OPEN.value),
                                    (closed.assessment, TipState.CLOSED.value))
     return True

@@ -26,10 +26,16 @@ def upgrade() -> None:
         sa.Column("ancestor_id", sa.Integer, primary_key=True),
     )
     op.create_table(
-        "stats_tip_days",
+        "stats_tip_category_days",
         sa.Column("scope_id", sa.Integer, primary_key=True),
         sa.Column("day", sa.Date, primary_key=True),
         sa.Column("category", sa.String(32), primary_key=True),
+        sa.Column("tips", sa.Integer, nullable=False),
+    )
+    op.create_table(
+        "stats_tip_state_days",
+        sa.Column("scope_id", sa.Integer, primary_key=True),
+        sa.Column("day", sa.Date, primary_key=True),
         sa.Column("assessment", sa.String(16), primary_key=True),
         sa.Column("state", sa.String(16), primary_key=True),
         sa.Column("tips", sa.Integer, nullable=False),
@@ -74,6 +80,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in ("stats_rollup_state", "stats_week_groups", "stats_group_weeks",
-                  "stats_outcome_days", "stats_delivery_days", "stats_tip_days",
+                  "stats_outcome_days", "stats_delivery_days", "stats_tip_state_days",
+                  "stats_tip_category_days",
                   "unit_ancestors"):
         op.drop_table(table)
