@@ -13,6 +13,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# How long a writer of the bot waits for its turn on SQLite before it gives up with an error
+# (a wave of tips is served in a second or two; this only ends a wait that cannot end).
+SQLITE_WRITER_TURN_TIMEOUT_S = 60
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 # The statistics' running totals are kept per local day and ISO week (storage/stats_rollup.py),
 # so every write that counts needs the configured timezone: the engine carries it.
@@ -30,6 +33,7 @@ class Database:
         # served; left to SQLite's busy handler, which polls, a burst of writers (a wave of
         # tips) is served in no order and the unlucky ones time out as "database is locked".
         self._sqlite_writer_turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self._sqlite_writer: asyncio.Task[Any] | None = None
 
     @property
     def timezone(self) -> str:
@@ -46,10 +50,26 @@ class Database:
             async with self.engine.begin() as conn:
                 yield conn
             return
-        async with self._sqlite_writer_turn, self.engine.connect() as conn:
+        async with self._writer_turn(), self.engine.connect() as conn:
             await conn.execution_options(**{WRITING_OPTION: True})
             async with conn.begin():
                 yield conn
+
+    @asynccontextmanager
+    async def _writer_turn(self) -> AsyncIterator[None]:
+        assert self._sqlite_writer_turn is not None
+        task = asyncio.current_task()
+        if task is not None and task is self._sqlite_writer:
+            # It would wait for itself for ever: fail at once, loudly, instead.
+            raise RuntimeError("a SQLite transaction was opened inside another one")
+        async with asyncio.timeout(SQLITE_WRITER_TURN_TIMEOUT_S):
+            await self._sqlite_writer_turn.acquire()
+        self._sqlite_writer = task
+        try:
+            yield
+        finally:
+            self._sqlite_writer = None
+            self._sqlite_writer_turn.release()
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncConnection]:

@@ -150,6 +150,18 @@ async def test_one_migration_followed_at_once_by_three_handlers_keeps_the_group(
         assert group is not None and group.unit_code == "TT-TANTHANH", round_
 
 
+async def test_a_transaction_inside_another_fails_at_once_on_sqlite(db):
+    if db.dialect != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL takes many writers at once")
+    # The bot's SQLite writers take turns; a nested one would wait for itself for ever.
+    async with db.transaction():
+        with pytest.raises(RuntimeError, match="inside another"):
+            async with db.transaction():
+                pass
+    async with db.transaction() as conn:  # and the turn was given back
+        assert (await conn.execute(select(func.count()).select_from(groups))).scalar_one() == 0
+
+
 async def test_a_reading_sees_one_moment(db, clock):
     await group_service.bot_joined_group(db, -900, "Tổ 9", clock.now())
     count = select(func.count()).select_from(groups)
