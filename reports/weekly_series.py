@@ -27,7 +27,8 @@ from reports.periods import Period, iso_week_label, make_period
 from reports.stats import ASSESSMENTS, UnknownUnit
 from storage import weekly_series as series_store
 from storage.db import Database
-from storage.weekly_series import WeekSpan
+from storage.statistics import WeekBounds
+from storage.weekly_series import DaySpan
 
 
 @dataclass(frozen=True)
@@ -71,17 +72,18 @@ def _mondays(period: Period) -> list[date]:
 
 
 def _spans(period: Period, tz: tzinfo,
-           now: datetime | None) -> tuple[list[WeekSpan], list[WeekSpan]]:
-    """(tip spans cut to the period, whole-week bulletin spans); a week that has not begun by
-    ``now`` gets no bulletin span, so no group is judged for it ("0/2" for next week would read
-    as a failure that has not happened)."""
+           now: datetime | None) -> tuple[list[DaySpan], list[WeekBounds]]:
+    """(tip spans cut to the period's days, whole weeks for the bulletins); a week that has not
+    begun by ``now`` is left out of the second, so no group is judged for it ("0/2" for next
+    week would read as a failure that has not happened)."""
     tip_spans, whole_weeks = [], []
     for monday in _mondays(period):
-        week = make_period(monday, monday + timedelta(days=6), iso_week_label(monday), tz)
+        label = iso_week_label(monday)
+        week = make_period(monday, monday + timedelta(days=6), label, tz)
         if now is None or week.start_utc <= now:
-            whole_weeks.append(WeekSpan(week.label, week.start_utc, week.end_utc))
-        tip_spans.append(WeekSpan(week.label, max(week.start_utc, period.start_utc),
-                                  min(week.end_utc, period.end_utc)))
+            whole_weeks.append(WeekBounds(label, monday, week.start_utc, week.end_utc))
+        tip_spans.append(DaySpan(label, max(monday, period.first_day),
+                                 min(monday + timedelta(days=6), period.last_day)))
     return tip_spans, whole_weeks
 
 
@@ -95,11 +97,10 @@ async def weekly_series(db: Database, tree: UnitTree, unit_code: str, period: Pe
     unit = tree.find(unit_code)
     if unit is None:
         raise UnknownUnit(unit_code)
-    scope = tree.subtree_codes(unit.code)
     tip_spans, whole_weeks = _spans(period, tz, now)
     async with db.reading() as conn:
-        tip_rows = await series_store.weekly_tip_counts(conn, scope, tip_spans)
-        bulletin_rows = await series_store.weekly_group_bulletins(conn, scope, whole_weeks,
+        tip_rows = await series_store.weekly_tip_counts(conn, unit.code, tip_spans)
+        bulletin_rows = await series_store.weekly_group_bulletins(conn, unit.code, whole_weeks,
                                                                   weekly_target)
     return WeeklySeries(unit.code, unit.name, period, weekly_target,
                         _points(_mondays(period), tip_rows, bulletin_rows))

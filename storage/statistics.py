@@ -19,10 +19,12 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
     Date,
     ScalarSelect,
     String,
+    Subquery,
     Table,
     and_,
     case,
@@ -79,7 +81,7 @@ def _active_groups_in_scope(scope_code: str, own_only: bool) -> ColumnElement[bo
     # A linked group is active or inactive; only the current status is kept, so a group that
     # left before the period's end and one that left after it are both left out.
     subtree = select(unit_ancestors.c.unit_id).where(
-        unit_ancestors.c.ancestor_id == _scope_id(scope_code, own_only))
+        unit_ancestors.c.ancestor_id == scope_id_of(scope_code, own_only))
     return and_(groups.c.unit_id.in_(subtree), groups.c.status == ACTIVE,
                 groups.c.registered_at.is_not(None))
 
@@ -126,10 +128,38 @@ async def delivery_totals(conn: AsyncConnection, scope_code: str, first_day: dat
         select(func.count(distinct(case((table.c.pairs > 0, table.c.bulletin_id)))),
                func.coalesce(func.sum(table.c.pairs), 0),
                func.coalesce(func.sum(table.c.failed), 0))
-        .where(table.c.scope_id == _scope_id(scope_code, own_only), table.c.day >= first_day,
+        .where(table.c.scope_id == scope_id_of(scope_code, own_only), table.c.day >= first_day,
                table.c.day <= last_day))).one()
     return DeliveryTotals(bulletins_sent=int(row[0]), deliveries_sent=int(row[1]),
                           deliveries_failed=int(row[2]))
+
+
+def report_weeks(weeks: Sequence[WeekBounds], name: str) -> CTE:
+    """The weeks as a table of ``VALUES`` (label, monday, starts)."""
+    return values(
+        column("label", String), column("monday", Date()), column("starts", UTCDateTime()),
+        name=name,
+    ).data([(w.label, w.first_day, w.start) for w in weeks]).cte(name)
+
+
+def judged_groups_per_week(week_table: CTE, weeks: Sequence[WeekBounds], scope_code: str,
+                           own_only: bool) -> Subquery:
+    """(label, monday, groups): the groups of the scope held to the target in each week."""
+    # Judged groups: those registered before the first week, counted once, plus those
+    # registered since then and before the week (few: no week is joined to every group).
+    in_scope = _active_groups_in_scope(scope_code, own_only)
+    first_start = min(w.start for w in weeks)
+    judged_before = (select(func.count(groups.c.id))
+                     .where(in_scope, groups.c.registered_at <= first_start).scalar_subquery())
+    return (
+        select(week_table.c.label, week_table.c.monday,
+               (judged_before + func.count(groups.c.id)).label("groups"))
+        .select_from(week_table.outerjoin(groups, and_(
+            in_scope, groups.c.registered_at > first_start,
+            groups.c.registered_at <= week_table.c.starts)))
+        .group_by(week_table.c.label, week_table.c.monday)
+        .subquery()
+    )
 
 
 async def weeks_below_target(conn: AsyncConnection, scope_code: str,
@@ -144,30 +174,13 @@ async def weeks_below_target(conn: AsyncConnection, scope_code: str,
     """
     if not weeks or weekly_target <= 0:
         return []
-    week_table = values(
-        column("label", String), column("monday", Date()), column("starts", UTCDateTime()),
-        name="report_weeks",
-    ).data([(w.label, w.first_day, w.start) for w in weeks]).cte("report_weeks")
-    # Judged groups: those registered before the first week, counted once, plus those
-    # registered since then and before the week (few: no week is joined to every group).
-    in_scope = _active_groups_in_scope(scope_code, own_only)
-    first_start = min(w.start for w in weeks)
-    judged_before = (select(func.count(groups.c.id))
-                     .where(in_scope, groups.c.registered_at <= first_start).scalar_subquery())
-    judged_per_week = (
-        select(week_table.c.label, week_table.c.monday,
-               (judged_before + func.count(groups.c.id)).label("groups"))
-        .select_from(week_table.outerjoin(groups, and_(
-            in_scope, groups.c.registered_at > first_start,
-            groups.c.registered_at <= week_table.c.starts)))
-        .group_by(week_table.c.label, week_table.c.monday)
-        .subquery()
-    )
+    week_table = report_weeks(weeks, "report_weeks")
+    judged_per_week = judged_groups_per_week(week_table, weeks, scope_code, own_only)
     # Judged groups that met the target: the running weekly histogram of the scope.
     histogram = stats_week_groups
     on_target_per_week = (
         select(histogram.c.week, func.sum(histogram.c.groups).label("groups"))
-        .where(histogram.c.scope_id == _scope_id(scope_code, own_only),
+        .where(histogram.c.scope_id == scope_id_of(scope_code, own_only),
                histogram.c.week.in_([w.first_day for w in weeks]),
                histogram.c.bulletins >= weekly_target)
         .group_by(histogram.c.week)
@@ -188,7 +201,7 @@ async def tip_counts(conn: AsyncConnection, scope_code: str, first_day: date,
         own_only: bool = False) -> TipCounts:
     """Tips received on the local days ``first_day``..``last_day``, counted per category, and
     per current assessment and current state."""
-    scope_id = _scope_id(scope_code, own_only)
+    scope_id = scope_id_of(scope_code, own_only)
 
     async def totals(table: Table, *keys: str) -> dict[Any, int]:
         total = func.sum(table.c.tips)
@@ -212,13 +225,13 @@ async def outcome_totals(conn: AsyncConnection, scope_code: str, first_day: date
     table = stats_outcome_days
     rows = await conn.execute(
         select(table.c.kind, func.sum(table.c.quantity))
-        .where(table.c.scope_id == _scope_id(scope_code, own_only), table.c.day >= first_day,
+        .where(table.c.scope_id == scope_id_of(scope_code, own_only), table.c.day >= first_day,
                table.c.day <= last_day)
         .group_by(table.c.kind))
     return {kind: int(total) for kind, total in rows}
 
 
-def _scope_id(scope_code: str, own_only: bool) -> ScalarSelect[int]:
+def scope_id_of(scope_code: str, own_only: bool) -> ScalarSelect[int]:
     """The unit's subtree scope, or (``own_only``) what is linked to the unit itself."""
     unit_id = -units.c.id if own_only else units.c.id
     return select(unit_id).where(units.c.code_key == scope_code.upper()).scalar_subquery()

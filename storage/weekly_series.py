@@ -1,32 +1,37 @@
 """The SQL behind the weekly chart of ``/stats … chart`` (SPEC §6): per ISO week of a scope,
 tips by assessment and bulletins sent to groups.
 
-The caller passes the weeks already cut in the configured timezone and turned into UTC bounds
-(a table of ``VALUES``), so week boundaries are the same on SQLite and PostgreSQL and neither
-database needs to know the timezone. Everything is counted with ``GROUP BY``; scope follows the
-rules of ``storage.statistics``: tips by their own unit, deliveries by their group's unit.
+Read from the same running totals as the ``/stats`` text (``storage/rollup_tables.py``), so the
+chart and the text always agree and a province's year is drawn from a few thousand rows, not a
+million deliveries. The caller passes the weeks already cut in the configured timezone: local
+days for the tips, local Mondays and their UTC start for the bulletins.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 
-from sqlalchemy import CTE, Select, String, and_, case, column, distinct, func, select, values
+from sqlalchemy import Date, String, and_, case, column, func, select, values
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.deliveries import SENT
-from storage.groups import ACTIVE
-from storage.schema import UTCDateTime, deliveries, groups, units
-from storage.tips_tables import tips
+from storage.rollup_tables import stats_tip_state_days, stats_week_groups
+from storage.statistics import (
+    WeekBounds,
+    judged_groups_per_week,
+    report_weeks,
+    scope_id_of,
+)
 
 
 @dataclass(frozen=True)
-class WeekSpan:
+class DaySpan:
+    """The local days of one ISO week that count (a partial first or last week is cut)."""
+
     label: str  # YYYY-Www
-    start: datetime  # UTC, inclusive
-    end: datetime  # UTC, exclusive
+    first_day: date
+    last_day: date
 
 
 @dataclass(frozen=True)
@@ -42,78 +47,51 @@ class WeeklyGroupBulletins:
 
     label: str
     groups: int  # active groups registered before the week began: the ones held to the target
-    deliveries: int  # sent deliveries to those groups (one per bulletin and group)
+    deliveries: int  # distinct bulletins delivered to those groups, added up over the groups
     groups_on_target: int  # of those groups, how many got at least the target
 
 
-def _week_table(weeks: Sequence[WeekSpan], name: str) -> CTE:
-    return values(
-        column("label", String), column("starts", UTCDateTime()), column("ends", UTCDateTime()),
-        name=name,
-    ).data([(w.label, w.start, w.end) for w in weeks]).cte(name)
-
-
-def _scope_unit_ids(unit_codes: Collection[str]) -> Select[tuple[int]]:
-    return select(units.c.id).where(units.c.code_key.in_([c.upper() for c in unit_codes]))
-
-
-async def weekly_tip_counts(conn: AsyncConnection, unit_codes: Collection[str],
-                            weeks: Sequence[WeekSpan]) -> list[WeeklyTipCount]:
-    """Tips received (``created_at``) in each week's bounds, per current assessment."""
-    if not weeks:
+async def weekly_tip_counts(conn: AsyncConnection, scope_code: str,
+                            spans: Sequence[DaySpan]) -> list[WeeklyTipCount]:
+    """Tips received on each span's local days, per current assessment."""
+    if not spans:
         return []
-    week_table = _week_table(weeks, "chart_tip_weeks")
+    span_table = values(
+        column("label", String), column("first_day", Date()), column("last_day", Date()),
+        name="chart_tip_weeks",
+    ).data([(s.label, s.first_day, s.last_day) for s in spans]).cte("chart_tip_weeks")
+    table = stats_tip_state_days
+    total = func.sum(table.c.tips)
     rows = await conn.execute(
-        select(week_table.c.label, tips.c.assessment, func.count(tips.c.id))
-        .select_from(week_table.join(tips, and_(
-            tips.c.created_at >= week_table.c.starts, tips.c.created_at < week_table.c.ends)))
-        .where(tips.c.unit_id.in_(_scope_unit_ids(unit_codes)))
-        .group_by(week_table.c.label, tips.c.assessment)
+        select(span_table.c.label, table.c.assessment, total)
+        .select_from(span_table.join(table, and_(table.c.day >= span_table.c.first_day,
+                                                 table.c.day <= span_table.c.last_day)))
+        .where(table.c.scope_id == scope_id_of(scope_code, own_only=False))
+        .group_by(span_table.c.label, table.c.assessment)
+        .having(total != 0)
     )
     return [WeeklyTipCount(r[0], r[1], int(r[2])) for r in rows]
 
 
-async def weekly_group_bulletins(conn: AsyncConnection, unit_codes: Collection[str],
-                                 weeks: Sequence[WeekSpan],
+async def weekly_group_bulletins(conn: AsyncConnection, scope_code: str,
+                                 weeks: Sequence[WeekBounds],
                                  weekly_target: int) -> list[WeeklyGroupBulletins]:
     """Per week: the groups judged against the weekly target (as ``weeks_below_target`` of
-    ``storage.statistics`` judges them), the bulletins they received, and how many met it.
-
-    Weeks in which no group was judged are left out (the caller fills in zeros).
-    """
+    ``storage.statistics`` judges them), the bulletins they received, and how many met it."""
     if not weeks:
         return []
-    week_table = _week_table(weeks, "chart_bulletin_weeks")
-    judged = and_(groups.c.unit_id.in_(_scope_unit_ids(unit_codes)), groups.c.status == ACTIVE,
-                  groups.c.registered_at.is_not(None),
-                  groups.c.registered_at <= week_table.c.starts)
-    judged_per_week = (
-        select(week_table.c.label, func.count(groups.c.id).label("groups"))
-        .select_from(week_table.join(groups, judged))
-        .group_by(week_table.c.label)
-        .subquery()
-    )
-    # Driven from the sent deliveries of each week (the (status, sent_at) index), as in
-    # ``weeks_below_target``: pairing every week with every group first and then looking up
-    # each pair's deliveries costs a lookup per pair, too many for a province over a year.
-    per_group = (
-        select(week_table.c.label, deliveries.c.group_id,
-               # Distinct bulletins: a forced re-send (a second round) is not a second one.
-               func.count(distinct(deliveries.c.bulletin_id)).label("received"))
-        .select_from(
-            week_table
-            .join(deliveries, and_(deliveries.c.status == SENT,
-                                   deliveries.c.sent_at >= week_table.c.starts,
-                                   deliveries.c.sent_at < week_table.c.ends))
-            .join(groups, and_(groups.c.id == deliveries.c.group_id, judged)))
-        .group_by(week_table.c.label, deliveries.c.group_id)
-        .subquery()
-    )
+    week_table = report_weeks(weeks, "chart_bulletin_weeks")
+    judged_per_week = judged_groups_per_week(week_table, weeks, scope_code, own_only=False)
+    # The scope's weekly histogram: how many judged groups got exactly n distinct bulletins.
+    histogram = stats_week_groups
     received_per_week = (
-        select(per_group.c.label, func.sum(per_group.c.received).label("deliveries"),
-               func.sum(case((per_group.c.received >= weekly_target, 1), else_=0))
-               .label("on_target"))
-        .group_by(per_group.c.label)
+        select(histogram.c.week,
+               func.sum(histogram.c.bulletins * histogram.c.groups).label("deliveries"),
+               func.sum(case((histogram.c.bulletins >= weekly_target, histogram.c.groups),
+                             else_=0)).label("on_target"))
+        .where(histogram.c.scope_id == scope_id_of(scope_code, own_only=False),
+               histogram.c.week.in_([w.first_day for w in weeks]))
+        .group_by(histogram.c.week)
         .subquery()
     )
     rows = await conn.execute(
@@ -121,7 +99,7 @@ async def weekly_group_bulletins(conn: AsyncConnection, unit_codes: Collection[s
                func.coalesce(received_per_week.c.deliveries, 0),
                func.coalesce(received_per_week.c.on_target, 0))
         .select_from(judged_per_week.outerjoin(
-            received_per_week, received_per_week.c.label == judged_per_week.c.label))
+            received_per_week, received_per_week.c.week == judged_per_week.c.monday))
     )
     # With no target (0) every judged group meets it, the ones that got nothing included.
     return [WeeklyGroupBulletins(r[0], int(r[1]), int(r[2]),
