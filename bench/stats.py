@@ -36,7 +36,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from bench.stats_data import (
     CATEGORIES,
@@ -50,10 +50,12 @@ from bench.stats_data import (
     write_postgres,
     write_sqlite,
 )
+from bench.stats_explain import explain
 from bench.stats_naive import figures, naive_figures
 from org.units import UnitTree
 from reports.periods import parse_period
 from reports.stats import unit_statistics
+from reports.weekly_series import weekly_series
 from storage import units as unit_store
 from storage.db import Database, open_database
 from storage.migrate import upgrade_to_head
@@ -171,24 +173,6 @@ async def postgres_database(data: DataSet, url: str, regenerate: bool,
     return db
 
 
-async def explain(db: Database, tree: UnitTree) -> None:
-    """Print the plan of every statement ``/stats`` runs for the province over the year."""
-    seen: list[tuple[str, Any]] = []
-
-    def record(_conn, _cursor, statement, parameters, _context, _many) -> None:
-        seen.append((statement, parameters))
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    await run_stats(db, tree, ROOT, "2026")
-    event.remove(db.engine.sync_engine, "before_cursor_execute", record)
-    prefix = "EXPLAIN QUERY PLAN " if db.dialect == "sqlite" else "EXPLAIN "
-    async with db.reading() as conn:
-        for statement, parameters in seen:
-            print("\n--", " ".join(statement.split())[:300])
-            for row in await conn.exec_driver_sql(prefix + statement, parameters):
-                print("   ", " | ".join(str(v) for v in row))
-
-
 async def run_stats(db: Database, tree: UnitTree, scope: str, period_text: str) -> Any:
     period = parse_period(period_text, now=NOW, tz=VN)
     return await unit_statistics(db, tree, scope, period, weekly_target=WEEKLY_TARGET,
@@ -210,7 +194,7 @@ async def measure(db: Database, tree: UnitTree, repeat: int, naive_repeat: int) 
     target = TARGET_MS[backend]
     agree = True
     print(f"\n{'backend':<11}{'scope':<10}{'period':<9}{'p50 ms':>9}{'p99 ms':>9}"
-          f"{'target':>10}{'naive p50 ms':>14}  figures")
+          f"{'target':>10}{'naive p50 ms':>14}{'chart p50':>11}  figures")
     for scope in (ROOT, COMMUNE):
         scope_codes = tree.subtree_codes(scope)
         for name, period_text in PERIODS:
@@ -221,13 +205,17 @@ async def measure(db: Database, tree: UnitTree, repeat: int, naive_repeat: int) 
             naive_samples, naive = await timed(naive_repeat, lambda c=scope_codes, p=period:
                                                naive_figures(db, c, p, now=NOW, tz=VN,
                                                              weekly_target=WEEKLY_TARGET))
+            # The weekly chart's queries (``/stats … chart``, before drawing): no target.
+            chart_samples, _ = await timed(repeat, lambda s=scope, p=period: weekly_series(
+                db, tree, s, p, weekly_target=WEEKLY_TARGET, tz=VN, now=NOW))
             same = figures(stats) == naive
             agree = agree and same
             p50, p99 = percentile(samples, 0.5), percentile(samples, 0.99)
             verdict = "ok" if p99 < target else "OVER"
             label = "province" if scope == ROOT else "commune"
             print(f"{backend:<11}{label:<10}{name:<9}{p50:>9.1f}{p99:>9.1f}"
-                  f"{f'<{target:.0f} {verdict}':>10}{percentile(naive_samples, 0.5):>14.1f}  "
+                  f"{f'<{target:.0f} {verdict}':>10}{percentile(naive_samples, 0.5):>14.1f}"
+                  f"{percentile(chart_samples, 0.5):>11.1f}  "
                   f"{'same' if same else 'MISMATCH'}: {stats.tips.received:,} tips, "
                   f"{stats.bulletins.deliveries:,} deliveries, "
                   f"{len(stats.bulletins.weeks_below_target)} weeks below target")
@@ -258,7 +246,7 @@ async def run(args: argparse.Namespace) -> int:
             await db.close()
             continue
         if args.explain:
-            await explain(db, tree)
+            await explain(db, lambda d=db: run_stats(d, tree, ROOT, "2026"))
         agree = await measure(db, tree, args.repeat, args.naive_repeat) and agree
         await db.close()
     if not agree:
