@@ -22,6 +22,7 @@ from tips import filing
 from tips.context import TipsContext
 from tips.intake import MAX_ITEMS, Draft, Intake, ItemAdded, Step
 from tips.limits import Refusal
+from tips.model import ItemKind
 
 log = logging.getLogger(__name__)
 
@@ -253,6 +254,13 @@ async def collect_content(update: Update, context: BotContext) -> None:
     if added is ItemAdded.FULL:
         await message.reply_text(context.tr("tip.full", max=MAX_ITEMS),
                                  reply_markup=send_keyboard(context))
+    elif item.kind is ItemKind.DOCUMENT:
+        # A file reaches the officers byte for byte: its name and the author written inside
+        # it may name the tipster. Said now, while the tip can still be dropped (/cancel).
+        name = (message.document.file_name if message.document else None) or "-"
+        await message.reply_text(
+            context.tr("tip.added_document", count=len(updated.items), name=name[:64]),
+            reply_markup=send_keyboard(context))
     else:
         await message.reply_text(context.tr("tip.added", count=len(updated.items)),
                                  reply_markup=send_keyboard(context))

@@ -94,7 +94,9 @@ async def test_image_file_with_gps_is_refused_and_a_clean_one_accepted(harness):
     before = len(fake.sent_messages(resident.id))
     fake.send_document(resident, "IMG_2042.jpg", jpeg(app1_exif(exif_tiff(gps=False))),
                        "image/jpeg")
-    assert "Đã nhận phần 1" in (await next_reply(fake, resident.id, before))["text"]
+    accepted = (await next_reply(fake, resident.id, before))["text"]
+    # Accepted, and the tipster told the file reaches officers as it is, name and all.
+    assert "Đã nhận phần 1 (tệp «IMG_2042.jpg»)" in accepted and "/huy" in accepted
 
 
 async def test_start_refuses_when_the_key_file_vanished_while_tips_exist(harness):
