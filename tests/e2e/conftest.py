@@ -6,18 +6,22 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import os
+import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
 import pytest
+from sqlalchemy.engine import make_url
 
 from bot.clock import ManualClock
 from bot.config import load_config
 from bot.emulator import FakeTelegramAPI, FakeUser
 from bot.logging import configure_logging
 from bot.runtime import RunningBot, start_bot
-from tests.conftest import UNITS_AND_STAFF
+from tests.conftest import PG_SKIP_REASON, PG_URL, UNITS_AND_STAFF
 
 SETTLE_TIMEOUT = 5.0
 SETTLE_RECHECK = 0.02
@@ -106,19 +110,44 @@ def people(fake: FakeTelegramAPI) -> People:
     )
 
 
-def write_e2e_config(directory: Path, fake: FakeTelegramAPI, people: People) -> Path:
+def write_e2e_config(directory: Path, fake: FakeTelegramAPI, people: People,
+                     storage_url: str | None = None) -> Path:
     path = directory / "config.toml"
     staff_ids = {"admin": people.admin.id, "officer": people.officer.id,
                  "other_officer": people.other_officer.id, "editor": people.editor.id}
+    storage = f'[storage]\nurl = "{storage_url}"\n\n' if storage_url else ""
     path.write_text(CONFIG.format(base_url=fake.base_url,
-                                  units_and_staff=UNITS_AND_STAFF.format(**staff_ids)),
+                                  units_and_staff=storage + UNITS_AND_STAFF.format(**staff_ids)),
                     encoding="utf-8")
     return path
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def e2e_storage_url(request: pytest.FixtureRequest) -> AsyncIterator[str | None]:
+    """Every end-to-end test runs twice: on the default SQLite file (None), and on a fresh
+    PostgreSQL database of its own on the TEST_DATABASE_URL server."""
+    if request.param == "sqlite":
+        yield None
+        return
+    if not PG_URL:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must run the end-to-end tests on PostgreSQL: set TEST_DATABASE_URL")
+        pytest.skip(PG_SKIP_REASON)
+    base = make_url(PG_URL)
+    name = f"kna_e2e_{uuid.uuid4().hex[:10]}"
+    admin_dsn = base.set(drivername="postgresql", database="postgres").render_as_string(False)
+    admin = await asyncpg.connect(admin_dsn)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
 @pytest.fixture
-async def harness(fake, people, tmp_path, clock) -> AsyncIterator[Harness]:
-    path = write_e2e_config(tmp_path, fake, people)
+async def harness(fake, people, tmp_path, clock, e2e_storage_url) -> AsyncIterator[Harness]:
+    path = write_e2e_config(tmp_path, fake, people, e2e_storage_url)
     config = load_config(path, {"BOT_TOKEN": fake.token})
     logs = io.StringIO()
     root = logging.getLogger()
