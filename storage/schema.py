@@ -183,11 +183,10 @@ deliveries = Table(
     Column("sent_at", UTCDateTime(), nullable=True),
     Column("round", Integer, nullable=False, server_default="0"),
     UniqueConstraint("bulletin_id", "group_id", "round"),
-    # The statistics (migration 0004): sent deliveries of a period, by group and by date.
+    # A group's sent deliveries of a period (migration 0004): the weekly target check and
+    # each group's last bulletin in /groups.
     Index("ix_deliveries_group_id_status_sent_at_bulletin_id",
           "group_id", "status", "sent_at", "bulletin_id"),
-    Index("ix_deliveries_status_sent_at_group_id_bulletin_id",
-          "status", "sent_at", "group_id", "bulletin_id"),
 )
 
 # "Đã phổ biến" presses: by keyed pseudonym (tips.anonymity.pseudonym_for), never by user id.

@@ -29,9 +29,6 @@ tips = Table(
     Column("relay_expires_at", UTCDateTime(), nullable=True),
     Index("ix_tips_sender_created_at", "sender", "created_at"),
     Index("ix_tips_unit_id_created_at", "unit_id", "created_at"),
-    # The statistics (migration 0004): a scope's tips of a period, counted from the index.
-    Index("ix_tips_unit_id_created_at_category_assessment_state",
-          "unit_id", "created_at", "category", "assessment", "state"),
 )
 
 tip_items = Table(

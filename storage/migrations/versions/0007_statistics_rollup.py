@@ -3,6 +3,9 @@
 The tables start empty and without a ``stats_rollup_state`` row, so the first start after this
 migration fills them from the existing tips, deliveries and outcomes (``storage/stats_rebuild``).
 
+Two indexes of 0004 served only the statistics' counting of raw rows, which these totals replace;
+they are dropped, so a tip's assessment and a delivery's status no longer update them.
+
 Revision ID: 0007
 Revises: 0006
 """
@@ -18,7 +21,18 @@ branch_labels = None
 depends_on = None
 
 
+# (name, table, columns) of the indexes of 0004 that only the raw counting used.
+UNUSED_INDEXES = (
+    ("ix_deliveries_status_sent_at_group_id_bulletin_id", "deliveries",
+     ["status", "sent_at", "group_id", "bulletin_id"]),
+    ("ix_tips_unit_id_created_at_category_assessment_state", "tips",
+     ["unit_id", "created_at", "category", "assessment", "state"]),
+)
+
+
 def upgrade() -> None:
+    for name, table, _columns in UNUSED_INDEXES:
+        op.drop_index(name, table_name=table)
     op.create_table(
         "unit_ancestors",
         sa.Column("unit_id", sa.Integer, sa.ForeignKey("units.id", ondelete="CASCADE"),
@@ -84,3 +98,5 @@ def downgrade() -> None:
                   "stats_tip_category_days",
                   "unit_ancestors"):
         op.drop_table(table)
+    for name, table, columns in UNUSED_INDEXES:
+        op.create_index(name, table, columns)
