@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import stats_rollup
@@ -129,12 +129,17 @@ async def record_member_count(conn: AsyncConnection, chat_id: int, members: int,
         return
     await conn.execute(group_member_counts.insert().values(
         group_id=row.id, members=members, counted_at=now))
-    await _hold_newest_count(conn, row.id, updated_at=now)
+    # The group row holds its newest count, which the statistics rely on
+    # (storage.statistics.group_totals): a count stamped before it (a clock set back) stays
+    # in the history only.
+    await conn.execute(update(groups).where(
+        groups.c.id == row.id,
+        or_(groups.c.member_count_at.is_(None), groups.c.member_count_at <= now))
+        .values(member_count=members, member_count_at=now, updated_at=now))
 
 
-async def _hold_newest_count(conn: AsyncConnection, group_id: int, **also: object) -> None:
-    """The group row holds its newest count from the history, which the statistics rely on
-    (storage.statistics.group_totals) even after a merge or a clock set back."""
+async def _hold_newest_count(conn: AsyncConnection, group_id: int) -> None:
+    """After a merge of two histories: the group row holds the newest count of its own."""
     newest = (await conn.execute(
         select(group_member_counts.c.members, group_member_counts.c.counted_at)
         .where(group_member_counts.c.group_id == group_id)
@@ -142,7 +147,7 @@ async def _hold_newest_count(conn: AsyncConnection, group_id: int, **also: objec
         .limit(1))).first()
     if newest is not None:
         await conn.execute(update(groups).where(groups.c.id == group_id).values(
-            member_count=newest.members, member_count_at=newest.counted_at, **also))
+            member_count=newest.members, member_count_at=newest.counted_at))
 
 
 async def member_count_history(conn: AsyncConnection, chat_id: int) -> list[tuple[datetime, int]]:
