@@ -12,6 +12,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
+from storage.sqlite_thread import Body, SQLiteWriterThread, T
+
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # How long a writer of the bot waits for its turn on SQLite before it gives up with an error
 # (a wave of tips is served in a second or two; this only ends a wait that cannot end).
@@ -27,8 +29,10 @@ WRITING_OPTION = "kna_writing"
 class Database:
     """An async engine plus the one way to get a transaction from it."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine,
+                 sqlite_thread: SQLiteWriterThread | None = None) -> None:
         self.engine = engine
+        self._sqlite_thread = sqlite_thread
         # SQLite has one writer at a time. Writers of this process queue here, first come first
         # served; left to SQLite's busy handler, which polls, a burst of writers (a wave of
         # tips) is served in no order and the unlucky ones time out as "database is locked".
@@ -54,6 +58,16 @@ class Database:
             await conn.execution_options(**{WRITING_OPTION: True})
             async with conn.begin():
                 yield conn
+
+    async def run_transaction(self, body: Body[T]) -> T:
+        """``body(conn)`` in one writing transaction, for the paths a person waits on (filing a
+        tip). On a SQLite file it runs whole in the writer thread (storage/sqlite_thread.py):
+        one trip instead of three or four per statement. ``body`` may await only ``conn``."""
+        if self._sqlite_thread is None:
+            async with self.transaction() as conn:
+                return await body(conn)
+        async with self._writer_turn():
+            return await self._sqlite_thread.run(body)
 
     @asynccontextmanager
     async def _writer_turn(self) -> AsyncIterator[None]:
@@ -82,6 +96,8 @@ class Database:
             yield conn
 
     async def close(self) -> None:
+        if self._sqlite_thread is not None:
+            await self._sqlite_thread.close()
         await self.engine.dispose()
 
 
@@ -124,6 +140,10 @@ def open_database(url: str, *, connect_args: dict[str, Any] | None = None,
                                      pool_reset_on_return=None, execution_options=options)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         event.listen(engine.sync_engine, "begin", _begin_sqlite)
+        if database and database != ":memory:":  # a memory database is not shared by threads
+            return Database(engine, SQLiteWriterThread(
+                parsed, engine, configure=_configure_sqlite, begin=_begin_sqlite,
+                options=options, writing_option=WRITING_OPTION))
     else:
         engine = create_async_engine(url, pool_pre_ping=True, connect_args=connect_args or {},
                                      execution_options=options)

@@ -36,8 +36,8 @@ _INSERT_TIP = text(
     " created_at, relay_link)"
     " VALUES (:code, (SELECT units.id FROM units WHERE units.code_key = :unit_key), :category,"
     " :sender, :bulletin_id, :assessment, :state, :created_at, :relay_link)"
-    " ON CONFLICT (code) DO NOTHING RETURNING id"
-).bindparams(bindparam("created_at", type_=UTCDateTime())).columns(id=Integer)
+    " ON CONFLICT (code) DO NOTHING RETURNING id, unit_id"
+).bindparams(bindparam("created_at", type_=UTCDateTime())).columns(id=Integer, unit_id=Integer)
 
 
 async def insert_tip(conn: AsyncConnection, *, code: str, unit_code: str, category: str,
@@ -52,11 +52,12 @@ async def insert_tip(conn: AsyncConnection, *, code: str, unit_code: str, catego
         "code": code, "unit_key": unit_code.upper(), "category": category, "sender": sender,
         "bulletin_id": bulletin_id, "assessment": Assessment.UNASSESSED.value,
         "state": TipState.OPEN.value, "created_at": now, "relay_link": relay_link})
-    tip_id = result.scalar()
-    if tip_id is None:
+    inserted = result.first()
+    if inserted is None:
         return None
-    await stats_rollup.tip_filed(conn, unit_code, now, category, Assessment.UNASSESSED.value,
-                                 TipState.OPEN.value)
+    tip_id: int = inserted.id
+    await stats_rollup.tip_filed(conn, inserted.unit_id, now, category,
+                                 Assessment.UNASSESSED.value, TipState.OPEN.value)
     if items:
         await conn.execute(tip_items.insert(), [
             {"tip_id": tip_id, "position": n, "kind": item.kind.value, "text": item.text,

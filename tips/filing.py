@@ -64,7 +64,8 @@ async def file_text(ctx: TipsContext, sender: str, text: str, relay_link: str) -
     replaced, as ``/tip`` replaces it."""
     now = ctx.clock.now()
     item = TipItem(ItemKind.TEXT, text=text)
-    async with ctx.db.transaction() as conn:
+
+    async def filing(conn: AsyncConnection) -> FilingResult:
         standing = await _standing(conn, sender, now)
         refusal = refusal_of(standing, ctx.limits)
         if refusal is not None:
@@ -78,12 +79,15 @@ async def file_text(ctx: TipsContext, sender: str, text: str, relay_link: str) -
         result = await _file(conn, ctx, sender, relay_link, content, now)
         if standing.has_draft:
             await tip_senders.delete_draft(conn, sender)
-    return result
+        return result
+
+    return await ctx.db.run_transaction(filing)
 
 
 async def file_draft(ctx: TipsContext, sender: str, relay_link: str) -> FilingResult:
     now = ctx.clock.now()
-    async with ctx.db.transaction() as conn:
+
+    async def filing(conn: AsyncConnection) -> FilingResult:
         record = await tip_senders.load_draft(conn, sender)
         if record is None:
             return FilingResult(Filed.NO_DRAFT)
@@ -97,7 +101,9 @@ async def file_draft(ctx: TipsContext, sender: str, relay_link: str) -> FilingRe
         content = _Content(unit.code, draft.category or "other", draft.bulletin_id, draft.items)
         result = await _file(conn, ctx, sender, relay_link, content, now)
         await tip_senders.delete_draft(conn, sender)
-    return result
+        return result
+
+    return await ctx.db.run_transaction(filing)
 
 
 async def _file(conn: AsyncConnection, ctx: TipsContext, sender: str, relay_link: str,

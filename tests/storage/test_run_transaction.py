@@ -1,0 +1,99 @@
+"""``Database.run_transaction``: the one-trip writing transaction filing a tip runs in.
+
+On a SQLite file the body runs whole in the writer thread (storage/sqlite_thread.py); on
+PostgreSQL it is an ordinary transaction. Either way it must commit, roll back and take turns
+with the other writers exactly as ``Database.transaction`` does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage import groups as group_store
+from storage.schema import groups
+
+
+async def count_groups(db) -> int:
+    async with db.reading() as conn:
+        return (await conn.execute(select(func.count()).select_from(groups))).scalar_one()
+
+
+async def test_run_transaction_commits_the_body_and_returns_its_result(db, clock):
+    async def body(conn: AsyncConnection) -> int:
+        await group_store.note_group_seen(conn, -100, "Tổ 1", clock.now())
+        found = await group_store.find_group(conn, -100)  # sees its own write
+        return found.chat_id
+
+    assert await db.run_transaction(body) == -100
+    assert await count_groups(db) == 1
+
+
+async def test_run_transaction_rolls_back_when_the_body_fails(db, clock):
+    async def body(conn: AsyncConnection) -> None:
+        await group_store.note_group_seen(conn, -100, "Tổ 1", clock.now())
+        raise ValueError("refused half-way")
+
+    with pytest.raises(ValueError, match="half-way"):
+        await db.run_transaction(body)
+    assert await count_groups(db) == 0
+
+
+async def test_sqlite_body_runs_outside_the_event_loop_thread(db, clock):
+    if db.dialect != "sqlite":
+        pytest.skip("SQLite only: on PostgreSQL the body runs in the event loop")
+    threads: list[int] = []
+
+    async def body(conn: AsyncConnection) -> None:
+        threads.append(threading.get_ident())
+        await group_store.note_group_seen(conn, -100, "Tổ 1", clock.now())
+
+    await db.run_transaction(body)
+    assert threads and threads[0] != threading.get_ident()
+
+
+async def test_sqlite_body_that_awaits_beyond_the_database_fails_and_keeps_nothing(db, clock):
+    if db.dialect != "sqlite":
+        pytest.skip("SQLite only: on PostgreSQL the body runs in the event loop")
+
+    async def body(conn: AsyncConnection) -> None:
+        await group_store.note_group_seen(conn, -100, "Tổ 1", clock.now())
+        await asyncio.sleep(0)  # would block the writer thread: refused
+
+    with pytest.raises(RuntimeError, match="outside the database"):
+        await db.run_transaction(body)
+    assert await count_groups(db) == 0
+    await db.run_transaction(lambda conn: group_store.note_group_seen(conn, -101, "Tổ 2",
+                                                                        clock.now()))
+    assert await count_groups(db) == 1  # and the next one still runs
+
+
+async def test_one_trip_and_ordinary_writers_take_turns_without_losing_a_write(db, clock):
+    # Filing (one trip) and the rest of the bot (ordinary transactions) write at the same time;
+    # on SQLite they share one file and one writer's turn.
+    async def one_trip(chat_id: int) -> None:
+        await db.run_transaction(lambda conn: group_store.note_group_seen(
+            conn, chat_id, "Tổ", clock.now()))
+
+    async def ordinary(chat_id: int) -> None:
+        async with db.transaction() as conn:
+            await group_store.note_group_seen(conn, chat_id, "Tổ", clock.now())
+
+    await asyncio.gather(*(one_trip(-1000 - n) if n % 2 else ordinary(-1000 - n)
+                           for n in range(60)))
+    assert await count_groups(db) == 60
+
+
+async def test_sqlite_one_trip_inside_an_open_transaction_fails_at_once(db, clock):
+    if db.dialect != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL takes many writers at once")
+    # It takes the same writer's turn as every other writer of the bot: opened inside another
+    # transaction of the same task it would wait on that transaction's lock until it timed out.
+    async with db.transaction():
+        with pytest.raises(RuntimeError, match="inside another"):
+            await db.run_transaction(lambda conn: group_store.note_group_seen(
+                conn, -100, "Tổ 1", clock.now()))
