@@ -41,8 +41,6 @@ class Directory:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._tree = UnitTree([])
-        # Replaced, never changed in place: a tip filed in the SQLite writer thread reads who to
-        # notify while the event loop may be adding staff (storage/sqlite_thread.py).
         self._staff: dict[int, StaffMember] = {}
 
     @property
@@ -80,7 +78,7 @@ class Directory:
             await staff_store.upsert_staff(conn, member, added_by=actor, now=now)
             await record_action(conn, at=now, actor=actor, action="staff.add",
                                 subject=f"staff:{telegram_id}", detail=f"{role.value} {unit.code}")
-        self._staff = {**self._staff, telegram_id: member}
+        self._staff[telegram_id] = member
         change = StaffChange.UPDATED if existing else StaffChange.ADDED
         return StaffChangeResult(change, member)
 
@@ -98,5 +96,5 @@ class Directory:
             await staff_store.delete_staff(conn, telegram_id)
             await record_action(conn, at=now, actor=actor, action="staff.remove",
                                 subject=f"staff:{telegram_id}")
-        self._staff = {key: m for key, m in self._staff.items() if key != telegram_id}
+        del self._staff[telegram_id]
         return StaffChangeResult(StaffChange.REMOVED, existing)

@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
-from storage.sqlite_thread import Body, SQLiteWriterThread, T
+from storage.sqlite_inline import Body, FileLocked, InlineSQLiteWriter, T
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # How long a writer of the bot waits for its turn on SQLite before it gives up with an error
@@ -30,9 +30,9 @@ class Database:
     """An async engine plus the one way to get a transaction from it."""
 
     def __init__(self, engine: AsyncEngine,
-                 sqlite_thread: SQLiteWriterThread | None = None) -> None:
+                 sqlite_inline: InlineSQLiteWriter | None = None) -> None:
         self.engine = engine
-        self._sqlite_thread = sqlite_thread
+        self._sqlite_inline = sqlite_inline
         # SQLite has one writer at a time. Writers of this process queue here, first come first
         # served; left to SQLite's busy handler, which polls, a burst of writers (a wave of
         # tips) is served in no order and the unlucky ones time out as "database is locked".
@@ -60,14 +60,20 @@ class Database:
                 yield conn
 
     async def run_transaction(self, body: Body[T]) -> T:
-        """``body(conn)`` in one writing transaction, for the paths a person waits on (filing a
-        tip). On a SQLite file it runs whole in the writer thread (storage/sqlite_thread.py):
-        one trip instead of three or four per statement. ``body`` may await only ``conn``."""
-        if self._sqlite_thread is None:
-            async with self.transaction() as conn:
-                return await body(conn)
-        async with self._writer_turn():
-            return await self._sqlite_thread.run(body)
+        """``body(conn)`` in one writing transaction, for what a person waits on (filing a tip).
+
+        On a SQLite file it runs at once on a plain connection, in its writer's turn
+        (storage/sqlite_inline.py): one go instead of three or four trips to aiosqlite's thread
+        per statement. ``body`` may await only ``conn``. Elsewhere, and when another process
+        holds the file, it is an ordinary transaction."""
+        if self._sqlite_inline is not None:
+            async with self._writer_turn():
+                try:
+                    return self._sqlite_inline.run(body)
+                except FileLocked:
+                    pass  # wait for the other process below, off the event loop
+        async with self.transaction() as conn:
+            return await body(conn)
 
     @asynccontextmanager
     async def _writer_turn(self) -> AsyncIterator[None]:
@@ -96,8 +102,8 @@ class Database:
             yield conn
 
     async def close(self) -> None:
-        if self._sqlite_thread is not None:
-            await self._sqlite_thread.close()
+        if self._sqlite_inline is not None:
+            self._sqlite_inline.close()
         await self.engine.dispose()
 
 
@@ -141,7 +147,7 @@ def open_database(url: str, *, connect_args: dict[str, Any] | None = None,
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         event.listen(engine.sync_engine, "begin", _begin_sqlite)
         if database and database != ":memory:":  # a memory database is not shared by threads
-            return Database(engine, SQLiteWriterThread(
+            return Database(engine, InlineSQLiteWriter(
                 parsed, engine, configure=_configure_sqlite, begin=_begin_sqlite,
                 options=options, writing_option=WRITING_OPTION))
     else:

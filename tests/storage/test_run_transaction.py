@@ -1,6 +1,6 @@
 """``Database.run_transaction``: the one-trip writing transaction filing a tip runs in.
 
-On a SQLite file the body runs whole in the writer thread (storage/sqlite_thread.py); on
+On a SQLite file the body runs at once on a plain connection (storage/sqlite_inline.py); on
 PostgreSQL it is an ordinary transaction. Either way it must commit, roll back and take turns
 with the other writers exactly as ``Database.transaction`` does.
 """
@@ -8,13 +8,14 @@ with the other writers exactly as ``Database.transaction`` does.
 from __future__ import annotations
 
 import asyncio
-import threading
+import sqlite3
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import groups as group_store
+from storage.db import SQLITE_BUSY_TIMEOUT_MS
 from storage.schema import groups
 
 
@@ -43,22 +44,28 @@ async def test_run_transaction_rolls_back_when_the_body_fails(db, clock):
     assert await count_groups(db) == 0
 
 
-async def test_sqlite_body_runs_outside_the_event_loop_thread(db, clock):
+async def test_sqlite_file_locked_by_another_process_is_waited_for_off_the_event_loop(
+        db, clock, tmp_path):
     if db.dialect != "sqlite":
-        pytest.skip("SQLite only: on PostgreSQL the body runs in the event loop")
-    threads: list[int] = []
-
-    async def body(conn: AsyncConnection) -> None:
-        threads.append(threading.get_ident())
-        await group_store.note_group_seen(conn, -100, "Tổ 1", clock.now())
-
-    await db.run_transaction(body)
-    assert threads and threads[0] != threading.get_ident()
+        pytest.skip("SQLite only: the inline connection is SQLite's")
+    # A maintenance command holds the write lock. Run inline, the transaction would hold the
+    # whole bot up until the busy timeout and then fail; it must wait in the background instead
+    # and go through once the lock is given back.
+    other_process = sqlite3.connect(tmp_path / "test.db", isolation_level=None)
+    other_process.execute("BEGIN IMMEDIATE")
+    filing = asyncio.create_task(db.run_transaction(
+        lambda conn: group_store.note_group_seen(conn, -100, "Tổ 1", clock.now())))
+    await asyncio.sleep(0)  # the task starts; the loop is free again at once
+    assert not filing.done()
+    other_process.execute("COMMIT")
+    other_process.close()
+    assert (await filing).chat_id == -100
+    assert await count_groups(db) == 1
 
 
 async def test_sqlite_body_that_awaits_beyond_the_database_fails_and_keeps_nothing(db, clock):
     if db.dialect != "sqlite":
-        pytest.skip("SQLite only: on PostgreSQL the body runs in the event loop")
+        pytest.skip("SQLite only: on PostgreSQL the body is an ordinary transaction")
 
     async def body(conn: AsyncConnection) -> None:
         await group_store.note_group_seen(conn, -100, "Tổ 1", clock.now())
@@ -97,3 +104,19 @@ async def test_sqlite_one_trip_inside_an_open_transaction_fails_at_once(db, cloc
         with pytest.raises(RuntimeError, match="inside another"):
             await db.run_transaction(lambda conn: group_store.note_group_seen(
                 conn, -100, "Tổ 1", clock.now()))
+
+
+async def test_sqlite_inline_transaction_never_waits_for_the_lock_nor_checkpoints(db):
+    if db.dialect != "sqlite":
+        pytest.skip("SQLite only: the inline connection is SQLite's")
+
+    async def settings(conn: AsyncConnection) -> tuple[int, int]:
+        busy = (await conn.execute(text("PRAGMA busy_timeout"))).scalar_one()
+        checkpoint = (await conn.execute(text("PRAGMA wal_autocheckpoint"))).scalar_one()
+        return busy, checkpoint
+
+    # Either would hold the whole bot up: the lock is waited for, and the WAL checkpointed, by
+    # the ordinary connections, in aiosqlite's thread.
+    assert await db.run_transaction(settings) == (0, 0)
+    async with db.transaction() as conn:
+        assert await settings(conn) == (SQLITE_BUSY_TIMEOUT_MS, 1000)
