@@ -161,29 +161,31 @@ async def timed_phase(subject: Subject, plan: list[tuple[FakeUser, str]], rate: 
     return result
 
 
-async def run_subject(subject: Subject, residents: list[FakeUser], texts: deque[str],
-                      tips_per_resident: int, rate: float,
-                      phases: tuple[str, ...]) -> dict[str, PhaseResult]:
+async def prewarm(subject: Subject, residents: list[FakeUser]) -> None:
     gate = asyncio.Semaphore(PREWARM_CONCURRENCY)
 
-    async def prewarm(user: FakeUser, n: int) -> None:
+    async def one(user: FakeUser, n: int) -> None:
         async with gate:
             await subject.prewarm(user, n)
 
-    await asyncio.gather(*(prewarm(user, n) for n, user in enumerate(residents)))
-    results: dict[str, PhaseResult] = {}
-    for phase in phases:
-        await asyncio.sleep(1.0)  # let the client limiter's bucket refill between phases
-        if phase == "steady":
-            plan = [(user, texts.popleft()) for _ in range(tips_per_resident)
-                    for user in residents]
-            results[phase] = await timed_phase(subject, plan, rate)
-        else:
-            plan = [(user, texts.popleft()) for user in residents]
-            results[phase] = await timed_phase(subject, plan, None,
-                                               bypass_limiter=phase != "wave")
+    await asyncio.gather(*(one(user, n) for n, user in enumerate(residents)))
+
+
+def merged(results: list[PhaseResult]) -> PhaseResult:
+    """The rounds of one phase as one result (throughput over the rounds' summed wall time)."""
+    whole = PhaseResult()
+    for result in results:
+        whole.latencies += result.latencies
+        whole.lost += result.lost
+        whole.sent_over += result.sent_over
+        whole.wall += result.wall
+        whole.cpu += result.cpu
+        whole.limiter_waits += result.limiter_waits
+    return whole
+
+
+def note_strays(subject: Subject, residents: list[FakeUser]) -> None:
     resident_ids = {user.id for user in residents}
     stray = sum(n for chat, n in subject.replies.unexpected.items() if chat in resident_ids)
     subject.notes.append(f"answers in residents' chats that were not what they waited for: "
                          f"{stray}")
-    return results

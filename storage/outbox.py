@@ -41,11 +41,14 @@ async def enqueue(conn: AsyncConnection, *, payload: dict[str, Any], now: dateti
         not_before=now, created_at=now))
 
 
+_INSERT_MANY = outbox.insert()  # built once: its cache key is then computed once
+
+
 async def enqueue_many(conn: AsyncConnection, notices: Sequence[tuple[int, dict[str, Any]]], *,
                        now: datetime, tip_id: int | None = None) -> None:
     """Several notices to staff chats, ``(chat_id, payload)`` each, in one statement."""
     if notices:
-        await conn.execute(outbox.insert(), [
+        await conn.execute(_INSERT_MANY, [
             {"chat_id": chat_id, "relay_link": None, "tip_id": tip_id,
              "payload": json.dumps(payload, ensure_ascii=False), "status": PENDING,
              "attempts": 0, "not_before": now, "created_at": now, "sent_at": None,

@@ -40,6 +40,9 @@ _INSERT_TIP = text(
 ).bindparams(bindparam("created_at", type_=UTCDateTime())).columns(id=Integer, unit_id=Integer)
 
 
+_INSERT_ITEMS = tip_items.insert()  # built once: its cache key is then computed once
+
+
 async def insert_tip(conn: AsyncConnection, *, code: str, unit_code: str, category: str,
                      sender: str, bulletin_id: int | None, relay_link: str,
                      items: Sequence[TipItem], now: datetime) -> int | None:
@@ -59,7 +62,7 @@ async def insert_tip(conn: AsyncConnection, *, code: str, unit_code: str, catego
     await stats_rollup.tip_filed(conn, inserted.unit_id, now, category,
                                  Assessment.UNASSESSED.value, TipState.OPEN.value)
     if items:
-        await conn.execute(tip_items.insert(), [
+        await conn.execute(_INSERT_ITEMS, [
             {"tip_id": tip_id, "position": n, "kind": item.kind.value, "text": item.text,
              "file_id": item.file_id} for n, item in enumerate(items)])
     return tip_id
