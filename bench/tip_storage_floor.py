@@ -6,11 +6,11 @@ file with the bot's own engine settings (``storage.db``: WAL, ``synchronous=NORM
 commit does not wait for the disk):
 
 * one statement and a commit on a bare ``aiosqlite`` connection (one thread trip each);
-* the same through SQLAlchemy's async engine, which the bot uses: each statement costs three or
-  four trips to the database thread (cursor, execute, fetch, close), plus the commit and the
-  pool's reset of the connection;
-* the filing transaction's shape: one read and three inserts, then the commit;
-* how many trips ``tips.filing.file_text`` makes for one tip.
+* the same through SQLAlchemy's async engine, which the bot's other transactions use: each
+  statement costs three or four trips to the database thread (cursor, execute, fetch, close);
+* the filing transaction's shape, one read and three inserts, through that engine;
+* ``tips.filing.file_text`` for one tip, which runs inline on a plain connection
+  (``storage/sqlite_inline.py``), and how many aiosqlite trips it makes (none).
 
 Figures only. Run from the repository root::
 

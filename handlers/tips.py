@@ -122,7 +122,8 @@ async def answer_filing(message: Message, context: BotContext, result: filing.Fi
                                  reply_markup=unit_keyboard(context, None))
     else:
         await message.reply_text(context.tr("tip.no_draft"))
-    ctx.wake_notifier()  # after the receipt: staff notices never delay it
+    if result.outcome is filing.Filed.FILED:
+        ctx.wake_notifier(result.staff_chats)  # after the receipt: staff notices never delay it
 
 
 async def send_receipt(message: Message, context: BotContext, result: filing.FilingResult,

@@ -46,7 +46,8 @@ class Anonymizer:
                                         hashlib.sha256).hexdigest()
 
     def pseudonym_for(self, user_id: int) -> str:
-        return hmac.new(self._pseudonym_key, str(user_id).encode(), hashlib.sha256).hexdigest()
+        # hmac.digest: the same HMAC as hmac.new(...), in one C call (it is on every update).
+        return hmac.digest(self._pseudonym_key, str(user_id).encode(), "sha256").hex()
 
     def acknowledger_for(self, user_id: int, bulletin_id: int) -> str:
         """Who pressed "Đã phổ biến" on one bulletin, without anything to join on: a different
@@ -72,7 +73,7 @@ class Anonymizer:
 
     def sign(self, payload: str, length: int = SIGNATURE_LENGTH) -> str:
         """A short tag for callback data, so a tampered button is recognised and ignored."""
-        digest = hmac.new(self._signing_key, payload.encode(), hashlib.sha256).digest()
+        digest = hmac.digest(self._signing_key, payload.encode(), "sha256")
         return base64.urlsafe_b64encode(digest).decode()[:length]
 
     def verify(self, payload: str, tag: str) -> bool:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
@@ -20,6 +21,17 @@ from storage.db import Database
 from tips.anonymity import Anonymizer
 from tips.limits import GuessGuard, TipLimits
 
+
+class WakeNotifier(Protocol):
+    """Called after notices were queued, with the staff chats they go to when those are known."""
+
+    def __call__(self, chats: Collection[int] | None = None) -> None: ...
+
+
+def _no_notifier(chats: Collection[int] | None = None) -> None:
+    """Without an outbox worker (tests of the domain alone) nothing is woken."""
+
+
 _DEFAULT_LABEL_KEYS = frozenset(DEFAULT_CATEGORIES)
 _DEFAULT_OUTCOME_KEYS = frozenset(DEFAULT_OUTCOME_KINDS)
 
@@ -34,7 +46,7 @@ class TipsContext:
     settings: TipSettings
     outcome_kinds: tuple[OutcomeKind, ...]
     directory: Directory
-    wake_notifier: Callable[[], None] = lambda: None
+    wake_notifier: WakeNotifier = _no_notifier
     guesses: GuessGuard = field(default_factory=GuessGuard)
 
     @property

@@ -44,6 +44,7 @@ class FilingResult:
     refusal: Refusal | None = None
     unit_code: str | None = None
     tip_id: int | None = None
+    staff_chats: tuple[int, ...] = ()  # where its notices were queued: wake the outbox for them
 
 
 @dataclass(frozen=True)
@@ -119,12 +120,14 @@ async def _file(conn: AsyncConnection, ctx: TipsContext, sender: str, relay_link
     # Built from what was just inserted: no need to read the row back.
     tip = Tip(tip_id, code, content.unit_code, content.category, sender, Assessment.UNASSESSED,
               TipState.OPEN, now, content.bulletin_id, None)
-    await notify_new_tip(conn, ctx, tip, list(content.items))
-    return FilingResult(Filed.FILED, code=code, unit_code=tip.unit_code, tip_id=tip_id)
+    staff_chats = await notify_new_tip(conn, ctx, tip, list(content.items))
+    return FilingResult(Filed.FILED, code=code, unit_code=tip.unit_code, tip_id=tip_id,
+                        staff_chats=staff_chats)
 
 
 async def notify_new_tip(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
-                         items: list[TipItem]) -> None:
+                         items: list[TipItem]) -> tuple[int, ...]:
+    """Queue the new tip's notices to the officers in scope; their chats."""
     tree = ctx.directory.tree
     unit = tree.find(tip.unit_code)
     payloads = new_tip_notices(ctx.tr, ctx.anonymizer, tip, items,
@@ -134,6 +137,7 @@ async def notify_new_tip(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
                                 ctx.settings.notify)
     await outbox.enqueue_many(conn, [(member.telegram_id, payload) for member in recipients
                                      for payload in payloads], now=ctx.clock.now(), tip_id=tip.id)
+    return tuple(member.telegram_id for member in recipients)
 
 
 async def queue_receipt(ctx: TipsContext, result: FilingResult, payload: dict[str, Any],

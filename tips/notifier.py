@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
+from collections.abc import Collection
 from typing import Any
 
 from bot.clock import Clock
@@ -34,6 +36,8 @@ log = logging.getLogger(__name__)
 PER_CHAT_INTERVAL = 1.0
 MAX_ATTEMPTS = 5
 IDLE_WAKE_SECONDS = 30.0
+# A notice whose chat's turn comes at most this much before the planned pass waits for that pass.
+WAKE_SLACK_SECONDS = 0.05
 
 
 def message_from_payload(payload: dict[str, Any]) -> OutboundMessage:
@@ -56,10 +60,22 @@ class Notifier:
         self._task: asyncio.Task[None] | None = None
         self._last_sent: dict[int, float] = {}
         self._held_until: dict[int, float] = {}
+        self._planned_pass: float | None = None  # loop time of the next pass, while waiting
         self._closing = False
 
-    def wake(self) -> None:
+    def wake(self, chats: Collection[int] | None = None) -> None:
+        """Notices were queued (to ``chats``, when the caller knows them): look now, unless
+        each of those chats must wait past the pass already planned anyway. A burst of tips to
+        the same officers would otherwise re-read the whole queue once per tip, to send
+        nothing (an officer's chat takes one message a second)."""
+        planned = self._planned_pass
+        if chats is not None and planned is not None and all(
+                self._ready_at(chat) + WAKE_SLACK_SECONDS >= planned for chat in chats):
+            return
         self._wake.set()
+
+    def _ready_at(self, chat_id: int) -> float:
+        return self._last_sent.get(chat_id, -math.inf) + PER_CHAT_INTERVAL
 
     async def start(self) -> None:
         async with self._db.transaction() as conn:
@@ -88,11 +104,13 @@ class Notifier:
         while not self._closing:
             # Cleared before the pass, not after: a wake-up during the pass must not be lost.
             self._wake.clear()
+            self._planned_pass = None
             try:
                 wait = await self.deliver_due()
             except Exception:
                 log.exception("outbox pass failed; retrying")
                 wait = 5.0
+            self._planned_pass = asyncio.get_running_loop().time() + wait
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=wait)
 
@@ -114,8 +132,7 @@ class Notifier:
                     await outbox.mark_failed(conn, row.id, "relay link unavailable")
                 sent_any = True
                 continue
-            ready_at = max(self._held_until.get(row.id, 0.0),
-                           self._last_sent.get(chat_id, -1e9) + PER_CHAT_INTERVAL)
+            ready_at = max(self._held_until.get(row.id, 0.0), self._ready_at(chat_id))
             if ready_at > now:
                 # Not this chat's turn yet: wake when it is, not before (no busy looping).
                 next_wait = min(next_wait, ready_at - now)

@@ -1,0 +1,121 @@
+"""The outbox worker is woken only when a queued notice could go before its next planned pass.
+
+One officer's chat takes about one message a second; in a burst of tips to the same officers
+every tip used to wake the worker, which re-read the whole queue to send nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from channels.outbound import Button, OutboundMessage
+from storage import outbox
+from tips.anonymity import Anonymizer
+from tips.notifier import Notifier
+
+OFFICER, OTHER_OFFICER = 900000002, 900000003
+
+
+class RecordingChannel:
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+        self.arrived = asyncio.Condition()
+
+    async def send(self, chat_id: int, message: OutboundMessage) -> int:
+        async with self.arrived:
+            self.sent.append((chat_id, message.text))
+            self.arrived.notify_all()
+        return len(self.sent)
+
+    async def edit_buttons(self, chat_id: int, message_id: int,
+                           buttons: tuple[tuple[Button, ...], ...]) -> None:
+        raise AssertionError("not used")
+
+    async def until_sent(self, count: int) -> None:
+        async with asyncio.timeout(10), self.arrived:
+            await self.arrived.wait_for(lambda: len(self.sent) >= count)
+
+
+class CountingNotifier(Notifier):
+    """Counts its passes over the queue, and tells when it is between two of them."""
+
+    passes = 0
+    finished = 0
+    last_wait = 0.0
+
+    async def deliver_due(self) -> float:
+        self.passes += 1
+        self.last_wait = await super().deliver_due()
+        self.finished += 1
+        async with self.between_passes:
+            self.between_passes.notify_all()
+        return self.last_wait
+
+    async def until_waiting(self) -> int:
+        """The passes so far, once none is under way and the next is planned for later (after
+        a pass that sent something, the next one follows at once)."""
+        async with asyncio.timeout(10), self.between_passes:
+            await self.between_passes.wait_for(
+                lambda: self.finished == self.passes and self.last_wait > 0)
+        return self.passes
+
+
+def counting_notifier(db, clock, channel: RecordingChannel) -> CountingNotifier:
+    notifier = CountingNotifier(db, channel, Anonymizer(b"k" * 32), clock)
+    notifier.between_passes = asyncio.Condition()
+    return notifier
+
+
+async def queue(db, clock, chat_id: int, text: str) -> None:
+    async with db.transaction() as conn:
+        await outbox.enqueue(conn, payload={"text": text}, now=clock.now(), chat_id=chat_id)
+
+
+async def settle() -> None:
+    # Enough turns of the loop for a woken worker to begin its pass (it counts the pass before
+    # touching the database); no time passes.
+    for _ in range(20):
+        await asyncio.sleep(0)
+
+
+async def test_a_notice_to_a_chat_that_must_wait_does_not_wake_the_worker(db, clock):
+    channel = RecordingChannel()
+    notifier = counting_notifier(db, clock, channel)
+    await notifier.start()
+    try:
+        await queue(db, clock, OFFICER, "first")
+        await queue(db, clock, OFFICER, "second")
+        notifier.wake([OFFICER])
+        await channel.until_sent(1)
+        passes = await notifier.until_waiting()  # planned: the officer's next turn
+        # A burst: the officer's next notice waits for that turn anyway; nothing is re-read.
+        await queue(db, clock, OFFICER, "third")
+        notifier.wake([OFFICER])
+        await settle()
+        assert notifier.passes == passes
+        # Another officer's chat is free: that wakes it, and the notice goes at once.
+        await queue(db, clock, OTHER_OFFICER, "to the other")
+        notifier.wake([OTHER_OFFICER])
+        await channel.until_sent(2)
+        assert channel.sent[1] == (OTHER_OFFICER, "to the other")
+        # Nothing waiting was lost: the officer's notices go on their turns, in order.
+        await channel.until_sent(4)
+        assert channel.sent[2:] == [(OFFICER, "second"), (OFFICER, "third")]
+    finally:
+        await notifier.stop()
+
+
+async def test_a_wake_without_chats_always_looks(db, clock):
+    channel = RecordingChannel()
+    notifier = counting_notifier(db, clock, channel)
+    await notifier.start()
+    try:
+        await queue(db, clock, OFFICER, "first")
+        notifier.wake()
+        await channel.until_sent(1)
+        passes = await notifier.until_waiting()
+        notifier.wake()  # a relay notice to a tipster: its chat is not known here
+        await settle()
+        assert notifier.passes > passes
+    finally:
+        await notifier.stop()
