@@ -36,6 +36,7 @@ from storage.tips import any_tip_exists
 from tips.anonymity import Anonymizer
 from tips.context import TipsContext
 from tips.notifier import Notifier
+from tips.staff_notices import queue_missing_staff_notices
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +125,7 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         scheduler = start_jobs(application.bot, services)
         await application.start()
         await notifier.start()
+        await queue_missing_staff_notices(tips)
         # Catch-up before polling: a weekly summary missed while down is queued once, now.
         await send_weekly_summaries(services)
         bulletins = await start_bulletins(services, token, application.bot, scheduler)

@@ -23,6 +23,7 @@ from tips.context import TipsContext
 from tips.intake import MAX_ITEMS, Draft, Intake, ItemAdded, Step
 from tips.limits import Refusal
 from tips.model import ItemKind
+from tips.staff_notices import queue_staff_notices
 
 log = logging.getLogger(__name__)
 
@@ -110,20 +111,21 @@ async def show_step(message: Message, context: BotContext, draft: Draft) -> None
 
 async def answer_filing(message: Message, context: BotContext, result: filing.FilingResult,
                         sealed: str) -> None:
-    ctx = tips_of(context)
-    if result.outcome is filing.Filed.FILED:
-        await send_receipt(message, context, result, sealed)
-    elif result.outcome is filing.Filed.REFUSED:
-        await message.reply_text(context.tr(_REFUSALS[result.refusal]))
-    elif result.outcome is filing.Filed.EMPTY:
-        await message.reply_text(context.tr("tip.empty"))
-    elif result.outcome is filing.Filed.NEEDS_UNIT:
-        await message.reply_text(context.tr("tip.choose_unit"),
-                                 reply_markup=unit_keyboard(context, None))
-    else:
-        await message.reply_text(context.tr("tip.no_draft"))
-    if result.outcome is filing.Filed.FILED:
-        ctx.wake_notifier(result.staff_chats)  # after the receipt: staff notices never delay it
+    try:
+        if result.outcome is filing.Filed.FILED:
+            await send_receipt(message, context, result, sealed)
+        elif result.outcome is filing.Filed.REFUSED:
+            await message.reply_text(context.tr(_REFUSALS[result.refusal]))
+        elif result.outcome is filing.Filed.EMPTY:
+            await message.reply_text(context.tr("tip.empty"))
+        elif result.outcome is filing.Filed.NEEDS_UNIT:
+            await message.reply_text(context.tr("tip.choose_unit"),
+                                     reply_markup=unit_keyboard(context, None))
+        else:
+            await message.reply_text(context.tr("tip.no_draft"))
+    finally:
+        # After the receipt, so staff notices never delay it; whatever became of the receipt.
+        await queue_staff_notices(tips_of(context), result)
 
 
 async def send_receipt(message: Message, context: BotContext, result: filing.FilingResult,

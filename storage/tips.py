@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import Integer, bindparam, func, select, text, update
+from sqlalchemy import Boolean, Integer, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import stats_rollup
@@ -33,11 +33,12 @@ def _tip(row) -> Tip:  # noqa: ANN001
 # free?" query first, and no error, which would end the transaction on PostgreSQL.
 _INSERT_TIP = text(
     "INSERT INTO tips (code, unit_id, category, sender, bulletin_id, assessment, state,"
-    " created_at, relay_link)"
+    " created_at, relay_link, staff_notified)"
     " VALUES (:code, (SELECT units.id FROM units WHERE units.code_key = :unit_key), :category,"
-    " :sender, :bulletin_id, :assessment, :state, :created_at, :relay_link)"
+    " :sender, :bulletin_id, :assessment, :state, :created_at, :relay_link, :staff_notified)"
     " ON CONFLICT (code) DO NOTHING RETURNING id, unit_id"
-).bindparams(bindparam("created_at", type_=UTCDateTime())).columns(id=Integer, unit_id=Integer)
+).bindparams(bindparam("created_at", type_=UTCDateTime()),
+             bindparam("staff_notified", type_=Boolean())).columns(id=Integer, unit_id=Integer)
 
 
 _INSERT_ITEMS = tip_items.insert()  # built once: its cache key is then computed once
@@ -54,7 +55,8 @@ async def insert_tip(conn: AsyncConnection, *, code: str, unit_code: str, catego
     result = await conn.execute(_INSERT_TIP, {
         "code": code, "unit_key": unit_code.upper(), "category": category, "sender": sender,
         "bulletin_id": bulletin_id, "assessment": Assessment.UNASSESSED.value,
-        "state": TipState.OPEN.value, "created_at": now, "relay_link": relay_link})
+        "state": TipState.OPEN.value, "created_at": now, "relay_link": relay_link,
+        "staff_notified": False})
     inserted = result.first()
     if inserted is None:
         return None
@@ -66,6 +68,22 @@ async def insert_tip(conn: AsyncConnection, *, code: str, unit_code: str, catego
             {"tip_id": tip_id, "position": n, "kind": item.kind.value, "text": item.text,
              "file_id": item.file_id} for n, item in enumerate(items)])
     return tip_id
+
+
+async def tips_awaiting_staff_notices(conn: AsyncConnection) -> list[int]:
+    """Tips filed whose staff notices were never queued (a crash right after the receipt)."""
+    # Spelled as the partial index's condition, so both databases read only that index.
+    rows = await conn.execute(select(tips.c.id).where(text("NOT staff_notified"))
+                              .order_by(tips.c.id))
+    return [row.id for row in rows]
+
+
+async def claim_staff_notices(conn: AsyncConnection, tip_id: int) -> bool:
+    """True once per tip: whoever gets it queues the notices, in the same transaction."""
+    result = await conn.execute(update(tips).where(tips.c.id == tip_id,
+                                                   tips.c.staff_notified.is_(False))
+                                .values(staff_notified=True))
+    return result.rowcount > 0
 
 
 async def find_tip(conn: AsyncConnection, code: str) -> Tip | None:

@@ -7,7 +7,19 @@ tip has been closed for ``tips.followup_days``. Staff ids appear only where staf
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    text,
+    true,
+)
 
 from storage.schema import UTCDateTime, metadata
 
@@ -27,8 +39,12 @@ tips = Table(
     Column("closed_at", UTCDateTime(), nullable=True),
     Column("relay_link", Text, nullable=True),
     Column("relay_expires_at", UTCDateTime(), nullable=True),
+    # False from filing until its staff notices are queued, just after the receipt (0008).
+    Column("staff_notified", Boolean, nullable=False, server_default=true()),
     Index("ix_tips_sender_created_at", "sender", "created_at"),
     Index("ix_tips_unit_id_created_at", "unit_id", "created_at"),
+    Index("ix_tips_awaiting_staff_notices", "id", sqlite_where=text("NOT staff_notified"),
+          postgresql_where=text("NOT staff_notified")),
 )
 
 tip_items = Table(

@@ -1,11 +1,11 @@
-"""Filing a tip: limits, a unique code, one commit, notices to officers, the receipt.
+"""Filing a tip: limits, a unique code, one commit, the receipt.
 
-SPEC §12: the tip is committed before its code is shown, and the notices to staff are written to
-the outbox in the same transaction, so a crash after the commit still gets them sent. Filing is
-what a resident waits on, so it is one transaction of a handful of statements: one query for
-everything known about the sender (remembered unit, block, counts, draft), the inserts, the
-commit. The notifier is *not* woken here: the caller wakes it once the receipt is out, so that
-staff notices never queue in front of the tipster's receipt.
+SPEC §12: the tip is committed before its code is shown. Filing is what a resident waits on, so
+it is one transaction of a handful of statements, run in one go (``Database.run_transaction``):
+one query for everything known about the sender (remembered unit, block, counts, draft), the
+inserts, the commit. The notices to officers are queued by the caller once the receipt is out
+(``tips.staff_notices``): the tip is filed as awaiting them, so a crash in between still gets
+them queued at the next start.
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ from tips.context import TipsContext
 from tips.intake import Draft, Step
 from tips.limits import Refusal, refusal_of, windows
 from tips.model import Assessment, ItemKind, Tip, TipItem, TipState
-from tips.notices import new_tip_notices
-from tips.recipients import tip_recipients
 
 
 class Filed(StrEnum):
@@ -44,7 +42,8 @@ class FilingResult:
     refusal: Refusal | None = None
     unit_code: str | None = None
     tip_id: int | None = None
-    staff_chats: tuple[int, ...] = ()  # where its notices were queued: wake the outbox for them
+    tip: Tip | None = None  # a filed tip and its parts: what its staff notices show
+    items: tuple[TipItem, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -120,24 +119,8 @@ async def _file(conn: AsyncConnection, ctx: TipsContext, sender: str, relay_link
     # Built from what was just inserted: no need to read the row back.
     tip = Tip(tip_id, code, content.unit_code, content.category, sender, Assessment.UNASSESSED,
               TipState.OPEN, now, content.bulletin_id, None)
-    staff_chats = await notify_new_tip(conn, ctx, tip, list(content.items))
-    return FilingResult(Filed.FILED, code=code, unit_code=tip.unit_code, tip_id=tip_id,
-                        staff_chats=staff_chats)
-
-
-async def notify_new_tip(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
-                         items: list[TipItem]) -> tuple[int, ...]:
-    """Queue the new tip's notices to the officers in scope; their chats."""
-    tree = ctx.directory.tree
-    unit = tree.find(tip.unit_code)
-    payloads = new_tip_notices(ctx.tr, ctx.anonymizer, tip, items,
-                               unit_name=unit.name if unit else tip.unit_code,
-                               category_label=ctx.category_label(tip.category), tz=ctx.tz)
-    recipients = tip_recipients(tree, ctx.directory.all_staff(), tip.unit_code,
-                                ctx.settings.notify)
-    await outbox.enqueue_many(conn, [(member.telegram_id, payload) for member in recipients
-                                     for payload in payloads], now=ctx.clock.now(), tip_id=tip.id)
-    return tuple(member.telegram_id for member in recipients)
+    return FilingResult(Filed.FILED, code=code, unit_code=tip.unit_code, tip_id=tip_id, tip=tip,
+                        items=content.items)
 
 
 async def queue_receipt(ctx: TipsContext, result: FilingResult, payload: dict[str, Any],

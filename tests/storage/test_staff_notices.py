@@ -1,0 +1,80 @@
+"""A new tip's staff notices: queued once, straight after the receipt, or at the next start when
+a crash came in between (SPEC §12)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from bot.config_model import Category, TipSettings
+from bot.i18n import Translator
+from org.directory import Directory
+from org.roles import Role
+from org.staff import StaffMember
+from org.units import Unit
+from storage import tip_senders
+from storage import tips as tip_store
+from storage.tips_tables import outbox
+from tips import filing
+from tips.anonymity import Anonymizer
+from tips.context import TipsContext
+from tips.staff_notices import queue_missing_staff_notices, queue_staff_notices
+
+OFFICER, ADMIN = 7, 8
+
+
+async def tips_context(db, clock) -> tuple[TipsContext, list]:
+    directory = Directory(db)
+    await directory.sync_from_config(
+        [Unit("DT", "Tỉnh", None), Unit("TT", "Xã", "DT")],
+        [StaffMember(OFFICER, Role.OFFICER, "TT", True),
+         StaffMember(ADMIN, Role.ADMIN, "DT", True)], clock.now())
+    woken: list = []
+    ctx = TipsContext(db=db, clock=clock, anonymizer=Anonymizer(b"k" * 32), tr=Translator("vi"),
+                      tz=ZoneInfo("Asia/Ho_Chi_Minh"),
+                      settings=TipSettings(5, 20, 30, 30, "unit_and_parent",
+                                           (Category("other", ""),)),
+                      outcome_kinds=(), directory=directory,
+                      wake_notifier=lambda chats=None: woken.append(chats))
+    async with db.transaction() as conn:
+        await tip_senders.remember_unit(conn, "p1", "TT", clock.now())
+    return ctx, woken
+
+
+async def notice_chats(db) -> list[int]:
+    async with db.reading() as conn:
+        rows = await conn.execute(select(outbox.c.chat_id).order_by(outbox.c.chat_id))
+        return [row.chat_id for row in rows]
+
+
+async def test_notices_are_queued_once_after_the_receipt(db, clock):
+    ctx, woken = await tips_context(db, clock)
+    result = await filing.file_text(ctx, "p1", "có người lạ", "sealed")
+    assert result.outcome is filing.Filed.FILED
+    assert await notice_chats(db) == []  # the receipt comes first
+    await queue_staff_notices(ctx, result)
+    assert await notice_chats(db) == [OFFICER, ADMIN]
+    assert [sorted(chats) for chats in woken] == [[OFFICER, ADMIN]]
+    await queue_staff_notices(ctx, result)  # a second call queues nothing more
+    assert await queue_missing_staff_notices(ctx) == 0
+    assert await notice_chats(db) == [OFFICER, ADMIN]
+
+
+async def test_notices_a_crash_kept_from_being_queued_are_queued_at_the_next_start(db, clock):
+    ctx, woken = await tips_context(db, clock)
+    first = await filing.file_text(ctx, "p1", "tin thứ nhất", "sealed")
+    second = await filing.file_text(ctx, "p1", "tin thứ hai", "sealed")
+    # The process died after the receipts, before the notices.
+    async with db.reading() as conn:
+        assert await tip_store.tips_awaiting_staff_notices(conn) == [first.tip_id, second.tip_id]
+    assert await queue_missing_staff_notices(ctx) == 2
+    assert await notice_chats(db) == [OFFICER, OFFICER, ADMIN, ADMIN]
+    async with db.reading() as conn:
+        assert await tip_store.tips_awaiting_staff_notices(conn) == []
+        texts = (await conn.execute(select(outbox.c.payload).where(
+            outbox.c.tip_id == second.tip_id))).scalars().all()
+        count = (await conn.execute(select(func.count()).select_from(outbox))).scalar_one()
+    assert all("tin thứ hai" in text and second.code in text for text in texts)
+    assert count == 4 and woken == [None]
+    assert await queue_missing_staff_notices(ctx) == 0  # and never twice

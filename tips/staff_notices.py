@@ -1,0 +1,69 @@
+"""Queueing a new tip's notices to the officers in scope (SPEC §4), as copies in the outbox.
+
+Straight after the tipster's receipt, not before it: rendering and writing the notices was a
+quarter of the time a resident waited. The tip was filed as awaiting its notices, and the
+notices are queued in the same transaction that marks it notified, so they are queued exactly
+once; a crash between the receipt and this leaves the tip awaiting, and the next start queues
+them (:func:`queue_missing_staff_notices`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage import outbox
+from storage import tips as tip_store
+from tips.context import TipsContext
+from tips.filing import FilingResult
+from tips.model import Tip, TipItem
+from tips.notices import new_tip_notices
+from tips.recipients import tip_recipients
+
+log = logging.getLogger(__name__)
+
+
+async def queue_staff_notices(ctx: TipsContext, result: FilingResult) -> None:
+    """The notices of a tip just filed (``result``), then the outbox worker is woken for them."""
+    tip = result.tip
+    if tip is None:
+        return
+    items = list(result.items)
+
+    async def queueing(conn: AsyncConnection) -> tuple[int, ...]:
+        if not await tip_store.claim_staff_notices(conn, tip.id):
+            return ()
+        return await _enqueue(conn, ctx, tip, items)
+
+    ctx.wake_notifier(await ctx.db.run_transaction(queueing))
+
+
+async def queue_missing_staff_notices(ctx: TipsContext) -> int:
+    """At start-up: the notices of tips a crash caught between their receipt and their notices."""
+    queued = 0
+    async with ctx.db.transaction() as conn:
+        for tip_id in await tip_store.tips_awaiting_staff_notices(conn):
+            tip = await tip_store.find_tip_by_id(conn, tip_id)
+            if tip is None or not await tip_store.claim_staff_notices(conn, tip_id):
+                continue
+            await _enqueue(conn, ctx, tip, await tip_store.tip_items_of(conn, tip_id))
+            queued += 1
+    if queued:
+        log.info("staff notices of %d tip(s) interrupted by a restart were queued", queued)
+        ctx.wake_notifier()
+    return queued
+
+
+async def _enqueue(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
+                   items: list[TipItem]) -> tuple[int, ...]:
+    tree = ctx.directory.tree
+    unit = tree.find(tip.unit_code)
+    payloads = new_tip_notices(ctx.tr, ctx.anonymizer, tip, items,
+                               unit_name=unit.name if unit else tip.unit_code,
+                               category_label=ctx.category_label(tip.category), tz=ctx.tz)
+    recipients = tip_recipients(tree, ctx.directory.all_staff(), tip.unit_code,
+                                ctx.settings.notify)
+    await outbox.enqueue_many(conn, [(member.telegram_id, payload) for member in recipients
+                                     for payload in payloads], now=ctx.clock.now(), tip_id=tip.id)
+    return tuple(member.telegram_id for member in recipients)
