@@ -87,7 +87,7 @@ class InlineSQLiteWriter:
         event.listen(self._engine, "connect", _configure_inline)  # after the shared settings
         event.listen(self._engine, "begin", begin)
         # Kept open between transactions: taking it from the pool and giving it back each time
-        # cost a sixth of a tip's filing. Only the event loop's thread ever uses it.
+        # cost a tenth of a tip's filing. Only the event loop's thread ever uses it.
         self._connection: Connection | None = None
 
     def run(self, body: Body[T]) -> T:
