@@ -13,7 +13,6 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     MessageHandler,
-    TypeHandler,
     filters,
 )
 
@@ -25,13 +24,13 @@ IN_PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 async def ignore_edit(update: Update, context: BotContext) -> None:
     """An edited message is never a new command: editing "/tip text" must not file it twice,
     nor an edited /alert ring every group again."""
-    if update.edited_message is not None or update.edited_channel_post is not None:
-        raise ApplicationHandlerStop
+    raise ApplicationHandlerStop
 
 
 def edit_guard() -> BaseHandler:  # type: ignore[type-arg]
-    """Registered in a group before all others, so edits stop before any handler sees them."""
-    return TypeHandler(Update, ignore_edit)
+    """Registered in a group before all others, so edits stop before any handler sees them.
+    A filter, not a callback on every update: other updates pass it without a handler call."""
+    return MessageHandler(filters.UpdateType.EDITED, ignore_edit)
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
