@@ -7,6 +7,9 @@ every tip used to wake the worker, which re-read the whole queue to send nothing
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
 
 from channels.outbound import Button, OutboundMessage
 from storage import outbox
@@ -60,10 +63,15 @@ class CountingNotifier(Notifier):
         return self.passes
 
 
-def counting_notifier(db, clock, channel: RecordingChannel) -> CountingNotifier:
+@pytest.fixture
+async def running(db, clock) -> AsyncIterator[tuple[CountingNotifier, RecordingChannel]]:
+    """A started outbox worker on an empty queue, and the channel it sends through."""
+    channel = RecordingChannel()
     notifier = CountingNotifier(db, channel, Anonymizer(b"k" * 32), clock)
     notifier.between_passes = asyncio.Condition()
-    return notifier
+    await notifier.start()
+    yield notifier, channel
+    await notifier.stop()
 
 
 async def queue(db, clock, chat_id: int, text: str) -> None:
@@ -78,44 +86,34 @@ async def settle() -> None:
         await asyncio.sleep(0)
 
 
-async def test_a_notice_to_a_chat_that_must_wait_does_not_wake_the_worker(db, clock):
-    channel = RecordingChannel()
-    notifier = counting_notifier(db, clock, channel)
-    await notifier.start()
-    try:
-        await queue(db, clock, OFFICER, "first")
-        await queue(db, clock, OFFICER, "second")
-        notifier.wake([OFFICER])
-        await channel.until_sent(1)
-        passes = await notifier.until_waiting()  # planned: the officer's next turn
-        # A burst: the officer's next notice waits for that turn anyway; nothing is re-read.
-        await queue(db, clock, OFFICER, "third")
-        notifier.wake([OFFICER])
-        await settle()
-        assert notifier.passes == passes
-        # Another officer's chat is free: that wakes it, and the notice goes at once.
-        await queue(db, clock, OTHER_OFFICER, "to the other")
-        notifier.wake([OTHER_OFFICER])
-        await channel.until_sent(2)
-        assert channel.sent[1] == (OTHER_OFFICER, "to the other")
-        # Nothing waiting was lost: the officer's notices go on their turns, in order.
-        await channel.until_sent(4)
-        assert channel.sent[2:] == [(OFFICER, "second"), (OFFICER, "third")]
-    finally:
-        await notifier.stop()
+async def test_a_notice_to_a_chat_that_must_wait_does_not_wake_the_worker(db, clock, running):
+    notifier, channel = running
+    await queue(db, clock, OFFICER, "first")
+    await queue(db, clock, OFFICER, "second")
+    notifier.wake([OFFICER])
+    await channel.until_sent(1)
+    passes = await notifier.until_waiting()  # planned: the officer's next turn
+    # A burst: the officer's next notice waits for that turn anyway; nothing is re-read.
+    await queue(db, clock, OFFICER, "third")
+    notifier.wake([OFFICER])
+    await settle()
+    assert notifier.passes == passes
+    # Another officer's chat is free: that wakes it, and the notice goes at once.
+    await queue(db, clock, OTHER_OFFICER, "to the other")
+    notifier.wake([OTHER_OFFICER])
+    await channel.until_sent(2)
+    assert channel.sent[1] == (OTHER_OFFICER, "to the other")
+    # Nothing waiting was lost: the officer's notices go on their turns, in order.
+    await channel.until_sent(4)
+    assert channel.sent[2:] == [(OFFICER, "second"), (OFFICER, "third")]
 
 
-async def test_a_wake_without_chats_always_looks(db, clock):
-    channel = RecordingChannel()
-    notifier = counting_notifier(db, clock, channel)
-    await notifier.start()
-    try:
-        await queue(db, clock, OFFICER, "first")
-        notifier.wake()
-        await channel.until_sent(1)
-        passes = await notifier.until_waiting()
-        notifier.wake()  # a relay notice to a tipster: its chat is not known here
-        await settle()
-        assert notifier.passes > passes
-    finally:
-        await notifier.stop()
+async def test_a_wake_without_chats_always_looks(db, clock, running):
+    notifier, channel = running
+    await queue(db, clock, OFFICER, "first")
+    notifier.wake()
+    await channel.until_sent(1)
+    passes = await notifier.until_waiting()
+    notifier.wake()  # a relay notice to a tipster: its chat is not known here
+    await settle()
+    assert notifier.passes > passes
