@@ -133,6 +133,8 @@ def _begin_sqlite(conn: Any) -> None:
 
 def open_database(url: str, *, connect_args: dict[str, Any] | None = None,
                   timezone: str = DEFAULT_TIMEZONE) -> Database:
+    # hide_parameters: a database error's text leaves out the values, which can be a tip's
+    # words or a pseudonym, so that logging the error never writes them to the log.
     parsed = make_url(url)
     options = {TIMEZONE_OPTION: timezone}
     if parsed.drivername.startswith("sqlite"):
@@ -143,7 +145,8 @@ def open_database(url: str, *, connect_args: dict[str, Any] | None = None,
         # it began; the pool's own reset would be one more trip to aiosqlite's thread per
         # transaction (a tip's receipt waits on about sixteen such trips).
         engine = create_async_engine(url, connect_args=connect_args or {},
-                                     pool_reset_on_return=None, execution_options=options)
+                                     pool_reset_on_return=None, execution_options=options,
+                                     hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
         event.listen(engine.sync_engine, "begin", _begin_sqlite)
         if database and database != ":memory:":  # a memory database is not shared by threads
@@ -152,5 +155,5 @@ def open_database(url: str, *, connect_args: dict[str, Any] | None = None,
                 options=options, writing_option=WRITING_OPTION))
     else:
         engine = create_async_engine(url, pool_pre_ping=True, connect_args=connect_args or {},
-                                     execution_options=options)
+                                     execution_options=options, hide_parameters=True)
     return Database(engine)

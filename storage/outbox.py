@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, func, select, update
+from sqlalchemy import Select, String, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.prepared import prepared
+from storage.schema import UTCDateTime
 from storage.tips_tables import outbox
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
@@ -41,7 +43,13 @@ async def enqueue(conn: AsyncConnection, *, payload: dict[str, Any], now: dateti
         not_before=now, created_at=now))
 
 
-_INSERT_MANY = outbox.insert()  # built once: its cache key is then computed once
+# Built once and spelled out: filing a tip queues its notices with it (storage/prepared.py).
+_INSERT_MANY = prepared(text(
+    "INSERT INTO outbox (chat_id, relay_link, tip_id, payload, status, attempts, not_before,"
+    " created_at) VALUES (:chat_id, NULL, :tip_id, :payload, :status, 0, :not_before,"
+    " :created_at)"
+).bindparams(bindparam("not_before", type_=UTCDateTime()),
+             bindparam("created_at", type_=UTCDateTime())))
 
 
 async def enqueue_many(conn: AsyncConnection, notices: Sequence[tuple[int, dict[str, Any]]], *,
@@ -49,10 +57,9 @@ async def enqueue_many(conn: AsyncConnection, notices: Sequence[tuple[int, dict[
     """Several notices to staff chats, ``(chat_id, payload)`` each, in one statement."""
     if notices:
         await conn.execute(_INSERT_MANY, [
-            {"chat_id": chat_id, "relay_link": None, "tip_id": tip_id,
+            {"chat_id": chat_id, "tip_id": tip_id,
              "payload": json.dumps(payload, ensure_ascii=False), "status": PENDING,
-             "attempts": 0, "not_before": now, "created_at": now, "sent_at": None,
-             "last_error": None}
+             "not_before": now, "created_at": now}
             for chat_id, payload in notices])
 
 

@@ -28,8 +28,10 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, CursorResult
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from storage.prepared import InlineResult, compiled_if_prepared
 
 T = TypeVar("T")
 Body = Callable[[AsyncConnection], Awaitable[T]]
@@ -43,12 +45,29 @@ class FileLocked(Exception):
 class _InlineConnection(AsyncConnection):
     """An ``AsyncConnection`` whose statements run on the plain connection it wraps, at once.
     Only ``execute`` (which ``scalar`` and ``scalars`` use) is redirected; any other method
-    that needs the event loop fails with SQLAlchemy's own error."""
+    that needs the event loop fails with SQLAlchemy's own error. Statements marked
+    ``prepared`` (storage/prepared.py) skip SQLAlchemy's per-call work."""
 
     async def execute(self, statement: Any, parameters: Any = None, *,
-                      execution_options: Mapping[str, Any] | None = None) -> CursorResult[Any]:
-        return self._proxied.execute(statement, parameters,
-                                     execution_options=execution_options or {})
+                      execution_options: Mapping[str, Any] | None = None
+                      ) -> CursorResult[Any] | InlineResult:
+        connection = self._proxied
+        compiled = None if execution_options else compiled_if_prepared(statement,
+                                                                       connection.dialect)
+        if compiled is None:
+            return connection.execute(statement, parameters,
+                                      execution_options=execution_options or {})
+        dbapi_error = connection.dialect.loaded_dbapi.Error
+        cursor = connection.connection.dbapi_connection.cursor()
+        try:
+            return compiled.run(cursor, parameters)
+        except dbapi_error as error:
+            # Raised as SQLAlchemy raises it (IntegrityError, OperationalError...), so callers
+            # catch one kind; without the values, which may hold a pseudonym.
+            raise DBAPIError.instance(compiled.sql, parameters, error, dbapi_error,
+                                      hide_parameters=True) from error
+        finally:
+            cursor.close()
 
 
 def _run_to_end(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -81,7 +100,7 @@ class InlineSQLiteWriter:
         self._async_engine = async_engine
         self._writing_option = writing_option
         self._engine: Engine = create_engine(url.set(drivername="sqlite"),
-                                             pool_reset_on_return=None,
+                                             pool_reset_on_return=None, hide_parameters=True,
                                              execution_options=dict(options))
         event.listen(self._engine, "connect", configure)
         event.listen(self._engine, "connect", _configure_inline)  # after the shared settings

@@ -29,6 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.db import DEFAULT_TIMEZONE, TIMEZONE_OPTION
+from storage.prepared import prepared
 from storage.rollup_tables import (
     stats_delivery_days,
     stats_group_weeks,
@@ -91,12 +92,12 @@ def _upsert_in_scopes(table: Table, key: tuple[str, ...], amounts: tuple[str, ..
     primary_key = ", ".join(c.name for c in table.primary_key.columns)
     additions = ", ".join(f"{name} = {table.name}.{name} + excluded.{name}" for name in amounts)
     ancestors = unit_ancestors.name
-    return text(
+    return prepared(text(
         f"INSERT INTO {table.name} (scope_id, {', '.join(columns)})"
         f" SELECT {ancestors}.ancestor_id, {values} FROM {ancestors}"
         f" WHERE {ancestors}.unit_id = :unit_id"
         f" ON CONFLICT ({primary_key}) DO UPDATE SET {additions}"
-    ).bindparams(*(bindparam(name, type_=table.c[name].type) for name in columns))
+    ).bindparams(*(bindparam(name, type_=table.c[name].type) for name in columns)))
 
 
 def _parameter(table: Table, name: str, dialect: str) -> str:

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import Select, bindparam, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.prepared import prepared
 from storage.schema import UTCDateTime
 from storage.tips_tables import sender_blocks, tip_drafts, tips, tipster_units
 from tips.model import TipItem
@@ -42,7 +43,7 @@ def _tips_since(since: str) -> Select[tuple[int]]:
 
 # One round trip instead of five (each statement costs trips to the database thread, and filing
 # is what a resident waits on). Built once: SQLAlchemy then reuses its compiled form.
-_STANDING = select(
+_STANDING = prepared(select(
     select(tipster_units.c.unit_code).where(tipster_units.c.sender == bindparam("sender"))
     .scalar_subquery().label("unit_code"),
     exists().where(sender_blocks.c.sender == bindparam("sender"),
@@ -51,7 +52,7 @@ _STANDING = select(
     _tips_since("hour_ago").scalar_subquery().label("per_hour"),
     _tips_since("day_ago").scalar_subquery().label("per_day"),
     exists().where(tip_drafts.c.sender == bindparam("sender")).label("has_draft"),
-)
+))
 
 
 async def standing_of(conn: AsyncConnection, sender: str, *, now: datetime,

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import stats_rollup
 from storage.outbox import forget_relay_links_of
+from storage.prepared import prepared
 from storage.schema import UTCDateTime, units
 from storage.tips_tables import tip_items, tip_thread, tips
 from tips.model import Assessment, Direction, ThreadEntry, Tip, TipItem, TipState
@@ -31,17 +32,23 @@ def _tip(row) -> Tip:  # noqa: ANN001
 # largest single cost of filing). This text is cached, and both SQLite (3.35+) and PostgreSQL
 # take it as it is. The unique index on ``code`` decides in the same statement: no "is it
 # free?" query first, and no error, which would end the transaction on PostgreSQL.
-_INSERT_TIP = text(
+_INSERT_TIP = prepared(text(
     "INSERT INTO tips (code, unit_id, category, sender, bulletin_id, assessment, state,"
     " created_at, relay_link, staff_notified)"
     " VALUES (:code, (SELECT units.id FROM units WHERE units.code_key = :unit_key), :category,"
     " :sender, :bulletin_id, :assessment, :state, :created_at, :relay_link, :staff_notified)"
     " ON CONFLICT (code) DO NOTHING RETURNING id, unit_id"
 ).bindparams(bindparam("created_at", type_=UTCDateTime()),
-             bindparam("staff_notified", type_=Boolean())).columns(id=Integer, unit_id=Integer)
+             bindparam("staff_notified", type_=Boolean())).columns(id=Integer, unit_id=Integer))
 
+_INSERT_ITEMS = prepared(text(
+    "INSERT INTO tip_items (tip_id, position, kind, text, file_id)"
+    " VALUES (:tip_id, :position, :kind, :text, :file_id)"))
 
-_INSERT_ITEMS = tip_items.insert()  # built once: its cache key is then computed once
+# Spelled as the partial index's condition (see tips_awaiting_staff_notices).
+_CLAIM_STAFF_NOTICES = prepared(text(
+    "UPDATE tips SET staff_notified = :claimed WHERE id = :tip_id AND NOT staff_notified"
+).bindparams(bindparam("claimed", type_=Boolean())))
 
 
 async def insert_tip(conn: AsyncConnection, *, code: str, unit_code: str, category: str,
@@ -80,9 +87,7 @@ async def tips_awaiting_staff_notices(conn: AsyncConnection) -> list[int]:
 
 async def claim_staff_notices(conn: AsyncConnection, tip_id: int) -> bool:
     """True once per tip: whoever gets it queues the notices, in the same transaction."""
-    result = await conn.execute(update(tips).where(tips.c.id == tip_id,
-                                                   tips.c.staff_notified.is_(False))
-                                .values(staff_notified=True))
+    result = await conn.execute(_CLAIM_STAFF_NOTICES, {"claimed": True, "tip_id": tip_id})
     return result.rowcount > 0
 
 
