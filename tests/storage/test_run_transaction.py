@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+import storage.db
 from storage import groups as group_store
 from storage.db import SQLITE_BUSY_TIMEOUT_MS
 from storage.schema import groups
@@ -120,3 +121,25 @@ async def test_sqlite_inline_transaction_never_waits_for_the_lock_nor_checkpoint
     assert await db.run_transaction(settings) == (0, 0)
     async with db.transaction() as conn:
         assert await settings(conn) == (SQLITE_BUSY_TIMEOUT_MS, 1000)
+
+
+async def test_sqlite_writer_whose_turn_never_comes_gives_up_and_keeps_nothing(
+        db, clock, monkeypatch):
+    if db.dialect != "sqlite":
+        pytest.skip("SQLite only: PostgreSQL takes many writers at once")
+    # A writer stuck inside its transaction must not leave every tip after it waiting for ever.
+    monkeypatch.setattr(storage.db, "SQLITE_WRITER_TURN_TIMEOUT_S", 0.05)
+    release = asyncio.Event()
+
+    async def stuck() -> None:
+        async with db.transaction():
+            await release.wait()
+
+    holder = asyncio.create_task(stuck())
+    await asyncio.sleep(0)  # the holder takes the turn on its first step
+    with pytest.raises(TimeoutError):
+        await db.run_transaction(lambda conn: group_store.note_group_seen(
+            conn, -100, "Tổ 1", clock.now()))
+    release.set()
+    await holder
+    assert await count_groups(db) == 0
