@@ -83,7 +83,8 @@ async def test_prepared_statement_runs_without_sqlalchemy_on_the_inline_connecti
     assert any("INSERT INTO outbox" in statement for statement in seen)
 
 
-async def test_database_errors_are_sqlalchemy_errors_without_the_values(db, clock):
+@pytest.mark.parametrize("path", ["run_transaction", "transaction"])
+async def test_database_errors_are_sqlalchemy_errors_without_the_values(db, clock, path):
     at = clock.now()
 
     async def twice(conn: AsyncConnection) -> None:
@@ -91,10 +92,15 @@ async def test_database_errors_are_sqlalchemy_errors_without_the_values(db, cloc
             await conn.execute(_DUPLICATE_ID, {"id": 7, "at": at,
                                                "payload": "secret-pseudonym-value"})
 
+    async def ordinary() -> None:
+        async with db.transaction() as conn:
+            await twice(conn)
+
     with pytest.raises(IntegrityError) as raised:
-        await db.run_transaction(twice)
+        await (db.run_transaction(twice) if path == "run_transaction" else ordinary())
     message = str(raised.value)
     assert "unique" in message.lower()
+    # A logged error must not carry a tip's words or a pseudonym.
     assert "secret-pseudonym-value" not in message
     async with db.reading() as conn:  # the whole transaction was rolled back
         assert (await conn.execute(select(outbox_table.c.id))).all() == []
