@@ -1,7 +1,8 @@
 """Logging set-up with a redacting filter on every record, the libraries' included.
 
 Tipster anonymity (SPEC §3.1) means no log line may carry a Telegram user id, a private chat id,
-a username, a name, a phone number or a language; and httpx logs request URLs, which contain the
+a username, a name, a phone number or a language, nor the name of a file a tipster sent (it is
+often their own name); and httpx logs request URLs, which contain the
 bot token. The filter sits on the root handlers, so it sees PTB's, httpx's and APScheduler's
 records as well as ours, and rewrites each record before any formatter or file sees it.
 """
@@ -16,7 +17,8 @@ from collections.abc import Iterable
 REDACTED = "<redacted>"
 _TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
 _PERSONAL_FIELD = re.compile(
-    r"""(?P<key>['"]?\b(?:first_name|last_name|username|full_name|phone_number|language_code|vcard)
+    r"""(?P<key>['"]?\b(?:first_name|last_name|username|full_name|phone_number|language_code|vcard
+        |file_name)
         ['"]?\s*[:=]\s*)
         (?:(?P<q>['"])(?:\\.|(?!(?P=q)).)*(?P=q)|[^\s,)}]+)""",
     re.VERBOSE,

@@ -17,12 +17,11 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from broadcasts.bulletins import unit_of_bulletin
 from handlers.access import requires
 from handlers.context import BotContext
-from handlers.tip_content import item_from_message
+from handlers.tip_content import content_of
 from tips import filing
 from tips.context import TipsContext
 from tips.intake import MAX_ITEMS, Draft, Intake, ItemAdded, Step
 from tips.limits import Refusal
-from tips.model import ItemKind
 from tips.staff_notices import queue_staff_notices
 
 log = logging.getLogger(__name__)
@@ -249,20 +248,20 @@ async def collect_content(update: Update, context: BotContext) -> None:
     if draft.step is not Step.COLLECT:
         await show_step(message, context, draft)  # a button is still to be pressed: ask again
         return
-    item, problem = await item_from_message(message, context.bot)
-    if item is None:
-        await message.reply_text(context.tr(problem or "tip.not_accepted"))
+    content = await content_of(message, context)
+    if content.item is None:
+        await message.reply_text(context.tr(content.problem or "tip.not_accepted"))
         return
-    added, updated = await intake.add_item(sender, item)
+    added, updated = await intake.add_item(sender, content.item)
     if added is ItemAdded.FULL:
         await message.reply_text(context.tr("tip.full", max=MAX_ITEMS),
                                  reply_markup=send_keyboard(context))
-    elif item.kind is ItemKind.DOCUMENT:
-        # A file reaches the officers byte for byte: its name and the author written inside
-        # it may name the tipster. Said now, while the tip can still be dropped (/cancel).
-        name = (message.document.file_name if message.document else None) or "-"
+    elif content.document is not None:
+        # Said now, while the tip can still be dropped (/cancel): what of the file officers get.
+        key = ("tip.added_document" if content.document.metadata_removed
+               else "tip.added_document_renamed")
         await message.reply_text(
-            context.tr("tip.added_document", count=len(updated.items), name=name[:64]),
+            context.tr(key, count=len(updated.items), name=content.document.file_name),
             reply_markup=send_keyboard(context))
     else:
         await message.reply_text(context.tr("tip.added", count=len(updated.items)),

@@ -114,8 +114,10 @@ async def test_shell_tip_is_filed_assessed_and_counted(shell, tmp_path):
     saved = Path(photo[0].removeprefix("   🖼 ảnh: "))
     assert (await asyncio.to_thread(saved.read_bytes)).startswith(b"\x89PNG")
     assert "   Ảnh chụp từ xa" in photo
-    document = next(b for b in notices if b and b[0].startswith("   📄 tệp ghi-chu.txt: "))
-    saved = Path(document[0].removeprefix("   📄 tệp ghi-chu.txt: "))
+    # The officer's copy goes by a neutral name, never the tipster's own file name.
+    assert not any("ghi-chu" in line for block in notices for line in block)
+    document = next(b for b in notices if b and b[0].startswith("   📄 tệp tin-bao.txt: "))
+    saved = Path(document[0].removeprefix("   📄 tệp tin-bao.txt: "))
     assert await asyncio.to_thread(saved.read_text, encoding="utf-8") == "Biển số xe: 66B1-123.45"
     assert "   Ghi chú biển số" in document
 

@@ -3,6 +3,8 @@ in the DEBUG log, or in anything sent to staff; copies, never forwards; keyed ps
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import stat
 import struct
@@ -11,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import select, text
 
 from storage.tips_tables import tips
-from tests.e2e.tip_steps import file_guided_tip, say
+from tests.e2e.tip_steps import CODE, file_guided_tip, say
 from tips.anonymity import Anonymizer
 
 
@@ -114,11 +116,66 @@ async def test_image_file_with_gps_is_refused_and_a_clean_one_accepted(harness):
     refused = await next_reply(fake, resident.id, before)
     assert "GPS" in refused["text"]
     before = len(fake.sent_messages(resident.id))
-    fake.send_document(resident, "IMG_2042.jpg", jpeg(app1_exif(exif_tiff(gps=False))),
-                       "image/jpeg")
-    accepted = (await next_reply(fake, resident.id, before))["text"]
-    # Accepted, and the tipster told the file reaches officers as it is, name and all.
-    assert "Đã nhận phần 1 (tệp «IMG_2042.jpg»)" in accepted and "/huy" in accepted
+    clean_image = jpeg(app1_exif(exif_tiff(gps=False)))
+    fake.send_document(resident, "IMG_2042.jpg", clean_image, "image/jpeg")
+    await next_reply(fake, resident.id, before + 1)
+    copy, accepted = fake.sent_messages(resident.id)[before:before + 2]
+    # Accepted as a copy without its name or its EXIF, which the tipster is shown and told of.
+    assert copy["document"]["file_name"] == "tin-bao.jpg"
+    stored = fake.world.files[copy["document"]["file_id"]].data
+    assert b"Exif" in clean_image and b"Exif" not in stored
+    assert "«tin-bao.jpg»" in accepted["text"] and "/huy" in accepted["text"]
+    assert "IMG_2042" not in accepted["text"]
+
+
+def office_file(author: str) -> bytes:
+    """A minimal .docx whose properties name its author, as Word writes them."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as docx:
+        docx.writestr("[Content_Types].xml", "<Types/>")
+        docx.writestr("word/document.xml", "<w:document>Biển số 66B1-23456</w:document>")
+        docx.writestr("docProps/core.xml", f"<cp:coreProperties><dc:creator>{author}"
+                                           f"</dc:creator></cp:coreProperties>")
+        docx.writestr("docProps/app.xml", "<Properties><Company>Nhà Tư Nhân</Company>"
+                                          "</Properties>")
+    return out.getvalue()
+
+
+async def test_a_document_reaches_officers_renamed_and_without_its_author(harness):
+    import zipfile
+
+    from tests.e2e.tip_steps import next_reply, press
+
+    fake, people = harness.fake, harness.people
+    resident = people.resident
+    categories = await say(fake, resident, "/start tip_TT-TANTHANH")
+    await press(fake, resident, categories, "ti:c:theft")
+    before = len(fake.sent_messages(resident.id))
+    fake.send_document(resident, "To cao - Nguyen Van Tu.docx", office_file("Nguyễn Văn Tư"),
+                       caption="Xe lạ đậu nhiều đêm")
+    await next_reply(fake, resident.id, before + 1)
+    copy, added = fake.sent_messages(resident.id)[before:before + 2]
+    assert copy["document"]["file_name"] == "tin-bao.docx"
+    receipt = await press(fake, resident, added, "ti:s")
+    code = CODE.search(receipt["text"]).group(0)
+    notice = await fake.wait_for_message(people.officer.id, lambda m: "document" in m)
+    sent = fake.world.files[notice["document"]["file_id"]]
+    assert notice["document"]["file_id"] == copy["document"]["file_id"]
+    assert sent.file_name == "tin-bao.docx"
+    with zipfile.ZipFile(io.BytesIO(sent.data)) as docx:
+        assert "66B1-23456" in docx.read("word/document.xml").decode()
+        properties = docx.read("docProps/core.xml") + docx.read("docProps/app.xml")
+    for trace in ("Nguyễn Văn Tư".encode(), "Nhà Tư Nhân".encode()):
+        assert trace not in properties and trace not in sent.data
+    staff_view = " ".join(json.dumps(m, ensure_ascii=False) for m in fake.sent_messages()
+                          if m["chat"]["id"] in {people.officer.id, people.admin.id})
+    assert "Nguyen Van Tu" not in staff_view and code in staff_view
+    logs = harness.logs.getvalue()
+    assert "tin-bao.docx" in logs or "sendDocument" in logs  # the log really captured this run
+    assert "Nguyen Van Tu" not in logs
 
 
 async def test_start_refuses_when_the_key_file_vanished_while_tips_exist(harness):
