@@ -1,18 +1,18 @@
 """Turn one Telegram message into one part of a tip, or say why it cannot be one.
 
-Photos sent as photos lose their metadata on Telegram's side. Files sent as *documents* keep
-their name and what is written inside them (SPEC §3.1, §3.5): images with EXIF GPS are refused
-with advice to send them as photos; every other file is downloaded, renamed ``tin-bao.<ext>``,
-stripped of its author data where the format allows (tips/document_cleaning.py) and uploaded
-again into the tipster's own chat, so they see the very copy officers will get; the tip keeps
-that copy's file id, never the original's.
+Photos sent as photos lose their metadata on Telegram's side. Files sent as *documents* (and
+audio files) keep their name and what is written inside them (SPEC §3.1, §3.5): images with
+EXIF GPS are refused with advice to send them as photos; every other file is downloaded, renamed
+``tin-bao.<ext>``, stripped of its author data where the format allows
+(tips/document_cleaning.py) and uploaded again into the tipster's own chat as a document, so they
+see the very copy officers will get; the tip keeps that copy's file id, never the original's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram import Document, InputFile, Message
+from telegram import Audio, Document, InputFile, Message
 from telegram.error import TelegramError
 
 from handlers.context import BotContext
@@ -38,13 +38,15 @@ def _looks_like_image(mime_type: str | None, file_name: str | None) -> bool:
         _IMAGE_SUFFIXES)
 
 
-async def _download(document: Document, message: Message) -> bytes:
+async def _download(document: Document | Audio, message: Message) -> bytes:
     return bytes(await (await message.get_bot().get_file(document.file_id))
                  .download_as_bytearray())
 
 
-async def _document_content(message: Message, context: BotContext) -> Content:
-    document = message.document
+async def _file_content(message: Message, context: BotContext,
+                        document: Document | Audio) -> Content:
+    """A document, or an audio file (its name, performer and title show as much as a
+    document's name): the cleaned copy, sent back as a document."""
     if (document.file_size or 0) > MAX_CHECKED_BYTES:
         return Content(None, "tip.document_too_big")
     try:
@@ -83,9 +85,9 @@ async def content_of(message: Message, context: BotContext) -> Content:
     if message.voice:
         return Content(TipItem(ItemKind.VOICE, message.caption, message.voice.file_id))
     if message.audio:
-        return Content(TipItem(ItemKind.AUDIO, message.caption, message.audio.file_id))
+        return await _file_content(message, context, message.audio)
     if message.document:
-        return await _document_content(message, context)
+        return await _file_content(message, context, message.document)
     location = message.location or (message.venue.location if message.venue else None)
     if location is not None:
         return Content(TipItem(ItemKind.LOCATION, None,

@@ -109,6 +109,15 @@ class UserActions:
             user, "document", data, chat, caption, file_name=filename, mime_type=mime_type
         )
 
+    def send_audio(
+        self, user: FakeUser, filename: str, data: bytes, *, performer: str | None = None,
+        title: str | None = None, caption: str | None = None, chat: FakeChat | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
+        return self._send_file(
+            user, "audio", data, chat, caption, file_name=filename, mime_type="audio/mpeg",
+            performer=performer, title=title,
+        )  # fmt: skip
+
     def send_video(
         self, user: FakeUser, data: bytes = b"\x00\x00\x00\x18ftypmp42", *,
         caption: str | None = None, duration: int = 3, chat: FakeChat | None = None,

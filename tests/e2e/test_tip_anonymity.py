@@ -245,3 +245,26 @@ async def test_privacy_says_what_is_kept_for_how_long_and_what_documents_carry(h
     assert f"sau {ABANDONED_DRAFT_DAYS} ngày" in answer
     assert "tên tác giả" in answer and "KHÔNG BAO GIỜ" in answer
     assert (await say(fake, fake.user("Người Khác"), "/privacy"))["text"] == answer
+
+
+async def test_an_audio_file_reaches_officers_as_a_renamed_document(harness):
+    from tests.e2e.tip_steps import next_reply, press
+
+    fake, people = harness.fake, harness.people
+    resident = people.resident
+    categories = await say(fake, resident, "/start tip_TT-TANTHANH")
+    await press(fake, resident, categories, "ti:c:drugs")
+    before = len(fake.sent_messages(resident.id))
+    fake.send_audio(resident, "Ghi am - Tran Thi Nga.mp3", b"ID3\x03fake-recording",
+                    performer="Trần Thị Nga", title="Nhà bà Nga")
+    await next_reply(fake, resident.id, before + 1)
+    copy, added = fake.sent_messages(resident.id)[before:before + 2]
+    assert copy["document"]["file_name"] == "tin-bao.mp3" and "audio" not in copy
+    assert "«tin-bao.mp3»" in added["text"] and "/huy" in added["text"]
+    await press(fake, resident, added, "ti:s")
+    notice = await fake.wait_for_message(people.officer.id, lambda m: "document" in m)
+    assert notice["document"]["file_id"] == copy["document"]["file_id"]
+    staff_view = " ".join(json.dumps(m, ensure_ascii=False) for m in fake.sent_messages()
+                          if m["chat"]["id"] in {people.officer.id, people.admin.id})
+    for trace in ("Tran Thi Nga", "Trần Thị Nga", "Nhà bà Nga"):
+        assert trace not in staff_view
