@@ -24,8 +24,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy.engine import Dialect
 from sqlalchemy.engine.result import IteratorResult, SimpleResultMetaData
-from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql.elements import BindParameter, TextClause
 from sqlalchemy.sql.selectable import Select, TextualSelect
+from sqlalchemy.sql.visitors import iterate
 
 S = TypeVar("S", TextClause, TextualSelect, Select[Any])
 Processor = Callable[[Any], Any]
@@ -103,7 +104,8 @@ _PREPARED: dict[int, _Prepared] = {}
 
 def prepared(statement: S) -> S:
     """Mark ``statement`` (built once, kept for good) to run straight on the inline connection."""
-    if any(bind.expanding for bind in statement.compile().binds.values()):
+    if any(isinstance(element, BindParameter) and element.expanding
+           for element in iterate(statement)):
         raise ValueError("a prepared statement cannot expand IN lists")
     _PREPARED.setdefault(id(statement), _Prepared(statement))
     return statement

@@ -144,20 +144,35 @@ def office_file(author: str) -> bytes:
     return out.getvalue()
 
 
+async def send_file_in_flow(fake, resident, category: str, send) -> tuple[dict, dict]:
+    """A tip opened for TT-TANTHANH in ``category``, one file sent with ``send()``: the copy the
+    bot shows the tipster, and its confirmation."""
+    from tests.e2e.tip_steps import next_reply, press
+
+    categories = await say(fake, resident, "/start tip_TT-TANTHANH")
+    await press(fake, resident, categories, f"ti:c:{category}")
+    before = len(fake.sent_messages(resident.id))
+    send()
+    await next_reply(fake, resident.id, before + 1)
+    copy, added = fake.sent_messages(resident.id)[before:before + 2]
+    return copy, added
+
+
+def staff_view(fake, people) -> str:
+    return " ".join(json.dumps(m, ensure_ascii=False) for m in fake.sent_messages()
+                    if m["chat"]["id"] in {people.officer.id, people.admin.id})
+
+
 async def test_a_document_reaches_officers_renamed_and_without_its_author(harness):
     import zipfile
 
-    from tests.e2e.tip_steps import next_reply, press
+    from tests.e2e.tip_steps import press
 
     fake, people = harness.fake, harness.people
     resident = people.resident
-    categories = await say(fake, resident, "/start tip_TT-TANTHANH")
-    await press(fake, resident, categories, "ti:c:theft")
-    before = len(fake.sent_messages(resident.id))
-    fake.send_document(resident, "To cao - Nguyen Van Tu.docx", office_file("Nguyễn Văn Tư"),
-                       caption="Xe lạ đậu nhiều đêm")
-    await next_reply(fake, resident.id, before + 1)
-    copy, added = fake.sent_messages(resident.id)[before:before + 2]
+    copy, added = await send_file_in_flow(fake, resident, "theft", lambda: fake.send_document(
+        resident, "To cao - Nguyen Van Tu.docx", office_file("Nguyễn Văn Tư"),
+        caption="Xe lạ đậu nhiều đêm"))
     assert copy["document"]["file_name"] == "tin-bao.docx"
     receipt = await press(fake, resident, added, "ti:s")
     code = CODE.search(receipt["text"]).group(0)
@@ -170,9 +185,8 @@ async def test_a_document_reaches_officers_renamed_and_without_its_author(harnes
         properties = docx.read("docProps/core.xml") + docx.read("docProps/app.xml")
     for trace in ("Nguyễn Văn Tư".encode(), "Nhà Tư Nhân".encode()):
         assert trace not in properties and trace not in sent.data
-    staff_view = " ".join(json.dumps(m, ensure_ascii=False) for m in fake.sent_messages()
-                          if m["chat"]["id"] in {people.officer.id, people.admin.id})
-    assert "Nguyen Van Tu" not in staff_view and code in staff_view
+    seen_by_staff = staff_view(fake, people)
+    assert "Nguyen Van Tu" not in seen_by_staff and code in seen_by_staff
     logs = harness.logs.getvalue()
     assert "tin-bao.docx" in logs or "sendDocument" in logs  # the log really captured this run
     assert "Nguyen Van Tu" not in logs
@@ -248,23 +262,18 @@ async def test_privacy_says_what_is_kept_for_how_long_and_what_documents_carry(h
 
 
 async def test_an_audio_file_reaches_officers_as_a_renamed_document(harness):
-    from tests.e2e.tip_steps import next_reply, press
+    from tests.e2e.tip_steps import press
 
     fake, people = harness.fake, harness.people
     resident = people.resident
-    categories = await say(fake, resident, "/start tip_TT-TANTHANH")
-    await press(fake, resident, categories, "ti:c:drugs")
-    before = len(fake.sent_messages(resident.id))
-    fake.send_audio(resident, "Ghi am - Tran Thi Nga.mp3", b"ID3\x03fake-recording",
-                    performer="Trần Thị Nga", title="Nhà bà Nga")
-    await next_reply(fake, resident.id, before + 1)
-    copy, added = fake.sent_messages(resident.id)[before:before + 2]
+    copy, added = await send_file_in_flow(fake, resident, "drugs", lambda: fake.send_audio(
+        resident, "Ghi am - Tran Thi Nga.mp3", b"ID3\x03fake-recording",
+        performer="Trần Thị Nga", title="Nhà bà Nga"))
     assert copy["document"]["file_name"] == "tin-bao.mp3" and "audio" not in copy
     assert "«tin-bao.mp3»" in added["text"] and "/huy" in added["text"]
     await press(fake, resident, added, "ti:s")
     notice = await fake.wait_for_message(people.officer.id, lambda m: "document" in m)
     assert notice["document"]["file_id"] == copy["document"]["file_id"]
-    staff_view = " ".join(json.dumps(m, ensure_ascii=False) for m in fake.sent_messages()
-                          if m["chat"]["id"] in {people.officer.id, people.admin.id})
+    seen_by_staff = staff_view(fake, people)
     for trace in ("Tran Thi Nga", "Trần Thị Nga", "Nhà bà Nga"):
-        assert trace not in staff_view
+        assert trace not in seen_by_staff
