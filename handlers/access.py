@@ -63,6 +63,9 @@ def requires(role: Role | None = None, *, place: Place = Place.ANY) -> Callable[
                 return
             await callback(update, context)
 
+        # Read by the test that holds every handler to the command table (handlers.commands).
+        guarded.required_role = role  # type: ignore[attr-defined]
+        guarded.required_place = place  # type: ignore[attr-defined]
         return guarded
 
     return decorate

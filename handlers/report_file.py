@@ -1,7 +1,9 @@
 """``/report [PERIOD] [UNIT] [docx|xlsx|csv]`` (``/baocao``): the report file in chat (SPEC §6, §7).
 
-Staff only, in the private chat, with the scope rules of ``/stats``: the unit defaults to the
-asker's own, and a unit outside their scope gets the same answer as one that does not exist.
+Officers (and admins) only, in the private chat: the report counts tips, which are need-to-know
+(SPEC §12), so an editor is refused with the role needed. The scope rules are ``/stats``'s: the
+unit defaults to the asker's own, and a unit outside their scope gets the same answer as one that
+does not exist.
 The file is the one ``python -m bot report`` writes (``reports.report_file``), sent with
 ``sendDocument`` as ``report-<UNIT>-<label>.<ext>``; docx unless another format is named.
 """
@@ -12,7 +14,7 @@ from telegram import InputFile, Update
 from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CommandHandler
 
-from handlers.access import Place, requires
+from handlers.commands import guard
 from handlers.context import BotContext
 from org.roles import Role
 from org.staff import may_act_on_unit
@@ -27,7 +29,7 @@ PROBLEM_KEYS = {
 }
 
 
-@requires(Role.EDITOR, place=Place.PRIVATE)
+@guard("report")
 async def send_report_file(update: Update, context: BotContext) -> None:
     services, tr, member = context.services, context.tr, context.staff
     message = update.effective_message
@@ -45,7 +47,7 @@ async def send_report_file(update: Update, context: BotContext) -> None:
             await message.reply_text(tr(PROBLEM_KEYS[request.problem]))
         return
     tree = services.directory.tree
-    if not may_act_on_unit(member, request.unit_code, tree, Role.EDITOR):
+    if not may_act_on_unit(member, request.unit_code, tree, Role.OFFICER):
         await message.reply_text(tr("report.unknown_unit", code=request.unit_code[:MAX_ECHO]))
         return
     # Building a province's file takes a moment: show "sending a file…" meanwhile.

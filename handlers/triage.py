@@ -1,15 +1,20 @@
 """The officer side of tips: ``/tips``, ``/assess``, ``/outcome``, ``/close``, ``/block`` and
-the buttons under each new-tip notice (SPEC §4)."""
+the buttons under each new-tip notice (SPEC §4).
+
+Tips are need-to-know (SPEC §12): each command, and each button that does what a command does,
+wears the guard of its row in ``handlers.commands``, so an editor or a resident is refused with
+the role needed before any tip is looked up, and a forged button is no way round it.
+"""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from handlers.access import Place, identify, requires
+from handlers.commands import guard
 from handlers.context import BotContext
 from handlers.tips import is_small_number, tips_of
-from org.roles import Role, role_allows
+from org.roles import Role
 from org.staff import scope_codes
 from storage import tips as tip_store
 from tips import outcomes, triage
@@ -52,7 +57,7 @@ async def show_tips(update: Update, context: BotContext, name: str, offset: int)
         "\n".join(lines), reply_markup=InlineKeyboardMarkup([paging]) if paging else None)
 
 
-@requires(Role.EDITOR, place=Place.PRIVATE)
+@guard("tips")
 async def list_tips(update: Update, context: BotContext) -> None:
     name = (context.args[0].lower() if context.args else "open")
     if name not in FILTERS or len(context.args or []) > 1:
@@ -61,12 +66,11 @@ async def list_tips(update: Update, context: BotContext) -> None:
     await show_tips(update, context, name, 0)
 
 
+@guard("tips")
 async def list_page(update: Update, context: BotContext) -> None:
     query = update.callback_query
-    identify(update, context)
     parts = (query.data or "").split(":")
-    if (context.staff is None or len(parts) != 3 or parts[1] not in FILTERS
-            or not is_small_number(parts[2])):
+    if len(parts) != 3 or parts[1] not in FILTERS or not is_small_number(parts[2]):
         await query.answer(context.tr("triage.bad_button"), show_alert=True)
         return
     await query.answer()
@@ -98,7 +102,7 @@ async def apply_close(context: BotContext, tip: Tip) -> str:
     return context.tr(key, code=tip.code)
 
 
-@requires(Role.OFFICER, place=Place.PRIVATE)
+@guard("assess")
 async def assess(update: Update, context: BotContext) -> None:
     value = context.args[1].lower() if len(context.args or []) == 2 else ""
     if value not in ASSESSMENTS:
@@ -110,14 +114,14 @@ async def assess(update: Update, context: BotContext) -> None:
             await apply_assessment(context, tip, ASSESSMENTS[value]))
 
 
-@requires(Role.OFFICER, place=Place.PRIVATE)
+@guard("close")
 async def close(update: Update, context: BotContext) -> None:
     tip = await _tip_or_refuse(update, context, "triage.close_usage", 1)
     if tip is not None:
         await update.effective_message.reply_text(await apply_close(context, tip))
 
 
-@requires(Role.OFFICER, place=Place.PRIVATE)
+@guard("block")
 async def block(update: Update, context: BotContext) -> None:
     tip = await _tip_or_refuse(update, context, "triage.block_usage", 1)
     if tip is not None:
@@ -126,7 +130,7 @@ async def block(update: Update, context: BotContext) -> None:
             "triage.blocked", code=tip.code, days=tips_of(context).settings.block_days))
 
 
-@requires(Role.OFFICER, place=Place.PRIVATE)
+@guard("outcome")
 async def record_outcome(update: Update, context: BotContext) -> None:
     ctx, tr = tips_of(context), context.tr
     kinds = ", ".join(k.key for k in ctx.outcome_kinds)
@@ -147,16 +151,15 @@ async def record_outcome(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text(answer)
 
 
+@guard("assess")  # every button under a notice is triage work: /assess's role
 async def notice_button(update: Update, context: BotContext) -> None:
     """A button under a new-tip notice. The data is signed; scope is checked again now."""
     query = update.callback_query
-    identify(update, context)
     ctx = tips_of(context)
     parsed = parse_triage_callback(ctx.anonymizer, query.data or "")
-    member = context.staff
     tip = None
-    if parsed is not None and member is not None and role_allows(member.role, Role.OFFICER):
-        tip = await triage.tip_by_id_for_staff(ctx, member, parsed[1])
+    if parsed is not None:
+        tip = await triage.tip_by_id_for_staff(ctx, context.staff, parsed[1], Role.OFFICER)
     if tip is None:
         await query.answer(context.tr("triage.bad_button"), show_alert=True)
         return

@@ -71,7 +71,7 @@ async def test_report_refuses_other_scopes_bad_words_and_residents(harness):
     two = (await say(fake, people.officer, "/report docx xlsx"))["text"]
     assert "docx, xlsx" in two and "\n" not in two
     refused = (await say(fake, people.resident, "/baocao"))["text"]
-    assert refused == "Lệnh này chỉ dành cho cán bộ của đơn vị."
+    assert refused == "Lệnh này chỉ dành cho cán bộ công an của đơn vị."  # it counts tips
     assert fake.calls_to("sendDocument") == []
 
 
