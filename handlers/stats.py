@@ -1,7 +1,11 @@
 """``/stats [PERIOD] [UNIT] [chart]`` (``/thongke``): a unit's figures in chat, for staff (SPEC §6).
 
 Staff only, in the private chat; the unit defaults to the asker's own and must lie in their
-scope: a unit outside it gets the same answer as a unit that does not exist. The figures come
+scope: a unit outside it gets the same answer as a unit that does not exist. Tips are
+need-to-know (SPEC §12): an editor gets the groups, members and bulletins against the target
+(their work), not the tips, the categories or the outcomes (police results, recorded against
+tips, which move with them), and a line saying the rest is for officers; the chart, whose top
+panel is tips per week, is for officers too. The figures come
 from ``reports.stats`` (the same API as ``python -m bot report``). With the word ``chart``
 anywhere, the text is followed by a photo: tips per week by assessment and bulletins per group
 per week against the target (``reports.render.chart``), drawn in a worker thread so that the
@@ -18,10 +22,10 @@ from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.i18n import Translator
-from handlers.access import Place, requires
+from handlers.commands import guard
 from handlers.context import BotContext, Services
 from handlers.tips import tips_of
-from org.roles import Role
+from org.roles import Role, role_allows
 from org.staff import may_act_on_unit
 from reports.render.chart import render_weekly_chart
 from reports.render.stats_text import format_day, render_stats_text
@@ -39,7 +43,7 @@ MAX_ECHO = 40  # characters of a mistyped word repeated back
 log = logging.getLogger(__name__)
 
 
-@requires(Role.EDITOR, place=Place.PRIVATE)
+@guard("stats")
 async def show_statistics(update: Update, context: BotContext) -> None:
     services, tr, member = context.services, context.tr, context.staff
     message = update.effective_message
@@ -60,10 +64,15 @@ async def show_statistics(update: Update, context: BotContext) -> None:
     stats = await unit_statistics_for_config(services.db, tree, services.config,
                                              request.unit_code, request.period, now=now)
     tips = tips_of(context)
+    sees_tips = role_allows(member.role, Role.OFFICER)
     text = render_stats_text(stats, tr, category_label=tips.category_label,
-                             outcome_label=tips.outcome_label)
+                             outcome_label=tips.outcome_label, tip_figures=sees_tips)
+    if not sees_tips:
+        text = "\n".join((text, tr("stats.rest_for_officers")))
     await message.reply_text(text)
-    if request.chart:
+    if request.chart and not sees_tips:
+        await message.reply_text(tr("stats.chart_for_officers"))
+    elif request.chart:
         await send_chart(message, services, tr, request)
 
 

@@ -30,7 +30,7 @@ def _week_text(label: str, tr: Translate) -> str:
 
 
 def render_stats_text(stats: UnitStatistics, tr: Translate, *, category_label: Label,
-                      outcome_label: Label) -> str:
+                      outcome_label: Label, tip_figures: bool = True) -> str:
     def n(number: int) -> str:
         return format_count(number, tr)
 
@@ -50,6 +50,8 @@ def render_stats_text(stats: UnitStatistics, tr: Translate, *, category_label: L
                         count=n(len(bulletins.weeks_below_target)), weeks=weeks))
     else:
         lines.append(tr("stats.target_met", target=n(bulletins.weekly_target)))
+    if not tip_figures:  # an editor's view (SPEC §12): no count of tips, nor what they led to
+        return "\n".join(lines)
     lines.append(tr("stats.tips", received=n(tips.received), valuable=n(tips.valuable),
                     not_valuable=n(tips.not_valuable), false=n(tips.false),
                     unassessed=n(tips.unassessed), closed=n(tips.closed)))
