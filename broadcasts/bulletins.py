@@ -85,12 +85,31 @@ async def find_visible(db: Database, tree: UnitTree, member: StaffMember,
     return bulletin
 
 
+# Who may press what: the /queue listing draws a button only where these allow it (SPEC §12:
+# buttons a person may not use are not shown), and the presses are checked against them again.
+def may_approve(member: StaffMember, bulletin: BulletinRecord, tree: UnitTree) -> bool:
+    """Officers of the bulletin's unit and above; never an editor, not even their own draft."""
+    return may_act_on_unit(member, bulletin.unit_code, tree, Role.OFFICER)
+
+
+def may_move_up(member: StaffMember, bulletin: BulletinRecord, tree: UnitTree) -> bool:
+    """The order of the queue is the officers' call, as approval is."""
+    return may_act_on_unit(member, bulletin.unit_code, tree, Role.OFFICER)
+
+
+def may_remove(member: StaffMember, bulletin: BulletinRecord, tree: UnitTree) -> bool:
+    """Officers remove any waiting bulletin in scope; editors only their own drafts."""
+    if member.role is Role.EDITOR:
+        return bulletin.status == store.DRAFT and bulletin.created_by == member.telegram_id
+    return may_act_on_unit(member, bulletin.unit_code, tree, Role.OFFICER)
+
+
 async def approve_bulletin(db: Database, tree: UnitTree, member: StaffMember, bulletin_id: int,
                            now: datetime) -> tuple[Verdict, BulletinRecord | None]:
     bulletin = await find_visible(db, tree, member, bulletin_id)
     if bulletin is None:
         return Verdict.NOT_FOUND, None
-    if not may_act_on_unit(member, bulletin.unit_code, tree, Role.OFFICER):
+    if not may_approve(member, bulletin, tree):
         return Verdict.NOT_ALLOWED, bulletin
     async with db.transaction() as conn:
         if not await store.approve_bulletin(conn, bulletin_id, member.telegram_id, now):
@@ -102,12 +121,10 @@ async def approve_bulletin(db: Database, tree: UnitTree, member: StaffMember, bu
 
 async def remove_bulletin(db: Database, tree: UnitTree, member: StaffMember, bulletin_id: int,
                           now: datetime) -> Verdict:
-    """Officers remove any waiting bulletin in scope; editors only their own drafts."""
     bulletin = await find_visible(db, tree, member, bulletin_id)
     if bulletin is None:
         return Verdict.NOT_FOUND
-    if member.role is Role.EDITOR and not (bulletin.status == store.DRAFT
-                                           and bulletin.created_by == member.telegram_id):
+    if not may_remove(member, bulletin, tree):
         return Verdict.NOT_ALLOWED
     async with db.transaction() as conn:
         if not await store.remove_bulletin(conn, bulletin_id):
@@ -122,7 +139,7 @@ async def move_bulletin_up(db: Database, tree: UnitTree, member: StaffMember,
     bulletin = await find_visible(db, tree, member, bulletin_id)
     if bulletin is None:
         return Verdict.NOT_FOUND
-    if not may_act_on_unit(member, bulletin.unit_code, tree, Role.OFFICER):
+    if not may_move_up(member, bulletin, tree):
         return Verdict.NOT_ALLOWED
     async with db.transaction() as conn:
         moved = await store.move_up(conn, bulletin_id, scope_codes(member, tree))

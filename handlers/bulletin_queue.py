@@ -1,8 +1,10 @@
 """``/queue``: drafts and queued bulletins with approve / remove / move-up buttons; the approval
 buttons on an officer's notice; and the "re-send to these groups" button for uncertain copies.
 
-Every button is checked again when pressed (role, scope, current state), so a forged or stale
-button changes nothing and says so.
+A listing shows each person only the buttons they may press (``broadcasts.bulletins``'
+``may_approve``, ``may_move_up``, ``may_remove``): an editor sees no approve or move-up button,
+and a remove button only under their own drafts. Every button is checked again when pressed
+(role, scope, current state), so a forged or stale button changes nothing and says so.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ from broadcasts import callbacks
 from broadcasts import resends as resend_rules
 from broadcasts.bulletins import Verdict
 from broadcasts.desk import BulletinDesk, running_desk
-from handlers.access import Place, requires
+from handlers.access import requires
+from handlers.commands import guard
 from handlers.context import BotContext
 from org.roles import Role
+from org.staff import StaffMember
+from org.units import UnitTree
 from storage.bulletins import DRAFT, WaitingBulletin
 
 PREVIEW = 60
@@ -33,7 +38,13 @@ def _desk(context: BotContext) -> BulletinDesk:
     return running_desk(context.services.bulletins)
 
 
-def _listing(tr: Translator, waiting: list[WaitingBulletin]) -> tuple[str, InlineKeyboardMarkup]:
+def _button(tr: Translator, kind: str, prefix: str, bulletin_id: int) -> InlineKeyboardButton:
+    return InlineKeyboardButton(tr("bulletins.button." + kind, id=bulletin_id),
+                                callback_data=f"{prefix}{bulletin_id}{callbacks.FROM_LISTING}")
+
+
+def _listing(tr: Translator, waiting: list[WaitingBulletin], member: StaffMember,
+             tree: UnitTree) -> tuple[str, InlineKeyboardMarkup | None]:
     lines = [tr("bulletins.queue.header", count=len(waiting))]
     rows = []
     for item in waiting:
@@ -45,30 +56,29 @@ def _listing(tr: Translator, waiting: list[WaitingBulletin]) -> tuple[str, Inlin
                         unit=bulletin.unit_code, topic=tr("bulletins.topics." + bulletin.topic),
                         waiting=item.groups_waiting, preview=preview))
         row = []
-        if bulletin.status == DRAFT:
-            row.append(InlineKeyboardButton(tr("bulletins.button.approve", id=bulletin.id),
-                                            callback_data=f"{callbacks.APPROVE}{bulletin.id}{callbacks.FROM_LISTING}"))
-        row.append(InlineKeyboardButton(tr("bulletins.button.up", id=bulletin.id),
-                                        callback_data=f"{callbacks.MOVE_UP}{bulletin.id}{callbacks.FROM_LISTING}"))
-        row.append(InlineKeyboardButton(tr("bulletins.button.remove", id=bulletin.id),
-                                        callback_data=f"{callbacks.REMOVE}{bulletin.id}{callbacks.FROM_LISTING}"))
-        rows.append(row)
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+        if bulletin.status == DRAFT and bulletin_rules.may_approve(member, bulletin, tree):
+            row.append(_button(tr, "approve", callbacks.APPROVE, bulletin.id))
+        if bulletin_rules.may_move_up(member, bulletin, tree):
+            row.append(_button(tr, "up", callbacks.MOVE_UP, bulletin.id))
+        if bulletin_rules.may_remove(member, bulletin, tree):
+            row.append(_button(tr, "remove", callbacks.REMOVE, bulletin.id))
+        if row:
+            rows.append(row)
+    return "\n".join(lines), InlineKeyboardMarkup(rows) if rows else None
 
 
-@requires(Role.EDITOR, place=Place.PRIVATE)
+@guard("queue")
 async def show_queue(update: Update, context: BotContext) -> None:
-    services = context.services
-    waiting = await bulletin_rules.waiting_in_scope(services.db, services.directory.tree,
-                                                    context.staff)
+    services, tree = context.services, context.services.directory.tree
+    waiting = await bulletin_rules.waiting_in_scope(services.db, tree, context.staff)
     if not waiting:
         await update.effective_message.reply_text(context.tr("bulletins.queue.empty"))
         return
-    text, markup = _listing(context.tr, waiting)
+    text, markup = _listing(context.tr, waiting, context.staff, tree)
     await update.effective_message.reply_text(text, reply_markup=markup)
 
 
-@requires(Role.EDITOR)
+@guard("queue")  # the buttons under a listing or a notice do what /queue's listing offers
 async def queue_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     match = callbacks.QUEUE_PATTERN.match(query.data or "")
@@ -93,7 +103,7 @@ async def queue_button(update: Update, context: BotContext) -> None:
     if from_listing:
         waiting = await bulletin_rules.waiting_in_scope(services.db, tree, member)
         if waiting:
-            text, markup = _listing(context.tr, waiting)
+            text, markup = _listing(context.tr, waiting, member, tree)
             await query.edit_message_text(text, reply_markup=markup)
         else:
             await query.edit_message_text(context.tr("bulletins.queue.empty"))
