@@ -15,8 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.i18n import Translator
 from channels.outbound import ChatUnavailable, Rejected, SendFailure
+from org.roles import Role, role_allows
 from storage import outbox
 from storage import tips as tip_store
+from storage.staff import find_staff
 from tips.model import Delivery
 
 
@@ -56,6 +58,9 @@ async def tell_asker(conn: AsyncConnection, tr: Translator, row: outbox.OutboxRo
     question = await tip_store.question_of(conn, row.thread_entry_id)
     if question is None or question.asked_by is None:
         return None
+    asker = await find_staff(conn, question.asked_by)
+    if asker is None or not role_allows(asker.role, Role.OFFICER):
+        return None  # no longer an officer: a tip's code goes to no one who may not see it
     text = tr("relay.question_undelivered", code=question.code,
               reason=reason_text(tr, delivery))
     await outbox.enqueue(conn, payload={"text": text}, now=now, chat_id=question.asked_by,

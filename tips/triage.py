@@ -42,7 +42,9 @@ class TriageResult:
 
 
 async def tip_for_staff(ctx: TipsContext, member: StaffMember, code_text: str,
-                        needed: Role = Role.EDITOR) -> Tip | None:
+                        needed: Role = Role.OFFICER) -> Tip | None:
+    """The tip, when ``member`` may act on it (tips are need-to-know: officers and admins of
+    its unit and above, SPEC §12); None for an unknown code and a tip out of reach alike."""
     code = parse_code(code_text)
     if code is None:
         return None
