@@ -246,6 +246,7 @@ def _read_tips(table: TableReader, log: ProblemLog) -> TipSettings:
         table.problem("max_per_day", "day_below_hour", day=max_per_day, hour=max_per_hour)
     block_days = table.positive_int("block_days", 30)
     followup_days = table.positive_int("followup_days", 30)
+    max_followups_per_hour = table.positive_int("max_followups_per_hour", 10)
     notify = table.choice("notify", NOTIFY_CHOICES, "unit_and_parent")
     declared = table.array_of_tables("categories")
     table.finish()
@@ -257,7 +258,7 @@ def _read_tips(table: TableReader, log: ProblemLog) -> TipSettings:
     if all(c.key != OTHER_CATEGORY for c in categories):
         categories.append(Category(OTHER_CATEGORY, None))
     return TipSettings(max_per_hour, max_per_day, block_days, followup_days, notify,
-                       tuple(categories))
+                       tuple(categories), max_followups_per_hour)
 
 
 def _read_outcomes(table: TableReader, log: ProblemLog) -> tuple[OutcomeKind, ...]:

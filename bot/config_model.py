@@ -86,6 +86,7 @@ class TipSettings:
     followup_days: int
     notify: str
     categories: tuple[Category, ...]
+    max_followups_per_hour: int = 10  # per pseudonym: /reply and answers to questions
 
 
 @dataclass(frozen=True)

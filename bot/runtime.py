@@ -35,6 +35,7 @@ from storage.migrate import upgrade_to_head
 from storage.tips import any_tip_exists
 from tips.anonymity import Anonymizer
 from tips.context import TipsContext
+from tips.followup_links import purge_relay_links
 from tips.notifier import Notifier
 from tips.staff_notices import queue_missing_staff_notices
 
@@ -116,7 +117,7 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
     application = build_application(services, token)
     scheduler: AsyncIOScheduler | None = None
     bulletins: BulletinRuntime | None = None
-    notifier = Notifier(db, TelegramChannel(application.bot), tips.anonymizer, clock)
+    notifier = Notifier(db, TelegramChannel(application.bot), tips.anonymizer, clock, tips.tr)
     tips.wake_notifier = notifier.wake
     try:
         await application.initialize()
@@ -124,6 +125,8 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         await publish_menus(application.bot, services)
         scheduler = start_jobs(application.bot, services)
         await application.start()
+        # Links that expired while the bot was down go before anything is sent (then hourly).
+        await purge_relay_links(services)
         await notifier.start()
         await queue_missing_staff_notices(tips)
         # Catch-up before polling: a weekly summary missed while down is queued once, now.

@@ -49,6 +49,9 @@ class OutboundMessage:
     silent: bool = False  # no notification sound (quiet hours)
     reply_to_message_id: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # What each part names when the text is too long for one message (a tip code):
+    # channels.text_parts.
+    label: str | None = None
 
 
 class SendFailure(Exception):
@@ -88,6 +91,9 @@ class Rejected(SendFailure):
 
 
 class Channel(Protocol):
+    # The longest text one message may carry: longer ones go in parts (channels.text_parts).
+    text_limit: int
+
     async def send(self, chat_id: int, message: OutboundMessage) -> int:
         """Send; returns the new message's id. Raises a :class:`SendFailure`."""
         ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.constants import MessageLimit
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -24,6 +25,7 @@ from channels.outbound import (
     SendFailure,
     TransientFailure,
 )
+from channels.text_parts import split_text
 
 # Telegram's wording for a chat the bot can no longer reach (BadRequest, not Forbidden).
 _GONE_MARKERS = ("chat not found", "group chat was deactivated", "user is deactivated",
@@ -38,6 +40,11 @@ def keyboard(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | 
          else InlineKeyboardButton(b.text, callback_data=b.callback) for b in row]
         for row in buttons
     ])
+
+
+def text_parts(text: str, label: str | None = None) -> list[str]:
+    """``text`` as the messages Telegram takes, for answers sent straight from a handler."""
+    return split_text(text, MessageLimit.MAX_TEXT_LENGTH, label)
 
 
 def classify(error: TelegramError) -> SendFailure:
@@ -58,6 +65,8 @@ def classify(error: TelegramError) -> SendFailure:
 
 
 class TelegramChannel:
+    text_limit = MessageLimit.MAX_TEXT_LENGTH
+
     def __init__(self, bot: Bot) -> None:
         self._bot = bot
 

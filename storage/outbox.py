@@ -2,7 +2,10 @@
 
 Rows go pending → sending → sent | failed. A row left ``sending`` by a crash goes back to
 pending at start-up: a notice is sent at least once (its text names the tip code, so a rare
-repeat is recognisable), because a lost notice would be a tip nobody looks at.
+repeat is recognisable), because a lost notice would be a tip nobody looks at. A text longer
+than one message goes out in parts, one part per turn of its chat; ``parts_sent`` counts them,
+so a retry goes on from the next part. A notice to a tipster that fails says why (``failure``,
+a ``tips.model.Delivery`` value), for ``/status``.
 """
 
 from __future__ import annotations
@@ -30,17 +33,43 @@ class OutboxRow:
     relay_link: str | None
     payload: dict[str, Any]
     attempts: int
+    tip_id: int | None = None
+    thread_entry_id: int | None = None
+    parts_sent: int = 0
+
+    @property
+    def to_tipster(self) -> bool:
+        return self.chat_id is None
+
+
+@dataclass(frozen=True)
+class UndeliveredNotice:
+    """A notice to a tipster that did not reach them (not a question: those are in the thread)."""
+
+    at: datetime
+    about: str | None  # the catalogue key it was written from, when the payload says
+    failure: str
 
 
 async def enqueue(conn: AsyncConnection, *, payload: dict[str, Any], now: datetime,
                   chat_id: int | None = None, relay_link: str | None = None,
-                  tip_id: int | None = None) -> None:
+                  tip_id: int | None = None, thread_entry_id: int | None = None) -> None:
     if (chat_id is None) == (relay_link is None):
         raise ValueError("a notice goes to a staff chat or through a relay link, not both")
     await conn.execute(outbox.insert().values(
-        chat_id=chat_id, relay_link=relay_link, tip_id=tip_id,
+        chat_id=chat_id, relay_link=relay_link, tip_id=tip_id, thread_entry_id=thread_entry_id,
         payload=json.dumps(payload, ensure_ascii=False), status=PENDING, attempts=0,
         not_before=now, created_at=now))
+
+
+async def record_undeliverable(conn: AsyncConnection, *, payload: dict[str, Any],
+                               now: datetime, tip_id: int, failure: str) -> None:
+    """A notice to a tipster that cannot even be queued (their link is gone): kept as failed,
+    so staff see it was never delivered instead of it silently not existing."""
+    await conn.execute(outbox.insert().values(
+        chat_id=None, relay_link=None, tip_id=tip_id,
+        payload=json.dumps(payload, ensure_ascii=False), status=FAILED, attempts=0,
+        last_error=failure, failure=failure, not_before=now, created_at=now))
 
 
 # Built once and spelled out: filing a tip queues its notices with it (storage/prepared.py).
@@ -71,8 +100,8 @@ async def due_rows(conn: AsyncConnection, now: datetime, limit: int = 200) -> li
     oldest = select(func.min(outbox.c.id)).where(due).group_by(recipient).scalar_subquery()
     rows = await conn.execute(select(outbox).where(outbox.c.id.in_(oldest))
                               .order_by(outbox.c.id).limit(limit))
-    return [OutboxRow(r.id, r.chat_id, r.relay_link, json.loads(r.payload), r.attempts)
-            for r in rows]
+    return [OutboxRow(r.id, r.chat_id, r.relay_link, json.loads(r.payload), r.attempts,
+                      r.tip_id, r.thread_entry_id, r.parts_sent) for r in rows]
 
 
 async def next_due_at(conn: AsyncConnection) -> datetime | None:
@@ -93,16 +122,43 @@ async def mark_sent(conn: AsyncConnection, row_id: int, now: datetime) -> None:
                        .values(status=SENT, sent_at=now, last_error=None, relay_link=None))
 
 
-async def mark_failed(conn: AsyncConnection, row_id: int, reason: str) -> None:
+async def mark_part_sent(conn: AsyncConnection, row_id: int) -> None:
+    """One part of a long text is out: the row waits for its chat's next turn for the next."""
     await conn.execute(update(outbox).where(outbox.c.id == row_id)
-                       .values(status=FAILED, last_error=reason[:500], relay_link=None))
+                       .values(status=PENDING, parts_sent=outbox.c.parts_sent + 1, attempts=0,
+                               last_error=None))
 
 
-async def forget_relay_links_of(conn: AsyncConnection, tip_ids: Select[Any]) -> None:
-    """The follow-up window of these tips is over: notices not yet sent to them never will be."""
-    await conn.execute(update(outbox).where(outbox.c.tip_id.in_(tip_ids),
-                                            outbox.c.relay_link.is_not(None))
-                       .values(relay_link=None, status=FAILED, last_error="follow-up ended"))
+async def mark_failed(conn: AsyncConnection, row_id: int, reason: str,
+                      failure: str | None = None) -> None:
+    await conn.execute(update(outbox).where(outbox.c.id == row_id)
+                       .values(status=FAILED, last_error=reason[:500], relay_link=None,
+                               failure=failure))
+
+
+async def forget_relay_links_of(conn: AsyncConnection, tip_ids: Select[Any],
+                                failure: str) -> list[OutboxRow]:
+    """The follow-up window of these tips is over: notices not yet sent to them never will be.
+    Returns them (their links already forgotten), so the staff who asked can be told."""
+    rows = await conn.execute(
+        update(outbox).where(outbox.c.tip_id.in_(tip_ids), outbox.c.relay_link.is_not(None))
+        .values(relay_link=None, status=FAILED, last_error="follow-up ended", failure=failure)
+        .returning(outbox.c.id, outbox.c.payload, outbox.c.attempts, outbox.c.tip_id,
+                   outbox.c.thread_entry_id, outbox.c.parts_sent))
+    return sorted((OutboxRow(r.id, None, None, json.loads(r.payload), r.attempts, r.tip_id,
+                             r.thread_entry_id, r.parts_sent) for r in rows),
+                  key=lambda row: row.id)
+
+
+async def undelivered_to_tipster(conn: AsyncConnection, tip_id: int) -> list[UndeliveredNotice]:
+    """Notices to the tipster of ``tip_id`` that failed, but questions (the thread shows those)."""
+    rows = await conn.execute(
+        select(outbox.c.created_at, outbox.c.payload, outbox.c.failure)
+        .where(outbox.c.tip_id == tip_id, outbox.c.chat_id.is_(None),
+               outbox.c.status == FAILED, outbox.c.thread_entry_id.is_(None))
+        .order_by(outbox.c.id))
+    return [UndeliveredNotice(r.created_at, json.loads(r.payload).get("about"),
+                              r.failure or "failed") for r in rows]
 
 
 async def retry_later(conn: AsyncConnection, row_id: int, not_before: datetime,

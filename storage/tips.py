@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, bindparam, func, select, text, update
+from sqlalchemy import Boolean, ColumnElement, Integer, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import stats_rollup
-from storage.outbox import forget_relay_links_of
+from storage.outbox import OutboxRow, forget_relay_links_of
 from storage.prepared import prepared
 from storage.schema import UTCDateTime, units
 from storage.tips_tables import tip_items, tip_thread, tips
-from tips.model import Assessment, Direction, ThreadEntry, Tip, TipItem, TipState
+from tips.model import Assessment, Delivery, Direction, ThreadEntry, Tip, TipItem, TipState
 
 _SELECT = select(
     tips.c.id, tips.c.code, units.c.code.label("unit_code"), tips.c.category, tips.c.sender,
@@ -112,6 +113,17 @@ async def relay_link_of(conn: AsyncConnection, tip_id: int) -> str | None:
     return (await conn.execute(select(tips.c.relay_link).where(tips.c.id == tip_id))).scalar()
 
 
+def _relay_expired(now: datetime) -> ColumnElement[bool]:
+    return tips.c.relay_expires_at <= now
+
+
+async def live_relay_link_of(conn: AsyncConnection, tip_id: int, now: datetime) -> str | None:
+    """The sealed link, unless the follow-up window is over (SPEC §12: from
+    ``closed_at + tips.followup_days`` nothing relays, whether or not the purge has run)."""
+    return (await conn.execute(select(tips.c.relay_link).where(
+        tips.c.id == tip_id, ~_relay_expired(now) | tips.c.relay_expires_at.is_(None)))).scalar()
+
+
 async def tips_in_units(conn: AsyncConnection, unit_codes: Collection[str], *,
                         assessment: Assessment | None = None, state: TipState | None = None,
                         offset: int = 0, limit: int = 10) -> tuple[list[Tip], int]:
@@ -159,13 +171,22 @@ async def close_tip(conn: AsyncConnection, tip_id: int, now: datetime,
     return True
 
 
-async def purge_expired_relay_links(conn: AsyncConnection, now: datetime) -> int:
-    expired = select(tips.c.id).where(tips.c.relay_expires_at <= now)
-    await forget_relay_links_of(conn, expired)
+@dataclass(frozen=True)
+class PurgedLinks:
+    tips: int  # links deleted
+    notices: list[OutboxRow]  # notices to those tipsters that will now never go
+
+
+async def purge_expired_relay_links(conn: AsyncConnection, now: datetime) -> PurgedLinks:
+    expired = select(tips.c.id).where(_relay_expired(now))
+    notices = await forget_relay_links_of(conn, expired, Delivery.LINK_EXPIRED.value)
+    await conn.execute(update(tip_thread).where(
+        tip_thread.c.id.in_([n.thread_entry_id for n in notices if n.thread_entry_id]))
+        .values(delivery=Delivery.LINK_EXPIRED.value))
     result = await conn.execute(
-        update(tips).where(tips.c.relay_link.is_not(None), tips.c.relay_expires_at <= now)
+        update(tips).where(tips.c.relay_link.is_not(None), _relay_expired(now))
         .values(relay_link=None))
-    return result.rowcount
+    return PurgedLinks(result.rowcount, notices)
 
 
 async def any_tip_exists(conn: AsyncConnection) -> bool:
@@ -173,13 +194,51 @@ async def any_tip_exists(conn: AsyncConnection) -> bool:
 
 
 async def add_thread_entry(conn: AsyncConnection, tip_id: int, direction: Direction, text: str,
-                           staff_telegram_id: int | None, now: datetime) -> None:
-    await conn.execute(tip_thread.insert().values(
+                           staff_telegram_id: int | None, now: datetime,
+                           delivery: Delivery | None = None) -> int:
+    result = await conn.execute(tip_thread.insert().values(
         tip_id=tip_id, at=now, direction=direction.value, text=text,
-        staff_telegram_id=staff_telegram_id))
+        staff_telegram_id=staff_telegram_id, delivery=delivery.value if delivery else None)
+        .returning(tip_thread.c.id))
+    return int(result.scalar_one())
+
+
+async def set_delivery(conn: AsyncConnection, entry_id: int, delivery: Delivery) -> None:
+    await conn.execute(update(tip_thread).where(tip_thread.c.id == entry_id)
+                       .values(delivery=delivery.value))
+
+
+@dataclass(frozen=True)
+class Question:
+    """Who asked a question, about which tip: to tell them it did not arrive."""
+
+    code: str
+    asked_by: int | None
+
+
+async def question_of(conn: AsyncConnection, entry_id: int) -> Question | None:
+    row = (await conn.execute(
+        select(tips.c.code, tip_thread.c.staff_telegram_id)
+        .select_from(tip_thread.join(tips, tip_thread.c.tip_id == tips.c.id))
+        .where(tip_thread.c.id == entry_id))).first()
+    return Question(row.code, row.staff_telegram_id) if row else None
 
 
 async def thread_of(conn: AsyncConnection, tip_id: int) -> list[ThreadEntry]:
     rows = await conn.execute(select(tip_thread).where(tip_thread.c.tip_id == tip_id)
                               .order_by(tip_thread.c.id))
-    return [ThreadEntry(r.at, Direction(r.direction), r.text) for r in rows]
+    return [ThreadEntry(r.at, Direction(r.direction), r.text,
+                        Delivery(r.delivery) if r.delivery else None) for r in rows]
+
+
+async def followups_since(conn: AsyncConnection, sender: str, since: datetime,
+                          limit: int) -> list[datetime]:
+    """When the sender ``sender`` added to any of their tips since ``since``, oldest first (at
+    most ``limit``): the follow-up limit counts by pseudonym, across tips."""
+    rows = await conn.execute(
+        select(tip_thread.c.at)
+        .select_from(tip_thread.join(tips, tip_thread.c.tip_id == tips.c.id))
+        .where(tips.c.sender == sender, tip_thread.c.direction == Direction.FROM_TIPSTER.value,
+               tip_thread.c.at > since)
+        .order_by(tip_thread.c.at).limit(limit))
+    return [r.at for r in rows]

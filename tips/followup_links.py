@@ -1,5 +1,11 @@
-"""The relay links' end of life (SPEC §3.4): deleted once a tip has been closed for
-``tips.followup_days``. Run hourly by the scheduler."""
+"""The relay links' end of life (SPEC §3.4, §12): deleted once a tip has been closed for
+``tips.followup_days``. Run at start-up (a bot that was down past a tip's expiry purges it before
+anything is sent) and hourly by the scheduler. The expiry holds between two purges as well:
+``ask_tipster`` and the outbox worker check it themselves.
+
+Notices still waiting to go through an expired link never will; a question among them is marked
+not delivered in its thread, and the officer who asked is told.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,9 @@ from typing import Protocol
 from bot.clock import Clock
 from storage.db import Database
 from storage.tips import purge_expired_relay_links
+from tips import relay_delivery
+from tips.context import TipsContext
+from tips.model import Delivery
 
 log = logging.getLogger(__name__)
 
@@ -16,11 +25,21 @@ log = logging.getLogger(__name__)
 class HasTipsStorage(Protocol):
     db: Database
     clock: Clock
+    tips: TipsContext
 
 
 async def purge_relay_links(services: HasTipsStorage) -> int:
+    now = services.clock.now()
+    told: list[int] = []
     async with services.db.transaction() as conn:
-        purged = await purge_expired_relay_links(conn, services.clock.now())
-    if purged:
-        log.info("deleted %d follow-up link(s) of long-closed tips", purged)
-    return purged
+        purged = await purge_expired_relay_links(conn, now)
+        for notice in purged.notices:
+            chat = await relay_delivery.tell_asker(conn, services.tips.tr, notice,
+                                                   Delivery.LINK_EXPIRED, now)
+            if chat is not None:
+                told.append(chat)
+    if purged.tips:
+        log.info("deleted %d follow-up link(s) of long-closed tips", purged.tips)
+    if told:
+        services.tips.wake_notifier(told)
+    return purged.tips

@@ -65,8 +65,32 @@ class Direction(StrEnum):
     TO_TIPSTER = "to_tipster"
 
 
+class Delivery(StrEnum):
+    """What became of a message to the tipster (a question, a state message): staff are never
+    told one was sent when it was not (SPEC §12)."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    BLOCKED = "blocked"  # the tipster blocked the bot (or left Telegram): 403
+    LINK_EXPIRED = "link_expired"  # closed_at + tips.followup_days has passed: nothing relays
+    REFUSED = "refused"  # the channel refused this very message
+    FAILED = "failed"  # the channel could not be reached, after the retries
+
+    @property
+    def undelivered(self) -> bool:
+        return self not in (Delivery.PENDING, Delivery.SENT)
+
+
 @dataclass(frozen=True)
 class ThreadEntry:
     at: datetime
     direction: Direction
     text: str
+    # Questions only; None for the tipster's words and for questions asked before migration
+    # 0009, whose fate was not recorded.
+    delivery: Delivery | None = None
+
+    @property
+    def reached_tipster(self) -> bool:
+        return self.direction is Direction.TO_TIPSTER and self.delivery in (None,
+                                                                            Delivery.SENT)

@@ -3,7 +3,11 @@
 One private chat takes about one message a second (SPEC §12), so notices to one officer are
 spaced, never dropped; a 429 holds that row for ``retry_after``; network errors back off and give
 up after a bounded number of attempts. A relay link is opened only here, just before sending,
-and the chat id it reveals is neither stored nor logged.
+and the chat id it reveals is neither stored nor logged; and only while the tip's follow-up
+window is open (a question queued before ``closed_at + tips.followup_days`` and due after it
+does not go). A text longer than the channel takes goes in parts, one per turn of its chat
+(``channels.text_parts``). What became of a notice to a tipster is recorded
+(``tips.relay_delivery``): the officer who asked hears at once when it could not be delivered.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Collection
 from typing import Any
 
 from bot.clock import Clock
+from bot.i18n import DEFAULT_LANGUAGE, Translator
 from channels.outbound import (
     Button,
     Channel,
@@ -27,9 +32,13 @@ from channels.outbound import (
     SendFailure,
     TransientFailure,
 )
+from channels.text_parts import split_message
 from storage import outbox
+from storage import tips as tip_store
 from storage.db import Database
+from tips import relay_delivery
 from tips.anonymity import Anonymizer
+from tips.model import Delivery
 
 log = logging.getLogger(__name__)
 
@@ -46,16 +55,18 @@ def message_from_payload(payload: dict[str, Any]) -> OutboundMessage:
     media = payload.get("media")
     return OutboundMessage(
         text=payload.get("text", ""), buttons=buttons,
-        media=Media(MediaKind(media["kind"]), media["file_id"]) if media else None)
+        media=Media(MediaKind(media["kind"]), media["file_id"]) if media else None,
+        label=payload.get("label"))
 
 
 class Notifier:
     def __init__(self, db: Database, channel: Channel, anonymizer: Anonymizer,
-                 clock: Clock) -> None:
+                 clock: Clock, tr: Translator | None = None) -> None:
         self._db = db
         self._channel = channel
         self._anonymizer = anonymizer
         self._clock = clock
+        self._tr = tr or Translator(DEFAULT_LANGUAGE)  # the staff's language, for failures
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._last_sent: dict[int, float] = {}
@@ -125,11 +136,14 @@ class Notifier:
             if self._closing:
                 break
             now = loop.time()
+            if row.to_tipster and await self._follow_up_over(row):
+                await self._fail(row, "follow-up ended", Delivery.LINK_EXPIRED)
+                sent_any = True
+                continue
             chat_id = row.chat_id if row.chat_id is not None else (
                 self._anonymizer.open_chat(row.relay_link or "") if row.relay_link else None)
             if chat_id is None:
-                async with self._db.transaction() as conn:
-                    await outbox.mark_failed(conn, row.id, "relay link unavailable")
+                await self._fail(row, "relay link unavailable")
                 sent_any = True
                 continue
             ready_at = max(self._held_until.get(row.id, 0.0), self._ready_at(chat_id))
@@ -143,12 +157,21 @@ class Notifier:
         # Each pass takes one notice per chat; after sending, look again at once for the next.
         return 0.0 if sent_any else max(next_wait, 0.01)
 
+    async def _follow_up_over(self, row: outbox.OutboxRow) -> bool:
+        """Checked just before a relay link would be opened, whether or not the purge ran."""
+        if row.tip_id is None:
+            return False
+        async with self._db.reading() as conn:
+            return await tip_store.live_relay_link_of(conn, row.tip_id,
+                                                      self._clock.now()) is None
+
     async def _send_one(self, row: outbox.OutboxRow, chat_id: int) -> None:
         async with self._db.transaction() as conn:
             if not await outbox.mark_sending(conn, row.id):
                 return
         try:
-            await self._channel.send(chat_id, message_from_payload(row.payload))
+            parts = split_message(message_from_payload(row.payload), self._channel.text_limit)
+            await self._channel.send(chat_id, parts[min(row.parts_sent, len(parts) - 1)])
         except RetryLater as err:
             await self._hold(row, err.seconds, err.reason, counts_as_attempt=False)
         except ChatMoved as err:
@@ -160,7 +183,7 @@ class Notifier:
             else:
                 await self._hold(row, 2.0 ** (row.attempts + 1), err.reason)
         except SendFailure as err:
-            await self._fail(row, err.reason)
+            await self._fail(row, err.reason, relay_delivery.delivery_after(err))
         except Exception as err:
             # A notice that cannot even be built must not sit in "sending" until a restart.
             log.exception("notice %d could not be sent", row.id)
@@ -168,7 +191,12 @@ class Notifier:
         else:
             self._held_until.pop(row.id, None)
             async with self._db.transaction() as conn:
+                if row.parts_sent + 1 < len(parts):
+                    await outbox.mark_part_sent(conn, row.id)  # the next part at the next turn
+                    return
                 await outbox.mark_sent(conn, row.id, self._clock.now())
+                if row.to_tipster:
+                    await relay_delivery.record_sent(conn, row)
 
     async def _hold(self, row: outbox.OutboxRow, seconds: float, reason: str, *,
                     counts_as_attempt: bool = True) -> None:
@@ -180,8 +208,16 @@ class Notifier:
                                      counts_as_attempt=counts_as_attempt)
         self._wake.set()
 
-    async def _fail(self, row: outbox.OutboxRow, reason: str) -> None:
+    async def _fail(self, row: outbox.OutboxRow, reason: str,
+                    delivery: Delivery = Delivery.FAILED) -> None:
         self._held_until.pop(row.id, None)
         log.warning("notice %d failed: %s", row.id, reason)
+        told = None
         async with self._db.transaction() as conn:
-            await outbox.mark_failed(conn, row.id, reason)
+            if row.to_tipster:
+                told = await relay_delivery.record_undelivered(conn, self._tr, row, delivery,
+                                                               reason, self._clock.now())
+            else:
+                await outbox.mark_failed(conn, row.id, reason)
+        if told is not None:
+            self._wake.set()  # the officer who asked hears of it now

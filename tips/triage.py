@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -21,7 +22,7 @@ from storage import tips as tip_store
 from storage.audit import record_action
 from tips.codes import parse_code
 from tips.context import TipsContext
-from tips.model import Assessment, Direction, Tip, TipState
+from tips.model import Assessment, Delivery, Direction, Tip, TipState
 from tips.notices import tipster_notice
 
 
@@ -41,7 +42,9 @@ class TriageResult:
 
 
 async def tip_for_staff(ctx: TipsContext, member: StaffMember, code_text: str,
-                        needed: Role = Role.EDITOR) -> Tip | None:
+                        needed: Role = Role.OFFICER) -> Tip | None:
+    """The tip, when ``member`` may act on it (tips are need-to-know: officers and admins of
+    its unit and above, SPEC §12); None for an unknown code and a tip out of reach alike."""
     code = parse_code(code_text)
     if code is None:
         return None
@@ -61,11 +64,22 @@ async def tip_by_id_for_staff(ctx: TipsContext, member: StaffMember, tip_id: int
     return tip
 
 
+def _to_tipster(ctx: TipsContext, tip: Tip, key: str, **params: object) -> dict[str, Any]:
+    """A message to the tipster: its words, the code each part names if it has to be split,
+    and which message it is (``/status`` names it if it fails)."""
+    return {**tipster_notice(ctx.tr, key, code=tip.code, **params), "label": tip.code,
+            "about": key}
+
+
 async def _tell_tipster(conn: AsyncConnection, ctx: TipsContext, tip: Tip, key: str) -> None:
-    link = await tip_store.relay_link_of(conn, tip.id)
-    if link is not None:
-        await outbox.enqueue(conn, payload=tipster_notice(ctx.tr, key, code=tip.code),
-                             now=ctx.clock.now(), relay_link=link, tip_id=tip.id)
+    now = ctx.clock.now()
+    payload = _to_tipster(ctx, tip, key)
+    link = await tip_store.live_relay_link_of(conn, tip.id, now)
+    if link is None:  # kept as undelivered, for /status, rather than silently not sent
+        await outbox.record_undeliverable(conn, payload=payload, now=now, tip_id=tip.id,
+                                          failure=Delivery.LINK_EXPIRED.value)
+        return
+    await outbox.enqueue(conn, payload=payload, now=now, relay_link=link, tip_id=tip.id)
 
 
 async def assess(ctx: TipsContext, member: StaffMember, tip: Tip,
@@ -113,17 +127,21 @@ async def block_sender(ctx: TipsContext, member: StaffMember, tip: Tip) -> Triag
 
 async def ask_tipster(ctx: TipsContext, member: StaffMember, tip: Tip,
                       question: str) -> TriageResult:
+    """Queue the question (``DONE``: it is on its way, not yet delivered; the officer hears if it
+    fails), or, once the follow-up window is over, record it as not delivered (``RELAY_GONE``)."""
     now = ctx.clock.now()
     async with ctx.db.transaction() as conn:
-        link = await tip_store.relay_link_of(conn, tip.id)
+        link = await tip_store.live_relay_link_of(conn, tip.id, now)
+        delivery = Delivery.PENDING if link is not None else Delivery.LINK_EXPIRED
+        entry_id = await tip_store.add_thread_entry(conn, tip.id, Direction.TO_TIPSTER,
+                                                    question, member.telegram_id, now, delivery)
+        await record_action(conn, at=now, actor=member.telegram_id, action="tip.ask",
+                            subject=f"tip:{tip.code}",
+                            detail="" if link is not None else delivery.value)
         if link is None:
             return TriageResult(Done.RELAY_GONE, tip)
-        await tip_store.add_thread_entry(conn, tip.id, Direction.TO_TIPSTER, question,
-                                         member.telegram_id, now)
-        await record_action(conn, at=now, actor=member.telegram_id, action="tip.ask",
-                            subject=f"tip:{tip.code}")
-        await outbox.enqueue(conn, payload=tipster_notice(ctx.tr, "tipster.question",
-                                                          code=tip.code, text=question),
-                             now=now, relay_link=link, tip_id=tip.id)
+        await outbox.enqueue(conn, payload=_to_tipster(ctx, tip, "tipster.question",
+                                                       text=question),
+                             now=now, relay_link=link, tip_id=tip.id, thread_entry_id=entry_id)
     ctx.wake_notifier()
     return TriageResult(Done.DONE, tip)

@@ -20,6 +20,8 @@ OFFICER, OTHER_OFFICER = 900000002, 900000003
 
 
 class RecordingChannel:
+    text_limit = 4096
+
     def __init__(self) -> None:
         self.sent: list[tuple[int, str]] = []
         self.arrived = asyncio.Condition()

@@ -67,9 +67,9 @@ async def test_close_sets_the_purge_date_and_purge_deletes_the_link(db, clock):
                                          clock.now() + timedelta(days=30))
         assert not await tip_store.close_tip(conn, tip_id, clock.now(), clock.now())
     async with db.transaction() as conn:
-        assert await tip_store.purge_expired_relay_links(conn, clock.now()) == 0
-        assert await tip_store.purge_expired_relay_links(
-            conn, clock.now() + timedelta(days=30)) == 1
+        assert (await tip_store.purge_expired_relay_links(conn, clock.now())).tips == 0
+        assert (await tip_store.purge_expired_relay_links(
+            conn, clock.now() + timedelta(days=30))).tips == 1
         assert await tip_store.relay_link_of(conn, tip_id) is None
         assert (await tip_store.find_tip_by_id(conn, tip_id)).state is TipState.CLOSED
 
