@@ -53,6 +53,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("stats", "thongke", Role.EDITOR, (PRIVATE,)),
     CommandSpec("report", "baocao", Role.EDITOR, (PRIVATE,)),
     CommandSpec("staff", "canbo", Role.ADMIN, (PRIVATE,)),
+    CommandSpec("unit", "donvi", Role.ADMIN, (PRIVATE,)),
 )
 
 

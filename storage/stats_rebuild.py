@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, delete, func, select
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import stats_rollup
@@ -56,16 +56,18 @@ def own_scope(unit_id: int) -> int:
     return -unit_id
 
 
+def _scopes_of(tree: Mapping[int, int | None], unit: int) -> list[int]:
+    """The scopes ``unit`` counts in: its own, itself (with what is below it), each unit above."""
+    chain, current, seen = [own_scope(unit)], unit, set()
+    while current is not None and current not in seen:  # config and /unit both forbid cycles
+        seen.add(current)
+        chain.append(current)
+        current = tree.get(current)
+    return chain
+
+
 def _ancestors(tree: Mapping[int, int | None]) -> dict[int, list[int]]:
-    found: dict[int, list[int]] = {}
-    for unit in tree:
-        chain, current, seen = [own_scope(unit)], unit, set()
-        while current is not None and current not in seen:  # config validation forbids cycles
-            seen.add(current)
-            chain.append(current)
-            current = tree.get(current)
-        found[unit] = chain
-    return found
+    return {unit: _scopes_of(tree, unit) for unit in tree}
 
 
 async def ensure_rollup(conn: AsyncConnection, now: datetime) -> bool:
@@ -78,6 +80,24 @@ async def ensure_rollup(conn: AsyncConnection, now: datetime) -> bool:
         return False
     await rebuild_rollup(conn, now)
     return True
+
+
+async def add_unit_scopes(conn: AsyncConnection, unit_id: int, now: datetime) -> None:
+    """A unit just added (in chat) has no tip, outcome or group yet: the totals stay right with
+    only its scopes added, instead of a rebuild that reads every tip. Totals that were not built
+    for the tree as it was before get the rebuild."""
+    zone = stats_rollup.zone_of(conn)
+    tree = await _tree(conn)
+    before = {unit: parent for unit, parent in tree.items() if unit != unit_id}
+    recorded = (await conn.execute(select(stats_rollup_state.c.units_fingerprint)
+                                   .where(stats_rollup_state.c.id == STATE_ID))).scalar()
+    if recorded != _fingerprint(before, zone):
+        await rebuild_rollup(conn, now)
+        return
+    await _insert(conn, unit_ancestors, [{"unit_id": unit_id, "ancestor_id": ancestor}
+                                         for ancestor in _scopes_of(tree, unit_id)])
+    await conn.execute(update(stats_rollup_state).where(stats_rollup_state.c.id == STATE_ID)
+                       .values(units_fingerprint=_fingerprint(tree, zone)))
 
 
 async def rebuild_rollup(conn: AsyncConnection, now: datetime) -> None:
