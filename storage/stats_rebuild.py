@@ -18,7 +18,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import stats_rollup
@@ -42,11 +42,12 @@ ROLLUP_VERSION = "1"  # bump when what is counted changes: the next start rebuil
 BATCH = 5000
 
 
-async def _tree(conn: AsyncConnection) -> dict[int, int | None]:
+async def tree_shape(conn: AsyncConnection) -> dict[int, int | None]:
+    """Each unit's id with its parent's id: what the totals were built for."""
     return {r.id: r.parent_id for r in await conn.execute(select(units.c.id, units.c.parent_id))}
 
 
-def _fingerprint(tree: Mapping[int, int | None], zone: ZoneInfo) -> str:
+def tree_fingerprint(tree: Mapping[int, int | None], zone: ZoneInfo) -> str:
     shape = ";".join(f"{unit}:{parent}" for unit, parent in sorted(tree.items()))
     return hashlib.sha256(f"{ROLLUP_VERSION}|{zone.key}|{shape}".encode()).hexdigest()
 
@@ -56,7 +57,7 @@ def own_scope(unit_id: int) -> int:
     return -unit_id
 
 
-def _scopes_of(tree: Mapping[int, int | None], unit: int) -> list[int]:
+def scopes_of(tree: Mapping[int, int | None], unit: int) -> list[int]:
     """The scopes ``unit`` counts in: its own, itself (with what is below it), each unit above."""
     chain, current, seen = [own_scope(unit)], unit, set()
     while current is not None and current not in seen:  # config and /unit both forbid cycles
@@ -67,42 +68,27 @@ def _scopes_of(tree: Mapping[int, int | None], unit: int) -> list[int]:
 
 
 def _ancestors(tree: Mapping[int, int | None]) -> dict[int, list[int]]:
-    return {unit: _scopes_of(tree, unit) for unit in tree}
+    return {unit: scopes_of(tree, unit) for unit in tree}
 
 
 async def ensure_rollup(conn: AsyncConnection, now: datetime) -> bool:
     """Rebuild the totals if they were built for another tree or timezone; True if it did."""
     zone = stats_rollup.zone_of(conn)
-    fingerprint = _fingerprint(await _tree(conn), zone)
-    recorded = (await conn.execute(select(stats_rollup_state.c.units_fingerprint)
-                                   .where(stats_rollup_state.c.id == STATE_ID))).scalar()
-    if recorded == fingerprint:
+    if await recorded_fingerprint(conn) == tree_fingerprint(await tree_shape(conn), zone):
         return False
     await rebuild_rollup(conn, now)
     return True
 
 
-async def add_unit_scopes(conn: AsyncConnection, unit_id: int, now: datetime) -> None:
-    """A unit just added (in chat) has no tip, outcome or group yet: the totals stay right with
-    only its scopes added, instead of a rebuild that reads every tip. Totals that were not built
-    for the tree as it was before get the rebuild."""
-    zone = stats_rollup.zone_of(conn)
-    tree = await _tree(conn)
-    before = {unit: parent for unit, parent in tree.items() if unit != unit_id}
-    recorded = (await conn.execute(select(stats_rollup_state.c.units_fingerprint)
-                                   .where(stats_rollup_state.c.id == STATE_ID))).scalar()
-    if recorded != _fingerprint(before, zone):
-        await rebuild_rollup(conn, now)
-        return
-    await _insert(conn, unit_ancestors, [{"unit_id": unit_id, "ancestor_id": ancestor}
-                                         for ancestor in _scopes_of(tree, unit_id)])
-    await conn.execute(update(stats_rollup_state).where(stats_rollup_state.c.id == STATE_ID)
-                       .values(units_fingerprint=_fingerprint(tree, zone)))
+async def recorded_fingerprint(conn: AsyncConnection) -> str | None:
+    """The fingerprint of the tree (and timezone) the totals were last built or kept for."""
+    return (await conn.execute(select(stats_rollup_state.c.units_fingerprint)
+                               .where(stats_rollup_state.c.id == STATE_ID))).scalar()
 
 
 async def rebuild_rollup(conn: AsyncConnection, now: datetime) -> None:
     zone = stats_rollup.zone_of(conn)
-    tree = await _tree(conn)
+    tree = await tree_shape(conn)
     ancestors = _ancestors(tree)
     for table in (unit_ancestors, stats_tip_category_days, stats_tip_state_days,
                   stats_delivery_days, stats_outcome_days,
@@ -115,7 +101,7 @@ async def rebuild_rollup(conn: AsyncConnection, now: datetime) -> None:
     await _rebuild_outcomes(conn, ancestors, zone)
     await _rebuild_deliveries(conn, ancestors, zone)
     await conn.execute(stats_rollup_state.insert().values(
-        id=STATE_ID, timezone=zone.key, units_fingerprint=_fingerprint(tree, zone),
+        id=STATE_ID, timezone=zone.key, units_fingerprint=tree_fingerprint(tree, zone),
         built_at=now))
     log.info("statistics totals rebuilt (timezone %s, %d units)", zone.key, len(tree))
 

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from org.units import Unit
-from storage import stats_rebuild
+from storage import stats_rebuild, stats_tree_changes
 from storage.schema import units
 
 CONFIG, CHAT = "config", "chat"
@@ -95,8 +95,7 @@ async def add_chat_unit(conn: AsyncConnection, unit: Unit, now: datetime) -> Non
     result = await conn.execute(units.insert().values(
         code=unit.code, code_key=unit.code.upper(), name=unit.name, parent_id=parent_id,
         source=CHAT, created_at=now))
-    # A new unit has counted nothing yet: the statistics need its scopes, not a recount.
-    await stats_rebuild.add_unit_scopes(conn, result.inserted_primary_key[0], now)
+    await stats_tree_changes.unit_added(conn, result.inserted_primary_key[0], now)
 
 
 async def rename_unit(conn: AsyncConnection, code: str, name: str) -> None:
@@ -106,10 +105,10 @@ async def rename_unit(conn: AsyncConnection, code: str, name: str) -> None:
 async def move_unit(conn: AsyncConnection, code: str, parent_code: str, now: datetime) -> None:
     """Put a unit (with everything below it) under another parent. Its tips, outcomes and
     groups then count in the new parent's scopes and no longer in the old ones."""
-    parent_id = await unit_id_of(conn, parent_code)
-    await conn.execute(update(units).where(units.c.code_key == code.upper())
-                       .values(parent_id=parent_id))
-    await stats_rebuild.ensure_rollup(conn, now)
+    unit_id, parent_id = await unit_id_of(conn, code), await unit_id_of(conn, parent_code)
+    before = await stats_rebuild.tree_shape(conn)
+    await conn.execute(update(units).where(units.c.id == unit_id).values(parent_id=parent_id))
+    await stats_tree_changes.unit_moved(conn, unit_id, before, now)
 
 
 async def unit_id_of(conn: AsyncConnection, code: str) -> int:

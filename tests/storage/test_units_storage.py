@@ -13,12 +13,14 @@ from org.directory import Directory
 from org.units import Unit, UnitRefusal
 from reports.periods import parse_period
 from reports.stats import unit_statistics
+from storage import units as unit_store
 from storage.audit import entries_for
-from storage.rollup_tables import unit_ancestors
+from storage.rollup_tables import stats_rollup_state, unit_ancestors
 from storage.schema import units
 from storage.stats_rebuild import ensure_rollup, rebuild_rollup
 from tests.stats_seed import VN, add_groups, file_tip, local, record_outcome, send_bulletin
-from tests.storage.test_stats_rollup import snapshot
+from tests.storage.test_stats_rollup import UNITS as BUSY_UNITS
+from tests.storage.test_stats_rollup import a_busy_month, snapshot
 
 ADMIN = 1001
 UNITS = [Unit("DT", "Tỉnh Đồng Tháp", None), Unit("TT", "Xã Tân Thành", "DT"),
@@ -197,3 +199,22 @@ async def test_moving_a_unit_moves_its_figures_to_the_new_units_above(db):
     async with db.transaction() as conn:
         await rebuild_rollup(conn, NOW)
     assert await snapshot(db) == kept
+
+
+async def test_a_move_carries_every_total_without_a_rebuild(db):
+    """A busy month (tips, outcomes, deliveries, failures, groups judged or not) under TT-A1,
+    then TT-A1 goes from Tân Thành to Bình Thành: the totals equal a rebuild's, though none ran."""
+    await Directory(db).sync_from_config(BUSY_UNITS, [], NOW)
+    await a_busy_month(db)
+    later = local(2026, 4, 2)
+    async with db.transaction() as conn:
+        await unit_store.move_unit(conn, "TT-A1", "BT", later)
+    moved, scopes = await snapshot(db), await ancestors_rows(db)
+    async with db.reading() as conn:
+        built_at = (await conn.execute(select(stats_rollup_state.c.built_at))).scalar_one()
+    assert built_at == NOW  # carried over, not rebuilt
+    async with db.transaction() as conn:
+        assert not await ensure_rollup(conn, later)  # the totals know the new tree
+        await rebuild_rollup(conn, later)
+    assert await snapshot(db) == moved
+    assert await ancestors_rows(db) == scopes

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.config import ConfigError, load_config
 from handlers.units import UnitCommand, read_unit_command
 from org.units import (
     Unit,
@@ -36,7 +37,6 @@ def test_invalid_unit_codes(code):
 
 
 def test_the_config_checks_codes_with_the_same_rule(write_config):
-    from bot.config import ConfigError, load_config
     path = write_config('[[units]]\ncode = "TT\\n"\nname = "Xã"\nparent = "DT"\n')
     with pytest.raises(ConfigError) as raised:
         load_config(path, {"BOT_TOKEN": "1:x"})
