@@ -72,6 +72,11 @@ async def unit_added(conn: AsyncConnection, unit_id: int, now: datetime) -> None
 
 async def unit_moved(conn: AsyncConnection, unit_id: int, before: Tree, now: datetime) -> None:
     """Call after giving ``unit_id`` another parent than it has in ``before``."""
+    if conn.dialect.name == "postgresql":
+        # Every count kept event by event finds its scopes in unit_ancestors. Until this commits,
+        # a tip filed under the moved unit waits here and then counts for its new units above;
+        # one filed before is in the rows carried below. (SQLite has one writer at a time.)
+        await conn.execute(text(f"LOCK TABLE {unit_ancestors.name} IN ACCESS EXCLUSIVE MODE"))
     if not await _kept_for(conn, before):
         await rebuild_rollup(conn, now)
         return
