@@ -19,6 +19,7 @@ from handlers import (
     tip_followup,
     tips,
     triage,
+    units,
 )
 from handlers.context import SERVICES_KEY, BotContext, Services
 
@@ -26,7 +27,7 @@ from handlers.context import SERVICES_KEY, BotContext, Services
 # stickers, stale buttons) must come after every real handler.
 # The bulletin composer comes first: it matches only people composing, and its /cancel must
 # end the draft before the general /cancel answers.
-JOURNEYS = (bulletins, start, groups, staff, tips, tip_followup, triage, bulletin_queue,
+JOURNEYS = (bulletins, start, groups, staff, units, tips, tip_followup, triage, bulletin_queue,
             bulletin_broadcast, stats, report_file)
 
 

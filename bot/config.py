@@ -37,8 +37,8 @@ from bot.config_telegram import read_telegram
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from broadcasts.quiet_hours import parse_quiet_hours
 from broadcasts.schedule_spec import parse_schedule_spec
+from org.units import is_valid_unit_code
 
-UNIT_CODE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 KEY_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 DURATION = re.compile(r"^(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?$")
 MIN_SECRET_BYTES = 32
@@ -170,7 +170,7 @@ def _read_units(tables: list[TableReader], log: ProblemLog) -> tuple[UnitDecl, .
         table.finish()
         if not code:
             continue
-        if not UNIT_CODE.match(code):
+        if not is_valid_unit_code(code):
             table.problem("code", "bad_unit_code", value=code)
             continue
         if code.upper() in first_seen:

@@ -59,6 +59,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("stats", "thongke", Role.EDITOR, (PRIVATE,)),
     CommandSpec("report", "baocao", Role.OFFICER, (PRIVATE,)),
     CommandSpec("staff", "canbo", Role.ADMIN, (PRIVATE,)),
+    CommandSpec("unit", "donvi", Role.ADMIN, (PRIVATE,)),
 )
 
 

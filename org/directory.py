@@ -7,6 +7,8 @@ first and then its cache, so the two never disagree within one process.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,11 +16,21 @@ from enum import StrEnum
 
 from org.roles import Role
 from org.staff import StaffMember
-from org.units import Unit, UnitTree
+from org.units import (
+    Unit,
+    UnitRefusal,
+    UnitTree,
+    clean_unit_name,
+    refusal_to_add,
+    refusal_to_move,
+    refusal_to_rename,
+)
 from storage import staff as staff_store
 from storage import units as unit_store
 from storage.audit import record_action
 from storage.db import Database
+
+log = logging.getLogger(__name__)
 
 
 class StaffChange(StrEnum):
@@ -37,11 +49,24 @@ class StaffChangeResult:
     member: StaffMember | None = None
 
 
+@dataclass(frozen=True)
+class UnitChangeResult:
+    """A unit change done (``refusal`` None) or refused; ``unit`` as it is now, ``previous`` as
+    it was (the old name, the old parent)."""
+
+    refusal: UnitRefusal | None
+    unit: Unit | None = None
+    previous: Unit | None = None
+
+
 class Directory:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._tree = UnitTree([])
         self._staff: dict[int, StaffMember] = {}
+        # One unit change at a time: two admins moving two units under each other at once
+        # must not make a loop.
+        self._unit_changes = asyncio.Lock()
 
     @property
     def tree(self) -> UnitTree:
@@ -50,9 +75,17 @@ class Directory:
     async def sync_from_config(self, declared_units: Sequence[Unit],
                                declared_staff: Sequence[StaffMember], now: datetime) -> None:
         async with self._db.transaction() as conn:
-            await unit_store.sync_units(conn, declared_units, now)
+            synced = await unit_store.sync_units(conn, declared_units, now)
             await staff_store.sync_config_staff(conn, declared_staff, now)
         await self.reload()
+        for code in synced.taken_over:
+            log.warning("unit %s, added in chat, is now declared in config.toml: the file's name "
+                        "and parent apply, and it is changed only there from now on", code)
+        for code in synced.released:
+            below = len(self._tree.subtree(code)) - 1
+            log.warning("unit %s is no longer declared in config.toml: it is kept, with the %d "
+                        "unit(s) below it and its tips, groups and figures, and admins now manage "
+                        "it in chat (/unit rename, /unit move)", code, below)
 
     async def reload(self) -> None:
         async with self._db.reading() as conn:
@@ -98,3 +131,59 @@ class Directory:
                                 subject=f"staff:{telegram_id}")
         del self._staff[telegram_id]
         return StaffChangeResult(StaffChange.REMOVED, existing)
+
+    # ---- units added in chat (SPEC §2, §7 /unit) ------------------------------------------
+    # Each change is checked against the tree as the database has it, written with its audit
+    # entry in one transaction, and the cached tree replaced once committed: /register, the tip
+    # flow, /stats and the schedules see it at once.
+    async def add_unit(self, actor: int, code: str, name: str, parent_code: str,
+                       now: datetime) -> UnitChangeResult:
+        name = clean_unit_name(name)
+        async with self._unit_changes:
+            async with self._db.transaction() as conn:
+                tree = UnitTree(await unit_store.load_units(conn))
+                refusal = refusal_to_add(tree, code, name, parent_code)
+                if refusal is not None:
+                    return UnitChangeResult(refusal, tree.find(code))
+                unit = Unit(code, name, tree.find(parent_code).code, from_config=False)
+                await unit_store.add_chat_unit(conn, unit, now)
+                await record_action(conn, at=now, actor=actor, action="unit.add",
+                                    subject=f"unit:{unit.code}",
+                                    detail=f"{unit.parent_code} {unit.name}")
+                after = UnitTree(await unit_store.load_units(conn))
+            self._tree = after
+        return UnitChangeResult(None, unit)
+
+    async def rename_unit(self, actor: int, code: str, name: str,
+                          now: datetime) -> UnitChangeResult:
+        name = clean_unit_name(name)
+        async with self._unit_changes:
+            async with self._db.transaction() as conn:
+                tree = UnitTree(await unit_store.load_units(conn))
+                refusal, previous = refusal_to_rename(tree, code, name), tree.find(code)
+                if refusal is not None:
+                    return UnitChangeResult(refusal, previous)
+                await unit_store.rename_unit(conn, previous.code, name)
+                await record_action(conn, at=now, actor=actor, action="unit.rename",
+                                    subject=f"unit:{previous.code}",
+                                    detail=f"{previous.name} -> {name}")
+                after = UnitTree(await unit_store.load_units(conn))
+            self._tree = after
+        return UnitChangeResult(None, after.find(code), previous)
+
+    async def move_unit(self, actor: int, code: str, parent_code: str,
+                        now: datetime) -> UnitChangeResult:
+        async with self._unit_changes:
+            async with self._db.transaction() as conn:
+                tree = UnitTree(await unit_store.load_units(conn))
+                refusal, previous = refusal_to_move(tree, code, parent_code), tree.find(code)
+                if refusal is not None:
+                    return UnitChangeResult(refusal, previous)
+                parent = tree.find(parent_code)
+                await unit_store.move_unit(conn, previous.code, parent.code, now)
+                await record_action(conn, at=now, actor=actor, action="unit.move",
+                                    subject=f"unit:{previous.code}",
+                                    detail=f"{previous.parent_code} -> {parent.code}")
+                after = UnitTree(await unit_store.load_units(conn))
+            self._tree = after
+        return UnitChangeResult(None, after.find(code), previous)

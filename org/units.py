@@ -1,9 +1,25 @@
-"""The unit tree: any depth, no level hard-coded (the district level was abolished in 2025)."""
+"""The unit tree: any depth, no level hard-coded (the district level was abolished in 2025).
+
+Also the rules a unit must keep, whether the config declares it or an admin adds it in chat
+(SPEC §2, §12): one definition of a valid code, a valid name, and what a change may not do.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from enum import StrEnum
+
+from tips.visible_text import for_staff, has_visible_text
+
+UNIT_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
+# ``/start tip_<CODE>`` opens the tip flow for a unit, and Telegram carries at most 64
+# characters of a deep-link payload.
+TIP_LINK_PREFIX = "tip_"
+DEEP_LINK_PAYLOAD_LIMIT = 64
+# The units.name column is String(200).
+UNIT_NAME_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -11,6 +27,34 @@ class Unit:
     code: str
     name: str
     parent_code: str | None
+    # Declared in config.toml (changed only there) or added by an admin in chat.
+    from_config: bool = True
+
+
+def is_valid_unit_code(code: str) -> bool:
+    """Letters, digits, ``-`` and ``_``, 1 to 32 of them, and ``tip_<CODE>`` fits a deep link."""
+    return (UNIT_CODE.fullmatch(code) is not None
+            and len(TIP_LINK_PREFIX + code) <= DEEP_LINK_PAYLOAD_LIMIT)
+
+
+def clean_unit_name(text: str) -> str:
+    """A name as it will be shown on buttons and in lists: one line, single spaces, and no
+    character that reorders or hides what follows it (right-to-left overrides, controls)."""
+    return " ".join(for_staff(text).split())
+
+
+class UnitRefusal(StrEnum):
+    """Why a unit cannot be added, renamed or moved as asked."""
+
+    BAD_CODE = "bad_code"
+    DUPLICATE_CODE = "duplicate_code"
+    UNKNOWN_UNIT = "unknown_unit"
+    UNKNOWN_PARENT = "unknown_parent"
+    DECLARED_IN_CONFIG = "declared_in_config"
+    NO_NAME = "no_name"
+    NAME_TOO_LONG = "name_too_long"
+    CYCLE = "cycle"
+    ALREADY_THERE = "already_there"
 
 
 class UnitTree:
@@ -77,3 +121,48 @@ class UnitTree:
 
     def depth(self, code: str) -> int:
         return len(self.ancestors(code))
+
+
+def _name_refusal(name: str) -> UnitRefusal | None:
+    if not has_visible_text(name):
+        return UnitRefusal.NO_NAME
+    if len(name) > UNIT_NAME_LIMIT:
+        return UnitRefusal.NAME_TOO_LONG
+    return None
+
+
+def refusal_to_add(tree: UnitTree, code: str, name: str,
+                   parent_code: str) -> UnitRefusal | None:
+    """Why ``code`` may not be added under ``parent_code`` (None: it may). ``name`` is cleaned."""
+    if not is_valid_unit_code(code):
+        return UnitRefusal.BAD_CODE
+    if tree.find(code) is not None:
+        return UnitRefusal.DUPLICATE_CODE
+    if tree.find(parent_code) is None:
+        return UnitRefusal.UNKNOWN_PARENT
+    return _name_refusal(name)
+
+
+def refusal_to_rename(tree: UnitTree, code: str, name: str) -> UnitRefusal | None:
+    unit = tree.find(code)
+    if unit is None:
+        return UnitRefusal.UNKNOWN_UNIT
+    if unit.from_config:
+        return UnitRefusal.DECLARED_IN_CONFIG
+    return _name_refusal(name)
+
+
+def refusal_to_move(tree: UnitTree, code: str, parent_code: str) -> UnitRefusal | None:
+    unit, parent = tree.find(code), tree.find(parent_code)
+    if unit is None:
+        return UnitRefusal.UNKNOWN_UNIT
+    if unit.from_config:
+        return UnitRefusal.DECLARED_IN_CONFIG
+    if parent is None:
+        return UnitRefusal.UNKNOWN_PARENT
+    if tree.contains(unit.code, parent.code):
+        # Under itself or under one of its own units: the tree would loop.
+        return UnitRefusal.CYCLE
+    if unit.parent_code is not None and unit.parent_code.upper() == parent.code.upper():
+        return UnitRefusal.ALREADY_THERE
+    return None

@@ -42,11 +42,12 @@ ROLLUP_VERSION = "1"  # bump when what is counted changes: the next start rebuil
 BATCH = 5000
 
 
-async def _tree(conn: AsyncConnection) -> dict[int, int | None]:
+async def tree_shape(conn: AsyncConnection) -> dict[int, int | None]:
+    """Each unit's id with its parent's id: what the totals were built for."""
     return {r.id: r.parent_id for r in await conn.execute(select(units.c.id, units.c.parent_id))}
 
 
-def _fingerprint(tree: Mapping[int, int | None], zone: ZoneInfo) -> str:
+def tree_fingerprint(tree: Mapping[int, int | None], zone: ZoneInfo) -> str:
     shape = ";".join(f"{unit}:{parent}" for unit, parent in sorted(tree.items()))
     return hashlib.sha256(f"{ROLLUP_VERSION}|{zone.key}|{shape}".encode()).hexdigest()
 
@@ -56,33 +57,38 @@ def own_scope(unit_id: int) -> int:
     return -unit_id
 
 
+def scopes_of(tree: Mapping[int, int | None], unit: int) -> list[int]:
+    """The scopes ``unit`` counts in: its own, itself (with what is below it), each unit above."""
+    chain, current, seen = [own_scope(unit)], unit, set()
+    while current is not None and current not in seen:  # config and /unit both forbid cycles
+        seen.add(current)
+        chain.append(current)
+        current = tree.get(current)
+    return chain
+
+
 def _ancestors(tree: Mapping[int, int | None]) -> dict[int, list[int]]:
-    found: dict[int, list[int]] = {}
-    for unit in tree:
-        chain, current, seen = [own_scope(unit)], unit, set()
-        while current is not None and current not in seen:  # config validation forbids cycles
-            seen.add(current)
-            chain.append(current)
-            current = tree.get(current)
-        found[unit] = chain
-    return found
+    return {unit: scopes_of(tree, unit) for unit in tree}
 
 
 async def ensure_rollup(conn: AsyncConnection, now: datetime) -> bool:
     """Rebuild the totals if they were built for another tree or timezone; True if it did."""
     zone = stats_rollup.zone_of(conn)
-    fingerprint = _fingerprint(await _tree(conn), zone)
-    recorded = (await conn.execute(select(stats_rollup_state.c.units_fingerprint)
-                                   .where(stats_rollup_state.c.id == STATE_ID))).scalar()
-    if recorded == fingerprint:
+    if await recorded_fingerprint(conn) == tree_fingerprint(await tree_shape(conn), zone):
         return False
     await rebuild_rollup(conn, now)
     return True
 
 
+async def recorded_fingerprint(conn: AsyncConnection) -> str | None:
+    """The fingerprint of the tree (and timezone) the totals were last built or kept for."""
+    return (await conn.execute(select(stats_rollup_state.c.units_fingerprint)
+                               .where(stats_rollup_state.c.id == STATE_ID))).scalar()
+
+
 async def rebuild_rollup(conn: AsyncConnection, now: datetime) -> None:
     zone = stats_rollup.zone_of(conn)
-    tree = await _tree(conn)
+    tree = await tree_shape(conn)
     ancestors = _ancestors(tree)
     for table in (unit_ancestors, stats_tip_category_days, stats_tip_state_days,
                   stats_delivery_days, stats_outcome_days,
@@ -95,7 +101,7 @@ async def rebuild_rollup(conn: AsyncConnection, now: datetime) -> None:
     await _rebuild_outcomes(conn, ancestors, zone)
     await _rebuild_deliveries(conn, ancestors, zone)
     await conn.execute(stats_rollup_state.insert().values(
-        id=STATE_ID, timezone=zone.key, units_fingerprint=_fingerprint(tree, zone),
+        id=STATE_ID, timezone=zone.key, units_fingerprint=tree_fingerprint(tree, zone),
         built_at=now))
     log.info("statistics totals rebuilt (timezone %s, %d units)", zone.key, len(tree))
 
