@@ -20,10 +20,10 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot.i18n import Translator
 from handlers.access import Place, requires
 from handlers.context import BotContext, Services
-from handlers.tips import tips_of
 from org.roles import Role
 from org.staff import may_act_on_unit
 from reports.render.chart import render_weekly_chart
+from reports.render.report_words import report_words_for
 from reports.render.stats_text import format_day, render_stats_text
 from reports.stats import unit_statistics_for_config
 from reports.stats_request import (
@@ -59,10 +59,7 @@ async def show_statistics(update: Update, context: BotContext) -> None:
         return
     stats = await unit_statistics_for_config(services.db, tree, services.config,
                                              request.unit_code, request.period, now=now)
-    tips = tips_of(context)
-    text = render_stats_text(stats, tr, category_label=tips.category_label,
-                             outcome_label=tips.outcome_label)
-    await message.reply_text(text)
+    await message.reply_text(render_stats_text(stats, report_words_for(services.config, tr)))
     if request.chart:
         await send_chart(message, services, tr, request)
 

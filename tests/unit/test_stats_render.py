@@ -10,10 +10,12 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
+from bot.config_model import Category, OutcomeKind
 from bot.i18n import Translator
 from reports.periods import parse_period
 from reports.render.csv_report import render_csv
 from reports.render.json_report import render_json
+from reports.render.report_words import ReportWords
 from reports.render.stats_text import render_stats_text
 from reports.stats import BulletinFigures, GroupFigures, TipFigures, UnitStatistics
 from reports.stats_request import (
@@ -59,17 +61,18 @@ def test_csv_is_one_flat_metric_value_table_named_like_the_json():
 
 
 def test_chat_text_uses_vietnamese_numbers_dates_and_labels():
-    text = render_stats_text(sample(), Translator("vi"), category_label=lambda k: k.upper(),
-                             outcome_label=lambda k: f"<{k}>")
+    labelled = ReportWords(Translator("vi"),
+                           tuple(Category(k, k.upper()) for k in ("drugs", "theft", "fraud")),
+                           tuple(OutcomeKind(k, f"<{k}>", None) for k in sample().outcomes))
+    text = render_stats_text(sample(), labelled)
     assert "Xã Tân Thành" in text and "01/01/2026" in text and "31/12/2026" in text
     assert "37 nhóm, 1.666 thành viên" in text
     assert "1.332 lượt gửi" in text
     assert "tuần 07 (09/02/2026–15/02/2026)" in text
     assert "146 có giá trị" in text
     assert "DRUGS 120, THEFT 60" in text and "FRAUD" not in text  # categories with tips only
-    assert "<cases> 30, <persons> 77, <knives> 0" in text
-    english = render_stats_text(sample(()), Translator("en"), category_label=str,
-                                outcome_label=str)
+    assert "Kết quả:\n• <cases>: 30\n• <persons>: 77" in text and "<knives>" not in text
+    english = render_stats_text(sample(()), ReportWords(Translator("en"), (), ()))
     assert "1,666 members" in english and "no finished week fell short" in english
 
 
