@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -16,9 +17,11 @@ from broadcasts.rendering import bulletin_buttons
 from broadcasts.schedule_spec import ScheduleSpecError, parse_schedule_spec
 from channels.telegram import keyboard
 from handlers.access import Place, requires
+from handlers.argument_problems import schedule_problem, unit_not_in_scope
 from handlers.context import BotContext
 from org.roles import Role
 from org.staff import may_act_on_unit
+from tips.visible_text import has_visible_text
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +40,39 @@ async def send_alert(update: Update, context: BotContext) -> None:
     message = update.effective_message
     parts = (message.text or "").split(maxsplit=1)
     text = parts[1].strip() if len(parts) == 2 else ""
-    if not text:
-        await message.reply_text(context.tr("bulletins.alert.usage"))
+    if not has_visible_text(text):  # zero-width or control characters alone show nothing
+        await message.reply_text("\n".join((context.tr("bulletins.alert.empty"),
+                                            context.tr("bulletins.alert.usage"))))
         return
     bulletin_id, count = await _desk(context).alert(context.staff, text)
     if count == 0:
         await message.reply_text(context.tr("bulletins.alert.no_groups"))
         return
     await message.reply_text(context.tr("bulletins.alert.sent", id=bulletin_id, count=count))
+
+
+def _is_spec(text: str) -> bool:
+    if text.lower() in DEFAULT_WORDS:
+        return True
+    try:
+        parse_schedule_spec(text)
+    except ScheduleSpecError:
+        return False
+    return True
+
+
+def _unit_word(args: list[str], is_unit: Callable[[str], bool]) -> str | None:
+    """The word of ``args`` meant as a unit code, if any: a unit of the tree; a first word
+    followed by a spec (``NOPE daily 07:00``: a unit typed wrong, not a bad spec); or a lone
+    word that has no digit and is not ``default`` (a spec has a time)."""
+    if not args:
+        return None
+    first, rest = args[0], " ".join(args[1:])
+    if is_unit(first) or (rest and _is_spec(rest)):
+        return first
+    if not rest and not any(ch.isdigit() for ch in first) and first.lower() not in DEFAULT_WORDS:
+        return first
+    return None
 
 
 @requires(Role.OFFICER, place=Place.PRIVATE)
@@ -54,16 +82,12 @@ async def schedule(update: Update, context: BotContext) -> None:
     message, tr = update.effective_message, context.tr
     tree, member = context.services.directory.tree, context.staff
     args = list(context.args or [])
-    unit = tree.find(member.unit_code)
-    if args and tree.find(args[0]) is not None:
-        unit = tree.find(args.pop(0))
-    elif args and len(args) == 1 and not any(ch.isdigit() for ch in args[0]) \
-            and args[0].lower() not in DEFAULT_WORDS:
-        await message.reply_text(tr("bulletins.schedule.unknown_unit", code=args[0][:40]))
-        return
+    unit_code = _unit_word(args, lambda code: tree.find(code) is not None)
+    if unit_code is not None:
+        args.pop(0)
+    unit = tree.find(unit_code or member.unit_code)
     if unit is None or not may_act_on_unit(member, unit.code, tree, Role.OFFICER):
-        await message.reply_text(tr("bulletins.schedule.unknown_unit",
-                                    code=(unit.code if unit else member.unit_code)))
+        await message.reply_text(unit_not_in_scope(tr, unit_code or member.unit_code))
         return
     desk = _desk(context)
     target = context.services.config.bulletins.weekly_target
@@ -89,8 +113,8 @@ async def schedule(update: Update, context: BotContext) -> None:
         return
     try:
         spec = parse_schedule_spec(text)
-    except ScheduleSpecError:
-        await message.reply_text(tr("bulletins.schedule.bad_spec"))
+    except ScheduleSpecError as error:
+        await message.reply_text(schedule_problem(tr, error))
         return
     # The stored spec has room for 200 characters, and a bulletin twice a day is already a lot.
     if spec.firings_per_week > MAX_SLOTS_PER_WEEK or len(spec.to_text()) > MAX_SPEC_LENGTH:

@@ -19,6 +19,7 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot.i18n import Translator
 from handlers.access import Place, requires
+from handlers.argument_problems import echo, period_problem
 from handlers.context import BotContext, Services
 from org.roles import Role
 from org.staff import may_act_on_unit
@@ -34,8 +35,6 @@ from reports.stats_request import (
 )
 from reports.weekly_series import weekly_series_for_config
 
-MAX_ECHO = 40  # characters of a mistyped word repeated back
-
 log = logging.getLogger(__name__)
 
 
@@ -45,17 +44,20 @@ async def show_statistics(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert member is not None
     now = services.clock.now()
+    tree = services.directory.tree
     request = read_stats_request(context.args or [], default_unit=member.unit_code, now=now,
-                                 tz=services.config.timezone)
+                                 tz=services.config.timezone,
+                                 is_unit=lambda code: tree.find(code) is not None)
     if isinstance(request, StatsRequestError):
         if request.problem is StatsRequestProblem.BAD_PERIOD:
-            await message.reply_text(tr("stats.bad_period", period=request.word[:MAX_ECHO]))
+            assert request.reason is not None
+            await message.reply_text(period_problem(tr, "stats.bad_period", request.word,
+                                                    request.reason))
         else:
             await message.reply_text(tr("stats.usage"))
         return
-    tree = services.directory.tree
     if not may_act_on_unit(member, request.unit_code, tree, Role.EDITOR):
-        await message.reply_text(tr("stats.unknown_unit", code=request.unit_code[:MAX_ECHO]))
+        await message.reply_text(tr("stats.unknown_unit", code=echo(request.unit_code)))
         return
     stats = await unit_statistics_for_config(services.db, tree, services.config,
                                              request.unit_code, request.period, now=now)

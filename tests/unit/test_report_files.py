@@ -170,7 +170,12 @@ def test_report_words_default_to_docx_this_month_and_take_the_format_anywhere():
 
 
 def test_report_words_that_make_no_request_are_named():
-    assert read("2026-13 TT") == ReportRequestError(ReportRequestProblem.BAD_PERIOD, "2026-13")
+    bad = read("2026-13 TT")
+    assert isinstance(bad, ReportRequestError)
+    assert (bad.problem, bad.word) == (ReportRequestProblem.BAD_PERIOD, "2026-13")
+    assert "month 13 does not exist" in str(bad.reason)
+    lone = read("2026-13")  # alone it is still a period typed wrong, not a unit
+    assert isinstance(lone, ReportRequestError) and lone.problem is ReportRequestProblem.BAD_PERIOD
     assert read("docx xlsx") == ReportRequestError(ReportRequestProblem.TWO_FORMATS)
     assert read("week chart") == ReportRequestError(ReportRequestProblem.UNKNOWN_WORD, "chart")
     assert read("week TT pdf") == ReportRequestError(ReportRequestProblem.TOO_MANY_WORDS)

@@ -96,6 +96,30 @@ def test_stats_words_come_in_either_order_with_chart_anywhere():
     assert (lone_unit.period.label, lone_unit.unit_code) == ("2026-03", "TT-A1")
 
 
+def test_a_lone_word_meant_as_a_period_gets_the_period_reason_not_unknown_unit():
+    for word, reason in (("2026-13", "month 13 does not exist"), ("2026-W54", "W01 to W53"),
+                         ("2026-02-30", "not a calendar date"),
+                         ("2026-03-31..2026-03-01", "ends (2026-03-01) before it starts")):
+        bad = read(word)
+        assert isinstance(bad, StatsRequestError), word
+        assert (bad.problem, bad.word) == (StatsRequestProblem.BAD_PERIOD, word)
+        assert reason in str(bad.reason), (word, bad.reason)
+    # A word of no period's shape is a unit code, checked against the scope later.
+    assert read("NOWHERE").unit_code == "NOWHERE"
+    # A unit of the tree whose code looks like a period is that unit.
+    odd = read_stats_request(["2026-13"], default_unit="TT", now=NOW, tz=VN,
+                             is_unit=lambda code: code == "2026-13")
+    assert isinstance(odd, StatsRequest) and odd.unit_code == "2026-13"
+    # Two words, neither a period: the one that is not a unit was meant as the period.
+    both = read_stats_request(["TT", "2026-Q5"], default_unit="TT", now=NOW, tz=VN,
+                              is_unit=lambda code: code == "TT")
+    assert isinstance(both, StatsRequestError) and both.word == "2026-Q5"
+    assert "Q5 does not exist" in str(both.reason)
+
+
 def test_stats_words_that_make_no_request_are_named():
-    assert read("2026-13 TT") == StatsRequestError(StatsRequestProblem.BAD_PERIOD, "2026-13")
+    bad = read("2026-13 TT")
+    assert isinstance(bad, StatsRequestError)
+    assert (bad.problem, bad.word) == (StatsRequestProblem.BAD_PERIOD, "2026-13")
+    assert "month 13 does not exist" in str(bad.reason)
     assert read("week TT extra") == StatsRequestError(StatsRequestProblem.TOO_MANY_WORDS)
