@@ -14,7 +14,12 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from broadcasts.callbacks import ACK_PATTERN, ACK_PREFIX_PATTERN
 from broadcasts.desk import BulletinDesk, running_desk
 from broadcasts.rendering import bulletin_buttons
-from broadcasts.schedule_spec import ScheduleSpecError, parse_schedule_spec
+from broadcasts.schedule_spec import (
+    EVERY_DAY_WORD,
+    WEEKDAY_NAMES,
+    ScheduleSpecError,
+    parse_schedule_spec,
+)
 from channels.telegram import keyboard
 from handlers.access import Place, requires
 from handlers.argument_problems import schedule_problem, unit_not_in_scope
@@ -61,16 +66,23 @@ def _is_spec(text: str) -> bool:
     return True
 
 
+def _starts_spec(word: str) -> bool:
+    """``default``, ``daily`` or weekday abbreviations: the first word of a spec, not a unit."""
+    lowered = word.lower()
+    return (lowered in DEFAULT_WORDS or lowered == EVERY_DAY_WORD
+            or all(day in WEEKDAY_NAMES for day in lowered.split(",")))
+
+
 def _unit_word(args: list[str], is_unit: Callable[[str], bool]) -> str | None:
     """The word of ``args`` meant as a unit code, if any: a unit of the tree; a first word
     followed by a spec (``NOPE daily 07:00``: a unit typed wrong, not a bad spec); or a lone
-    word that has no digit and is not ``default`` (a spec has a time)."""
+    word that neither has a digit (a spec has a time) nor starts a spec."""
     if not args:
         return None
     first, rest = args[0], " ".join(args[1:])
     if is_unit(first) or (rest and _is_spec(rest)):
         return first
-    if not rest and not any(ch.isdigit() for ch in first) and first.lower() not in DEFAULT_WORDS:
+    if not rest and not any(ch.isdigit() for ch in first) and not _starts_spec(first):
         return first
     return None
 

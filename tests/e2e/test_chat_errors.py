@@ -80,6 +80,8 @@ async def test_schedule_names_the_unknown_unit_and_what_is_wrong_with_a_spec(har
     assert "không hợp lệ" in bad_time and "25:61" in bad_time
     bad_day = await reply_to(fake, officer, "/lich TT-TANTHANH funday 08:00")
     assert "funday" in bad_day
+    no_time = await reply_to(fake, officer, "/lich daily")  # a spec without its time
+    assert "Lịch không hợp lệ" in no_time and "phạm vi" not in no_time
 
 
 async def test_outcome_refuses_what_cannot_be_meant_and_records_nothing(harness):
