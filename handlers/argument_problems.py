@@ -14,18 +14,23 @@ from __future__ import annotations
 from bot.i18n import Translator
 from broadcasts.schedule_spec import EXPECTED_FORM, ScheduleSpecError
 from reports.periods import ACCEPTED_FORMS, PeriodError
+from tips.visible_text import for_staff
 
 MAX_ECHO = 40  # characters of a mistyped word repeated back
+MAX_REASON = 160  # characters of a parser's reason, which may quote what was typed
 
 
 def echo(word: str) -> str:
-    """A word the person typed, as it is repeated back to them: cut to ``MAX_ECHO``."""
-    return word[:MAX_ECHO]
+    """A word the person typed, as it is repeated back to them: without the bidi and control
+    characters that would reorder or break the line around it, cut to ``MAX_ECHO``."""
+    return for_staff(word)[:MAX_ECHO]
 
 
 def _parser_reason(error: ValueError, accepted_forms: str) -> str:
-    # The catalogue line lists the accepted forms in the person's language already.
-    return str(error).removesuffix(f"; {accepted_forms}")
+    # The catalogue line lists the accepted forms in the person's language already. The reason
+    # quotes what was typed, which may be a whole message long: it is cut like an echo.
+    reason = for_staff(str(error).removesuffix(f"; {accepted_forms}"))
+    return reason if len(reason) <= MAX_REASON else reason[:MAX_REASON - 1] + "…"
 
 
 def period_problem(tr: Translator, key: str, word: str, error: PeriodError) -> str:

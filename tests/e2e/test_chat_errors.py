@@ -44,6 +44,9 @@ async def test_a_period_typed_wrong_is_answered_with_what_is_wrong_with_it(harne
         assert "13" in month.replace("«2026-13»", "")
         with_unit = await reply_to(fake, officer, f"{command} TT-TANTHANH 2026-13")
         assert "«2026-13»" in with_unit and "13" in with_unit.replace("«2026-13»", "")
+    # A whole message of a period is echoed and explained in a few lines, not sent back whole.
+    long = await reply_to(fake, officer, "/stats 2026-" + "x" * 4000)
+    assert "không hợp lệ" in long and len(long) < 600
     assert not fake.calls_to("sendDocument")
 
 
