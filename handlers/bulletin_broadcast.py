@@ -74,7 +74,7 @@ def _starts_spec(word: str) -> bool:
 
 
 def _unit_word(args: list[str], is_unit: Callable[[str], bool]) -> str | None:
-    """The word of ``args`` meant as a unit code, if any: a unit of the tree; a first word
+    """The word of ``args`` meant as a unit code, if any: a unit in scope; a first word
     followed by a spec (``NOPE daily 07:00``: a unit typed wrong, not a bad spec); or a lone
     word that neither has a digit (a spec has a time) nor starts a spec."""
     if not args:
@@ -94,7 +94,8 @@ async def schedule(update: Update, context: BotContext) -> None:
     message, tr = update.effective_message, context.tr
     tree, member = context.services.directory.tree, context.staff
     args = list(context.args or [])
-    unit_code = _unit_word(args, lambda code: tree.find(code) is not None)
+    # In scope only: a unit outside it must read exactly as a unit that does not exist.
+    unit_code = _unit_word(args, lambda code: may_act_on_unit(member, code, tree, Role.OFFICER))
     if unit_code is not None:
         args.pop(0)
     unit = tree.find(unit_code or member.unit_code)

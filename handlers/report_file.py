@@ -36,7 +36,8 @@ async def send_report_file(update: Update, context: BotContext) -> None:
     tree = services.directory.tree
     request = read_report_request(context.args or [], default_unit=member.unit_code, now=now,
                                   tz=services.config.timezone,
-                                  is_unit=lambda code: tree.find(code) is not None)
+                                  is_unit=lambda code: may_act_on_unit(member, code, tree,
+                                                                       Role.EDITOR))
     if isinstance(request, ReportRequestError):
         if request.problem is ReportRequestProblem.BAD_PERIOD:
             assert request.reason is not None

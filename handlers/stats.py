@@ -47,7 +47,8 @@ async def show_statistics(update: Update, context: BotContext) -> None:
     tree = services.directory.tree
     request = read_stats_request(context.args or [], default_unit=member.unit_code, now=now,
                                  tz=services.config.timezone,
-                                 is_unit=lambda code: tree.find(code) is not None)
+                                 is_unit=lambda code: may_act_on_unit(member, code, tree,
+                                                                      Role.EDITOR))
     if isinstance(request, StatsRequestError):
         if request.problem is StatsRequestProblem.BAD_PERIOD:
             assert request.reason is not None

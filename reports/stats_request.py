@@ -1,7 +1,7 @@
 """What ``/stats [PERIOD] [UNIT] [chart]`` asks for, read from the command's words.
 
 The words may come in either order; ``chart`` may stand anywhere. A word that parses as a
-period is the period. Of the others, a unit code of the tree is the unit; a word that can only
+period is the period. Of the others, a unit in the asker's scope is the unit; a word that can only
 have been meant as a period (it starts with a year, or holds ``..``) is a period typed wrong, and
 the answer says what is wrong with it (``2026-13``: there is no month 13); any other word is
 taken as a unit code, and whether that unit exists is decided later, together with the asker's
@@ -50,7 +50,8 @@ class StatsRequestError:
 def read_stats_request(words: Sequence[str], *, default_unit: str, now: datetime, tz: ZoneInfo,
                        is_unit: Callable[[str], bool] = _no_unit,
                        ) -> StatsRequest | StatsRequestError:
-    """``is_unit`` tells a unit code of the tree (any scope) from a word typed wrong."""
+    """``is_unit`` tells a unit in the asker's scope from a word typed wrong (a unit outside
+    the scope is treated as a word that names no unit, so that nothing tells the two apart)."""
     chart = any(word.lower() == CHART_WORD for word in words)
     rest = [word for word in words if word.lower() != CHART_WORD]
     if len(rest) > 2:
@@ -69,7 +70,7 @@ def read_stats_request(words: Sequence[str], *, default_unit: str, now: datetime
         period = _period_or_error(period_word, now, tz)
         if isinstance(period, Period):
             return StatsRequest(period, unit_word, chart)
-    # Neither is a period: the one that is not a unit of the tree was meant as the period.
+    # Neither is a period: the one that is not a unit in scope was meant as the period.
     period_word = rest[1] if is_unit(rest[0]) and not is_unit(rest[1]) else rest[0]
     reason = _period_or_error(period_word, now, tz)
     assert isinstance(reason, PeriodError)
