@@ -28,7 +28,6 @@ async def send_weekly_summaries(services: Services) -> list[QueuedSummary]:
     try:
         queued = await queue_due_weekly_summaries(
             services.db, services.directory, config, Translator(config.language),
-            category_label=tips.category_label, outcome_label=tips.outcome_label,
             now=services.clock.now())
     except Exception:
         # Nothing was claimed for a unit whose summary failed: the next pass tries it again.

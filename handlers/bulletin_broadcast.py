@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -13,12 +14,19 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from broadcasts.callbacks import ACK_PATTERN, ACK_PREFIX_PATTERN
 from broadcasts.desk import BulletinDesk, running_desk
 from broadcasts.rendering import bulletin_buttons
-from broadcasts.schedule_spec import ScheduleSpecError, parse_schedule_spec
+from broadcasts.schedule_spec import (
+    EVERY_DAY_WORD,
+    WEEKDAY_NAMES,
+    ScheduleSpecError,
+    parse_schedule_spec,
+)
 from channels.telegram import keyboard
 from handlers.access import Place, requires
+from handlers.argument_problems import schedule_problem, unit_not_in_scope
 from handlers.context import BotContext
 from org.roles import Role
 from org.staff import may_act_on_unit
+from tips.visible_text import has_visible_text
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +45,46 @@ async def send_alert(update: Update, context: BotContext) -> None:
     message = update.effective_message
     parts = (message.text or "").split(maxsplit=1)
     text = parts[1].strip() if len(parts) == 2 else ""
-    if not text:
-        await message.reply_text(context.tr("bulletins.alert.usage"))
+    if not has_visible_text(text):  # zero-width or control characters alone show nothing
+        await message.reply_text("\n".join((context.tr("bulletins.alert.empty"),
+                                            context.tr("bulletins.alert.usage"))))
         return
     bulletin_id, count = await _desk(context).alert(context.staff, text)
     if count == 0:
         await message.reply_text(context.tr("bulletins.alert.no_groups"))
         return
     await message.reply_text(context.tr("bulletins.alert.sent", id=bulletin_id, count=count))
+
+
+def _is_spec(text: str) -> bool:
+    if text.lower() in DEFAULT_WORDS:
+        return True
+    try:
+        parse_schedule_spec(text)
+    except ScheduleSpecError:
+        return False
+    return True
+
+
+def _starts_spec(word: str) -> bool:
+    """``default``, ``daily`` or weekday abbreviations: the first word of a spec, not a unit."""
+    lowered = word.lower()
+    return (lowered in DEFAULT_WORDS or lowered == EVERY_DAY_WORD
+            or all(day in WEEKDAY_NAMES for day in lowered.split(",")))
+
+
+def _unit_word(args: list[str], is_unit: Callable[[str], bool]) -> str | None:
+    """The word of ``args`` meant as a unit code, if any: a unit in scope; a first word
+    followed by a spec (``NOPE daily 07:00``: a unit typed wrong, not a bad spec); or a lone
+    word that neither has a digit (a spec has a time) nor starts a spec."""
+    if not args:
+        return None
+    first, rest = args[0], " ".join(args[1:])
+    if is_unit(first) or (rest and _is_spec(rest)):
+        return first
+    if not rest and not any(ch.isdigit() for ch in first) and not _starts_spec(first):
+        return first
+    return None
 
 
 @requires(Role.OFFICER, place=Place.PRIVATE)
@@ -54,16 +94,13 @@ async def schedule(update: Update, context: BotContext) -> None:
     message, tr = update.effective_message, context.tr
     tree, member = context.services.directory.tree, context.staff
     args = list(context.args or [])
-    unit = tree.find(member.unit_code)
-    if args and tree.find(args[0]) is not None:
-        unit = tree.find(args.pop(0))
-    elif args and len(args) == 1 and not any(ch.isdigit() for ch in args[0]) \
-            and args[0].lower() not in DEFAULT_WORDS:
-        await message.reply_text(tr("bulletins.schedule.unknown_unit", code=args[0][:40]))
-        return
+    # In scope only: a unit outside it must read exactly as a unit that does not exist.
+    unit_code = _unit_word(args, lambda code: may_act_on_unit(member, code, tree, Role.OFFICER))
+    if unit_code is not None:
+        args.pop(0)
+    unit = tree.find(unit_code or member.unit_code)
     if unit is None or not may_act_on_unit(member, unit.code, tree, Role.OFFICER):
-        await message.reply_text(tr("bulletins.schedule.unknown_unit",
-                                    code=(unit.code if unit else member.unit_code)))
+        await message.reply_text(unit_not_in_scope(tr, unit_code or member.unit_code))
         return
     desk = _desk(context)
     target = context.services.config.bulletins.weekly_target
@@ -89,8 +126,8 @@ async def schedule(update: Update, context: BotContext) -> None:
         return
     try:
         spec = parse_schedule_spec(text)
-    except ScheduleSpecError:
-        await message.reply_text(tr("bulletins.schedule.bad_spec"))
+    except ScheduleSpecError as error:
+        await message.reply_text(schedule_problem(tr, error))
         return
     # The stored spec has room for 200 characters, and a bulletin twice a day is already a lot.
     if spec.firings_per_week > MAX_SLOTS_PER_WEEK or len(spec.to_text()) > MAX_SPEC_LENGTH:

@@ -34,6 +34,7 @@ from handlers.access import Place, identify, requires
 from handlers.context import BotContext
 from org.roles import Role
 from org.staff import may_act_on_unit, scope_codes
+from tips.visible_text import has_visible_text
 
 CONTENT, TOPIC, CONFIRM = range(3)
 DRAFT, NEXT_STATE = "bulletin_draft", "bulletin_next_state"
@@ -88,6 +89,12 @@ async def begin(update: Update, context: BotContext) -> int:
 async def _begin(update: Update, context: BotContext) -> None:
     message = update.effective_message
     parts = (message.text or "").split(maxsplit=1)
+    if len(parts) == 2 and not has_visible_text(parts[1]):
+        # Only zero-width or control characters: a bulletin that groups would see as blank.
+        await message.reply_text("\n".join((context.tr("bulletins.compose.empty"),
+                                            context.tr("bulletins.compose.usage"))))
+        context.user_data[NEXT_STATE] = END
+        return
     if len(parts) == 2:
         await _queue_at_once(message, context, parts[1].strip())
         context.user_data[NEXT_STATE] = END
@@ -125,6 +132,9 @@ async def receive_content(update: Update, context: BotContext) -> int:
     if draft is None:
         await message.reply_text(context.tr("bulletins.compose.expired"))
         return END
+    if message.text is not None and not has_visible_text(message.text):
+        await message.reply_text(context.tr("bulletins.compose.invisible_content"))
+        return CONTENT
     content = _content_of(message)
     if content is None:
         await message.reply_text(context.tr("bulletins.compose.bad_content"))

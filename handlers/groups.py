@@ -12,6 +12,7 @@ from telegram.ext import BaseHandler, ChatMemberHandler, CommandHandler, Message
 
 from bot.i18n import Translator
 from handlers.access import Place, requires
+from handlers.argument_problems import echo, unit_not_in_scope
 from handlers.context import BotContext, Services
 from org import groups as group_service
 from org.groups import Registration
@@ -81,7 +82,8 @@ async def register(update: Update, context: BotContext) -> None:
         services.db, services.directory.tree, context.staff, chat.id, chat.title or "", code,
         services.clock.now())
     if result.outcome is Registration.UNKNOWN_UNIT:
-        await message.reply_text(tr("groups.unknown_unit", code=code[:40]))
+        await message.reply_text("\n".join((tr("groups.unknown_unit", code=echo(code)),
+                                            tr("groups.register_usage"))))
         return
     unit = result.unit
     assert unit is not None
@@ -100,12 +102,14 @@ async def register(update: Update, context: BotContext) -> None:
 async def list_groups(update: Update, context: BotContext) -> None:
     services = context.services
     tr = context.tr
+    if len(context.args or []) > 1:
+        await update.effective_message.reply_text(tr("groups.usage"))
+        return
     unit_code = context.args[0] if context.args else None
     found = await group_service.groups_in_scope(services.db, services.directory.tree,
                                                 context.staff, unit_code)
     if found is None:
-        await update.effective_message.reply_text(
-            tr("groups.unknown_scope", code=(unit_code or "")[:40]))
+        await update.effective_message.reply_text(unit_not_in_scope(tr, unit_code or ""))
         return
     if not found:
         await update.effective_message.reply_text(tr("groups.list_empty"))

@@ -14,6 +14,7 @@ from telegram import InputFile, Update
 from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CommandHandler
 
+from handlers.argument_problems import echo, period_problem
 from handlers.commands import guard
 from handlers.context import BotContext
 from org.roles import Role
@@ -22,7 +23,6 @@ from reports.render.stats_text import format_day
 from reports.report_file import build_report_file
 from reports.report_request import ReportRequestError, ReportRequestProblem, read_report_request
 
-MAX_ECHO = 40  # characters of a mistyped word repeated back
 PROBLEM_KEYS = {
     ReportRequestProblem.TOO_MANY_WORDS: "report.usage",
     ReportRequestProblem.TWO_FORMATS: "report.two_formats",
@@ -35,20 +35,23 @@ async def send_report_file(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert member is not None
     now = services.clock.now()
+    tree = services.directory.tree
     request = read_report_request(context.args or [], default_unit=member.unit_code, now=now,
-                                  tz=services.config.timezone)
+                                  tz=services.config.timezone,
+                                  is_unit=lambda code: may_act_on_unit(member, code, tree,
+                                                                       Role.OFFICER))
     if isinstance(request, ReportRequestError):
-        word = request.word[:MAX_ECHO]
         if request.problem is ReportRequestProblem.BAD_PERIOD:
-            await message.reply_text(tr("report.bad_period", period=word))
+            assert request.reason is not None
+            await message.reply_text(period_problem(tr, "report.bad_period", request.word,
+                                                    request.reason))
         elif request.problem is ReportRequestProblem.UNKNOWN_WORD:
-            await message.reply_text(tr("report.unknown_unit", code=word))
+            await message.reply_text(tr("report.unknown_unit", code=echo(request.word)))
         else:
             await message.reply_text(tr(PROBLEM_KEYS[request.problem]))
         return
-    tree = services.directory.tree
     if not may_act_on_unit(member, request.unit_code, tree, Role.OFFICER):
-        await message.reply_text(tr("report.unknown_unit", code=request.unit_code[:MAX_ECHO]))
+        await message.reply_text(tr("report.unknown_unit", code=echo(request.unit_code)))
         return
     # Building a province's file takes a moment: show "sending a file…" meanwhile.
     await message.reply_chat_action(ChatAction.UPLOAD_DOCUMENT)

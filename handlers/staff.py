@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from handlers.access import Place, requires
+from handlers.argument_problems import echo
 from handlers.context import BotContext
 from handlers.menu import publish_staff_menu
 from org.directory import StaffChange
@@ -21,22 +22,36 @@ _CHANGE_KEYS = {
 }
 
 
+# The words each action takes after its name.
+ARGUMENT_COUNTS = {"add": 3, "remove": 1, "list": 0}
+
+
 def _parse_id(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and 0 < int(text) < 2**63 else None
+
+
+async def _refuse(update: Update, context: BotContext, key: str, **values: object) -> None:
+    """What was wrong, then the usage: the admin sees at once how to type it."""
+    tr = context.tr
+    await update.effective_message.reply_text("\n".join((tr(key, **values), tr("staff.usage"))))
 
 
 @requires(Role.ADMIN, place=Place.PRIVATE)
 async def manage_staff(update: Update, context: BotContext) -> None:
     args = context.args or []
     action = args[0].lower() if args else ""
-    if action == "list" and len(args) == 1:
-        await _list(update, context)
-    elif action == "add" and len(args) == 4:
-        await _add(update, context, args[1], args[2], args[3])
-    elif action == "remove" and len(args) == 2:
-        await _remove(update, context, args[1])
-    else:
+    if not args:
         await update.effective_message.reply_text(context.tr("staff.usage"))
+    elif action not in ARGUMENT_COUNTS:
+        await _refuse(update, context, "staff.unknown_action", word=echo(args[0]))
+    elif len(args) - 1 != ARGUMENT_COUNTS[action]:
+        await _refuse(update, context, "staff.wrong_count_" + action)
+    elif action == "list":
+        await _list(update, context)
+    elif action == "add":
+        await _add(update, context, args[1], args[2], args[3])
+    else:
+        await _remove(update, context, args[1])
 
 
 async def _add(update: Update, context: BotContext, id_text: str, role_text: str,
@@ -44,16 +59,16 @@ async def _add(update: Update, context: BotContext, id_text: str, role_text: str
     tr = context.tr
     telegram_id, role = _parse_id(id_text), parse_role(role_text)
     if telegram_id is None:
-        await update.effective_message.reply_text(tr("staff.bad_id"))
+        await _refuse(update, context, "staff.bad_id", word=echo(id_text))
         return
     if role is None:
-        await update.effective_message.reply_text(tr("staff.bad_role"))
+        await _refuse(update, context, "staff.bad_role", word=echo(role_text))
         return
     services = context.services
     result = await services.directory.add_staff(context.staff.telegram_id, telegram_id, role,
                                                 unit_code, services.clock.now())
     if result.change is StaffChange.UNKNOWN_UNIT:
-        await update.effective_message.reply_text(tr("staff.unknown_unit", code=unit_code[:40]))
+        await _refuse(update, context, "staff.unknown_unit", code=echo(unit_code))
         return
     member = result.member
     await update.effective_message.reply_text(tr(
@@ -67,7 +82,7 @@ async def _add(update: Update, context: BotContext, id_text: str, role_text: str
 async def _remove(update: Update, context: BotContext, id_text: str) -> None:
     telegram_id = _parse_id(id_text)
     if telegram_id is None:
-        await update.effective_message.reply_text(context.tr("staff.bad_id"))
+        await _refuse(update, context, "staff.bad_id", word=echo(id_text))
         return
     services = context.services
     result = await services.directory.remove_staff(context.staff.telegram_id, telegram_id,

@@ -22,12 +22,13 @@ from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot.i18n import Translator
+from handlers.argument_problems import echo, period_problem
 from handlers.commands import guard
 from handlers.context import BotContext, Services
-from handlers.tips import tips_of
 from org.roles import Role, role_allows
 from org.staff import may_act_on_unit
 from reports.render.chart import render_weekly_chart
+from reports.render.report_words import report_words_for
 from reports.render.stats_text import format_day, render_stats_text
 from reports.stats import unit_statistics_for_config
 from reports.stats_request import (
@@ -38,8 +39,6 @@ from reports.stats_request import (
 )
 from reports.weekly_series import weekly_series_for_config
 
-MAX_ECHO = 40  # characters of a mistyped word repeated back
-
 log = logging.getLogger(__name__)
 
 
@@ -49,24 +48,27 @@ async def show_statistics(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert member is not None
     now = services.clock.now()
+    tree = services.directory.tree
     request = read_stats_request(context.args or [], default_unit=member.unit_code, now=now,
-                                 tz=services.config.timezone)
+                                 tz=services.config.timezone,
+                                 is_unit=lambda code: may_act_on_unit(member, code, tree,
+                                                                      Role.EDITOR))
     if isinstance(request, StatsRequestError):
         if request.problem is StatsRequestProblem.BAD_PERIOD:
-            await message.reply_text(tr("stats.bad_period", period=request.word[:MAX_ECHO]))
+            assert request.reason is not None
+            await message.reply_text(period_problem(tr, "stats.bad_period", request.word,
+                                                    request.reason))
         else:
             await message.reply_text(tr("stats.usage"))
         return
-    tree = services.directory.tree
     if not may_act_on_unit(member, request.unit_code, tree, Role.EDITOR):
-        await message.reply_text(tr("stats.unknown_unit", code=request.unit_code[:MAX_ECHO]))
+        await message.reply_text(tr("stats.unknown_unit", code=echo(request.unit_code)))
         return
     stats = await unit_statistics_for_config(services.db, tree, services.config,
                                              request.unit_code, request.period, now=now)
-    tips = tips_of(context)
     sees_tips = role_allows(member.role, Role.OFFICER)
-    text = render_stats_text(stats, tr, category_label=tips.category_label,
-                             outcome_label=tips.outcome_label, tip_figures=sees_tips)
+    text = render_stats_text(stats, report_words_for(services.config, tr),
+                             tip_figures=sees_tips)
     if not sees_tips:
         text = "\n".join((text, tr("stats.rest_for_officers")))
     await message.reply_text(text)

@@ -11,15 +11,19 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from handlers.argument_problems import echo, not_a_tip_code, unit_not_in_scope
 from handlers.commands import guard
 from handlers.context import BotContext
 from handlers.tips import is_small_number, tips_of
 from org.roles import Role
 from org.staff import scope_codes
+from reports.render.report_words import ReportWords, report_words_for
 from storage import tips as tip_store
 from tips import outcomes, triage
+from tips.codes import parse_code
 from tips.model import Assessment, Tip, TipState
 from tips.notices import TRIAGE_ACTIONS, local_time, parse_triage_callback
+from tips.outcomes import MAX_QUANTITY, OutcomeResult, Recorded
 
 PAGE = 10
 LIST_CALLBACK = "tl"
@@ -79,13 +83,18 @@ async def list_page(update: Update, context: BotContext) -> None:
 
 async def _tip_or_refuse(update: Update, context: BotContext, usage: str,
                          arg_count: int) -> Tip | None:
-    if len(context.args or []) != arg_count:
-        await update.effective_message.reply_text(context.tr(usage))
+    """The tip named by the first argument, or None once the answer said what was wrong."""
+    message, tr, args = update.effective_message, context.tr, context.args or []
+    if len(args) != arg_count:
+        await message.reply_text(tr(usage))
         return None
-    tip = await triage.tip_for_staff(tips_of(context), context.staff, context.args[0],
-                                     Role.OFFICER)
-    if tip is None:
-        await update.effective_message.reply_text(context.tr("triage.not_found"))
+    code = parse_code(args[0])
+    if code is None:
+        await message.reply_text(not_a_tip_code(tr, args[0], tr(usage)))
+        return None
+    tip = await triage.tip_for_staff(tips_of(context), context.staff, code, Role.OFFICER)
+    if tip is None:  # unknown, or outside the scope: the same answer (a code reveals nothing)
+        await message.reply_text(tr("triage.no_such_tip", code=code))
     return tip
 
 
@@ -104,14 +113,15 @@ async def apply_close(context: BotContext, tip: Tip) -> str:
 
 @guard("assess")
 async def assess(update: Update, context: BotContext) -> None:
-    value = context.args[1].lower() if len(context.args or []) == 2 else ""
-    if value not in ASSESSMENTS:
-        await update.effective_message.reply_text(context.tr("triage.assess_usage"))
+    args, tr = context.args or [], context.tr
+    if len(args) == 2 and args[1].lower() not in ASSESSMENTS:
+        await update.effective_message.reply_text("\n".join((
+            tr("triage.not_an_assessment", word=echo(args[1])), tr("triage.assess_usage"))))
         return
     tip = await _tip_or_refuse(update, context, "triage.assess_usage", 2)
     if tip is not None:
         await update.effective_message.reply_text(
-            await apply_assessment(context, tip, ASSESSMENTS[value]))
+            await apply_assessment(context, tip, ASSESSMENTS[args[1].lower()]))
 
 
 @guard("close")
@@ -133,22 +143,43 @@ async def block(update: Update, context: BotContext) -> None:
 @guard("outcome")
 async def record_outcome(update: Update, context: BotContext) -> None:
     ctx, tr = tips_of(context), context.tr
-    kinds = ", ".join(k.key for k in ctx.outcome_kinds)
+    words = report_words_for(context.services.config, tr)
+    # The keys are what is typed; the labels say what each key counts.
+    kinds = tr("stats.list_separator").join(
+        tr("triage.outcome_kind", key=k.key, label=words.outcome_label(k.key))
+        for k in ctx.outcome_kinds)
+    usage = tr("triage.outcome_usage", kinds=kinds)
     args = context.args or []
-    if len(args) < 2:
-        await update.effective_message.reply_text(tr("triage.outcome_usage", kinds=kinds))
-        return
-    result = await outcomes.record(ctx, context.staff, args[0], args[1:])
-    if result.recorded is outcomes.Recorded.RECORDED:
-        summary = ", ".join(f"{ctx.outcome_label(k)}: {n}" for k, n in result.quantities.items())
-        answer = tr("triage.outcome_recorded", target=result.target, summary=summary)
-    elif result.recorded is outcomes.Recorded.UNKNOWN_KIND:
-        answer = tr("triage.outcome_unknown_kind", kind=result.unknown[:32], kinds=kinds)
-    elif result.recorded is outcomes.Recorded.NOT_FOUND:
-        answer = tr("triage.not_found")
-    else:
-        answer = tr("triage.outcome_usage", kinds=kinds)
-    await update.effective_message.reply_text(answer)
+    result = (await outcomes.record(ctx, context.staff, args[0], args[1:]) if len(args) >= 2
+              else OutcomeResult(Recorded.NO_QUANTITIES))
+    await update.effective_message.reply_text(_outcome_answer(context, result, words, kinds,
+                                                              usage))
+
+
+def _outcome_answer(context: BotContext, result: OutcomeResult, words: ReportWords,
+                    kinds: str, usage: str) -> str:
+    """What was recorded, or what was wrong; a refusal recorded nothing."""
+    tr = context.tr
+    kind, word = echo(result.kind), echo(result.word)
+    match result.recorded:
+        case Recorded.RECORDED:
+            summary = tr("triage.outcome_separator").join(
+                words.outcome_figure(k, n) for k, n in result.quantities.items())
+            return tr("triage.outcome_recorded", target=result.target, summary=summary)
+        case Recorded.NOT_A_QUANTITY:
+            return "\n".join((tr("triage.outcome_not_a_quantity", word=word), usage))
+        case Recorded.UNKNOWN_KIND:
+            return tr("triage.outcome_unknown_kind", kind=kind, kinds=kinds)
+        case Recorded.REPEATED_KIND:
+            return tr("triage.outcome_repeated_kind", kind=kind)
+        case Recorded.BAD_NUMBER:
+            return tr("triage.outcome_bad_number", kind=kind, number=word,
+                      max=words.count(MAX_QUANTITY))
+        case Recorded.TIP_NOT_FOUND:
+            return tr("triage.no_such_tip", code=parse_code(result.word) or word)
+        case Recorded.UNIT_NOT_FOUND:
+            return unit_not_in_scope(tr, result.word)
+    return usage
 
 
 @guard("assess")  # every button under a notice is triage work: /assess's role

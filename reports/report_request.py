@@ -10,13 +10,13 @@ a format or a unit in scope.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from reports.periods import Period
+from reports.periods import Period, PeriodError
 from reports.stats_request import (
     CHART_WORD,
     StatsRequestError,
@@ -46,10 +46,16 @@ class ReportRequest:
 class ReportRequestError:
     problem: ReportRequestProblem
     word: str = ""
+    reason: PeriodError | None = None  # BAD_PERIOD: what the period parser said is wrong
 
 
-def read_report_request(words: Sequence[str], *, default_unit: str, now: datetime,
-                        tz: ZoneInfo) -> ReportRequest | ReportRequestError:
+def _no_unit(code: str) -> bool:
+    return False
+
+
+def read_report_request(words: Sequence[str], *, default_unit: str, now: datetime, tz: ZoneInfo,
+                        is_unit: Callable[[str], bool] = _no_unit,
+                        ) -> ReportRequest | ReportRequestError:
     formats = [word.lower() for word in words if word.lower() in CHAT_FORMATS]
     if len(formats) > 1:
         return ReportRequestError(ReportRequestProblem.TWO_FORMATS)
@@ -57,11 +63,12 @@ def read_report_request(words: Sequence[str], *, default_unit: str, now: datetim
     chart = next((word for word in rest if word.lower() == CHART_WORD), None)
     if chart is not None:
         return ReportRequestError(ReportRequestProblem.UNKNOWN_WORD, chart)
-    request = read_stats_request(rest, default_unit=default_unit, now=now, tz=tz)
+    request = read_stats_request(rest, default_unit=default_unit, now=now, tz=tz,
+                                 is_unit=is_unit)
     if isinstance(request, StatsRequestError):
         problem = (ReportRequestProblem.BAD_PERIOD
                    if request.problem is StatsRequestProblem.BAD_PERIOD
                    else ReportRequestProblem.TOO_MANY_WORDS)
-        return ReportRequestError(problem, request.word)
+        return ReportRequestError(problem, request.word, request.reason)
     return ReportRequest(request.period, request.unit_code,
                          formats[0] if formats else DEFAULT_CHAT_FORMAT)

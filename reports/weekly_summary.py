@@ -23,6 +23,7 @@ from broadcasts.schedule_spec import ScheduleSpec
 from org.directory import Directory
 from org.roles import Role, role_allows
 from reports.periods import Period, iso_week_label, make_period
+from reports.render.report_words import report_words_for
 from reports.render.stats_text import format_day, render_stats_text
 from reports.stats import unit_statistics_for_config
 from storage import outbox
@@ -33,7 +34,6 @@ WEEKLY_SUMMARY = "weekly_summary"  # slot_runs.purpose (at most 16 characters)
 LOOK_BACK_DAYS = 8  # one full week plus a day covers every weekly slot
 
 Translate = Callable[..., str]
-Label = Callable[[str], str]
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,7 @@ def summary_recipients(directory: Directory, unit_code: str) -> tuple[int, ...]:
 
 
 async def queue_due_weekly_summaries(db: Database, directory: Directory, config: Config,
-                                     tr: Translate, *, category_label: Label,
-                                     outcome_label: Label,
-                                     now: datetime) -> list[QueuedSummary]:
+                                     tr: Translate, *, now: datetime) -> list[QueuedSummary]:
     """Queue, once, the summary of every unit with officers, if the latest ``reports.weekly``
     slot is due and not late by more than the grace; the summaries queued by this call."""
     tz = config.timezone
@@ -80,6 +78,7 @@ async def queue_due_weekly_summaries(db: Database, directory: Directory, config:
     if slot_at is None or now - slot_at > config.bulletins.misfire_grace:
         return []
     week = summarised_week(slot_at, tz)
+    words = report_words_for(config, tr)
     queued = []
     for unit in directory.tree:
         recipients = summary_recipients(directory, unit.code)
@@ -95,8 +94,7 @@ async def queue_due_weekly_summaries(db: Database, directory: Directory, config:
         heading = tr("weekly_summary.heading", week=week.label.split("-W")[1],
                      first=format_day(week.first_day), last=format_day(week.last_day),
                      unit=unit.code)
-        text = "\n\n".join((heading, render_stats_text(stats, tr, category_label=category_label,
-                                                       outcome_label=outcome_label)))
+        text = "\n\n".join((heading, render_stats_text(stats, words)))
         async with db.transaction() as conn:
             if not await schedule_store.claim_slot(conn, unit.code, WEEKLY_SUMMARY,
                                                    week.start_utc, now):

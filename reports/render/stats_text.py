@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from reports.stats import UnitStatistics
 
+if TYPE_CHECKING:  # report_words uses format_count from here
+    from reports.render.report_words import ReportWords
+
 Translate = Callable[..., str]
-Label = Callable[[str], str]
 DATE_FORMAT = "%d/%m/%Y"
 
 
@@ -29,8 +32,12 @@ def _week_text(label: str, tr: Translate) -> str:
               last=format_day(monday + timedelta(days=6)))
 
 
-def render_stats_text(stats: UnitStatistics, tr: Translate, *, category_label: Label,
-                      outcome_label: Label, tip_figures: bool = True) -> str:
+def render_stats_text(stats: UnitStatistics, words: ReportWords, *,
+                      tip_figures: bool = True) -> str:
+    """The figures of ``stats`` as chat text; every outcome figure names its kind, one a line
+    ("• Dao tự chế: 7 cái"): a configured label may hold commas, so they do not share a line."""
+    tr = words.tr
+
     def n(number: int) -> str:
         return format_count(number, tr)
 
@@ -56,12 +63,12 @@ def render_stats_text(stats: UnitStatistics, tr: Translate, *, category_label: L
                     not_valuable=n(tips.not_valuable), false=n(tips.false),
                     unassessed=n(tips.unassessed), closed=n(tips.closed)))
     # Only the categories that had tips: ten zero lines would hide the ones that matter.
-    categories = [tr("stats.item", label=category_label(key), count=n(count))
+    categories = [tr("stats.item", label=words.category_label(key), count=n(count))
                   for key, count in tips.by_category.items() if count]
     lines.append(tr("stats.by_category", items=separator.join(categories)) if categories
                  else tr("stats.by_category_none"))
-    results = [tr("stats.item", label=outcome_label(key), count=n(count))
-               for key, count in stats.outcomes.items()]
-    lines.append(tr("stats.outcomes", items=separator.join(results)) if results
-                 else tr("stats.outcomes_none"))
+    # Only the kinds with results, as for categories.
+    results = [tr("stats.outcome_line", figure=words.outcome_figure(key, count))
+               for key, count in stats.outcomes.items() if count]
+    lines.extend([tr("stats.outcomes"), *results] if results else [tr("stats.outcomes_none")])
     return "\n".join(lines)

@@ -205,7 +205,7 @@ async def test_outcomes_are_recorded_against_tips_and_units(harness):
     unit = await say(fake, people.officer, "/ketqua TT-TANTHANH-A1 knives=2")
     assert "TT-TANTHANH-A1" in unit["text"]
     foreign = await say(fake, people.officer, "/outcome TT-BINHTHANH guns=1")
-    assert "Không có tin báo" in foreign["text"]
+    assert "TT-BINHTHANH" in foreign["text"] and "phạm vi" in foreign["text"]
     unknown = await say(fake, people.officer, f"/outcome {code} tanks=1")
     assert "tanks" in unknown["text"]
     async with harness.bot.services.db.reading() as conn:

@@ -46,6 +46,7 @@ async def test_summary_goes_once_to_each_officer_at_the_configured_time(harness)
     assert "Kỳ: 2026-W10 (từ 02/03/2026 đến 08/03/2026)" in summary
     assert "Bản tin: 1 bản tin đã chuyển tải, 3 lượt gửi tới nhóm" in summary
     assert "Nguồn tin: 1 tin tiếp nhận — 0 có giá trị, 0 không có giá trị, 1 sai sự thật" in summary
+    assert "• Vụ việc được làm rõ: 1 vụ\n• Đối tượng: 3" in summary  # each figure names its kind
     other = (await fake.wait_for_message(people.other_officer.id, is_summary))["text"]
     assert "TT-BINHTHANH" in other and "TT-TANTHANH" not in other
     await fake.wait_for_message(people.admin.id, is_summary)

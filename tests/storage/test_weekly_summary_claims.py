@@ -34,8 +34,7 @@ async def test_two_passes_at_one_slot_queue_each_summary_once(db, write_config):
 
     async def run(at):
         return await queue_due_weekly_summaries(
-            db, directory, config, Translator("vi"), category_label=str, outcome_label=str,
-            now=at)
+            db, directory, config, Translator("vi"), now=at)
 
     first = await run(slot + timedelta(minutes=1))
     again = await run(slot + timedelta(hours=2))

@@ -81,7 +81,8 @@ def test_docx_has_the_bao_cao_header_title_results_and_table_by_unit():
     assert "từ ngày 01/01/2026 đến ngày 31/03/2026" in text
     assert ("có 37 nhóm với 1.666 thành viên; trong kỳ chuyển tải 24 bản tin (888 lượt gửi "
             "tới nhóm, 1 lượt lỗi); quần chúng cung cấp 60 nguồn tin, trong đó 40 tin có giá "
-            "trị; thu hồi 3 dao tự chế; làm rõ 3 vụ, 5 đối tượng; Xe máy tang vật 2 chiếc."
+            "trị; thu hồi 3 dao tự chế; làm rõ 5 đối tượng; Vụ việc được làm rõ, xử lý: 3 vụ; "
+            "Xe máy tang vật: 2 chiếc."
             ) in text
     assert "tuần 07 (09/02/2026–15/02/2026)" in text
     assert "Ma tuý 55, Trộm cắp tài sản 5." in text and "Khác" not in text
@@ -130,7 +131,9 @@ def test_an_english_deployment_gets_an_english_report():
                                             "Independence - Freedom - Happiness"]
     assert "\nREPORT\n" in text and "Xã Tân Thành, 02/04/2026" in text
     assert "37 groups with 1,666 members" in text
-    assert "recovered 3 homemade knives; cleared up 3 vụ, 5 persons" in text  # "vụ": config
+    # Configured labels are the file's words, in any language.
+    assert ("recovered 3 homemade knives; cleared up 5 persons; Vụ việc được làm rõ, xử lý: 3 vụ"
+            in text)
     assert "BÁO CÁO" not in text and "nhóm" not in text
     workbook = openpyxl.load_workbook(io.BytesIO(render_xlsx(commune(), english)))
     assert [sheet.title for sheet in workbook.worksheets] == ["Summary", "By unit"]
@@ -140,7 +143,7 @@ def test_a_commune_without_results_says_so_and_leaves_zero_kinds_out():
     tr = Translator("vi")
     assert outcome_actions({"cases": 0, "knives": 0}, words()) == []
     assert outcome_actions({"knives": 0, "persons": 4, "motorbikes": 1}, words()) == [
-        "làm rõ 4 đối tượng", "Xe máy tang vật 1 chiếc"]
+        "làm rõ 4 đối tượng", "Xe máy tang vật: 1 chiếc"]
     quiet = unit("TT-A2", "Ấp 2", 1, 5, 0, 0, {})
     breakdown = UnitBreakdown(quiet, (BreakdownRow(quiet, own=False),), None)
     text, tables = docx_text(render_docx(breakdown, words(), issued_on=date(2026, 4, 2)))
@@ -167,7 +170,12 @@ def test_report_words_default_to_docx_this_month_and_take_the_format_anywhere():
 
 
 def test_report_words_that_make_no_request_are_named():
-    assert read("2026-13 TT") == ReportRequestError(ReportRequestProblem.BAD_PERIOD, "2026-13")
+    bad = read("2026-13 TT")
+    assert isinstance(bad, ReportRequestError)
+    assert (bad.problem, bad.word) == (ReportRequestProblem.BAD_PERIOD, "2026-13")
+    assert "month 13 does not exist" in str(bad.reason)
+    lone = read("2026-13")  # alone it is still a period typed wrong, not a unit
+    assert isinstance(lone, ReportRequestError) and lone.problem is ReportRequestProblem.BAD_PERIOD
     assert read("docx xlsx") == ReportRequestError(ReportRequestProblem.TWO_FORMATS)
     assert read("week chart") == ReportRequestError(ReportRequestProblem.UNKNOWN_WORD, "chart")
     assert read("week TT pdf") == ReportRequestError(ReportRequestProblem.TOO_MANY_WORDS)

@@ -10,10 +10,12 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
+from bot.config_model import Category, OutcomeKind
 from bot.i18n import Translator
 from reports.periods import parse_period
 from reports.render.csv_report import render_csv
 from reports.render.json_report import render_json
+from reports.render.report_words import ReportWords
 from reports.render.stats_text import render_stats_text
 from reports.stats import BulletinFigures, GroupFigures, TipFigures, UnitStatistics
 from reports.stats_request import (
@@ -59,17 +61,18 @@ def test_csv_is_one_flat_metric_value_table_named_like_the_json():
 
 
 def test_chat_text_uses_vietnamese_numbers_dates_and_labels():
-    text = render_stats_text(sample(), Translator("vi"), category_label=lambda k: k.upper(),
-                             outcome_label=lambda k: f"<{k}>")
+    labelled = ReportWords(Translator("vi"),
+                           tuple(Category(k, k.upper()) for k in ("drugs", "theft", "fraud")),
+                           tuple(OutcomeKind(k, f"<{k}>", None) for k in sample().outcomes))
+    text = render_stats_text(sample(), labelled)
     assert "Xã Tân Thành" in text and "01/01/2026" in text and "31/12/2026" in text
     assert "37 nhóm, 1.666 thành viên" in text
     assert "1.332 lượt gửi" in text
     assert "tuần 07 (09/02/2026–15/02/2026)" in text
     assert "146 có giá trị" in text
     assert "DRUGS 120, THEFT 60" in text and "FRAUD" not in text  # categories with tips only
-    assert "<cases> 30, <persons> 77, <knives> 0" in text
-    english = render_stats_text(sample(()), Translator("en"), category_label=str,
-                                outcome_label=str)
+    assert "Kết quả:\n• <cases>: 30\n• <persons>: 77" in text and "<knives>" not in text
+    english = render_stats_text(sample(()), ReportWords(Translator("en"), (), ()))
     assert "1,666 members" in english and "no finished week fell short" in english
 
 
@@ -93,6 +96,30 @@ def test_stats_words_come_in_either_order_with_chart_anywhere():
     assert (lone_unit.period.label, lone_unit.unit_code) == ("2026-03", "TT-A1")
 
 
+def test_a_lone_word_meant_as_a_period_gets_the_period_reason_not_unknown_unit():
+    for word, reason in (("2026-13", "month 13 does not exist"), ("2026-W54", "W01 to W53"),
+                         ("2026-02-30", "not a calendar date"),
+                         ("2026-03-31..2026-03-01", "ends (2026-03-01) before it starts")):
+        bad = read(word)
+        assert isinstance(bad, StatsRequestError), word
+        assert (bad.problem, bad.word) == (StatsRequestProblem.BAD_PERIOD, word)
+        assert reason in str(bad.reason), (word, bad.reason)
+    # A word of no period's shape is a unit code, checked against the scope later.
+    assert read("NOWHERE").unit_code == "NOWHERE"
+    # A unit of the tree whose code looks like a period is that unit.
+    odd = read_stats_request(["2026-13"], default_unit="TT", now=NOW, tz=VN,
+                             is_unit=lambda code: code == "2026-13")
+    assert isinstance(odd, StatsRequest) and odd.unit_code == "2026-13"
+    # Two words, neither a period: the one that is not a unit was meant as the period.
+    both = read_stats_request(["TT", "2026-Q5"], default_unit="TT", now=NOW, tz=VN,
+                              is_unit=lambda code: code == "TT")
+    assert isinstance(both, StatsRequestError) and both.word == "2026-Q5"
+    assert "Q5 does not exist" in str(both.reason)
+
+
 def test_stats_words_that_make_no_request_are_named():
-    assert read("2026-13 TT") == StatsRequestError(StatsRequestProblem.BAD_PERIOD, "2026-13")
+    bad = read("2026-13 TT")
+    assert isinstance(bad, StatsRequestError)
+    assert (bad.problem, bad.word) == (StatsRequestProblem.BAD_PERIOD, "2026-13")
+    assert "month 13 does not exist" in str(bad.reason)
     assert read("week TT extra") == StatsRequestError(StatsRequestProblem.TOO_MANY_WORDS)

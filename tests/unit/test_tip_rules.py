@@ -8,7 +8,7 @@ from org.roles import Role
 from org.staff import StaffMember
 from org.units import Unit, UnitTree
 from tips.limits import GuessGuard
-from tips.outcomes import parse_quantities
+from tips.outcomes import MAX_QUANTITY, OutcomeResult, Quantities, Recorded, read_quantities
 from tips.recipients import tip_recipients
 
 TREE = UnitTree([Unit("DT", "Tỉnh", None), Unit("TT", "Xã", "DT"), Unit("A1", "Ấp", "TT"),
@@ -38,12 +38,27 @@ def test_a_unit_without_officers_falls_back_to_the_nearest_above():
 
 def test_outcome_quantities_then_note():
     kinds = ("cases", "persons", "knives")
-    assert parse_quantities(["cases=1", "PERSONS=3", "bắt", "quả", "tang"], kinds) == (
-        {"cases": 1, "persons": 3}, "bắt quả tang", None)
-    assert parse_quantities(["cases=1", "cases=2"], kinds) == ({"cases": 3}, "", None)
-    assert parse_quantities(["tanks=1"], kinds)[2] == "tanks"
-    assert parse_quantities(["cases=0"], kinds) == ({}, "", None)
-    assert parse_quantities(["cases=-1"], kinds) == ({}, "cases=-1", None)
+    assert read_quantities(["cases=1", "PERSONS=3", "bắt", "quả", "tang"], kinds) == Quantities(
+        {"cases": 1, "persons": 3}, "bắt quả tang")
+    # Once the note has begun, "=" is just part of it.
+    assert read_quantities(["knives=2", "dao", "dài=30cm"], kinds) == Quantities(
+        {"knives": 2}, "dao dài=30cm")
+
+
+def test_outcome_quantities_that_cannot_be_meant_are_refused_not_guessed():
+    kinds = ("cases", "persons", "knives")
+
+    def refusal(*words: str) -> tuple[Recorded, str, str]:
+        result = read_quantities(list(words), kinds)
+        assert isinstance(result, OutcomeResult)
+        return result.recorded, result.kind, result.word
+
+    assert refusal("cases=1", "cases=2") == (Recorded.REPEATED_KIND, "cases", "cases=2")
+    assert refusal("tanks=1") == (Recorded.UNKNOWN_KIND, "tanks", "tanks=1")
+    for number in ("0", "-1", "1.5", "", "abc", "1e3", str(MAX_QUANTITY + 1), "9" * 40):
+        assert refusal(f"cases={number}") == (Recorded.BAD_NUMBER, "cases", number)
+    assert refusal(f"cases={MAX_QUANTITY}", "=2") == (Recorded.NOT_A_QUANTITY, "", "=2")
+    assert refusal("bắt", "quả", "tang") == (Recorded.NO_QUANTITIES, "", "")
 
 
 def test_code_guessing_is_locked_for_an_hour():

@@ -1,0 +1,54 @@
+"""The chat lines that say what was wrong with a command's arguments (SPEC §11: a clear answer).
+
+One place per kind of mistake that several commands share: a PERIOD or a schedule spec the parser
+refused (``/stats``, ``/report``, ``/schedule``), a unit code that is unknown or outside the
+asker's scope (the same answer for both, as SPEC §6 asks of ``/stats``), a word that is not a tip
+code. Each command adds its own usage line where the shape of what was typed was wrong.
+
+The reasons of the period and schedule parsers are the parsers' own sentences for now; the two
+functions below are the only places that turn them into chat lines.
+"""
+
+from __future__ import annotations
+
+from bot.i18n import Translator
+from broadcasts.schedule_spec import EXPECTED_FORM, ScheduleSpecError
+from reports.periods import ACCEPTED_FORMS, PeriodError
+from tips.visible_text import for_staff
+
+MAX_ECHO = 40  # characters of a mistyped word repeated back
+MAX_REASON = 160  # characters of a parser's reason, which may quote what was typed
+
+
+def echo(word: str) -> str:
+    """A word the person typed, as it is repeated back to them: without the bidi and control
+    characters that would reorder or break the line around it, cut to ``MAX_ECHO``."""
+    return for_staff(word)[:MAX_ECHO]
+
+
+def _parser_reason(error: ValueError, accepted_forms: str) -> str:
+    # The catalogue line lists the accepted forms in the person's language already. The reason
+    # quotes what was typed, which may be a whole message long: it is cut like an echo.
+    reason = for_staff(str(error).removesuffix(f"; {accepted_forms}"))
+    return reason if len(reason) <= MAX_REASON else reason[:MAX_REASON - 1] + "…"
+
+
+def period_problem(tr: Translator, key: str, word: str, error: PeriodError) -> str:
+    """``key`` (``stats.bad_period``, ``report.bad_period``) for the PERIOD ``word``, with what
+    is wrong with it ("month 13 does not exist")."""
+    return tr(key, period=echo(word), reason=_parser_reason(error, ACCEPTED_FORMS))
+
+
+def schedule_problem(tr: Translator, error: ScheduleSpecError) -> str:
+    """``bulletins.schedule.bad_spec`` with what is wrong with the spec ("time 25:61 …")."""
+    return tr("bulletins.schedule.bad_spec", reason=_parser_reason(error, EXPECTED_FORM))
+
+
+def unit_not_in_scope(tr: Translator, code: str) -> str:
+    """A unit code that does not exist, or a unit outside the asker's scope: the same line."""
+    return tr("arguments.unit_not_in_scope", code=echo(code))
+
+
+def not_a_tip_code(tr: Translator, word: str, usage: str) -> str:
+    """A word in the place of a tip code that cannot be one, then the command's usage."""
+    return "\n".join((tr("arguments.not_a_tip_code", word=echo(word)), usage))
