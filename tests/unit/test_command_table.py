@@ -12,6 +12,7 @@ from handlers.access import Place
 from handlers.commands import COMMANDS, commands_for, guard
 from handlers.menu import menu
 from org.roles import Role
+from reports.render.report_words import ReportWords
 from reports.render.stats_text import render_stats_text
 from tests.unit.test_stats_render import sample
 
@@ -85,11 +86,10 @@ def test_guard_refuses_with_the_role_and_place_of_the_row():
 
 
 def test_stats_text_for_an_editor_carries_no_tip_figure():
-    tr = Translator("vi")
-    text = render_stats_text(sample(), tr, category_label=str, outcome_label=str,
-                             tip_figures=False)
+    words = ReportWords(Translator("vi"), (), ())
+    text = render_stats_text(sample(), words, tip_figures=False)
     assert "Nhóm: 37 nhóm" in text and "Bản tin: 36 bản tin" in text
     assert "180" not in text and "Nguồn tin" not in text and "tin báo" not in text
     assert "Kết quả" not in text and "drugs" not in text
-    full = render_stats_text(sample(), tr, category_label=str, outcome_label=str)
+    full = render_stats_text(sample(), words)
     assert "180" in full and text in full
