@@ -104,10 +104,10 @@ async def answer_refusal(message: Message, context: BotContext, refused: Refused
 
 
 def minute_after(moment: datetime, context: BotContext) -> str:
-    """The local minute from which ``moment`` has passed: never a minute too early."""
-    seconds = moment.timestamp()
-    return local_time(datetime.fromtimestamp(math.ceil(seconds / 60) * 60, moment.tzinfo),
-                      tips_of(context).tz)
+    """The first whole minute after ``moment`` (a limit lets the next tip in just after it):
+    never a minute too early."""
+    minute = (math.floor(moment.timestamp() / 60) + 1) * 60
+    return local_time(datetime.fromtimestamp(minute, moment.tzinfo), tips_of(context).tz)
 
 
 async def may_start(message: Message, context: BotContext, sender: str) -> bool:
