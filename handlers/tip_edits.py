@@ -26,7 +26,8 @@ from tips.intake import ItemEdited
 
 
 def _is_live_location(message: Message) -> bool:
-    return message.location is not None and message.location.live_period is not None
+    # Read from the dict: the attribute warns of its coming change of type (PTB 22.2).
+    return message.location is not None and "live_period" in message.location.to_dict()
 
 
 async def answer_private_edit(update: Update, context: BotContext) -> None:

@@ -147,9 +147,14 @@ class UserActions:
         return self._send_file(user, "sticker", b"RIFF\x00WEBP", chat, None, emoji=emoji)
 
     def send_location(
-        self, user: FakeUser, latitude: float, longitude: float, *, chat: FakeChat | None = None
-    ) -> dict[str, Any]:
-        location = {"latitude": latitude, "longitude": longitude}
+        self, user: FakeUser, latitude: float, longitude: float, *, chat: FakeChat | None = None,
+        live_period: int | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
+        """A location; with ``live_period`` (seconds) a live location, which then moves by
+        edits (:meth:`move_live_location`)."""
+        location: dict[str, Any] = {"latitude": latitude, "longitude": longitude}
+        if live_period is not None:
+            location["live_period"] = live_period
         return self._deliver(user, chat, {"location": location})
 
     def send_contact(
@@ -213,6 +218,23 @@ class UserActions:
         stored.pop("caption_entities", None)
         if entities := command_entities(new_caption):
             stored["caption_entities"] = entities
+        stored["edit_date"] = self.world.now()
+        self.world.updates.push("edited_message", copy.deepcopy(stored))
+        return copy.deepcopy(stored)
+
+    def move_live_location(
+        self, user: FakeUser, message: dict[str, Any], latitude: float, longitude: float
+    ) -> dict[str, Any]:
+        """A live location moved: Telegram sends the whole message again as an
+        ``edited_message``, every few seconds while it is shared
+        (https://core.telegram.org/bots/api#location, ``live_period``)."""
+        key = (message["chat"]["id"], message["message_id"])
+        stored = self.world.messages.get(key)
+        if stored is None or stored["from"]["id"] != user.id or "live_period" not in (
+            stored.get("location") or {}
+        ):
+            raise AssertionError(f"message {key} is not a live location by user {user.id}")
+        stored["location"].update(latitude=latitude, longitude=longitude)
         stored["edit_date"] = self.world.now()
         self.world.updates.push("edited_message", copy.deepcopy(stored))
         return copy.deepcopy(stored)

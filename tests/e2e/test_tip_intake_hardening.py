@@ -270,6 +270,29 @@ async def test_an_edit_after_filing_is_answered_with_how_to_add_information(harn
                    for m in fake.sent_messages(people.other_officer.id))
 
 
+async def test_a_live_location_moves_quietly(harness):
+    """A shared live location is edited every few seconds: the draft keeps its last position,
+    and nobody is answered for each move."""
+    fake, people = harness.fake, harness.people
+    resident = people.resident
+    await start_collecting(fake, resident)
+    before = len(fake.sent_messages(resident.id))
+    live = fake.send_location(resident, 10.1, 105.1, live_period=900)
+    shared = await next_reply(fake, resident.id, before)
+    before += 1
+    fake.move_live_location(resident, live, 10.2, 105.2)
+    fake.move_live_location(resident, live, 10.3, 105.3)
+    await harness.settle()
+    assert len(fake.sent_messages(resident.id)) == before
+    receipt = await press(fake, resident, shared, "ti:s")
+    code = CODE.search(receipt["text"]).group(0)
+    fake.move_live_location(resident, live, 10.4, 105.4)  # after filing: still quiet
+    _, parts = await thread_in(fake, people.other_officer, code, parts=2)
+    assert "10.3,105.3" in parts[0]["text"] and parts[1]["location"]["latitude"] == 10.3
+    await harness.settle()
+    assert len(fake.sent_messages(resident.id)) == before + 1  # the receipt only
+
+
 async def test_tip_words_in_a_group_the_bot_cannot_clean_are_pointed_out_to_their_sender(
         harness):
     fake, people = harness.fake, harness.people
