@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import MessageLimit
 from telegram.error import (
     BadRequest,
@@ -81,7 +81,9 @@ class TelegramChannel:
         common = {"reply_markup": keyboard(message.buttons),
                   "disable_notification": message.silent}
         if message.reply_to_message_id is not None:
-            common["reply_to_message_id"] = message.reply_to_message_id
+            # An officer may have deleted the message replied to: the reply still goes, plain.
+            common["reply_parameters"] = ReplyParameters(message.reply_to_message_id,
+                                                         allow_sending_without_reply=True)
         media = message.media
         if media is None:
             return await self._bot.send_message(chat_id, message.text, **common)

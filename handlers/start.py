@@ -5,9 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from handlers.access import chat_place, requires
+from handlers.access import Place, chat_place, requires
 from handlers.commands import commands_for
 from handlers.context import BotContext
+from handlers.private_chat import point_to_private_chat
 from handlers.tips import intake_of, sender_of, start_from_payload
 
 
@@ -16,6 +17,9 @@ async def welcome(update: Update, context: BotContext) -> None:
     payload = context.args[0] if context.args else ""
     if payload.startswith("tip"):
         await start_from_payload(update, context, payload[:64])
+        return
+    if chat_place(update) is Place.GROUP:  # the welcome is for a private chat
+        await point_to_private_chat(update.effective_message, context, "start.in_group")
         return
     lines = [context.tr("start.welcome")]
     if context.staff is not None:
@@ -44,6 +48,11 @@ async def show_help(update: Update, context: BotContext) -> None:
 
 @requires()
 async def cancel(update: Update, context: BotContext) -> None:
+    if chat_place(update) is Place.GROUP:
+        # Flows live in the private chat; and "your tip was cancelled" must never be said in
+        # front of a group.
+        await point_to_private_chat(update.effective_message, context, "cancel.in_group")
+        return
     cancelled = await intake_of(context).cancel(sender_of(update, context))
     await update.effective_message.reply_text(
         context.tr("tip.cancelled" if cancelled else "cancel.nothing"))

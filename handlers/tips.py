@@ -1,15 +1,18 @@
 """The resident side of a tip: ``/tip``, deep links, the guided flow and its buttons (SPEC §3).
 
 The sender's Telegram id is turned into a pseudonym and a sealed relay link right here, at the
-edge; nothing past this module sees it, and nothing here logs it.
+edge; nothing past this module sees it, and nothing here logs it. Limits are checked before a
+flow starts (SPEC §12), so a sender over a limit learns it before writing anything.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
+import math
+from dataclasses import replace
+from datetime import datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
@@ -17,16 +20,19 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from broadcasts.bulletins import unit_of_bulletin
 from handlers.access import requires
 from handlers.context import BotContext
+from handlers.private_chat import redirect_tip_from_group
 from handlers.tip_content import content_of
+from handlers.tip_keyboards import CALLBACK, category_keyboard, send_keyboard, unit_keyboard
 from tips import filing
 from tips.context import TipsContext
 from tips.intake import MAX_ITEMS, Draft, Intake, ItemAdded, Step
-from tips.limits import Refusal
+from tips.limits import Refusal, Refused
+from tips.notices import local_time
 from tips.staff_notices import queue_staff_notices
+from tips.visible_text import has_visible_text
 
 log = logging.getLogger(__name__)
 
-CALLBACK = "ti"
 _REFUSALS = {Refusal.BLOCKED: "tip.blocked", Refusal.HOURLY_LIMIT: "tip.hourly_limit",
              Refusal.DAILY_LIMIT: "tip.daily_limit"}
 
@@ -37,7 +43,7 @@ def tips_of(context: BotContext) -> TipsContext:
 
 def intake_of(context: BotContext) -> Intake:
     ctx = tips_of(context)
-    return Intake(ctx.db, ctx.clock, ctx.category_keys, ctx.directory.tree)
+    return Intake(ctx.db, ctx.clock, ctx.category_keys, ctx.directory.tree, ctx.limits)
 
 
 def sender_of(update: Update, context: BotContext) -> str:
@@ -47,48 +53,6 @@ def sender_of(update: Update, context: BotContext) -> str:
 def is_small_number(text: str) -> bool:
     """Digits a database integer can hold (``"²".isdigit()`` is True, and 10**20 overflows)."""
     return text.isascii() and text.isdigit() and 0 < len(text) <= 9
-
-
-def deep_link(context: BotContext, payload: str) -> str:
-    return f"https://t.me/{context.services.bot_username}?start={payload}"
-
-
-def _button(text: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=f"{CALLBACK}:{data}")
-
-
-def unit_keyboard(context: BotContext, parent_code: str | None) -> InlineKeyboardMarkup:
-    tree = tips_of(context).directory.tree
-    roots = tree.roots()
-    if parent_code is None and len(roots) == 1:
-        parent_code = roots[0].code
-    rows = []
-    units = tree.children(parent_code) if parent_code else roots
-    if parent_code:
-        rows.append([_button(context.tr("tip.this_unit", unit=tree.find(parent_code).name),
-                             f"u:{parent_code}")])
-    for unit in units[:48]:
-        action = "n" if tree.children(unit.code) else "u"
-        rows.append([_button(unit.name, f"{action}:{unit.code}")])
-    parent = tree.find(parent_code) if parent_code else None
-    if parent is not None and parent.parent_code:
-        rows.append([_button(context.tr("tip.back"), f"n:{parent.parent_code}")])
-    rows.append([_button(context.tr("tip.cancel"), "x")])
-    return InlineKeyboardMarkup(rows)
-
-
-def category_keyboard(context: BotContext) -> InlineKeyboardMarkup:
-    ctx = tips_of(context)
-    buttons = [_button(ctx.category_label(key), f"c:{key}") for key in ctx.category_keys]
-    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    rows.append([_button(context.tr("tip.change_unit"), "cu"), _button(context.tr("tip.cancel"),
-                                                                       "x")])
-    return InlineKeyboardMarkup(rows)
-
-
-def send_keyboard(context: BotContext) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_button(context.tr("tip.send"), "s"),
-                                  _button(context.tr("tip.cancel"), "x")]])
 
 
 async def show_step(message: Message, context: BotContext, draft: Draft) -> None:
@@ -113,8 +77,8 @@ async def answer_filing(message: Message, context: BotContext, result: filing.Fi
     try:
         if result.outcome is filing.Filed.FILED:
             await send_receipt(message, context, result, sealed)
-        elif result.outcome is filing.Filed.REFUSED:
-            await message.reply_text(context.tr(_REFUSALS[result.refusal]))
+        elif result.outcome is filing.Filed.REFUSED and result.refused is not None:
+            await answer_refusal(message, context, result.refused)
         elif result.outcome is filing.Filed.EMPTY:
             await message.reply_text(context.tr("tip.empty"))
         elif result.outcome is filing.Filed.NEEDS_UNIT:
@@ -125,6 +89,35 @@ async def answer_filing(message: Message, context: BotContext, result: filing.Fi
     finally:
         # After the receipt, so staff notices never delay it; whatever became of the receipt.
         await queue_staff_notices(tips_of(context), result)
+
+
+async def answer_refusal(message: Message, context: BotContext, refused: Refused) -> None:
+    """Politely, at once: when they may send again (a block's end is never told), and that a
+    draft they were writing waits for then."""
+    text = context.tr(_REFUSALS[refused.refusal])
+    if refused.until is not None:
+        text = context.tr(_REFUSALS[refused.refusal] + "_until",
+                          time=minute_after(refused.until, context))
+        if refused.draft_kept:
+            text += "\n" + context.tr("tip.draft_kept")
+    await message.reply_text(text)
+
+
+def minute_after(moment: datetime, context: BotContext) -> str:
+    """The first whole minute after ``moment`` (a limit lets the next tip in just after it):
+    never a minute too early."""
+    minute = (math.floor(moment.timestamp() / 60) + 1) * 60
+    return local_time(datetime.fromtimestamp(minute, moment.tzinfo), tips_of(context).tz)
+
+
+async def may_start(message: Message, context: BotContext, sender: str) -> bool:
+    """Limits and blocks, before a flow begins: refused, the sender is told and nothing changes
+    (a draft they were writing stays)."""
+    refused = await intake_of(context).refused_at_start(sender)
+    if refused is None:
+        return True
+    await answer_refusal(message, context, refused)
+    return False
 
 
 async def send_receipt(message: Message, context: BotContext, result: filing.FilingResult,
@@ -157,32 +150,28 @@ async def file_tip(message: Message, update: Update, context: BotContext) -> Non
 @requires()
 async def tip_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
-    if update.effective_chat.type != ChatType.PRIVATE:
-        await redirect_from_group(message, context)
-        return
     text = message.text.partition(" ")[2].strip() if message.text else ""
+    if update.effective_chat.type != ChatType.PRIVATE:
+        await redirect_tip_from_group(message, context, carries_words=has_visible_text(text))
+        return
     sender = sender_of(update, context)
-    if not text:
-        await show_step(message, context, await intake_of(context).begin(sender))
+    if not has_visible_text(text):  # "/tip" and nothing anyone could read: the guided flow
+        if await may_start(message, context, sender):
+            await show_step(message, context, await intake_of(context).begin(sender))
         return
     sealed = sealed_chat(update, context)
+    # Limits are checked in the same transaction that files: refused, nothing is kept.
     result = await filing.file_text(tips_of(context), sender, text[:4096], sealed)
     await answer_filing(message, context, result, sealed)
-
-
-async def redirect_from_group(message: Message, context: BotContext) -> None:
-    """``/tip`` in a group: a button to the private chat; the group message goes if it may."""
-    markup = InlineKeyboardMarkup([[InlineKeyboardButton(context.tr("tip.group_button"),
-                                                         url=deep_link(context, "tip"))]])
-    await message.reply_text(context.tr("tip.group_redirect"), reply_markup=markup)
-    with contextlib.suppress(TelegramError):
-        await message.delete()
 
 
 async def start_from_payload(update: Update, context: BotContext, payload: str) -> None:
     """``/start tip``, ``tip_<UNIT>``, ``tip_b<BULLETIN>``: the flow with what the link knows."""
     if update.effective_chat.type != ChatType.PRIVATE:
-        await redirect_from_group(update.effective_message, context)
+        await redirect_tip_from_group(update.effective_message, context, carries_words=False)
+        return
+    sender = sender_of(update, context)
+    if not await may_start(update.effective_message, context, sender):
         return
     unit_code = bulletin_id = None
     if payload.startswith("tip_b") and is_small_number(payload[5:]):
@@ -190,8 +179,7 @@ async def start_from_payload(update: Update, context: BotContext, payload: str) 
         unit_code = await unit_of_bulletin(context.services.db, bulletin_id)
     elif payload.startswith("tip_"):
         unit_code = payload[4:]
-    draft = await intake_of(context).begin(sender_of(update, context), unit_code=unit_code,
-                                           bulletin_id=bulletin_id)
+    draft = await intake_of(context).begin(sender, unit_code=unit_code, bulletin_id=bulletin_id)
     await show_step(update.effective_message, context, draft)
 
 
@@ -252,8 +240,11 @@ async def collect_content(update: Update, context: BotContext) -> None:
     if content.item is None:
         await message.reply_text(context.tr(content.problem or "tip.not_accepted"))
         return
-    added, updated = await intake.add_item(sender, content.item)
-    if added is ItemAdded.FULL:
+    added, updated = await intake.add_item(
+        sender, replace(content.item, message_id=message.message_id))
+    if added is ItemAdded.INVISIBLE:
+        await message.reply_text(context.tr("tip.invisible"))
+    elif added is ItemAdded.FULL:
         await message.reply_text(context.tr("tip.full", max=MAX_ITEMS),
                                  reply_markup=send_keyboard(context))
     elif content.document is not None:

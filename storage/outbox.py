@@ -116,17 +116,48 @@ async def mark_sending(conn: AsyncConnection, row_id: int) -> bool:
     return result.rowcount > 0
 
 
-async def mark_sent(conn: AsyncConnection, row_id: int, now: datetime) -> None:
+async def mark_sent(conn: AsyncConnection, row_id: int, now: datetime, *,
+                    payload: dict[str, Any] | None = None) -> None:
+    """Sent; ``payload``, when given, replaces the stored one (a tip's notice keeps the id of
+    the message it became, which the tip's parts reply to)."""
     # A sealed link is kept only while it is needed: not after the notice is done with.
-    await conn.execute(update(outbox).where(outbox.c.id == row_id)
-                       .values(status=SENT, sent_at=now, last_error=None, relay_link=None))
+    values: dict[str, Any] = {"status": SENT, "sent_at": now, "last_error": None,
+                              "relay_link": None}
+    if payload is not None:
+        values["payload"] = json.dumps(payload, ensure_ascii=False)
+    await conn.execute(update(outbox).where(outbox.c.id == row_id).values(**values))
 
 
-async def mark_part_sent(conn: AsyncConnection, row_id: int) -> None:
-    """One part of a long text is out: the row waits for its chat's next turn for the next."""
-    await conn.execute(update(outbox).where(outbox.c.id == row_id)
-                       .values(status=PENDING, parts_sent=outbox.c.parts_sent + 1, attempts=0,
-                               last_error=None))
+# The payload of a tip's notice starts with this (tips/notices.py puts "thread" first, and JSON
+# keeps the order); no tipster's text can forge it at the start of the JSON object.
+_THREAD_START = '{"thread": "start"%'
+
+
+async def thread_start_message_id(conn: AsyncConnection, *, chat_id: int, tip_id: int,
+                                  before_id: int) -> int | None:
+    """The message id of the tip's notice in this chat, once sent: the nearest notice before
+    ``before_id`` (searched backwards from it along the primary key, so only the few rows
+    queued with the tip are read, whatever the size of the outbox)."""
+    payload = (await conn.execute(
+        select(outbox.c.payload)
+        .where(outbox.c.id < before_id, outbox.c.chat_id == chat_id, outbox.c.tip_id == tip_id,
+               outbox.c.payload.like(_THREAD_START))
+        .order_by(outbox.c.id.desc()).limit(1))).scalar()
+    if payload is None:
+        return None
+    message_id = json.loads(payload).get("message_id")
+    return message_id if isinstance(message_id, int) else None
+
+
+async def mark_part_sent(conn: AsyncConnection, row_id: int, *,
+                         payload: dict[str, Any] | None = None) -> None:
+    """One part of a long text is out: the row waits for its chat's next turn for the next.
+    ``payload``, when given, replaces the stored one (as in ``mark_sent``)."""
+    values: dict[str, Any] = {"status": PENDING, "parts_sent": outbox.c.parts_sent + 1,
+                              "attempts": 0, "last_error": None}
+    if payload is not None:
+        values["payload"] = json.dumps(payload, ensure_ascii=False)
+    await conn.execute(update(outbox).where(outbox.c.id == row_id).values(**values))
 
 
 async def mark_failed(conn: AsyncConnection, row_id: int, reason: str,

@@ -63,6 +63,23 @@ async def standing_of(conn: AsyncConnection, sender: str, *, now: datetime,
                     bool(row.has_draft))
 
 
+async def recent_tip_times(conn: AsyncConnection, sender: str, *, since: datetime,
+                           limit: int) -> list[datetime]:
+    """When this sender's latest tips (at most ``limit``, since ``since``) were filed, newest
+    first: what tells a sender over a limit when they may send again. Read only on a refusal."""
+    rows = await conn.execute(select(tips.c.created_at)
+                              .where(tips.c.sender == sender, tips.c.created_at >= since)
+                              .order_by(tips.c.created_at.desc()).limit(limit))
+    return [row.created_at for row in rows]
+
+
+async def latest_tip_code(conn: AsyncConnection, sender: str) -> str | None:
+    """The code of this sender's most recent tip ("is this your own tip", SPEC §3.3)."""
+    return (await conn.execute(select(tips.c.code).where(tips.c.sender == sender)
+                               .order_by(tips.c.created_at.desc(), tips.c.id.desc())
+                               .limit(1))).scalar()
+
+
 async def load_draft(conn: AsyncConnection, sender: str) -> DraftRecord | None:
     row = (await conn.execute(select(tip_drafts).where(tip_drafts.c.sender == sender))).first()
     if row is None:

@@ -22,15 +22,15 @@ from storage import tips as tip_store
 from storage.tip_senders import Standing
 from tips.codes import new_code
 from tips.context import TipsContext
-from tips.intake import Draft, Step
-from tips.limits import Refusal, refusal_of, windows
+from tips.intake import Draft, Step, filed_items, kept_item
+from tips.limits import Refused, refused, windows
 from tips.model import Assessment, ItemKind, Tip, TipItem, TipState
 
 
 class Filed(StrEnum):
     FILED = "filed"
     NO_DRAFT = "no_draft"
-    EMPTY = "empty"
+    EMPTY = "empty"  # nothing to file: no part, or only texts nobody could see
     REFUSED = "refused"
     NEEDS_UNIT = "needs_unit"  # ``/tip text`` with no remembered unit: kept, the unit is asked
 
@@ -39,7 +39,7 @@ class Filed(StrEnum):
 class FilingResult:
     outcome: Filed
     code: str | None = None
-    refusal: Refusal | None = None
+    refused: Refused | None = None
     unit_code: str | None = None
     tip_id: int | None = None
     tip: Tip | None = None  # a filed tip and its parts: what its staff notices show
@@ -63,13 +63,15 @@ async def file_text(ctx: TipsContext, sender: str, text: str, relay_link: str) -
     text waits in a draft for the unit button (``Filed.NEEDS_UNIT``). Any draft in progress is
     replaced, as ``/tip`` replaces it."""
     now = ctx.clock.now()
-    item = TipItem(ItemKind.TEXT, text=text)
+    item = kept_item(TipItem(ItemKind.TEXT, text=text))
+    if item is None:
+        return FilingResult(Filed.EMPTY)
 
     async def filing(conn: AsyncConnection) -> FilingResult:
         standing = await _standing(conn, sender, now)
-        refusal = refusal_of(standing, ctx.limits)
+        refusal = await refused(conn, sender, standing, ctx.limits, now)
         if refusal is not None:
-            return FilingResult(Filed.REFUSED, refusal=refusal)
+            return FilingResult(Filed.REFUSED, refused=refusal)
         unit = ctx.directory.tree.find(standing.remembered_unit or "")
         if unit is None:
             draft = Draft(Step.UNIT_THEN_SUBMIT, None, "other", None, (item,))
@@ -93,12 +95,13 @@ async def file_draft(ctx: TipsContext, sender: str, relay_link: str) -> FilingRe
             return FilingResult(Filed.NO_DRAFT)
         draft = Draft.from_record(record)
         unit = ctx.directory.tree.find(draft.unit_code or "")
-        if draft.step is not Step.COLLECT or not draft.items or unit is None:
+        items = filed_items(draft.items)
+        if draft.step is not Step.COLLECT or not items or unit is None:
             return FilingResult(Filed.EMPTY)
-        refusal = refusal_of(await _standing(conn, sender, now), ctx.limits)
-        if refusal is not None:
-            return FilingResult(Filed.REFUSED, refusal=refusal)
-        content = _Content(unit.code, draft.category or "other", draft.bulletin_id, draft.items)
+        refusal = await refused(conn, sender, await _standing(conn, sender, now), ctx.limits, now)
+        if refusal is not None:  # the draft stays, to be sent when they may
+            return FilingResult(Filed.REFUSED, refused=refusal)
+        content = _Content(unit.code, draft.category or "other", draft.bulletin_id, items)
         result = await _file(conn, ctx, sender, relay_link, content, now)
         await tip_senders.delete_draft(conn, sender)
         return result

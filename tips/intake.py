@@ -6,6 +6,11 @@ media over several messages → submit. ``/tip text`` files at once with the rem
 draft lives in the database under the sender's pseudonym, so a half-written tip survives a
 restart. The sender arrives here as a pseudonym and a sealed relay link, computed at the edge;
 this module never sees who they are.
+
+What a part keeps (:func:`kept_item`): the tipster's words without bidi overrides and control
+characters (staff read them, and PostgreSQL cannot store NUL), and only if something of them is
+visible: a text of zero-width spaces is no part of a tip (SPEC §12). An edit of a message that is
+a part of the draft replaces that part (:meth:`Intake.replace_item`).
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ from org.units import Unit, UnitTree
 from storage import tip_senders
 from storage.db import Database
 from storage.tip_senders import DraftRecord
-from tips.model import TipItem
+from tips.limits import Refused, TipLimits, refused_at_start
+from tips.model import ItemKind, TipItem
+from tips.visible_text import for_staff, has_visible_text
 
 MAX_ITEMS = 20  # a tip is a few messages; more is a flood, not a report
 
@@ -52,15 +59,44 @@ class ItemAdded(StrEnum):
     ADDED = "added"
     FULL = "full"
     NO_DRAFT = "no_draft"
+    INVISIBLE = "invisible"  # a text with nothing to see: not stored
+
+
+class ItemEdited(StrEnum):
+    REPLACED = "replaced"
+    REMOVED = "removed"  # edited down to nothing visible: the part is dropped
+    NOT_IN_DRAFT = "not_in_draft"
+
+
+def kept_item(item: TipItem) -> TipItem | None:
+    """The part as the draft and the tip keep it, or None for a text nobody could see."""
+    text = for_staff(item.text) if item.text is not None else None
+    visible = has_visible_text(text)
+    if item.kind is ItemKind.TEXT:
+        return replace(item, text=text) if visible else None
+    return replace(item, text=text if visible else None)
+
+
+def filed_items(items: tuple[TipItem, ...]) -> tuple[TipItem, ...]:
+    """What a tip is filed with: the visible parts, without the draft's message ids."""
+    kept = (kept_item(item) for item in items)
+    return tuple(replace(item, message_id=None) for item in kept if item is not None)
 
 
 class Intake:
     def __init__(self, db: Database, clock: Clock, categories: tuple[str, ...],
-                 tree: UnitTree) -> None:
+                 tree: UnitTree, limits: TipLimits) -> None:
         self._db = db
         self._clock = clock
         self._categories = categories
+        self._limits = limits
         self.tree = tree
+
+    async def refused_at_start(self, sender: str) -> Refused | None:
+        """Checked before a flow starts: over a limit or blocked, nothing is begun (and a draft
+        already being written is kept for when they may send it)."""
+        async with self._db.reading() as conn:
+            return await refused_at_start(conn, sender, self._limits, self._clock.now())
 
     def selectable_unit(self, code: str | None) -> Unit | None:
         return self.tree.find(code) if code else None
@@ -69,6 +105,10 @@ class Intake:
         async with self._db.reading() as conn:
             record = await tip_senders.load_draft(conn, sender)
         return Draft.from_record(record) if record else None
+
+    async def latest_tip_code(self, sender: str) -> str | None:
+        async with self._db.reading() as conn:
+            return await tip_senders.latest_tip_code(conn, sender)
 
     async def remembered_unit(self, sender: str) -> Unit | None:
         async with self._db.reading() as conn:
@@ -124,10 +164,32 @@ class Intake:
         draft = await self.draft_of(sender)
         if draft is None or draft.step is not Step.COLLECT:
             return ItemAdded.NO_DRAFT, draft
+        kept = kept_item(item)
+        if kept is None:
+            return ItemAdded.INVISIBLE, draft
         if len(draft.items) >= MAX_ITEMS:
             return ItemAdded.FULL, draft
-        updated = await self._save(sender, replace(draft, items=(*draft.items, item)))
+        updated = await self._save(sender, replace(draft, items=(*draft.items, kept)))
         return ItemAdded.ADDED, updated
+
+    async def replace_item(self, sender: str, item: TipItem) -> tuple[ItemEdited, int]:
+        """The tipster edited the message ``item.message_id``: if it is a part of their draft,
+        that part becomes ``item``. Returns what happened and the part's number (1-based)."""
+        draft = await self.draft_of(sender)
+        if draft is None or item.message_id is None:
+            return ItemEdited.NOT_IN_DRAFT, 0
+        position = next((n for n, old in enumerate(draft.items)
+                         if old.message_id == item.message_id), None)
+        if position is None:
+            return ItemEdited.NOT_IN_DRAFT, 0
+        kept = kept_item(item)
+        items = list(draft.items)
+        if kept is None:
+            del items[position]
+        else:
+            items[position] = kept
+        await self._save(sender, replace(draft, items=tuple(items)))
+        return (ItemEdited.REMOVED if kept is None else ItemEdited.REPLACED), position + 1
 
     async def cancel(self, sender: str) -> bool:
         async with self._db.transaction() as conn:

@@ -32,18 +32,33 @@ class ItemKind(StrEnum):
 
 @dataclass(frozen=True)
 class TipItem:
-    """One part of a tip: a text, or a media file (by Telegram file id), or a location."""
+    """One part of a tip: a text, or a media file (by Telegram file id), or a location.
+
+    ``message_id`` is the tipster's message in their own private chat, kept only while the tip
+    is a draft, so an edit of that message can replace the part (SPEC §12). Without the chat id
+    (never stored in clear) it points nowhere; it is not filed with the tip.
+    """
 
     kind: ItemKind
     text: str | None = None
     file_id: str | None = None
+    message_id: int | None = None
 
-    def to_json(self) -> dict[str, str | None]:
-        return {"kind": self.kind.value, "text": self.text, "file_id": self.file_id}
+    def to_json(self) -> dict[str, str | int | None]:
+        data: dict[str, str | int | None] = {"kind": self.kind.value, "text": self.text,
+                                             "file_id": self.file_id}
+        if self.message_id is not None:
+            data["message_id"] = self.message_id
+        return data
 
     @classmethod
-    def from_json(cls, data: dict[str, str | None]) -> TipItem:
-        return cls(ItemKind(data["kind"] or "text"), data.get("text"), data.get("file_id"))
+    def from_json(cls, data: dict[str, str | int | None]) -> TipItem:
+        message_id = data.get("message_id")
+        text, file_id = data.get("text"), data.get("file_id")
+        return cls(ItemKind(str(data["kind"] or "text")),
+                   text if isinstance(text, str) else None,
+                   file_id if isinstance(file_id, str) else None,
+                   message_id if isinstance(message_id, int) else None)
 
 
 @dataclass(frozen=True)

@@ -49,14 +49,15 @@ IDLE_WAKE_SECONDS = 30.0
 WAKE_SLACK_SECONDS = 0.05
 
 
-def message_from_payload(payload: dict[str, Any]) -> OutboundMessage:
+def message_from_payload(payload: dict[str, Any], *,
+                         reply_to: int | None = None) -> OutboundMessage:
     buttons = tuple(tuple(Button(b["text"], url=b.get("url"), callback=b.get("callback"))
                           for b in row) for row in payload.get("buttons", []))
     media = payload.get("media")
     return OutboundMessage(
         text=payload.get("text", ""), buttons=buttons,
         media=Media(MediaKind(media["kind"]), media["file_id"]) if media else None,
-        label=payload.get("label"))
+        label=payload.get("label"), reply_to_message_id=reply_to)
 
 
 class Notifier:
@@ -165,13 +166,26 @@ class Notifier:
             return await tip_store.live_relay_link_of(conn, row.tip_id,
                                                       self._clock.now()) is None
 
+    async def _reply_target(self, row: outbox.OutboxRow) -> int | None:
+        """A part of a tip answers the tip's notice in the same chat (tips/notices.py). The
+        notice went first (one chat's notices go in order); if it failed, the part goes
+        unanswered, still naming the code."""
+        if row.payload.get("thread") != "reply" or row.chat_id is None or row.tip_id is None:
+            return None
+        async with self._db.reading() as conn:
+            return await outbox.thread_start_message_id(conn, chat_id=row.chat_id,
+                                                        tip_id=row.tip_id, before_id=row.id)
+
     async def _send_one(self, row: outbox.OutboxRow, chat_id: int) -> None:
         async with self._db.transaction() as conn:
             if not await outbox.mark_sending(conn, row.id):
                 return
         try:
-            parts = split_message(message_from_payload(row.payload), self._channel.text_limit)
-            await self._channel.send(chat_id, parts[min(row.parts_sent, len(parts) - 1)])
+            reply_to = await self._reply_target(row)
+            parts = split_message(message_from_payload(row.payload, reply_to=reply_to),
+                                  self._channel.text_limit)
+            message_id = await self._channel.send(chat_id,
+                                                  parts[min(row.parts_sent, len(parts) - 1)])
         except RetryLater as err:
             await self._hold(row, err.seconds, err.reason, counts_as_attempt=False)
         except ChatMoved as err:
@@ -190,11 +204,16 @@ class Notifier:
             await self._fail(row, type(err).__name__)
         else:
             self._held_until.pop(row.id, None)
+            starts_thread = row.payload.get("thread") == "start" and row.chat_id is not None
             async with self._db.transaction() as conn:
+                # A tip's notice keeps the id of its first message: the tip's parts answer it.
+                payload = ({**row.payload, "message_id": message_id}
+                           if starts_thread and row.parts_sent == 0 else None)
                 if row.parts_sent + 1 < len(parts):
-                    await outbox.mark_part_sent(conn, row.id)  # the next part at the next turn
+                    # The next part at the chat's next turn.
+                    await outbox.mark_part_sent(conn, row.id, payload=payload)
                     return
-                await outbox.mark_sent(conn, row.id, self._clock.now())
+                await outbox.mark_sent(conn, row.id, self._clock.now(), payload=payload)
                 if row.to_tipster:
                     await relay_delivery.record_sent(conn, row)
 

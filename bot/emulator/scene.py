@@ -35,11 +35,14 @@ class SceneBuilding:
 
     def user(
         self, first_name: str, *, last_name: str | None = None, username: str | None = None,
-        language_code: str | None = "vi", user_id: int | None = None,
+        language_code: str | None = "vi", user_id: int | None = None, started: bool = True,
     ) -> FakeUser:  # fmt: skip
         """A new user with a private chat with the bot: a unique positive 10-digit id, or
-        ``user_id`` (the id a config file gives a staff member)."""
-        return self.world.new_user(first_name, last_name, username, language_code, user_id)
+        ``user_id`` (the id a config file gives a staff member). ``started=False``: someone who
+        never wrote to the bot, so the bot cannot write to them (403) until they do."""
+        return self.world.new_user(
+            first_name, last_name, username, language_code, user_id, started=started
+        )
 
     def group(self, title: str, *, members: int = 10, supergroup: bool = False) -> FakeChat:
         """A new group (negative id; supergroups ``-100…``) that the bot is already in.

@@ -34,6 +34,7 @@ class UserActions:
             if private.blocked:
                 # Writing to a bot you blocked means pressing "Restart": Telegram unblocks first.
                 set_private_block(self.world, user, blocked=False)
+            private.started = True  # from now on the bot may write to them
             return private
         if chat.migrated_to is not None:
             raise AssertionError(f"chat {chat.id} migrated to {chat.migrated_to}; use the new chat")
@@ -126,9 +127,19 @@ class UserActions:
 
     def send_voice(
         self, user: FakeUser, data: bytes = b"OggS\x00fake-voice", *, duration: int = 2,
-        chat: FakeChat | None = None,
+        caption: str | None = None, chat: FakeChat | None = None,
     ) -> dict[str, Any]:  # fmt: skip
-        return self._send_file(user, "voice", data, chat, None, duration=duration)
+        return self._send_file(user, "voice", data, chat, caption, duration=duration)
+
+    def send_video_note(
+        self, user: FakeUser, data: bytes = b"\x00\x00\x00\x18ftypmp42-round", *,
+        duration: int = 4, length: int = 240, chat: FakeChat | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
+        """A round video message: a ``VideoNote``, which never has a caption
+        (https://core.telegram.org/bots/api#videonote)."""
+        return self._send_file(
+            user, "video_note", data, chat, None, duration=duration, length=length
+        )  # fmt: skip
 
     def send_sticker(
         self, user: FakeUser, emoji: str = "👍", *, chat: FakeChat | None = None
@@ -136,9 +147,14 @@ class UserActions:
         return self._send_file(user, "sticker", b"RIFF\x00WEBP", chat, None, emoji=emoji)
 
     def send_location(
-        self, user: FakeUser, latitude: float, longitude: float, *, chat: FakeChat | None = None
-    ) -> dict[str, Any]:
-        location = {"latitude": latitude, "longitude": longitude}
+        self, user: FakeUser, latitude: float, longitude: float, *, chat: FakeChat | None = None,
+        live_period: int | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
+        """A location; with ``live_period`` (seconds) a live location, which then moves by
+        edits (:meth:`move_live_location`)."""
+        location: dict[str, Any] = {"latitude": latitude, "longitude": longitude}
+        if live_period is not None:
+            location["live_period"] = live_period
         return self._deliver(user, chat, {"location": location})
 
     def send_contact(
@@ -182,6 +198,43 @@ class UserActions:
         stored.pop("entities", None)
         if entities := command_entities(new_text):
             stored["entities"] = entities
+        stored["edit_date"] = self.world.now()
+        self.world.updates.push("edited_message", copy.deepcopy(stored))
+        return copy.deepcopy(stored)
+
+    def edit_caption(
+        self, user: FakeUser, message: dict[str, Any], new_caption: str
+    ) -> dict[str, Any]:
+        """The user edits the caption of their own photo, video, voice note or file: an
+        ``edited_message`` update carrying the whole message with its new caption
+        (https://core.telegram.org/bots/api#update, ``edited_message``)."""
+        key = (message["chat"]["id"], message["message_id"])
+        stored = self.world.messages.get(key)
+        if stored is None or stored["from"]["id"] != user.id:
+            raise AssertionError(f"message {key} is not a message by user {user.id}")
+        if "text" in stored or "video_note" in stored or "location" in stored:
+            raise AssertionError("only media that take a caption have one to edit")
+        stored["caption"] = new_caption
+        stored.pop("caption_entities", None)
+        if entities := command_entities(new_caption):
+            stored["caption_entities"] = entities
+        stored["edit_date"] = self.world.now()
+        self.world.updates.push("edited_message", copy.deepcopy(stored))
+        return copy.deepcopy(stored)
+
+    def move_live_location(
+        self, user: FakeUser, message: dict[str, Any], latitude: float, longitude: float
+    ) -> dict[str, Any]:
+        """A live location moved: Telegram sends the whole message again as an
+        ``edited_message``, every few seconds while it is shared
+        (https://core.telegram.org/bots/api#location, ``live_period``)."""
+        key = (message["chat"]["id"], message["message_id"])
+        stored = self.world.messages.get(key)
+        if stored is None or stored["from"]["id"] != user.id or "live_period" not in (
+            stored.get("location") or {}
+        ):
+            raise AssertionError(f"message {key} is not a live location by user {user.id}")
+        stored["location"].update(latitude=latitude, longitude=longitude)
         stored["edit_date"] = self.world.now()
         self.world.updates.push("edited_message", copy.deepcopy(stored))
         return copy.deepcopy(stored)

@@ -56,6 +56,11 @@ class FakeChat:
     bot_status: str = "member"  # "member" | "administrator" | "left" | "kicked"
     migrated_to: int | None = None
     blocked: bool = False  # private chats: the user blocked the bot
+    # Private chats: whether the user ever wrote to the bot. "Bots can't initiate conversations
+    # with users. A user must either add them to a group or send them a message first"
+    # (https://core.telegram.org/bots, "How are bots different from users?"): until then,
+    # sending to them fails with 403 "bot can't initiate conversation with a user".
+    started: bool = True
     user: FakeUser | None = None  # private chats: the other side
     creator_id: int | None = None
     admin_ids: set[int] = field(default_factory=set)
@@ -199,7 +204,7 @@ class World:
     # ---- world building -----------------------------------------------------------------
     def new_user(
         self, first_name: str, last_name: str | None, username: str | None, language: str | None,
-        user_id: int | None = None,
+        user_id: int | None = None, *, started: bool = True,
     ) -> FakeUser:  # fmt: skip
         if user_id is None:
             user_id = next(self._user_ids)
@@ -209,7 +214,9 @@ class World:
             raise AssertionError(f"user id {user_id} is taken")
         user = FakeUser(user_id, first_name, last_name, username, language)
         self.users[user.id] = user
-        self.chats[user.id] = FakeChat(user.id, "private", user=user, bot_status="member")
+        self.chats[user.id] = FakeChat(
+            user.id, "private", user=user, bot_status="member", started=started
+        )
         return user
 
     def new_group(self, title: str, members: int, *, supergroup: bool) -> FakeChat:
@@ -243,6 +250,8 @@ class World:
         if chat.type == "private":
             if chat.blocked:
                 raise forbidden("bot was blocked by the user")
+            if not chat.started:
+                raise forbidden("bot can't initiate conversation with a user")
             return chat
         if chat.bot_status == "kicked":
             raise forbidden(f"bot was kicked from the {chat.type} chat")

@@ -312,8 +312,10 @@ async def test_an_edited_command_is_not_run_again(harness):
                                 and CODE.search(m.get("text", "")) is not None)
     before = len(fake.sent_messages(resident.id))
     fake.edit_message(resident, quick, "/tip lần hai")
+    answer = await next_reply(fake, resident.id, before)
+    assert "/reply TIP-" in answer["text"] and not CODE.search(answer["text"].split("/reply")[0])
     await harness.settle()
-    assert len(fake.sent_messages(resident.id)) == before
+    assert len(fake.sent_messages(resident.id)) == before + 1  # the answer, no new receipt
     async with harness.bot.services.db.reading() as conn:
         count = len((await conn.execute(select(tips.c.id))).all())
     assert count == 2
