@@ -68,7 +68,8 @@ def build_parser(language: str) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     environ = os.environ if environ is None else environ
-    args = build_parser(_cli_language(environ)).parse_args(argv)
+    cli_language = _cli_language(environ)
+    args = build_parser(cli_language).parse_args(argv)
     config_path = Path(getattr(args, "config", None) or environ.get("BOT_CONFIG")
                        or "config.toml")
     command = args.command or "run"
@@ -76,7 +77,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return run_shell(args.config, args.data, args.lang)
     need_token = command in ("run", "check-config")
     try:
-        config = load_config(config_path, environ, need_token=need_token)
+        config = load_config(config_path, environ, need_token=need_token, language=cli_language)
     except ConfigError as err:
         for line in err.lines():
             print(line, file=sys.stderr)

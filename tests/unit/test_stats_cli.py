@@ -27,6 +27,10 @@ name = "Tỉnh Đồng Tháp"
 [[units]]
 code = "LS"
 name = "Tỉnh Lạng Sơn"
+[[staff]]
+telegram_id = 900000001
+role = "admin"
+unit = "DT"
 """
 
 
