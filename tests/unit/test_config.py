@@ -454,3 +454,23 @@ def test_a_file_that_cannot_be_read_is_one_line_in_the_command_line_language(
     assert [p.message_key for p in caught.value.problems] == [kind]
     assert_whole_in(language, caught.value.lines(), path, "")
     assert caught.value.lines()[0].startswith(f"{path}: -: ")
+
+
+def test_the_shipped_config_lists_exactly_the_choices_the_loader_takes():
+    """A ``key = value  # a | b | c`` comment in the shipped config is the list of what ``key``
+    may be: it neither hides a choice (webhook) nor offers one the loader refuses."""
+    from bot.config import LOG_LEVELS
+    from bot.config_model import NOTIFY_CHOICES, ROLES
+    from bot.config_telegram import MODES
+    from bot.i18n import LANGUAGES
+
+    accepted = {"language": LANGUAGES, "log_level": LOG_LEVELS, "mode": MODES, "role": ROLES,
+                "notify": NOTIFY_CHOICES}
+    listed: dict[str, tuple[str, ...]] = {}
+    for line in (REPO / "config.toml").read_text(encoding="utf-8").splitlines():
+        setting, _, comment = line.partition("#")
+        key = setting.partition("=")[0].strip()
+        if key in accepted and comment.strip():
+            words = comment.split("(")[0]
+            listed[key] = tuple(choice.strip() for choice in words.split("|"))
+    assert listed == accepted
