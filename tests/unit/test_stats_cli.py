@@ -18,7 +18,7 @@ from bot.cli import main
 from bot.config import load_config
 from bot.runtime import prepare_storage
 from bot.storage_failure import storage_failure_message
-from tests.conftest import CONFIG_STAFF_IDS, PG_SKIP_REASON, PG_URL, UNITS_AND_STAFF
+from tests.conftest import CONFIG_STAFF_IDS, PG_URL, UNITS_AND_STAFF
 from tests.stats_seed import add_groups, file_tip, local, record_outcome, send_bulletin
 from tips.model import Assessment
 
@@ -170,7 +170,7 @@ def test_a_missing_postgresql_database_and_a_refused_login_are_named(tmp_path):
     assert "refused the login of «kna»" in storage_failure_message(config, refused)
 
 
-@pytest.mark.skipif(not PG_URL, reason=PG_SKIP_REASON)
+@pytest.mark.postgresql
 @pytest.mark.parametrize("command", [["report", "--period", "2026"], ["db", "upgrade"]])
 def test_a_postgresql_database_that_does_not_exist_is_named_not_a_traceback(tmp_path, capsys,
                                                                              command):
