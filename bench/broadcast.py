@@ -48,6 +48,10 @@ name = "Xã thử"
 telegram_id = 42
 role = "officer"
 unit = "XA"
+[[staff]]
+telegram_id = 43
+role = "admin"
+unit = "XA"
 """
 
 

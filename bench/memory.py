@@ -48,6 +48,10 @@ name = "Tỉnh thử"
 telegram_id = {officer}
 role = "officer"
 unit = "TINH"
+[[staff]]
+telegram_id = 1
+role = "admin"
+unit = "TINH"
 """
 STEP_TIMEOUT = 600.0
 

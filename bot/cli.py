@@ -15,7 +15,6 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram.error import InvalidToken, NetworkError
 
 from bot.clock import SystemClock
@@ -27,6 +26,7 @@ from bot.report_command import REPORT_FORMATS, run_report
 from bot.runtime import prepare_storage, start_bot
 from bot.secret_key import SecretKeyError
 from bot.shell.console import run_shell
+from bot.storage_failure import STORAGE_FAILURES, storage_failure_message
 from storage.migrate import current_revision
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -68,7 +68,8 @@ def build_parser(language: str) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
     environ = os.environ if environ is None else environ
-    args = build_parser(_cli_language(environ)).parse_args(argv)
+    cli_language = _cli_language(environ)
+    args = build_parser(cli_language).parse_args(argv)
     config_path = Path(getattr(args, "config", None) or environ.get("BOT_CONFIG")
                        or "config.toml")
     command = args.command or "run"
@@ -76,7 +77,7 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return run_shell(args.config, args.data, args.lang)
     need_token = command in ("run", "check-config")
     try:
-        config = load_config(config_path, environ, need_token=need_token)
+        config = load_config(config_path, environ, need_token=need_token, language=cli_language)
     except ConfigError as err:
         for line in err.lines():
             print(line, file=sys.stderr)
@@ -111,9 +112,8 @@ def _storage_kind(config: Config) -> str:
 async def _upgrade(config: Config) -> int:
     try:
         db, _ = await prepare_storage(config, SystemClock())
-    except (OperationalError, DBAPIError, OSError) as err:
-        print(t(config.language, "cli.db_unreachable", storage=_storage_kind(config),
-                detail=err.__class__.__name__), file=sys.stderr)
+    except STORAGE_FAILURES as err:
+        print(storage_failure_message(config, err), file=sys.stderr)
         return EXIT_FAILED
     revision = await current_revision(db)
     await db.close()
@@ -140,9 +140,8 @@ async def _run(config: Config, token: str) -> int:
         print(t(config.language, "cli.telegram_unreachable",
                 url=config.telegram.api_base_url, detail=err.message), file=sys.stderr)
         return EXIT_FAILED
-    except (OperationalError, DBAPIError, OSError) as err:
-        print(t(config.language, "cli.db_unreachable", storage=_storage_kind(config),
-                detail=err.__class__.__name__), file=sys.stderr)
+    except STORAGE_FAILURES as err:
+        print(storage_failure_message(config, err), file=sys.stderr)
         return EXIT_FAILED
     try:
         await stop.wait()

@@ -2,7 +2,14 @@
 
 Every problem is collected (a wrong type, an unknown key, a unit whose parent does not exist, a
 bad schedule, a missing token variable) and reported at once as ``FILE: KEY: problem`` before
-anything starts. Secrets never live in the file: it names the environment variables that hold them.
+anything starts, one line per key, every word in the config's language. Secrets never live in the
+file: it names the environment variables that hold them.
+
+A config must declare at least one unit and at least one admin. Tips and bulletins always go to a
+unit, so with none a resident's tip has nowhere to go. Staff declared in the file are the root of
+trust: only an admin can add staff (and units) in chat, so a file without an admin would leave a
+new deployment with nobody who can ever add one, and an old one without a way back in once the
+last admin added in chat is removed.
 """
 
 from __future__ import annotations
@@ -35,10 +42,13 @@ from bot.config_model import (
 from bot.config_reader import ConfigProblem, ProblemLog, TableReader
 from bot.config_telegram import read_telegram
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from bot.localized import render_params
 from broadcasts.quiet_hours import parse_quiet_hours
 from broadcasts.schedule_spec import parse_schedule_spec
 from org.units import is_valid_unit_code
 
+# tomllib's messages end with the place of the mistake; the rest of the message is English.
+TOML_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)")
 KEY_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 DURATION = re.compile(r"^(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?$")
 MIN_SECRET_BYTES = 32
@@ -55,10 +65,21 @@ class ConfigError(Exception):
         self.language = language
 
     def lines(self) -> list[str]:
-        return [
-            f"{self.path}: {p.key}: {t(self.language, 'config.' + p.message_key, **p.params)}"
-            for p in self.problems
-        ]
+        return [f"{self.path}: {p.key}: {self._words(p)}" for p in self.problems]
+
+    def _words(self, problem: ConfigProblem) -> str:
+        params = render_params(problem.params, self.language)
+        return t(self.language, f"config.{problem.message_key}", **params)
+
+
+def _unreadable(err: OSError) -> str:
+    if isinstance(err, FileNotFoundError):
+        return "file_missing"
+    if isinstance(err, PermissionError):
+        return "file_forbidden"
+    if isinstance(err, IsADirectoryError):
+        return "file_is_folder"
+    return "file_unreadable"
 
 
 def parse_duration(text: str) -> timedelta:
@@ -69,28 +90,39 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
 
 
-def load_config(path: Path, environ: Mapping[str, str], *, need_token: bool = True) -> Config:
-    """Read, validate and return the config, or raise :class:`ConfigError` with every problem."""
+def load_config(path: Path, environ: Mapping[str, str], *, need_token: bool = True,
+                language: str = DEFAULT_LANGUAGE) -> Config:
+    """Read, validate and return the config, or raise :class:`ConfigError` with every problem.
+
+    ``language`` words the problems found before the file's own ``bot.language`` is known (no
+    file, not TOML)."""
     log = ProblemLog()
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        log.add("-", "file_missing")
-        raise ConfigError(path, log.problems, DEFAULT_LANGUAGE) from None
-    except (OSError, UnicodeDecodeError) as err:
-        log.add("-", "file_unreadable", detail=str(err))
-        raise ConfigError(path, log.problems, DEFAULT_LANGUAGE) from None
+    except OSError as err:
+        log.add("-", _unreadable(err), errno=err.errno or 0)
+        raise ConfigError(path, log.problems, language) from None
+    except UnicodeDecodeError:
+        log.add("-", "not_utf8")
+        raise ConfigError(path, log.problems, language) from None
     except tomllib.TOMLDecodeError as err:
-        log.add("-", "not_toml", detail=str(err))
-        raise ConfigError(path, log.problems, DEFAULT_LANGUAGE) from None
+        place = TOML_PLACE.search(str(err))
+        if place:
+            log.add("-", "not_toml_at", line=int(place[1]), column=int(place[2]))
+        else:
+            log.add("-", "not_toml")
+        raise ConfigError(path, log.problems, language) from None
 
     root = TableReader(document, "", log)
     bot = _read_bot(root.sub_table("bot"), path.parent)
     telegram = read_telegram(root.sub_table("telegram"), environ, need_token)
     storage_url = _read_storage(root.sub_table("storage"), bot.data_dir, path.parent)
     secret_key_env = _read_security(root.sub_table("security"), environ)
-    units = _read_units(root.array_of_tables("units"), log)
-    staff = _read_staff(root.array_of_tables("staff"), {u.code.upper() for u in units}, log)
+    unit_tables = root.array_of_tables("units")
+    units, declared_codes = _read_units(unit_tables, log)
+    staff_tables = root.array_of_tables("staff")
+    staff = _read_staff(staff_tables, declared_codes)
+    _require_units_and_an_admin(root, unit_tables, staff_tables)
     bulletins = _read_bulletins(root.sub_table("bulletins"))
     tips = _read_tips(root.sub_table("tips"), log)
     outcome_kinds = _read_outcomes(root.sub_table("outcomes"), log)
@@ -117,9 +149,10 @@ def _read_bot(table: TableReader, base_dir: Path) -> BotSettings:
         table.problem("timezone", "bad_timezone", value=tz_name)
         timezone = ZoneInfo("Asia/Ho_Chi_Minh")
     data_dir = base_dir / table.value("data_dir", str, "data")
-    log_level = table.value("log_level", str, "INFO").upper()
+    typed_level = table.value("log_level", str, "INFO")
+    log_level = typed_level.upper()
     if log_level not in LOG_LEVELS:
-        table.problem("log_level", "not_one_of", value=log_level, choices=", ".join(LOG_LEVELS))
+        table.problem("log_level", "not_one_of", value=typed_level, choices=", ".join(LOG_LEVELS))
         log_level = "INFO"
     table.finish()
     return BotSettings(language, timezone, data_dir, log_level)
@@ -160,34 +193,52 @@ def _read_security(table: TableReader, environ: Mapping[str, str]) -> str:
     return secret_env
 
 
-def _read_units(tables: list[TableReader], log: ProblemLog) -> tuple[UnitDecl, ...]:
+def _read_units(tables: list[TableReader],
+                log: ProblemLog) -> tuple[tuple[UnitDecl, ...], set[str]]:
+    """The valid units, and every code the file declares (upper case), valid or not: a reference
+    to a unit whose own code has a problem is not a second problem."""
     declared: list[tuple[TableReader, UnitDecl]] = []
     first_seen: dict[str, str] = {}
+    codes: set[str] = set()
     for table in tables:
         code = table.required("code", str, "")
         name = table.required("name", str, "")
         parent = table.value("parent", str, "") or None
         table.finish()
-        if not code:
+        if not table.ok("code"):
             continue
+        codes.add(code.upper())
         if not is_valid_unit_code(code):
             table.problem("code", "bad_unit_code", value=code)
             continue
         if code.upper() in first_seen:
             table.problem("code", "duplicate_unit", value=code, first=first_seen[code.upper()])
             continue
-        if not name.strip():
+        if table.ok("name") and not name.strip():
             table.problem("name", "empty")
         first_seen[code.upper()] = table.prefix
         declared.append((table, UnitDecl(code, name.strip(), parent)))
     for table, unit in declared:
-        if unit.parent and unit.parent.upper() not in first_seen:
+        if unit.parent and unit.parent.upper() not in codes:
             table.problem("parent", "unknown_unit", value=unit.parent)
     units = [unit for _, unit in declared]
     prefixes = {unit.code.upper(): table.prefix for table, unit in declared}
     for code in _codes_in_cycles(units):
         log.add(f"{prefixes[code]}.parent", "unit_cycle", value=code)
-    return tuple(units)
+    return tuple(units), codes
+
+
+def _require_units_and_an_admin(root: TableReader, units: list[TableReader],
+                                staff: list[TableReader]) -> None:
+    """Nothing declared where something must be (see the module's docstring). A ``[[staff]]``
+    whose role has a problem of its own may be the admin: it is not "no admin" twice over."""
+    if not units and not root.table.get("units"):
+        root.problem("units", "no_units")
+    if not staff and not root.table.get("staff"):
+        root.problem("staff", "no_staff")
+    elif staff and all(table.ok("role") for table in staff) and not any(
+            table.table.get("role") == "admin" for table in staff):
+        root.problem("staff", "no_admin")
 
 
 def _codes_in_cycles(units: list[UnitDecl]) -> list[str]:
@@ -204,29 +255,28 @@ def _codes_in_cycles(units: list[UnitDecl]) -> list[str]:
     return in_cycle
 
 
-def _read_staff(tables: list[TableReader], unit_codes: set[str],
-                log: ProblemLog) -> tuple[StaffDecl, ...]:
+def _read_staff(tables: list[TableReader], unit_codes: set[str]) -> tuple[StaffDecl, ...]:
+    """The staff whose every key is right (only they are checked for duplicates)."""
     staff: list[StaffDecl] = []
     seen: set[int] = set()
     for table in tables:
-        telegram_id = table.required("telegram_id", int, 0)
-        role = table.choice("role", ROLES, "officer")
         if "role" not in table.table:
             table.problem("role", "missing")
+        telegram_id = table.required("telegram_id", int, 0)
+        role = table.choice("role", ROLES, "officer")
         unit = table.required("unit", str, "")
         table.finish()
-        if "telegram_id" in table.table and telegram_id <= 0:
+        if table.ok("telegram_id") and telegram_id <= 0:
             table.problem("telegram_id", "bad_telegram_id", value=telegram_id)
+        if table.ok("unit") and unit.upper() not in unit_codes:
+            table.problem("unit", "unknown_unit", value=unit)
+        if not table.ok("telegram_id", "role", "unit"):
             continue
         if telegram_id in seen:
             table.problem("telegram_id", "duplicate_staff")
             continue
-        if unit and unit.upper() not in unit_codes:
-            table.problem("unit", "unknown_unit", value=unit)
-            continue
-        if telegram_id > 0 and unit:
-            seen.add(telegram_id)
-            staff.append(StaffDecl(telegram_id, role, unit))
+        seen.add(telegram_id)
+        staff.append(StaffDecl(telegram_id, role, unit))
     return tuple(staff)
 
 
@@ -242,7 +292,7 @@ def _read_bulletins(table: TableReader) -> BulletinSettings:
 def _read_tips(table: TableReader, log: ProblemLog) -> TipSettings:
     max_per_hour = table.positive_int("max_per_hour", 5)
     max_per_day = table.positive_int("max_per_day", 20)
-    if max_per_day < max_per_hour:
+    if table.ok("max_per_hour", "max_per_day") and max_per_day < max_per_hour:
         table.problem("max_per_day", "day_below_hour", day=max_per_day, hour=max_per_hour)
     block_days = table.positive_int("block_days", 30)
     followup_days = table.positive_int("followup_days", 30)

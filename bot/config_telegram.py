@@ -16,6 +16,7 @@ from bot.config_model import TelegramSettings, WebhookSettings
 from bot.config_reader import TableReader
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+MODES: tuple[str, ...] = ("polling", "webhook")
 # Telegram's own rule for secret_token: 1-256 characters of A-Z, a-z, 0-9, _ and -.
 WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 DEFAULT_WEBHOOK_PORT = 8443
@@ -39,7 +40,7 @@ def read_telegram(table: TableReader, environ: Mapping[str, str],
     if not base_url.startswith(("http://", "https://")):
         table.problem("api_base_url", "bad_url", value=base_url)
     file_url = table.value("api_file_url", str, "") or default_file_url(base_url)
-    mode = table.choice("mode", ("polling", "webhook"), "polling")
+    mode = table.choice("mode", MODES, "polling")
     webhook = _read_webhook(table, environ, need_token, required=mode == "webhook")
     table.finish()
     return TelegramSettings(token_env, base_url, file_url, mode, webhook)

@@ -81,6 +81,9 @@ def configure_logging(level: str, secrets: Iterable[str] = (),
     # httpx logs every long poll at INFO; keep that noise for DEBUG sessions only.
     logging.getLogger("httpx").setLevel(level if level == "DEBUG" else "WARNING")
     logging.getLogger("apscheduler").setLevel(level if level == "DEBUG" else "WARNING")
+    # Alembic narrates each step of every start ("Context impl SQLiteImpl."); storage.migrate
+    # says in one line of its own when the schema actually changed.
+    logging.getLogger("alembic").setLevel(level if level == "DEBUG" else "WARNING")
     # The database drivers log every statement with its parameters at DEBUG: that would put
     # tip contents into the log. Their warnings and errors still come through.
     for noisy in ("aiosqlite", "asyncpg", "sqlalchemy.engine"):

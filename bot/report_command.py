@@ -5,8 +5,11 @@ The figures come from ``reports.stats``, the same API as ``/stats`` in chat, and
 one ``/report`` sends (``reports.report_file``). ``--unit`` defaults to the root unit (an error
 naming the roots when there are several); json and csv go to standard output unless ``--out``
 names a file, xlsx and docx to ``report-<UNIT>-<label>.<ext>`` in the current folder. Exit
-status as in ``bot.cli``: 0 done, 2 a bad argument (period, unit), 1 the database unreachable or
-the file not writable; the reason goes to standard error.
+status as in ``bot.cli``: 0 done, 2 a bad argument (period, unit), 1 the database missing or
+unreachable or the file not writable; the reason goes to standard error.
+
+A report reads what the bot stored: a SQLite file that does not exist is refused by its path,
+never created (the figures of an empty database would read as a quiet month).
 """
 
 from __future__ import annotations
@@ -14,12 +17,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError, OperationalError
-
 from bot.clock import Clock
 from bot.config_model import Config
 from bot.i18n import Translator, t
 from bot.runtime import prepare_storage
+from bot.storage_failure import STORAGE_FAILURES, missing_database, storage_failure_message
 from org.units import UnitTree
 from reports.periods import PeriodError, parse_period
 from reports.report_file import REPORT_FORMATS as REPORT_FORMATS  # bot.cli's --format choices
@@ -78,13 +80,15 @@ async def _report_file(config: Config, clock: Clock, period_text: str, unit_code
         period = parse_period(period_text, now=now, tz=config.timezone)
     except PeriodError as err:
         raise ReportRefused(t(language, "cli.report_bad_period", period=period_text,
-                              detail=err)) from None
+                              detail=err.text(language))) from None
+    missing = missing_database(config)
+    if missing is not None:
+        raise ReportRefused(t(language, "cli.report_no_database", path=missing,
+                              config=config.path), EXIT_FAILED)
     try:
         db, directory = await prepare_storage(config, clock)
-    except (OperationalError, DBAPIError, OSError) as err:
-        raise ReportRefused(t(language, "cli.db_unreachable",
-                              storage=config.storage_url.split(":", 1)[0],
-                              detail=err.__class__.__name__), EXIT_FAILED) from None
+    except STORAGE_FAILURES as err:
+        raise ReportRefused(storage_failure_message(config, err), EXIT_FAILED) from None
     try:
         code = report_unit(directory.tree, unit_code, language)
         return await build_report_file(db, directory.tree, config, Translator(language), code,

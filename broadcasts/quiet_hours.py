@@ -3,6 +3,7 @@
 The setting is ``"HH:MM-HH:MM"`` in the configured timezone, e.g. ``"22:00-06:00"``; the window
 may wrap midnight, and an empty string means no quiet hours. Alerts ignore quiet hours; that
 rule belongs to the delivery code, this module only answers "is this moment quiet?".
+A refusal names its reason by catalogue key (``reasons.quiet_hours.*``, see bot/localized.py).
 """
 
 from __future__ import annotations
@@ -11,13 +12,19 @@ import re
 from dataclasses import dataclass
 from datetime import time
 
-EXPECTED_FORM = 'use HH:MM-HH:MM, e.g. "22:00-06:00", or "" for no quiet hours'
+from bot.localized import LocalizedError
+
+EXPECTED_FORM_KEY = "reasons.quiet_hours.expected_form"
 
 _WINDOW = re.compile(r"(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})")
 
 
-class QuietHoursError(ValueError):
-    """A quiet-hours setting that cannot be used; the message says what is wrong."""
+class QuietHoursError(LocalizedError):
+    """A quiet-hours setting that cannot be used: the reason and the expected form."""
+
+
+def _fail(reason: str, **params: object) -> QuietHoursError:
+    return QuietHoursError(f"reasons.quiet_hours.{reason}", hint=EXPECTED_FORM_KEY, **params)
 
 
 @dataclass(frozen=True)
@@ -30,9 +37,7 @@ class QuietHours:
     def __post_init__(self) -> None:
         # Equal ends would mean either "never" or "always"; neither is what anyone configures.
         if self.start == self.end:
-            raise QuietHoursError(
-                f"quiet hours start and end at the same time ({self.start:%H:%M}); {EXPECTED_FORM}"
-            )
+            raise _fail("same_start_and_end", time=f"{self.start:%H:%M}")
 
     @property
     def wraps_midnight(self) -> bool:
@@ -56,11 +61,9 @@ def parse_quiet_hours(text: str) -> QuietHours | None:
         return None
     match = _WINDOW.fullmatch(text.strip())
     if match is None:
-        raise QuietHoursError(f'"{text.strip()}" is not a time window; {EXPECTED_FORM}')
+        raise _fail("not_a_window", window=text.strip())
     start_hour, start_minute, end_hour, end_minute = (int(group) for group in match.groups())
     for hour, minute in ((start_hour, start_minute), (end_hour, end_minute)):
         if hour > 23 or minute > 59:
-            raise QuietHoursError(
-                f"{hour:02d}:{minute:02d} is not between 00:00 and 23:59; {EXPECTED_FORM}"
-            )
+            raise _fail("time_out_of_day", time=f"{hour:02d}:{minute:02d}")
     return QuietHours(start=time(start_hour, start_minute), end=time(end_hour, end_minute))

@@ -9,6 +9,10 @@ Input is case-insensitive and tolerant of extra spaces; ``ScheduleSpec.to_text()
 canonical form, which parses back to the same spec. ``cron_trigger_fields()`` turns a spec
 into keyword arguments for APScheduler 3's ``CronTrigger`` without importing APScheduler, so
 this module stays pure data and ``check-config`` can validate specs without a scheduler.
+
+A refusal is a :class:`ScheduleSpecError` naming its reason by catalogue key
+(``reasons.schedule.*``), so a config error line and a chat answer each say it in their own
+language: ``err.text(language)`` (reason and the expected form) or ``err.reason(language)``.
 """
 
 from __future__ import annotations
@@ -17,26 +21,26 @@ import re
 from dataclasses import dataclass
 from typing import TypedDict
 
+from bot.localized import LocalizedError
+
 WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 EVERY_DAY_WORD = "daily"
 ALL_WEEKDAYS: frozenset[int] = frozenset(range(7))
 DEFAULT_SCHEDULE = "mon,thu 08:00"
 
-EXPECTED_FORM = (
-    'use mon,tue,wed,thu,fri,sat,sun or daily, then HH:MM, e.g. "mon,thu 08:00"; '
-    'join several slots with ";", e.g. "mon 08:00; thu 17:30"'
-)
+EXPECTED_FORM_KEY = "reasons.schedule.expected_form"
 
 # One or two hour digits: "8:00" typed in chat is unambiguous, and to_text() writes "08:00".
 _TIME_OF_DAY = re.compile(r"(\d{1,2}):(\d{2})")
 
 
-class ScheduleSpecError(ValueError):
-    """A schedule spec that cannot be used; the message says what is wrong and the expected form."""
+class ScheduleSpecError(LocalizedError):
+    """A schedule spec that cannot be used: the reason (``reasons.schedule.<reason>``) and the
+    expected form; ``str()`` is the English text."""
 
 
-def _fail(problem: str) -> ScheduleSpecError:
-    return ScheduleSpecError(f"{problem}; {EXPECTED_FORM}")
+def _fail(reason: str, **params: object) -> ScheduleSpecError:
+    return ScheduleSpecError(f"reasons.schedule.{reason}", hint=EXPECTED_FORM_KEY, **params)
 
 
 class CronTriggerFields(TypedDict):
@@ -57,11 +61,11 @@ class ScheduleSlot:
 
     def __post_init__(self) -> None:
         if not self.weekdays:
-            raise _fail("a slot needs at least one weekday")
+            raise _fail("no_weekday")
         if not self.weekdays <= ALL_WEEKDAYS:
-            raise _fail(f"weekdays must be 0 (mon) to 6 (sun), got {sorted(self.weekdays)}")
+            raise _fail("weekday_numbers", numbers=", ".join(map(str, sorted(self.weekdays))))
         if not (0 <= self.hour <= 23 and 0 <= self.minute <= 59):
-            raise _fail(f"time {self.hour:02d}:{self.minute:02d} is not between 00:00 and 23:59")
+            raise _fail("time_out_of_day", time=f"{self.hour:02d}:{self.minute:02d}")
 
     @property
     def is_daily(self) -> bool:
@@ -94,19 +98,18 @@ class ScheduleSpec:
 
     def __post_init__(self) -> None:
         if not self.slots:
-            raise _fail("the schedule is empty")
+            raise _fail("empty")
         # Two slots firing at the same weekday and minute would send two bulletins at once.
         seen: dict[tuple[int, int, int], ScheduleSlot] = {}
         for slot in self.slots:
             for day in sorted(slot.weekdays):
                 moment = (day, slot.hour, slot.minute)
                 if moment in seen and seen[moment] == slot:
-                    raise _fail(f'slot "{slot.to_text()}" is listed twice')
+                    raise _fail("slot_twice", slot=slot.to_text())
                 if moment in seen:
-                    raise _fail(
-                        f'slots "{seen[moment].to_text()}" and "{slot.to_text()}" both fire on '
-                        f"{WEEKDAY_NAMES[day]} at {slot.hour:02d}:{slot.minute:02d}"
-                    )
+                    raise _fail("slots_clash", first=seen[moment].to_text(),
+                                second=slot.to_text(), weekday=WEEKDAY_NAMES[day],
+                                time=f"{slot.hour:02d}:{slot.minute:02d}")
                 seen[moment] = slot
         # Canonical order, so that equal schedules compare equal however they were typed.
         object.__setattr__(self, "slots", tuple(sorted(self.slots, key=_sort_key)))
@@ -132,12 +135,12 @@ def cron_trigger_fields(spec: ScheduleSpec) -> list[CronTriggerFields]:
 def parse_schedule_spec(text: str) -> ScheduleSpec:
     """Parse ``"mon,thu 08:00"``-style text; raise ``ScheduleSpecError`` when it is not valid."""
     if not text.strip():
-        raise _fail("the schedule is empty")
+        raise _fail("empty")
     parts = text.split(";")
     slots: list[ScheduleSlot] = []
     for number, part in enumerate(parts, start=1):
         if not part.strip():
-            raise _fail(f'slot {number} of {len(parts)} is empty (a stray ";"?)')
+            raise _fail("slot_empty", number=number, count=len(parts))
         slots.append(_parse_slot(part.strip()))
     return ScheduleSpec(slots=tuple(slots))
 
@@ -146,13 +149,13 @@ def _parse_slot(text: str) -> ScheduleSlot:
     pieces = text.rsplit(maxsplit=1)
     if len(pieces) == 1:
         if _TIME_OF_DAY.fullmatch(text):
-            raise _fail(f'"{text}" has a time but no weekdays')
+            raise _fail("no_weekdays", slot=text)
         if any(character.isdigit() for character in text):
-            raise _fail(f'"{text}" needs a space between the weekdays and the time')
-        raise _fail(f'"{text}" has no time')
+            raise _fail("no_space", slot=text)
+        raise _fail("no_time", slot=text)
     days_text, time_text = pieces
     if time_text.lower() in (*WEEKDAY_NAMES, EVERY_DAY_WORD):
-        raise _fail(f'"{text}" has no time')
+        raise _fail("no_time", slot=text)
     hour, minute = _parse_time_of_day(time_text)
     return ScheduleSlot(weekdays=_parse_weekdays(days_text), hour=hour, minute=minute)
 
@@ -160,10 +163,10 @@ def _parse_slot(text: str) -> ScheduleSlot:
 def _parse_time_of_day(text: str) -> tuple[int, int]:
     match = _TIME_OF_DAY.fullmatch(text)
     if match is None:
-        raise _fail(f'"{text}" is not a time')
+        raise _fail("not_a_time", time=text)
     hour, minute = int(match[1]), int(match[2])
     if hour > 23 or minute > 59:
-        raise _fail(f'time "{text}" is not between 00:00 and 23:59')
+        raise _fail("time_out_of_day", time=text)
     return hour, minute
 
 
@@ -174,13 +177,13 @@ def _parse_weekdays(text: str) -> frozenset[int]:
     weekdays: set[int] = set()
     for name in names:
         if not name:
-            raise _fail(f'"{text}" has an empty weekday between commas')
+            raise _fail("empty_weekday", weekdays=text)
         if name == EVERY_DAY_WORD:
-            raise _fail(f'"{EVERY_DAY_WORD}" cannot be combined with weekdays')
+            raise _fail("daily_with_weekdays")
         if name not in WEEKDAY_NAMES:
-            raise _fail(f'unknown weekday "{name}"')
+            raise _fail("unknown_weekday", weekday=name)
         day = WEEKDAY_NAMES.index(name)
         if day in weekdays:
-            raise _fail(f'weekday "{name}" is listed twice')
+            raise _fail("weekday_twice", weekday=name)
         weekdays.add(day)
     return frozenset(weekdays)

@@ -7,6 +7,10 @@ so that every canonical label (``today`` resolves to one) parses back to the sam
 
 ``parse_period`` never reads the system clock: the caller passes ``now`` from the one clock
 object (SPEC §12), which is what lets tests pin midnight in Asia/Ho_Chi_Minh.
+
+A refusal is a :class:`PeriodError` naming its reason by catalogue key (``reasons.period.*``):
+``err.text(language)`` is the reason and the accepted forms, ``err.reason(language)`` the reason
+alone, each in the language of whoever asked (bot/localized.py).
 """
 
 from __future__ import annotations
@@ -17,12 +21,11 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from bot.localized import LocalizedError
+
 default_period: Final = "month"
 
-ACCEPTED_FORMS = (
-    "a period is today, week, month, quarter, year, YYYY, YYYY-MM, YYYY-Qn, YYYY-Www "
-    "or YYYY-MM-DD..YYYY-MM-DD"
-)
+ACCEPTED_FORMS_KEY = "reasons.period.accepted_forms"
 # Years outside this range are typing mistakes, and the bounds keep UTC conversion in range.
 MIN_YEAR: Final = 1970
 MAX_YEAR: Final = 2999
@@ -36,12 +39,13 @@ _DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _RANGE = re.compile(r"(?P<first>\S+?)\s*\.\.\s*(?P<last>\S+)")
 
 
-class PeriodError(ValueError):
-    """A PERIOD that cannot be used; the message says what is wrong and the accepted forms."""
+class PeriodError(LocalizedError):
+    """A PERIOD that cannot be used: the reason (``reasons.period.<reason>``) and the accepted
+    forms; ``str()`` is the English text."""
 
 
-def _fail(problem: str) -> PeriodError:
-    return PeriodError(f"{problem}; {ACCEPTED_FORMS}")
+def _fail(reason: str, **params: object) -> PeriodError:
+    return PeriodError(f"reasons.period.{reason}", hint=ACCEPTED_FORMS_KEY, **params)
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,7 @@ def iso_week_label(day: date) -> str:
 def make_period(first_day: date, last_day: date, label: str, tz: tzinfo) -> Period:
     """A ``Period`` for local days ``first_day``…``last_day`` in ``tz``."""
     if last_day < first_day:
-        raise _fail(f"the period ends ({last_day}) before it starts ({first_day})")
+        raise _fail("ends_before_start", first=first_day.isoformat(), last=last_day.isoformat())
     return Period(
         first_day=first_day,
         last_day=last_day,
@@ -104,7 +108,7 @@ def parse_period(text: str, *, now: datetime, tz: ZoneInfo) -> Period:
         raise ValueError("now must be an aware datetime (take it from the clock object)")
     cleaned = text.strip().lower()
     if not cleaned:
-        raise _fail("the period is empty")
+        raise _fail("empty")
     if cleaned in _RELATIVE_WORDS:
         first_day, last_day, label = _RELATIVE_WORDS[cleaned](now.astimezone(tz).date())
         return make_period(first_day, last_day, label, tz)
@@ -174,49 +178,51 @@ def _parse_absolute(text: str) -> _Days:
     if match := _MONTH.fullmatch(text):
         year, month = _checked_year(match[1]), int(match[2])
         if not 1 <= month <= 12:
-            raise _fail(f"month {month:02d} does not exist, use 01 to 12")
+            raise _fail("no_such_month", month=f"{month:02d}")
         return _month(year, month)
     if match := _QUARTER.fullmatch(text):
         year, quarter = _checked_year(match[1]), int(match[2])
         if not 1 <= quarter <= 4:
-            raise _fail(f"quarter Q{quarter} does not exist, use Q1 to Q4")
+            raise _fail("no_such_quarter", quarter=f"Q{quarter}")
         return _quarter(year, quarter)
     if match := _ISO_WEEK.fullmatch(text):
         year, week = _checked_year(match[1]), int(match[2])
         weeks_in_year = date(year, 12, 28).isocalendar().week  # 28 Dec is always in the last week
         if not 1 <= week <= weeks_in_year:
-            raise _fail(f"{year} has ISO weeks W01 to W{weeks_in_year}, not W{week:02d}")
+            raise _fail("no_such_week", year=year, last=f"W{weeks_in_year}",
+                        week=f"W{week:02d}")
         return _iso_week(year, week)
     if _DAY.fullmatch(text):
         day = _parse_day(text)
         return day, day, day.isoformat()
-    raise _fail(f'unknown period "{text}"')
+    raise _fail("unknown", period=text)
 
 
 def _parse_range(first_text: str, last_text: str, tz: tzinfo) -> Period:
     first_day, last_day = _parse_day(first_text), _parse_day(last_text)
     if last_day < first_day:
-        raise _fail(f"the range ends ({last_day}) before it starts ({first_day})")
+        raise _fail("range_ends_before_start", first=first_day.isoformat(),
+                    last=last_day.isoformat())
     if last_day >= _years_later(first_day, MAX_RANGE_YEARS):
-        raise _fail(f"a range may span at most {MAX_RANGE_YEARS} years")
+        raise _fail("range_too_long", years=MAX_RANGE_YEARS)
     return make_period(first_day, last_day, f"{first_day}..{last_day}", tz)
 
 
 def _parse_day(text: str) -> date:
     match = _DAY.fullmatch(text)
     if match is None:
-        raise _fail(f'"{text}" is not a date YYYY-MM-DD')
+        raise _fail("not_a_date", date=text)
     year, month, day = _checked_year(match[1]), int(match[2]), int(match[3])
     try:
         return date(year, month, day)
     except ValueError:
-        raise _fail(f'"{text}" is not a calendar date') from None
+        raise _fail("no_such_date", date=text) from None
 
 
 def _checked_year(text: str) -> int:
     year = int(text)
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise _fail(f"year {year} is out of range {MIN_YEAR} to {MAX_YEAR}")
+        raise _fail("year_out_of_range", year=year, first=MIN_YEAR, last=MAX_YEAR)
     return year
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from alembic import command
@@ -13,6 +14,7 @@ from sqlalchemy.engine import Connection
 from storage.db import Database
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+log = logging.getLogger(__name__)
 
 
 def _alembic_config(connection: Connection | None = None) -> AlembicConfig:
@@ -33,7 +35,11 @@ def _current(connection: Connection) -> str | None:
 async def upgrade_to_head(db: Database) -> None:
     """Bring the schema to the newest revision; a no-op when it already is."""
     async with db.transaction() as conn:
+        before = await conn.run_sync(_current)
         await conn.run_sync(_upgrade)
+        after = await conn.run_sync(_current)
+    if after != before:
+        log.info("database schema upgraded from %s to %s", before or "an empty database", after)
 
 
 async def current_revision(db: Database) -> str | None:

@@ -17,9 +17,13 @@ from storage.migrate import upgrade_to_head
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 PG_SKIP_REASON = (
-    "TEST_DATABASE_URL is not set: PostgreSQL storage tests skipped "
+    "TEST_DATABASE_URL is not set: the PostgreSQL variants of the tests are skipped "
     "(.ci/run sets it to a fresh database on 127.0.0.1:5432)"
 )
+# Fixtures with a "postgresql" parameter: every test using one runs once per backend. A test
+# that needs the server in another way is marked @pytest.mark.postgresql.
+POSTGRES_PARAMETRISED = ("db", "e2e_storage_url")
+POSTGRESQL = "postgresql"
 
 # The unit tree and staff every test config shares; staff ids are filled in per test kit.
 UNITS_AND_STAFF = """
@@ -76,6 +80,26 @@ url = "{storage_url}"
 {units_and_staff}"""
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"{POSTGRESQL}: needs the TEST_DATABASE_URL server")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """The PostgreSQL variants need TEST_DATABASE_URL: without it they skip, from here, before
+    any fixture runs. One place for every such skip is what lets ``pytest -ra`` fold them into
+    one line (a skip inside a fixture is reported at each test). In CI they must run."""
+    if PG_URL:
+        return
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    if not (item.get_closest_marker(POSTGRESQL) is not None
+            or any(params.get(name) == POSTGRESQL for name in POSTGRES_PARAMETRISED)):
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI must run the PostgreSQL variants of the tests: set TEST_DATABASE_URL")
+    pytest.skip(PG_SKIP_REASON)
+
+
 @pytest.fixture
 def clock() -> ManualClock:
     return ManualClock(datetime(2026, 3, 5, 1, 0, tzinfo=UTC))
@@ -112,19 +136,16 @@ async def _postgres_schema_database() -> tuple[Database, Callable[[], object]]:
     return db, drop
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", POSTGRESQL])
 async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
-    """A migrated, empty database: SQLite always, PostgreSQL when TEST_DATABASE_URL is set."""
+    """A migrated, empty database: SQLite always, PostgreSQL when TEST_DATABASE_URL is set
+    (without it, ``pytest_runtest_setup`` skips the test before this runs)."""
     if request.param == "sqlite":
         database = open_database(f"sqlite+aiosqlite:///{tmp_path / 'test.db'}")
         await upgrade_to_head(database)
         yield database
         await database.close()
         return
-    if not PG_URL:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI must run the PostgreSQL storage tests: set TEST_DATABASE_URL")
-        pytest.skip(PG_SKIP_REASON)
     database, drop = await _postgres_schema_database()
     await upgrade_to_head(database)
     yield database

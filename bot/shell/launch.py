@@ -72,8 +72,9 @@ async def launch(options: ShellOptions) -> ShellWorld:
         demo = options.config_path is None
         path = (options.config_path.resolve() if options.config_path
                 else write_demo_config(options.language or "vi", data_dir, fake.base_url))
-        config = shell_config(load_config(path, {}, need_token=False), data_dir, fake,
-                              options.language)
+        config = shell_config(load_config(path, {}, need_token=False,
+                                          language=options.language or "vi"),
+                              data_dir, fake, options.language)
         start = options.start or SystemClock().now().replace(second=0, microsecond=0)
         clock = ManualClock(start)
         # The staff must exist in the emulator before the bot can tell them anything.

@@ -3,10 +3,15 @@ made the requests, with its buttons numbered for ``:press`` and its media saved 
 
 The emulator records each Bot API request; this walks that log, so the console shows exactly
 what a Telegram client would have shown, chat by chat.
+
+Each run of the shell saves media in a folder of its own under ``DATA/files/`` (``run-1``,
+``run-2``…): the emulator numbers files from 1 on every start, so in a shared folder a later run's
+``documents/file_1.txt`` would be an earlier run's file, shown as new.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +31,7 @@ SHOWN_METHODS = SEND_METHODS | EDIT_METHODS | {"deleteMessage", "answerCallbackQ
 MEDIA_KEYS = ("photo", "video", "document", "voice", "audio", "animation", "video_note",
               "sticker")
 INDENT = "   "
+RUN_FOLDER = re.compile(r"run-(\d+)")
 
 
 def inline_buttons(message: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -48,6 +54,7 @@ class BotTranscript:
         self._cast = cast
         self._language = language
         self._files_dir = files_dir
+        self._run_dir: Path | None = None
         self._cursor = 0
 
     def skip_to_now(self) -> None:
@@ -141,11 +148,30 @@ class BotTranscript:
         stored = self._fake.world.files.get(file_id)
         if stored is None:
             return "?"
-        path = self._files_dir / stored.file_path
+        path = self._run_folder() / stored.file_path
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(stored.data)
         return str(path)
+
+    def _run_folder(self) -> Path:
+        """This run's own folder, made at its first file: the next number after every run
+        before it, taken with an exclusive mkdir so that two shells never share one."""
+        if self._run_dir is None:
+            self._files_dir.mkdir(parents=True, exist_ok=True)
+            taken = [int(match[1]) for entry in self._files_dir.iterdir()
+                     if (match := RUN_FOLDER.fullmatch(entry.name))]
+            number = max(taken, default=0) + 1
+            while True:
+                candidate = self._files_dir / f"run-{number}"
+                try:
+                    candidate.mkdir()
+                except FileExistsError:
+                    number += 1
+                    continue
+                self._run_dir = candidate
+                break
+        return self._run_dir
 
     def _button_lines(self, message: dict[str, Any]) -> list[str]:
         rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []

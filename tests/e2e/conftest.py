@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import os
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from bot.config import load_config
 from bot.emulator import FakeTelegramAPI, FakeUser
 from bot.logging import configure_logging
 from bot.runtime import RunningBot, start_bot
-from tests.conftest import PG_SKIP_REASON, PG_URL, UNITS_AND_STAFF
+from tests.conftest import PG_URL, UNITS_AND_STAFF
 
 SETTLE_TIMEOUT = 5.0
 SETTLE_RECHECK = 0.02
@@ -125,14 +124,11 @@ def write_e2e_config(directory: Path, fake: FakeTelegramAPI, people: People,
 @pytest.fixture(params=["sqlite", "postgresql"])
 async def e2e_storage_url(request: pytest.FixtureRequest) -> AsyncIterator[str | None]:
     """Every end-to-end test runs twice: on the default SQLite file (None), and on a fresh
-    PostgreSQL database of its own on the TEST_DATABASE_URL server."""
+    PostgreSQL database of its own on the TEST_DATABASE_URL server (without it, tests/conftest.py
+    skips the PostgreSQL run before this fixture is reached)."""
     if request.param == "sqlite":
         yield None
         return
-    if not PG_URL:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI must run the end-to-end tests on PostgreSQL: set TEST_DATABASE_URL")
-        pytest.skip(PG_SKIP_REASON)
     base = make_url(PG_URL)
     name = f"kna_e2e_{uuid.uuid4().hex[:10]}"
     admin_dsn = base.set(drivername="postgresql", database="postgres").render_as_string(False)

@@ -247,6 +247,33 @@ async def test_shell_commands_help_and_mistakes_are_answered(shell):
     assert any(":group 3" in line for line in output_of(blocks, ":who"))
 
 
+async def test_a_later_run_on_the_same_data_never_shows_a_file_saved_by_an_earlier_one(tmp_path):
+    data = tmp_path / "shell"
+    shown: list[list[Path]] = []
+    for content in ("Lần một: biển số 66B1-111.11", "Lần hai: biển số 66B1-222.22"):
+        note = tmp_path / "ghi-chu.txt"
+        note.write_text(content, encoding="utf-8")
+        world = await launch(ShellOptions(data_dir=data, start=START))
+        lines: list[str] = []
+        session = ShellSession(world, lines.append, data / "files")
+        try:
+            await session.intro(data)
+            await run_script(session, ["/tip", ":press 3", ":press 1", "Xe lạ trước chợ",
+                                       f":file {note}", ":press 1"], lines.append)
+        finally:
+            await world.stop()
+        paths = [Path(line.split(": ", 1)[1]) for line in lines if line.startswith("   📄 ")]
+        assert paths, lines
+        # Every file this run shows is one this run saved, with what was sent in this run.
+        for path in paths:
+            assert await asyncio.to_thread(path.read_text, encoding="utf-8") == content
+        shown.append(paths)
+    first, second = shown
+    assert not set(first) & set(second)
+    for path in first:  # an earlier run's files stay as they were
+        assert (await asyncio.to_thread(path.read_text, encoding="utf-8")).startswith("Lần một")
+
+
 async def test_shell_speaks_english_with_lang_en(tmp_path):
     world = await launch(ShellOptions(data_dir=tmp_path / "shell", language="en", start=START))
     lines: list[str] = []

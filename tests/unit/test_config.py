@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from bot.cli import main
 from bot.config import ConfigError, load_config
 from bot.config_model import OTHER_CATEGORY
+from bot.i18n import catalogue
 from storage.migrate import head_revision
 
 REPO = Path(__file__).resolve().parents[2]
@@ -208,3 +210,267 @@ def test_webhook_mistakes_name_their_key(write_config, keys, secret, key):
 def test_webhook_keys_are_ignored_in_polling_mode(write_config):
     path = _with_webhook(write_config, 'webhook_url = "not a url"\n')
     assert load_config(path, ENV).telegram.webhook is None
+
+
+# --- nothing declared where something must be -------------------------------------------------
+
+NO_UNITS_NO_STAFF = '[bot]\nlanguage = "{language}"\n'
+OFFICER_ONLY = """[bot]
+language = "{language}"
+[[units]]
+code = "DT"
+name = "Tỉnh Đồng Tháp"
+[[staff]]
+telegram_id = 900000002
+role = "officer"
+unit = "DT"
+"""
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_config_without_units_or_staff_says_what_is_needed(write_config, capsys, language):
+    path = write_config(body=NO_UNITS_NO_STAFF.format(language=language))
+    assert main(["check-config", "--config", str(path)], ENV) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(": ")[1] for line in lines] == ["units", "staff"]
+    assert "[[units]]" in lines[0] and "[[staff]]" in lines[1] and 'role = "admin"' in lines[1]
+    assert ("đơn vị" in lines[0]) == (language == "vi")
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_a_config_without_an_admin_says_nobody_could_add_one(write_config, language):
+    path = write_config(body=OFFICER_ONLY.format(language=language))
+    lines = problems_of(path)
+    assert len(lines) == 1 and lines[0].startswith(f"{path}: staff: ")
+    assert 'role = "admin"' in lines[0]
+
+
+def test_an_admin_whose_entry_has_a_problem_is_not_also_missing(write_config):
+    path = write_config(body=OFFICER_ONLY.format(language="vi").replace(
+        'role = "officer"', 'role = "admln"'))
+    assert [line.split(": ")[1] for line in problems_of(path)] == ["staff[0].role"]
+
+
+# --- every kind of problem: once, whole, in the configured language ---------------------------
+
+EVERYTHING_WRONG = """[bot]
+language = "{language}"
+timezone = "Mars/Olympus"
+log_level = "loud"
+colour = "red"
+[telegram]
+api_base_url = "ftp://api.example"
+mode = "webhook"
+webhook_port = 70000
+[storage]
+url = "mysql://root@localhost/kna"
+[security]
+secret_key_env = "SHORT_SECRET"
+[[units]]
+code = "DT"
+name = "Tỉnh Đồng Tháp"
+[[units]]
+code = "TT BINH"
+name = "Xã Bình"
+[[units]]
+code = "dt"
+name = "Trùng mã"
+[[units]]
+code = "A"
+name = "   "
+parent = "B"
+[[units]]
+code = "B"
+name = "Ấp B"
+parent = "A"
+[[units]]
+code = "C"
+parent = "NOWHERE"
+[[units]]
+code = "E"
+name = "Ấp E"
+parent = "TT BINH"
+[[staff]]
+telegram_id = "abc"
+role = "admin"
+unit = "DT"
+[[staff]]
+telegram_id = -5
+role = "officer"
+unit = "DT"
+[[staff]]
+telegram_id = 7
+role = "boss"
+unit = "DT"
+[[staff]]
+telegram_id = 8
+role = "officer"
+unit = "DT"
+[[staff]]
+telegram_id = 8
+role = "editor"
+unit = "DT"
+[[staff]]
+telegram_id = 9
+role = "editor"
+unit = "TT BINH"
+[[staff]]
+telegram_id = 10
+unit = "DT"
+[bulletins]
+schedule = "mon,thu 25:61"
+weekly_target = -1
+quiet_hours = "22-6"
+misfire_grace = "soon"
+[tips]
+max_per_hour = 0
+max_per_day = "many"
+[[tips.categories]]
+key = "Drugs!"
+label = "Ma túy"
+[[tips.categories]]
+key = "theft"
+label = "Trộm cắp"
+[[tips.categories]]
+key = "theft"
+label = "Trộm"
+[[outcomes.kinds]]
+key = "cases"
+[reports]
+weekly = "every monday"
+"""
+EVERYTHING_WRONG_ENV = {"LANG": "C", "SHORT_SECRET": "too-short"}
+# What is still wrong once the first file's mistakes are out of the way.
+ALSO_WRONG = """[bot]
+language = "{language}"
+[telegram]
+mode = "webhook"
+webhook_url = "http://bot.example.vn/hook"
+[storage]
+url = "not a database"
+[tips]
+max_per_hour = 10
+max_per_day = 5
+"""
+ALSO_WRONG_ENV = {"BOT_TOKEN": "1:abc", "BOT_WEBHOOK_SECRET": "has spaces!"}
+FILE_PROBLEMS = {"file_missing", "file_unreadable", "file_forbidden", "file_is_folder",
+                 "not_utf8", "not_toml", "not_toml_at"}
+WORD = re.compile(r"[^\W\d_]+")
+
+
+def _config_catalogue(language: str) -> dict[str, str]:
+    return {key: text for key, text in catalogue(language).items()
+            if key.startswith(("config.", "reasons."))}
+
+
+def _message_of(line: str, path: Path) -> tuple[str, str]:
+    """(key path, the words after it) of one ``FILE: KEY: problem`` line."""
+    assert line.startswith(f"{path}: "), line
+    key, _, message = line.removeprefix(f"{path}: ").partition(": ")
+    return key, message
+
+
+def assert_whole_in(language: str, lines: list[str], path: Path, typed: str) -> None:
+    """Each line once, one per key, and every word of it in ``language``: an English word in a
+    Vietnamese line must be one the person typed or one the Vietnamese catalogue itself uses
+    (syntax such as ``mon``, ``daily``, ``role``); an English line holds no Vietnamese word the
+    person did not type."""
+    assert len(lines) == len(set(lines)), lines
+    keys = [_message_of(line, path)[0] for line in lines]
+    assert len(keys) == len(set(keys)), keys
+    # Case matters: "ERROR" (a log level to choose) is syntax, "error" would be English.
+    typed_words = set(WORD.findall(typed))
+    vi_words = {w for text in _config_catalogue("vi").values() for w in WORD.findall(text)}
+    english = {w for text in _config_catalogue("en").values()
+               for w in WORD.findall(text)} - vi_words - typed_words
+    for line in lines:
+        _, message = _message_of(line, path)
+        assert "{" not in message.replace("{}", ""), line
+        words = set(WORD.findall(message))
+        if language == "vi":
+            assert not words & english, (line, words & english)
+        else:
+            foreign = {w for w in words if not w.isascii()} - typed_words
+            assert not foreign, (line, foreign)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_kind_of_problem_is_reported_once_whole_in_the_configured_language(
+        write_config, language):
+    seen: set[str] = set()
+    for body, env in ((EVERYTHING_WRONG, EVERYTHING_WRONG_ENV), (ALSO_WRONG, ALSO_WRONG_ENV),
+                      (NO_UNITS_NO_STAFF, ENV), (OFFICER_ONLY, ENV)):
+        text = body.format(language=language)
+        path = write_config(body=text)
+        with pytest.raises(ConfigError) as caught:
+            load_config(path, env)
+        lines = caught.value.lines()
+        assert_whole_in(language, lines, path, text)
+        seen |= {problem.message_key for problem in caught.value.problems}
+        if body is EVERYTHING_WRONG:
+            by_key = dict(_message_of(line, path) for line in lines)
+            # A wrong type is one problem, and the stand-in 0 is never spoken of.
+            assert "0" not in by_key["staff[0].telegram_id"]
+            # A missing name is missing, not also empty; a reference to a unit whose own code
+            # is wrong is not a second problem.
+            assert "units[5].name" in by_key and "units[6].parent" not in by_key
+            assert "staff[5].unit" not in by_key
+            # Limits that were not typed right are not compared with each other.
+            assert "tips.max_per_day" in by_key and len(
+                [k for k in by_key if k.startswith("tips.max_per")]) == 2
+            assert {"units[3].parent", "units[4].parent", "staff[6].role"} <= set(by_key)
+    kinds = {key.removeprefix("config.") for key in catalogue("en")
+             if key.startswith("config.") and not key.startswith("config.types.")}
+    assert kinds - FILE_PROBLEMS - seen == set()
+
+
+def _unreadable(kind: type[OSError]):
+    def read_text(self, *args, **kwargs):
+        raise kind(5, "I/O error")
+    return read_text
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+@pytest.mark.parametrize(
+    ("kind", "make"),
+    [
+        ("file_missing", lambda p, mp: None),
+        ("file_is_folder", lambda p, mp: p.mkdir()),
+        ("not_utf8", lambda p, mp: p.write_bytes(b'[bot]\nlanguage = "\xff"\n')),
+        ("not_toml_at", lambda p, mp: p.write_text("[bot\nlanguage = 'vi'", encoding="utf-8")),
+        ("not_toml", lambda p, mp: p.write_text("language =", encoding="utf-8")),
+        ("file_forbidden", lambda p, mp: mp.setattr(Path, "read_text",
+                                                     _unreadable(PermissionError))),
+        ("file_unreadable", lambda p, mp: mp.setattr(Path, "read_text", _unreadable(OSError))),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_one_line_in_the_command_line_language(
+        tmp_path, monkeypatch, language, kind, make):
+    path = tmp_path / "config.toml"
+    make(path, monkeypatch)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, ENV, language=language)
+    monkeypatch.undo()
+    assert [p.message_key for p in caught.value.problems] == [kind]
+    assert_whole_in(language, caught.value.lines(), path, "")
+    assert caught.value.lines()[0].startswith(f"{path}: -: ")
+
+
+def test_the_shipped_config_lists_exactly_the_choices_the_loader_takes():
+    """A ``key = value  # a | b | c`` comment in the shipped config is the list of what ``key``
+    may be: it neither hides a choice (webhook) nor offers one the loader refuses."""
+    from bot.config import LOG_LEVELS
+    from bot.config_model import NOTIFY_CHOICES, ROLES
+    from bot.config_telegram import MODES
+    from bot.i18n import LANGUAGES
+
+    accepted = {"language": LANGUAGES, "log_level": LOG_LEVELS, "mode": MODES, "role": ROLES,
+                "notify": NOTIFY_CHOICES}
+    listed: dict[str, tuple[str, ...]] = {}
+    for line in (REPO / "config.toml").read_text(encoding="utf-8").splitlines():
+        setting, _, comment = line.partition("#")
+        key = setting.partition("=")[0].strip()
+        if key in accepted and comment.strip():
+            words = comment.split("(")[0]
+            listed[key] = tuple(choice.strip() for choice in words.split("|"))
+    assert listed == accepted
