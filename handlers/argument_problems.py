@@ -5,15 +5,16 @@ refused (``/stats``, ``/report``, ``/schedule``), a unit code that is unknown or
 asker's scope (the same answer for both, as SPEC §6 asks of ``/stats``), a word that is not a tip
 code. Each command adds its own usage line where the shape of what was typed was wrong.
 
-The reasons of the period and schedule parsers are the parsers' own sentences for now; the two
-functions below are the only places that turn them into chat lines.
+The period and schedule parsers say what is wrong as a catalogue key (``bot.localized``); the
+two functions below are the only places that turn those reasons into chat lines.
 """
 
 from __future__ import annotations
 
 from bot.i18n import Translator
-from broadcasts.schedule_spec import EXPECTED_FORM, ScheduleSpecError
-from reports.periods import ACCEPTED_FORMS, PeriodError
+from bot.localized import LocalizedError
+from broadcasts.schedule_spec import ScheduleSpecError
+from reports.periods import PeriodError
 from tips.visible_text import for_staff
 
 MAX_ECHO = 40  # characters of a mistyped word repeated back
@@ -26,22 +27,22 @@ def echo(word: str) -> str:
     return for_staff(word)[:MAX_ECHO]
 
 
-def _parser_reason(error: ValueError, accepted_forms: str) -> str:
-    # The catalogue line lists the accepted forms in the person's language already. The reason
+def _parser_reason(tr: Translator, error: LocalizedError) -> str:
+    # The catalogue line lists the accepted forms already, so only the reason is taken. It
     # quotes what was typed, which may be a whole message long: it is cut like an echo.
-    reason = for_staff(str(error).removesuffix(f"; {accepted_forms}"))
+    reason = for_staff(error.reason(tr.language))
     return reason if len(reason) <= MAX_REASON else reason[:MAX_REASON - 1] + "…"
 
 
 def period_problem(tr: Translator, key: str, word: str, error: PeriodError) -> str:
     """``key`` (``stats.bad_period``, ``report.bad_period``) for the PERIOD ``word``, with what
     is wrong with it ("month 13 does not exist")."""
-    return tr(key, period=echo(word), reason=_parser_reason(error, ACCEPTED_FORMS))
+    return tr(key, period=echo(word), reason=_parser_reason(tr, error))
 
 
 def schedule_problem(tr: Translator, error: ScheduleSpecError) -> str:
     """``bulletins.schedule.bad_spec`` with what is wrong with the spec ("time 25:61 …")."""
-    return tr("bulletins.schedule.bad_spec", reason=_parser_reason(error, EXPECTED_FORM))
+    return tr("bulletins.schedule.bad_spec", reason=_parser_reason(tr, error))
 
 
 def unit_not_in_scope(tr: Translator, code: str) -> str:
