@@ -4,7 +4,7 @@ N simulated residents file one-shot tips (``/tip <text>``) through the fake Bot 
 (``bot/emulator``, real HTTP on 127.0.0.1) to the real bot, started as the
 end-to-end tests start it: SQLite in a temporary directory, log level WARNING, a config with four
 units and three officers. Each resident first chooses their unit once (``/tip``, then a
-``ti:u:<UNIT>`` press: the unit is remembered, nothing is filed; then "Huỷ", so no draft is left
+``ti:u:<UNIT>`` press: the unit is remembered, nothing is filed; then "Hủy", so no draft is left
 open, as for a resident who has filed before), untimed, so that every timed ``/tip <text>``
 files at once. A tip's latency runs from the moment its update is enqueued on the
 fake to the moment the bot's receipt (the message naming ``TIP-XXXXXX``) reaches the fake. The
@@ -102,7 +102,7 @@ notify = "unit_and_parent"
 
 {units_and_staff}"""
 
-WHAT = ("Có người bán ma tuý", "Trộm xe máy", "Đánh bạc", "Cướp giật điện thoại",
+WHAT = ("Có người bán ma túy", "Trộm xe máy", "Đánh bạc", "Cướp giật điện thoại",
         "Nhóm thanh niên mang hung khí", "Lừa đảo qua mạng", "Đua xe trái phép")
 WHERE = ("ở đầu hẻm 5", "gần chợ", "sau trường tiểu học", "bên bờ kênh", "ở quán cà phê ấp 1",
          "trên đường tỉnh 844", "cạnh trạm y tế")

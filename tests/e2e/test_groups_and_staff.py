@@ -101,7 +101,7 @@ async def test_removed_group_is_inactive_and_a_migrated_group_keeps_its_unit(har
     supergroup = fake.migrate_to_supergroup(migrating)
     await harness.settle()
     listing = await reply_to(fake, people.officer, "/groups")
-    assert "Tổ 9" in listing and "bot đã bị xoá khỏi nhóm" in listing
+    assert "Tổ 9" in listing and "bot đã bị xóa khỏi nhóm" in listing
     assert (await group_record(harness, removed.id)).status == "inactive"
     moved = await group_record(harness, supergroup.id)
     assert moved is not None and moved.unit_code == "TT-TANTHANH"

@@ -95,7 +95,7 @@ async def test_shell_tip_is_filed_assessed_and_counted(shell, tmp_path):
         /tip
         :press 3
         :press 1
-        Có người lạ bán ma tuý ở cuối hẻm 12 mỗi tối
+        Có người lạ bán ma túy ở cuối hẻm 12 mỗi tối
         :photo Ảnh chụp từ xa
         :file {note} Ghi chú biển số
         :file {tmp_path / "missing.txt"}
@@ -108,7 +108,7 @@ async def test_shell_tip_is_filed_assessed_and_counted(shell, tmp_path):
     assert chat_blocks(receipt, "Phạm Thị Hà (riêng)")
     notices = chat_blocks(receipt, "Trần Văn Công (riêng)")
     notice = next(b for b in notices if f"🔔 Tin báo mới {code}" in "\n".join(b))
-    assert "   Có người lạ bán ma tuý ở cuối hẻm 12 mỗi tối" in notice
+    assert "   Có người lạ bán ma túy ở cuối hẻm 12 mỗi tối" in notice
     assert "   [1] Có giá trị   [2] Không giá trị   [3] Tin sai" in notice
     photo = next(b for b in notices if b and b[0].startswith("   🖼 ảnh: "))
     saved = Path(photo[0].removeprefix("   🖼 ảnh: "))

@@ -187,7 +187,7 @@ async def test_an_editor_is_refused_status_and_reply_naming_the_role(harness):
         f"/status {code}", "/status TIP-ZZZZZZ", "/status nonsense",
         f"/reply {code} cho xem với", "/reply TIP-ZZZZZZ cho xem với")]
     assert len(set(answers)) == 1 and NEEDS_OFFICER in answers[0]
-    assert code not in answers[0] and "ma tuý" not in answers[0]
+    assert code not in answers[0] and "ma túy" not in answers[0]
     assert await notices_to(harness, people.officer.id, "cho xem với") == []
     # An editor who filed a tip themselves is its tipster, like anyone.
     own = await filed_and_seen(harness, people.editor)

@@ -37,10 +37,10 @@ async def tip_record(harness, code):
 
 async def test_guided_tip_reaches_officers_as_copies_with_triage_buttons(harness):
     fake, people = harness.fake, harness.people
-    code = await file_guided_tip(fake, people.resident, texts=("Có người bán ma tuý",),
+    code = await file_guided_tip(fake, people.resident, texts=("Có người bán ma túy",),
                                  photo=True)
     for officer in (people.officer, people.admin):  # the unit and its parent (unit_and_parent)
-        notice = await notice_for(fake, officer, code, lambda m: "ma tuý" in m.get("text", ""))
+        notice = await notice_for(fake, officer, code, lambda m: "ma túy" in m.get("text", ""))
         assert "TT-TANTHANH" in notice["text"]
         assert len(button_data(notice, "tt:")) == 6
         photo = await notice_for(fake, officer, code, lambda m: "photo" in m)
@@ -275,7 +275,7 @@ async def test_cancel_and_odd_content_inside_the_flow(harness):
     before = len(fake.sent_messages(resident.id))
     fake.send_poll(resident, "?", ["a", "b"])
     assert "không được thêm" in (await next_reply(fake, resident.id, before))["text"]
-    assert "Đã huỷ" in (await say(fake, resident, "/huy"))["text"]
+    assert "Đã hủy" in (await say(fake, resident, "/huy"))["text"]
     assert "chưa hiểu" in (await say(fake, resident, "chỉ là một câu"))["text"]
     expired = fake.press_button(resident, categories, "ti:s")
     answer = await fake.wait_for_call("answerCallbackQuery",
@@ -289,7 +289,7 @@ async def test_report_button_under_a_bulletin_starts_a_tip_for_that_bulletins_un
     fake, resident = harness.fake, harness.people.resident
     async with harness.bot.services.db.transaction() as conn:
         bulletin = await insert_bulletin(
-            conn, unit_code="TT-BINHTHANH", topic="drugs", body="Cảnh giác ma tuý",
+            conn, unit_code="TT-BINHTHANH", topic="drugs", body="Cảnh giác ma túy",
             media_kind=None, media_file_id=None, status="approved", is_alert=False,
             created_by=harness.people.other_officer.id, now=harness.clock.now())
     categories = await say(fake, resident, f"/start tip_b{bulletin.id}")
@@ -372,17 +372,17 @@ async def test_a_receipt_that_fails_to_send_still_reaches_the_tipster_once(harne
 
 async def test_staff_status_shows_the_content_and_the_tipster_sees_their_own_status(harness):
     fake, people = harness.fake, harness.people
-    code = await file_guided_tip(fake, people.resident, texts=("Có người bán ma tuý",),
+    code = await file_guided_tip(fake, people.resident, texts=("Có người bán ma túy",),
                                  photo=True)
     await notice_for(fake, people.officer, code, lambda m: "photo" in m)  # notices are out
     staff_view = (await say(fake, people.officer, f"/status {code}"))["text"]
-    assert "Nội dung:" in staff_view and "Có người bán ma tuý" in staff_view
+    assert "Nội dung:" in staff_view and "Có người bán ma túy" in staff_view
     assert "[ảnh] ảnh chụp lúc 21h" in staff_view
     assert "photo" not in staff_view and "file" not in staff_view  # no file id shown
     tipster_view = (await say(fake, people.resident, f"/status {code}"))["text"]
     assert code in tipster_view and "Nội dung:" not in tipster_view
     foreign = (await say(fake, people.other_officer, f"/status {code}"))["text"]
-    assert "ma tuý" not in foreign
+    assert "ma túy" not in foreign
 
 
 async def test_abandoned_drafts_expire_and_recent_ones_stay(harness):

@@ -43,7 +43,7 @@ async def press(fake, user, message: dict, data: str, *, expect_reply: bool = Tr
 
 
 async def file_guided_tip(fake, user, *, commune: str = "TT-TANTHANH", category: str = "drugs",
-                          texts: tuple[str, ...] = ("Có người bán ma tuý ở đầu hẻm 5",),
+                          texts: tuple[str, ...] = ("Có người bán ma túy ở đầu hẻm 5",),
                           photo: bool = False) -> str:
     """/tip → unit → category → content → Gửi; returns the tip code from the receipt."""
     units = await say(fake, user, "/tip")

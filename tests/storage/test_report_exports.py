@@ -45,7 +45,7 @@ async def test_district_docx_carries_exactly_the_reported_figures(db, write_conf
             "làm rõ 6 vụ, 69 đối tượng.") in text
     assert ("60 tin có giá trị, 30 tin không có giá trị, 6 tin sai sự thật, 10 tin chưa đánh "
             "giá; 80 tin đã kết thúc") in text
-    assert "Ma tuý 20, Trộm cắp 30, Lừa đảo qua mạng 26, Khác 30." in text
+    assert "Ma túy 20, Trộm cắp 30, Lừa đảo qua mạng 26, Khác 30." in text
     assert "chưa đạt 1 tuần — tuần 07" in text
 
     activity, outcomes = tables[1], tables[2]
@@ -71,14 +71,14 @@ async def test_district_xlsx_carries_exactly_the_reported_figures(db, write_conf
         "Số nhóm", "Số thành viên", "Bản tin đã chuyển tải", "Lượt gửi tới nhóm",
         "Lượt gửi lỗi", "Chỉ tiêu bản tin/nhóm/tuần", "Số tuần chưa đạt chỉ tiêu",
         "Nguồn tin tiếp nhận", "Tin có giá trị", "Tin không có giá trị", "Tin sai sự thật",
-        "Tin chưa đánh giá", "Tin đã kết thúc", "Ma tuý", "Trộm cắp", "Lừa đảo qua mạng",
+        "Tin chưa đánh giá", "Tin đã kết thúc", "Ma túy", "Trộm cắp", "Lừa đảo qua mạng",
         "Cháy nổ", "Khác", "Vụ việc được làm rõ", "Đối tượng", "Dao tự chế", "Súng tự chế",
         "Dùi cui điện")} == {
         "Số nhóm": 12, "Số thành viên": 196, "Bản tin đã chuyển tải": 36,
         "Lượt gửi tới nhóm": 432, "Lượt gửi lỗi": 1, "Chỉ tiêu bản tin/nhóm/tuần": 2,
         "Số tuần chưa đạt chỉ tiêu": 1, "Nguồn tin tiếp nhận": 106, "Tin có giá trị": 60,
         "Tin không có giá trị": 30, "Tin sai sự thật": 6, "Tin chưa đánh giá": 10,
-        "Tin đã kết thúc": 80, "Ma tuý": 20, "Trộm cắp": 30, "Lừa đảo qua mạng": 26,
+        "Tin đã kết thúc": 80, "Ma túy": 20, "Trộm cắp": 30, "Lừa đảo qua mạng": 26,
         "Cháy nổ": 0, "Khác": 30, "Vụ việc được làm rõ": 6, "Đối tượng": 69, "Dao tự chế": 7,
         "Súng tự chế": 4, "Dùi cui điện": 5}
     assert figures["Các tuần chưa đạt"] == "2026-W07"

@@ -50,7 +50,7 @@ def test_xlsx_of_a_commune_goes_where_out_says(write_config, clock, tmp_path, mo
     assert figures["Đơn vị"] == "TT-TANTHANH — Xã Tân Thành"
     assert (figures["Số nhóm"], figures["Số thành viên"], figures["Nguồn tin tiếp nhận"]) == (
         2, 42, 1)
-    assert figures["Ma tuý"] == 1 and figures["Đối tượng"] == 2
+    assert figures["Ma túy"] == 1 and figures["Đối tượng"] == 2
 
 
 def test_errors_exit_non_zero_with_the_reason_and_write_nothing(write_config, clock, tmp_path,

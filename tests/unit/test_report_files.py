@@ -85,7 +85,7 @@ def test_docx_has_the_bao_cao_header_title_results_and_table_by_unit():
             "Xe máy tang vật: 2 chiếc."
             ) in text
     assert "tuần 07 (09/02/2026–15/02/2026)" in text
-    assert "Ma tuý 55, Trộm cắp tài sản 5." in text and "Khác" not in text
+    assert "Ma túy 55, Trộm cắp tài sản 5." in text and "Khác" not in text
 
     activity, outcomes = tables[1], tables[2]
     assert activity[0][:4] == ["STT", "Đơn vị", "Số nhóm", "Số thành viên"]
