@@ -49,11 +49,14 @@ TYPED_CODE = re.compile(r"TIP-?([0-9A-Z]{6})")
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\x00-\x1f\x7f]")
 CROCKFORD_READING = str.maketrans({"I": "1", "L": "1", "O": "0"})
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # bot/logging.py's
+EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b")
 LOG_RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (\w+) ", re.MULTILINE)
 SENDING_METHODS = ("send", "copy", "forward")
 EDITING_METHODS = ("editMessageText", "editMessageCaption", "editMessageReplyMarkup")
-# A refused deleteMessage is how the bot learns it may not delete a /tip in a group (SPEC §3).
-EXPECTED_REFUSALS = {"getUpdates", "deleteMessage"}
+# What the bot says to people: a refusal of one of these is something a person never read.
+# (Other refusals are how the bot learns things: a deleteMessage it may not do in a group, a
+# menu for a staff member who never opened the chat.)
+SAYING_METHODS = (*SENDING_METHODS, *EDITING_METHODS, "answerCallbackQuery")
 GENERIC_ERROR_KEY = "errors.generic"
 APPROVED_STATUSES = {"queued", "direct"}
 ROLE_RANK = {"editor": 1, "officer": 2, "admin": 3}
@@ -116,6 +119,7 @@ class LogTap(logging.Handler):
         super().__init__(logging.DEBUG)
         self.setFormatter(formatter or logging.Formatter(LOG_FORMAT))
         self._lines: list[str] = []
+        self.records_seen = 0
 
     @classmethod
     def attach(cls, stream: Any) -> LogTap:
@@ -132,6 +136,7 @@ class LogTap(logging.Handler):
 
     def take(self) -> str:
         lines, self._lines = self._lines, []
+        self.records_seen += len(lines)
         return "\n".join(lines)
 
 
@@ -410,7 +415,7 @@ class Watch:
 
     def _saying(self, call: ApiCall, case: Case) -> list[Said]:
         fake = self.harness.fake
-        if call.status != 200 and call.method not in EXPECTED_REFUSALS:
+        if call.status != 200 and call.method.startswith(SAYING_METHODS):
             origin = self._origin_of_call(call, case)
             text = str(call.params.get("text") or call.params.get("caption") or "")
             self.add("Telegram refused a call", origin,
@@ -503,6 +508,10 @@ class Watch:
                 self._outbox_reported.add(row_id)
                 self.add("a queued notice was not delivered", self._outbox_origin.get(row_id),
                          f"outbox row {row_id} {status}: {error}")
+
+    @property
+    def log_records_seen(self) -> int:
+        return self._log.records_seen if self._log is not None else 0
 
     async def check_undelivered(self) -> None:
         """At the end: what the outbox still holds is checked from its payloads, as it will
@@ -614,19 +623,23 @@ def snippet(text: str, needle: str, width: int = 50) -> str:
 
 
 def log_problems(text: str) -> list[str]:
-    """ERROR/CRITICAL records and tracebacks: the record's line, then the traceback's first
-    and last lines (where it failed, and what)."""
+    """ERROR/CRITICAL records and tracebacks: the record's line, the deepest frame of the
+    project (not of a library), and the exception."""
     problems = []
     records = list(LOG_RECORD.finditer(text))
     for index, record in enumerate(records):
         end = records[index + 1].start() if index + 1 < len(records) else len(text)
-        body = text[record.start():end].rstrip("\n")
-        lines = body.splitlines()
-        if record.group(1) in ("ERROR", "CRITICAL") or "Traceback (most recent call last)" in body:
-            trace = [line for line in lines[1:] if line.strip()]
-            where = [line.strip() for line in trace if line.strip().startswith("File ")]
-            summary = lines[0][:200]
-            if trace:
-                summary += f" | {where[-1][:160] if where else ''} | {trace[-1].strip()[:200]}"
-            problems.append(summary)
+        lines = text[record.start():end].rstrip("\n").splitlines()
+        traced = any(line.startswith("Traceback (most recent call last)") for line in lines)
+        if record.group(1) not in ("ERROR", "CRITICAL") and not traced:
+            continue
+        frames = [line.strip() for line in lines if line.strip().startswith("File ")]
+        ours = [frame for frame in frames if "site-packages" not in frame] or frames
+        errors = [line.strip() for line in lines[1:] if EXCEPTION_LINE.match(line.strip())]
+        summary = lines[0][:200]
+        if ours:
+            summary += f" | {ours[-1][:160]}"
+        if errors:
+            summary += f" | {errors[-1][:300]}"
+        problems.append(summary)
     return problems

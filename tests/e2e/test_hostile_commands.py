@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.i18n import LANGUAGES, catalogue
 from storage.schema import bulletins
 from tests.e2e.hostile_inputs import (
     SPEC_COMMANDS,
@@ -27,17 +28,26 @@ from tests.e2e.hostile_inputs import (
     Case,
     Markers,
     command_cases,
+    exactly_max,
     message_cases,
     numbered,
     press_cases,
     tipster_cases,
 )
-from tests.e2e.hostile_watch import Person, Watch
+from tests.e2e.hostile_watch import (
+    Person,
+    Watch,
+    codes_typed,
+    identifiers_of,
+    log_problems,
+    visible,
+)
 from tests.e2e.tip_steps import CODE, buttons_of, file_guided_tip, say
 
 SEED = int(os.environ.get("HOSTILE_SEED", "20260515"))
 TRANSCRIPT = os.environ.get("HOSTILE_TRANSCRIPT")  # a file to append what every case got
 GROUPS = 8
+NOTICE_WAIT = 20.0  # seconds, on a loaded machine
 QUIET_ATTEMPTS = 6  # of the harness's 5-second settle: a chart or a report may take a while
 
 # Distinctive words in the seeded tips and their threads: none may reach anyone who may not
@@ -86,6 +96,7 @@ async def seeded_world(harness: Any) -> World:
     for key, (name, surname) in zip(TIPSTERS, TIPSTER_NAMES, strict=True):
         people[key] = Person(key, fake.user(name, last_name=surname, username=f"bt_{key}"),
                              None, frozenset())
+    assert_names_are_distinctive(people.values())
     # Several groups: the bot sends at most 20 messages a minute into one group (SPEC §5, PTB's
     # AIORateLimiter), so group cases are spread over them to run at full speed. The first is
     # registered to TT-TANTHANH and gets the alerts; each has a bot message to press under.
@@ -103,11 +114,16 @@ async def seeded_world(harness: Any) -> World:
                                            lambda m: code_b in m.get("text", ""))
     await say(fake, cast.officer, f"/reply {code_a} {QUESTION_A}")
     await say(fake, cast.other_officer, f"/reply {code_b} {QUESTION_B}")
-    await fake.wait_for_message(cast.resident.id, lambda m: "QH8TP" in m.get("text", ""))
-    await fake.wait_for_message(resident2.id, lambda m: "ZD6LC" in m.get("text", ""))
+    # Notices to one chat go out one a second (SPEC §12): the admin's third comes after 2s.
+    await fake.wait_for_message(cast.resident.id, lambda m: "QH8TP" in m.get("text", ""),
+                                timeout=NOTICE_WAIT)
+    await fake.wait_for_message(resident2.id, lambda m: "ZD6LC" in m.get("text", ""),
+                                timeout=NOTICE_WAIT)
     await say(fake, cast.resident, f"/reply {code_a} {FOLLOWUP_A}")
-    await fake.wait_for_message(cast.officer.id, lambda m: "FN3VB" in m.get("text", ""))
-    await fake.wait_for_message(cast.admin.id, lambda m: "FN3VB" in m.get("text", ""))
+    await fake.wait_for_message(cast.officer.id, lambda m: "FN3VB" in m.get("text", ""),
+                                timeout=NOTICE_WAIT)
+    await fake.wait_for_message(cast.admin.id, lambda m: "FN3VB" in m.get("text", ""),
+                                timeout=NOTICE_WAIT)
     await say(fake, cast.editor, "/bulletin Cảnh giác với cuộc gọi giả danh công an")
     async with harness.bot.services.db.reading() as conn:
         bulletin_id = (await conn.execute(select(func.max(bulletins.c.id)))).scalar_one()
@@ -126,6 +142,17 @@ async def seeded_world(harness: Any) -> World:
     tip_messages = {"resident": last_text_from(fake, cast.resident, SECRET_A),
                     "resident2": last_text_from(fake, resident2, SECRET_B)}
     return World(harness, people, groups, markers, watch, tip_messages)
+
+
+def assert_names_are_distinctive(people: Any) -> None:
+    """A tipster's name found in a message must be a leak, not a word of the bot's own
+    sentences ("Danh tính", "Đồng Tháp"): no name is part of any catalogue string."""
+    sentences = [text for language in LANGUAGES for text in catalogue(language).values()]
+    for person in people:
+        if person.role is None:
+            for form in identifiers_of(person.user):
+                clash = next((text for text in sentences if form in text), None)
+                assert clash is None, f"{person.key}'s {form!r} is in {clash!r}"
 
 
 def last_text_from(fake: Any, user: Any, containing: str = "", chat_id: int | None = None
@@ -162,6 +189,8 @@ async def run_case(world: World, case: Case) -> None:
     chat_id = chat.id if chat is not None else user.id
     own = world.watch.last_tip_of(case.actor) or "TIP-ZZZZZZ"
     typed = world.markers.resolve(case.text.replace("«OWN_LAST»", own))
+    if case.kind == "max_length" and case.action != "press":
+        typed = exactly_max(typed)
     query_id = None
     action = case.action
     if action == "command":
@@ -208,6 +237,7 @@ async def run_all(world: World, cases: list[Case]) -> None:
         await run_case(world, case)
         world.watch.transcript.append(f"    ({loop.time() - started:.2f}s)")
     await world.watch.check_undelivered()
+    assert world.watch.log_records_seen > 0, "the watch read no log at all"
     if TRANSCRIPT:
         with Path(TRANSCRIPT).open("a", encoding="utf-8") as out:  # noqa: ASYNC230 - at the end
             out.write("\n".join(world.watch.transcript) + "\n")
@@ -229,6 +259,26 @@ def test_the_case_list_covers_every_command_of_the_bot():
         for name in command.names():
             assert any(c.label == f"/{name}" and c.where == "private" for c in cases), name
     assert command_cases(random.Random(SEED))[7].text == cases[7].text  # the seed decides
+
+
+def test_the_watch_reads_codes_logs_and_text_as_the_rules_mean_them():
+    """The oracle itself: if it misread these, the rules above would pass for nothing."""
+    assert codes_typed("/status tip-7k3m9q") == {"TIP-7K3M9Q"}
+    assert codes_typed("TIP-\u202e7K3M9Q and TIP-O1IL23") == {"TIP-7K3M9Q", "TIP-011123"}
+    assert codes_typed("TIP-\u200bABCDE") == set()  # five characters: no code
+    log = ("2026-03-05 08:00:00,001 INFO bot.x: fine\n"
+           "2026-03-05 08:00:00,002 ERROR handlers.errors: error while handling an update\n"
+           "Traceback (most recent call last):\n"
+           '  File "/x/handlers/triage.py", line 9, in close\n'
+           "    1 / 0\n"
+           "ZeroDivisionError: division by zero\n"
+           "2026-03-05 08:00:00,003 WARNING bot.y: odd")
+    problems = log_problems(log)
+    assert len(problems) == 1
+    assert "triage.py" in problems[0] and "ZeroDivisionError" in problems[0]
+    assert log_problems(log.replace("ERROR", "DEBUG").replace("Traceback", "Trace")) == []
+    assert not visible("\u200b\ufeff \u2060\x00\u202e")
+    assert visible("\u202eABC") and visible("🚨")
 
 
 async def test_every_command_for_every_role_with_hostile_arguments(harness):
@@ -253,7 +303,7 @@ async def test_forged_and_foreign_button_presses(harness):
 
 
 # What someone who may not see tip A's unit reads: none of it may change when a tip is filed
-# there, assessed and given an outcome (SPEC §12: editors never see a tip, its code or its count).
+# there and assessed (SPEC §12: editors never see a tip, its code or its count).
 BLIND_VIEWS = {
     "editor": ("/stats", "/thongke year", "/stats month TT-TANTHANH", "/report month csv",
                "/tips all", "/tips", "/queue", "/groups", "/status «TIP_A»"),
@@ -303,7 +353,6 @@ async def test_a_new_tip_changes_nothing_that_those_without_access_see(harness):
     code = await file_guided_tip(fake, newcomer, texts=("Có đánh bạc ở quán cà phê",))
     await fake.wait_for_message(officer.id, lambda m: code in m.get("text", ""))
     await say(fake, officer, f"/assess {code} valuable")
-    await say(fake, officer, f"/outcome {code} cases=1 persons=3")
     await quiet(harness)
     after = await views_of(world)
     changed = [f"{actor} {command}:\n" + differences(before[(actor, command)],
