@@ -1,20 +1,25 @@
 """The rules the hostile-input test checks after every case, and the findings it collects.
 
 After each case (one update sent, the bot idle again) the watch reads what changed: every Bot API
-call the bot made since the last look (what it sent, edited, answered), the log written since,
-the outbox rows queued since, and the tips and bulletins in the database. Each rule is a property
-of the product, not of today's wording:
+call the bot made since the last look (what it sent, edited, answered), the log records written
+since, and, from the database, the tips, their items and threads, the bulletins and the outbox.
+Each rule is a property of the product, not of today's wording:
 
-- a private-chat command is answered; a button press gets ``answerCallbackQuery`` (the Bot API
-  requires it: clients show a progress bar until it comes);
+- a private-chat command is answered, and so is an edit of a filed tip's text (SPEC §12); a
+  button press gets ``answerCallbackQuery`` (the Bot API requires it: clients show a progress
+  bar until it comes); in groups, only the commands SPEC names an answer for must answer;
 - no ERROR record or traceback in the log, and the error handler's "something went wrong" never
   reaches anyone (SPEC §11: no handler crashes);
-- Telegram refuses nothing the bot sends (a refused message is a lost message);
+- Telegram refuses nothing the bot says (a refused message is a message nobody read), and every
+  queued notice is delivered;
 - no tip code, and no text of a seeded tip, reaches a person who may not see the tip, nor any
   group (SPEC §3.6, §12 "Tips are need-to-know"), except what was typed in the case that caused
   the message (an echo, or a tipster's own words relayed);
 - no tipster identifier (id, names, username) in any private message to staff or in the log
   (SPEC §3.1);
+- someone below a command's role gets one line that names a role that may use it (§1, §12);
+- a text with no visible character is not filed as a tip nor taken as a follow-up, and a
+  tipster's bidi overrides and control characters do not reach staff (§12);
 - a tip changes only by an officer or admin of its unit, and a bulletin is approved only by one;
 - one update is not answered twice with the same message.
 
@@ -49,7 +54,8 @@ TYPED_CODE = re.compile(r"TIP-?([0-9A-Z]{6})")
 INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\x00-\x1f\x7f]")
 CROCKFORD_READING = str.maketrans({"I": "1", "L": "1", "O": "0"})
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # bot/logging.py's
-EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Exit|Interrupt)\b")
+# An exception's own line in a traceback: not indented, a (dotted) class name, then its message.
+EXCEPTION_LINE = re.compile(r"^(?!Traceback|During handling)[A-Za-z_][\w.]*(: |$)")
 LOG_RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (\w+) ", re.MULTILINE)
 SENDING_METHODS = ("send", "copy", "forward")
 EDITING_METHODS = ("editMessageText", "editMessageCaption", "editMessageReplyMarkup")
@@ -254,7 +260,7 @@ class Watch:
             # code or a text typed in the case that caused a message is not a leak by the bot.
             typed = origin.extra.get("typed", "") if origin is not None else ""
             echo = codes_typed(typed)
-            if any(text in saying.content for text in generic):
+            if any(text in said_text(saying.content) for text in generic):
                 self.add("the error handler's 'something went wrong' was sent", origin,
                          f"to {saying.recipient} by {saying.method}", typed)
             for code in sorted(set(CODE_IN_TEXT.findall(saying.content)) - echo):
@@ -419,16 +425,15 @@ class Watch:
             origin = self._origin_of_call(call, case)
             text = str(call.params.get("text") or call.params.get("caption") or "")
             self.add("Telegram refused a call", origin,
-                     f"{call.method} to {self.recipient_of(chat_of(call))}: "
+                     f"{call.method} to {self._addressee(call)}: "
                      f"{call.response.get('description')} (text {short(text, 40)})",
                      case.text if origin is case else None)
             return []
         if call.status != 200:
             return []
         if call.method == "answerCallbackQuery":
-            query = fake.world.callback_queries.get(call.params.get("callback_query_id"), {})
-            who = self.recipient_of(query.get("from", {}).get("id"))
-            return [Said(who, str(call.params.get("text") or ""), call.method, case, True)]
+            return [Said(self._addressee(call), str(call.params.get("text") or ""),
+                         call.method, case, True)]
         if call.method.startswith(SENDING_METHODS):
             result = call.response.get("result")
             # sendMediaGroup answers a list; sendChatAction answers True and says nothing.
@@ -444,8 +449,16 @@ class Watch:
             return said
         if call.method in EDITING_METHODS:
             content = json.dumps(call.params, ensure_ascii=False)
-            return [Said(self.recipient_of(chat_of(call)), content, call.method, case, True)]
+            return [Said(self._addressee(call), content, call.method, case, True)]
         return []
+
+    def _addressee(self, call: ApiCall) -> str:
+        """Who reads what a call says: the chat's person or group, or who pressed a button."""
+        if call.method == "answerCallbackQuery":
+            queries = self.harness.fake.world.callback_queries
+            query = queries.get(call.params.get("callback_query_id"), {})
+            return self.recipient_of(query.get("from", {}).get("id"))
+        return self.recipient_of(chat_of(call))
 
     def _is_outbox(self, message: dict[str, Any]) -> bool:
         return message_text(message) in self._outbox_texts
@@ -635,7 +648,7 @@ def log_problems(text: str) -> list[str]:
             continue
         frames = [line.strip() for line in lines if line.strip().startswith("File ")]
         ours = [frame for frame in frames if "site-packages" not in frame] or frames
-        errors = [line.strip() for line in lines[1:] if EXCEPTION_LINE.match(line.strip())]
+        errors = [line for line in lines[1:] if EXCEPTION_LINE.match(line)]
         summary = lines[0][:200]
         if ours:
             summary += f" | {ours[-1][:160]}"

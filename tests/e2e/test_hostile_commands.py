@@ -2,11 +2,12 @@
 foreign button presses; stickers, polls, contacts, forwards, edits (SPEC §11, §12, issue 15).
 
 A seeded ``random.Random`` builds the cases (the seed is in every failure message; set
-``HOSTILE_SEED`` to replay or explore another run). Before them, two residents file a tip each
-with distinctive words (tip A in TT-TANTHANH, tip B in TT-BINHTHANH), officers ask and the
-resident answers, an editor drafts a bulletin, and a group is registered. After every case the
-watch (tests/e2e/hostile_watch.py) checks the rules; all findings are reported together, grouped
-by rule, so one run shows every hole at once.
+``HOSTILE_SEED`` to replay or explore another run, ``HOSTILE_TRANSCRIPT=FILE`` to read what
+every case got). Before them, two residents file a tip each with distinctive words (tip A in
+TT-TANTHANH, tip B in TT-BINHTHANH), officers ask and the residents answer, an editor drafts a
+bulletin, and a group is registered. After every case the watch (tests/e2e/hostile_watch.py)
+checks the rules; all findings are reported together, by rule and cause, so one run shows every
+hole at once. The cases themselves are built in tests/e2e/hostile_inputs.py.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.i18n import LANGUAGES, catalogue
 from storage.schema import bulletins
@@ -66,7 +67,7 @@ OFFICER_SCOPE = frozenset({"TT-TANTHANH", "TT-TANTHANH-A1"})  # tests/conftest.p
 
 
 class World:
-    """The seeded scene: people, the group, the markers' values, and the watch."""
+    """The seeded scene: people, the groups, the markers' values, and the watch."""
 
     def __init__(self, harness: Any, people: dict[str, Person], groups: list[Any],
                  markers: Markers, watch: Watch, tip_messages: dict[str, dict]) -> None:
@@ -75,7 +76,8 @@ class World:
         self.groups = groups
         self.markers = markers
         self.watch = watch
-        # The last text each person wrote outside a command: for the tipsters, a tip's text.
+        # Per person, the text message an "edit of a filed tip" edits: the seeded residents'
+        # tip texts, and each tipster's last plain text (the text of their tip).
         self.tip_messages = tip_messages
         self.stranger = harness.fake.user("Người Lạ", username="nguoi_la_ngoai")
 
@@ -124,9 +126,11 @@ async def seeded_world(harness: Any) -> World:
                                 timeout=NOTICE_WAIT)
     await fake.wait_for_message(cast.admin.id, lambda m: "FN3VB" in m.get("text", ""),
                                 timeout=NOTICE_WAIT)
-    await say(fake, cast.editor, "/bulletin Cảnh giác với cuộc gọi giả danh công an")
+    for topic in ("cuộc gọi giả danh công an", "lừa đảo việc làm", "trộm xe máy ban đêm"):
+        await say(fake, cast.editor, f"/bulletin Cảnh giác {topic}")
     async with harness.bot.services.db.reading() as conn:
-        bulletin_id = (await conn.execute(select(func.max(bulletins.c.id)))).scalar_one()
+        drafts = (await conn.execute(select(bulletins.c.id).order_by(bulletins.c.id))).scalars()
+        bulletin_ids = dict(zip(("BULLETIN", "BULLETIN2", "BULLETIN3"), drafts, strict=True))
     await quiet(harness)
     signed = {}
     for which, notice in (("A", notice_a), ("B", notice_b)):
@@ -138,7 +142,7 @@ async def seeded_world(harness: Any) -> World:
     await watch.start()
     markers = Markers({"A": code_a, "B": code_b},
                       {"A": watch.tips[code_a].id, "B": watch.tips[code_b].id}, signed,
-                      bulletin_id, fake.bot_username)
+                      bulletin_ids, fake.bot_username)
     tip_messages = {"resident": last_text_from(fake, cast.resident, SECRET_A),
                     "resident2": last_text_from(fake, resident2, SECRET_B)}
     return World(harness, people, groups, markers, watch, tip_messages)
