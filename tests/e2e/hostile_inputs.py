@@ -287,7 +287,7 @@ def short(text: str, limit: int = 70) -> str:
 def command_cases(rng: random.Random) -> list[Case]:
     """Every command of SPEC §7 by both names, for every person, in the private chat; every
     kind of argument at least once per command; plain arguments once per command and person
-    (what each role may do at all); and every name once in a group."""
+    (what each role may do at all); and every name in a group, by the admin and someone else."""
     cases: list[Case] = []
     for command in SPEC_COMMANDS:
         for actor in PEOPLE:
@@ -303,8 +303,9 @@ def command_cases(rng: random.Random) -> list[Case]:
             name, actor = slots[index % len(slots)]
             cases.append(_command_case(rng, command, name, actor, kind, "private"))
         for name in command.names():
-            actor = rng.choice(PEOPLE)
-            cases.append(_command_case(rng, command, name, actor, rng.choice(KINDS), "group"))
+            for actor in ("admin", rng.choice(PEOPLE[1:])):
+                cases.append(_command_case(rng, command, name, actor, rng.choice(KINDS),
+                                           "group"))
     return cases
 
 

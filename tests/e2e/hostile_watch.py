@@ -113,7 +113,7 @@ class Snapshot:
     bulletins: dict[int, str]  # id -> status
     failed_notices: list[tuple[int, str, str]]  # outbox rows with an error: id, status, error
     new_items: dict[int, list[tuple[str, str]]]  # new tips' items: tip id -> [(kind, text)]
-    new_followups: list[str]  # texts the tipsters added since the last look
+    new_followups: list[tuple[int, str]]  # (tip id, text) the tipsters added since the last look
 
 
 class LogTap(logging.Handler):
@@ -173,7 +173,7 @@ class Watch:
     _log: LogTap | None = None
     _outbox_seen: int = 0  # the highest outbox row id read
     _tip_seen: int = 0  # the highest tip id read
-    _tipster_probes: set[str] = field(default_factory=set)
+    _tipster_probes: dict[str, set[str]] = field(default_factory=dict)
     _thread_seen: int = 0  # the highest tip_thread row id read
     _outbox_origin: dict[int, Case | None] = field(default_factory=dict)
     _outbox_texts: dict[str, int] = field(default_factory=dict)
@@ -280,8 +280,9 @@ class Watch:
                              f"{saying.method}: {snippet(saying.content, secret)}", typed,
                              cause=self._leak_cause(origin, saying))
             shown = said_text(saying.content)
-            for probe in self._tipster_probes:
-                if saying.recipient in staff and probe in shown:
+            for probe, codes in self._tipster_probes.items():
+                if (saying.recipient in staff and probe in shown
+                        and any(code in shown for code in codes)):
                     self.add("a tipster's bidi override or control character reached staff",
                              origin, f"{short(probe)} to {saying.recipient} by "
                              f"{saying.method}: {snippet(shown, probe, 40)}", typed,
@@ -346,24 +347,26 @@ class Watch:
 
     def _check_invisible(self, case: Case, typed: str, snapshot: Snapshot) -> None:
         """SPEC §12: a text with no visible character is not a tip and not a follow-up."""
-        for items in snapshot.new_items.values():
-            self._remember_probes(text for _, text in items)
+        codes = {tip.id: tip.code for tip in snapshot.tips.values()}
+        for tip_id, items in snapshot.new_items.items():
+            self._remember_probes(codes.get(tip_id, ""), (text for _, text in items))
             if items and all(kind == "text" and not visible(text) for kind, text in items):
                 self.add("a tip with no visible character was filed", case,
                          f"items {[short(text, 30) for _, text in items]}", typed)
-        self._remember_probes(snapshot.new_followups)
-        for text in snapshot.new_followups:
+        for tip_id, text in snapshot.new_followups:
+            self._remember_probes(codes.get(tip_id, ""), [text])
             if not visible(text):
                 self.add("a follow-up with no visible character was taken", case,
                          f"text {short(text, 30)}", typed)
 
-    def _remember_probes(self, texts: Iterable[str]) -> None:
-        """A tipster's bidi or control character with a little of its surroundings, as typed:
-        if a staff message holds that, the character was not taken out (SPEC §12)."""
+    def _remember_probes(self, code: str, texts: Iterable[str]) -> None:
+        """A tipster's bidi or control character with a little of its surroundings, as typed,
+        and the tip's code: a staff message about that tip that holds it has not taken the
+        character out (SPEC §12)."""
         for text in texts:
             for match in NEUTRALISED.finditer(text or ""):
                 at = match.start()
-                self._tipster_probes.add(text[max(at - 3, 0):at + 4])
+                self._tipster_probes.setdefault(text[max(at - 3, 0):at + 4], set()).add(code)
 
     def _leak_cause(self, origin: Case | None, saying: Said) -> str:
         if origin is None:
@@ -484,8 +487,8 @@ class Watch:
             (outbox.c.id > self._outbox_seen) | outbox.c.last_error.is_not(None))
         item_query = select(tip_items.c.tip_id, tip_items.c.kind, tip_items.c.text).where(
             tip_items.c.tip_id > self._tip_seen)
-        thread_query = select(tip_thread.c.id, tip_thread.c.direction, tip_thread.c.text).where(
-            tip_thread.c.id > self._thread_seen)
+        thread_query = select(tip_thread.c.id, tip_thread.c.tip_id, tip_thread.c.direction,
+                              tip_thread.c.text).where(tip_thread.c.id > self._thread_seen)
         async with self.harness.bot.services.db.reading() as conn:
             tip_rows = (await conn.execute(tip_query)).all()
             bulletin_rows = (await conn.execute(select(bulletins.c.id,
@@ -501,7 +504,8 @@ class Watch:
             new_items[row.tip_id].append((row.kind, row.text or ""))
         self._tip_seen = max([self._tip_seen, *(row.id for row in tip_rows)])
         self._thread_seen = max([self._thread_seen, *(row.id for row in thread_rows)])
-        followups = [row.text for row in thread_rows if row.direction == "from_tipster"]
+        followups = [(row.tip_id, row.text) for row in thread_rows
+                     if row.direction == "from_tipster"]
         failed = []
         for row in outbox_rows:
             if row.id not in self._outbox_origin:
