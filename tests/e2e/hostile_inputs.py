@@ -377,6 +377,14 @@ def tipster_cases(rng: random.Random) -> list[Case]:
     return cases
 
 
+def question_cases(rng: random.Random) -> list[Case]:
+    """Officers and the admin ask the seeded tipsters a question as long as a message can be
+    (issue 15 item 1: it arrives whole, or the officer is told)."""
+    return [_tipster_command(rng, "reply", "max_length", actor, f"«TIP_{tip}» ",
+                             lambda: fill_to_max(words(rng), rng))
+            for actor, tip in (("officer", "A"), ("other_officer", "B"), ("admin", "B"))]
+
+
 def hostile_content(rng: random.Random, kind: str) -> str:
     """What a tipster might write: nothing visible at all, or words with something hostile."""
     if kind == "max_length":

@@ -33,6 +33,7 @@ from tests.e2e.hostile_inputs import (
     message_cases,
     numbered,
     press_cases,
+    question_cases,
     tipster_cases,
 )
 from tests.e2e.hostile_watch import (
@@ -290,8 +291,9 @@ async def test_every_command_for_every_role_with_hostile_arguments(harness):
     rng = random.Random(SEED)
     shuffled = command_cases(rng) + message_cases(rng)
     rng.shuffle(shuffled)
-    # The tipsters first, while the seeded residents are not blocked yet by a fuzzed /block.
-    cases = tipster_cases(rng) + shuffled
+    # The tipsters and questions first, while the seeded residents are not blocked yet by a
+    # fuzzed /block and their tips are open.
+    cases = tipster_cases(rng) + question_cases(rng) + shuffled
     cases += [Case(0, actor, "private", "edit_filed_tip", "edit of a filed tip's text", "edit",
                    "sửa lại: biển số 51F-999.99")
               for actor in ("resident", "resident2")]
