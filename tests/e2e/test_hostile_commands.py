@@ -41,9 +41,9 @@ from tests.e2e.hostile_watch import (
     Watch,
     codes_typed,
     identifiers_of,
-    log_problems,
     visible,
 )
+from tests.e2e.log_watch import log_problems
 from tests.e2e.tip_steps import CODE, buttons_of, file_guided_tip, say
 
 SEED = int(os.environ.get("HOSTILE_SEED", "20260515"))
