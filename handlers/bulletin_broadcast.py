@@ -24,6 +24,7 @@ from channels.telegram import keyboard
 from handlers.access import Place, requires
 from handlers.argument_problems import schedule_problem, unit_not_in_scope
 from handlers.context import BotContext
+from handlers.pressed_message import set_pressed_buttons
 from org.roles import Role
 from org.staff import may_act_on_unit
 from tips.visible_text import has_visible_text
@@ -164,7 +165,7 @@ async def acknowledge(update: Update, context: BotContext) -> None:
     buttons = bulletin_buttons(services.config.language, services.bot_username, bulletin_id,
                                result.count)
     try:
-        await query.edit_message_reply_markup(reply_markup=keyboard(buttons))
+        await set_pressed_buttons(query, keyboard(buttons))
     except TelegramError as error:
         # The count is stored; only its display is behind until the next press.
         log.info("acknowledgement count not shown: %s", error.message)

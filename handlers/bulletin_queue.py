@@ -21,6 +21,7 @@ from broadcasts.desk import BulletinDesk, running_desk
 from handlers.access import requires
 from handlers.commands import guard
 from handlers.context import BotContext
+from handlers.pressed_message import set_pressed_buttons, show_in_pressed_message
 from org.roles import Role
 from org.staff import StaffMember
 from org.units import UnitTree
@@ -104,11 +105,11 @@ async def queue_button(update: Update, context: BotContext) -> None:
         waiting = await bulletin_rules.waiting_in_scope(services.db, tree, member)
         if waiting:
             text, markup = _listing(context.tr, waiting, member, tree)
-            await query.edit_message_text(text, reply_markup=markup)
+            await show_in_pressed_message(query, text, markup)
         else:
-            await query.edit_message_text(context.tr("bulletins.queue.empty"))
+            await show_in_pressed_message(query, context.tr("bulletins.queue.empty"))
     else:
-        await query.edit_message_reply_markup(reply_markup=None)
+        await set_pressed_buttons(query)
         await query.message.reply_text(context.tr(key, id=bulletin_id))
 
 
@@ -129,7 +130,7 @@ async def resend_button(update: Update, context: BotContext) -> None:
         await query.answer(context.tr("bulletins.resend.nothing"), show_alert=True)
         return
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await set_pressed_buttons(query)
     await query.message.reply_text(context.tr("bulletins.resend.started", count=count))
 
 
@@ -143,7 +144,7 @@ async def _forced_resend(update: Update, context: BotContext, step: str,
     query, tr, services = update.callback_query, context.tr, context.services
     if step == "forceno":
         await query.answer()
-        await query.edit_message_text(tr("bulletins.force.cancelled"))
+        await show_in_pressed_message(query, tr("bulletins.force.cancelled"))
         return
     if step == "force":
         preview = await resend_rules.resend_preview(services.db, services.directory.tree,
@@ -173,8 +174,9 @@ async def _forced_resend(update: Update, context: BotContext, step: str,
         await query.answer(tr("bulletins.force.nothing"), show_alert=True)
     else:
         await query.answer()
-        await query.edit_message_text(tr("bulletins.force.started", ids=_ids(done.bulletin_ids),
-                                         count=len(done.delivery_ids)))
+        await show_in_pressed_message(query, tr("bulletins.force.started",
+                                                ids=_ids(done.bulletin_ids),
+                                                count=len(done.delivery_ids)))
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -32,6 +32,7 @@ from broadcasts.desk import BulletinDesk, running_desk
 from broadcasts.rendering import CAPTION_LIMIT
 from handlers.access import Place, identify, requires
 from handlers.context import BotContext
+from handlers.pressed_message import show_in_pressed_message
 from org.roles import Role
 from org.staff import may_act_on_unit, scope_codes
 from tips.visible_text import has_visible_text
@@ -185,7 +186,7 @@ async def _show_preview(update: Update, context: BotContext, draft: ComposerDraf
         [InlineKeyboardButton(tr("bulletins.button.change_unit"), callback_data="bc:units")],
         [InlineKeyboardButton(tr("bulletins.button.cancel"), callback_data="bc:cancel")],
     ])
-    await update.callback_query.edit_message_text(text, reply_markup=markup)
+    await show_in_pressed_message(update.callback_query, text, markup)
 
 
 # ---- target unit and the final choice ---------------------------------------------------
@@ -202,8 +203,8 @@ async def offer_units(update: Update, context: BotContext) -> int:
                for code in codes[:UNIT_CHOICES]]
     buttons.append(InlineKeyboardButton(context.tr("bulletins.button.cancel"),
                                         callback_data="bc:cancel"))
-    await query.edit_message_text(context.tr("bulletins.compose.choose_unit"),
-                                  reply_markup=_rows(buttons))
+    await show_in_pressed_message(query, context.tr("bulletins.compose.choose_unit"),
+                                  _rows(buttons))
     return CONFIRM
 
 
@@ -236,7 +237,7 @@ async def finish(update: Update, context: BotContext) -> int:
     choice = (query.data or "").removeprefix("bc:")
     if choice == "cancel" and draft is not None:
         await query.answer()
-        await query.edit_message_text(context.tr("bulletins.compose.cancelled"))
+        await show_in_pressed_message(query, context.tr("bulletins.compose.cancelled"))
         return END
     if draft is None or draft.content is None or draft.topic is None or choice == "cancel":
         await query.answer(context.tr("bulletins.compose.expired"), show_alert=True)
@@ -244,7 +245,7 @@ async def finish(update: Update, context: BotContext) -> int:
     await query.answer()
     action = Action.SEND_NOW if choice == "now" else Action.QUEUE
     result = await _desk(context).submit(member, draft.unit, draft.topic, draft.content, action)
-    await query.edit_message_text(await _result_text(
+    await show_in_pressed_message(query, await _result_text(
         context, result.bulletin.id, result.bulletin.status, draft.unit, result.groups))
     return END
 

@@ -36,6 +36,25 @@ metadata = MetaData(
 )
 
 
+class WrittenText(TypeDecorator[str]):
+    """Text a person typed (a tip's follow-up, a bulletin, a note): stored without NUL
+    characters, which PostgreSQL refuses in text ("invalid byte sequence") and which no reader
+    needs; both backends then keep the same words."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return value.replace("\x00", "") if value is not None else None
+
+
+class WrittenString(WrittenText):
+    """A bounded ``WrittenText`` (a unit's name, a group's title): ``WrittenString(200)``."""
+
+    impl = String
+    cache_ok = True
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes on both backends (SQLite would otherwise hand back naive ones)."""
 
@@ -63,7 +82,7 @@ units = Table(
     Column("code", String(32), nullable=False),
     # Codes are unique case-insensitively (SPEC §12): the upper-case form carries the constraint.
     Column("code_key", String(32), nullable=False, unique=True),
-    Column("name", String(200), nullable=False),
+    Column("name", WrittenString(200), nullable=False),
     Column("parent_id", Integer, ForeignKey("units.id"), nullable=True),
     Column("source", String(16), nullable=False),  # config | chat
     Column("created_at", UTCDateTime(), nullable=False),
@@ -74,7 +93,7 @@ groups = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("chat_id", BigInteger, nullable=False, unique=True),
-    Column("title", String(255), nullable=False),
+    Column("title", WrittenString(255), nullable=False),
     Column("unit_id", Integer, ForeignKey("units.id"), nullable=True),
     # seen: the bot is in the group, not linked yet; active: linked and receiving;
     # inactive: the bot was removed or may no longer write there.
@@ -118,7 +137,7 @@ audit_log = Table(
     Column("actor_telegram_id", BigInteger, nullable=True),  # a staff member; None = the system
     Column("action", String(64), nullable=False),
     Column("subject", String(128), nullable=False),
-    Column("detail", Text, nullable=False, default=""),
+    Column("detail", WrittenText, nullable=False, default=""),
 )
 
 
@@ -132,7 +151,7 @@ bulletins = Table(
     Column("id", Integer, primary_key=True),
     Column("unit_id", Integer, ForeignKey("units.id"), nullable=False),
     Column("topic", String(32), nullable=False),
-    Column("body", Text, nullable=False),
+    Column("body", WrittenText, nullable=False),
     Column("media_kind", String(16), nullable=True),
     Column("media_file_id", String(255), nullable=True),
     Column("status", String(16), nullable=False, index=True),
@@ -209,7 +228,7 @@ bulletin_drafts = Table(
     Column("telegram_id", BigInteger, primary_key=True),  # staff: identified in clear (above)
     Column("unit_code", String(32), nullable=False),
     Column("topic", String(32), nullable=True),
-    Column("body", Text, nullable=True),  # None: the content has not come yet
+    Column("body", WrittenText, nullable=True),  # None: the content has not come yet
     Column("media_kind", String(16), nullable=True),
     Column("media_file_id", String(255), nullable=True),
     Column("updated_at", UTCDateTime(), nullable=False),

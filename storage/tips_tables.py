@@ -21,7 +21,7 @@ from sqlalchemy import (
     true,
 )
 
-from storage.schema import UTCDateTime, metadata
+from storage.schema import UTCDateTime, WrittenText, metadata
 
 tips = Table(
     "tips",
@@ -56,7 +56,7 @@ tip_items = Table(
     Column("position", Integer, nullable=False),
     # text, photo, video, voice, document or location
     Column("kind", String(16), nullable=False),
-    Column("text", Text, nullable=True),
+    Column("text", WrittenText, nullable=True),
     Column("file_id", String(255), nullable=True),
 )
 
@@ -69,7 +69,7 @@ tip_thread = Table(
     Column("at", UTCDateTime(), nullable=False),
     Column("direction", String(16), nullable=False),  # from_tipster | to_tipster
     Column("staff_telegram_id", BigInteger, nullable=True),
-    Column("text", Text, nullable=False),
+    Column("text", WrittenText, nullable=False),
     # A question's fate (tips.model.Delivery), so /status never shows one as sent that was not
     # (migration 0009); NULL for the tipster's own words.
     Column("delivery", String(16), nullable=True),
@@ -115,7 +115,7 @@ outcomes = Table(
     Column("unit_id", Integer, ForeignKey("units.id"), nullable=False),
     Column("kind", String(32), nullable=False),
     Column("quantity", Integer, nullable=False),
-    Column("note", Text, nullable=False),
+    Column("note", WrittenText, nullable=False),
     Column("recorded_by", BigInteger, nullable=False),
     Column("recorded_at", UTCDateTime(), nullable=False),
     Index("ix_outcomes_unit_id_recorded_at", "unit_id", "recorded_at"),

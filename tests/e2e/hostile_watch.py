@@ -66,6 +66,9 @@ ROLE_RANK = {"editor": 1, "officer": 2, "admin": 3}
 # and isolates, and C0 controls other than line breaks and tabs.
 NEUTRALISED = re.compile("[\u202a-\u202e\u2066-\u2069\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+# A part of a long text: its label and place, then a piece of the whole (channels/text_parts).
+PART_OF_LONG_TEXT = re.compile(r"^(?:\S+ )?\(\d+/\d+\)\n(.+)$", re.S)
+
 
 @dataclass(frozen=True)
 class Person:
@@ -429,16 +432,27 @@ class Watch:
             return self.recipient_of(query.get("from", {}).get("id"))
         return self.recipient_of(chat_of(call))
 
+    def _outbox_row_of(self, text: str) -> int | None:
+        """The outbox row a sent text came from: its whole text, or one part of a text too
+        long for one message ("TIP-… (2/3)" then a piece of it; channels/text_parts.py), which
+        goes at the chat's later turns, so often while a later case runs."""
+        row = self._outbox_texts.get(text)
+        part = PART_OF_LONG_TEXT.match(text) if row is None else None
+        if part is None:
+            return row
+        piece = part.group(1).strip()
+        return next((row for whole, row in self._outbox_texts.items() if piece in whole), None)
+
     def _is_outbox(self, message: dict[str, Any]) -> bool:
-        return message_text(message) in self._outbox_texts
+        return self._outbox_row_of(message_text(message)) is not None
 
     def _origin_of_message(self, message: dict[str, Any], case: Case) -> Case | None:
-        row = self._outbox_texts.get(message_text(message))
+        row = self._outbox_row_of(message_text(message))
         return case if row is None else self._outbox_origin.get(row)
 
     def _origin_of_call(self, call: ApiCall, case: Case) -> Case | None:
         text = str(call.params.get("text") or call.params.get("caption") or "").strip()
-        row = self._outbox_texts.get(text)
+        row = self._outbox_row_of(text)
         return case if row is None else self._outbox_origin.get(row)
 
     # ---- the database ------------------------------------------------------------------------

@@ -101,7 +101,7 @@ async def test_refusals_name_the_role_needed(harness):
     assert await reply_to(fake, people.editor, "/khancap cháy") == officer_only
     assert await reply_to(fake, people.resident, "/schedule") == officer_only
     assert await reply_to(fake, people.resident, "/bulletin") == (
-        "Lệnh này chỉ dành cho cán bộ của đơn vị.")
+        "Lệnh này chỉ dành cho cán bộ công an và biên tập viên của đơn vị.")
 
 
 async def test_an_alert_rings_every_group_in_scope_at_once(harness):

@@ -123,7 +123,7 @@ async def test_groups_lists_only_the_officers_scope(harness):
     assert "Nhóm Bình Thành" in await reply_to(fake, people.admin, "/groups")
     assert "TT-BINHTHANH" in await reply_to(fake, people.officer, "/groups TT-BINHTHANH")
     refused = await reply_to(fake, people.resident, "/groups")
-    assert refused == "Lệnh này chỉ dành cho cán bộ của đơn vị."
+    assert refused == "Lệnh này chỉ dành cho cán bộ công an và biên tập viên của đơn vị."
 
 
 async def test_groups_shows_each_groups_last_bulletin(harness):

@@ -70,7 +70,7 @@ async def test_stats_refuse_other_scopes_bad_words_and_residents(harness):
     charted = (await say(fake, people.officer, "/stats chart TT-BINHTHANH"))["text"]
     assert charted == foreign  # no figures of another scope, and no chart either
     refused = (await say(fake, people.resident, "/stats"))["text"]
-    assert refused == "Lệnh này chỉ dành cho cán bộ của đơn vị."
+    assert refused == "Lệnh này chỉ dành cho cán bộ công an và biên tập viên của đơn vị."
     await harness.settle()
     assert not fake.calls_to("sendPhoto")
 

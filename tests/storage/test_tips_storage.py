@@ -11,9 +11,13 @@ from org.units import Unit
 from storage import outbox, tip_senders
 from storage import tips as tip_store
 from storage.audit import entries_for
+from storage.bulletins import insert_bulletin
+from storage.outcomes import record_outcomes
+from storage.schema import bulletins
 from storage.tip_senders import DraftRecord
 from storage.tips_tables import outbox as outbox_table
-from tips.model import Assessment, ItemKind, TipItem, TipState
+from storage.tips_tables import outcomes, tip_thread
+from tips.model import Assessment, Direction, ItemKind, TipItem, TipState
 
 
 async def prepared(db, clock) -> None:
@@ -190,3 +194,22 @@ async def test_two_officers_assessing_at_once_send_one_being_checked_notice(db, 
         winner = (await tip_store.find_tip(conn, "TIP-AAAAAA")).assessment
     assert winner is (Assessment.VALUABLE if results[0].done is triage.Done.DONE
                       else Assessment.FALSE)
+
+
+async def test_words_people_type_are_stored_without_nul_on_both_databases(db, clock):
+    # PostgreSQL refuses NUL in text; a follow-up, a note or a bulletin carrying one must be
+    # stored (the same words on both databases), never fail the person's command.
+    await prepared(db, clock)
+    async with db.transaction() as conn:
+        tip_id = await file_one(conn, clock)
+        await tip_store.add_thread_entry(conn, tip_id, Direction.FROM_TIPSTER, "biển\x00số 51F",
+                                         None, clock.now())
+        await record_outcomes(conn, unit_code="TT", tip_id=tip_id, quantities={"cases": 1},
+                              note="ghi\x00chú", recorded_by=1, now=clock.now())
+        await insert_bulletin(conn, unit_code="TT", topic="general", body="bản\x00tin",
+                              media_kind=None, media_file_id=None, status="approved",
+                              is_alert=False, created_by=1, now=clock.now())
+    async with db.reading() as conn:
+        assert (await conn.execute(select(tip_thread.c.text))).scalar() == "biểnsố 51F"
+        assert (await conn.execute(select(outcomes.c.note))).scalar() == "ghichú"
+        assert (await conn.execute(select(bulletins.c.body))).scalar() == "bảntin"
