@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.bulletin_desk import MaybeDelivered
+from broadcasts.delivery import MaybeDelivered
 from channels.outbound import (
     ChatMoved,
     ChatUnavailable,
