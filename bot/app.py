@@ -31,6 +31,11 @@ JOURNEYS = (bulletins, start, groups, staff, units, tips, tip_followup, triage, 
             bulletin_broadcast, stats, report_file)
 
 
+# Telegram's limits (~30 messages/s overall, 20/min per group): PTB's limiter paces the bot's
+# sends and waits out this many 429s itself before the send fails with RetryAfter.
+FLOOD_RETRIES = 3
+
+
 def build_application(services: Services, token: str) -> Application:  # type: ignore[type-arg]
     telegram = services.config.telegram
     application = (
@@ -38,8 +43,7 @@ def build_application(services: Services, token: str) -> Application:  # type: i
         .token(token)
         .base_url(telegram.api_base_url)
         .base_file_url(telegram.api_file_url)
-        # Telegram's limits (~30 messages/s overall, 20/min per group); retries after a 429.
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(PerChatUpdateProcessor())
         .build()

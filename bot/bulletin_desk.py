@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import httpx
 from apscheduler.schedulers.base import BaseScheduler
 from telegram import Bot
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
 
 from bot.config_model import Config
@@ -47,14 +47,19 @@ class DeliveryChannel(TelegramChannel):
 
 def _may_have_arrived(error: BaseException | None) -> bool:
     """After a timeout, a reset or a dropped connection Telegram may have the message; only a
-    failure to connect (or to get a pooled connection) proves the request never left."""
+    failure to connect (or to get a pooled connection) proves the request never left, and only
+    an answer with an error status proves it was refused."""
     if not isinstance(error, NetworkError):
         return False
     root = error.__cause__
     if isinstance(root, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
         return False
-    # A 5xx answer from Telegram raises NetworkError without an httpx cause: it was refused.
-    return root is not None or isinstance(error, TimedOut)
+    if root is None or isinstance(root, TelegramError):
+        # Telegram, or the web server in front of it, answered with an error status: a 5xx
+        # with a JSON body (no cause), or an HTML page PTB could not parse (its parsing error as
+        # the cause). Either way the request was refused.
+        return isinstance(error, TimedOut)
+    return True
 
 
 def delivery_bot(config: Config, token: str, workers: int = DELIVERY_WORKERS) -> Bot:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
-from .errors import ApiError
+from .errors import ApiError, gateway_error
 from .faults import FaultPlan, RateLimiter
 from .forms import FormError, decode_body
 from .http import HttpRequest, HttpResponse, HttpServer
@@ -123,6 +123,16 @@ class FakeTelegramAPI(UserActions, SceneBuilding, Inspection):
         error = ApiError(error_code, description, parameters or None)
         self.faults.add_error(method, chat_id, error, times)
 
+    def inject_server_error(
+        self, method: str, *, chat_id: int | None = None, status: int = 502, html: bool = False,
+        times: int = 1,
+    ) -> None:  # fmt: skip
+        """The next ``times`` calls to ``method`` (for ``chat_id``, if given) are refused with
+        HTTP ``status`` (5xx) before they take effect: nothing is sent. ``html=True`` answers
+        the HTML page of the web server in front of the API rather than the API's JSON error
+        (see :func:`errors.gateway_error`)."""
+        self.faults.add_error(method, chat_id, gateway_error(status, html=html), times)
+
     def inject_delay(self, method: str, seconds: float, *, times: int = 1) -> None:
         """The next ``times`` calls to ``method`` are answered only after ``seconds``.
 
@@ -162,6 +172,7 @@ class FakeTelegramAPI(UserActions, SceneBuilding, Inspection):
         params: dict[str, Any] = {}
         files: dict[str, bytes] = {}
         call: ApiCall | None = None
+        page: bytes | None = None
         try:
             if token != self.world.token:
                 raise ApiError(401, "Unauthorized")
@@ -180,7 +191,7 @@ class FakeTelegramAPI(UserActions, SceneBuilding, Inspection):
             result = await self._run(name, method, Params(params, body.files))
             status, reply = 200, {"ok": True, "result": result}
         except ApiError as exc:
-            status, reply = exc.error_code, exc.to_reply()
+            status, reply, page = exc.error_code, exc.to_reply(), exc.page
         except Exception as exc:  # a bug in the fake: answer 500 and keep the trace for the test
             self.internal_errors.append("".join(traceback.format_exception(exc)))
             status = 500
@@ -189,6 +200,8 @@ class FakeTelegramAPI(UserActions, SceneBuilding, Inspection):
         if call is None:  # refused before it was a valid call (token, method, body)
             call = self._record(name, params, files)
         call.response = json.loads(response.body)  # a snapshot, unaffected by later edits
+        if page is not None:  # what the client gets; the call log keeps the JSON summary
+            response = HttpResponse(status, page, "text/html")
         call.status = status
         self.world.changed.notify()
         return response

@@ -74,6 +74,18 @@ class Inspection:
             if cid == chat_id and (cid, mid) not in self.world.deleted
         ]
 
+    def sent_silently(self, chat_id: int, message_id: int) -> bool:
+        """Whether the bot sent this message with ``disable_notification`` ("Sends the message
+        silently. Users will receive a notification with no sound.",
+        https://core.telegram.org/bots/api#sendmessage). A message object does not say so, so
+        this reads the request that created it."""
+        for call in self.world.calls:
+            result = call.result if call.ok else None
+            if (isinstance(result, dict) and result.get("message_id") == message_id
+                    and result.get("chat", {}).get("id") == chat_id):
+                return bool(call.params.get("disable_notification"))
+        raise AssertionError(f"the bot sent no message {message_id} in chat {chat_id}")
+
     def is_deleted(self, chat_id: int, message_id: int) -> bool:
         return (chat_id, message_id) in self.world.deleted
 

@@ -118,6 +118,18 @@ class SceneBuilding:
         chat.migrated_to = new.id
         return new
 
+    def delete_group(self, chat: FakeChat) -> None:
+        """The group's owner deletes it: the chat is gone for good, and every later call to it
+        is refused with 403 "Forbidden: the group chat was deleted".
+
+        The Bot API documents no list of error texts (only their shape: ``error_code`` and a
+        human-readable ``description``, https://core.telegram.org/bots/api#making-requests);
+        this is the text bots get from Telegram for a deleted group, as bot authors record it.
+        """
+        if not chat.is_group:
+            raise AssertionError("only groups can be deleted; a person blocks the bot instead")
+        chat.deleted = True
+
     def block_bot(self, user: FakeUser) -> None:
         """``user`` blocks the bot; sending to them then fails with 403."""
         set_private_block(self.world, user, blocked=True)

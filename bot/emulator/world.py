@@ -56,6 +56,7 @@ class FakeChat:
     bot_status: str = "member"  # "member" | "administrator" | "left" | "kicked"
     migrated_to: int | None = None
     blocked: bool = False  # private chats: the user blocked the bot
+    deleted: bool = False  # groups: deleted by their owner (``SceneBuilding.delete_group``)
     # Private chats: whether the user ever wrote to the bot. "Bots can't initiate conversations
     # with users. A user must either add them to a group or send them a message first"
     # (https://core.telegram.org/bots, "How are bots different from users?"): until then,
@@ -247,6 +248,8 @@ class World:
                 "Bad Request: group chat was upgraded to a supergroup chat",
                 {"migrate_to_chat_id": chat.migrated_to},
             )
+        if chat.deleted:
+            raise forbidden("the group chat was deleted")
         if chat.type == "private":
             if chat.blocked:
                 raise forbidden("bot was blocked by the user")

@@ -13,7 +13,15 @@ from collections.abc import AsyncIterator
 import pytest
 import telegram
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TimedOut,
+)
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
 from bot.emulator import FakeTelegramAPI
@@ -291,6 +299,36 @@ async def test_injected_delay_makes_the_client_time_out(
     fake.inject_delay("sendMessage", 30)
     with pytest.raises(TimedOut):
         await bot.send_message(lan.id, "chậm", read_timeout=0.2)
+
+
+@pytest.mark.parametrize("html", [False, True])
+async def test_injected_server_error_is_a_network_error_and_sends_nothing(
+    fake: FakeTelegramAPI, bot: telegram.Bot, html: bool
+) -> None:
+    lan = fake.user("Lan")
+    fake.inject_server_error("sendMessage", chat_id=lan.id, status=502, html=html)
+    with pytest.raises(NetworkError, match="Bad Gateway") as caught:
+        await bot.send_message(lan.id, "bản tin")
+    # The front server's page is no JSON: PTB says so, with its parsing error as the cause.
+    assert isinstance(caught.value.__cause__, telegram.error.TelegramError) is html
+    assert fake.calls[-1].status == 502
+    assert fake.sent_messages(lan.id) == []
+    assert (await bot.send_message(lan.id, "bản tin")).text == "bản tin"  # only once
+
+
+async def test_a_deleted_group_is_forbidden(fake: FakeTelegramAPI, bot: telegram.Bot) -> None:
+    group = fake.group("Tổ 3")
+    fake.delete_group(group)
+    with pytest.raises(Forbidden, match="the group chat was deleted"):
+        await bot.send_message(group.id, "bản tin")
+
+
+async def test_silent_sends_are_told_apart(fake: FakeTelegramAPI, bot: telegram.Bot) -> None:
+    lan = fake.user("Lan")
+    quiet = await bot.send_message(lan.id, "22 giờ", disable_notification=True)
+    loud = await bot.send_message(lan.id, "khẩn")
+    assert fake.sent_silently(lan.id, quiet.message_id)
+    assert not fake.sent_silently(lan.id, loud.message_id)
 
 
 async def test_migrated_group_raises_chat_migrated(

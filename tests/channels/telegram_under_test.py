@@ -1,0 +1,239 @@
+"""Telegram in the contract suite: ``channels.telegram`` on a python-telegram-bot Bot, against
+the Telegram emulator (``bot.emulator``) over real HTTP on 127.0.0.1.
+
+The product sends to Telegram along two paths, so Telegram is tested along both:
+
+* ``outbox``: notices to staff and questions to tipsters (``tips.notifier``) go through
+  :class:`channels.telegram.TelegramChannel` on the Application's bot, which carries PTB's
+  rate limiter (it waits out a few 429s itself: ``bot.app.FLOOD_RETRIES``);
+* ``bulletins``: bulletin copies (``broadcasts.delivery``) go through
+  :class:`bot.bulletin_desk.DeliveryChannel`, a TelegramChannel that also says when a request
+  may have arrived, on a Bot of its own without the limiter (``bot.bulletin_desk.delivery_bot``).
+
+Both bots wait :data:`ANSWER_WAIT` for an answer instead of the product's 5 s and 60 s, so a
+send the emulator answers late times out within a second; nothing else depends on it.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from typing import Any
+
+from telegram import Bot
+from telegram.constants import MessageLimit
+from telegram.ext import AIORateLimiter, ExtBot
+from telegram.request import HTTPXRequest
+
+from bot.app import FLOOD_RETRIES
+from bot.bulletin_desk import DeliveryChannel
+from bot.emulator import FakeTelegramAPI, FakeUser
+from bot.emulator.faults import SENDING_METHODS
+from channels.outbound import Button, Channel, Media, MediaKind
+from channels.telegram import TelegramChannel
+
+from .channel_under_test import (
+    Address,
+    Arrived,
+    Capabilities,
+    ChannelEntry,
+    Refusal,
+    SendPath,
+    ServerError,
+)
+
+ANSWER_WAIT = 1.0  # seconds a bot waits for an answer (the read timeout)
+ARRIVAL_WAIT = 5.0  # seconds to wait for a message that is on its way
+# Longer than ANSWER_WAIT, so the bot gives up first; short, so the late message still comes.
+LATE_BY = ANSWER_WAIT + 0.5
+# A flood that outlasts any client-side retrying (PTB's limiter) within one test.
+FLOOD_ANSWERS = 100
+
+OUTBOX = SendPath("outbox", uncertain_when_unanswered=False, sends_to_groups=False)
+BULLETINS = SendPath("bulletins", uncertain_when_unanswered=True, sends_to_groups=True)
+
+CAPABILITIES = Capabilities(
+    buttons=True,
+    media_kinds=frozenset(MediaKind),
+    # https://core.telegram.org/bots/api#sendvideonote and #sendlocation take no caption.
+    uncaptioned_kinds=frozenset({MediaKind.VIDEO_NOTE, MediaKind.LOCATION}),
+    caption_limit=MessageLimit.CAPTION_LENGTH,
+    silent_sends=True,
+    replies=True,
+    edits=True,
+    moving_chats=True,
+)
+
+# Telegram's reasons (PTB drops the "Forbidden: " / "Bad Request: " prefix).
+REFUSAL_WORDS: Mapping[Refusal, str] = {
+    Refusal.BLOCKED: "bot was blocked by the user",
+    Refusal.UNKNOWN: "chat not found",
+    Refusal.GONE: "the group chat was deleted",
+}
+_PLACE = (10.4603, 105.6329)  # Cao Lãnh, Đồng Tháp
+
+
+def _closed_port() -> int:
+    """A port on 127.0.0.1 where nothing listens (it was free a moment ago)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _buttons(message: dict[str, Any]) -> tuple[tuple[Button, ...], ...]:
+    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return tuple(tuple(Button(b["text"], url=b.get("url"), callback=b.get("callback_data"))
+                       for b in row) for row in rows)
+
+
+def _media(message: dict[str, Any]) -> Media | None:
+    # A Bot API message holds its media under the kind's name (MediaKind's values are those).
+    for kind in MediaKind:
+        if kind.value not in message:
+            continue
+        if kind is MediaKind.LOCATION:
+            place = message[kind.value]
+            return Media(kind, f"{place['latitude']},{place['longitude']}")
+        held = message[kind.value]
+        # A photo arrives in several sizes, the original last (Bot API: Message.photo).
+        return Media(kind, (held[-1] if isinstance(held, list) else held)["file_id"])
+    return None
+
+
+class TelegramUnderTest:
+    """The Telegram adapter of one send path, and the emulator it talks to."""
+
+    name = "telegram"
+    capabilities = CAPABILITIES
+
+    def __init__(self, fake: FakeTelegramAPI, path: SendPath) -> None:
+        self.refusal_words = REFUSAL_WORDS
+        self.fake = fake
+        self.path = path
+        self._bots: list[Bot] = []
+        self.adapter: Channel = self._adapter(fake.base_url, fake.base_file_url)
+        self._sender: FakeUser | None = None
+
+    # ---- the adapters, as the product wires them --------------------------------------
+    def _adapter(self, base_url: str, base_file_url: str) -> Channel:
+        if self.path is OUTBOX:
+            bot: Bot = ExtBot(self.fake.token, base_url=base_url, base_file_url=base_file_url,
+                              request=HTTPXRequest(read_timeout=ANSWER_WAIT),
+                              rate_limiter=AIORateLimiter(max_retries=FLOOD_RETRIES))
+            self._bots.append(bot)
+            return TelegramChannel(bot)
+        bot = Bot(self.fake.token, base_url=base_url, base_file_url=base_file_url,
+                  request=HTTPXRequest(connection_pool_size=8, read_timeout=ANSWER_WAIT,
+                                       write_timeout=ANSWER_WAIT, connect_timeout=ANSWER_WAIT,
+                                       pool_timeout=ANSWER_WAIT))
+        self._bots.append(bot)
+        return DeliveryChannel(bot)
+
+    def unreachable_adapter(self) -> Channel:
+        root = f"http://127.0.0.1:{_closed_port()}"
+        return self._adapter(f"{root}/bot", f"{root}/file/bot")
+
+    async def start(self) -> None:
+        await self._bots[0].initialize()
+
+    async def close(self) -> None:
+        for bot in self._bots:
+            await bot.shutdown()
+
+    # ---- the scene ----------------------------------------------------------------------
+    def person(self) -> Address:
+        return self.fake.user("Trần Thị Công", username="cong_an_tt").id
+
+    def group(self) -> Address:
+        return self.fake.group("Tổ tự quản Ấp 1", members=40).id
+
+    def unknown_address(self) -> Address:
+        return -1_009_999_999_999
+
+    def media_sample(self, kind: MediaKind) -> Media:
+        """A file a resident sent the bot (the product re-sends files by their id)."""
+        if kind is MediaKind.LOCATION:
+            return Media(kind, f"{_PLACE[0]},{_PLACE[1]}")
+        if self._sender is None:
+            self._sender = self.fake.user("Nguyễn Thị Dân")
+        fake, sender = self.fake, self._sender
+        sent = {
+            MediaKind.PHOTO: lambda: fake.send_photo(sender),
+            MediaKind.VIDEO: lambda: fake.send_video(sender),
+            MediaKind.DOCUMENT: lambda: fake.send_document(sender, "so_do.pdf", b"%PDF-1.4"),
+            MediaKind.VOICE: lambda: fake.send_voice(sender),
+            MediaKind.AUDIO: lambda: fake.send_audio(sender, "ghi_am.mp3", b"ID3\x04"),
+            MediaKind.VIDEO_NOTE: lambda: fake.send_video_note(sender),
+        }[kind]()
+        media = _media(sent)
+        assert media is not None and media.kind is kind
+        return media
+
+    # ---- what reached a recipient -------------------------------------------------------
+    def received(self, recipient: Address) -> list[Arrived]:
+        return [self._arrived(recipient, message)
+                for message in self.fake.sent_messages(recipient)]
+
+    def _arrived(self, recipient: Address, message: dict[str, Any]) -> Arrived:
+        return Arrived(
+            id=message["message_id"],
+            text=message.get("text") or message.get("caption") or "",
+            buttons=_buttons(message),
+            media=_media(message),
+            silent=self.fake.sent_silently(recipient, message["message_id"]),
+            reply_to=message.get("reply_to_message", {}).get("message_id"),
+        )
+
+    async def wait_until_received(self, recipient: Address, count: int) -> list[Arrived]:
+        await self.fake.wait_until(lambda: len(self.fake.sent_messages(recipient)) >= count,
+                                   timeout=ARRIVAL_WAIT,
+                                   what=f"{count} message(s) in chat {recipient}")
+        return self.received(recipient)
+
+    def requests_for(self, recipient: Address) -> int:
+        return sum(1 for call in self.fake.calls
+                   if call.method in SENDING_METHODS and call.params.get("chat_id") == recipient)
+
+    # ---- faults -------------------------------------------------------------------------
+    def block_bot(self, recipient: Address) -> None:
+        self.fake.block_bot(self.fake.world.users[recipient])
+
+    def delete_group(self, recipient: Address) -> None:
+        self.fake.delete_group(self.fake.world.chats[recipient])
+
+    def move_group(self, recipient: Address) -> Address:
+        return self.fake.migrate_to_supergroup(self.fake.world.chats[recipient]).id
+
+    def flood(self, recipient: Address, seconds: int) -> None:
+        self.fake.inject_error("sendMessage", chat_id=recipient, error_code=429,
+                               description=f"Too Many Requests: retry after {seconds}",
+                               retry_after=seconds, times=FLOOD_ANSWERS)
+
+    def fail_next_send(self, recipient: Address, shape: ServerError) -> None:
+        if shape is ServerError.FRONT:
+            self.fake.inject_server_error("sendMessage", chat_id=recipient, status=502,
+                                          html=True)
+        else:
+            self.fake.inject_server_error("sendMessage", chat_id=recipient, status=500)
+
+    def answer_next_send_late(self, recipient: Address) -> None:
+        # The emulator delays by method; the contract's tests send one message at a time.
+        self.fake.inject_delay("sendMessage", LATE_BY)
+
+
+@asynccontextmanager
+async def open_telegram(path: SendPath) -> AsyncIterator[TelegramUnderTest]:
+    fake = FakeTelegramAPI()
+    await fake.start()
+    under_test = TelegramUnderTest(fake, path)
+    try:
+        await under_test.start()
+        yield under_test
+    finally:
+        await under_test.close()
+        await fake.stop()
+    assert not fake.internal_errors, fake.internal_errors
+
+
+TELEGRAM = ChannelEntry("telegram", CAPABILITIES, (OUTBOX, BULLETINS), open_telegram)

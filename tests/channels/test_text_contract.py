@@ -1,0 +1,66 @@
+"""Text: what fits arrives whole as one message; what does not arrives whole in labelled parts,
+in order, cut by the product's splitting (SPEC §12: a question of any length arrives whole);
+nothing is ever cut silently."""
+
+from __future__ import annotations
+
+import pytest
+
+from channels.outbound import OutboundMessage, Rejected
+from channels.text_parts import split_message, text_length
+
+from .channel_under_test import ChannelUnderTest
+from .contract import recipient, same_words, text_of_length
+
+LABEL = "TIP-7K3M9Q"
+
+
+async def test_a_text_at_the_channels_limit_arrives_whole_as_one_message(
+    channel: ChannelUnderTest,
+) -> None:
+    to = recipient(channel)
+    text = text_of_length(channel.adapter.text_limit)
+    message = OutboundMessage(text, label=LABEL)
+    assert split_message(message, channel.adapter.text_limit) == [message]
+
+    message_id = await channel.adapter.send(to, message)
+
+    [arrived] = channel.received(to)
+    assert arrived.id == message_id
+    assert arrived.text == text
+
+
+async def test_a_longer_text_arrives_whole_in_labelled_parts_in_order(
+    channel: ChannelUnderTest,
+) -> None:
+    to = recipient(channel)
+    limit = channel.adapter.text_limit
+    text = text_of_length(2 * limit + limit // 2)
+    parts = split_message(OutboundMessage(text, label=LABEL), limit)
+    assert len(parts) == 3
+
+    sent_ids = [await channel.adapter.send(to, part) for part in parts]
+
+    arrived = channel.received(to)
+    assert [a.id for a in arrived] == sent_ids
+    assert [a.text for a in arrived] == [part.text for part in parts]  # each part whole
+    assert all(text_length(a.text) <= limit for a in arrived)
+    headers = [f"{LABEL} ({number}/3)\n" for number in (1, 2, 3)]
+    assert [a.text[:len(h)] for a, h in zip(arrived, headers, strict=True)] == headers
+    bodies = [a.text[len(h):] for a, h in zip(arrived, headers, strict=True)]
+    assert same_words(" ".join(bodies)) == same_words(text)
+
+
+async def test_a_text_over_the_limit_sent_as_one_message_is_refused_never_cut(
+    channel: ChannelUnderTest,
+) -> None:
+    """The adapter never shortens a text: the caller splits (``split_message``); a text that
+    was not split is refused for good, with the platform's reason."""
+    to = recipient(channel)
+    text = text_of_length(channel.adapter.text_limit + 1, emoji=False)
+
+    with pytest.raises(Rejected) as refused:
+        await channel.adapter.send(to, OutboundMessage(text))
+
+    assert refused.value.reason
+    assert channel.received(to) == []
