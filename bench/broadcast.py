@@ -25,13 +25,13 @@ from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.bulletin_desk import DELIVERY_WORKERS, DeliveryChannel
-from bot.clock import SystemClock
 from bot.config import load_config
 from bot.emulator import FakeTelegramAPI
 from bot.runtime import prepare_storage
 from broadcasts.bulletins import Action, Content
 from broadcasts.desk import BulletinDesk
 from broadcasts.pacing import SendPacer
+from core.clock import SystemClock
 from storage import groups as group_store
 from tests.bulletin_seed import RecordingChannel
 

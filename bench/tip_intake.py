@@ -75,11 +75,11 @@ from bench.tip_intake_load import (
     timed_phase,
 )
 from bench.tip_intake_report import percentile, phase_rows, print_table, verdict
-from bot.clock import SystemClock
 from bot.config import load_config
 from bot.emulator import FakeTelegramAPI, FakeUser
 from bot.logging import configure_logging
 from bot.runtime import start_bot
+from core.clock import SystemClock
 from storage import outbox
 from tests.conftest import UNITS_AND_STAFF
 

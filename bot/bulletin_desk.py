@@ -22,12 +22,12 @@ from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.config_model import Config
 from broadcasts.delivery import MaybeDelivered
 from broadcasts.desk import BulletinDesk
 from broadcasts.scheduler import BulletinJobs
 from channels.outbound import OutboundMessage, TransientFailure
 from channels.telegram import TelegramChannel
+from core.config_model import Config
 from handlers.context import Services
 from storage.bulletins import find_bulletin
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.i18n import Translator
+from core.i18n import Translator
 from handlers.context import Services
 from reports.weekly_summary import QueuedSummary, queue_due_weekly_summaries
 

@@ -33,7 +33,6 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
-from bot.clock import Clock
 from channels.outbound import (
     Channel,
     ChatMoved,
@@ -43,6 +42,7 @@ from channels.outbound import (
     SendFailure,
     TransientFailure,
 )
+from core.clock import Clock
 from org import groups as group_service
 from storage import deliveries as store
 from storage.bulletins import BulletinRecord, find_bulletin

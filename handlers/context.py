@@ -7,10 +7,10 @@ from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.clock import Clock
-from bot.config_model import Config
-from bot.i18n import Translator
 from broadcasts.desk import BulletinDesk
+from core.clock import Clock
+from core.config_model import Config
+from core.i18n import Translator
 from org.directory import Directory
 from org.staff import StaffMember
 from storage.db import Database

@@ -10,7 +10,7 @@ from telegram.constants import ChatType
 from telegram.error import ChatMigrated, Forbidden, TelegramError
 from telegram.ext import BaseHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
-from bot.i18n import Translator
+from core.i18n import Translator
 from handlers.access import Place, requires
 from handlers.argument_problems import echo, unit_not_in_scope
 from handlers.context import BotContext, Services

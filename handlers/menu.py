@@ -19,7 +19,7 @@ from telegram import (
 )
 from telegram.error import BadRequest, Forbidden
 
-from bot.i18n import LANGUAGES, t
+from core.i18n import LANGUAGES, t
 from handlers.access import Place
 from handlers.commands import commands_for
 from handlers.context import Services

@@ -21,7 +21,7 @@ from telegram import InputFile, Message, Update
 from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.i18n import Translator
+from core.i18n import Translator
 from handlers.argument_problems import echo, period_problem
 from handlers.commands import guard
 from handlers.context import BotContext, Services

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from bot.clock import Clock
+from core.clock import Clock
 from storage.db import Database
 from storage.tips import purge_expired_relay_links
 from tips import relay_delivery

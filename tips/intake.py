@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from bot.clock import Clock
+from core.clock import Clock
 from org.units import Unit, UnitTree
 from storage import tip_senders
 from storage.db import Database

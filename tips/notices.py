@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.i18n import Translator
+from core.i18n import Translator
 from tips.anonymity import Anonymizer
 from tips.model import ItemKind, Tip, TipItem
 from tips.visible_text import for_staff

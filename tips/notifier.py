@@ -19,8 +19,6 @@ import math
 from collections.abc import Collection
 from typing import Any
 
-from bot.clock import Clock
-from bot.i18n import DEFAULT_LANGUAGE, Translator
 from channels.outbound import (
     Button,
     Channel,
@@ -33,6 +31,8 @@ from channels.outbound import (
     TransientFailure,
 )
 from channels.text_parts import split_message
+from core.clock import Clock
+from core.i18n import DEFAULT_LANGUAGE, Translator
 from storage import outbox
 from storage import tips as tip_store
 from storage.db import Database

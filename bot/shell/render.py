@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.emulator import ApiCall, FakeTelegramAPI
-from bot.i18n import t
+from core.i18n import t
 
 from .cast import Cast
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.config_model import DEFAULT_CATEGORIES, DEFAULT_OUTCOME_KINDS
+from core.config_model import DEFAULT_CATEGORIES, DEFAULT_OUTCOME_KINDS
 from org.directory import Directory
 from org.units import Unit, UnitTree
 from reports.periods import parse_period

@@ -159,8 +159,8 @@ async def test_two_officers_assessing_at_once_send_one_being_checked_notice(db, 
     import asyncio
     from zoneinfo import ZoneInfo
 
-    from bot.config_model import Category, TipSettings
-    from bot.i18n import Translator
+    from core.config_model import Category, TipSettings
+    from core.i18n import Translator
     from org.roles import Role
     from org.staff import StaffMember
     from tips import triage

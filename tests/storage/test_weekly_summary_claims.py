@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.config import load_config
-from bot.i18n import Translator
+from core.i18n import Translator
 from org.directory import Directory
 from org.roles import Role
 from org.staff import StaffMember

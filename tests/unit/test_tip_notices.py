@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from telegram.constants import MessageLimit
 
-from bot.i18n import Translator
+from core.i18n import Translator
 from tips.anonymity import Anonymizer
 from tips.intake import filed_items, kept_item
 from tips.limits import TipLimits, sendable_again_at
