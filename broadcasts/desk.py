@@ -9,9 +9,9 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from channels.outbound import Channel, OutboundMessage, RetryLater, SendFailure, TransientFailure
 from core.clock import Clock
 from core.config_model import Config
+from core.outbound import Channel, OutboundMessage, RetryLater, SendFailure, TransientFailure
 from core.schedule_spec import ScheduleSpec, parse_schedule_spec
 from org.directory import Directory
 from org.roles import Role

@@ -13,8 +13,8 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from channels.outbound import ChatUnavailable, Rejected, SendFailure
 from core.i18n import Translator
+from core.outbound import ChatUnavailable, Rejected, SendFailure
 from org.roles import Role, role_allows
 from storage import outbox
 from storage import tips as tip_store
