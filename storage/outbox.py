@@ -5,7 +5,7 @@ pending at start-up: a notice is sent at least once (its text names the tip code
 repeat is recognisable), because a lost notice would be a tip nobody looks at. A text longer
 than one message goes out in parts, one part per turn of its chat; ``parts_sent`` counts them,
 so a retry goes on from the next part. A notice to a tipster that fails says why (``failure``,
-a ``tips.model.Delivery`` value), for ``/status``.
+a ``storage.tip_records.Delivery`` value), for ``/status``.
 """
 
 from __future__ import annotations

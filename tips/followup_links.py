@@ -14,10 +14,10 @@ from typing import Protocol
 
 from core.clock import Clock
 from storage.db import Database
+from storage.tip_records import Delivery
 from storage.tips import purge_expired_relay_links
 from tips import relay_delivery
 from tips.context import TipsContext
-from tips.model import Delivery
 
 log = logging.getLogger(__name__)
 

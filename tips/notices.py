@@ -20,8 +20,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.i18n import Translator
+from storage.tip_records import ItemKind, Tip, TipItem
 from tips.anonymity import Anonymizer
-from tips.model import ItemKind, Tip, TipItem
 from tips.visible_text import for_staff
 
 TRIAGE_ACTIONS = {"v": "valuable", "n": "not_valuable", "f": "false", "q": "ask",

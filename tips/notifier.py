@@ -35,9 +35,9 @@ from core.outbound import (
 from storage import outbox
 from storage import tips as tip_store
 from storage.db import Database
+from storage.tip_records import Delivery
 from tips import relay_delivery
 from tips.anonymity import Anonymizer
-from tips.model import Delivery
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from org.roles import Role, role_allows
 from storage import outbox
 from storage import tips as tip_store
 from storage.staff import find_staff
-from tips.model import Delivery
+from storage.tip_records import Delivery
 
 
 def delivery_after(failure: SendFailure) -> Delivery:

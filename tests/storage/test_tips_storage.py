@@ -11,9 +11,9 @@ from org.units import Unit
 from storage import outbox, tip_senders
 from storage import tips as tip_store
 from storage.audit import entries_for
+from storage.tip_records import Assessment, ItemKind, TipItem, TipState
 from storage.tip_senders import DraftRecord
 from storage.tips_tables import outbox as outbox_table
-from tips.model import Assessment, ItemKind, TipItem, TipState
 
 
 async def prepared(db, clock) -> None:
