@@ -22,11 +22,11 @@ from bot.logging import configure_logging
 from bot.report_command import REPORT_FORMATS, run_report
 from bot.runtime import prepare_storage, start_bot
 from bot.secret_key import SecretKeyError
-from bot.shell.console import run_shell
 from bot.storage_failure import STORAGE_FAILURES, storage_failure_message
 from core.clock import SystemClock
 from core.config_model import Config
 from core.i18n import LANGUAGES, t
+from shell.console import run_shell
 from storage.migrate import current_revision
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2

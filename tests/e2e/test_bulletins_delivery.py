@@ -7,8 +7,8 @@ import pytest
 
 import bot.bulletin_runtime
 from bot.config import load_config
-from bot.emulator import FakeTelegramAPI
 from bot.runtime import start_bot
+from emulators.telegram import FakeTelegramAPI
 from tests.e2e.bulletin_steps import compose_and_choose, delivery_statuses, group_copies
 from tests.e2e.bulletin_steps import linked_groups as link
 from tests.e2e.conftest import write_e2e_config

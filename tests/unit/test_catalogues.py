@@ -13,7 +13,7 @@ from core.i18n import LANGUAGES, catalogue
 
 REPO = Path(__file__).resolve().parents[2]
 SCANNED = [*sorted((REPO / "handlers").glob("*.py")), REPO / "bot" / "cli.py",
-           REPO / "bot" / "report_command.py", *sorted((REPO / "bot" / "shell").glob("*.py"))]
+           REPO / "bot" / "report_command.py", *sorted((REPO / "shell").glob("*.py"))]
 # A sentence has a letter and either two words or a non-ASCII letter. Keys, command names,
 # callback prefixes, regular expressions and separators like ", " are not sentences.
 WORDS = re.compile(r"[^\W\d_]+\s+[^\W\d_]+")
@@ -138,7 +138,7 @@ def test_every_default_category_and_outcome_has_a_label():
 # Every package that may look a message up, not only the handlers.
 LOOKUP_SOURCES = sorted(
     path for folder in ("bot", "core", "handlers", "tips", "broadcasts", "reports", "channels",
-                        "org")
+                        "org", "shell", "emulators")
     for path in (REPO / folder).rglob("*.py"))
 
 

@@ -16,7 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TimedOut
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
-from bot.emulator import FakeTelegramAPI
+from emulators.telegram import FakeTelegramAPI
 
 # PTB 22 warns that RetryAfter.retry_after will become a timedelta; both forms are handled below.
 pytestmark = pytest.mark.filterwarnings(
