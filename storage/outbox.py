@@ -104,11 +104,6 @@ async def due_rows(conn: AsyncConnection, now: datetime, limit: int = 200) -> li
                       r.tip_id, r.thread_entry_id, r.parts_sent) for r in rows]
 
 
-async def next_due_at(conn: AsyncConnection) -> datetime | None:
-    return (await conn.execute(select(outbox.c.not_before).where(outbox.c.status == PENDING)
-                               .order_by(outbox.c.not_before).limit(1))).scalar()
-
-
 async def mark_sending(conn: AsyncConnection, row_id: int) -> bool:
     result = await conn.execute(update(outbox).where(outbox.c.id == row_id,
                                                      outbox.c.status == PENDING)
