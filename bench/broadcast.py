@@ -24,14 +24,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
-from bot.bulletin_desk import DELIVERY_WORKERS, DeliveryChannel
-from bot.clock import SystemClock
+from bot.bulletin_runtime import DELIVERY_WORKERS
 from bot.config import load_config
-from bot.emulator import FakeTelegramAPI
 from bot.runtime import prepare_storage
 from broadcasts.bulletins import Action, Content
 from broadcasts.desk import BulletinDesk
 from broadcasts.pacing import SendPacer
+from channels.telegram_delivery import DeliveryChannel
+from core.clock import SystemClock
+from emulators.telegram import FakeTelegramAPI
 from storage import groups as group_store
 from tests.bulletin_seed import RecordingChannel
 

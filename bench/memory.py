@@ -1,8 +1,8 @@
 """Memory of the running bot: resident set size of ``python -m bot run`` as its work grows.
 
 The bot runs as its own process, exactly as in production (``python -m bot run``, SQLite in a
-temporary folder, log level WARNING), against the Bot API emulator (``bot/emulator``, real HTTP
-on 127.0.0.1), which runs in this process so that its own memory is not counted. The bench
+temporary folder, log level WARNING), against the Bot API emulator (``emulators/telegram``, real
+HTTP on 127.0.0.1), which runs in this process so that its own memory is not counted. The bench
 reads the bot's ``VmRSS`` and ``VmHWM`` (peak) from ``/proc/<pid>/status`` after each stage:
 
 1. started and idle;
@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.emulator import FakeTelegramAPI, FakeUser
+from emulators.telegram import FakeTelegramAPI, FakeUser
 
 REPO = Path(__file__).resolve().parents[1]
 COMMUNES = ("XA-1", "XA-2", "XA-3", "XA-4")

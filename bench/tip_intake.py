@@ -1,7 +1,7 @@
 """Tip intake cost: the real bot against a bare python-telegram-bot echo bot (issue 3, item 10).
 
 N simulated residents file one-shot tips (``/tip <text>``) through the fake Bot API
-(``bot/emulator``, real HTTP on 127.0.0.1) to the real bot, started as the
+(``emulators/telegram``, real HTTP on 127.0.0.1) to the real bot, started as the
 end-to-end tests start it: SQLite in a temporary directory, log level WARNING, a config with four
 units and three officers. Each resident first chooses their unit once (``/tip``, then a
 ``ti:u:<UNIT>`` press: the unit is remembered, nothing is filed; then "Hủy", so no draft is left
@@ -75,11 +75,11 @@ from bench.tip_intake_load import (
     timed_phase,
 )
 from bench.tip_intake_report import percentile, phase_rows, print_table, verdict
-from bot.clock import SystemClock
 from bot.config import load_config
-from bot.emulator import FakeTelegramAPI, FakeUser
 from bot.logging import configure_logging
 from bot.runtime import start_bot
+from core.clock import SystemClock
+from emulators.telegram import FakeTelegramAPI, FakeUser
 from storage import outbox
 from tests.conftest import UNITS_AND_STAFF
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from telegram.ext import BaseRateLimiter, BaseUpdateProcessor
 
-from bot.emulator import FakeTelegramAPI, FakeUser
+from emulators.telegram import FakeTelegramAPI, FakeUser
 
 REPLY_TIMEOUT = 30.0  # seconds a resident waits for an answer before the tip counts as lost
 PREWARM_CONCURRENCY = 20

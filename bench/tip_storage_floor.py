@@ -32,9 +32,9 @@ import aiosqlite
 import aiosqlite.core
 from sqlalchemy import text
 
-from bot.clock import SystemClock
-from bot.config_model import Category, TipSettings
-from bot.i18n import Translator
+from core.clock import SystemClock
+from core.config_model import Category, TipSettings
+from core.i18n import Translator
 from org.directory import Directory
 from org.roles import Role
 from org.staff import StaffMember

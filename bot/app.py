@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram.ext import AIORateLimiter, Application, ContextTypes
 
+from bot.services import SERVICES_KEY, Services
 from bot.update_order import PerChatUpdateProcessor
 from handlers import (
     bulletin_broadcast,
@@ -21,7 +22,7 @@ from handlers import (
     triage,
     units,
 )
-from handlers.context import SERVICES_KEY, BotContext, Services
+from handlers.context import BotContext
 
 # One handler group: the first matching handler wins, so the fallbacks (unknown commands,
 # stickers, stale buttons) must come after every real handler.

@@ -17,16 +17,16 @@ from pathlib import Path
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot.clock import SystemClock
 from bot.config import ConfigError, load_config
-from bot.config_model import Config
-from bot.i18n import LANGUAGES, t
 from bot.logging import configure_logging
 from bot.report_command import REPORT_FORMATS, run_report
 from bot.runtime import prepare_storage, start_bot
 from bot.secret_key import SecretKeyError
-from bot.shell.console import run_shell
 from bot.storage_failure import STORAGE_FAILURES, storage_failure_message
+from core.clock import SystemClock
+from core.config_model import Config
+from core.i18n import LANGUAGES, t
+from shell.console import run_shell
 from storage.migrate import current_revision
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2

@@ -24,7 +24,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from bot.config_model import (
+from bot.config_reader import ConfigProblem, ProblemLog, TableReader
+from bot.config_telegram import read_telegram
+from core.config_model import (
     DEFAULT_CATEGORIES,
     DEFAULT_OUTCOME_KINDS,
     NOTIFY_CHOICES,
@@ -39,12 +41,10 @@ from bot.config_model import (
     TipSettings,
     UnitDecl,
 )
-from bot.config_reader import ConfigProblem, ProblemLog, TableReader
-from bot.config_telegram import read_telegram
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
-from bot.localized import render_params
-from broadcasts.quiet_hours import parse_quiet_hours
-from broadcasts.schedule_spec import parse_schedule_spec
+from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
+from core.localized import render_params
+from core.quiet_hours import parse_quiet_hours
+from core.schedule_spec import parse_schedule_spec
 from org.units import is_valid_unit_code
 
 # tomllib's messages end with the place of the mistake; the rest of the message is English.

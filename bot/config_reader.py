@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, TypeVar
 
-from bot.localized import Localizable, Phrase
+from core.localized import Localizable, Phrase
 
 T = TypeVar("T")
 

@@ -12,8 +12,8 @@ import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
-from bot.config_model import TelegramSettings, WebhookSettings
 from bot.config_reader import TableReader
+from core.config_model import TelegramSettings, WebhookSettings
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 MODES: tuple[str, ...] = ("polling", "webhook")

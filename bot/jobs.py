@@ -5,8 +5,8 @@ from __future__ import annotations
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram import Bot
 
+from bot.services import Services
 from bot.weekly_summary_job import schedule_weekly_summaries
-from handlers.context import Services
 from handlers.groups import refresh_all_member_counts
 from tips.abandoned_drafts import expire_abandoned_drafts
 from tips.followup_links import purge_relay_links

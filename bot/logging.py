@@ -89,8 +89,3 @@ def configure_logging(level: str, secrets: Iterable[str] = (),
     for noisy in ("aiosqlite", "asyncpg", "sqlalchemy.engine"):
         logging.getLogger(noisy).setLevel("WARNING")
     return handler
-
-
-def protect_handler(handler: logging.Handler, secrets: Iterable[str] = ()) -> None:
-    """Add the redacting filter to a handler set up elsewhere (tests capture logs this way)."""
-    handler.addFilter(RedactingFilter(secrets))

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from telegram import Update
 from telegram.ext import Application
 
-from bot.config_model import TelegramSettings
+from core.config_model import TelegramSettings
 
 
 async def start_receiving(application: Application,  # type: ignore[type-arg]

@@ -17,11 +17,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from bot.clock import Clock
-from bot.config_model import Config
-from bot.i18n import Translator, t
 from bot.runtime import prepare_storage
 from bot.storage_failure import STORAGE_FAILURES, missing_database, storage_failure_message
+from core.clock import Clock
+from core.config_model import Config
+from core.i18n import Translator, t
 from org.units import UnitTree
 from reports.periods import PeriodError, parse_period
 from reports.report_file import REPORT_FORMATS as REPORT_FORMATS  # bot.cli's --format choices

@@ -15,16 +15,16 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram.ext import Application
 
 from bot.app import build_application
-from bot.bulletin_desk import BulletinRuntime, start_bulletins
-from bot.clock import Clock
-from bot.config_model import Config
-from bot.i18n import Translator
+from bot.bulletin_runtime import BulletinRuntime, start_bulletins
 from bot.jobs import start_jobs
 from bot.receiving import start_receiving
 from bot.secret_key import check_key_fingerprint, load_secret_key
+from bot.services import Services
 from bot.weekly_summary_job import send_weekly_summaries
 from channels.telegram import TelegramChannel
-from handlers.context import Services
+from core.clock import Clock
+from core.config_model import Config
+from core.i18n import Translator
 from handlers.menu import publish_menus
 from org.directory import Directory
 from org.roles import Role

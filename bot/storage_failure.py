@@ -13,8 +13,8 @@ import asyncpg
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.config_model import Config
-from bot.i18n import t
+from core.config_model import Config
+from core.i18n import t
 
 # What may come out of opening, migrating or reading the database.
 STORAGE_FAILURES: tuple[type[BaseException], ...] = (

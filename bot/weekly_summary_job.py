@@ -13,8 +13,8 @@ from datetime import timedelta
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.i18n import Translator
-from handlers.context import Services
+from bot.services import Services
+from core.i18n import Translator
 from reports.weekly_summary import QueuedSummary, queue_due_weekly_summaries
 
 WEEKLY_SUMMARY_JOB_PREFIX = "weekly-summary:"

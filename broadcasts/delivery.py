@@ -33,11 +33,12 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
-from bot.clock import Clock
-from channels.outbound import (
+from core.clock import Clock
+from core.outbound import (
     Channel,
     ChatMoved,
     ChatUnavailable,
+    MaybeDelivered,
     OutboundMessage,
     RetryLater,
     SendFailure,
@@ -55,10 +56,6 @@ log = logging.getLogger(__name__)
 URGENT, ROUTINE = 0, 1
 Render = Callable[[BulletinRecord, bool], OutboundMessage]
 DispatchDone = Callable[[int], Awaitable[None]]
-
-
-class MaybeDelivered(TransientFailure):
-    """The request may have reached Telegram (no answer came): re-sending could duplicate."""
 
 
 @dataclass

@@ -9,9 +9,10 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.clock import Clock
-from bot.config_model import Config
-from channels.outbound import Channel, OutboundMessage, RetryLater, SendFailure, TransientFailure
+from core.clock import Clock
+from core.config_model import Config
+from core.outbound import Channel, OutboundMessage, RetryLater, SendFailure, TransientFailure
+from core.schedule_spec import ScheduleSpec, parse_schedule_spec
 from org.directory import Directory
 from org.roles import Role
 from org.staff import StaffMember, may_act_on_unit
@@ -26,7 +27,6 @@ from .compliance import groups_below_target, iso_week_of
 from .delivery import DeliveryEngine, RetryPolicy
 from .pacing import SendPacer
 from .rendering import render_bulletin
-from .schedule_spec import ScheduleSpec, parse_schedule_spec
 
 log = logging.getLogger(__name__)
 NOTICE_RETRIES = 3

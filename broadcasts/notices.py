@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.i18n import t
-from channels.outbound import Button, OutboundMessage
+from core.i18n import t
+from core.outbound import Button, OutboundMessage
 from org.directory import Directory
 from org.roles import Role
 from storage.bulletins import BulletinRecord

@@ -3,8 +3,8 @@ button (SPEC §5). Words come from the catalogue; the shape is the same for ever
 
 from __future__ import annotations
 
-from bot.i18n import t
-from channels.outbound import Button, Media, MediaKind, OutboundMessage
+from core.i18n import t
+from core.outbound import Button, Media, MediaKind, OutboundMessage
 from storage.bulletins import BulletinRecord
 
 from .callbacks import ACK

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from broadcasts.schedule_spec import ScheduleSpec, parse_schedule_spec
+from core.schedule_spec import ScheduleSpec, parse_schedule_spec
 from org.units import UnitTree
 from storage import bulletins as bulletin_store
 from storage import deliveries as delivery_store

@@ -1,4 +1,4 @@
-"""The :class:`channels.outbound.Channel` for Telegram, over PTB's Bot (and its rate limiter)."""
+"""The :class:`core.outbound.Channel` for Telegram, over PTB's Bot (and its rate limiter)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from telegram.error import (
     TimedOut,
 )
 
-from channels.outbound import (
+from channels.text_parts import split_message, split_text
+from core.outbound import (
     Button,
     ChatMoved,
     ChatUnavailable,
@@ -25,7 +26,6 @@ from channels.outbound import (
     SendFailure,
     TransientFailure,
 )
-from channels.text_parts import split_text
 
 # Telegram's wording for a chat the bot can no longer reach (BadRequest, not Forbidden).
 _GONE_MARKERS = ("chat not found", "group chat was deactivated", "user is deactivated",
@@ -70,6 +70,9 @@ class TelegramChannel:
     def __init__(self, bot: Bot) -> None:
         self._bot = bot
 
+    def parts_of(self, message: OutboundMessage) -> list[OutboundMessage]:
+        return split_message(message, self.text_limit)
+
     async def send(self, chat_id: int, message: OutboundMessage) -> int:
         try:
             sent = await self._send(chat_id, message)
@@ -111,6 +114,12 @@ class TelegramChannel:
             await self._bot.edit_message_reply_markup(chat_id, message_id,
                                                       reply_markup=keyboard(buttons))
         except TelegramError as error:
-            if "not modified" in error.message.lower():
+            if is_not_modified(error):
                 return
             raise classify(error) from error
+
+
+def is_not_modified(error: TelegramError) -> bool:
+    """Telegram's refusal of an edit that would leave the message as it is: what the edit asked
+    for is already shown, so it is no failure."""
+    return "message is not modified" in error.message.lower()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 
-from channels.outbound import OutboundMessage
+from core.outbound import OutboundMessage
 
 # A part's header leaves room for this many parts; more never happens (a staff message is one
 # message long, a tip's text a few), and would only make the headers a little longer.

@@ -5,15 +5,15 @@ refused (``/stats``, ``/report``, ``/schedule``), a unit code that is unknown or
 asker's scope (the same answer for both, as SPEC §6 asks of ``/stats``), a word that is not a tip
 code. Each command adds its own usage line where the shape of what was typed was wrong.
 
-The period and schedule parsers say what is wrong as a catalogue key (``bot.localized``); the
+The period and schedule parsers say what is wrong as a catalogue key (``core.localized``); the
 two functions below are the only places that turn those reasons into chat lines.
 """
 
 from __future__ import annotations
 
-from bot.i18n import Translator
-from bot.localized import LocalizedError
-from broadcasts.schedule_spec import ScheduleSpecError
+from core.i18n import Translator
+from core.localized import LocalizedError
+from core.schedule_spec import ScheduleSpecError
 from reports.periods import PeriodError
 from tips.visible_text import for_staff
 

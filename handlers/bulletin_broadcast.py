@@ -14,13 +14,13 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from broadcasts.callbacks import ACK_PATTERN, ACK_PREFIX_PATTERN
 from broadcasts.desk import BulletinDesk, running_desk
 from broadcasts.rendering import bulletin_buttons
-from broadcasts.schedule_spec import (
+from channels.telegram import keyboard
+from core.schedule_spec import (
     EVERY_DAY_WORD,
     WEEKDAY_NAMES,
     ScheduleSpecError,
     parse_schedule_spec,
 )
-from channels.telegram import keyboard
 from handlers.access import Place, requires
 from handlers.argument_problems import schedule_problem, unit_not_in_scope
 from handlers.context import BotContext

@@ -12,12 +12,12 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from bot.i18n import Translator
 from broadcasts import bulletins as bulletin_rules
 from broadcasts import callbacks
 from broadcasts import resends as resend_rules
 from broadcasts.bulletins import Verdict
 from broadcasts.desk import BulletinDesk, running_desk
+from core.i18n import Translator
 from handlers.access import requires
 from handlers.commands import guard
 from handlers.context import BotContext

@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.clock import Clock
-from bot.config_model import Config
-from bot.i18n import Translator
-from broadcasts.desk import BulletinDesk
-from org.directory import Directory
+from bot.services import SERVICES_KEY, Services
+from core.i18n import Translator
 from org.staff import StaffMember
-from storage.db import Database
-from tips.context import TipsContext
-
-SERVICES_KEY = "services"
-
-
-@dataclass
-class Services:
-    config: Config
-    db: Database
-    directory: Directory
-    clock: Clock
-    tips: TipsContext
-    bot_username: str = ""
-    # The bulletin desk (broadcasts.desk), set at start-up once the bot's username is known.
-    bulletins: BulletinDesk | None = None
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):

@@ -10,10 +10,11 @@ from telegram.constants import ChatType
 from telegram.error import ChatMigrated, Forbidden, TelegramError
 from telegram.ext import BaseHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
-from bot.i18n import Translator
+from bot.services import Services
+from core.i18n import Translator
 from handlers.access import Place, requires
 from handlers.argument_problems import echo, unit_not_in_scope
-from handlers.context import BotContext, Services
+from handlers.context import BotContext
 from org import groups as group_service
 from org.groups import Registration
 from org.roles import Role

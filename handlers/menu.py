@@ -19,10 +19,10 @@ from telegram import (
 )
 from telegram.error import BadRequest, Forbidden
 
-from bot.i18n import LANGUAGES, t
+from bot.services import Services
+from core.i18n import LANGUAGES, t
 from handlers.access import Place
 from handlers.commands import commands_for
-from handlers.context import Services
 from org.roles import Role
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
-NOT_MODIFIED = "message is not modified"
+from channels.telegram import is_not_modified
 
 
 async def show_in_pressed_message(query: CallbackQuery, text: str,
@@ -25,7 +25,7 @@ async def show_in_pressed_message(query: CallbackQuery, text: str,
     try:
         await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as error:
-        if NOT_MODIFIED not in error.message.lower():
+        if not is_not_modified(error):
             raise
 
 
@@ -38,5 +38,5 @@ async def set_pressed_buttons(query: CallbackQuery,
     try:
         await query.edit_message_reply_markup(reply_markup=markup)
     except BadRequest as error:
-        if NOT_MODIFIED not in error.message.lower():
+        if not is_not_modified(error):
             raise

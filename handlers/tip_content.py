@@ -16,9 +16,9 @@ from telegram import Audio, Document, InputFile, Message
 from telegram.error import TelegramError
 
 from handlers.context import BotContext
+from storage.tip_records import ItemKind, TipItem
 from tips.document_cleaning import CleanedDocument, clean_document
 from tips.exif import LocationCheck, check_location_metadata
-from tips.model import ItemKind, TipItem
 
 MAX_CHECKED_BYTES = 20 * 1024 * 1024  # the Bot API's download limit
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".tif", ".tiff", ".webp", ".gif")

@@ -16,10 +16,18 @@ from handlers.access import Place, identify, requires
 from handlers.context import BotContext
 from handlers.tips import sender_of, tips_of
 from org.roles import Role, role_allows
+from storage.tip_records import (
+    Assessment,
+    Delivery,
+    Direction,
+    ItemKind,
+    ThreadEntry,
+    TipItem,
+    TipState,
+)
 from tips import followup, triage
 from tips.abandoned_drafts import ABANDONED_DRAFT_DAYS
 from tips.followup import Lookup, StatusView
-from tips.model import Assessment, Delivery, Direction, ItemKind, ThreadEntry, TipItem, TipState
 from tips.notices import local_time
 from tips.relay_delivery import reason_text
 from tips.visible_text import for_staff, has_visible_text

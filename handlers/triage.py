@@ -19,9 +19,9 @@ from org.roles import Role
 from org.staff import scope_codes
 from reports.render.report_words import ReportWords, report_words_for
 from storage import tips as tip_store
+from storage.tip_records import Assessment, Tip, TipState
 from tips import outcomes, triage
 from tips.codes import parse_code
-from tips.model import Assessment, Tip, TipState
 from tips.notices import TRIAGE_ACTIONS, local_time, parse_triage_callback
 from tips.outcomes import MAX_QUANTITY, OutcomeResult, Recorded
 

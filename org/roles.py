@@ -1,15 +1,9 @@
-"""Roles of SPEC §1 and how they rank. Residents (and tipsters) are not staff: role ``None``."""
+"""Roles of SPEC §1 (``Role``, kept with storage's records) and how they rank. Residents (and
+tipsters) are not staff: role ``None``."""
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    OFFICER = "officer"
-    EDITOR = "editor"
-
+from storage.org_records import Role
 
 # An admin may do what an officer may, an officer what an editor may.
 _RANK = {Role.EDITOR: 1, Role.OFFICER: 2, Role.ADMIN: 3}

@@ -1,19 +1,11 @@
-"""Staff members and their scope: an officer's unit subtree; an admin's, every unit."""
+"""Staff members (``StaffMember``, kept with storage's records) and their scope: an officer's
+unit subtree; an admin's, every unit."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from org.roles import Role, role_allows
 from org.units import UnitTree
-
-
-@dataclass(frozen=True)
-class StaffMember:
-    telegram_id: int
-    role: Role
-    unit_code: str
-    from_config: bool
+from storage.org_records import StaffMember
 
 
 def may_act_on_unit(member: StaffMember | None, unit_code: str, tree: UnitTree,

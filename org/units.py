@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from enum import StrEnum
 
+from storage.org_records import Unit
 from tips.visible_text import for_staff, has_visible_text
 
 UNIT_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
@@ -20,15 +20,6 @@ TIP_LINK_PREFIX = "tip_"
 DEEP_LINK_PAYLOAD_LIMIT = 64
 # The units.name column is String(200).
 UNIT_NAME_LIMIT = 200
-
-
-@dataclass(frozen=True)
-class Unit:
-    code: str
-    name: str
-    parent_code: str | None
-    # Declared in config.toml (changed only there) or added by an admin in chat.
-    from_config: bool = True
 
 
 def is_valid_unit_code(code: str) -> bool:

@@ -10,7 +10,7 @@ object (SPEC §12), which is what lets tests pin midnight in Asia/Ho_Chi_Minh.
 
 A refusal is a :class:`PeriodError` naming its reason by catalogue key (``reasons.period.*``):
 ``err.text(language)`` is the reason and the accepted forms, ``err.reason(language)`` the reason
-alone, each in the language of whoever asked (bot/localized.py).
+alone, each in the language of whoever asked (core/localized.py).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from bot.localized import LocalizedError
+from core.localized import LocalizedError
 
 default_period: Final = "month"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.config_model import Config
+from core.config_model import Config
 from org.units import UnitTree
 from reports.periods import Period
 from reports.render.csv_report import render_csv

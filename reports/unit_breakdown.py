@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.config_model import Config
+from core.config_model import Config
 from org.units import UnitTree
 from reports.periods import Period
 from reports.stats import UnitStatistics, UnknownUnit, unit_statistics_for_config

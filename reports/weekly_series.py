@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from types import MappingProxyType
 
-from bot.config_model import Config
+from core.config_model import Config
 from org.units import UnitTree
 from reports.periods import Period, iso_week_label, make_period
 from reports.stats import ASSESSMENTS, UnknownUnit

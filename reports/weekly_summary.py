@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.config_model import Config
-from broadcasts.schedule_spec import ScheduleSpec
+from core.config_model import Config
+from core.schedule_spec import ScheduleSpec
 from org.directory import Directory
 from org.roles import Role, role_allows
 from reports.periods import Period, iso_week_label, make_period

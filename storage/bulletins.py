@@ -84,11 +84,6 @@ async def remove_bulletin(conn: AsyncConnection, bulletin_id: int) -> bool:
     return result.rowcount == 1
 
 
-async def make_direct(conn: AsyncConnection, bulletin_id: int) -> None:
-    await conn.execute(update(bulletins).where(bulletins.c.id == bulletin_id)
-                       .values(status=DIRECT))
-
-
 @dataclass(frozen=True)
 class WaitingBulletin:
     bulletin: BulletinRecord

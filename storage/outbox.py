@@ -5,7 +5,7 @@ pending at start-up: a notice is sent at least once (its text names the tip code
 repeat is recognisable), because a lost notice would be a tip nobody looks at. A text longer
 than one message goes out in parts, one part per turn of its chat; ``parts_sent`` counts them,
 so a retry goes on from the next part. A notice to a tipster that fails says why (``failure``,
-a ``tips.model.Delivery`` value), for ``/status``.
+a ``storage.tip_records.Delivery`` value), for ``/status``.
 """
 
 from __future__ import annotations
@@ -102,11 +102,6 @@ async def due_rows(conn: AsyncConnection, now: datetime, limit: int = 200) -> li
                               .order_by(outbox.c.id).limit(limit))
     return [OutboxRow(r.id, r.chat_id, r.relay_link, json.loads(r.payload), r.attempts,
                       r.tip_id, r.thread_entry_id, r.parts_sent) for r in rows]
-
-
-async def next_due_at(conn: AsyncConnection) -> datetime | None:
-    return (await conn.execute(select(outbox.c.not_before).where(outbox.c.status == PENDING)
-                               .order_by(outbox.c.not_before).limit(1))).scalar()
 
 
 async def mark_sending(conn: AsyncConnection, row_id: int) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import stats_rollup
@@ -22,9 +21,3 @@ async def record_outcomes(conn: AsyncConnection, *, unit_code: str, tip_id: int 
          "recorded_by": recorded_by, "recorded_at": now}
         for kind, quantity in quantities.items()])
     await stats_rollup.outcomes_recorded(conn, unit_id, now, quantities)
-
-
-async def outcome_totals_for_tip(conn: AsyncConnection, tip_id: int) -> dict[str, int]:
-    rows = await conn.execute(select(outcomes.c.kind, func.sum(outcomes.c.quantity))
-                              .where(outcomes.c.tip_id == tip_id).group_by(outcomes.c.kind))
-    return {kind: int(total) for kind, total in rows}

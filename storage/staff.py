@@ -8,8 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from org.roles import Role
-from org.staff import StaffMember
+from storage.org_records import Role, StaffMember
 from storage.schema import staff, units
 from storage.units import unit_id_of
 

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.prepared import prepared
 from storage.schema import UTCDateTime
+from storage.tip_records import TipItem
 from storage.tips_tables import sender_blocks, tip_drafts, tips, tipster_units
-from tips.model import TipItem
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from storage import stats_rollup
 from storage.outbox import OutboxRow, forget_relay_links_of
 from storage.prepared import prepared
 from storage.schema import UTCDateTime, units
+from storage.tip_records import Assessment, Delivery, Direction, ThreadEntry, Tip, TipItem, TipState
 from storage.tips_tables import tip_items, tip_thread, tips
-from tips.model import Assessment, Delivery, Direction, ThreadEntry, Tip, TipItem, TipState
 
 _SELECT = select(
     tips.c.id, tips.c.code, units.c.code.label("unit_code"), tips.c.category, tips.c.sender,

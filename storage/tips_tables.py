@@ -70,8 +70,8 @@ tip_thread = Table(
     Column("direction", String(16), nullable=False),  # from_tipster | to_tipster
     Column("staff_telegram_id", BigInteger, nullable=True),
     Column("text", WrittenText, nullable=False),
-    # A question's fate (tips.model.Delivery), so /status never shows one as sent that was not
-    # (migration 0009); NULL for the tipster's own words.
+    # A question's fate (storage.tip_records.Delivery), so /status never shows one as sent that
+    # was not (migration 0009); NULL for the tipster's own words.
     Column("delivery", String(16), nullable=True),
 )
 
@@ -139,7 +139,7 @@ outbox = Table(
     Column("sent_at", UTCDateTime(), nullable=True),
     # Migration 0009: the question this notice carries, whose delivery it decides; how many
     # parts of a text longer than one message are out (a retry goes on from the next); and
-    # why a notice to a tipster was not delivered (tips.model.Delivery).
+    # why a notice to a tipster was not delivered (storage.tip_records.Delivery).
     Column("thread_entry_id", Integer,
            ForeignKey("tip_thread.id", ondelete="SET NULL"),
            nullable=True),

@@ -15,8 +15,8 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from org.units import Unit
 from storage import stats_rebuild, stats_tree_changes
+from storage.org_records import Unit
 from storage.schema import units
 
 CONFIG, CHAT = "config", "chat"

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from bot.clock import ManualClock
 from bot.config import load_config
 from bot.runtime import prepare_storage
 from broadcasts.delivery import RetryPolicy
 from broadcasts.desk import BulletinDesk
 from broadcasts.pacing import SendPacer
-from channels.outbound import Button, OutboundMessage
+from core.clock import ManualClock
+from core.outbound import Button, OutboundMessage
 from storage import groups as group_store
 from storage.db import Database
 

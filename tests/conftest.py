@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from bot.clock import ManualClock
+from core.clock import ManualClock
 from storage.db import Database, open_database
 from storage.migrate import upgrade_to_head
 

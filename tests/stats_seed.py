@@ -18,7 +18,7 @@ from storage import outcomes as outcome_store
 from storage import tips as tip_store
 from storage.db import Database
 from storage.schema import groups
-from tips.model import Assessment, ItemKind, TipItem
+from storage.tip_records import Assessment, ItemKind, TipItem
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 STAFF_ID = 900000002

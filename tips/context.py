@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
-from bot.config_model import (
+from core.clock import Clock
+from core.config_model import (
     DEFAULT_CATEGORIES,
     DEFAULT_OUTCOME_KINDS,
     Category,
     OutcomeKind,
     TipSettings,
 )
-from bot.i18n import Translator
+from core.i18n import Translator
 from org.directory import Directory
 from storage.db import Database
 from tips.anonymity import Anonymizer

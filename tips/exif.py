@@ -11,6 +11,26 @@ formats that can carry EXIF but that we do not parse, and corrupt images, are
 UNVERIFIABLE, which callers refuse. `strip_jpeg_metadata` / `strip_png_metadata`
 drop every metadata segment or chunk without touching the image data. Suggested
 use: on HAS_LOCATION strip, re-check, and accept only a CLEAN result.
+
+Why by hand, with the standard library, and not a package (looked at again for issue 16):
+
+* piexif, the usual answer, has had no release since 2019, and reads and removes
+  only the EXIF segment of JPEG (and WebP): XMP, where phones also write GPS, and
+  PNG are out of its reach. ``exif`` is JPEG-only EXIF too; ExifRead only reads.
+* Pillow, and the strippers built on it (exif-stripper), or on GdkPixbuf and cairo
+  (mat2), decode the picture and encode it again: officers would get a different
+  file from the one the tipster sent, a JPEG a generation worse (evidence loses
+  detail), and the re-encode costs time and memory on every tip.
+* pyexiv2 and python-exiv2 are kept and rewrite only the metadata, but they run
+  exiv2, a C++ parser with a long record of heap overflows on crafted files (PNG
+  and JPEG among them), inside the bot's process, on files chosen by anyone who
+  writes to the bot: one bad file could take the bot down for everyone, and the
+  check's policy (refuse what cannot be verified) would still be ours to write.
+* exiftool strips without re-encoding and is well kept, but it is a Perl program
+  (a system package, not a pip dependency) started once per document.
+
+Two formats parsed as segments and chunks, which cannot crash the process and
+refuse every other format, is the smaller risk.
 """
 
 import re

@@ -19,12 +19,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import outbox, tip_senders
 from storage import tips as tip_store
+from storage.tip_records import Assessment, ItemKind, Tip, TipItem, TipState
 from storage.tip_senders import Standing
 from tips.codes import new_code
 from tips.context import TipsContext
 from tips.intake import Draft, Step, filed_items, kept_item
 from tips.limits import Refused, refused, windows
-from tips.model import Assessment, ItemKind, Tip, TipItem, TipState
 
 
 class Filed(StrEnum):

@@ -21,9 +21,9 @@ from org.roles import Role, role_allows
 from org.staff import StaffMember, may_act_on_unit
 from storage import outbox, tip_senders
 from storage import tips as tip_store
+from storage.tip_records import Direction, ThreadEntry, Tip, TipItem
 from tips.codes import parse_code
 from tips.context import TipsContext
-from tips.model import Direction, ThreadEntry, Tip, TipItem
 from tips.recipients import tip_recipients
 from tips.visible_text import for_staff
 

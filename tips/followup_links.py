@@ -12,12 +12,12 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from bot.clock import Clock
+from core.clock import Clock
 from storage.db import Database
+from storage.tip_records import Delivery
 from storage.tips import purge_expired_relay_links
 from tips import relay_delivery
 from tips.context import TipsContext
-from tips.model import Delivery
 
 log = logging.getLogger(__name__)
 

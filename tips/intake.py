@@ -18,13 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from bot.clock import Clock
+from core.clock import Clock
 from org.units import Unit, UnitTree
 from storage import tip_senders
 from storage.db import Database
+from storage.tip_records import ItemKind, TipItem
 from storage.tip_senders import DraftRecord
 from tips.limits import Refused, TipLimits, refused_at_start
-from tips.model import ItemKind, TipItem
 from tips.visible_text import for_staff, has_visible_text
 
 MAX_ITEMS = 20  # a tip is a few messages; more is a flood, not a report

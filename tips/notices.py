@@ -1,7 +1,7 @@
 """The words and buttons of notices, rendered from the catalogue into outbox payloads.
 
 A payload is plain JSON (text, buttons, optional media) that ``tips.notifier`` turns into a
-:class:`channels.outbound.OutboundMessage`. Staff receive *copies*: new messages written by the
+:class:`core.outbound.OutboundMessage`. Staff receive *copies*: new messages written by the
 bot (media re-sent by file id), never forwards, which would show the sender.
 
 Every part of a new tip names its code and answers the tip's notice (SPEC §12): with several
@@ -19,9 +19,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.i18n import Translator
+from core.i18n import Translator
+from storage.tip_records import ItemKind, Tip, TipItem
 from tips.anonymity import Anonymizer
-from tips.model import ItemKind, Tip, TipItem
 from tips.visible_text import for_staff
 
 TRIAGE_ACTIONS = {"v": "valuable", "n": "not_valuable", "f": "false", "q": "ask",

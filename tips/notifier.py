@@ -5,8 +5,8 @@ spaced, never dropped; a 429 holds that row for ``retry_after``; network errors 
 up after a bounded number of attempts. A relay link is opened only here, just before sending,
 and the chat id it reveals is neither stored nor logged; and only while the tip's follow-up
 window is open (a question queued before ``closed_at + tips.followup_days`` and due after it
-does not go). A text longer than the channel takes goes in parts, one per turn of its chat
-(``channels.text_parts``). What became of a notice to a tipster is recorded
+does not go). A text longer than the channel takes goes in the parts the channel cuts it into
+(``Channel.parts_of``), one per turn of its chat. What became of a notice to a tipster is recorded
 (``tips.relay_delivery``): the officer who asked hears at once when it could not be delivered.
 """
 
@@ -19,9 +19,9 @@ import math
 from collections.abc import Collection
 from typing import Any
 
-from bot.clock import Clock
-from bot.i18n import DEFAULT_LANGUAGE, Translator
-from channels.outbound import (
+from core.clock import Clock
+from core.i18n import DEFAULT_LANGUAGE, Translator
+from core.outbound import (
     Button,
     Channel,
     ChatMoved,
@@ -32,13 +32,12 @@ from channels.outbound import (
     SendFailure,
     TransientFailure,
 )
-from channels.text_parts import split_message
 from storage import outbox
 from storage import tips as tip_store
 from storage.db import Database
+from storage.tip_records import Delivery
 from tips import relay_delivery
 from tips.anonymity import Anonymizer
-from tips.model import Delivery
 
 log = logging.getLogger(__name__)
 
@@ -182,8 +181,7 @@ class Notifier:
                 return
         try:
             reply_to = await self._reply_target(row)
-            parts = split_message(message_from_payload(row.payload, reply_to=reply_to),
-                                  self._channel.text_limit)
+            parts = self._channel.parts_of(message_from_payload(row.payload, reply_to=reply_to))
             message_id = await self._channel.send(chat_id,
                                                   parts[min(row.parts_sent, len(parts) - 1)])
         except RetryLater as err:

@@ -13,13 +13,13 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from bot.i18n import Translator
-from channels.outbound import ChatUnavailable, Rejected, SendFailure
+from core.i18n import Translator
+from core.outbound import ChatUnavailable, Rejected, SendFailure
 from org.roles import Role, role_allows
 from storage import outbox
 from storage import tips as tip_store
 from storage.staff import find_staff
-from tips.model import Delivery
+from storage.tip_records import Delivery
 
 
 def delivery_after(failure: SendFailure) -> Delivery:

@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import outbox
 from storage import tips as tip_store
+from storage.tip_records import Tip, TipItem
 from tips.context import TipsContext
 from tips.filing import FilingResult
-from tips.model import Tip, TipItem
 from tips.notices import new_tip_notices
 from tips.recipients import tip_recipients
 

@@ -20,9 +20,9 @@ from org.staff import StaffMember, may_act_on_unit
 from storage import outbox, tip_senders
 from storage import tips as tip_store
 from storage.audit import record_action
+from storage.tip_records import Assessment, Delivery, Direction, Tip, TipState
 from tips.codes import parse_code
 from tips.context import TipsContext
-from tips.model import Assessment, Delivery, Direction, Tip, TipState
 from tips.notices import tipster_notice
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.config_model import (
+from core.config_model import (
     DEFAULT_CATEGORIES,
     DEFAULT_OUTCOME_KINDS,
     Category,

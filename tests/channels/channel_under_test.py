@@ -5,7 +5,7 @@ conversation (what reached a recipient; a recipient who blocks the bot; the next
 A channel joins the suite with one :class:`ChannelEntry` in ``tests/channels/conftest.py``: its
 name, its :class:`Capabilities`, the send paths the product has for it, and a way to open a
 :class:`ChannelUnderTest` for one path. Everything here speaks the product's own terms
-(``channels.outbound``), never a platform's, so the same tests judge Telegram, Zalo and SMS.
+(``core.outbound``), never a platform's, so the same tests judge Telegram, Zalo and SMS.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from channels.outbound import Button, Channel, Media, MediaKind
+from core.outbound import Button, Channel, Media, MediaKind
 
 # How the adapter names a chat or a person (``Channel.send``'s first argument).
 Address = int
@@ -44,7 +44,7 @@ class SendPath:
 
     name: str
     # A bulletin copy is never sent twice (SPEC §12): when an answer never came, the path must
-    # say the message may have arrived (``broadcasts.delivery.MaybeDelivered``), so the
+    # say the message may have arrived (``core.outbound.MaybeDelivered``), so the
     # delivery engine reports it uncertain instead of re-sending it.
     uncertain_when_unanswered: bool
     # Bulletins go to groups, notices to people: the contract sends to whom the path serves.

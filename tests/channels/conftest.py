@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from channels.outbound import MediaKind
+from core.outbound import MediaKind
 
 from .channel_under_test import Capabilities, ChannelEntry, ChannelUnderTest, SendPath
 from .contract import CONTRACT_FOR

@@ -1,5 +1,5 @@
 """Telegram in the contract suite: ``channels.telegram`` on a python-telegram-bot Bot, against
-the Telegram emulator (``bot.emulator``) over real HTTP on 127.0.0.1.
+the Telegram emulator (``emulators.telegram``) over real HTTP on 127.0.0.1.
 
 The product sends to Telegram along two paths, so Telegram is tested along both:
 
@@ -7,8 +7,9 @@ The product sends to Telegram along two paths, so Telegram is tested along both:
   :class:`channels.telegram.TelegramChannel` on the Application's bot, which carries PTB's
   rate limiter (it waits out a few 429s itself: ``bot.app.FLOOD_RETRIES``);
 * ``bulletins``: bulletin copies (``broadcasts.delivery``) go through
-  :class:`bot.bulletin_desk.DeliveryChannel`, a TelegramChannel that also says when a request
-  may have arrived, on a Bot of its own without the limiter (``bot.bulletin_desk.delivery_bot``).
+  :class:`channels.telegram_delivery.DeliveryChannel`, a TelegramChannel that also says when a
+  request may have arrived, on a Bot of its own without the limiter
+  (``channels.telegram_delivery.delivery_bot``).
 
 Both bots wait :data:`ANSWER_WAIT` for an answer instead of the product's 5 s and 60 s, so a
 send the emulator answers late times out within a second; nothing else depends on it.
@@ -27,11 +28,11 @@ from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.app import FLOOD_RETRIES
-from bot.bulletin_desk import DeliveryChannel
-from bot.emulator import FakeTelegramAPI, FakeUser
-from bot.emulator.faults import SENDING_METHODS
-from channels.outbound import Button, Channel, Media, MediaKind
 from channels.telegram import TelegramChannel
+from channels.telegram_delivery import DeliveryChannel
+from core.outbound import Button, Channel, Media, MediaKind
+from emulators.telegram import FakeTelegramAPI, FakeUser
+from emulators.telegram.faults import SENDING_METHODS
 
 from .channel_under_test import (
     Address,

@@ -4,7 +4,7 @@ replies where they have not")."""
 
 from __future__ import annotations
 
-from channels.outbound import Button, OutboundMessage
+from core.outbound import Button, OutboundMessage
 
 from .channel_under_test import ChannelUnderTest
 from .contract import contract_for, recipient

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import pytest
 
-from broadcasts.delivery import MaybeDelivered
-from channels.outbound import (
+from core.outbound import (
     ChatMoved,
     ChatUnavailable,
+    MaybeDelivered,
     OutboundMessage,
     RetryLater,
     TransientFailure,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from channels.outbound import (
+from core.outbound import (
     ChatMoved,
     Media,
     MediaKind,

@@ -3,7 +3,7 @@ part of a tip arrives as a reply to the tip's notice (SPEC §12), where the chan
 
 from __future__ import annotations
 
-from channels.outbound import OutboundMessage
+from core.outbound import OutboundMessage
 
 from .channel_under_test import ChannelUnderTest
 from .contract import contract_for, recipient

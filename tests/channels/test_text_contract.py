@@ -1,13 +1,13 @@
 """Text: what fits arrives whole as one message; what does not arrives whole in labelled parts,
-in order, cut by the product's splitting (SPEC §12: a question of any length arrives whole);
-nothing is ever cut silently."""
+in order, cut by the channel's own splitting (``Channel.parts_of``, which the outbox uses; SPEC
+§12: a question of any length arrives whole); nothing is ever cut silently."""
 
 from __future__ import annotations
 
 import pytest
 
-from channels.outbound import OutboundMessage, Rejected
-from channels.text_parts import split_message, text_length
+from channels.text_parts import text_length
+from core.outbound import OutboundMessage, Rejected
 
 from .channel_under_test import ChannelUnderTest
 from .contract import recipient, same_words, text_of_length
@@ -21,7 +21,7 @@ async def test_a_text_at_the_channels_limit_arrives_whole_as_one_message(
     to = recipient(channel)
     text = text_of_length(channel.adapter.text_limit)
     message = OutboundMessage(text, label=LABEL)
-    assert split_message(message, channel.adapter.text_limit) == [message]
+    assert channel.adapter.parts_of(message) == [message]
 
     message_id = await channel.adapter.send(to, message)
 
@@ -36,7 +36,7 @@ async def test_a_longer_text_arrives_whole_in_labelled_parts_in_order(
     to = recipient(channel)
     limit = channel.adapter.text_limit
     text = text_of_length(2 * limit + limit // 2)
-    parts = split_message(OutboundMessage(text, label=LABEL), limit)
+    parts = channel.adapter.parts_of(OutboundMessage(text, label=LABEL))
     assert len(parts) == 3
 
     sent_ids = [await channel.adapter.send(to, part) for part in parts]
@@ -54,8 +54,8 @@ async def test_a_longer_text_arrives_whole_in_labelled_parts_in_order(
 async def test_a_text_over_the_limit_sent_as_one_message_is_refused_never_cut(
     channel: ChannelUnderTest,
 ) -> None:
-    """The adapter never shortens a text: the caller splits (``split_message``); a text that
-    was not split is refused for good, with the platform's reason."""
+    """The adapter never shortens a text: the caller splits (``parts_of``); a text that was
+    not split is refused for good, with the platform's reason."""
     to = recipient(channel)
     text = text_of_length(channel.adapter.text_limit + 1, emoji=False)
 

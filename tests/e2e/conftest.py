@@ -15,11 +15,11 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.clock import ManualClock
 from bot.config import load_config
-from bot.emulator import FakeTelegramAPI, FakeUser
 from bot.logging import configure_logging
 from bot.runtime import RunningBot, start_bot
+from core.clock import ManualClock
+from emulators.telegram import FakeTelegramAPI, FakeUser
 from tests.conftest import PG_URL, UNITS_AND_STAFF
 
 SETTLE_TIMEOUT = 5.0

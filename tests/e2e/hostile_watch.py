@@ -40,9 +40,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.emulator import FakeUser
-from bot.emulator.world import ApiCall
-from bot.i18n import LANGUAGES, t
+from core.i18n import LANGUAGES, t
+from emulators.telegram import FakeUser
+from emulators.telegram.world import ApiCall
 from storage.schema import bulletins, units
 from storage.tips_tables import outbox, tip_items, tip_thread, tips
 from tests.e2e.hostile_inputs import Case, short

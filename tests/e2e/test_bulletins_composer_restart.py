@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.config import load_config
-from bot.emulator import FakeTelegramAPI
 from bot.runtime import start_bot
+from emulators.telegram import FakeTelegramAPI
 from storage.schema import bulletin_drafts, bulletins
 from tests.e2e.conftest import write_e2e_config
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-import bot.bulletin_desk
+import bot.bulletin_runtime
 from bot.config import load_config
-from bot.emulator import FakeTelegramAPI
 from bot.runtime import start_bot
+from emulators.telegram import FakeTelegramAPI
 from tests.e2e.bulletin_steps import compose_and_choose, delivery_statuses, group_copies
 from tests.e2e.bulletin_steps import linked_groups as link
 from tests.e2e.conftest import write_e2e_config
@@ -56,7 +56,7 @@ async def test_every_group_gets_exactly_one_copy_despite_429_502_and_slow_answer
 async def test_a_crash_mid_broadcast_and_a_restart_deliver_exactly_one_copy_per_group(
         fake, people, tmp_path, clock, monkeypatch):
     # One worker: the crash then finds exactly one request in flight and the rest pending.
-    monkeypatch.setattr(bot.bulletin_desk, "DELIVERY_WORKERS", 1)
+    monkeypatch.setattr(bot.bulletin_runtime, "DELIVERY_WORKERS", 1)
     config = load_config(write_e2e_config(tmp_path, fake, people), {"BOT_TOKEN": fake.token})
     environ = {"BOT_SECRET_KEY": "k" * 40}
     first = await start_bot(config, fake.token, clock, poll_timeout=1, environ=environ)

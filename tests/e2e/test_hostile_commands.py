@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.i18n import LANGUAGES, catalogue
+from core.i18n import LANGUAGES, catalogue
 from storage.schema import bulletins
 from tests.e2e.hostile_inputs import (
     SPEC_COMMANDS,

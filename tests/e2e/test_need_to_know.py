@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from storage.tip_records import Assessment, TipState
 from storage.tips_tables import outbox
 from tests.e2e.bulletin_steps import compose_and_choose
 from tests.e2e.test_stats_chat import seed_march
 from tests.e2e.test_tips import notice_for, tip_record
 from tests.e2e.tip_steps import button_data, file_guided_tip, say
-from tips.model import Assessment, TipState
 
 NEEDS_OFFICER = "Lệnh này chỉ dành cho cán bộ công an của đơn vị."
 TIP_WORDS = ("tin báo", "nguồn tin", "TIP-")

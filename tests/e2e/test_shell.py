@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.shell.console import run_script
-from bot.shell.launch import ShellOptions, ShellWorld, launch
-from bot.shell.session import ShellSession
+from shell.console import run_script
+from shell.launch import ShellOptions, ShellWorld, launch
+from shell.session import ShellSession
 
 REPO = Path(__file__).resolve().parents[2]
 # Tuesday 03/03/2026 09:00 in Asia/Ho_Chi_Minh: the demo's "mon,thu 08:00" slot is two days on.

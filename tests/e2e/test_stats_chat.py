@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import handlers.stats
 from reports.render.chart import render_weekly_chart
+from storage.tip_records import Assessment
 from tests.e2e.tip_steps import say
 from tests.stats_seed import (
     add_groups,
@@ -15,7 +16,6 @@ from tests.stats_seed import (
     record_outcome,
     send_bulletin,
 )
-from tips.model import Assessment
 
 
 async def seed_march(db) -> None:

@@ -220,9 +220,9 @@ async def test_start_refuses_a_changed_key_while_tips_exist_and_says_how_to_fix_
     import pytest
 
     from bot.config import load_config
-    from bot.i18n import t
     from bot.runtime import start_bot
     from bot.secret_key import SecretKeyError
+    from core.i18n import t
     from storage.tips_tables import secret_key_fingerprint
 
     fake, resident = harness.fake, harness.people.resident

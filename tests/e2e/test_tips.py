@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from storage.audit import entries_for
+from storage.tip_records import Assessment, TipState
 from storage.tips import find_tip
 from storage.tips_tables import outbox, outcomes, tips
 from tests.e2e.tip_steps import (
@@ -21,7 +22,6 @@ from tests.e2e.tip_steps import (
 )
 from tips.abandoned_drafts import ABANDONED_DRAFT_DAYS, expire_abandoned_drafts
 from tips.followup_links import purge_relay_links
-from tips.model import Assessment, TipState
 
 
 async def notice_for(fake, officer, code, predicate=None):

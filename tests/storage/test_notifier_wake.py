@@ -11,7 +11,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from channels.outbound import Button, OutboundMessage
+from channels.text_parts import split_message
+from core.outbound import Button, OutboundMessage
 from storage import outbox
 from tips.anonymity import Anonymizer
 from tips.notifier import Notifier
@@ -25,6 +26,9 @@ class RecordingChannel:
     def __init__(self) -> None:
         self.sent: list[tuple[int, str]] = []
         self.arrived = asyncio.Condition()
+
+    def parts_of(self, message: OutboundMessage) -> list[OutboundMessage]:
+        return split_message(message, self.text_limit)
 
     async def send(self, chat_id: int, message: OutboundMessage) -> int:
         async with self.arrived:

@@ -15,9 +15,9 @@ from storage import outbox
 from storage import tips as tip_store
 from storage.migrate import _alembic_config, current_revision, head_revision
 from storage.schema import UTCDateTime
+from storage.tip_records import Delivery, Direction, ItemKind, TipItem
 from storage.tips_tables import outbox as outbox_table
 from storage.tips_tables import tip_thread
-from tips.model import Delivery, Direction, ItemKind, TipItem
 
 OFFICER = 900000002
 

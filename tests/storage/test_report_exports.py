@@ -11,7 +11,7 @@ import docx
 import openpyxl
 
 from bot.config import load_config
-from bot.i18n import Translator
+from core.i18n import Translator
 from reports.periods import parse_period
 from reports.report_file import build_report_file
 from tests.stats_seed import VN

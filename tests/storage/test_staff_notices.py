@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from bot.config_model import Category, TipSettings
-from bot.i18n import Translator
+from core.config_model import Category, TipSettings
+from core.i18n import Translator
 from org.directory import Directory
 from org.roles import Role
 from org.staff import StaffMember

@@ -8,13 +8,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.config_model import DEFAULT_CATEGORIES, DEFAULT_OUTCOME_KINDS
+from core.config_model import DEFAULT_CATEGORIES, DEFAULT_OUTCOME_KINDS
 from org.directory import Directory
 from org.units import Unit, UnitTree
 from reports.periods import parse_period
 from reports.render.json_report import render_json
 from reports.stats import UnitStatistics, UnknownUnit, unit_statistics
 from storage import groups as group_store
+from storage.tip_records import Assessment
 from tests.stats_seed import (
     VN,
     add_groups,
@@ -24,7 +25,6 @@ from tests.stats_seed import (
     record_outcome,
     send_bulletin,
 )
-from tips.model import Assessment
 
 UNITS = [Unit("DT", "Tỉnh Đồng Tháp", None), Unit("TT", "Xã Tân Thành", "DT"),
          Unit("TT-A1", "Ấp 1", "TT"), Unit("BT", "Xã Bình Thành", "DT")]

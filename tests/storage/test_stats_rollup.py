@@ -28,6 +28,7 @@ from storage.rollup_tables import (
 )
 from storage.schema import deliveries
 from storage.stats_rebuild import ensure_rollup, rebuild_rollup
+from storage.tip_records import Assessment
 from tests.stats_seed import (
     STAFF_ID,
     VN,
@@ -37,7 +38,6 @@ from tests.stats_seed import (
     record_outcome,
     send_bulletin,
 )
-from tips.model import Assessment
 
 UNITS = [Unit("DT", "Tỉnh", None), Unit("TT", "Xã Tân Thành", "DT"),
          Unit("TT-A1", "Ấp 1", "TT"), Unit("BT", "Xã Bình Thành", "DT")]

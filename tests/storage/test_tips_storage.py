@@ -14,10 +14,10 @@ from storage.audit import entries_for
 from storage.bulletins import insert_bulletin
 from storage.outcomes import record_outcomes
 from storage.schema import bulletins
+from storage.tip_records import Assessment, Direction, ItemKind, TipItem, TipState
 from storage.tip_senders import DraftRecord
 from storage.tips_tables import outbox as outbox_table
 from storage.tips_tables import outcomes, tip_thread
-from tips.model import Assessment, Direction, ItemKind, TipItem, TipState
 
 
 async def prepared(db, clock) -> None:
@@ -163,8 +163,8 @@ async def test_two_officers_assessing_at_once_send_one_being_checked_notice(db, 
     import asyncio
     from zoneinfo import ZoneInfo
 
-    from bot.config_model import Category, TipSettings
-    from bot.i18n import Translator
+    from core.config_model import Category, TipSettings
+    from core.i18n import Translator
     from org.roles import Role
     from org.staff import StaffMember
     from tips import triage

@@ -9,9 +9,9 @@ from datetime import date
 from reports.periods import parse_period
 from reports.stats import unit_statistics
 from reports.weekly_series import WeeklySeries, weekly_series
+from storage.tip_records import Assessment
 from tests.stats_seed import VN, add_groups, file_tip, local, send_bulletin
 from tests.storage.test_statistics import NOW, unit_tree
-from tips.model import Assessment
 
 MARCH_WEEKS = ("2026-W09", "2026-W10", "2026-W11", "2026-W12", "2026-W13", "2026-W14")
 

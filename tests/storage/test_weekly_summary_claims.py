@@ -9,16 +9,16 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.config import load_config
-from bot.i18n import Translator
+from core.i18n import Translator
 from org.directory import Directory
 from org.roles import Role
 from org.staff import StaffMember
 from org.units import Unit
 from reports.weekly_summary import queue_due_weekly_summaries
+from storage.tip_records import Assessment
 from storage.tips_tables import outbox
 from tests.conftest import CONFIG_STAFF_IDS
 from tests.stats_seed import file_tip, local
-from tips.model import Assessment
 
 
 async def test_two_passes_at_one_slot_queue_each_summary_once(db, write_config):

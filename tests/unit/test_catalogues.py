@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import LANGUAGES, catalogue
+from core.i18n import LANGUAGES, catalogue
 
 REPO = Path(__file__).resolve().parents[2]
 SCANNED = [*sorted((REPO / "handlers").glob("*.py")), REPO / "bot" / "cli.py",
-           REPO / "bot" / "report_command.py", *sorted((REPO / "bot" / "shell").glob("*.py"))]
+           REPO / "bot" / "report_command.py", *sorted((REPO / "shell").glob("*.py"))]
 # A sentence has a letter and either two words or a non-ASCII letter. Keys, command names,
 # callback prefixes, regular expressions and separators like ", " are not sentences.
 WORDS = re.compile(r"[^\W\d_]+\s+[^\W\d_]+")
@@ -127,7 +127,7 @@ def test_placeholders_match_across_languages():
 
 
 def test_every_default_category_and_outcome_has_a_label():
-    from bot.config_model import DEFAULT_CATEGORIES, DEFAULT_OUTCOME_KINDS
+    from core.config_model import DEFAULT_CATEGORIES, DEFAULT_OUTCOME_KINDS
 
     for language in LANGUAGES:
         keys = catalogue(language)
@@ -137,7 +137,8 @@ def test_every_default_category_and_outcome_has_a_label():
 
 # Every package that may look a message up, not only the handlers.
 LOOKUP_SOURCES = sorted(
-    path for folder in ("bot", "handlers", "tips", "broadcasts", "reports", "channels", "org")
+    path for folder in ("bot", "core", "handlers", "tips", "broadcasts", "reports", "channels",
+                        "org", "shell", "emulators")
     for path in (REPO / folder).rglob("*.py"))
 
 

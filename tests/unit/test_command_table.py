@@ -7,7 +7,7 @@ from __future__ import annotations
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
 
 from bot.app import JOURNEYS
-from bot.i18n import LANGUAGES, Translator
+from core.i18n import LANGUAGES, Translator
 from handlers.access import Place
 from handlers.commands import COMMANDS, commands_for, guard
 from handlers.menu import menu

@@ -9,8 +9,8 @@ import pytest
 
 from bot.cli import main
 from bot.config import ConfigError, load_config
-from bot.config_model import OTHER_CATEGORY
-from bot.i18n import catalogue
+from core.config_model import OTHER_CATEGORY
+from core.i18n import catalogue
 from storage.migrate import head_revision
 
 REPO = Path(__file__).resolve().parents[2]
@@ -460,9 +460,9 @@ def test_the_shipped_config_lists_exactly_the_choices_the_loader_takes():
     """A ``key = value  # a | b | c`` comment in the shipped config is the list of what ``key``
     may be: it neither hides a choice (webhook) nor offers one the loader refuses."""
     from bot.config import LOG_LEVELS
-    from bot.config_model import NOTIFY_CHOICES, ROLES
     from bot.config_telegram import MODES
-    from bot.i18n import LANGUAGES
+    from core.config_model import NOTIFY_CHOICES, ROLES
+    from core.i18n import LANGUAGES
 
     accepted = {"language": LANGUAGES, "log_level": LOG_LEVELS, "mode": MODES, "role": ROLES,
                 "notify": NOTIFY_CHOICES}

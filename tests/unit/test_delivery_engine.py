@@ -8,8 +8,14 @@ import pytest
 from sqlalchemy import select, update
 
 from broadcasts.bulletins import Action, Content
-from broadcasts.delivery import MaybeDelivered
-from channels.outbound import ChatMoved, ChatUnavailable, Rejected, RetryLater, TransientFailure
+from core.outbound import (
+    ChatMoved,
+    ChatUnavailable,
+    MaybeDelivered,
+    Rejected,
+    RetryLater,
+    TransientFailure,
+)
 from storage import deliveries as store
 from storage.groups import find_group
 from storage.schema import deliveries
@@ -193,7 +199,7 @@ def test_only_a_request_that_never_left_is_retried_after_a_network_error():
     import httpx
     from telegram.error import NetworkError, TimedOut
 
-    from bot.bulletin_desk import _may_have_arrived
+    from channels.telegram_delivery import _may_have_arrived
 
     def wrapped(error, cause):
         error.__cause__ = cause

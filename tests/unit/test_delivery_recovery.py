@@ -12,7 +12,7 @@ from sqlalchemy import update
 import broadcasts.desk
 from broadcasts import bulletins as rules
 from broadcasts.bulletins import Action, Content
-from channels.outbound import TransientFailure
+from core.outbound import TransientFailure
 from storage.schema import deliveries
 from tests.bulletin_seed import OFFICER, link_groups, make_desk
 

@@ -24,7 +24,7 @@ from telegram.error import (
 )
 from telegram.ext import ApplicationBuilder, CommandHandler, ContextTypes
 
-from bot.emulator import FakeTelegramAPI
+from emulators.telegram import FakeTelegramAPI
 
 # PTB 22 warns that RetryAfter.retry_after will become a timedelta; both forms are handled below.
 pytestmark = pytest.mark.filterwarnings(

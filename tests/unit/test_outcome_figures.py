@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 import docx
 
-from bot.config_model import OutcomeKind
-from bot.i18n import Translator
+from core.config_model import OutcomeKind
+from core.i18n import Translator
 from reports.periods import parse_period
 from reports.render.docx_report import render_docx
 from reports.render.report_words import ReportWords, outcome_actions

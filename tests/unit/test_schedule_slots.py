@@ -11,9 +11,9 @@ import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from broadcasts.bulletins import Action, Content
-from broadcasts.schedule_spec import parse_schedule_spec
 from broadcasts.scheduler import BulletinJobs
 from broadcasts.slots import latest_slot_at
+from core.schedule_spec import parse_schedule_spec
 from tests.bulletin_seed import ADMIN, OFFICER, link_groups, make_desk
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -4,8 +4,8 @@ from datetime import time
 
 import pytest
 
-from broadcasts.quiet_hours import QuietHours, QuietHoursError, parse_quiet_hours
-from broadcasts.schedule_spec import (
+from core.quiet_hours import QuietHours, QuietHoursError, parse_quiet_hours
+from core.schedule_spec import (
     DEFAULT_SCHEDULE,
     ScheduleSlot,
     ScheduleSpec,

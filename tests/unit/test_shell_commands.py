@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.shell import commands as cmd
-from bot.shell.cast import folded
+from shell import commands as cmd
+from shell.cast import folded
 
 
 @pytest.mark.parametrize(("line", "expected"), [

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.shell.time_travel import job_kind, next_firing
+from shell.time_travel import job_kind, next_firing
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

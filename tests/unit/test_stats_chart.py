@@ -6,8 +6,8 @@ from __future__ import annotations
 import struct
 from datetime import UTC, date, datetime, timedelta
 
-from bot.i18n import Translator
-from broadcasts.schedule_spec import parse_schedule_spec
+from core.i18n import Translator
+from core.schedule_spec import parse_schedule_spec
 from reports.periods import iso_week_label, parse_period
 from reports.render.chart import DPI, HEIGHT_INCHES, WIDTH_INCHES, chart_data, render_weekly_chart
 from reports.weekly_series import WeeklySeries, WeekPoint

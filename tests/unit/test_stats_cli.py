@@ -18,9 +18,9 @@ from bot.cli import main
 from bot.config import load_config
 from bot.runtime import prepare_storage
 from bot.storage_failure import storage_failure_message
+from storage.tip_records import Assessment
 from tests.conftest import CONFIG_STAFF_IDS, PG_URL, UNITS_AND_STAFF
 from tests.stats_seed import add_groups, file_tip, local, record_outcome, send_bulletin
-from tips.model import Assessment
 
 ENV = {"LANG": "C"}
 TWO_ROOTS = """

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
-from bot.config_model import Category, OutcomeKind
-from bot.i18n import Translator
+from core.config_model import Category, OutcomeKind
+from core.i18n import Translator
 from reports.periods import parse_period
 from reports.render.csv_report import render_csv
 from reports.render.json_report import render_json

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 
 from telegram.constants import MessageLimit
 
-from bot.i18n import Translator
+from core.i18n import Translator
+from storage.tip_records import Assessment, ItemKind, Tip, TipItem, TipState
 from tips.anonymity import Anonymizer
 from tips.intake import filed_items, kept_item
 from tips.limits import TipLimits, sendable_again_at
-from tips.model import Assessment, ItemKind, Tip, TipItem, TipState
 from tips.notices import (
     CAPTION_LIMIT,
     MESSAGE_LIMIT,

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.i18n import t
+from core.i18n import t
 
 PROVINCE, COMMUNE_A, COMMUNE_B = "DT", "TT-TANTHANH", "TT-BINHTHANH"
 # Staff ids as a config file gives them; the emulator creates users with exactly these ids.

@@ -15,8 +15,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from bot.emulator import ApiCall, FakeTelegramAPI
-from bot.i18n import t
+from core.i18n import t
+from emulators.telegram import ApiCall, FakeTelegramAPI
 
 from .cast import Cast
 

@@ -12,9 +12,9 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from bot.config_model import Config
-from bot.emulator import FakeChat, FakeTelegramAPI, FakeUser
-from bot.i18n import t
+from core.config_model import Config
+from core.i18n import t
+from emulators.telegram import FakeChat, FakeTelegramAPI, FakeUser
 from org.units import UnitTree
 from storage import groups as group_store
 from storage.db import Database

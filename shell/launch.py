@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bot.clock import ManualClock, SystemClock
 from bot.config import load_config
-from bot.config_model import Config
-from bot.emulator import FakeTelegramAPI
 from bot.runtime import RunningBot, start_bot
+from core.clock import ManualClock, SystemClock
+from core.config_model import Config
+from emulators.telegram import FakeTelegramAPI
 
 from .cast import Cast, make_groups, make_people, plans_for_config
 from .demo import demo_groups, write_demo_config

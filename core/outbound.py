@@ -1,8 +1,10 @@
-"""The "send this to that chat" interface the domain packages use (DESIGN: domain never imports
-``telegram``), and the few ways a send can fail that the domain must tell apart.
+"""The "send this to that chat" interface the core uses (DESIGN: the core never imports
+``telegram`` or ``channels``): the plain message it hands over, and the few ways a send can fail
+that the core must tell apart.
 
-A Telegram implementation lives in ``channels.telegram``; Zalo OA and SMS come later behind the
-same :class:`Channel` protocol.
+The adapters live in ``channels/`` (``channels.telegram``); Zalo OA and SMS come later behind the
+same :class:`Channel` protocol. How a long text is cut into the messages a channel takes is the
+channel's business (:meth:`Channel.parts_of`).
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ class OutboundMessage:
     reply_to_message_id: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
     # What each part names when the text is too long for one message (a tip code):
-    # channels.text_parts.
+    # Channel.parts_of.
     label: str | None = None
 
 
@@ -74,6 +76,10 @@ class TransientFailure(SendFailure):
     """Network error, timeout or 5xx: the message may or may not have gone out."""
 
 
+class MaybeDelivered(TransientFailure):
+    """The request may have reached the platform (no answer came): re-sending could duplicate."""
+
+
 class ChatMoved(SendFailure):
     """The group became a supergroup; send to ``new_chat_id`` instead."""
 
@@ -91,8 +97,13 @@ class Rejected(SendFailure):
 
 
 class Channel(Protocol):
-    # The longest text one message may carry: longer ones go in parts (channels.text_parts).
+    # The longest text one message may carry: longer ones go in parts (parts_of).
     text_limit: int
+
+    def parts_of(self, message: OutboundMessage) -> list[OutboundMessage]:
+        """The messages that carry ``message`` whole on this channel, in order: one, unchanged,
+        when it fits."""
+        ...
 
     async def send(self, chat_id: int, message: OutboundMessage) -> int:
         """Send; returns the new message's id. Raises a :class:`SendFailure`."""

@@ -1,4 +1,8 @@
-"""Plain data of the tips domain: what a tip is, its assessment and state, its parts."""
+"""Plain data of the tips domain: what a tip is, its assessment and state, its parts.
+
+Kept beside the tables that hold it, so storage returns it without importing the domain
+(DESIGN.md: storage imports none of the core); the ``tips`` package builds on it.
+"""
 
 from __future__ import annotations
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from bot.emulator import FakeTelegramAPI
 from bot.runtime import RunningBot
+from emulators.telegram import FakeTelegramAPI
 from storage import outbox
 
 # PTB's update queue and the outbox (in the database) signal nothing: they are re-checked this

@@ -20,9 +20,9 @@ from typing import TextIO
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.config import ConfigError
-from bot.i18n import t
 from bot.logging import configure_logging
 from bot.secret_key import SecretKeyError
+from core.i18n import t
 
 from .launch import ShellOptions, ShellWorld, launch
 from .session import ShellSession, Write

@@ -1,6 +1,6 @@
 """``python -m bot shell``: every flow of the bot, offline, in a terminal.
 
-The real bot (storage, handlers, jobs) runs against :mod:`bot.emulator`, the same Bot API
+The real bot (storage, handlers, jobs) runs against :mod:`emulators.telegram`, the same Bot API
 emulator the end-to-end tests use, with a ManualClock that ``:time`` moves. Modules by job:
 ``demo`` (the demo configuration), ``cast`` (people and groups), ``launch`` (starting it all),
 ``commands`` (the ``:`` commands), ``render`` (bot messages as terminal lines), ``settling``

@@ -3,7 +3,7 @@
 The setting is ``"HH:MM-HH:MM"`` in the configured timezone, e.g. ``"22:00-06:00"``; the window
 may wrap midnight, and an empty string means no quiet hours. Alerts ignore quiet hours; that
 rule belongs to the delivery code, this module only answers "is this moment quiet?".
-A refusal names its reason by catalogue key (``reasons.quiet_hours.*``, see bot/localized.py).
+A refusal names its reason by catalogue key (``reasons.quiet_hours.*``, see core/localized.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import time
 
-from bot.localized import LocalizedError
+from core.localized import LocalizedError
 
 EXPECTED_FORM_KEY = "reasons.quiet_hours.expected_form"
 

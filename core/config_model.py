@@ -7,8 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from broadcasts.quiet_hours import QuietHours
-from broadcasts.schedule_spec import ScheduleSpec
+from core.quiet_hours import QuietHours
+from core.schedule_spec import ScheduleSpec
 
 ROLES: tuple[str, ...] = ("admin", "officer", "editor")
 NOTIFY_CHOICES: tuple[str, ...] = ("unit", "unit_and_parent", "unit_and_ancestors")

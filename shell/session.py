@@ -18,8 +18,8 @@ from urllib.parse import parse_qs, urlparse
 
 from apscheduler.job import Job
 
-from bot.emulator import FakeChat
-from bot.i18n import has_key, t
+from core.i18n import has_key, t
+from emulators.telegram import FakeChat
 
 from . import commands as cmd
 from .cast import RESIDENT, Group, Person, add_group, read_registrations

@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import TypedDict
 
-from bot.localized import LocalizedError
+from core.localized import LocalizedError
 
 WEEKDAY_NAMES: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 EVERY_DAY_WORD = "daily"

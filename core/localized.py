@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from bot.i18n import t
+from core.i18n import t
 
 
 @runtime_checkable

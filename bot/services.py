@@ -1,0 +1,28 @@
+"""The services of the running bot, built once at start-up (``bot.runtime``) and reached by the
+handlers through their context (``handlers.context.BotContext.services``) and by the jobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from broadcasts.desk import BulletinDesk
+from core.clock import Clock
+from core.config_model import Config
+from org.directory import Directory
+from storage.db import Database
+from tips.context import TipsContext
+
+# Where the Application keeps them (``bot_data``).
+SERVICES_KEY = "services"
+
+
+@dataclass
+class Services:
+    config: Config
+    db: Database
+    directory: Directory
+    clock: Clock
+    tips: TipsContext
+    bot_username: str = ""
+    # The bulletin desk (broadcasts.desk), set at start-up once the bot's username is known.
+    bulletins: BulletinDesk | None = None

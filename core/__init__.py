@@ -1,0 +1,6 @@
+"""What every layer may import: the clock, the typed configuration and its value types (schedule
+specs, quiet hours), the message catalogues and refusals worded by them.
+
+Nothing here imports another package of the product: the core (tips, broadcasts, reports, org),
+storage, the channels and ``bot/`` all build on it (DESIGN.md, the dependency rule).
+"""
