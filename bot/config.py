@@ -5,11 +5,8 @@ bad schedule, a missing token variable) and reported at once as ``FILE: KEY: pro
 anything starts, one line per key, every word in the config's language. Secrets never live in the
 file: it names the environment variables that hold them.
 
-A config must declare at least one unit and at least one admin. Tips and bulletins always go to a
-unit, so with none a resident's tip has nowhere to go. Staff declared in the file are the root of
-trust: only an admin can add staff (and units) in chat, so a file without an admin would leave a
-new deployment with nobody who can ever add one, and an old one without a way back in once the
-last admin added in chat is removed.
+The units and staff tables are read in ``bot.config_org``, the ``[telegram]`` table in
+``bot.config_telegram``.
 """
 
 from __future__ import annotations
@@ -24,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.config_org import read_staff, read_units, require_units_and_an_admin
 from bot.config_reader import ConfigProblem, ProblemLog, TableReader
 from bot.config_telegram import read_telegram
 from core.config_model import (
@@ -31,21 +29,17 @@ from core.config_model import (
     DEFAULT_OUTCOME_KINDS,
     NOTIFY_CHOICES,
     OTHER_CATEGORY,
-    ROLES,
     BotSettings,
     BulletinSettings,
     Category,
     Config,
     OutcomeKind,
-    StaffDecl,
     TipSettings,
-    UnitDecl,
 )
 from core.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from core.localized import render_params
 from core.quiet_hours import parse_quiet_hours
 from core.schedule_spec import parse_schedule_spec
-from org.units import is_valid_unit_code
 
 # tomllib's messages end with the place of the mistake; the rest of the message is English.
 TOML_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -119,10 +113,10 @@ def load_config(path: Path, environ: Mapping[str, str], *, need_token: bool = Tr
     storage_url = _read_storage(root.sub_table("storage"), bot.data_dir, path.parent)
     secret_key_env = _read_security(root.sub_table("security"), environ)
     unit_tables = root.array_of_tables("units")
-    units, declared_codes = _read_units(unit_tables, log)
+    units, declared_codes = read_units(unit_tables, log)
     staff_tables = root.array_of_tables("staff")
-    staff = _read_staff(staff_tables, declared_codes)
-    _require_units_and_an_admin(root, unit_tables, staff_tables)
+    staff = read_staff(staff_tables, declared_codes)
+    require_units_and_an_admin(root, unit_tables, staff_tables)
     bulletins = _read_bulletins(root.sub_table("bulletins"))
     tips = _read_tips(root.sub_table("tips"), log)
     outcome_kinds = _read_outcomes(root.sub_table("outcomes"), log)
@@ -191,93 +185,6 @@ def _read_security(table: TableReader, environ: Mapping[str, str]) -> str:
                       minimum=MIN_SECRET_BYTES)
     table.finish()
     return secret_env
-
-
-def _read_units(tables: list[TableReader],
-                log: ProblemLog) -> tuple[tuple[UnitDecl, ...], set[str]]:
-    """The valid units, and every code the file declares (upper case), valid or not: a reference
-    to a unit whose own code has a problem is not a second problem."""
-    declared: list[tuple[TableReader, UnitDecl]] = []
-    first_seen: dict[str, str] = {}
-    codes: set[str] = set()
-    for table in tables:
-        code = table.required("code", str, "")
-        name = table.required("name", str, "")
-        parent = table.value("parent", str, "") or None
-        table.finish()
-        if not table.ok("code"):
-            continue
-        codes.add(code.upper())
-        if not is_valid_unit_code(code):
-            table.problem("code", "bad_unit_code", value=code)
-            continue
-        if code.upper() in first_seen:
-            table.problem("code", "duplicate_unit", value=code, first=first_seen[code.upper()])
-            continue
-        if table.ok("name") and not name.strip():
-            table.problem("name", "empty")
-        first_seen[code.upper()] = table.prefix
-        declared.append((table, UnitDecl(code, name.strip(), parent)))
-    for table, unit in declared:
-        if unit.parent and unit.parent.upper() not in codes:
-            table.problem("parent", "unknown_unit", value=unit.parent)
-    units = [unit for _, unit in declared]
-    prefixes = {unit.code.upper(): table.prefix for table, unit in declared}
-    for code in _codes_in_cycles(units):
-        log.add(f"{prefixes[code]}.parent", "unit_cycle", value=code)
-    return tuple(units), codes
-
-
-def _require_units_and_an_admin(root: TableReader, units: list[TableReader],
-                                staff: list[TableReader]) -> None:
-    """Nothing declared where something must be (see the module's docstring). A ``[[staff]]``
-    whose role has a problem of its own may be the admin: it is not "no admin" twice over."""
-    if not units and not root.table.get("units"):
-        root.problem("units", "no_units")
-    if not staff and not root.table.get("staff"):
-        root.problem("staff", "no_staff")
-    elif staff and all(table.ok("role") for table in staff) and not any(
-            table.table.get("role") == "admin" for table in staff):
-        root.problem("staff", "no_admin")
-
-
-def _codes_in_cycles(units: list[UnitDecl]) -> list[str]:
-    parents = {u.code.upper(): (u.parent or "").upper() or None for u in units}
-    in_cycle: list[str] = []
-    for start in parents:
-        seen: set[str] = set()
-        node: str | None = start
-        while node is not None and node in parents and node not in seen:
-            seen.add(node)
-            node = parents[node]
-        if node == start:
-            in_cycle.append(start)
-    return in_cycle
-
-
-def _read_staff(tables: list[TableReader], unit_codes: set[str]) -> tuple[StaffDecl, ...]:
-    """The staff whose every key is right (only they are checked for duplicates)."""
-    staff: list[StaffDecl] = []
-    seen: set[int] = set()
-    for table in tables:
-        if "role" not in table.table:
-            table.problem("role", "missing")
-        telegram_id = table.required("telegram_id", int, 0)
-        role = table.choice("role", ROLES, "officer")
-        unit = table.required("unit", str, "")
-        table.finish()
-        if table.ok("telegram_id") and telegram_id <= 0:
-            table.problem("telegram_id", "bad_telegram_id", value=telegram_id)
-        if table.ok("unit") and unit.upper() not in unit_codes:
-            table.problem("unit", "unknown_unit", value=unit)
-        if not table.ok("telegram_id", "role", "unit"):
-            continue
-        if telegram_id in seen:
-            table.problem("telegram_id", "duplicate_staff")
-            continue
-        seen.add(telegram_id)
-        staff.append(StaffDecl(telegram_id, role, unit))
-    return tuple(staff)
 
 
 def _read_bulletins(table: TableReader) -> BulletinSettings:
