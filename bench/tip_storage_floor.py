@@ -35,6 +35,7 @@ from sqlalchemy import text
 from bot.clock import SystemClock
 from bot.config_model import Category, TipSettings
 from bot.i18n import Translator
+from channels.telegram_addresses import address_of_chat as telegram
 from org.directory import Directory
 from org.roles import Role
 from org.staff import StaffMember
@@ -118,7 +119,8 @@ async def filing_figures(path: Path, repeat: int, trips: TripCounter) -> list[tu
     clock = SystemClock()
     directory = Directory(db)
     await directory.sync_from_config([Unit("DT", "Tỉnh", None), Unit("TT", "Xã", "DT")],
-                                     [StaffMember(1, Role.OFFICER, "TT", True)], clock.now())
+                                     [StaffMember(telegram(1), Role.OFFICER, "TT",
+                                                  True)], clock.now())
     ctx = TipsContext(db=db, clock=clock, anonymizer=Anonymizer(b"k" * 32), tr=Translator("vi"),
                       tz=ZoneInfo("Asia/Ho_Chi_Minh"),
                       settings=TipSettings(10**6, 10**6, 30, 30, "unit",

@@ -28,6 +28,7 @@ from broadcasts.desk import BulletinDesk
 from broadcasts.scheduler import BulletinJobs
 from channels.outbound import OutboundMessage, TransientFailure
 from channels.telegram import TelegramChannel
+from core.address import Address
 from handlers.context import Services
 from storage.bulletins import find_bulletin
 
@@ -36,9 +37,9 @@ DELIVERY_WORKERS = 12
 
 
 class DeliveryChannel(TelegramChannel):
-    async def send(self, chat_id: int, message: OutboundMessage) -> int:
+    async def send(self, to: Address, message: OutboundMessage) -> int:
         try:
-            return await super().send(chat_id, message)
+            return await super().send(to, message)
         except TransientFailure as failure:
             if _may_have_arrived(failure.__cause__):
                 raise MaybeDelivered(failure.reason) from failure.__cause__

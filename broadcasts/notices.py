@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from bot.i18n import t
 from channels.outbound import Button, OutboundMessage
+from core.address import Address
 from org.directory import Directory
 from org.roles import Role
 from storage.bulletins import BulletinRecord
@@ -19,7 +20,7 @@ MAX_LISTED = 10  # a summary lists this many failed groups, then says how many m
 
 
 
-def officers_for_unit(directory: Directory, unit_code: str) -> list[int]:
+def officers_for_unit(directory: Directory, unit_code: str) -> list[Address]:
     """The unit's own officers; failing that, the nearest unit above with officers; failing
     that, the admins - a notice must reach somebody."""
     tree = directory.tree
@@ -27,11 +28,11 @@ def officers_for_unit(directory: Directory, unit_code: str) -> list[int]:
     for unit in [tree.find(unit_code), *tree.ancestors(unit_code)]:
         if unit is None:
             continue
-        found = [m.telegram_id for m in staff
+        found = [m.address for m in staff
                  if m.role is Role.OFFICER and m.unit_code == unit.code]
         if found:
             return found
-    return [m.telegram_id for m in staff if m.role is Role.ADMIN]
+    return [m.address for m in staff if m.role is Role.ADMIN]
 
 
 def approval_request(language: str, bulletin: BulletinRecord) -> OutboundMessage:

@@ -1,4 +1,4 @@
-"""The "send this to that chat" interface the domain packages use (DESIGN: domain never imports
+"""The "send this to that address" interface the domain packages use (DESIGN: domain never imports
 ``telegram``), and the few ways a send can fail that the domain must tell apart.
 
 A Telegram implementation lives in ``channels.telegram``; Zalo OA and SMS come later behind the
@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
+
+from core.address import Address
 
 
 @dataclass(frozen=True)
@@ -75,11 +77,11 @@ class TransientFailure(SendFailure):
 
 
 class ChatMoved(SendFailure):
-    """The group became a supergroup; send to ``new_chat_id`` instead."""
+    """The group has a new address (a Telegram group became a supergroup); send there instead."""
 
-    def __init__(self, reason: str, new_chat_id: int) -> None:
+    def __init__(self, reason: str, new_address: Address) -> None:
         super().__init__(reason)
-        self.new_chat_id = new_chat_id
+        self.new_address = new_address
 
 
 class ChatUnavailable(SendFailure):
@@ -94,10 +96,10 @@ class Channel(Protocol):
     # The longest text one message may carry: longer ones go in parts (channels.text_parts).
     text_limit: int
 
-    async def send(self, chat_id: int, message: OutboundMessage) -> int:
+    async def send(self, to: Address, message: OutboundMessage) -> int:
         """Send; returns the new message's id. Raises a :class:`SendFailure`."""
         ...
 
-    async def edit_buttons(self, chat_id: int, message_id: int,
+    async def edit_buttons(self, to: Address, message_id: int,
                            buttons: tuple[tuple[Button, ...], ...]) -> None:
         ...

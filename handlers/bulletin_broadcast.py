@@ -21,6 +21,7 @@ from broadcasts.schedule_spec import (
     parse_schedule_spec,
 )
 from channels.telegram import keyboard
+from channels.telegram_addresses import address_of_chat
 from handlers.access import Place, requires
 from handlers.argument_problems import schedule_problem, unit_not_in_scope
 from handlers.context import BotContext
@@ -153,7 +154,8 @@ async def acknowledge(update: Update, context: BotContext) -> None:
     services = context.services
     bulletin_id = int(match[1])
     pseudonym = services.tips.anonymizer.acknowledger_for(query.from_user.id, bulletin_id)
-    result = await _desk(context).acknowledge(bulletin_id, chat.id, pseudonym)
+    result = await _desk(context).acknowledge(bulletin_id, address_of_chat(chat.id),
+                                               pseudonym)
     if result is None:
         await query.answer(context.tr("bulletins.ack.stale"), show_alert=True)
         return

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.address import Address
 from org.roles import Role, role_allows
 from org.units import UnitTree
 
 
 @dataclass(frozen=True)
 class StaffMember:
-    telegram_id: int
+    address: Address  # core.address: where to reach them, and who they are in the audit
     role: Role
     unit_code: str
     from_config: bool

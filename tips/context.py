@@ -16,6 +16,7 @@ from bot.config_model import (
     TipSettings,
 )
 from bot.i18n import Translator
+from core.address import Address
 from org.directory import Directory
 from storage.db import Database
 from tips.anonymity import Anonymizer
@@ -23,12 +24,12 @@ from tips.limits import GuessGuard, TipLimits
 
 
 class WakeNotifier(Protocol):
-    """Called after notices were queued, with the staff chats they go to when those are known."""
+    """Called after notices were queued, with the staff addresses they go to when known."""
 
-    def __call__(self, chats: Collection[int] | None = None) -> None: ...
+    def __call__(self, chats: Collection[Address] | None = None) -> None: ...
 
 
-def _no_notifier(chats: Collection[int] | None = None) -> None:
+def _no_notifier(chats: Collection[Address] | None = None) -> None:
     """Without an outbox worker (tests of the domain alone) nothing is woken."""
 
 

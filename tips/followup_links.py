@@ -13,6 +13,7 @@ import logging
 from typing import Protocol
 
 from bot.clock import Clock
+from core.address import Address
 from storage.db import Database
 from storage.tips import purge_expired_relay_links
 from tips import relay_delivery
@@ -30,14 +31,14 @@ class HasTipsStorage(Protocol):
 
 async def purge_relay_links(services: HasTipsStorage) -> int:
     now = services.clock.now()
-    told: list[int] = []
+    told: list[Address] = []
     async with services.db.transaction() as conn:
         purged = await purge_expired_relay_links(conn, now)
         for notice in purged.notices:
-            chat = await relay_delivery.tell_asker(conn, services.tips.tr, notice,
-                                                   Delivery.LINK_EXPIRED, now)
-            if chat is not None:
-                told.append(chat)
+            asker = await relay_delivery.tell_asker(conn, services.tips.tr, notice,
+                                                    Delivery.LINK_EXPIRED, now)
+            if asker is not None:
+                told.append(asker)
     if purged.tips:
         log.info("deleted %d follow-up link(s) of long-closed tips", purged.tips)
     if told:

@@ -1,0 +1,1 @@
+"""What every layer may import: plain values shared by the domain, storage and the channels."""
