@@ -60,7 +60,8 @@ def upgrade() -> None:
             if table in UNIQUE:
                 batch.drop_constraint(UNIQUE[table][0], type_="unique")
             for before, after, nullable in columns:
-                batch.alter_column(before, new_column_name=after, type_=ADDRESS,
+                batch.alter_column(before, new_column_name=after if after != before else None,
+                                   type_=ADDRESS,
                                    existing_type=sa.BigInteger, existing_nullable=nullable,
                                    postgresql_using=f"{before}::varchar")
         for _, after, _ in columns:
@@ -95,7 +96,8 @@ def downgrade() -> None:
             if table in UNIQUE:
                 batch.drop_constraint(UNIQUE[table][1], type_="unique")
             for before, after, nullable in columns:
-                batch.alter_column(after, new_column_name=before, type_=sa.BigInteger,
+                batch.alter_column(after, new_column_name=before if before != after else None,
+                                   type_=sa.BigInteger,
                                    existing_type=ADDRESS, existing_nullable=nullable,
                                    postgresql_using=f"{after}::bigint")
         if table in UNIQUE:
