@@ -128,7 +128,7 @@ async def filing_figures(path: Path, repeat: int, trips: TripCounter) -> list[tu
                       outcome_kinds=(), directory=directory)
     async with db.transaction() as conn:
         await tip_senders.remember_unit(conn, "sender", "TT", clock.now())
-    link = ctx.anonymizer.seal_chat(1)
+    link = ctx.anonymizer.seal_address(telegram(1))
 
     async def file_one() -> None:
         result = await file_text(ctx, "sender", "có trộm", link)
