@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from channels.telegram_addresses import address_of_chat
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from telegram.ext import AIORateLimiter, ExtBot
@@ -68,7 +70,8 @@ async def run(groups: int, limiter: str, workers: int) -> None:
     chats = [fake.group(f"Tổ {n}") for n in range(groups)]
     async with db.transaction() as conn:
         for chat in chats:
-            await group_store.link_group(conn, chat.id, chat.title, "XA", 42, clock.now())
+            await group_store.link_group(conn, address_of_chat(chat.id), chat.title, "XA",
+                                         address_of_chat(42), clock.now())
     request = HTTPXRequest(connection_pool_size=workers + 4, read_timeout=60.0)
     if limiter == "ptb":
         bot = ExtBot(fake.token, base_url=fake.base_url, request=request,
