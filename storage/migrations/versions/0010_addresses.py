@@ -13,6 +13,11 @@ Deliveries and acknowledgements name their group by ``groups.id`` and are unchan
 sealed as it is; links sealed before this revision hold a bare chat id, which
 ``tips.anonymity.Anonymizer.open_address`` reads as a Telegram address.
 
+On PostgreSQL, ``bulletin_drafts.telegram_id`` was made by 0006 as the table's only integer key,
+so as a BIGSERIAL: a sequence owned by the column and ``nextval`` as its default. No draft ever
+took that default (a draft is keyed by its author), and an address has none: the upgrade drops
+both, the downgrade makes them again as 0006 did.
+
 Downgrade turns ``telegram:<id>`` back into the integer; it refuses, changing nothing, while any
 address of another channel is stored (the old columns cannot hold it).
 
@@ -52,9 +57,19 @@ UNIQUE = {
     "groups": ("uq_groups_chat_id", "uq_groups_address"),
     "staff": ("uq_staff_telegram_id", "uq_staff_address"),
 }
+# PostgreSQL: the sequence 0006 gave bulletin_drafts.telegram_id (SERIAL's own naming).
+DRAFTS_SEQUENCE = "bulletin_drafts_telegram_id_seq"
+
+
+def _on_postgresql() -> bool:
+    return op.get_bind().dialect.name == "postgresql"
 
 
 def upgrade() -> None:
+    if _on_postgresql():
+        op.alter_column("bulletin_drafts", "telegram_id", server_default=None,
+                        existing_type=sa.BigInteger, existing_nullable=False)
+        op.execute(f"DROP SEQUENCE IF EXISTS {DRAFTS_SEQUENCE}")
     for table, columns in COLUMNS.items():
         with op.batch_alter_table(table) as batch:
             if table in UNIQUE:
@@ -103,3 +118,8 @@ def downgrade() -> None:
         if table in UNIQUE:
             with op.batch_alter_table(table) as batch:
                 batch.create_unique_constraint(UNIQUE[table][0], [columns[0][0]])
+    if _on_postgresql():
+        op.execute(f"CREATE SEQUENCE {DRAFTS_SEQUENCE} OWNED BY bulletin_drafts.telegram_id")
+        op.alter_column("bulletin_drafts", "telegram_id",
+                        server_default=sa.text(f"nextval('{DRAFTS_SEQUENCE}'::regclass)"),
+                        existing_type=sa.BigInteger, existing_nullable=False)
