@@ -19,8 +19,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from channels.telegram_addresses import address_of_chat
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from telegram.ext import AIORateLimiter, ExtBot
@@ -32,6 +30,7 @@ from bot.runtime import prepare_storage
 from broadcasts.bulletins import Action, Content
 from broadcasts.desk import BulletinDesk
 from broadcasts.pacing import SendPacer
+from channels.telegram_addresses import address_of_chat
 from channels.telegram_delivery import DeliveryChannel
 from core.clock import SystemClock
 from emulators.telegram import FakeTelegramAPI
@@ -85,7 +84,7 @@ async def run(groups: int, limiter: str, workers: int) -> None:
                         delivery_channel=DeliveryChannel(bot), notice_channel=RecordingChannel(),
                         bot_username=fake.bot_username, workers=workers, pacer=pacer)
     await desk.start()
-    member = directory.staff_member(42)
+    member = directory.staff_member(address_of_chat(42))
     assert member is not None
     started = time.monotonic()
     await desk.submit(member, "XA", "general", Content("Bản tin thử tải"), Action.SEND_NOW)

@@ -210,10 +210,10 @@ async def test_words_people_type_are_stored_without_nul_on_both_databases(db, cl
         await tip_store.add_thread_entry(conn, tip_id, Direction.FROM_TIPSTER, "biển\x00số 51F",
                                          None, clock.now())
         await record_outcomes(conn, unit_code="TT", tip_id=tip_id, quantities={"cases": 1},
-                              note="ghi\x00chú", recorded_by=1, now=clock.now())
+                              note="ghi\x00chú", recorded_by=telegram(1), now=clock.now())
         await insert_bulletin(conn, unit_code="TT", topic="general", body="bản\x00tin",
                               media_kind=None, media_file_id=None, status="approved",
-                              is_alert=False, created_by=1, now=clock.now())
+                              is_alert=False, created_by=telegram(1), now=clock.now())
     async with db.reading() as conn:
         assert (await conn.execute(select(tip_thread.c.text))).scalar() == "biểnsố 51F"
         assert (await conn.execute(select(outcomes.c.note))).scalar() == "ghichú"
