@@ -30,6 +30,7 @@ from bot.runtime import prepare_storage
 from broadcasts.bulletins import Action, Content
 from broadcasts.desk import BulletinDesk
 from broadcasts.pacing import SendPacer
+from channels.telegram_addresses import address_of_chat
 from channels.telegram_delivery import DeliveryChannel
 from core.clock import SystemClock
 from emulators.telegram import FakeTelegramAPI
@@ -68,7 +69,8 @@ async def run(groups: int, limiter: str, workers: int) -> None:
     chats = [fake.group(f"Tổ {n}") for n in range(groups)]
     async with db.transaction() as conn:
         for chat in chats:
-            await group_store.link_group(conn, chat.id, chat.title, "XA", 42, clock.now())
+            await group_store.link_group(conn, address_of_chat(chat.id), chat.title, "XA",
+                                         address_of_chat(42), clock.now())
     request = HTTPXRequest(connection_pool_size=workers + 4, read_timeout=60.0)
     if limiter == "ptb":
         bot = ExtBot(fake.token, base_url=fake.base_url, request=request,
@@ -82,7 +84,7 @@ async def run(groups: int, limiter: str, workers: int) -> None:
                         delivery_channel=DeliveryChannel(bot), notice_channel=RecordingChannel(),
                         bot_username=fake.bot_username, workers=workers, pacer=pacer)
     await desk.start()
-    member = directory.staff_member(42)
+    member = directory.staff_member(address_of_chat(42))
     assert member is not None
     started = time.monotonic()
     await desk.submit(member, "XA", "general", Content("Bản tin thử tải"), Action.SEND_NOW)

@@ -22,7 +22,7 @@ from org.units import Unit
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 ROOT = "TINH"
-STAFF_ID = 900000001
+STAFF = "telegram:900000001"  # an address as stored (core.address)
 CATEGORIES = ("drugs", "theft", "robbery", "fraud", "gambling", "weapons", "traffic", "fire",
               "youth", "other")
 CATEGORY_WEIGHTS = (12, 25, 5, 15, 10, 3, 12, 3, 5, 10)
@@ -83,7 +83,7 @@ class Tables:
 
 
 COLUMNS = {
-    "groups": ("id", "chat_id", "title", "unit_id", "status", "member_count", "member_count_at",
+    "groups": ("id", "address", "title", "unit_id", "status", "member_count", "member_count_at",
                "registered_by", "registered_at", "created_at", "updated_at"),
     "group_member_counts": ("id", "group_id", "members", "counted_at"),
     "bulletins": ("id", "unit_id", "topic", "body", "media_kind", "media_file_id", "status",
@@ -127,8 +127,9 @@ def generate(sizes: Sizes, unit_ids: dict[str, int]) -> Tables:
             last_counted = counted
             counted += timedelta(days=rng.randint(80, 100), seconds=rng.randint(0, 86_399))
         # As the bot keeps it: the group row holds its last count (storage.groups).
-        tables.groups.append((g, -1_000_000_000 - g, f"Tổ {g}", unit_ids[place], status,
-                              members, last_counted, STAFF_ID, at, at, at))
+        tables.groups.append((g, f"telegram:{-1_000_000_000 - g}", f"Tổ {g}", unit_ids[place],
+                              status,
+                              members, last_counted, STAFF, at, at, at))
 
     # Bulletins: each commune sends one on Monday and one on Thursday to its whole subtree
     # (some weeks only one); 0.2 % of deliveries fail.
@@ -147,8 +148,8 @@ def generate(sizes: Sizes, unit_ids: dict[str, int]) -> Tables:
                     continue
                 b = len(tables.bulletins) + 1
                 tables.bulletins.append((b, unit_ids[commune], "general", "Bản tin an ninh", None,
-                                         None, "direct", False, b, STAFF_ID, at, None, None))
-                tables.dispatches.append((b, "now", unit_ids[commune], STAFF_ID, at, at))
+                                         None, "direct", False, b, STAFF, at, None, None))
+                tables.dispatches.append((b, "now", unit_ids[commune], STAFF, at, at))
                 for g in by_commune[commune]:
                     if registered[g - 1] > at:
                         continue
@@ -178,7 +179,7 @@ def generate(sizes: Sizes, unit_ids: dict[str, int]) -> Tables:
             recorded = min(at + timedelta(days=rng.randint(1, 20)), end - timedelta(seconds=1))
             kind = rng.choices(OUTCOME_KINDS, OUTCOME_WEIGHTS)[0]
             tables.outcomes.append((len(tables.outcomes) + 1, t, unit_ids[place], kind,
-                                    rng.randint(1, 5), "", STAFF_ID, recorded))
+                                    rng.randint(1, 5), "", STAFF, recorded))
     return tables
 
 

@@ -32,6 +32,7 @@ import aiosqlite
 import aiosqlite.core
 from sqlalchemy import text
 
+from channels.telegram_addresses import address_of_chat as telegram
 from core.clock import SystemClock
 from core.config_model import Category, TipSettings
 from core.i18n import Translator
@@ -118,7 +119,8 @@ async def filing_figures(path: Path, repeat: int, trips: TripCounter) -> list[tu
     clock = SystemClock()
     directory = Directory(db)
     await directory.sync_from_config([Unit("DT", "Tỉnh", None), Unit("TT", "Xã", "DT")],
-                                     [StaffMember(1, Role.OFFICER, "TT", True)], clock.now())
+                                     [StaffMember(telegram(1), Role.OFFICER, "TT",
+                                                  True)], clock.now())
     ctx = TipsContext(db=db, clock=clock, anonymizer=Anonymizer(b"k" * 32), tr=Translator("vi"),
                       tz=ZoneInfo("Asia/Ho_Chi_Minh"),
                       settings=TipSettings(10**6, 10**6, 30, 30, "unit",
@@ -126,7 +128,7 @@ async def filing_figures(path: Path, repeat: int, trips: TripCounter) -> list[tu
                       outcome_kinds=(), directory=directory)
     async with db.transaction() as conn:
         await tip_senders.remember_unit(conn, "sender", "TT", clock.now())
-    link = ctx.anonymizer.seal_chat(1)
+    link = ctx.anonymizer.seal_address(telegram(1))
 
     async def file_one() -> None:
         result = await file_text(ctx, "sender", "có trộm", link)

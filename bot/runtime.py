@@ -22,6 +22,7 @@ from bot.secret_key import check_key_fingerprint, load_secret_key
 from bot.services import Services
 from bot.weekly_summary_job import send_weekly_summaries
 from channels.telegram import TelegramChannel
+from channels.telegram_addresses import address_of_chat
 from core.clock import Clock
 from core.config_model import Config
 from core.i18n import Translator
@@ -76,7 +77,7 @@ async def prepare_storage(config: Config, clock: Clock) -> tuple[Database, Direc
         directory = Directory(db)
         await directory.sync_from_config(
             [Unit(u.code, u.name, u.parent) for u in config.units],
-            [StaffMember(s.telegram_id, Role(s.role), s.unit, from_config=True)
+            [StaffMember(address_of_chat(s.telegram_id), Role(s.role), s.unit, from_config=True)
              for s in config.staff],
             clock.now(),
         )

@@ -58,8 +58,8 @@ async def create_bulletin(db: Database, member: StaffMember, unit_code: str, top
         bulletin = await store.insert_bulletin(
             conn, unit_code=unit_code, topic=topic, body=content.body,
             media_kind=content.media_kind, media_file_id=content.media_file_id, status=status,
-            is_alert=topic == ALERT_TOPIC, created_by=member.telegram_id, now=now)
-        await record_action(conn, at=now, actor=member.telegram_id, action="bulletin.create",
+            is_alert=topic == ALERT_TOPIC, created_by=member.address, now=now)
+        await record_action(conn, at=now, actor=member.address, action="bulletin.create",
                             subject=f"bulletin:{bulletin.id}", detail=f"{status} {unit_code}")
     return bulletin
 
@@ -100,7 +100,7 @@ def may_move_up(member: StaffMember, bulletin: BulletinRecord, tree: UnitTree) -
 def may_remove(member: StaffMember, bulletin: BulletinRecord, tree: UnitTree) -> bool:
     """Officers remove any waiting bulletin in scope; editors only their own drafts."""
     if member.role is Role.EDITOR:
-        return bulletin.status == store.DRAFT and bulletin.created_by == member.telegram_id
+        return bulletin.status == store.DRAFT and bulletin.created_by == member.address
     return may_act_on_unit(member, bulletin.unit_code, tree, Role.OFFICER)
 
 
@@ -112,9 +112,9 @@ async def approve_bulletin(db: Database, tree: UnitTree, member: StaffMember, bu
     if not may_approve(member, bulletin, tree):
         return Verdict.NOT_ALLOWED, bulletin
     async with db.transaction() as conn:
-        if not await store.approve_bulletin(conn, bulletin_id, member.telegram_id, now):
+        if not await store.approve_bulletin(conn, bulletin_id, member.address, now):
             return Verdict.UNCHANGED, bulletin
-        await record_action(conn, at=now, actor=member.telegram_id, action="bulletin.approve",
+        await record_action(conn, at=now, actor=member.address, action="bulletin.approve",
                             subject=f"bulletin:{bulletin_id}")
     return Verdict.DONE, bulletin
 
@@ -129,7 +129,7 @@ async def remove_bulletin(db: Database, tree: UnitTree, member: StaffMember, bul
     async with db.transaction() as conn:
         if not await store.remove_bulletin(conn, bulletin_id):
             return Verdict.UNCHANGED
-        await record_action(conn, at=now, actor=member.telegram_id, action="bulletin.remove",
+        await record_action(conn, at=now, actor=member.address, action="bulletin.remove",
                             subject=f"bulletin:{bulletin_id}")
     return Verdict.DONE
 

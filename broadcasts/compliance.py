@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from core.address import Address
 from storage.compliance import bulletins_per_group
 from storage.db import Database
 
@@ -36,7 +37,7 @@ def iso_week_starting(monday: date, timezone: ZoneInfo) -> IsoWeek:
 
 @dataclass(frozen=True)
 class GroupWeek:
-    chat_id: int
+    address: Address
     title: str
     unit_code: str
     week: str
@@ -53,7 +54,7 @@ async def weekly_compliance(db: Database, unit_codes: Collection[str], week: Iso
     """Every active group of ``unit_codes`` with the bulletins it received in ``week``."""
     async with db.reading() as conn:
         tallies = await bulletins_per_group(conn, unit_codes, week.start, week.end)
-    return [GroupWeek(t.chat_id, t.title, t.unit_code, week.label, t.bulletins, target)
+    return [GroupWeek(t.address, t.title, t.unit_code, week.label, t.bulletins, target)
             for t in tallies]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from core.address import Address
 from storage import bulletin_drafts as store
 from storage.db import Database
 
@@ -22,19 +23,19 @@ class ComposerDraft:
     topic: str | None = None
 
 
-async def remember_draft(db: Database, telegram_id: int, draft: ComposerDraft,
+async def remember_draft(db: Database, address: Address, draft: ComposerDraft,
                          now: datetime) -> None:
     content = draft.content
     row = store.DraftRow(draft.unit, draft.topic, content.body if content else None,
                          content.media_kind if content else None,
                          content.media_file_id if content else None, now)
     async with db.transaction() as conn:
-        await store.save_draft(conn, telegram_id, row)
+        await store.save_draft(conn, address, row)
 
 
-async def recall_draft(db: Database, telegram_id: int, now: datetime) -> ComposerDraft | None:
+async def recall_draft(db: Database, address: Address, now: datetime) -> ComposerDraft | None:
     async with db.reading() as conn:
-        row = await store.load_draft(conn, telegram_id)
+        row = await store.load_draft(conn, address)
     if row is None or now - row.updated_at > DRAFT_LIFETIME:
         return None
     content = (Content(row.body, row.media_kind, row.media_file_id)
@@ -42,6 +43,6 @@ async def recall_draft(db: Database, telegram_id: int, now: datetime) -> Compose
     return ComposerDraft(row.unit_code, content, row.topic)
 
 
-async def forget_draft(db: Database, telegram_id: int) -> None:
+async def forget_draft(db: Database, address: Address) -> None:
     async with db.transaction() as conn:
-        await store.drop_draft(conn, telegram_id)
+        await store.drop_draft(conn, address)

@@ -33,6 +33,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
+from core.address import Address
 from core.clock import Clock
 from core.outbound import (
     Channel,
@@ -209,41 +210,41 @@ class DeliveryEngine:
         if job is None or job.status != store.PENDING:
             return
         bulletin = await self._bulletin(job.bulletin_id)
-        chat_id = job.chat_id
+        address = job.address
         tries: Counter[str] = Counter()
         while True:
             if self._closing:
                 return  # still pending: resumed after the restart, never left half-sent
             silent = not bulletin.is_alert and self._quiet_now()
-            outcome = await self._attempt(delivery_id, chat_id, self._render(bulletin, silent),
+            outcome = await self._attempt(delivery_id, address, self._render(bulletin, silent),
                                           silent, progress)
             if outcome is None:
                 return  # not ours to send (no longer pending)
-            retry_in = await self._record(delivery_id, chat_id, outcome, tries)
+            retry_in = await self._record(delivery_id, address, outcome, tries)
             if retry_in is None:
                 return
             if isinstance(outcome, ChatMoved):
-                chat_id = outcome.new_chat_id
+                address = outcome.new_address
             if retry_in > 0:
                 await asyncio.sleep(retry_in)
 
-    async def _attempt(self, delivery_id: int, chat_id: int, message: OutboundMessage,
+    async def _attempt(self, delivery_id: int, address: Address, message: OutboundMessage,
                        silent: bool, progress: _Progress) -> int | SendFailure | None:
-        async with self._pacer.turn(chat_id):
+        async with self._pacer.turn(address):
             async with self._db.transaction() as conn:
                 if not await store.claim_for_sending(conn, delivery_id, silent=silent,
                                                      now=self._clock.now()):
                     return None
             progress.in_doubt = True
             try:
-                outcome: int | SendFailure = await self._channel.send(chat_id, message)
+                outcome: int | SendFailure = await self._channel.send(address, message)
             except SendFailure as failure:
                 outcome = failure
             # An error answer proves nothing arrived; a message id or no answer may mean it did.
             progress.in_doubt = isinstance(outcome, (int, MaybeDelivered))
             return outcome
 
-    async def _record(self, delivery_id: int, chat_id: int, outcome: int | SendFailure,
+    async def _record(self, delivery_id: int, address: Address, outcome: int | SendFailure,
                       tries: Counter[str]) -> float | None:
         """Write what the answer proved. Returns seconds to wait before retrying, or None."""
         now = self._clock.now()
@@ -263,10 +264,10 @@ class DeliveryEngine:
         elif isinstance(outcome, ChatMoved):
             tries["moved"] += 1
             if tries["moved"] <= policy.migrations:
-                await group_service.group_migrated(self._db, chat_id, outcome.new_chat_id, now)
+                await group_service.group_migrated(self._db, address, outcome.new_address, now)
                 retry_in = 0.0
         elif isinstance(outcome, ChatUnavailable):
-            await group_service.bot_left_group(self._db, chat_id, now)
+            await group_service.bot_left_group(self._db, address, now)
         elif isinstance(outcome, TransientFailure):
             tries["network"] += 1
             if tries["network"] < policy.network_attempts:

@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from core.address import Address
 from core.clock import Clock
 from core.config_model import Config
 from core.outbound import Channel, OutboundMessage, RetryLater, SendFailure, TransientFailure
@@ -129,7 +130,7 @@ class BulletinDesk:
     async def _send_direct(self, bulletin: BulletinRecord, kind: str,
                            member: StaffMember) -> int:
         planned = await bulletins.plan_direct_send(self.db, self.directory.tree, bulletin, kind,
-                                                   member.telegram_id, self.clock.now())
+                                                   member.address, self.clock.now())
         self.engine.enqueue(planned.dispatch_id, planned.delivery_ids,
                             urgent=kind == delivery_store.ALERT)
         return len(planned.delivery_ids)
@@ -180,11 +181,11 @@ class BulletinDesk:
         return done
 
     # ---- acknowledgements, schedules, compliance --------------------------------------
-    async def acknowledge(self, bulletin_id: int, chat_id: int,
+    async def acknowledge(self, bulletin_id: int, group: Address,
                           pseudonym: str) -> Acknowledged | None:
-        """A "Đã phổ biến" press; None when no copy of that bulletin went to this chat."""
+        """A "Đã phổ biến" press; None when no copy of that bulletin went to this group."""
         async with self.db.transaction() as conn:
-            found = await delivery_store.delivered_message(conn, bulletin_id, chat_id)
+            found = await delivery_store.delivered_message(conn, bulletin_id, group)
             if found is None:
                 return None
             group_id, message_id = found
@@ -211,7 +212,7 @@ class BulletinDesk:
                            spec: ScheduleSpec | None) -> None:
         async with self.db.transaction() as conn:
             await schedule_store.set_unit_schedule(
-                conn, unit_code, spec.to_text() if spec else None, member.telegram_id,
+                conn, unit_code, spec.to_text() if spec else None, member.address,
                 self.clock.now())
         self.schedule_changed()
 
@@ -242,7 +243,7 @@ class BulletinDesk:
         return quiet is not None and quiet.contains(
             self.clock.now().astimezone(self.config.timezone).time())
 
-    def _recipients(self, dispatch: delivery_store.Dispatch) -> list[int]:
+    def _recipients(self, dispatch: delivery_store.Dispatch) -> list[Address]:
         if dispatch.requested_by is not None:
             return [dispatch.requested_by]
         return notices.officers_for_unit(self.directory, dispatch.unit_code)
@@ -270,15 +271,15 @@ class BulletinDesk:
         finally:
             self._summarising.discard(dispatch_id)
 
-    async def _tell(self, chat_ids: Sequence[int], message: OutboundMessage) -> bool:
+    async def _tell(self, addresses: Sequence[Address], message: OutboundMessage) -> bool:
         """Notices to staff: waited out on flood control, never dropped for it. False when a
         recipient could not be reached for now (a notice owed in the database is then sent
         again at the next start-up); a recipient who refuses for good does not count."""
         settled = True
-        for chat_id in chat_ids:
+        for address in addresses:
             for attempt in range(NOTICE_RETRIES):
                 try:
-                    await self._notices.send(chat_id, message)
+                    await self._notices.send(address, message)
                     break
                 except RetryLater as wait:
                     await asyncio.sleep(wait.seconds)

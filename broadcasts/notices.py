@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from core.address import Address
 from core.i18n import t
 from core.outbound import Button, OutboundMessage
 from org.directory import Directory
@@ -19,7 +20,7 @@ MAX_LISTED = 10  # a summary lists this many failed groups, then says how many m
 
 
 
-def officers_for_unit(directory: Directory, unit_code: str) -> list[int]:
+def officers_for_unit(directory: Directory, unit_code: str) -> list[Address]:
     """The unit's own officers; failing that, the nearest unit above with officers; failing
     that, the admins - a notice must reach somebody."""
     tree = directory.tree
@@ -27,11 +28,11 @@ def officers_for_unit(directory: Directory, unit_code: str) -> list[int]:
     for unit in [tree.find(unit_code), *tree.ancestors(unit_code)]:
         if unit is None:
             continue
-        found = [m.telegram_id for m in staff
+        found = [m.address for m in staff
                  if m.role is Role.OFFICER and m.unit_code == unit.code]
         if found:
             return found
-    return [m.telegram_id for m in staff if m.role is Role.ADMIN]
+    return [m.address for m in staff if m.role is Role.ADMIN]
 
 
 def approval_request(language: str, bulletin: BulletinRecord) -> OutboundMessage:

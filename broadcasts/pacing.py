@@ -1,5 +1,5 @@
 """Pacing of bulletin sends under Telegram's flood limits: ~30 messages/s overall and 20/min in
-one group.
+one group (every address a bulletin goes to is a group).
 
 Why our own limiter rather than only PTB's ``AIORateLimiter``: Telegram (and the fake API in the
 tests) count messages in a *sliding window*, while ``AIORateLimiter`` is a leaky bucket that
@@ -15,6 +15,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+
+from core.address import Address
 
 OVERALL_PER_SECOND = 30
 GROUP_PER_MINUTE = 20
@@ -49,7 +51,7 @@ class _WindowTokens:
 
 
 class SendPacer:
-    """``async with pacer.turn(chat_id): <send>`` keeps every send within both limits."""
+    """``async with pacer.turn(group): <send>`` keeps every send within both limits."""
 
     def __init__(self, per_second: int = OVERALL_PER_SECOND,
                  per_group_minute: int = GROUP_PER_MINUTE, *, second: float = 1.0,
@@ -57,32 +59,29 @@ class SendPacer:
         self._overall = _WindowTokens(per_second, second)
         self._per_group = per_group_minute
         self._minute = minute
-        self._groups: dict[int, _WindowTokens] = {}
+        self._groups: dict[Address, _WindowTokens] = {}
 
     @asynccontextmanager
-    async def turn(self, chat_id: int) -> AsyncIterator[None]:
-        group = self._group_tokens(chat_id) if chat_id < 0 else None
+    async def turn(self, address: Address) -> AsyncIterator[None]:
+        group = self._group_tokens(address)
         # The group token first: a busy group must not hold an overall token while it waits.
-        if group is not None:
-            await group.take()
+        await group.take()
         try:
             await self._overall.take()
         except BaseException:
-            if group is not None:
-                group.give_back_now()
+            group.give_back_now()
             raise
         try:
             yield
         finally:
             self._overall.give_back_later()
-            if group is not None:
-                group.give_back_later()
-                self._forget_idle_groups()
+            group.give_back_later()
+            self._forget_idle_groups()
 
-    def _group_tokens(self, chat_id: int) -> _WindowTokens:
-        tokens = self._groups.get(chat_id)
+    def _group_tokens(self, address: Address) -> _WindowTokens:
+        tokens = self._groups.get(address)
         if tokens is None:
-            tokens = self._groups[chat_id] = _WindowTokens(self._per_group, self._minute)
+            tokens = self._groups[address] = _WindowTokens(self._per_group, self._minute)
         return tokens
 
     def _forget_idle_groups(self) -> None:

@@ -67,12 +67,12 @@ async def force_resend(db: Database, tree: UnitTree, member: StaffMember, dispat
             if not targets:
                 return ForcedResend(None, [], [], urgent)
             new_id = await delivery_store.insert_dispatch(
-                conn, kind=RESEND, unit_code=source.unit_code, requested_by=member.telegram_id,
+                conn, kind=RESEND, unit_code=source.unit_code, requested_by=member.address,
                 now=now)
             ids = await store.plan_round(conn, new_id, targets, now)
             if not ids:
                 raise _AlreadyResent
-            await record_action(conn, at=now, actor=member.telegram_id, action="bulletin.resend",
+            await record_action(conn, at=now, actor=member.address, action="bulletin.resend",
                                 subject=f"dispatch:{dispatch_id}",
                                 detail=f"dispatch:{new_id} groups:{len(ids)} bulletins:"
                                        + ",".join(str(b) for b in bulletin_ids))

@@ -14,7 +14,9 @@ from telegram.error import (
     TimedOut,
 )
 
+from channels.telegram_addresses import address_of_chat, chat_id_of
 from channels.text_parts import split_message, split_text
+from core.address import Address
 from core.outbound import (
     Button,
     ChatMoved,
@@ -54,7 +56,7 @@ def classify(error: TelegramError) -> SendFailure:
         seconds = error.retry_after
         return RetryLater(reason, float(getattr(seconds, "total_seconds", lambda: seconds)()))
     if isinstance(error, ChatMigrated):
-        return ChatMoved(reason, error.new_chat_id)
+        return ChatMoved(reason, address_of_chat(error.new_chat_id))
     if isinstance(error, Forbidden):
         return ChatUnavailable(reason)
     if isinstance(error, (TimedOut, NetworkError)) and not isinstance(error, BadRequest):
@@ -73,9 +75,9 @@ class TelegramChannel:
     def parts_of(self, message: OutboundMessage) -> list[OutboundMessage]:
         return split_message(message, self.text_limit)
 
-    async def send(self, chat_id: int, message: OutboundMessage) -> int:
+    async def send(self, to: Address, message: OutboundMessage) -> int:
         try:
-            sent = await self._send(chat_id, message)
+            sent = await self._send(chat_id_of(to), message)
         except TelegramError as error:
             raise classify(error) from error
         return sent.message_id
@@ -108,10 +110,10 @@ class TelegramChannel:
         return await self._bot.send_location(chat_id, latitude=latitude, longitude=longitude,
                                              **common)
 
-    async def edit_buttons(self, chat_id: int, message_id: int,
+    async def edit_buttons(self, to: Address, message_id: int,
                            buttons: tuple[tuple[Button, ...], ...]) -> None:
         try:
-            await self._bot.edit_message_reply_markup(chat_id, message_id,
+            await self._bot.edit_message_reply_markup(chat_id_of(to), message_id,
                                                       reply_markup=keyboard(buttons))
         except TelegramError as error:
             if is_not_modified(error):

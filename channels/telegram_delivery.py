@@ -19,6 +19,7 @@ from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import HTTPXRequest
 
 from channels.telegram import TelegramChannel
+from core.address import Address
 from core.config_model import Config
 from core.outbound import MaybeDelivered, OutboundMessage, TransientFailure
 
@@ -26,9 +27,9 @@ DELIVERY_READ_TIMEOUT = 60.0  # seconds; Telegram answers in well under a second
 
 
 class DeliveryChannel(TelegramChannel):
-    async def send(self, chat_id: int, message: OutboundMessage) -> int:
+    async def send(self, to: Address, message: OutboundMessage) -> int:
         try:
-            return await super().send(chat_id, message)
+            return await super().send(to, message)
         except TransientFailure as failure:
             if _may_have_arrived(failure.__cause__):
                 raise MaybeDelivered(failure.reason) from failure.__cause__

@@ -1,4 +1,4 @@
-"""The "send this to that chat" interface the core uses (DESIGN: the core never imports
+"""The "send this to that address" interface the core uses (DESIGN: the core never imports
 ``telegram`` or ``channels``): the plain message it hands over, and the few ways a send can fail
 that the core must tell apart.
 
@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
+
+from core.address import Address
 
 
 @dataclass(frozen=True)
@@ -81,11 +83,11 @@ class MaybeDelivered(TransientFailure):
 
 
 class ChatMoved(SendFailure):
-    """The group became a supergroup; send to ``new_chat_id`` instead."""
+    """The group has a new address (a Telegram group became a supergroup); send there instead."""
 
-    def __init__(self, reason: str, new_chat_id: int) -> None:
+    def __init__(self, reason: str, new_address: Address) -> None:
         super().__init__(reason)
-        self.new_chat_id = new_chat_id
+        self.new_address = new_address
 
 
 class ChatUnavailable(SendFailure):
@@ -105,10 +107,10 @@ class Channel(Protocol):
         when it fits."""
         ...
 
-    async def send(self, chat_id: int, message: OutboundMessage) -> int:
+    async def send(self, to: Address, message: OutboundMessage) -> int:
         """Send; returns the new message's id. Raises a :class:`SendFailure`."""
         ...
 
-    async def edit_buttons(self, chat_id: int, message_id: int,
+    async def edit_buttons(self, to: Address, message_id: int,
                            buttons: tuple[tuple[Button, ...], ...]) -> None:
         ...

@@ -13,6 +13,7 @@ from enum import StrEnum
 from telegram import Update
 from telegram.constants import ChatType
 
+from channels.telegram_addresses import address_of_chat
 from handlers.context import BotContext
 from org.roles import Role, role_allows
 
@@ -35,7 +36,8 @@ def chat_place(update: Update) -> Place:
 def identify(update: Update, context: BotContext) -> None:
     """Attach the speaker's staff record (or None for a resident) to the context."""
     user = update.effective_user
-    context.staff = context.services.directory.staff_member(user.id if user else None)
+    context.staff = context.services.directory.staff_member(
+        address_of_chat(user.id) if user else None)
 
 
 async def refuse(update: Update, text: str) -> None:

@@ -15,6 +15,7 @@ from broadcasts.callbacks import ACK_PATTERN, ACK_PREFIX_PATTERN
 from broadcasts.desk import BulletinDesk, running_desk
 from broadcasts.rendering import bulletin_buttons
 from channels.telegram import keyboard
+from channels.telegram_addresses import address_of_chat
 from core.schedule_spec import (
     EVERY_DAY_WORD,
     WEEKDAY_NAMES,
@@ -154,7 +155,8 @@ async def acknowledge(update: Update, context: BotContext) -> None:
     services = context.services
     bulletin_id = int(match[1])
     pseudonym = services.tips.anonymizer.acknowledger_for(query.from_user.id, bulletin_id)
-    result = await _desk(context).acknowledge(bulletin_id, chat.id, pseudonym)
+    result = await _desk(context).acknowledge(bulletin_id, address_of_chat(chat.id),
+                                               pseudonym)
     if result is None:
         await query.answer(context.tr("bulletins.ack.stale"), show_alert=True)
         return

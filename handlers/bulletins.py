@@ -30,6 +30,7 @@ from broadcasts.bulletins import TOPICS, Action, Content
 from broadcasts.composer_drafts import ComposerDraft, forget_draft, recall_draft, remember_draft
 from broadcasts.desk import BulletinDesk, running_desk
 from broadcasts.rendering import CAPTION_LIMIT
+from channels.telegram_addresses import address_of_chat
 from handlers.access import Place, identify, requires
 from handlers.context import BotContext
 from handlers.pressed_message import show_in_pressed_message
@@ -52,7 +53,7 @@ async def _draft(update: Update, context: BotContext) -> ComposerDraft | None:
     """This person's draft: from memory, or read back from the database after a restart."""
     draft = context.user_data.get(DRAFT)
     if draft is None and update.effective_user is not None:
-        draft = await recall_draft(context.services.db, update.effective_user.id,
+        draft = await recall_draft(context.services.db, address_of_chat(update.effective_user.id),
                                    context.services.clock.now())
         if draft is not None:
             context.user_data[DRAFT] = draft
@@ -61,7 +62,7 @@ async def _draft(update: Update, context: BotContext) -> ComposerDraft | None:
 
 async def _keep(update: Update, context: BotContext, draft: ComposerDraft) -> None:
     context.user_data[DRAFT] = draft
-    await remember_draft(context.services.db, update.effective_user.id, draft,
+    await remember_draft(context.services.db, address_of_chat(update.effective_user.id), draft,
                          context.services.clock.now())
 
 
@@ -69,7 +70,7 @@ async def _drop(update: Update, context: BotContext) -> ComposerDraft | None:
     draft = await _draft(update, context)
     context.user_data.pop(DRAFT, None)
     if update.effective_user is not None:
-        await forget_draft(context.services.db, update.effective_user.id)
+        await forget_draft(context.services.db, address_of_chat(update.effective_user.id))
     return draft
 
 

@@ -11,6 +11,8 @@ from telegram.error import ChatMigrated, Forbidden, TelegramError
 from telegram.ext import BaseHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot.services import Services
+from channels.telegram_addresses import address_of_chat, chat_id_of
+from core.address import TELEGRAM
 from core.i18n import Translator
 from handlers.access import Place, requires
 from handlers.argument_problems import echo, unit_not_in_scope
@@ -41,7 +43,8 @@ async def bot_membership_changed(update: Update, context: BotContext) -> None:
     chat = change.chat
     now = services.clock.now()
     if is_in:
-        await group_service.bot_joined_group(services.db, chat.id, chat.title or "", now)
+        await group_service.bot_joined_group(services.db, address_of_chat(chat.id),
+                                             chat.title or "", now)
         if not was_in:
             log.info("bot added to group %s", chat.id)
             await context.bot.send_message(
@@ -49,7 +52,7 @@ async def bot_membership_changed(update: Update, context: BotContext) -> None:
             await count_members(context, chat.id)
     elif was_in:
         log.info("bot removed from group %s", chat.id)
-        await group_service.bot_left_group(services.db, chat.id, now)
+        await group_service.bot_left_group(services.db, address_of_chat(chat.id), now)
 
 
 async def group_migrated(update: Update, context: BotContext) -> None:
@@ -63,8 +66,8 @@ async def group_migrated(update: Update, context: BotContext) -> None:
         old, new = message.migrate_from_chat_id, message.chat.id
     else:
         return
-    moved = await group_service.group_migrated(context.services.db, old, new,
-                                               context.services.clock.now())
+    moved = await group_service.group_migrated(context.services.db, address_of_chat(old),
+                                               address_of_chat(new), context.services.clock.now())
     if moved:
         log.info("group %s migrated to %s", old, new)
 
@@ -80,8 +83,8 @@ async def register(update: Update, context: BotContext) -> None:
     services = context.services
     chat = update.effective_chat
     result = await group_service.register_group(
-        services.db, services.directory.tree, context.staff, chat.id, chat.title or "", code,
-        services.clock.now())
+        services.db, services.directory.tree, context.staff, address_of_chat(chat.id),
+        chat.title or "", code, services.clock.now())
     if result.outcome is Registration.UNKNOWN_UNIT:
         await message.reply_text("\n".join((tr("groups.unknown_unit", code=echo(code)),
                                             tr("groups.register_usage"))))
@@ -141,22 +144,25 @@ async def refresh_member_count(bot, services: Services, chat_id: int) -> None:  
     try:
         count = await bot.get_chat_member_count(chat_id)
     except ChatMigrated as migrated:
-        await group_service.group_migrated(services.db, chat_id, migrated.new_chat_id, now)
+        await group_service.group_migrated(services.db, address_of_chat(chat_id),
+                                           address_of_chat(migrated.new_chat_id), now)
         await refresh_member_count(bot, services, migrated.new_chat_id)
         return
     except Forbidden:
-        await group_service.bot_left_group(services.db, chat_id, now)
+        await group_service.bot_left_group(services.db, address_of_chat(chat_id), now)
         return
     except TelegramError as err:
         log.warning("member count of group %s not refreshed: %s", chat_id, err)
         return
-    await group_service.member_count_taken(services.db, chat_id, max(count - 1, 0), now)
+    await group_service.member_count_taken(services.db, address_of_chat(chat_id),
+                                           max(count - 1, 0), now)
 
 
 async def refresh_all_member_counts(bot, services: Services) -> None:  # noqa: ANN001
     """The daily job: every active group's member count (SPEC §2: refreshed at least daily)."""
-    for chat_id in await group_service.active_group_chat_ids(services.db):
-        await refresh_member_count(bot, services, chat_id)
+    for address in await group_service.active_group_addresses(services.db):
+        if address.channel == TELEGRAM:
+            await refresh_member_count(bot, services, chat_id_of(address))
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -20,6 +20,8 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden
 
 from bot.services import Services
+from channels.telegram_addresses import address_of_chat, chat_id_of
+from core.address import TELEGRAM
 from core.i18n import LANGUAGES, t
 from handlers.access import Place
 from handlers.commands import commands_for
@@ -52,12 +54,13 @@ async def publish_menus(bot: Bot, services: Services) -> None:
     await _publish(bot, BotCommandScopeAllChatAdministrators(), Role.OFFICER, Place.GROUP,
                    language)
     for member in services.directory.all_staff():
-        await publish_staff_menu(bot, services, member.telegram_id)
+        if member.address.channel == TELEGRAM:
+            await publish_staff_menu(bot, services, chat_id_of(member.address))
 
 
 async def publish_staff_menu(bot: Bot, services: Services, telegram_id: int) -> None:
     """The private-chat menu of one person, after their role changed (or went away)."""
-    member = services.directory.staff_member(telegram_id)
+    member = services.directory.staff_member(address_of_chat(telegram_id))
     scope = BotCommandScopeChat(chat_id=telegram_id)
     try:
         if member is None:

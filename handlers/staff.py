@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
+from channels.telegram_addresses import address_of_chat
 from handlers.access import Place, requires
 from handlers.argument_problems import echo
 from handlers.context import BotContext
@@ -65,7 +66,8 @@ async def _add(update: Update, context: BotContext, id_text: str, role_text: str
         await _refuse(update, context, "staff.bad_role", word=echo(role_text))
         return
     services = context.services
-    result = await services.directory.add_staff(context.staff.telegram_id, telegram_id, role,
+    result = await services.directory.add_staff(context.staff.address,
+                                                address_of_chat(telegram_id), role,
                                                 unit_code, services.clock.now())
     if result.change is StaffChange.UNKNOWN_UNIT:
         await _refuse(update, context, "staff.unknown_unit", code=echo(unit_code))
@@ -85,7 +87,8 @@ async def _remove(update: Update, context: BotContext, id_text: str) -> None:
         await _refuse(update, context, "staff.bad_id", word=echo(id_text))
         return
     services = context.services
-    result = await services.directory.remove_staff(context.staff.telegram_id, telegram_id,
+    result = await services.directory.remove_staff(context.staff.address,
+                                                   address_of_chat(telegram_id),
                                                    services.clock.now())
     await update.effective_message.reply_text(context.tr(_CHANGE_KEYS[result.change],
                                                          id=telegram_id))
@@ -98,7 +101,7 @@ async def _list(update: Update, context: BotContext) -> None:
     members = context.services.directory.all_staff()
     lines = [tr("staff.list_header", count=len(members))]
     lines.extend(
-        tr("staff.list_line", id=m.telegram_id, role=tr("roles." + m.role.value),
+        tr("staff.list_line", id=m.address.id, role=tr("roles." + m.role.value),
            unit=m.unit_code, source=tr("staff.from_config") if m.from_config else "")
         for m in members)
     await update.effective_message.reply_text("\n".join(lines))

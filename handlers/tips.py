@@ -18,6 +18,7 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from broadcasts.bulletins import unit_of_bulletin
+from channels.telegram_addresses import address_of_chat
 from handlers.access import requires
 from handlers.context import BotContext
 from handlers.private_chat import redirect_tip_from_group
@@ -138,7 +139,7 @@ async def send_receipt(message: Message, context: BotContext, result: filing.Fil
 
 def sealed_chat(update: Update, context: BotContext) -> str:
     # The user's id is their private chat's id: a press in a group must not seal the group.
-    return tips_of(context).anonymizer.seal_chat(update.effective_user.id)
+    return tips_of(context).anonymizer.seal_address(address_of_chat(update.effective_user.id))
 
 
 async def file_tip(message: Message, update: Update, context: BotContext) -> None:

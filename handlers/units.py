@@ -84,7 +84,7 @@ async def manage_units(update: Update, context: BotContext) -> None:
 
 async def add_unit(update: Update, context: BotContext, command: UnitCommand) -> None:
     services = context.services
-    result = await services.directory.add_unit(context.staff.telegram_id, command.code,
+    result = await services.directory.add_unit(context.staff.address, command.code,
                                                command.name, command.parent,
                                                services.clock.now())
     if result.refusal is not None:
@@ -99,7 +99,7 @@ async def add_unit(update: Update, context: BotContext, command: UnitCommand) ->
 
 async def rename_unit(update: Update, context: BotContext, command: UnitCommand) -> None:
     services = context.services
-    result = await services.directory.rename_unit(context.staff.telegram_id, command.code,
+    result = await services.directory.rename_unit(context.staff.address, command.code,
                                                   command.name, services.clock.now())
     if result.refusal is not None:
         await refuse_change(update, context, command, result)
@@ -110,7 +110,7 @@ async def rename_unit(update: Update, context: BotContext, command: UnitCommand)
 
 async def move_unit(update: Update, context: BotContext, command: UnitCommand) -> None:
     services = context.services
-    result = await services.directory.move_unit(context.staff.telegram_id, command.code,
+    result = await services.directory.move_unit(context.staff.address, command.code,
                                                 command.parent, services.clock.now())
     if result.refusal is not None:
         await refuse_change(update, context, command, result)

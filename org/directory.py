@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from core.address import Address
 from org.roles import Role
 from org.staff import StaffMember
 from org.units import (
@@ -63,7 +64,7 @@ class Directory:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._tree = UnitTree([])
-        self._staff: dict[int, StaffMember] = {}
+        self._staff: dict[Address, StaffMember] = {}
         # One unit change at a time: two admins moving two units under each other at once
         # must not make a loop.
         self._unit_changes = asyncio.Lock()
@@ -90,53 +91,54 @@ class Directory:
     async def reload(self) -> None:
         async with self._db.reading() as conn:
             self._tree = UnitTree(await unit_store.load_units(conn))
-            self._staff = {m.telegram_id: m for m in await staff_store.list_staff(conn)}
+            self._staff = {m.address: m for m in await staff_store.list_staff(conn)}
 
-    def staff_member(self, telegram_id: int | None) -> StaffMember | None:
-        return self._staff.get(telegram_id) if telegram_id is not None else None
+    def staff_member(self, address: Address | None) -> StaffMember | None:
+        return self._staff.get(address) if address is not None else None
 
     def all_staff(self) -> list[StaffMember]:
-        return sorted(self._staff.values(), key=lambda m: (m.unit_code, m.role, m.telegram_id))
+        return sorted(self._staff.values(),
+                      key=lambda m: (m.unit_code, m.role, m.address.sort_key()))
 
-    async def add_staff(self, actor: int, telegram_id: int, role: Role, unit_code: str,
+    async def add_staff(self, actor: Address, address: Address, role: Role, unit_code: str,
                         now: datetime) -> StaffChangeResult:
         unit = self._tree.find(unit_code)
         if unit is None:
             return StaffChangeResult(StaffChange.UNKNOWN_UNIT)
-        existing = self._staff.get(telegram_id)
+        existing = self._staff.get(address)
         if existing is not None and existing.from_config:
             return StaffChangeResult(StaffChange.DECLARED_IN_CONFIG, existing)
-        member = StaffMember(telegram_id, role, unit.code, from_config=False)
+        member = StaffMember(address, role, unit.code, from_config=False)
         async with self._db.transaction() as conn:
             await staff_store.upsert_staff(conn, member, added_by=actor, now=now)
             await record_action(conn, at=now, actor=actor, action="staff.add",
-                                subject=f"staff:{telegram_id}", detail=f"{role.value} {unit.code}")
-        self._staff[telegram_id] = member
+                                subject=f"staff:{address}", detail=f"{role.value} {unit.code}")
+        self._staff[address] = member
         change = StaffChange.UPDATED if existing else StaffChange.ADDED
         return StaffChangeResult(change, member)
 
-    async def remove_staff(self, actor: int, telegram_id: int,
+    async def remove_staff(self, actor: Address, address: Address,
                            now: datetime) -> StaffChangeResult:
-        existing = self._staff.get(telegram_id)
+        existing = self._staff.get(address)
         if existing is None:
             return StaffChangeResult(StaffChange.NOT_FOUND)
         if existing.from_config:
             # The next start-up would bring them back; the file is where they must go.
             return StaffChangeResult(StaffChange.DECLARED_IN_CONFIG, existing)
-        if telegram_id == actor:
+        if address == actor:
             return StaffChangeResult(StaffChange.SELF, existing)
         async with self._db.transaction() as conn:
-            await staff_store.delete_staff(conn, telegram_id)
+            await staff_store.delete_staff(conn, address)
             await record_action(conn, at=now, actor=actor, action="staff.remove",
-                                subject=f"staff:{telegram_id}")
-        del self._staff[telegram_id]
+                                subject=f"staff:{address}")
+        del self._staff[address]
         return StaffChangeResult(StaffChange.REMOVED, existing)
 
     # ---- units added in chat (SPEC §2, §7 /unit) ------------------------------------------
     # Each change is checked against the tree as the database has it, written with its audit
     # entry in one transaction, and the cached tree replaced once committed: /register, the tip
     # flow, /stats and the schedules see it at once.
-    async def add_unit(self, actor: int, code: str, name: str, parent_code: str,
+    async def add_unit(self, actor: Address, code: str, name: str, parent_code: str,
                        now: datetime) -> UnitChangeResult:
         name = clean_unit_name(name)
         async with self._unit_changes:
@@ -154,7 +156,7 @@ class Directory:
             self._tree = after
         return UnitChangeResult(None, unit)
 
-    async def rename_unit(self, actor: int, code: str, name: str,
+    async def rename_unit(self, actor: Address, code: str, name: str,
                           now: datetime) -> UnitChangeResult:
         name = clean_unit_name(name)
         async with self._unit_changes:
@@ -171,7 +173,7 @@ class Directory:
             self._tree = after
         return UnitChangeResult(None, after.find(code), previous)
 
-    async def move_unit(self, actor: int, code: str, parent_code: str,
+    async def move_unit(self, actor: Address, code: str, parent_code: str,
                         now: datetime) -> UnitChangeResult:
         async with self._unit_changes:
             async with self._db.transaction() as conn:

@@ -1,4 +1,5 @@
-"""Group chats and their link to a unit (SPEC §2): registration rules and life-cycle events."""
+"""Groups and their link to a unit (SPEC §2): registration rules and life-cycle events.
+A group is named by its address (core.address), whatever its channel."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from core.address import Address
 from org.roles import Role
 from org.staff import StaffMember, may_act_on_unit, scope_codes
 from org.units import Unit, UnitTree
@@ -30,7 +32,7 @@ class RegistrationResult:
     previous_unit_code: str | None = None
 
 
-async def register_group(db: Database, tree: UnitTree, member: StaffMember, chat_id: int,
+async def register_group(db: Database, tree: UnitTree, member: StaffMember, address: Address,
                          title: str, unit_code: str, now: datetime) -> RegistrationResult:
     """Link a group to a unit: an officer of that unit's subtree, or an admin, may do it."""
     unit = tree.find(unit_code)
@@ -39,37 +41,37 @@ async def register_group(db: Database, tree: UnitTree, member: StaffMember, chat
     if not may_act_on_unit(member, unit.code, tree, Role.OFFICER):
         return RegistrationResult(Registration.OUT_OF_SCOPE, unit)
     async with db.transaction() as conn:
-        current = await group_store.find_group(conn, chat_id)
+        current = await group_store.find_group(conn, address)
         if current and current.unit_code == unit.code and current.status == group_store.ACTIVE:
             return RegistrationResult(Registration.ALREADY, unit)
-        previous = await group_store.link_group(conn, chat_id, title, unit.code,
-                                                member.telegram_id, now)
-        await record_action(conn, at=now, actor=member.telegram_id, action="group.register",
-                            subject=f"group:{chat_id}", detail=unit.code)
+        previous = await group_store.link_group(conn, address, title, unit.code,
+                                                member.address, now)
+        await record_action(conn, at=now, actor=member.address, action="group.register",
+                            subject=f"group:{address}", detail=unit.code)
     outcome = Registration.MOVED if previous and previous != unit.code else Registration.REGISTERED
     return RegistrationResult(outcome, unit, previous)
 
 
-async def bot_joined_group(db: Database, chat_id: int, title: str,
+async def bot_joined_group(db: Database, address: Address, title: str,
                            now: datetime) -> GroupRecord:
     async with db.transaction() as conn:
-        return await group_store.note_group_seen(conn, chat_id, title, now)
+        return await group_store.note_group_seen(conn, address, title, now)
 
 
-async def bot_left_group(db: Database, chat_id: int, now: datetime) -> bool:
+async def bot_left_group(db: Database, address: Address, now: datetime) -> bool:
     async with db.transaction() as conn:
-        return await group_store.mark_group_inactive(conn, chat_id, now)
+        return await group_store.mark_group_inactive(conn, address, now)
 
 
-async def group_migrated(db: Database, old_chat_id: int, new_chat_id: int,
+async def group_migrated(db: Database, old_address: Address, new_address: Address,
                          now: datetime) -> bool:
     async with db.transaction() as conn:
-        return await group_store.follow_migration(conn, old_chat_id, new_chat_id, now)
+        return await group_store.follow_migration(conn, old_address, new_address, now)
 
 
-async def member_count_taken(db: Database, chat_id: int, members: int, now: datetime) -> None:
+async def member_count_taken(db: Database, address: Address, members: int, now: datetime) -> None:
     async with db.transaction() as conn:
-        await group_store.record_member_count(conn, chat_id, members, now)
+        await group_store.record_member_count(conn, address, members, now)
 
 
 async def groups_in_scope(db: Database, tree: UnitTree, member: StaffMember,
@@ -88,6 +90,6 @@ async def groups_in_scope(db: Database, tree: UnitTree, member: StaffMember,
         return await group_store.linked_groups(conn, allowed)
 
 
-async def active_group_chat_ids(db: Database) -> list[int]:
+async def active_group_addresses(db: Database) -> list[Address]:
     async with db.reading() as conn:
-        return await group_store.active_group_ids(conn)
+        return await group_store.active_group_addresses(conn)

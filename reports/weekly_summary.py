@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from core.address import Address
 from core.config_model import Config
 from core.schedule_spec import ScheduleSpec
 from org.directory import Directory
@@ -40,7 +41,7 @@ Translate = Callable[..., str]
 class QueuedSummary:
     unit_code: str
     week_label: str
-    recipients: tuple[int, ...]
+    recipients: tuple[Address, ...]
 
 
 def latest_summary_slot(spec: ScheduleSpec, tz: ZoneInfo, now: datetime) -> datetime | None:
@@ -63,10 +64,11 @@ def summarised_week(slot_at: datetime, tz: ZoneInfo) -> Period:
     return make_period(monday, monday + timedelta(days=6), iso_week_label(monday), tz)
 
 
-def summary_recipients(directory: Directory, unit_code: str) -> tuple[int, ...]:
+def summary_recipients(directory: Directory, unit_code: str) -> tuple[Address, ...]:
     """Officers (admins included: they may do what an officer may) whose own unit this is."""
-    return tuple(sorted(m.telegram_id for m in directory.all_staff()
-                        if m.unit_code == unit_code and role_allows(m.role, Role.OFFICER)))
+    return tuple(sorted((m.address for m in directory.all_staff()
+                         if m.unit_code == unit_code and role_allows(m.role, Role.OFFICER)),
+                        key=Address.sort_key))
 
 
 async def queue_due_weekly_summaries(db: Database, directory: Directory, config: Config,
@@ -99,7 +101,7 @@ async def queue_due_weekly_summaries(db: Database, directory: Directory, config:
             if not await schedule_store.claim_slot(conn, unit.code, WEEKLY_SUMMARY,
                                                    week.start_utc, now):
                 continue  # another pass (the cron job, the start-up catch-up) got there first
-            await outbox.enqueue_many(conn, [(chat_id, {"text": text})
-                                             for chat_id in recipients], now=now)
+            await outbox.enqueue_many(conn, [(address, {"text": text})
+                                             for address in recipients], now=now)
         queued.append(QueuedSummary(unit.code, week.label, recipients))
     return queued

@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from channels.telegram_addresses import address_of_chat
 from core.config_model import Config
 from core.i18n import t
 from emulators.telegram import FakeChat, FakeTelegramAPI, FakeUser
@@ -118,7 +119,7 @@ async def read_registrations(db: Database, groups: list[Group]) -> None:
     """Each group's unit as the bot has it (``/register`` may have changed it since)."""
     async with db.reading() as conn:
         for group in groups:
-            record = await group_store.find_group(conn, group.chat.id)
+            record = await group_store.find_group(conn, address_of_chat(group.chat.id))
             active = record is not None and record.status == group_store.ACTIVE
             group.unit_code = record.unit_code if active and record else None
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.address import Address
 from storage.schema import bulletin_drafts
 
 
@@ -22,23 +23,23 @@ class DraftRow:
     updated_at: datetime
 
 
-async def save_draft(conn: AsyncConnection, telegram_id: int, draft: DraftRow) -> None:
+async def save_draft(conn: AsyncConnection, address: Address, draft: DraftRow) -> None:
     # Delete then insert: portable, and one short transaction per composer step.
-    await conn.execute(delete(bulletin_drafts).where(bulletin_drafts.c.telegram_id == telegram_id))
+    await conn.execute(delete(bulletin_drafts).where(bulletin_drafts.c.address == address))
     await conn.execute(bulletin_drafts.insert().values(
-        telegram_id=telegram_id, unit_code=draft.unit_code, topic=draft.topic, body=draft.body,
+        address=address, unit_code=draft.unit_code, topic=draft.topic, body=draft.body,
         media_kind=draft.media_kind, media_file_id=draft.media_file_id,
         updated_at=draft.updated_at))
 
 
-async def load_draft(conn: AsyncConnection, telegram_id: int) -> DraftRow | None:
+async def load_draft(conn: AsyncConnection, address: Address) -> DraftRow | None:
     row = (await conn.execute(select(bulletin_drafts)
-                              .where(bulletin_drafts.c.telegram_id == telegram_id))).first()
+                              .where(bulletin_drafts.c.address == address))).first()
     if row is None:
         return None
     return DraftRow(row.unit_code, row.topic, row.body, row.media_kind, row.media_file_id,
                     row.updated_at)
 
 
-async def drop_draft(conn: AsyncConnection, telegram_id: int) -> None:
-    await conn.execute(delete(bulletin_drafts).where(bulletin_drafts.c.telegram_id == telegram_id))
+async def drop_draft(conn: AsyncConnection, address: Address) -> None:
+    await conn.execute(delete(bulletin_drafts).where(bulletin_drafts.c.address == address))

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.address import Address
 from storage.groups import ACTIVE
 from storage.schema import bulletins, deliveries, groups, units
 from storage.units import unit_id_of
@@ -27,9 +28,9 @@ class BulletinRecord:
     status: str
     is_alert: bool
     queue_position: int
-    created_by: int
+    created_by: Address
     created_at: datetime
-    approved_by: int | None
+    approved_by: Address | None
 
 
 _SELECT = select(
@@ -48,7 +49,7 @@ def _record(row) -> BulletinRecord:  # noqa: ANN001
 
 async def insert_bulletin(conn: AsyncConnection, *, unit_code: str, topic: str, body: str,
                           media_kind: str | None, media_file_id: str | None, status: str,
-                          is_alert: bool, created_by: int, now: datetime) -> BulletinRecord:
+                          is_alert: bool, created_by: Address, now: datetime) -> BulletinRecord:
     unit_id = await unit_id_of(conn, unit_code)
     last = (await conn.execute(select(func.max(bulletins.c.queue_position)))).scalar()
     approved = status != DRAFT
@@ -67,7 +68,7 @@ async def find_bulletin(conn: AsyncConnection, bulletin_id: int) -> BulletinReco
     return _record(row) if row else None
 
 
-async def approve_bulletin(conn: AsyncConnection, bulletin_id: int, approver: int,
+async def approve_bulletin(conn: AsyncConnection, bulletin_id: int, approver: Address,
                            now: datetime) -> bool:
     """Draft -> queued; False when it is no longer a draft (approved or removed meanwhile)."""
     result = await conn.execute(

@@ -9,13 +9,14 @@ from datetime import datetime
 from sqlalchemy import and_, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.address import Address
 from storage.groups import ACTIVE
 from storage.schema import deliveries, groups, units
 
 
 @dataclass(frozen=True)
 class GroupTally:
-    chat_id: int
+    address: Address
     title: str
     unit_code: str
     bulletins: int
@@ -27,11 +28,11 @@ async def bulletins_per_group(conn: AsyncConnection, unit_codes: Collection[str]
     sent_in_window = and_(deliveries.c.group_id == groups.c.id, deliveries.c.status == "sent",
                           deliveries.c.sent_at >= start, deliveries.c.sent_at < end)
     rows = await conn.execute(
-        select(groups.c.chat_id, groups.c.title, units.c.code,
+        select(groups.c.address, groups.c.title, units.c.code,
                func.count(distinct(deliveries.c.bulletin_id)).label("bulletins"))
         .select_from(groups.join(units, groups.c.unit_id == units.c.id)
                      .outerjoin(deliveries, sent_in_window))
         .where(groups.c.status == ACTIVE, units.c.code_key.in_([c.upper() for c in unit_codes]))
-        .group_by(groups.c.chat_id, groups.c.title, units.c.code)
+        .group_by(groups.c.address, groups.c.title, units.c.code)
         .order_by(units.c.code, groups.c.title))
-    return [GroupTally(r.chat_id, r.title, r.code, r.bulletins) for r in rows]
+    return [GroupTally(r.address, r.title, r.code, r.bulletins) for r in rows]

@@ -59,6 +59,30 @@ class Database:
             async with conn.begin():
                 yield conn
 
+    @asynccontextmanager
+    async def schema_change(self) -> AsyncIterator[AsyncConnection]:
+        """The transaction a migration runs in. On SQLite, foreign keys are off for it: Alembic's
+        batch mode rebuilds a table by copying it and dropping the old one, and with them on,
+        that drop would delete or empty every row pointing at the table (a group's member
+        counts, the notices of a question). SQLite ignores the switch inside a transaction, so
+        it is thrown before it begins; every reference must still hold before the commit."""
+        if self._sqlite_writer_turn is None:
+            async with self.transaction() as conn:
+                yield conn
+            return
+        async with self._writer_turn(), self.engine.connect() as conn:
+            await conn.run_sync(_switch_sqlite_foreign_keys, False)
+            try:
+                await conn.execution_options(**{WRITING_OPTION: True})
+                async with conn.begin():
+                    yield conn
+                    broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
+                    if broken:
+                        raise RuntimeError(f"the migration left {len(broken)} broken reference(s),"
+                                           f" first in table {broken[0][0]}")
+            finally:
+                await conn.run_sync(_switch_sqlite_foreign_keys, True)
+
     async def run_transaction(self, body: Body[T]) -> T:
         """``body(conn)`` in one writing transaction, for what a person waits on (filing a tip).
 
@@ -127,6 +151,13 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # read the same row, and one act on what the other had just changed (a migrated group
     # deleted as its own duplicate). SQLAlchemy emits BEGIN instead (_begin_sqlite).
     dbapi_connection.isolation_level = None
+
+
+def _switch_sqlite_foreign_keys(conn: Any, on: bool) -> None:
+    # On the driver's connection, not through SQLAlchemy, which would begin a transaction first.
+    cursor = conn.connection.dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    cursor.close()
 
 
 def _begin_sqlite(conn: Any) -> None:

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.address import Address
 from storage import stats_rollup
 from storage.groups import ACTIVE
 from storage.schema import deliveries, dispatches, groups, units
@@ -27,7 +28,7 @@ ALERT = "alert"  # the dispatch kind whose rows jump the queue
 @dataclass(frozen=True)
 class TargetGroup:
     group_id: int
-    chat_id: int
+    address: Address
     unit_code: str
 
 
@@ -36,7 +37,7 @@ class DeliveryJob:
     id: int
     bulletin_id: int
     group_id: int
-    chat_id: int
+    address: Address
     dispatch_id: int
     status: str
     attempts: int
@@ -47,7 +48,7 @@ class Dispatch:
     id: int
     kind: str
     unit_code: str
-    requested_by: int | None
+    requested_by: Address | None
 
 
 @dataclass(frozen=True)
@@ -60,15 +61,15 @@ class DeliveryLine:
 
 async def active_groups(conn: AsyncConnection, unit_codes: Collection[str]) -> list[TargetGroup]:
     rows = await conn.execute(
-        select(groups.c.id, groups.c.chat_id, units.c.code)
+        select(groups.c.id, groups.c.address, units.c.code)
         .select_from(groups.join(units, groups.c.unit_id == units.c.id))
         .where(groups.c.status == ACTIVE, units.c.code_key.in_([c.upper() for c in unit_codes]))
         .order_by(groups.c.id))
-    return [TargetGroup(r.id, r.chat_id, r.code) for r in rows]
+    return [TargetGroup(r.id, r.address, r.code) for r in rows]
 
 
 async def insert_dispatch(conn: AsyncConnection, *, kind: str, unit_code: str,
-                          requested_by: int | None, now: datetime) -> int:
+                          requested_by: Address | None, now: datetime) -> int:
     unit_id = await unit_id_of(conn, unit_code)
     result = await conn.execute(dispatches.insert().values(
         kind=kind, unit_id=unit_id, requested_by=requested_by, created_at=now))
@@ -101,13 +102,13 @@ async def plan_deliveries(conn: AsyncConnection, dispatch_id: int,
 async def load_job(conn: AsyncConnection, delivery_id: int) -> DeliveryJob | None:
     row = (await conn.execute(
         select(deliveries.c.id, deliveries.c.bulletin_id, deliveries.c.group_id,
-               groups.c.chat_id, deliveries.c.dispatch_id, deliveries.c.status,
+               groups.c.address, deliveries.c.dispatch_id, deliveries.c.status,
                deliveries.c.attempts)
         .select_from(deliveries.join(groups, deliveries.c.group_id == groups.c.id))
         .where(deliveries.c.id == delivery_id))).first()
     if row is None:
         return None
-    return DeliveryJob(row.id, row.bulletin_id, row.group_id, row.chat_id, row.dispatch_id,
+    return DeliveryJob(row.id, row.bulletin_id, row.group_id, row.address, row.dispatch_id,
                        row.status, row.attempts)
 
 
@@ -265,14 +266,14 @@ async def summaries_owed(conn: AsyncConnection) -> list[int]:
 
 
 async def delivered_message(conn: AsyncConnection, bulletin_id: int,
-                            chat_id: int) -> tuple[int, int | None] | None:
-    """(group id, message id) of a bulletin's copy in a chat, for the acknowledgement button."""
+                            address: Address) -> tuple[int, int | None] | None:
+    """(group id, message id) of a bulletin's copy in a group, for the acknowledgement button."""
     row = (await conn.execute(
         select(groups.c.id, deliveries.c.message_id)
         .select_from(deliveries.join(groups, deliveries.c.group_id == groups.c.id))
         # A press proves the copy reached the chat, even when its row is not marked sent yet
         # (a member can press between Telegram's answer and that commit) or was left uncertain.
-        .where(deliveries.c.bulletin_id == bulletin_id, groups.c.chat_id == chat_id,
+        .where(deliveries.c.bulletin_id == bulletin_id, groups.c.address == address,
                deliveries.c.status.in_((SENT, SENDING, UNCERTAIN)))
         .order_by(deliveries.c.round.desc()).limit(1))).first()
     return (row.id, row.message_id) if row else None

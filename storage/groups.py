@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.address import Address
 from storage import stats_rollup
 from storage.schema import deliveries, group_member_counts, groups, units
 from storage.units import unit_id_of
@@ -18,7 +19,7 @@ SEEN, ACTIVE, INACTIVE = "seen", "active", "inactive"
 
 @dataclass(frozen=True)
 class GroupRecord:
-    chat_id: int
+    address: Address
     title: str
     unit_code: str | None
     status: str
@@ -29,64 +30,64 @@ class GroupRecord:
 
 
 _SELECT = select(
-    groups.c.chat_id, groups.c.title, units.c.code.label("unit_code"), groups.c.status,
+    groups.c.address, groups.c.title, units.c.code.label("unit_code"), groups.c.status,
     groups.c.member_count, groups.c.member_count_at, groups.c.registered_at,
 ).select_from(groups.outerjoin(units, groups.c.unit_id == units.c.id))
 
 
 def _record(row) -> GroupRecord:  # noqa: ANN001
-    return GroupRecord(row.chat_id, row.title, row.unit_code, row.status, row.member_count,
+    return GroupRecord(row.address, row.title, row.unit_code, row.status, row.member_count,
                        row.member_count_at, row.registered_at)
 
 
-async def _group_id(conn: AsyncConnection, chat_id: int) -> int:
-    return (await conn.execute(select(groups.c.id).where(groups.c.chat_id == chat_id))
+async def _group_id(conn: AsyncConnection, address: Address) -> int:
+    return (await conn.execute(select(groups.c.id).where(groups.c.address == address))
             ).scalar_one()
 
 
-async def find_group(conn: AsyncConnection, chat_id: int) -> GroupRecord | None:
-    row = (await conn.execute(_SELECT.where(groups.c.chat_id == chat_id))).first()
+async def find_group(conn: AsyncConnection, address: Address) -> GroupRecord | None:
+    row = (await conn.execute(_SELECT.where(groups.c.address == address))).first()
     return _record(row) if row else None
 
 
-async def note_group_seen(conn: AsyncConnection, chat_id: int, title: str,
+async def note_group_seen(conn: AsyncConnection, address: Address, title: str,
                           now: datetime) -> GroupRecord:
     """The bot is (again) a member of this chat. A linked group becomes active again."""
-    existing = await find_group(conn, chat_id)
+    existing = await find_group(conn, address)
     if existing is None:
         await conn.execute(groups.insert().values(
-            chat_id=chat_id, title=title, status=SEEN, created_at=now, updated_at=now))
+            address=address, title=title, status=SEEN, created_at=now, updated_at=now))
     else:
         status = ACTIVE if existing.unit_code else SEEN
-        group_id = await _group_id(conn, chat_id)
+        group_id = await _group_id(conn, address)
         moves = status != existing.status
         if moves:  # a group coming back is judged against the weekly target again
             await stats_rollup.forget_group(conn, group_id)
-        await conn.execute(update(groups).where(groups.c.chat_id == chat_id)
+        await conn.execute(update(groups).where(groups.c.address == address)
                            .values(title=title, status=status, updated_at=now))
         if moves:
             await stats_rollup.count_group(conn, group_id)
-    found = await find_group(conn, chat_id)
+    found = await find_group(conn, address)
     assert found is not None
     return found
 
 
-async def link_group(conn: AsyncConnection, chat_id: int, title: str, unit_code: str,
-                     registered_by: int, now: datetime) -> str | None:
+async def link_group(conn: AsyncConnection, address: Address, title: str, unit_code: str,
+                     registered_by: Address, now: datetime) -> str | None:
     """Link the chat to a unit (making it active). Returns the unit it was linked to before."""
-    previous = await note_group_seen(conn, chat_id, title, now)
+    previous = await note_group_seen(conn, address, title, now)
     unit_id = await unit_id_of(conn, unit_code)
-    group_id = await _group_id(conn, chat_id)
+    group_id = await _group_id(conn, address)
     await stats_rollup.forget_group(conn, group_id)
-    await conn.execute(update(groups).where(groups.c.chat_id == chat_id).values(
+    await conn.execute(update(groups).where(groups.c.address == address).values(
         unit_id=unit_id, status=ACTIVE, registered_by=registered_by, registered_at=now,
         updated_at=now))
     await stats_rollup.count_group(conn, group_id)
     return previous.unit_code
 
 
-async def mark_group_inactive(conn: AsyncConnection, chat_id: int, now: datetime) -> bool:
-    group_id = (await conn.execute(select(groups.c.id).where(groups.c.chat_id == chat_id))
+async def mark_group_inactive(conn: AsyncConnection, address: Address, now: datetime) -> bool:
+    group_id = (await conn.execute(select(groups.c.id).where(groups.c.address == address))
                 ).scalar()
     if group_id is None:
         return False
@@ -97,17 +98,18 @@ async def mark_group_inactive(conn: AsyncConnection, chat_id: int, now: datetime
     return True
 
 
-async def follow_migration(conn: AsyncConnection, old_chat_id: int, new_chat_id: int,
+async def follow_migration(conn: AsyncConnection, old_address: Address, new_address: Address,
                            now: datetime) -> bool:
-    """A group became a supergroup with a new id: keep its link, history and status."""
+    """A group moved to a new address (a Telegram group that became a supergroup): keep its
+    link, history and status."""
     # The old group's service message, the new one's, and a member count answered "migrated"
     # can all follow the same migration at once: the row lock makes the later ones wait and
     # then find nothing left to move (SQLite's writers already take turns).
-    old = (await conn.execute(select(groups.c.id).where(groups.c.chat_id == old_chat_id)
+    old = (await conn.execute(select(groups.c.id).where(groups.c.address == old_address)
                               .with_for_update())).first()
     if old is None:
         return False
-    new = (await conn.execute(select(groups.c.id).where(groups.c.chat_id == new_chat_id))).first()
+    new = (await conn.execute(select(groups.c.id).where(groups.c.address == new_address))).first()
     if new is not None:
         # The new supergroup was seen first (its service message can arrive before the old
         # group's); the old row carries the link and history, so it wins.
@@ -118,13 +120,13 @@ async def follow_migration(conn: AsyncConnection, old_chat_id: int, new_chat_id:
         await conn.execute(delete(groups).where(groups.c.id == new.id))
         await _hold_newest_count(conn, old.id)
     await conn.execute(update(groups).where(groups.c.id == old.id)
-                       .values(chat_id=new_chat_id, updated_at=now))
+                       .values(address=new_address, updated_at=now))
     return True
 
 
-async def record_member_count(conn: AsyncConnection, chat_id: int, members: int,
+async def record_member_count(conn: AsyncConnection, address: Address, members: int,
                               now: datetime) -> None:
-    row = (await conn.execute(select(groups.c.id).where(groups.c.chat_id == chat_id))).first()
+    row = (await conn.execute(select(groups.c.id).where(groups.c.address == address))).first()
     if row is None:
         return
     await conn.execute(group_member_counts.insert().values(
@@ -150,11 +152,12 @@ async def _hold_newest_count(conn: AsyncConnection, group_id: int) -> None:
             member_count=newest.members, member_count_at=newest.counted_at))
 
 
-async def member_count_history(conn: AsyncConnection, chat_id: int) -> list[tuple[datetime, int]]:
+async def member_count_history(conn: AsyncConnection,
+                               address: Address) -> list[tuple[datetime, int]]:
     rows = await conn.execute(
         select(group_member_counts.c.counted_at, group_member_counts.c.members)
         .select_from(group_member_counts.join(groups))
-        .where(groups.c.chat_id == chat_id).order_by(group_member_counts.c.id))
+        .where(groups.c.address == address).order_by(group_member_counts.c.id))
     return [(r.counted_at, r.members) for r in rows]
 
 
@@ -173,6 +176,6 @@ async def linked_groups(conn: AsyncConnection,
     return [replace(_record(r), last_bulletin_at=r.at) for r in rows]
 
 
-async def active_group_ids(conn: AsyncConnection) -> list[int]:
-    rows = await conn.execute(select(groups.c.chat_id).where(groups.c.status == ACTIVE))
-    return [r.chat_id for r in rows]
+async def active_group_addresses(conn: AsyncConnection) -> list[Address]:
+    rows = await conn.execute(select(groups.c.address).where(groups.c.status == ACTIVE))
+    return [r.address for r in rows]

@@ -34,7 +34,7 @@ def _current(connection: Connection) -> str | None:
 
 async def upgrade_to_head(db: Database) -> None:
     """Bring the schema to the newest revision; a no-op when it already is."""
-    async with db.transaction() as conn:
+    async with db.schema_change() as conn:
         before = await conn.run_sync(_current)
         await conn.run_sync(_upgrade)
         after = await conn.run_sync(_current)

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.address import Address
+
 
 class Role(StrEnum):
     """The staff roles of SPEC §1. Residents (and tipsters) are not staff: role ``None``."""
@@ -31,7 +33,7 @@ class Unit:
 
 @dataclass(frozen=True)
 class StaffMember:
-    telegram_id: int
+    address: Address  # core.address: where to reach them, and who they are in the audit
     role: Role
     unit_code: str
     from_config: bool

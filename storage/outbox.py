@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, bindparam, func, select, text, update
+from sqlalchemy import Select, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.address import Address
 from storage.prepared import prepared
 from storage.schema import UTCDateTime
 from storage.tips_tables import outbox
@@ -29,7 +30,7 @@ PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 @dataclass(frozen=True)
 class OutboxRow:
     id: int
-    chat_id: int | None
+    address: Address | None  # a staff member; None: to a tipster, through relay_link
     relay_link: str | None
     payload: dict[str, Any]
     attempts: int
@@ -39,7 +40,7 @@ class OutboxRow:
 
     @property
     def to_tipster(self) -> bool:
-        return self.chat_id is None
+        return self.address is None
 
 
 @dataclass(frozen=True)
@@ -52,12 +53,12 @@ class UndeliveredNotice:
 
 
 async def enqueue(conn: AsyncConnection, *, payload: dict[str, Any], now: datetime,
-                  chat_id: int | None = None, relay_link: str | None = None,
+                  address: Address | None = None, relay_link: str | None = None,
                   tip_id: int | None = None, thread_entry_id: int | None = None) -> None:
-    if (chat_id is None) == (relay_link is None):
-        raise ValueError("a notice goes to a staff chat or through a relay link, not both")
+    if (address is None) == (relay_link is None):
+        raise ValueError("a notice goes to a staff address or through a relay link, not both")
     await conn.execute(outbox.insert().values(
-        chat_id=chat_id, relay_link=relay_link, tip_id=tip_id, thread_entry_id=thread_entry_id,
+        address=address, relay_link=relay_link, tip_id=tip_id, thread_entry_id=thread_entry_id,
         payload=json.dumps(payload, ensure_ascii=False), status=PENDING, attempts=0,
         not_before=now, created_at=now))
 
@@ -67,40 +68,40 @@ async def record_undeliverable(conn: AsyncConnection, *, payload: dict[str, Any]
     """A notice to a tipster that cannot even be queued (their link is gone): kept as failed,
     so staff see it was never delivered instead of it silently not existing."""
     await conn.execute(outbox.insert().values(
-        chat_id=None, relay_link=None, tip_id=tip_id,
+        address=None, relay_link=None, tip_id=tip_id,
         payload=json.dumps(payload, ensure_ascii=False), status=FAILED, attempts=0,
         last_error=failure, failure=failure, not_before=now, created_at=now))
 
 
 # Built once and spelled out: filing a tip queues its notices with it (storage/prepared.py).
 _INSERT_MANY = prepared(text(
-    "INSERT INTO outbox (chat_id, relay_link, tip_id, payload, status, attempts, not_before,"
-    " created_at) VALUES (:chat_id, NULL, :tip_id, :payload, :status, 0, :not_before,"
+    "INSERT INTO outbox (address, relay_link, tip_id, payload, status, attempts, not_before,"
+    " created_at) VALUES (:address, NULL, :tip_id, :payload, :status, 0, :not_before,"
     " :created_at)"
 ).bindparams(bindparam("not_before", type_=UTCDateTime()),
              bindparam("created_at", type_=UTCDateTime())))
 
 
-async def enqueue_many(conn: AsyncConnection, notices: Sequence[tuple[int, dict[str, Any]]], *,
+async def enqueue_many(conn: AsyncConnection, notices: Sequence[tuple[Address, dict[str, Any]]], *,
                        now: datetime, tip_id: int | None = None) -> None:
-    """Several notices to staff chats, ``(chat_id, payload)`` each, in one statement."""
+    """Several notices to staff, ``(address, payload)`` each, in one statement."""
     if notices:
         await conn.execute(_INSERT_MANY, [
-            {"chat_id": chat_id, "tip_id": tip_id,
+            {"address": str(address), "tip_id": tip_id,
              "payload": json.dumps(payload, ensure_ascii=False), "status": PENDING,
              "not_before": now, "created_at": now}
-            for chat_id, payload in notices])
+            for address, payload in notices])
 
 
 async def due_rows(conn: AsyncConnection, now: datetime, limit: int = 200) -> list[OutboxRow]:
     """The oldest due notice of each recipient: one busy chat (an admin who hears of every tip)
     must not hold up everyone else's notices, and each chat's notices keep their order."""
     due = (outbox.c.status == PENDING) & (outbox.c.not_before <= now)
-    recipient = func.coalesce(func.cast(outbox.c.chat_id, String), outbox.c.relay_link)
+    recipient = func.coalesce(outbox.c.address, outbox.c.relay_link)
     oldest = select(func.min(outbox.c.id)).where(due).group_by(recipient).scalar_subquery()
     rows = await conn.execute(select(outbox).where(outbox.c.id.in_(oldest))
                               .order_by(outbox.c.id).limit(limit))
-    return [OutboxRow(r.id, r.chat_id, r.relay_link, json.loads(r.payload), r.attempts,
+    return [OutboxRow(r.id, r.address, r.relay_link, json.loads(r.payload), r.attempts,
                       r.tip_id, r.thread_entry_id, r.parts_sent) for r in rows]
 
 
@@ -128,14 +129,14 @@ async def mark_sent(conn: AsyncConnection, row_id: int, now: datetime, *,
 _THREAD_START = '{"thread": "start"%'
 
 
-async def thread_start_message_id(conn: AsyncConnection, *, chat_id: int, tip_id: int,
+async def thread_start_message_id(conn: AsyncConnection, *, address: Address, tip_id: int,
                                   before_id: int) -> int | None:
     """The message id of the tip's notice in this chat, once sent: the nearest notice before
     ``before_id`` (searched backwards from it along the primary key, so only the few rows
     queued with the tip are read, whatever the size of the outbox)."""
     payload = (await conn.execute(
         select(outbox.c.payload)
-        .where(outbox.c.id < before_id, outbox.c.chat_id == chat_id, outbox.c.tip_id == tip_id,
+        .where(outbox.c.id < before_id, outbox.c.address == address, outbox.c.tip_id == tip_id,
                outbox.c.payload.like(_THREAD_START))
         .order_by(outbox.c.id.desc()).limit(1))).scalar()
     if payload is None:
@@ -180,7 +181,7 @@ async def undelivered_to_tipster(conn: AsyncConnection, tip_id: int) -> list[Und
     """Notices to the tipster of ``tip_id`` that failed, but questions (the thread shows those)."""
     rows = await conn.execute(
         select(outbox.c.created_at, outbox.c.payload, outbox.c.failure)
-        .where(outbox.c.tip_id == tip_id, outbox.c.chat_id.is_(None),
+        .where(outbox.c.tip_id == tip_id, outbox.c.address.is_(None),
                outbox.c.status == FAILED, outbox.c.thread_entry_id.is_(None))
         .order_by(outbox.c.id))
     return [UndeliveredNotice(r.created_at, json.loads(r.payload).get("about"),

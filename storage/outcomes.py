@@ -7,13 +7,14 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.address import Address
 from storage import stats_rollup
 from storage.tips_tables import outcomes
 from storage.units import unit_id_of
 
 
 async def record_outcomes(conn: AsyncConnection, *, unit_code: str, tip_id: int | None,
-                          quantities: Mapping[str, int], note: str, recorded_by: int,
+                          quantities: Mapping[str, int], note: str, recorded_by: Address,
                           now: datetime) -> None:
     unit_id = await unit_id_of(conn, unit_code)
     await conn.execute(outcomes.insert(), [

@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.address import Address
 from storage.schema import slot_runs, unit_schedules, units
 from storage.units import unit_id_of
 
@@ -23,7 +24,7 @@ async def unit_schedule_overrides(conn: AsyncConnection) -> dict[str, tuple[str,
 
 
 async def set_unit_schedule(conn: AsyncConnection, unit_code: str, spec: str | None,
-                            set_by: int, now: datetime) -> None:
+                            set_by: Address, now: datetime) -> None:
     """Store a unit's own schedule; ``None`` goes back to the configured default."""
     unit_id = await unit_id_of(conn, unit_code)
     await conn.execute(delete(unit_schedules).where(unit_schedules.c.unit_id == unit_id))

@@ -1,7 +1,9 @@
 """Table definitions (SQLAlchemy Core). Migrations in ``storage/migrations`` create them.
 
-Staff are identified by their Telegram id in clear: they act in their official capacity and every
-staff action is audited. Tipsters never appear here by any identifier (see the tips tables).
+Chats, people and groups are named by their address, ``<channel>:<id>`` (core.address; migration
+0010), in an :class:`AddressColumn`. Staff are identified by their address in clear: they act in
+their official capacity and every staff action is audited. Tipsters never appear here by any
+identifier (see the tips tables: their address is only ever stored sealed).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
+
+from core.address import MAX_LENGTH, Address
 
 metadata = MetaData(
     naming_convention={
@@ -75,6 +79,23 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+class AddressColumn(TypeDecorator[Address]):
+    """An :class:`core.address.Address`, stored as its text ``<channel>:<id>``."""
+
+    impl = String(MAX_LENGTH)
+    cache_ok = True
+
+    def process_bind_param(self, value: Address | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, Address):
+            raise TypeError(f"an address column takes an Address, not {type(value).__name__}")
+        return str(value)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> Address | None:
+        return None if value is None else Address.parse(value)
+
+
 units = Table(
     "units",
     metadata,
@@ -92,7 +113,7 @@ groups = Table(
     "groups",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("chat_id", BigInteger, nullable=False, unique=True),
+    Column("address", AddressColumn(), nullable=False, unique=True),
     Column("title", WrittenString(255), nullable=False),
     Column("unit_id", Integer, ForeignKey("units.id"), nullable=True),
     # seen: the bot is in the group, not linked yet; active: linked and receiving;
@@ -100,7 +121,7 @@ groups = Table(
     Column("status", String(16), nullable=False),
     Column("member_count", Integer, nullable=True),
     Column("member_count_at", UTCDateTime(), nullable=True),
-    Column("registered_by", BigInteger, nullable=True),
+    Column("registered_by", AddressColumn(), nullable=True),
     Column("registered_at", UTCDateTime(), nullable=True, index=True),  # 0004
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
@@ -121,11 +142,11 @@ staff = Table(
     "staff",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("telegram_id", BigInteger, nullable=False, unique=True),
+    Column("address", AddressColumn(), nullable=False, unique=True),
     Column("role", String(16), nullable=False),
     Column("unit_id", Integer, ForeignKey("units.id"), nullable=False),
     Column("source", String(16), nullable=False),  # config | chat
-    Column("added_by", BigInteger, nullable=True),
+    Column("added_by", AddressColumn(), nullable=True),
     Column("added_at", UTCDateTime(), nullable=False),
 )
 
@@ -134,7 +155,7 @@ audit_log = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("at", UTCDateTime(), nullable=False, index=True),
-    Column("actor_telegram_id", BigInteger, nullable=True),  # a staff member; None = the system
+    Column("actor", AddressColumn(), nullable=True),  # a staff member; None = the system
     Column("action", String(64), nullable=False),
     Column("subject", String(128), nullable=False),
     Column("detail", WrittenText, nullable=False, default=""),
@@ -158,9 +179,9 @@ bulletins = Table(
     Column("is_alert", Boolean, nullable=False),
     # Queue order: lower goes first; "move up" swaps positions. Oldest-first by default.
     Column("queue_position", Integer, nullable=False),
-    Column("created_by", BigInteger, nullable=False),
+    Column("created_by", AddressColumn(), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
-    Column("approved_by", BigInteger, nullable=True),
+    Column("approved_by", AddressColumn(), nullable=True),
     Column("approved_at", UTCDateTime(), nullable=True),
 )
 
@@ -172,7 +193,7 @@ dispatches = Table(
     Column("id", Integer, primary_key=True),
     Column("kind", String(16), nullable=False),  # now | alert | slot | resend
     Column("unit_id", Integer, ForeignKey("units.id"), nullable=False),
-    Column("requested_by", BigInteger, nullable=True),  # None: a schedule slot
+    Column("requested_by", AddressColumn(), nullable=True),  # None: a schedule slot
     Column("created_at", UTCDateTime(), nullable=False),
     # Set once the delivery summary reached the sender (not before: a crash in between sends it
     # again at start-up, rather than never).
@@ -225,7 +246,7 @@ acknowledgements = Table(
 bulletin_drafts = Table(
     "bulletin_drafts",
     metadata,
-    Column("telegram_id", BigInteger, primary_key=True),  # staff: identified in clear (above)
+    Column("address", AddressColumn(), primary_key=True),  # staff: identified in clear (above)
     Column("unit_code", String(32), nullable=False),
     Column("topic", String(32), nullable=True),
     Column("body", WrittenText, nullable=True),  # None: the content has not come yet
@@ -240,7 +261,7 @@ unit_schedules = Table(
     metadata,
     Column("unit_id", Integer, ForeignKey("units.id"), primary_key=True),
     Column("spec", String(200), nullable=False),
-    Column("set_by", BigInteger, nullable=False),
+    Column("set_by", AddressColumn(), nullable=False),
     Column("set_at", UTCDateTime(), nullable=False),
 )
 

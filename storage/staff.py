@@ -8,44 +8,51 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.address import Address
 from storage.org_records import Role, StaffMember
 from storage.schema import staff, units
 from storage.units import unit_id_of
 
-_SELECT = select(staff.c.telegram_id, staff.c.role, staff.c.source, units.c.code).select_from(
+_SELECT = select(staff.c.address, staff.c.role, staff.c.source, units.c.code).select_from(
     staff.join(units, staff.c.unit_id == units.c.id)
 )
 
 
 def _member(row) -> StaffMember:  # noqa: ANN001
-    return StaffMember(row.telegram_id, Role(row.role), row.code, row.source == "config")
+    return StaffMember(row.address, Role(row.role), row.code, row.source == "config")
 
 
-async def find_staff(conn: AsyncConnection, telegram_id: int) -> StaffMember | None:
-    row = (await conn.execute(_SELECT.where(staff.c.telegram_id == telegram_id))).first()
+async def find_staff(conn: AsyncConnection, address: Address) -> StaffMember | None:
+    row = (await conn.execute(_SELECT.where(staff.c.address == address))).first()
     return _member(row) if row else None
 
 
 async def list_staff(conn: AsyncConnection) -> list[StaffMember]:
-    rows = await conn.execute(_SELECT.order_by(units.c.code, staff.c.role, staff.c.telegram_id))
-    return [_member(r) for r in rows]
+    rows = await conn.execute(_SELECT.order_by(units.c.code, staff.c.role))
+    members = [_member(r) for r in rows]
+    # Within a unit and role, by address as Python orders them (ids as numbers,
+    # Address.sort_key), which the database's text order would not.
+    rank: dict[tuple[str, Role], int] = {}
+    for member in members:
+        rank.setdefault((member.unit_code, member.role), len(rank))
+    return sorted(members, key=lambda m: (rank[(m.unit_code, m.role)], m.address.sort_key()))
 
 
-async def upsert_staff(conn: AsyncConnection, member: StaffMember, *, added_by: int | None,
+async def upsert_staff(conn: AsyncConnection, member: StaffMember, *, added_by: Address | None,
                        now: datetime) -> None:
     unit_id = await unit_id_of(conn, member.unit_code)
     source = "config" if member.from_config else "chat"
     values = {"role": member.role.value, "unit_id": unit_id, "source": source}
     changed = await conn.execute(
-        update(staff).where(staff.c.telegram_id == member.telegram_id).values(**values)
+        update(staff).where(staff.c.address == member.address).values(**values)
     )
     if changed.rowcount == 0:
         await conn.execute(staff.insert().values(
-            telegram_id=member.telegram_id, added_by=added_by, added_at=now, **values))
+            address=member.address, added_by=added_by, added_at=now, **values))
 
 
-async def delete_staff(conn: AsyncConnection, telegram_id: int) -> bool:
-    result = await conn.execute(delete(staff).where(staff.c.telegram_id == telegram_id))
+async def delete_staff(conn: AsyncConnection, address: Address) -> bool:
+    result = await conn.execute(delete(staff).where(staff.c.address == address))
     return result.rowcount > 0
 
 
@@ -56,9 +63,9 @@ async def sync_config_staff(conn: AsyncConnection, declared: Sequence[StaffMembe
     A person dropped from the file loses the role they had from the file; people added in chat
     keep theirs (an admin added them on purpose).
     """
-    declared_ids = {m.telegram_id for m in declared}
+    declared_addresses = {m.address for m in declared}
     await conn.execute(
-        delete(staff).where(staff.c.source == "config", staff.c.telegram_id.not_in(declared_ids))
+        delete(staff).where(staff.c.source == "config", staff.c.address.not_in(declared_addresses))
     )
     for member in declared:
         await upsert_staff(conn, member, added_by=None, now=now)

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import Select, bindparam, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.address import Address
 from storage.prepared import prepared
 from storage.schema import UTCDateTime
 from storage.tip_records import TipItem
@@ -124,7 +125,7 @@ async def remember_unit(conn: AsyncConnection, sender: str, unit_code: str,
 
 
 async def block_sender(conn: AsyncConnection, sender: str, until: datetime, tip_id: int,
-                       blocked_by: int, now: datetime) -> None:
+                       blocked_by: Address, now: datetime) -> None:
     await conn.execute(sender_blocks.insert().values(
         sender=sender, until=until, tip_id=tip_id, blocked_by=blocked_by, created_at=now))
 

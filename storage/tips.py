@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ColumnElement, Integer, bindparam, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.address import Address
 from storage import stats_rollup
 from storage.outbox import OutboxRow, forget_relay_links_of
 from storage.prepared import prepared
@@ -194,11 +195,11 @@ async def any_tip_exists(conn: AsyncConnection) -> bool:
 
 
 async def add_thread_entry(conn: AsyncConnection, tip_id: int, direction: Direction, text: str,
-                           staff_telegram_id: int | None, now: datetime,
+                           staff_address: Address | None, now: datetime,
                            delivery: Delivery | None = None) -> int:
     result = await conn.execute(tip_thread.insert().values(
         tip_id=tip_id, at=now, direction=direction.value, text=text,
-        staff_telegram_id=staff_telegram_id, delivery=delivery.value if delivery else None)
+        staff_address=staff_address, delivery=delivery.value if delivery else None)
         .returning(tip_thread.c.id))
     return int(result.scalar_one())
 
@@ -213,15 +214,15 @@ class Question:
     """Who asked a question, about which tip: to tell them it did not arrive."""
 
     code: str
-    asked_by: int | None
+    asked_by: Address | None
 
 
 async def question_of(conn: AsyncConnection, entry_id: int) -> Question | None:
     row = (await conn.execute(
-        select(tips.c.code, tip_thread.c.staff_telegram_id)
+        select(tips.c.code, tip_thread.c.staff_address)
         .select_from(tip_thread.join(tips, tip_thread.c.tip_id == tips.c.id))
         .where(tip_thread.c.id == entry_id))).first()
-    return Question(row.code, row.staff_telegram_id) if row else None
+    return Question(row.code, row.staff_address) if row else None
 
 
 async def thread_of(conn: AsyncConnection, tip_id: int) -> list[ThreadEntry]:

@@ -1,14 +1,13 @@
 """Tables of the anonymous tips (migration 0003).
 
-No column holds a Telegram id, username or name of a tipster. ``sender`` is the keyed pseudonym
-(HMAC); ``relay_link`` is the tipster's chat id encrypted under the secret key, purged when the
-tip has been closed for ``tips.followup_days``. Staff ids appear only where staff acted.
+No column holds an address, id, username or name of a tipster. ``sender`` is the keyed pseudonym
+(HMAC); ``relay_link`` is the tipster's address encrypted under the secret key, purged when the
+tip has been closed for ``tips.followup_days``. Staff addresses appear only where staff acted.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
-    BigInteger,
     Boolean,
     Column,
     ForeignKey,
@@ -21,7 +20,7 @@ from sqlalchemy import (
     true,
 )
 
-from storage.schema import UTCDateTime, WrittenText, metadata
+from storage.schema import AddressColumn, UTCDateTime, WrittenText, metadata
 
 tips = Table(
     "tips",
@@ -68,7 +67,7 @@ tip_thread = Table(
            index=True),
     Column("at", UTCDateTime(), nullable=False),
     Column("direction", String(16), nullable=False),  # from_tipster | to_tipster
-    Column("staff_telegram_id", BigInteger, nullable=True),
+    Column("staff_address", AddressColumn(), nullable=True),
     Column("text", WrittenText, nullable=False),
     # A question's fate (storage.tip_records.Delivery), so /status never shows one as sent that
     # was not (migration 0009); NULL for the tipster's own words.
@@ -103,7 +102,7 @@ sender_blocks = Table(
     Column("sender", String(64), nullable=False, index=True),
     Column("until", UTCDateTime(), nullable=False),
     Column("tip_id", Integer, ForeignKey("tips.id", ondelete="SET NULL"), nullable=True),
-    Column("blocked_by", BigInteger, nullable=False),
+    Column("blocked_by", AddressColumn(), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
 )
 
@@ -116,18 +115,18 @@ outcomes = Table(
     Column("kind", String(32), nullable=False),
     Column("quantity", Integer, nullable=False),
     Column("note", WrittenText, nullable=False),
-    Column("recorded_by", BigInteger, nullable=False),
+    Column("recorded_by", AddressColumn(), nullable=False),
     Column("recorded_at", UTCDateTime(), nullable=False),
     Index("ix_outcomes_unit_id_recorded_at", "unit_id", "recorded_at"),
 )
 
 # Notices waiting to go out (SPEC §12: a notice not sent before a crash is sent after it).
-# A notice to staff names their chat; a notice to a tipster carries the sealed relay link only.
+# A notice to staff names their address; a notice to a tipster carries the sealed relay link only.
 outbox = Table(
     "outbox",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("chat_id", BigInteger, nullable=True),
+    Column("address", AddressColumn(), nullable=True),
     Column("relay_link", Text, nullable=True),
     Column("tip_id", Integer, ForeignKey("tips.id", ondelete="CASCADE"), nullable=True),
     Column("payload", Text, nullable=False),  # JSON: text, buttons, media

@@ -13,6 +13,8 @@ from bot.runtime import prepare_storage
 from broadcasts.delivery import RetryPolicy
 from broadcasts.desk import BulletinDesk
 from broadcasts.pacing import SendPacer
+from channels.telegram_addresses import address_of_chat, chat_id_of
+from core.address import Address
 from core.clock import ManualClock
 from core.outbound import Button, OutboundMessage
 from storage import groups as group_store
@@ -28,21 +30,24 @@ async def link_groups(db: Database, unit_code: str, count: int, now: datetime,
     chat_ids = [first_chat_id - n for n in range(count)]
     async with db.transaction() as conn:
         for n, chat_id in enumerate(chat_ids):
-            await group_store.link_group(conn, chat_id, f"Tổ {unit_code} {n + 1}", unit_code,
-                                         1, now)
+            await group_store.link_group(conn, address_of_chat(chat_id),
+                                         f"Tổ {unit_code} {n + 1}", unit_code,
+                                         address_of_chat(1), now)
     return chat_ids
 
 
 @dataclass
 class RecordingChannel:
-    """A channel that records sends and raises scripted failures per chat, first to last."""
+    """A channel that records sends and raises scripted failures per chat, first to last.
+    Like the Telegram adapter, it speaks chat ids: an address is turned into one on the way in."""
 
     failures: dict[int, list[Exception]] = field(default_factory=lambda: defaultdict(list))
     sent: list[tuple[int, OutboundMessage]] = field(default_factory=list)
     hold: asyncio.Event | None = None  # when set: every send waits for it (a request in flight)
     next_id: int = 100
 
-    async def send(self, chat_id: int, message: OutboundMessage) -> int:
+    async def send(self, to: Address, message: OutboundMessage) -> int:
+        chat_id = chat_id_of(to)
         if self.hold is not None:
             await self.hold.wait()
         if self.failures.get(chat_id):
@@ -51,7 +56,7 @@ class RecordingChannel:
         self.next_id += 1
         return self.next_id
 
-    async def edit_buttons(self, chat_id: int, message_id: int,
+    async def edit_buttons(self, to: Address, message_id: int,
                            buttons: tuple[tuple[Button, ...], ...]) -> None:
         return None
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from channels.telegram_addresses import address_of_chat, chat_id_of
 from storage import bulletins as bulletin_store
 from storage import deliveries as delivery_store
 from storage import groups as group_store
@@ -21,7 +22,7 @@ from storage.schema import groups
 from storage.tip_records import Assessment, ItemKind, TipItem
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-STAFF_ID = 900000002
+STAFF = address_of_chat(900000002)
 _codes = count(1)
 _chat_ids = count(5001)
 
@@ -39,9 +40,10 @@ async def add_groups(db: Database, unit_code: str, members: Sequence[int],
     chat_ids = [-next(_chat_ids) for _ in members]
     async with db.transaction() as conn:
         for chat_id, size in zip(chat_ids, members, strict=True):
-            await group_store.link_group(conn, chat_id, f"Tổ {-chat_id}", unit_code, STAFF_ID,
-                                         registered_at)
-            await group_store.record_member_count(conn, chat_id, size, registered_at)
+            await group_store.link_group(conn, address_of_chat(chat_id), f"Tổ {-chat_id}",
+                                         unit_code, STAFF, registered_at)
+            await group_store.record_member_count(conn, address_of_chat(chat_id), size,
+                                                  registered_at)
     return chat_ids
 
 
@@ -49,15 +51,15 @@ async def count_members(db: Database, chat_ids: Sequence[int], members: Sequence
                         at: datetime) -> None:
     async with db.transaction() as conn:
         for chat_id, size in zip(chat_ids, members, strict=True):
-            await group_store.record_member_count(conn, chat_id, size, at)
+            await group_store.record_member_count(conn, address_of_chat(chat_id), size, at)
 
 
 async def _group_ids(conn: AsyncConnection, chat_ids: Sequence[int]) -> list[int]:
     if not chat_ids:
         return []
-    rows = await conn.execute(select(groups.c.id, groups.c.chat_id)
-                              .where(groups.c.chat_id.in_(list(chat_ids))))
-    by_chat = {r.chat_id: r.id for r in rows}
+    rows = await conn.execute(select(groups.c.id, groups.c.address).where(
+        groups.c.address.in_([address_of_chat(c) for c in chat_ids])))
+    by_chat = {chat_id_of(r.address): r.id for r in rows}
     return [by_chat[c] for c in chat_ids]
 
 
@@ -69,9 +71,9 @@ async def send_bulletin(db: Database, unit_code: str, chat_ids: Sequence[int], a
         bulletin = await bulletin_store.insert_bulletin(
             conn, unit_code=unit_code, topic="general", body="Bản tin an ninh",
             media_kind=None, media_file_id=None, status=bulletin_store.DIRECT, is_alert=False,
-            created_by=STAFF_ID, now=at)
+            created_by=STAFF, now=at)
         dispatch = await delivery_store.insert_dispatch(conn, kind="now", unit_code=unit_code,
-                                                        requested_by=STAFF_ID, now=at)
+                                                        requested_by=STAFF, now=at)
         sent_ids = await _group_ids(conn, chat_ids)
         failed_ids = await _group_ids(conn, failing)
         rows = await delivery_store.plan_deliveries(
@@ -106,5 +108,5 @@ async def record_outcome(db: Database, unit_code: str, at: datetime,
                          quantities: Mapping[str, int], tip_id: int | None = None) -> None:
     async with db.transaction() as conn:
         await outcome_store.record_outcomes(conn, unit_code=unit_code, tip_id=tip_id,
-                                            quantities=quantities, note="", recorded_by=STAFF_ID,
+                                            quantities=quantities, note="", recorded_by=STAFF,
                                             now=at)

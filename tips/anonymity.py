@@ -2,9 +2,10 @@
 
 SPEC §3: the only thing kept per sender is a keyed pseudonym, HMAC-SHA256 under the secret key,
 used for rate limits, blocks and "is this your own tip". To answer a tipster later, the bot keeps
-a *relay link*: the tipster's chat id encrypted (AES-256-GCM) under a key derived from the same
-secret; it is deleted when the tip has been closed for ``tips.followup_days``. Without the secret
-key, the database says nothing about who anyone is.
+a *relay link*: the tipster's address (``telegram:<chat id>``, core.address) encrypted
+(AES-256-GCM) under a key derived from the same secret; it is deleted when the tip has been
+closed for ``tips.followup_days``. Without the secret key, the database says nothing about who
+anyone is.
 """
 
 from __future__ import annotations
@@ -13,15 +14,19 @@ import base64
 import hashlib
 import hmac
 import os
+import re
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from core.address import TELEGRAM, Address
+
 _NONCE_BYTES = 12
 SIGNATURE_LENGTH = 10
 _FINGERPRINT_LABEL = b"ketnoi-antt: is this the same secret key?"
+_SEALED_BEFORE_ADDRESSES = re.compile(r"-?[0-9]+")
 
 
 def _derive(secret_key: bytes, purpose: bytes) -> bytes:
@@ -56,18 +61,23 @@ class Anonymizer:
         message = f"{bulletin_id}:{user_id}".encode()
         return hmac.new(self._acknowledgement_key, message, hashlib.sha256).hexdigest()
 
-    def seal_chat(self, chat_id: int) -> str:
-        """The relay link: the chat id, encrypted with a fresh nonce (so equal ids differ)."""
+    def seal_address(self, address: Address) -> str:
+        """The relay link: the whole address, channel and id, encrypted with a fresh nonce (so
+        equal addresses differ); nothing of it can be read or matched without the key."""
         nonce = os.urandom(_NONCE_BYTES)
-        sealed = self._relay.encrypt(nonce, str(chat_id).encode(), b"relay")
+        sealed = self._relay.encrypt(nonce, str(address).encode(), b"relay")
         return base64.urlsafe_b64encode(nonce + sealed).decode()
 
-    def open_chat(self, relay_link: str) -> int | None:
-        """The chat id behind a relay link, or None when it was not made with this key."""
+    def open_address(self, relay_link: str) -> Address | None:
+        """The address behind a relay link, or None when it was not made with this key."""
         try:
             raw = base64.urlsafe_b64decode(relay_link.encode())
-            plain = self._relay.decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], b"relay")
-            return int(plain.decode())
+            plain = self._relay.decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], b"relay").decode()
+            if _SEALED_BEFORE_ADDRESSES.fullmatch(plain):
+                # Sealed before migration 0010: a bare Telegram chat id. Links live until their
+                # tip has been closed for tips.followup_days, so such links are still about.
+                return Address(TELEGRAM, plain)
+            return Address.parse(plain)
         except (InvalidTag, ValueError):
             return None
 

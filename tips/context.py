@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from core.address import Address
 from core.clock import Clock
 from core.config_model import (
     DEFAULT_CATEGORIES,
@@ -23,12 +24,12 @@ from tips.limits import GuessGuard, TipLimits
 
 
 class WakeNotifier(Protocol):
-    """Called after notices were queued, with the staff chats they go to when those are known."""
+    """Called after notices were queued, with the staff addresses they go to when known."""
 
-    def __call__(self, chats: Collection[int] | None = None) -> None: ...
+    def __call__(self, chats: Collection[Address] | None = None) -> None: ...
 
 
-def _no_notifier(chats: Collection[int] | None = None) -> None:
+def _no_notifier(chats: Collection[Address] | None = None) -> None:
     """Without an outbox worker (tests of the domain alone) nothing is woken."""
 
 

@@ -106,7 +106,7 @@ async def tipster_adds(ctx: TipsContext, sender: str, code_text: str, text: str,
         await tip_store.add_thread_entry(conn, tip.id, Direction.FROM_TIPSTER, text, None, now)
         for recipient in tip_recipients(ctx.directory.tree, ctx.directory.all_staff(),
                                         tip.unit_code, ctx.settings.notify):
-            await outbox.enqueue(conn, payload=payload, now=now, chat_id=recipient.telegram_id,
+            await outbox.enqueue(conn, payload=payload, now=now, address=recipient.address,
                                  tip_id=tip.id)
     ctx.wake_notifier()
     return view

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
+from core.address import Address
 from core.clock import Clock
 from storage.db import Database
 from storage.tip_records import Delivery
@@ -30,14 +31,14 @@ class HasTipsStorage(Protocol):
 
 async def purge_relay_links(services: HasTipsStorage) -> int:
     now = services.clock.now()
-    told: list[int] = []
+    told: list[Address] = []
     async with services.db.transaction() as conn:
         purged = await purge_expired_relay_links(conn, now)
         for notice in purged.notices:
-            chat = await relay_delivery.tell_asker(conn, services.tips.tr, notice,
-                                                   Delivery.LINK_EXPIRED, now)
-            if chat is not None:
-                told.append(chat)
+            asker = await relay_delivery.tell_asker(conn, services.tips.tr, notice,
+                                                    Delivery.LINK_EXPIRED, now)
+            if asker is not None:
+                told.append(asker)
     if purged.tips:
         log.info("deleted %d follow-up link(s) of long-closed tips", purged.tips)
     if told:

@@ -3,7 +3,7 @@
 One private chat takes about one message a second (SPEC §12), so notices to one officer are
 spaced, never dropped; a 429 holds that row for ``retry_after``; network errors back off and give
 up after a bounded number of attempts. A relay link is opened only here, just before sending,
-and the chat id it reveals is neither stored nor logged; and only while the tip's follow-up
+and the address it reveals is neither stored nor logged; and only while the tip's follow-up
 window is open (a question queued before ``closed_at + tips.followup_days`` and due after it
 does not go). A text longer than the channel takes goes in the parts the channel cuts it into
 (``Channel.parts_of``), one per turn of its chat. What became of a notice to a tipster is recorded
@@ -19,6 +19,7 @@ import math
 from collections.abc import Collection
 from typing import Any
 
+from core.address import Address
 from core.clock import Clock
 from core.i18n import DEFAULT_LANGUAGE, Translator
 from core.outbound import (
@@ -69,12 +70,12 @@ class Notifier:
         self._tr = tr or Translator(DEFAULT_LANGUAGE)  # the staff's language, for failures
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._last_sent: dict[int, float] = {}
+        self._last_sent: dict[Address, float] = {}
         self._held_until: dict[int, float] = {}
         self._planned_pass: float | None = None  # loop time of the next pass, while waiting
         self._closing = False
 
-    def wake(self, chats: Collection[int] | None = None) -> None:
+    def wake(self, chats: Collection[Address] | None = None) -> None:
         """Notices were queued (to ``chats``, when the caller knows them): look now, unless
         each of those chats must wait past the pass already planned anyway. A burst of tips to
         the same officers would otherwise re-read the whole queue once per tip, to send
@@ -85,8 +86,8 @@ class Notifier:
             return
         self._wake.set()
 
-    def _ready_at(self, chat_id: int) -> float:
-        return self._last_sent.get(chat_id, -math.inf) + PER_CHAT_INTERVAL
+    def _ready_at(self, address: Address) -> float:
+        return self._last_sent.get(address, -math.inf) + PER_CHAT_INTERVAL
 
     async def start(self) -> None:
         async with self._db.transaction() as conn:
@@ -140,19 +141,19 @@ class Notifier:
                 await self._fail(row, "follow-up ended", Delivery.LINK_EXPIRED)
                 sent_any = True
                 continue
-            chat_id = row.chat_id if row.chat_id is not None else (
-                self._anonymizer.open_chat(row.relay_link or "") if row.relay_link else None)
-            if chat_id is None:
+            address = row.address if row.address is not None else (
+                self._anonymizer.open_address(row.relay_link) if row.relay_link else None)
+            if address is None:
                 await self._fail(row, "relay link unavailable")
                 sent_any = True
                 continue
-            ready_at = max(self._held_until.get(row.id, 0.0), self._ready_at(chat_id))
+            ready_at = max(self._held_until.get(row.id, 0.0), self._ready_at(address))
             if ready_at > now:
                 # Not this chat's turn yet: wake when it is, not before (no busy looping).
                 next_wait = min(next_wait, ready_at - now)
                 continue
-            await self._send_one(row, chat_id)
-            self._last_sent[chat_id] = loop.time()
+            await self._send_one(row, address)
+            self._last_sent[address] = loop.time()
             sent_any = True
         # Each pass takes one notice per chat; after sending, look again at once for the next.
         return 0.0 if sent_any else max(next_wait, 0.01)
@@ -169,20 +170,20 @@ class Notifier:
         """A part of a tip answers the tip's notice in the same chat (tips/notices.py). The
         notice went first (one chat's notices go in order); if it failed, the part goes
         unanswered, still naming the code."""
-        if row.payload.get("thread") != "reply" or row.chat_id is None or row.tip_id is None:
+        if row.payload.get("thread") != "reply" or row.address is None or row.tip_id is None:
             return None
         async with self._db.reading() as conn:
-            return await outbox.thread_start_message_id(conn, chat_id=row.chat_id,
+            return await outbox.thread_start_message_id(conn, address=row.address,
                                                         tip_id=row.tip_id, before_id=row.id)
 
-    async def _send_one(self, row: outbox.OutboxRow, chat_id: int) -> None:
+    async def _send_one(self, row: outbox.OutboxRow, address: Address) -> None:
         async with self._db.transaction() as conn:
             if not await outbox.mark_sending(conn, row.id):
                 return
         try:
             reply_to = await self._reply_target(row)
             parts = self._channel.parts_of(message_from_payload(row.payload, reply_to=reply_to))
-            message_id = await self._channel.send(chat_id,
+            message_id = await self._channel.send(address,
                                                   parts[min(row.parts_sent, len(parts) - 1)])
         except RetryLater as err:
             await self._hold(row, err.seconds, err.reason, counts_as_attempt=False)
@@ -202,7 +203,7 @@ class Notifier:
             await self._fail(row, type(err).__name__)
         else:
             self._held_until.pop(row.id, None)
-            starts_thread = row.payload.get("thread") == "start" and row.chat_id is not None
+            starts_thread = row.payload.get("thread") == "start" and row.address is not None
             async with self._db.transaction() as conn:
                 # A tip's notice keeps the id of its first message: the tip's parts answer it.
                 payload = ({**row.payload, "message_id": message_id}

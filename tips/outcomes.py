@@ -103,8 +103,8 @@ async def record(ctx: TipsContext, member: StaffMember, target: str,
     async with ctx.db.transaction() as conn:
         await record_outcomes(conn, unit_code=unit.code, tip_id=tip.id if tip else None,
                               quantities=read.counts, note=read.note[:MAX_NOTE],
-                              recorded_by=member.telegram_id, now=now)
-        await record_action(conn, at=now, actor=member.telegram_id, action="tip.outcome"
+                              recorded_by=member.address, now=now)
+        await record_action(conn, at=now, actor=member.address, action="tip.outcome"
                             if tip else "unit.outcome", subject=subject,
                             detail=" ".join(f"{k}={v}" for k, v in read.counts.items()))
     return OutcomeResult(Recorded.RECORDED, tip.code if tip else unit.code, read.counts)

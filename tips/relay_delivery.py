@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.address import Address
 from core.i18n import Translator
 from core.outbound import ChatUnavailable, Rejected, SendFailure
 from org.roles import Role, role_allows
@@ -41,7 +42,7 @@ async def record_sent(conn: AsyncConnection, row: outbox.OutboxRow) -> None:
 
 
 async def record_undelivered(conn: AsyncConnection, tr: Translator, row: outbox.OutboxRow,
-                             delivery: Delivery, reason: str, now: datetime) -> int | None:
+                             delivery: Delivery, reason: str, now: datetime) -> Address | None:
     """Mark the notice failed and, for a question, its thread entry; tell who asked. Returns
     the chat of the officer told, if any (for the caller to wake the worker for)."""
     await outbox.mark_failed(conn, row.id, reason, delivery.value)
@@ -49,7 +50,7 @@ async def record_undelivered(conn: AsyncConnection, tr: Translator, row: outbox.
 
 
 async def tell_asker(conn: AsyncConnection, tr: Translator, row: outbox.OutboxRow,
-                     delivery: Delivery, now: datetime) -> int | None:
+                     delivery: Delivery, now: datetime) -> Address | None:
     """The question ``row`` carried did not arrive: the thread says so, and so is the officer
     who asked (a state message has no asker; ``/status`` lists it)."""
     if row.thread_entry_id is None:
@@ -63,6 +64,6 @@ async def tell_asker(conn: AsyncConnection, tr: Translator, row: outbox.OutboxRo
         return None  # no longer an officer: a tip's code goes to no one who may not see it
     text = tr("relay.question_undelivered", code=question.code,
               reason=reason_text(tr, delivery))
-    await outbox.enqueue(conn, payload={"text": text}, now=now, chat_id=question.asked_by,
+    await outbox.enqueue(conn, payload={"text": text}, now=now, address=question.asked_by,
                          tip_id=row.tip_id)
     return question.asked_by

@@ -13,6 +13,7 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.address import Address
 from storage import outbox
 from storage import tips as tip_store
 from storage.tip_records import Tip, TipItem
@@ -31,7 +32,7 @@ async def queue_staff_notices(ctx: TipsContext, result: FilingResult) -> None:
         return
     items = list(result.items)
 
-    async def queueing(conn: AsyncConnection) -> tuple[int, ...]:
+    async def queueing(conn: AsyncConnection) -> tuple[Address, ...]:
         if not await tip_store.claim_staff_notices(conn, tip.id):
             return ()
         return await _enqueue(conn, ctx, tip, items)
@@ -56,7 +57,7 @@ async def queue_missing_staff_notices(ctx: TipsContext) -> int:
 
 
 async def _enqueue(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
-                   items: list[TipItem]) -> tuple[int, ...]:
+                   items: list[TipItem]) -> tuple[Address, ...]:
     tree = ctx.directory.tree
     unit = tree.find(tip.unit_code)
     payloads = new_tip_notices(ctx.tr, ctx.anonymizer, tip, items,
@@ -64,6 +65,6 @@ async def _enqueue(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
                                category_label=ctx.category_label(tip.category), tz=ctx.tz)
     recipients = tip_recipients(tree, ctx.directory.all_staff(), tip.unit_code,
                                 ctx.settings.notify)
-    await outbox.enqueue_many(conn, [(member.telegram_id, payload) for member in recipients
+    await outbox.enqueue_many(conn, [(member.address, payload) for member in recipients
                                      for payload in payloads], now=ctx.clock.now(), tip_id=tip.id)
-    return tuple(member.telegram_id for member in recipients)
+    return tuple(member.address for member in recipients)

@@ -91,7 +91,7 @@ async def assess(ctx: TipsContext, member: StaffMember, tip: Tip,
         if not await tip_store.set_assessment(conn, tip.id, assessment, now,
                                               was=tip.assessment):
             return TriageResult(Done.RACED, tip)
-        await record_action(conn, at=now, actor=member.telegram_id, action="tip.assess",
+        await record_action(conn, at=now, actor=member.address, action="tip.assess",
                             subject=f"tip:{tip.code}", detail=assessment.value)
         if tip.assessment is Assessment.UNASSESSED and tip.state is TipState.OPEN:
             await _tell_tipster(conn, ctx, tip, "tipster.being_checked")
@@ -105,7 +105,7 @@ async def close(ctx: TipsContext, member: StaffMember, tip: Tip) -> TriageResult
     async with ctx.db.transaction() as conn:
         if not await tip_store.close_tip(conn, tip.id, now, expires):
             return TriageResult(Done.CLOSED, tip)
-        await record_action(conn, at=now, actor=member.telegram_id, action="tip.close",
+        await record_action(conn, at=now, actor=member.address, action="tip.close",
                             subject=f"tip:{tip.code}")
         current = await tip_store.find_tip_by_id(conn, tip.id)
         helped = current is not None and current.assessment is Assessment.VALUABLE
@@ -119,8 +119,8 @@ async def block_sender(ctx: TipsContext, member: StaffMember, tip: Tip) -> Triag
     now = ctx.clock.now()
     until = now + timedelta(days=ctx.settings.block_days)
     async with ctx.db.transaction() as conn:
-        await tip_senders.block_sender(conn, tip.sender, until, tip.id, member.telegram_id, now)
-        await record_action(conn, at=now, actor=member.telegram_id, action="tip.block",
+        await tip_senders.block_sender(conn, tip.sender, until, tip.id, member.address, now)
+        await record_action(conn, at=now, actor=member.address, action="tip.block",
                             subject=f"tip:{tip.code}", detail=f"{ctx.settings.block_days}d")
     return TriageResult(Done.DONE, tip)
 
@@ -134,8 +134,8 @@ async def ask_tipster(ctx: TipsContext, member: StaffMember, tip: Tip,
         link = await tip_store.live_relay_link_of(conn, tip.id, now)
         delivery = Delivery.PENDING if link is not None else Delivery.LINK_EXPIRED
         entry_id = await tip_store.add_thread_entry(conn, tip.id, Direction.TO_TIPSTER,
-                                                    question, member.telegram_id, now, delivery)
-        await record_action(conn, at=now, actor=member.telegram_id, action="tip.ask",
+                                                    question, member.address, now, delivery)
+        await record_action(conn, at=now, actor=member.address, action="tip.ask",
                             subject=f"tip:{tip.code}",
                             detail="" if link is not None else delivery.value)
         if link is None:

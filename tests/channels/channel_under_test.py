@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from core.address import Address
 from core.outbound import Button, Channel, Media, MediaKind
 
-# How the adapter names a chat or a person (``Channel.send``'s first argument).
-Address = int
+# A chat or a person is named by its address, ``<channel>:<id>`` (``core.address``; the first
+# argument of ``Channel.send``), as the product names them.
 Buttons = tuple[tuple[Button, ...], ...]
 
 

@@ -29,6 +29,7 @@ from telegram.request import HTTPXRequest
 
 from bot.app import FLOOD_RETRIES
 from channels.telegram import TelegramChannel
+from channels.telegram_addresses import address_of_chat, chat_id_of
 from channels.telegram_delivery import DeliveryChannel
 from core.outbound import Button, Channel, Media, MediaKind
 from emulators.telegram import FakeTelegramAPI, FakeUser
@@ -144,13 +145,13 @@ class TelegramUnderTest:
 
     # ---- the scene ----------------------------------------------------------------------
     def person(self) -> Address:
-        return self.fake.user("Trần Thị Công", username="cong_an_tt").id
+        return address_of_chat(self.fake.user("Trần Thị Công", username="cong_an_tt").id)
 
     def group(self) -> Address:
-        return self.fake.group("Tổ tự quản Ấp 1", members=40).id
+        return address_of_chat(self.fake.group("Tổ tự quản Ấp 1", members=40).id)
 
     def unknown_address(self) -> Address:
-        return -1_009_999_999_999
+        return address_of_chat(-1_009_999_999_999)
 
     def media_sample(self, kind: MediaKind) -> Media:
         """A file a resident sent the bot (the product re-sends files by their id)."""
@@ -174,7 +175,7 @@ class TelegramUnderTest:
     # ---- what reached a recipient -------------------------------------------------------
     def received(self, recipient: Address) -> list[Arrived]:
         return [self._arrived(recipient, message)
-                for message in self.fake.sent_messages(recipient)]
+                for message in self.fake.sent_messages(chat_id_of(recipient))]
 
     def _arrived(self, recipient: Address, message: dict[str, Any]) -> Arrived:
         return Arrived(
@@ -182,41 +183,45 @@ class TelegramUnderTest:
             text=message.get("text") or message.get("caption") or "",
             buttons=_buttons(message),
             media=_media(message),
-            silent=self.fake.sent_silently(recipient, message["message_id"]),
+            silent=self.fake.sent_silently(chat_id_of(recipient), message["message_id"]),
             reply_to=message.get("reply_to_message", {}).get("message_id"),
         )
 
     async def wait_until_received(self, recipient: Address, count: int) -> list[Arrived]:
-        await self.fake.wait_until(lambda: len(self.fake.sent_messages(recipient)) >= count,
+        chat_id = chat_id_of(recipient)
+        await self.fake.wait_until(lambda: len(self.fake.sent_messages(chat_id)) >= count,
                                    timeout=ARRIVAL_WAIT,
                                    what=f"{count} message(s) in chat {recipient}")
         return self.received(recipient)
 
     def requests_for(self, recipient: Address) -> int:
+        chat_id = chat_id_of(recipient)
         return sum(1 for call in self.fake.calls
-                   if call.method in SENDING_METHODS and call.params.get("chat_id") == recipient)
+                   if call.method in SENDING_METHODS and call.params.get("chat_id") == chat_id)
 
     # ---- faults -------------------------------------------------------------------------
     def block_bot(self, recipient: Address) -> None:
-        self.fake.block_bot(self.fake.world.users[recipient])
+        self.fake.block_bot(self.fake.world.users[chat_id_of(recipient)])
 
     def delete_group(self, recipient: Address) -> None:
-        self.fake.delete_group(self.fake.world.chats[recipient])
+        self.fake.delete_group(self.fake.world.chats[chat_id_of(recipient)])
 
     def move_group(self, recipient: Address) -> Address:
-        return self.fake.migrate_to_supergroup(self.fake.world.chats[recipient]).id
+        moved = self.fake.migrate_to_supergroup(self.fake.world.chats[chat_id_of(recipient)])
+        return address_of_chat(moved.id)
 
     def flood(self, recipient: Address, seconds: int) -> None:
-        self.fake.inject_error("sendMessage", chat_id=recipient, error_code=429,
+        self.fake.inject_error("sendMessage", chat_id=chat_id_of(recipient), error_code=429,
                                description=f"Too Many Requests: retry after {seconds}",
                                retry_after=seconds, times=FLOOD_ANSWERS)
 
     def fail_next_send(self, recipient: Address, shape: ServerError) -> None:
         if shape is ServerError.FRONT:
-            self.fake.inject_server_error("sendMessage", chat_id=recipient, status=502,
-                                          html=True)
+            self.fake.inject_server_error("sendMessage", chat_id=chat_id_of(recipient),
+                                          status=502, html=True)
         else:
-            self.fake.inject_server_error("sendMessage", chat_id=recipient, status=500)
+            self.fake.inject_server_error("sendMessage", chat_id=chat_id_of(recipient),
+                                          status=500)
 
     def answer_next_send_late(self, recipient: Address) -> None:
         # The emulator delays by method; the contract's tests send one message at a time.

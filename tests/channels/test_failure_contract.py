@@ -140,6 +140,6 @@ async def test_a_group_that_moved_names_its_new_address_which_then_receives(
     with pytest.raises(ChatMoved) as moved:
         await channel.adapter.send(group, MESSAGE)
 
-    assert moved.value.new_chat_id == new_address
+    assert moved.value.new_address == new_address
     message_id = await channel.adapter.send(new_address, MESSAGE)
     assert [arrived.id for arrived in channel.received(new_address)] == [message_id]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from channels.telegram_addresses import address_of_chat
 from storage import groups as group_store
 from storage.schema import deliveries
 
@@ -14,7 +15,8 @@ async def linked_groups(fake, db, unit_code: str, count: int, clock, prefix: str
     chats = [fake.group(f"{prefix} {n + 1}", members=12) for n in range(count)]
     async with db.transaction() as conn:
         for chat in chats:
-            await group_store.link_group(conn, chat.id, chat.title, unit_code, 1, clock.now())
+            await group_store.link_group(conn, address_of_chat(chat.id), chat.title, unit_code,
+                                         address_of_chat(1), clock.now())
     return chats
 
 

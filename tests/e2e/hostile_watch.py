@@ -40,6 +40,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from channels.telegram_addresses import chat_id_of
 from core.i18n import LANGUAGES, t
 from emulators.telegram import FakeUser
 from emulators.telegram.world import ApiCall
@@ -515,13 +516,14 @@ class Watch:
         read when the notifier gets to it."""
         async with self.harness.bot.services.db.reading() as conn:
             rows = (await conn.execute(
-                select(outbox.c.id, outbox.c.chat_id, outbox.c.relay_link, outbox.c.payload)
+                select(outbox.c.id, outbox.c.address, outbox.c.relay_link, outbox.c.payload)
                 .where(outbox.c.status.in_(("pending", "sending"))))).all()
         said = []
         for row in rows:
-            chat_id = row.chat_id
-            if chat_id is None and row.relay_link and self._anonymizer is not None:
-                chat_id = self._anonymizer.open_chat(row.relay_link)
+            address = row.address
+            if address is None and row.relay_link and self._anonymizer is not None:
+                address = self._anonymizer.open_address(row.relay_link)
+            chat_id = chat_id_of(address) if address is not None else None
             said.append(Said(self.recipient_of(chat_id), row.payload, "outbox (not sent yet)",
                              self._outbox_origin.get(row.id), False))
         self.tips = (await self._snapshot(_END)).tips

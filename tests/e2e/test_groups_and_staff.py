@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from channels.telegram_addresses import address_of_chat, chat_id_of
 from storage.groups import find_group
 from storage.schema import staff as staff_table
 
@@ -23,7 +24,7 @@ async def reply_to(fake, user, text, chat=None):
 
 async def group_record(harness, chat_id):
     async with harness.bot.services.db.reading() as conn:
-        return await find_group(conn, chat_id)
+        return await find_group(conn, address_of_chat(chat_id))
 
 
 async def test_bot_registers_its_commands_per_scope_and_language(harness):
@@ -159,7 +160,8 @@ async def test_admin_manages_staff_in_chat(harness):
     removed = await reply_to(fake, people.admin, f"/staff remove {newcomer.id}")
     assert str(newcomer.id) in removed
     async with harness.bot.services.db.reading() as conn:
-        rows = (await conn.execute(select(staff_table.c.telegram_id))).scalars().all()
+        rows = [chat_id_of(address) for address in
+                (await conn.execute(select(staff_table.c.address))).scalars().all()]
     assert newcomer.id not in rows and people.officer.id in rows
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from channels.telegram_addresses import address_of_chat
 from storage.tip_records import Assessment, TipState
 from storage.tips_tables import outbox
 from tests.e2e.bulletin_steps import compose_and_choose
@@ -76,7 +77,7 @@ async def test_an_editor_gets_no_notice_of_a_tip_filed_in_their_unit(harness):
     # the editor (so none can still be on its way), and none reached them.
     async with harness.bot.services.db.reading() as conn:
         to_editor = (await conn.execute(select(outbox.c.id).where(
-            outbox.c.chat_id == people.editor.id))).all()
+            outbox.c.address == address_of_chat(people.editor.id)))).all()
     assert to_editor == []
     assert not [m for m in fake.sent_messages(people.editor.id)
                 if code in (m.get("text") or m.get("caption") or "")]

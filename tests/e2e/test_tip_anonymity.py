@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import select, text
 
+from channels.telegram_addresses import chat_id_of
 from storage.tips_tables import tips
 from tests.e2e.tip_steps import CODE, file_guided_tip, say
 from tips.anonymity import Anonymizer
@@ -98,8 +99,8 @@ async def test_sender_is_a_keyed_pseudonym_and_the_key_file_is_private(harness):
                                   .where(tips.c.code == code))).one()
     assert row.sender == Anonymizer(key).pseudonym_for(resident.id)
     assert row.sender != Anonymizer(b"k" * 32).pseudonym_for(resident.id)
-    assert Anonymizer(key).open_chat(row.relay_link) == resident.id
-    assert Anonymizer(b"k" * 32).open_chat(row.relay_link) is None
+    assert chat_id_of(Anonymizer(key).open_address(row.relay_link)) == resident.id
+    assert Anonymizer(b"k" * 32).open_address(row.relay_link) is None
 
 
 async def test_image_file_with_gps_is_refused_and_a_clean_one_accepted(harness):

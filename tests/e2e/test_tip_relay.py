@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from channels.telegram_addresses import address_of_chat
 from storage.tips_tables import outbox
 from tests.e2e.tip_steps import file_guided_tip, next_reply, say
 
@@ -44,7 +45,8 @@ async def status_of(harness, user, code: str) -> str:
 async def notices_to(harness, chat_id: int, words: str) -> list[str]:
     async with harness.bot.services.db.reading() as conn:
         payloads = (await conn.execute(select(outbox.c.payload)
-                                       .where(outbox.c.chat_id == chat_id))).scalars().all()
+                                       .where(outbox.c.address == address_of_chat(chat_id)))
+                    ).scalars().all()
     return [p for p in payloads if words in p]
 
 

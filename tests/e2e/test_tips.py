@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from channels.telegram_addresses import address_of_chat
 from storage.audit import entries_for
 from storage.tip_records import Assessment, TipState
 from storage.tips import find_tip
@@ -291,7 +292,7 @@ async def test_report_button_under_a_bulletin_starts_a_tip_for_that_bulletins_un
         bulletin = await insert_bulletin(
             conn, unit_code="TT-BINHTHANH", topic="drugs", body="Cảnh giác ma túy",
             media_kind=None, media_file_id=None, status="approved", is_alert=False,
-            created_by=harness.people.other_officer.id, now=harness.clock.now())
+            created_by=address_of_chat(harness.people.other_officer.id), now=harness.clock.now())
     categories = await say(fake, resident, f"/start tip_b{bulletin.id}")
     assert "Xã Bình Thành" in categories["text"]
     collect = await press(fake, resident, categories, "ti:c:drugs")
@@ -365,7 +366,7 @@ async def test_a_receipt_that_fails_to_send_still_reaches_the_tipster_once(harne
     assert tip.unit_code == "TT-BINHTHANH"
     async with harness.bot.services.db.reading() as conn:
         to_tipster = (await conn.execute(select(outbox.c.tip_id)
-                                         .where(outbox.c.chat_id.is_(None)))).all()
+                                         .where(outbox.c.address.is_(None)))).all()
     assert [r.tip_id for r in to_tipster] == [tip.id]  # through the relay link, not a chat id
     assert "a receipt could not be sent (NetworkError)" in harness.logs.getvalue()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from channels.telegram_addresses import address_of_chat, chat_id_of
 from storage.audit import entries_for
 from storage.groups import find_group
 from tests.e2e.tip_steps import button_data, file_guided_tip, press, say
@@ -19,7 +20,7 @@ async def unit_says(harness, text: str, user=None) -> str:
 
 async def audit_of(harness, code: str) -> list[tuple[str, int, str]]:
     async with harness.bot.services.db.reading() as conn:
-        return [(e.action, e.actor_telegram_id, e.detail)
+        return [(e.action, chat_id_of(e.actor), e.detail)
                 for e in await entries_for(conn, f"unit:{code}")]
 
 
@@ -45,7 +46,7 @@ async def test_a_unit_added_in_chat_is_offered_at_once_to_register_and_to_tipste
     registered = (await say(fake, people.other_officer, "/register bt-ap3", chat=group))["text"]
     assert "BT-AP3" in registered and "Ấp 3 Bình Thành" in registered
     async with harness.bot.services.db.reading() as conn:
-        assert (await find_group(conn, group.id)).unit_code == "BT-AP3"
+        assert (await find_group(conn, address_of_chat(group.id))).unit_code == "BT-AP3"
 
     resident = people.resident
     units = await say(fake, resident, "/tip")

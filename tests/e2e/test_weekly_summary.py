@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.weekly_summary_job import send_weekly_summaries
+from channels.telegram_addresses import address_of_chat, chat_id_of
 from storage.tips_tables import outbox
 from tests.e2e.test_stats_chat import seed_march
 from tests.stats_seed import local
@@ -23,7 +24,8 @@ def is_summary(message: dict) -> bool:
 async def queued_summaries(harness, chat_id: int) -> int:
     async with harness.bot.services.db.reading() as conn:
         return (await conn.execute(select(func.count(outbox.c.id)).where(
-            outbox.c.chat_id == chat_id, outbox.c.payload.contains(HEADING)))).scalar_one()
+            outbox.c.address == address_of_chat(chat_id),
+            outbox.c.payload.contains(HEADING)))).scalar_one()
 
 
 async def test_summary_goes_once_to_each_officer_at_the_configured_time(harness):
@@ -36,7 +38,8 @@ async def test_summary_goes_once_to_each_officer_at_the_configured_time(harness)
     assert await send_weekly_summaries(services) == []
     harness.clock.set(local(2026, 3, 9, 7, 30))
     queued = await send_weekly_summaries(services)
-    assert sorted((q.unit_code, q.week_label, q.recipients) for q in queued) == [
+    assert sorted((q.unit_code, q.week_label, tuple(chat_id_of(a) for a in q.recipients))
+                  for q in queued) == [
         ("DT", "2026-W10", (people.admin.id,)),
         ("TT-BINHTHANH", "2026-W10", (people.other_officer.id,)),
         ("TT-TANTHANH", "2026-W10", (people.officer.id,)),

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from channels.telegram_addresses import address_of_chat as telegram
 from org.units import Unit
 from storage import acknowledgements as acks
 from storage import bulletins as bstore
@@ -18,16 +19,18 @@ from storage.units import sync_units
 
 NOW = datetime(2026, 3, 5, 1, 0, tzinfo=UTC)
 
+STAFF = telegram(7)  # who planned and composed
+
 
 async def seed(db):
     async with db.transaction() as conn:
         await sync_units(conn, [Unit("DT", "Tỉnh", None), Unit("TT", "Xã", "DT")], NOW)
         for chat_id in (-1, -2):
-            await link_group(conn, chat_id, f"Tổ {-chat_id}", "TT", 7, NOW)
+            await link_group(conn, telegram(chat_id), f"Tổ {-chat_id}", "TT", STAFF, NOW)
         groups = await dstore.active_groups(conn, ["TT"])
         bulletin = await bstore.insert_bulletin(
             conn, unit_code="DT", topic="general", body="Một", media_kind=None,
-            media_file_id=None, status=bstore.QUEUED, is_alert=False, created_by=7, now=NOW)
+            media_file_id=None, status=bstore.QUEUED, is_alert=False, created_by=STAFF, now=NOW)
     return [g.group_id for g in groups], bulletin
 
 
@@ -35,7 +38,7 @@ async def test_one_delivery_row_per_bulletin_and_group(db):
     group_ids, bulletin = await seed(db)
     async with db.transaction() as conn:
         dispatch = await dstore.insert_dispatch(conn, kind="now", unit_code="TT",
-                                                requested_by=7, now=NOW)
+                                                requested_by=STAFF, now=NOW)
         await dstore.plan_deliveries(conn, dispatch, [(bulletin.id, group_ids[0])], NOW)
     with pytest.raises(IntegrityError):
         async with db.transaction() as conn:
@@ -46,7 +49,7 @@ async def test_a_row_is_claimed_for_sending_once_and_a_crash_leaves_it_uncertain
     group_ids, bulletin = await seed(db)
     async with db.transaction() as conn:
         dispatch = await dstore.insert_dispatch(conn, kind="now", unit_code="TT",
-                                                requested_by=7, now=NOW)
+                                                requested_by=STAFF, now=NOW)
         first, second = await dstore.plan_deliveries(
             conn, dispatch, [(bulletin.id, g) for g in group_ids], NOW)
     async with db.transaction() as conn:
@@ -76,7 +79,7 @@ async def test_the_queue_skips_bulletins_a_group_already_had(db):
     async with db.transaction() as conn:
         second = await bstore.insert_bulletin(
             conn, unit_code="TT", topic="fire", body="Hai", media_kind=None, media_file_id=None,
-            status=bstore.QUEUED, is_alert=False, created_by=7, now=NOW)
+            status=bstore.QUEUED, is_alert=False, created_by=STAFF, now=NOW)
         dispatch = await dstore.insert_dispatch(conn, kind="slot", unit_code="TT",
                                                 requested_by=None, now=NOW)
         [row] = await dstore.plan_deliveries(conn, dispatch, [(first.id, group_ids[0])], NOW)
@@ -97,7 +100,7 @@ async def test_a_slot_is_claimed_once(db):
         assert await sstore.claim_slot(conn, "TT", sstore.BULLETIN_SLOT, NOW, NOW)
         assert not await sstore.claim_slot(conn, "TT", sstore.BULLETIN_SLOT, NOW, NOW)
         assert await sstore.claim_slot(conn, "TT", sstore.COMPLIANCE_CHECK, NOW, NOW)
-        await sstore.set_unit_schedule(conn, "TT", "daily 07:00", 7, NOW)
+        await sstore.set_unit_schedule(conn, "TT", "daily 07:00", STAFF, NOW)
         assert await sstore.unit_schedule_overrides(conn) == {"TT": ("daily 07:00", NOW)}
 
 
@@ -105,7 +108,7 @@ async def test_acknowledgements_count_each_pseudonym_once_and_compliance_counts_
     group_ids, bulletin = await seed(db)
     async with db.transaction() as conn:
         dispatch = await dstore.insert_dispatch(conn, kind="now", unit_code="TT",
-                                                requested_by=7, now=NOW)
+                                                requested_by=STAFF, now=NOW)
         [row] = await dstore.plan_deliveries(conn, dispatch, [(bulletin.id, group_ids[0])], NOW)
         await dstore.claim_for_sending(conn, row, silent=False, now=NOW)
         await dstore.mark_sent(conn, row, 55, NOW)
@@ -114,7 +117,7 @@ async def test_acknowledgements_count_each_pseudonym_once_and_compliance_counts_
         assert await acks.record_press(conn, bulletin.id, group_ids[0], "q" * 64, NOW)
         assert await acks.press_count(conn, bulletin.id, group_ids[0]) == 2
         assert await acks.acknowledged_groups(conn, [bulletin.id]) == 1
-        assert await dstore.delivered_message(conn, bulletin.id, -1) == (group_ids[0], 55)
+        assert await dstore.delivered_message(conn, bulletin.id, telegram(-1)) == (group_ids[0], 55)
         tallies = await bulletins_per_group(conn, ["TT"], NOW - timedelta(days=1),
                                             NOW + timedelta(days=1))
     assert sorted(t.bulletins for t in tallies) == [0, 1]
@@ -144,14 +147,14 @@ async def test_the_queue_lists_only_bulletins_still_waiting_for_a_group(db):
     async with db.transaction() as conn:
         done = [first] + [await bstore.insert_bulletin(
             conn, unit_code="TT", topic="general", body=f"Cũ {n}", media_kind=None,
-            media_file_id=None, status=bstore.QUEUED, is_alert=False, created_by=7, now=NOW)
+            media_file_id=None, status=bstore.QUEUED, is_alert=False, created_by=STAFF, now=NOW)
             for n in range(24)]
         half, = [await bstore.insert_bulletin(
             conn, unit_code="DT", topic="fire", body="Nửa", media_kind=None, media_file_id=None,
-            status=bstore.QUEUED, is_alert=False, created_by=7, now=NOW)]
+            status=bstore.QUEUED, is_alert=False, created_by=STAFF, now=NOW)]
         draft = await bstore.insert_bulletin(
             conn, unit_code="TT", topic="fire", body="Nháp", media_kind=None, media_file_id=None,
-            status=bstore.DRAFT, is_alert=False, created_by=7, now=NOW)
+            status=bstore.DRAFT, is_alert=False, created_by=STAFF, now=NOW)
         dispatch = await dstore.insert_dispatch(conn, kind="slot", unit_code="TT",
                                                 requested_by=None, now=NOW)
         await dstore.plan_deliveries(conn, dispatch, [(b.id, g) for b in done for g in group_ids]
@@ -174,11 +177,11 @@ async def test_a_composer_draft_is_kept_per_staff_member_and_replaced_by_the_nex
 
     await seed(db)
     async with db.transaction() as conn:
-        await drafts.save_draft(conn, 7, drafts.DraftRow("TT", None, None, None, None, NOW))
-        await drafts.save_draft(conn, 7, drafts.DraftRow("TT", "fire", "Cháy", "photo", "F1",
+        await drafts.save_draft(conn, STAFF, drafts.DraftRow("TT", None, None, None, None, NOW))
+        await drafts.save_draft(conn, STAFF, drafts.DraftRow("TT", "fire", "Cháy", "photo", "F1",
                                                          NOW + timedelta(minutes=1)))
-        assert await drafts.load_draft(conn, 7) == drafts.DraftRow(
+        assert await drafts.load_draft(conn, STAFF) == drafts.DraftRow(
             "TT", "fire", "Cháy", "photo", "F1", NOW + timedelta(minutes=1))
-        assert await drafts.load_draft(conn, 8) is None
-        await drafts.drop_draft(conn, 7)
-        assert await drafts.load_draft(conn, 7) is None
+        assert await drafts.load_draft(conn, telegram(8)) is None
+        await drafts.drop_draft(conn, STAFF)
+        assert await drafts.load_draft(conn, STAFF) is None

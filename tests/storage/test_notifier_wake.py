@@ -11,7 +11,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from channels.telegram_addresses import address_of_chat, chat_id_of
 from channels.text_parts import split_message
+from core.address import Address
 from core.outbound import Button, OutboundMessage
 from storage import outbox
 from tips.anonymity import Anonymizer
@@ -30,13 +32,13 @@ class RecordingChannel:
     def parts_of(self, message: OutboundMessage) -> list[OutboundMessage]:
         return split_message(message, self.text_limit)
 
-    async def send(self, chat_id: int, message: OutboundMessage) -> int:
+    async def send(self, to: Address, message: OutboundMessage) -> int:
         async with self.arrived:
-            self.sent.append((chat_id, message.text))
+            self.sent.append((chat_id_of(to), message.text))
             self.arrived.notify_all()
         return len(self.sent)
 
-    async def edit_buttons(self, chat_id: int, message_id: int,
+    async def edit_buttons(self, to: Address, message_id: int,
                            buttons: tuple[tuple[Button, ...], ...]) -> None:
         raise AssertionError("not used")
 
@@ -82,7 +84,8 @@ async def running(db, clock) -> AsyncIterator[tuple[CountingNotifier, RecordingC
 
 async def queue(db, clock, chat_id: int, text: str) -> None:
     async with db.transaction() as conn:
-        await outbox.enqueue(conn, payload={"text": text}, now=clock.now(), chat_id=chat_id)
+        await outbox.enqueue(conn, payload={"text": text}, now=clock.now(),
+                             address=address_of_chat(chat_id))
 
 
 async def settle() -> None:
@@ -96,17 +99,17 @@ async def test_a_notice_to_a_chat_that_must_wait_does_not_wake_the_worker(db, cl
     notifier, channel = running
     await queue(db, clock, OFFICER, "first")
     await queue(db, clock, OFFICER, "second")
-    notifier.wake([OFFICER])
+    notifier.wake([address_of_chat(OFFICER)])
     await channel.until_sent(1)
     passes = await notifier.until_waiting()  # planned: the officer's next turn
     # A burst: the officer's next notice waits for that turn anyway; nothing is re-read.
     await queue(db, clock, OFFICER, "third")
-    notifier.wake([OFFICER])
+    notifier.wake([address_of_chat(OFFICER)])
     await settle()
     assert notifier.passes == passes
     # Another officer's chat is free: that wakes it, and the notice goes at once.
     await queue(db, clock, OTHER_OFFICER, "to the other")
-    notifier.wake([OTHER_OFFICER])
+    notifier.wake([address_of_chat(OTHER_OFFICER)])
     await channel.until_sent(2)
     assert channel.sent[1] == (OTHER_OFFICER, "to the other")
     # Nothing waiting was lost: the officer's notices go on their turns, in order.

@@ -12,25 +12,26 @@ from sqlalchemy import Boolean, Row, bindparam, event, select, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from channels.telegram_addresses import address_of_chat
 from storage import outbox
 from storage.prepared import prepared
 from storage.schema import UTCDateTime
 from storage.tips_tables import outbox as outbox_table
 
 _INSERT = prepared(text(
-    "INSERT INTO outbox (chat_id, payload, status, attempts, not_before, created_at)"
-    " VALUES (:chat_id, :payload, 'pending', 0, :at, :at)"
+    "INSERT INTO outbox (parts_sent, payload, status, attempts, not_before, created_at)"
+    " VALUES (:parts_sent, :payload, 'pending', 0, :at, :at)"
 ).bindparams(bindparam("at", type_=UTCDateTime())))
 
 _READ = prepared(select(
-    outbox_table.c.id, outbox_table.c.chat_id, outbox_table.c.not_before,
-    (outbox_table.c.chat_id > bindparam("above")).label("is_above"),
+    outbox_table.c.id, outbox_table.c.parts_sent, outbox_table.c.not_before,
+    (outbox_table.c.parts_sent > bindparam("above")).label("is_above"),
 ).where(outbox_table.c.not_before >= bindparam("since", type_=UTCDateTime()))
-    .order_by(outbox_table.c.chat_id))
+    .order_by(outbox_table.c.parts_sent))
 
 _DUPLICATE_ID = prepared(text(
-    "INSERT INTO outbox (id, chat_id, payload, status, attempts, not_before, created_at)"
-    " VALUES (:id, 1, :payload, 'pending', 0, :at, :at)"
+    "INSERT INTO outbox (id, address, payload, status, attempts, not_before, created_at)"
+    " VALUES (:id, 'telegram:1', :payload, 'pending', 0, :at, :at)"
 ).bindparams(bindparam("at", type_=UTCDateTime())))
 
 _NOT_IS_TRUE = prepared(text("SELECT NOT :flag AS negated").bindparams(
@@ -38,8 +39,8 @@ _NOT_IS_TRUE = prepared(text("SELECT NOT :flag AS negated").bindparams(
 
 
 async def insert_three(conn: AsyncConnection, at: datetime) -> None:
-    await conn.execute(_INSERT, [{"chat_id": chat_id, "payload": "{}", "at": at}
-                                 for chat_id in (30, 10, 20)])
+    await conn.execute(_INSERT, [{"parts_sent": number, "payload": "{}", "at": at}
+                                 for number in (30, 10, 20)])
 
 
 async def read_since(conn: AsyncConnection, since: datetime) -> list[Row[Any]]:
@@ -53,7 +54,7 @@ async def test_prepared_statements_store_and_read_what_sqlalchemy_does(db, clock
     async with db.reading() as conn:  # the ordinary path: aiosqlite or asyncpg
         plain_rows = await read_since(conn, now)
         stored = (await conn.execute(select(outbox_table.c.created_at))).scalars().all()
-    assert [(row.chat_id, row.not_before, row.is_above) for row in inline_rows] == [
+    assert [(row.parts_sent, row.not_before, row.is_above) for row in inline_rows] == [
         (10, now, False), (20, now, True), (30, now, True)]
     assert [tuple(row) for row in inline_rows] == [tuple(row) for row in plain_rows]
     assert stored == [now, now, now]
@@ -78,8 +79,8 @@ async def test_prepared_statement_runs_without_sqlalchemy_on_the_inline_connecti
                  lambda _c, _cur, statement, *_rest: seen.append(statement))
     await db.run_transaction(lambda conn: insert_three(conn, clock.now()))
     assert not any("INSERT INTO outbox" in statement for statement in seen)
-    await db.run_transaction(lambda conn: outbox.enqueue(
-        conn, payload={}, now=clock.now(), chat_id=5))  # not prepared: through SQLAlchemy
+    await db.run_transaction(lambda conn: outbox.enqueue(  # not prepared: through SQLAlchemy
+        conn, payload={}, now=clock.now(), address=address_of_chat(5)))
     assert any("INSERT INTO outbox" in statement for statement in seen)
 
 
@@ -117,4 +118,4 @@ async def test_prepared_statement_missing_a_value_is_refused(db):
 def test_statements_that_expand_in_lists_cannot_be_prepared():
     with pytest.raises(ValueError, match="IN lists"):
         prepared(select(outbox_table.c.id).where(
-            outbox_table.c.chat_id.in_(bindparam("chats", expanding=True))))
+            outbox_table.c.address.in_(bindparam("chats", expanding=True))))

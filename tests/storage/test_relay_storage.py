@@ -9,6 +9,8 @@ from datetime import timedelta
 from alembic import command
 from sqlalchemy import bindparam, select, text
 
+from channels.telegram_addresses import address_of_chat as telegram
+from channels.telegram_addresses import chat_id_of
 from org.directory import Directory
 from org.units import Unit
 from storage import outbox
@@ -19,7 +21,7 @@ from storage.tip_records import Delivery, Direction, ItemKind, TipItem
 from storage.tips_tables import outbox as outbox_table
 from storage.tips_tables import tip_thread
 
-OFFICER = 900000002
+OFFICER = telegram(900000002)
 
 
 async def prepared(db, clock) -> None:
@@ -120,7 +122,7 @@ async def test_an_undeliverable_notice_is_kept_failed_for_staff_to_see(db, clock
                                           now=clock.now(), tip_id=tip_id,
                                           failure=Delivery.LINK_EXPIRED.value)
         await outbox.enqueue(conn, payload={"text": "to staff"}, now=clock.now(),
-                             chat_id=OFFICER, tip_id=tip_id)
+                             address=OFFICER, tip_id=tip_id)
         staff_row = (await outbox.due_rows(conn, clock.now()))[0]
         await outbox.mark_failed(conn, staff_row.id, "Forbidden")
     async with db.reading() as conn:
@@ -131,8 +133,8 @@ async def test_an_undeliverable_notice_is_kept_failed_for_staff_to_see(db, clock
 
 async def test_a_long_notice_goes_part_by_part_and_a_retry_goes_on_from_the_next(db, clock):
     async with db.transaction() as conn:
-        await outbox.enqueue(conn, payload={"text": "long"}, now=clock.now(), chat_id=OFFICER)
-        await outbox.enqueue(conn, payload={"text": "after"}, now=clock.now(), chat_id=OFFICER)
+        await outbox.enqueue(conn, payload={"text": "long"}, now=clock.now(), address=OFFICER)
+        await outbox.enqueue(conn, payload={"text": "after"}, now=clock.now(), address=OFFICER)
     async with db.transaction() as conn:
         (row,) = await outbox.due_rows(conn, clock.now())
         assert row.parts_sent == 0 and await outbox.mark_sending(conn, row.id)
@@ -151,7 +153,7 @@ async def _migrate(db, action: str, revision: str) -> None:
     def run(connection) -> None:
         getattr(command, action)(_alembic_config(connection), revision)
 
-    async with db.transaction() as conn:
+    async with db.schema_change() as conn:
         await conn.run_sync(run)
 
 
@@ -173,10 +175,10 @@ async def test_migration_0009_keeps_what_became_of_existing_questions_and_goes_b
             " last_error, not_before, created_at) VALUES (NULL, NULL, :tip, '{}', :status, 1,"
             " :error, :at, :at)").bindparams(bindparam("at", **_AT))
         for at, question in ((asked_at, "bị chặn?"), (later, "đã đến?")):
-            await conn.execute(add_entry, {"tip": tip_id, "at": at, "officer": OFFICER,
+            await conn.execute(add_entry, {"tip": tip_id, "at": at, "officer": chat_id_of(OFFICER),
                                            "text": question})
         await conn.execute(add_entry, {"tip": tip_id, "at": later + timedelta(minutes=1),
-                                       "officer": OFFICER, "text": "không rõ"})
+                                       "officer": chat_id_of(OFFICER), "text": "không rõ"})
         await conn.execute(add_notice, {"tip": tip_id, "status": "failed", "at": asked_at,
                                         "error": "Forbidden: bot was blocked by the user"})
         await conn.execute(add_notice, {"tip": tip_id, "status": "sent", "at": later,

@@ -15,6 +15,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 import storage.db
+from channels.telegram_addresses import address_of_chat as telegram
+from channels.telegram_addresses import chat_id_of
 from storage import groups as group_store
 from storage.db import SQLITE_BUSY_TIMEOUT_MS
 from storage.schema import groups
@@ -27,9 +29,9 @@ async def count_groups(db) -> int:
 
 async def test_run_transaction_commits_the_body_and_returns_its_result(db, clock):
     async def body(conn: AsyncConnection) -> int:
-        await group_store.note_group_seen(conn, -100, "Tổ 1", clock.now())
-        found = await group_store.find_group(conn, -100)  # sees its own write
-        return found.chat_id
+        await group_store.note_group_seen(conn, telegram(-100), "Tổ 1", clock.now())
+        found = await group_store.find_group(conn, telegram(-100))  # sees its own write
+        return chat_id_of(found.address)
 
     assert await db.run_transaction(body) == -100
     assert await count_groups(db) == 1
@@ -37,7 +39,7 @@ async def test_run_transaction_commits_the_body_and_returns_its_result(db, clock
 
 async def test_run_transaction_rolls_back_when_the_body_fails(db, clock):
     async def body(conn: AsyncConnection) -> None:
-        await group_store.note_group_seen(conn, -100, "Tổ 1", clock.now())
+        await group_store.note_group_seen(conn, telegram(-100), "Tổ 1", clock.now())
         raise ValueError("refused half-way")
 
     with pytest.raises(ValueError, match="half-way"):
@@ -55,12 +57,12 @@ async def test_sqlite_file_locked_by_another_process_is_waited_for_off_the_event
     other_process = sqlite3.connect(tmp_path / "test.db", isolation_level=None)
     other_process.execute("BEGIN IMMEDIATE")
     filing = asyncio.create_task(db.run_transaction(
-        lambda conn: group_store.note_group_seen(conn, -100, "Tổ 1", clock.now())))
+        lambda conn: group_store.note_group_seen(conn, telegram(-100), "Tổ 1", clock.now())))
     await asyncio.sleep(0)  # the task starts; the loop is free again at once
     assert not filing.done()
     other_process.execute("COMMIT")
     other_process.close()
-    assert (await filing).chat_id == -100
+    assert chat_id_of((await filing).address) == -100
     assert await count_groups(db) == 1
 
 
@@ -69,13 +71,13 @@ async def test_sqlite_body_that_awaits_beyond_the_database_fails_and_keeps_nothi
         pytest.skip("SQLite only: on PostgreSQL the body is an ordinary transaction")
 
     async def body(conn: AsyncConnection) -> None:
-        await group_store.note_group_seen(conn, -100, "Tổ 1", clock.now())
+        await group_store.note_group_seen(conn, telegram(-100), "Tổ 1", clock.now())
         await asyncio.sleep(0)  # would block the writer thread: refused
 
     with pytest.raises(RuntimeError, match="outside the database"):
         await db.run_transaction(body)
     assert await count_groups(db) == 0
-    await db.run_transaction(lambda conn: group_store.note_group_seen(conn, -101, "Tổ 2",
+    await db.run_transaction(lambda conn: group_store.note_group_seen(conn, telegram(-101), "Tổ 2",
                                                                         clock.now()))
     assert await count_groups(db) == 1  # and the next one still runs
 
@@ -85,11 +87,11 @@ async def test_one_trip_and_ordinary_writers_take_turns_without_losing_a_write(d
     # on SQLite they share one file and one writer's turn.
     async def one_trip(chat_id: int) -> None:
         await db.run_transaction(lambda conn: group_store.note_group_seen(
-            conn, chat_id, "Tổ", clock.now()))
+            conn, telegram(chat_id), "Tổ", clock.now()))
 
     async def ordinary(chat_id: int) -> None:
         async with db.transaction() as conn:
-            await group_store.note_group_seen(conn, chat_id, "Tổ", clock.now())
+            await group_store.note_group_seen(conn, telegram(chat_id), "Tổ", clock.now())
 
     await asyncio.gather(*(one_trip(-1000 - n) if n % 2 else ordinary(-1000 - n)
                            for n in range(60)))

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from channels.telegram_addresses import address_of_chat, chat_id_of
 from core.config_model import Category, TipSettings
 from core.i18n import Translator
 from org.directory import Directory
@@ -28,8 +29,8 @@ async def tips_context(db, clock) -> tuple[TipsContext, list]:
     directory = Directory(db)
     await directory.sync_from_config(
         [Unit("DT", "Tỉnh", None), Unit("TT", "Xã", "DT")],
-        [StaffMember(OFFICER, Role.OFFICER, "TT", True),
-         StaffMember(ADMIN, Role.ADMIN, "DT", True)], clock.now())
+        [StaffMember(address_of_chat(OFFICER), Role.OFFICER, "TT", True),
+         StaffMember(address_of_chat(ADMIN), Role.ADMIN, "DT", True)], clock.now())
     woken: list = []
     ctx = TipsContext(db=db, clock=clock, anonymizer=Anonymizer(b"k" * 32), tr=Translator("vi"),
                       tz=ZoneInfo("Asia/Ho_Chi_Minh"),
@@ -44,8 +45,8 @@ async def tips_context(db, clock) -> tuple[TipsContext, list]:
 
 async def notice_chats(db) -> list[int]:
     async with db.reading() as conn:
-        rows = await conn.execute(select(outbox.c.chat_id).order_by(outbox.c.chat_id))
-        return [row.chat_id for row in rows]
+        rows = await conn.execute(select(outbox.c.address))
+        return sorted(chat_id_of(row.address) for row in rows)
 
 
 async def test_notices_are_queued_once_after_the_receipt(db, clock):
@@ -55,7 +56,7 @@ async def test_notices_are_queued_once_after_the_receipt(db, clock):
     assert await notice_chats(db) == []  # the receipt comes first
     await queue_staff_notices(ctx, result)
     assert await notice_chats(db) == [OFFICER, ADMIN]
-    assert [sorted(chats) for chats in woken] == [[OFFICER, ADMIN]]
+    assert [sorted(chat_id_of(c) for c in chats) for chats in woken] == [[OFFICER, ADMIN]]
     await queue_staff_notices(ctx, result)  # a second call queues nothing more
     assert await queue_missing_staff_notices(ctx) == 0
     assert await notice_chats(db) == [OFFICER, ADMIN]

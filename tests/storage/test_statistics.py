@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from channels.telegram_addresses import address_of_chat as telegram
 from core.config_model import DEFAULT_CATEGORIES, DEFAULT_OUTCOME_KINDS
 from org.directory import Directory
 from org.units import Unit, UnitTree
@@ -62,7 +63,7 @@ async def build_district(db) -> dict[str, list[int]]:
     await count_members(db, district, [99] * 12, local(2026, 5, 11))  # after the period
     left = await add_groups(db, "TT", [30], before)
     async with db.transaction() as conn:
-        await group_store.mark_group_inactive(conn, left[0], local(2026, 3, 1))
+        await group_store.mark_group_inactive(conn, telegram(left[0]), local(2026, 3, 1))
     await add_groups(db, "TT-A1", [40], local(2026, 5, 11))  # joined after the period
 
     # Two bulletins a week to every group; W07 got one, W08 made up with three.
@@ -194,9 +195,10 @@ async def test_a_migrated_group_counts_the_supergroups_newer_count(db):
     [old] = await add_groups(db, "TT", [10], local(2026, 1, 10))
     new = -1_009_990_777
     async with db.transaction() as conn:
-        await group_store.note_group_seen(conn, new, "Tổ mới", local(2026, 2, 1))
-        await group_store.record_member_count(conn, new, 15, local(2026, 2, 2))
-        assert await group_store.follow_migration(conn, old, new, local(2026, 2, 3))
+        await group_store.note_group_seen(conn, telegram(new), "Tổ mới", local(2026, 2, 1))
+        await group_store.record_member_count(conn, telegram(new), 15, local(2026, 2, 2))
+        assert await group_store.follow_migration(conn, telegram(old), telegram(new), local(2026,
+                                                                                            2, 3))
     february = await stats_of(db, tree, "TT", "2026-02")
     january = await stats_of(db, tree, "TT", "2026-01")
     assert (february.groups.count, february.groups.members) == (1, 15)
@@ -241,7 +243,7 @@ async def test_a_group_that_got_nothing_in_a_week_makes_it_fall_short(db):
     forgotten = await add_groups(db, "TT-A1", [5], local(2026, 2, 20))
     left = await add_groups(db, "TT", [5], local(2026, 2, 20))
     async with db.transaction() as conn:
-        await group_store.mark_group_inactive(conn, left[0], local(2026, 2, 25))
+        await group_store.mark_group_inactive(conn, telegram(left[0]), local(2026, 2, 25))
     # W10: every active group got two. W11: the hamlet's group got nothing (one delivery to
     # it failed); the group that left got nothing either, but it is no longer judged.
     for day in (2, 5):

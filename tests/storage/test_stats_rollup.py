@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from channels.telegram_addresses import address_of_chat as telegram
 from org.directory import Directory
 from org.units import Unit
 from reports.periods import parse_period
@@ -30,7 +31,7 @@ from storage.schema import deliveries
 from storage.stats_rebuild import ensure_rollup, rebuild_rollup
 from storage.tip_records import Assessment
 from tests.stats_seed import (
-    STAFF_ID,
+    STAFF,
     VN,
     add_groups,
     file_tip,
@@ -80,10 +81,12 @@ async def a_busy_month(db) -> None:
                                  {"cases": chance.randint(1, 3), "persons": 2})
     later = START + timedelta(days=20)
     async with db.transaction() as conn:
-        await group_store.link_group(conn, hamlet[0], "Tổ chuyển", "BT", STAFF_ID, later)
-        await group_store.mark_group_inactive(conn, commune[0], later)
-        await group_store.mark_group_inactive(conn, hamlet[1], later)
-        await group_store.note_group_seen(conn, hamlet[1], "Tổ quay lại", later)  # back again
+        await group_store.link_group(conn, telegram(hamlet[0]), "Tổ chuyển", "BT",
+                                     STAFF, later)
+        await group_store.mark_group_inactive(conn, telegram(commune[0]), later)
+        await group_store.mark_group_inactive(conn, telegram(hamlet[1]), later)
+        await group_store.note_group_seen(conn, telegram(hamlet[1]), "Tổ quay lại",
+                                          later)  # back again
 
 
 async def test_totals_kept_event_by_event_equal_a_rebuild(db):

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from channels.telegram_addresses import address_of_chat as telegram
 from org.directory import Directory
 from org.units import Unit
 from storage import outbox, tip_senders
@@ -88,8 +89,8 @@ async def test_drafts_units_and_blocks_are_kept_per_pseudonym(db, clock):
             clock.now())
         await tip_senders.remember_unit(conn, "p1", "TT", clock.now())
         tip_id = await file_one(conn, clock)
-        await tip_senders.block_sender(conn, "p1", clock.now() + timedelta(days=30), tip_id, 7,
-                                       clock.now())
+        await tip_senders.block_sender(conn, "p1", clock.now() + timedelta(days=30), tip_id,
+                                       telegram(7), clock.now())
     async with db.reading() as conn:
         loaded = await tip_senders.load_draft(conn, "p1")
         assert [i.text for i in loaded.items] == ["một", "hai"]
@@ -106,7 +107,8 @@ async def test_drafts_units_and_blocks_are_kept_per_pseudonym(db, clock):
 
 async def test_outbox_rows_left_sending_are_sent_again_after_a_restart(db, clock):
     async with db.transaction() as conn:
-        await outbox.enqueue(conn, payload={"text": "a"}, now=clock.now(), chat_id=1)
+        await outbox.enqueue(conn, payload={"text": "a"}, now=clock.now(),
+                                 address=telegram(1))
         await outbox.enqueue(conn, payload={"text": "b"}, now=clock.now(), relay_link="x")
     async with db.transaction() as conn:
         first, second = await outbox.due_rows(conn, clock.now())
@@ -124,8 +126,10 @@ async def test_outbox_rows_left_sending_are_sent_again_after_a_restart(db, clock
 async def test_due_notices_are_the_oldest_of_each_recipient(db, clock):
     async with db.transaction() as conn:
         for n in range(3):
-            await outbox.enqueue(conn, payload={"text": f"admin {n}"}, now=clock.now(), chat_id=1)
-        await outbox.enqueue(conn, payload={"text": "officer"}, now=clock.now(), chat_id=2)
+            await outbox.enqueue(conn, payload={"text": f"admin {n}"}, now=clock.now(),
+                                 address=telegram(1))
+        await outbox.enqueue(conn, payload={"text": "officer"}, now=clock.now(),
+                                 address=telegram(2))
         await outbox.enqueue(conn, payload={"text": "tipster"}, now=clock.now(), relay_link="r")
     async with db.reading() as conn:
         due = await outbox.due_rows(conn, clock.now())
@@ -171,7 +175,8 @@ async def test_two_officers_assessing_at_once_send_one_being_checked_notice(db, 
     from tips.anonymity import Anonymizer
     from tips.context import TipsContext
 
-    first, second = StaffMember(7, Role.OFFICER, "TT", True), StaffMember(8, Role.ADMIN, "DT", True)
+    first = StaffMember(telegram(7), Role.OFFICER, "TT", True)
+    second = StaffMember(telegram(8), Role.ADMIN, "DT", True)
     directory = Directory(db)
     await directory.sync_from_config([Unit("DT", "Tỉnh", None), Unit("TT", "Xã", "DT")],
                                      [first, second], clock.now())
@@ -205,10 +210,10 @@ async def test_words_people_type_are_stored_without_nul_on_both_databases(db, cl
         await tip_store.add_thread_entry(conn, tip_id, Direction.FROM_TIPSTER, "biển\x00số 51F",
                                          None, clock.now())
         await record_outcomes(conn, unit_code="TT", tip_id=tip_id, quantities={"cases": 1},
-                              note="ghi\x00chú", recorded_by=1, now=clock.now())
+                              note="ghi\x00chú", recorded_by=telegram(1), now=clock.now())
         await insert_bulletin(conn, unit_code="TT", topic="general", body="bản\x00tin",
                               media_kind=None, media_file_id=None, status="approved",
-                              is_alert=False, created_by=1, now=clock.now())
+                              is_alert=False, created_by=telegram(1), now=clock.now())
     async with db.reading() as conn:
         assert (await conn.execute(select(tip_thread.c.text))).scalar() == "biểnsố 51F"
         assert (await conn.execute(select(outcomes.c.note))).scalar() == "ghichú"

@@ -9,6 +9,7 @@ import logging
 
 from sqlalchemy import select
 
+from channels.telegram_addresses import address_of_chat
 from org.directory import Directory
 from org.units import Unit, UnitRefusal
 from reports.periods import parse_period
@@ -22,7 +23,7 @@ from tests.stats_seed import VN, add_groups, file_tip, local, record_outcome, se
 from tests.storage.test_stats_rollup import UNITS as BUSY_UNITS
 from tests.storage.test_stats_rollup import a_busy_month, snapshot
 
-ADMIN = 1001
+ADMIN = address_of_chat(1001)
 UNITS = [Unit("DT", "Tỉnh Đồng Tháp", None), Unit("TT", "Xã Tân Thành", "DT"),
          Unit("BT", "Xã Bình Thành", "DT")]
 NOW = local(2026, 3, 5)
@@ -57,7 +58,7 @@ async def test_a_unit_added_in_chat_is_stored_audited_and_in_the_tree_at_once(db
         row = (await conn.execute(select(units).where(units.c.code_key == "TT-A2"))).one()
         audit = await entries_for(conn, "unit:TT-A2")
     assert row.source == "chat" and row.name == "Ấp 2"
-    assert [(e.action, e.actor_telegram_id, e.detail) for e in audit] == [
+    assert [(e.action, e.actor, e.detail) for e in audit] == [
         ("unit.add", ADMIN, "TT Ấp 2")]
 
 

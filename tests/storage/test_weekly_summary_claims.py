@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.config import load_config
+from channels.telegram_addresses import address_of_chat, chat_id_of
 from core.i18n import Translator
 from org.directory import Directory
 from org.roles import Role
@@ -27,7 +28,7 @@ async def test_two_passes_at_one_slot_queue_each_summary_once(db, write_config):
     slot = local(2026, 3, 9, 7, 30)
     await directory.sync_from_config(
         [Unit(u.code, u.name, u.parent) for u in config.units],
-        [StaffMember(s.telegram_id, Role(s.role), s.unit, from_config=True)
+        [StaffMember(address_of_chat(s.telegram_id), Role(s.role), s.unit, from_config=True)
          for s in config.staff], slot)
     await file_tip(db, "TT-TANTHANH", local(2026, 3, 8, 23, 30),
                    assessment=Assessment.VALUABLE)
@@ -41,8 +42,8 @@ async def test_two_passes_at_one_slot_queue_each_summary_once(db, write_config):
     assert sorted(q.unit_code for q in first) == ["DT", "TT-BINHTHANH", "TT-TANTHANH"]
     assert again == []
     async with db.reading() as conn:
-        rows = (await conn.execute(select(outbox.c.chat_id, outbox.c.payload))).all()
-    by_chat = {chat_id: json.loads(payload)["text"] for chat_id, payload in rows}
+        rows = (await conn.execute(select(outbox.c.address, outbox.c.payload))).all()
+    by_chat = {chat_id_of(address): json.loads(payload)["text"] for address, payload in rows}
     assert len(rows) == len(by_chat) == 3
     assert CONFIG_STAFF_IDS["editor"] not in by_chat
     officer = by_chat[CONFIG_STAFF_IDS["officer"]]

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from broadcasts.bulletins import Action, Content
+from channels.telegram_addresses import address_of_chat
 from core.outbound import (
     ChatMoved,
     ChatUnavailable,
@@ -40,7 +41,7 @@ async def rows(desk) -> list:
 
 
 async def send_now(desk, unit="TT-TANTHANH", body="Cảnh giác lừa đảo qua mạng"):
-    member = desk.directory.staff_member(OFFICER)
+    member = desk.directory.staff_member(address_of_chat(OFFICER))
     return await desk.submit(member, unit, "fraud", Content(body), Action.SEND_NOW)
 
 
@@ -49,7 +50,7 @@ async def test_every_group_gets_exactly_one_copy_through_429_5xx_and_migration(e
     chats = await link_groups(desk.db, "TT-TANTHANH", 6, clock.now())
     groups.failures[chats[0]] = [RetryLater("Too Many Requests", 0.01)]
     groups.failures[chats[1]] = [TransientFailure("Bad Gateway"), TransientFailure("Bad Gateway")]
-    groups.failures[chats[2]] = [ChatMoved("migrated", -100777)]
+    groups.failures[chats[2]] = [ChatMoved("migrated", address_of_chat(-100777))]
     await desk.start()
     submitted = await send_now(desk)
     assert submitted.groups == 6
@@ -59,7 +60,7 @@ async def test_every_group_gets_exactly_one_copy_through_429_5xx_and_migration(e
     assert len(groups.sent) == 6 and groups.copies(chats[2]) == 0
     assert {r.status for r in await rows(desk)} == {"sent"}
     async with desk.db.reading() as conn:
-        moved = await find_group(conn, -100777)
+        moved = await find_group(conn, address_of_chat(-100777))
     assert moved is not None and moved.unit_code == "TT-TANTHANH"
     # The officer who sent hears how it went, once.
     assert [c for c, _ in staff.sent] == [OFFICER]
@@ -91,8 +92,8 @@ async def test_a_group_that_removed_the_bot_becomes_inactive_and_its_row_fails(e
     await settle(desk)
     assert [r.status for r in await rows(desk)] == ["failed", "failed"]
     async with desk.db.reading() as conn:
-        assert (await find_group(conn, chats[0])).status == "inactive"
-        assert (await find_group(conn, chats[1])).status == "active"
+        assert (await find_group(conn, address_of_chat(chats[0]))).status == "inactive"
+        assert (await find_group(conn, address_of_chat(chats[1]))).status == "active"
     assert groups.sent == []
 
 
@@ -112,7 +113,8 @@ async def test_a_timeout_is_uncertain_and_never_retried_on_its_own(env, clock):
     assert resend.callback.startswith("bu:resend:")
     # The officer's button re-sends to exactly the uncertain group.
     dispatch_id = int(resend.callback.rsplit(":", 1)[1])
-    count = await desk.resend_uncertain(desk.directory.staff_member(OFFICER), dispatch_id)
+    count = await desk.resend_uncertain(desk.directory.staff_member(address_of_chat(OFFICER)),
+                                        dispatch_id)
     assert count == 1
     await settle(desk)
     assert groups.copies(chats[1]) == 1 and len(groups.sent) == 3
@@ -122,12 +124,12 @@ async def test_restart_reports_sending_rows_as_uncertain_and_resumes_pending_one
     desk, groups, staff = env
     chats = await link_groups(desk.db, "TT-TANTHANH", 4, clock.now())
     # As a crash leaves them: planned, one row marked sending, nothing answered.
-    member = desk.directory.staff_member(OFFICER)
+    member = desk.directory.staff_member(address_of_chat(OFFICER))
     from broadcasts import bulletins as rules
     bulletin = await rules.create_bulletin(desk.db, member, "TT-TANTHANH", "theft",
                                            Content("Trộm xe máy"), Action.SEND_NOW, clock.now())
     planned = await rules.plan_direct_send(desk.db, desk.directory.tree, bulletin, "now",
-                                           OFFICER, clock.now())
+                                           address_of_chat(OFFICER), clock.now())
     async with desk.db.transaction() as conn:
         await conn.execute(update(deliveries).where(deliveries.c.id == planned.delivery_ids[0])
                            .values(status="sending", attempts=1))
@@ -148,7 +150,8 @@ async def test_quiet_hours_send_silently_but_alerts_ring(env, clock):
     await desk.start()
     await send_now(desk)
     await settle(desk)
-    await desk.alert(desk.directory.staff_member(OFFICER), "Cháy lớn ở chợ, tránh xa khu vực")
+    await desk.alert(desk.directory.staff_member(address_of_chat(OFFICER)),
+                     "Cháy lớn ở chợ, tránh xa khu vực")
     await settle(desk)
     bulletin, alert = (m for _, m in groups.sent)
     assert bulletin.silent is True and alert.silent is False
@@ -222,7 +225,7 @@ async def test_a_migration_onto_a_known_group_fails_that_row_alone_and_the_summa
     # following the migration clashes with it in the database.
     moving = await link_groups(desk.db, "TT-TANTHANH", 1, clock.now())
     known = await link_groups(desk.db, "TT-TANTHANH", 2, clock.now(), first_chat_id=-100777)
-    groups.failures[moving[0]] = [ChatMoved("migrated", -100777)]
+    groups.failures[moving[0]] = [ChatMoved("migrated", address_of_chat(-100777))]
     await desk.start()
     await send_now(desk)
     await settle(desk)
@@ -265,7 +268,7 @@ async def test_an_alert_reaches_every_group_before_a_large_slot_in_progress_fini
     desk, groups, _ = await make_desk(write_config(), clock, workers=1)
     try:
         chats = await link_groups(desk.db, "TT-TANTHANH", 12, clock.now())
-        member = desk.directory.staff_member(OFFICER)
+        member = desk.directory.staff_member(address_of_chat(OFFICER))
         await desk.submit(member, "TT-TANTHANH", "general", Content("Bản tin tuần"),
                           Action.QUEUE)
         await desk.start()

@@ -12,6 +12,7 @@ from sqlalchemy import update
 import broadcasts.desk
 from broadcasts import bulletins as rules
 from broadcasts.bulletins import Action, Content
+from channels.telegram_addresses import address_of_chat
 from core.outbound import TransientFailure
 from storage.schema import deliveries
 from tests.bulletin_seed import OFFICER, link_groups, make_desk
@@ -44,7 +45,7 @@ async def test_a_summary_that_could_not_go_out_is_sent_after_the_restart_once(en
     chats = await link_groups(desk.db, "TT-TANTHANH", 3, clock.now())
     staff.failures[OFFICER] = list(UNREACHABLE)  # Telegram is down for the summary
     await desk.start()
-    member = desk.directory.staff_member(OFFICER)
+    member = desk.directory.staff_member(address_of_chat(OFFICER))
     await desk.submit(member, "TT-TANTHANH", "fraud", Content("Cảnh giác"), Action.SEND_NOW)
     await asyncio.wait_for(desk.engine.idle.wait(), 10)
     assert all(groups.copies(c) == 1 for c in chats)
@@ -60,11 +61,11 @@ async def test_a_summary_that_could_not_go_out_is_sent_after_the_restart_once(en
 async def test_an_uncertain_notice_lost_in_a_second_crash_is_sent_at_the_next_start(env, clock):
     desk, groups, staff = env
     chats = await link_groups(desk.db, "TT-TANTHANH", 2, clock.now())
-    member = desk.directory.staff_member(OFFICER)
+    member = desk.directory.staff_member(address_of_chat(OFFICER))
     bulletin = await rules.create_bulletin(desk.db, member, "TT-TANTHANH", "theft",
                                            Content("Trộm xe máy"), Action.SEND_NOW, clock.now())
     planned = await rules.plan_direct_send(desk.db, desk.directory.tree, bulletin, "now",
-                                           OFFICER, clock.now())
+                                           address_of_chat(OFFICER), clock.now())
     async with desk.db.transaction() as conn:  # as a crash mid-request leaves it
         await conn.execute(update(deliveries).where(deliveries.c.id == planned.delivery_ids[0])
                            .values(status="sending", attempts=1))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from channels.telegram_addresses import address_of_chat
 from org.roles import Role, parse_role, role_allows
 from org.staff import StaffMember, may_act_on_unit, scope_codes
 from org.units import Unit, UnitTree
@@ -31,7 +32,7 @@ def test_ancestors_run_parent_first():
 
 
 def test_officer_scope_is_their_subtree_only():
-    officer = StaffMember(1, Role.OFFICER, "TT-TANTHANH", True)
+    officer = StaffMember(address_of_chat(1), Role.OFFICER, "TT-TANTHANH", True)
     assert may_act_on_unit(officer, "TT-TANTHANH-A1-T5", TREE)
     assert not may_act_on_unit(officer, "TT-BINHTHANH", TREE)
     assert not may_act_on_unit(officer, "DT", TREE)
@@ -39,14 +40,14 @@ def test_officer_scope_is_their_subtree_only():
 
 
 def test_admin_acts_everywhere_but_not_on_unknown_units():
-    admin = StaffMember(2, Role.ADMIN, "TT-BINHTHANH", True)
+    admin = StaffMember(address_of_chat(2), Role.ADMIN, "TT-BINHTHANH", True)
     assert may_act_on_unit(admin, "TT-TANTHANH-A1", TREE)
     assert not may_act_on_unit(admin, "HN", TREE)
     assert scope_codes(admin, TREE) == {u.code for u in TREE}
 
 
 def test_editor_cannot_do_officer_work():
-    editor = StaffMember(3, Role.EDITOR, "TT-TANTHANH", True)
+    editor = StaffMember(address_of_chat(3), Role.EDITOR, "TT-TANTHANH", True)
     assert not may_act_on_unit(editor, "TT-TANTHANH", TREE, Role.OFFICER)
     assert may_act_on_unit(editor, "TT-TANTHANH", TREE, Role.EDITOR)
 

@@ -13,6 +13,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from broadcasts.bulletins import Action, Content
 from broadcasts.scheduler import BulletinJobs
 from broadcasts.slots import latest_slot_at
+from channels.telegram_addresses import address_of_chat
 from core.schedule_spec import parse_schedule_spec
 from tests.bulletin_seed import ADMIN, OFFICER, link_groups, make_desk
 
@@ -34,7 +35,7 @@ async def settle(desk) -> None:
 
 
 async def queue(desk, body, unit="TT-TANTHANH", who=OFFICER):
-    member = desk.directory.staff_member(who)
+    member = desk.directory.staff_member(address_of_chat(who))
     return (await desk.submit(member, unit, "general", Content(body), Action.QUEUE)).bulletin
 
 
@@ -109,7 +110,7 @@ async def test_a_unit_schedule_set_in_chat_replaces_the_default(env, clock):
     desk, groups, _ = env
     chats = await link_groups(desk.db, "TT-TANTHANH", 1, clock.now())
     await queue(desk, "Một")
-    member = desk.directory.staff_member(OFFICER)
+    member = desk.directory.staff_member(address_of_chat(OFFICER))
     await desk.set_schedule(member, "TT-TANTHANH", parse_schedule_spec("daily 07:00"))
     assert await desk.run_due_slots() == []  # 07:00 today came before the schedule existed
     clock.advance(timedelta(hours=23))  # Friday 07:00
@@ -128,8 +129,8 @@ async def test_slot_jobs_are_rebuilt_from_the_database(env, clock):
         jobs = BulletinJobs(scheduler, desk)
         await jobs.start()
         assert jobs.slot_job_ids() == ["bulletin-slot:mon,thu:08:00"]
-        await desk.set_schedule(desk.directory.staff_member(OFFICER), "TT-TANTHANH",
-                                parse_schedule_spec("mon 08:00; thu 17:30"))
+        await desk.set_schedule(desk.directory.staff_member(address_of_chat(OFFICER)),
+                                "TT-TANTHANH", parse_schedule_spec("mon 08:00; thu 17:30"))
         await jobs.rebuild()
         assert jobs.slot_job_ids() == ["bulletin-slot:mon,thu:08:00", "bulletin-slot:mon:08:00",
                                        "bulletin-slot:thu:17:30"]
@@ -144,7 +145,7 @@ async def test_a_hamlet_group_follows_its_communes_schedule_not_the_default(env,
     desk, groups, _ = env
     [hamlet] = await link_groups(desk.db, "TT-TANTHANH-A1", 1, clock.now())
     await queue(desk, "Một")
-    officer = desk.directory.staff_member(OFFICER)
+    officer = desk.directory.staff_member(address_of_chat(OFFICER))
     await desk.set_schedule(officer, "TT-TANTHANH", parse_schedule_spec("thu 17:30"))
     schedule = await desk.schedule_of("TT-TANTHANH-A1")
     assert schedule.owner == "TT-TANTHANH" and schedule.spec.to_text() == "thu 17:30"
@@ -188,7 +189,7 @@ async def test_concurrent_schedule_changes_rebuild_one_at_a_time_and_the_last_on
                 reading -= 1
 
         monkeypatch.setattr(desk, "all_schedules", slow_reader)
-        officer = desk.directory.staff_member(OFFICER)
+        officer = desk.directory.staff_member(address_of_chat(OFFICER))
         await desk.set_schedule(officer, "TT-TANTHANH", parse_schedule_spec("thu 17:30"))
         await desk.set_schedule(officer, "TT-TANTHANH", parse_schedule_spec("sat 09:15"))
         both_changed.set()
@@ -205,7 +206,7 @@ async def test_sunday_warning_names_groups_below_the_weekly_target(env, clock):
     chats = await link_groups(desk.db, "TT-TANTHANH", 2, clock.now())
     await queue(desk, "Một")
     await queue(desk, "Hai")
-    member = desk.directory.staff_member(OFFICER)
+    member = desk.directory.staff_member(address_of_chat(OFFICER))
     await desk.run_due_slots()  # Thursday: one bulletin each
     await settle(desk)
     await desk.submit(member, "TT-TANTHANH", "fire", Content("Hai, gửi ngay"), Action.SEND_NOW)

@@ -8,6 +8,7 @@ import stat
 import pytest
 
 from bot.secret_key import SecretKeyError, load_secret_key
+from channels.telegram_addresses import address_of_chat, chat_id_of
 from tips.anonymity import Anonymizer
 from tips.codes import ALPHABET, parse_code
 from tips.codes import new_code as make_code
@@ -47,12 +48,13 @@ def test_pseudonyms_are_keyed_and_stable():
 
 def test_relay_links_hide_the_chat_and_only_open_with_the_key():
     anonymizer = Anonymizer(KEY)
-    first, second = anonymizer.seal_chat(5123456789), anonymizer.seal_chat(5123456789)
+    chat = address_of_chat(5123456789)
+    first, second = anonymizer.seal_address(chat), anonymizer.seal_address(chat)
     assert first != second  # a fresh nonce each time: equal chats are not linkable
-    assert anonymizer.open_chat(first) == 5123456789
-    assert Anonymizer(b"z" * 32).open_chat(first) is None
-    assert anonymizer.open_chat(first[:-4] + "AAAA") is None
-    assert anonymizer.open_chat("not base64 at all!") is None
+    assert chat_id_of(anonymizer.open_address(first)) == 5123456789
+    assert Anonymizer(b"z" * 32).open_address(first) is None
+    assert anonymizer.open_address(first[:-4] + "AAAA") is None
+    assert anonymizer.open_address("not base64 at all!") is None
 
 
 def test_button_data_is_signed():

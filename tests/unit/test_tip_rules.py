@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from channels.telegram_addresses import address_of_chat, chat_id_of
 from org.roles import Role
 from org.staff import StaffMember
 from org.units import Unit, UnitTree
@@ -13,12 +14,14 @@ from tips.recipients import tip_recipients
 
 TREE = UnitTree([Unit("DT", "Tỉnh", None), Unit("TT", "Xã", "DT"), Unit("A1", "Ấp", "TT"),
                  Unit("BT", "Xã khác", "DT")])
-STAFF = [StaffMember(1, Role.ADMIN, "DT", True), StaffMember(2, Role.OFFICER, "TT", True),
-         StaffMember(3, Role.EDITOR, "TT", True), StaffMember(4, Role.OFFICER, "BT", True)]
+STAFF = [StaffMember(address_of_chat(1), Role.ADMIN, "DT", True),
+         StaffMember(address_of_chat(2), Role.OFFICER, "TT", True),
+         StaffMember(address_of_chat(3), Role.EDITOR, "TT", True),
+         StaffMember(address_of_chat(4), Role.OFFICER, "BT", True)]
 
 
 def ids(members):
-    return sorted(m.telegram_id for m in members)
+    return sorted(chat_id_of(m.address) for m in members)
 
 
 def test_notify_unit_and_parent():
