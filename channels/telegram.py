@@ -17,6 +17,7 @@ from telegram.error import (
 from channels.telegram_addresses import address_of_chat, chat_id_of
 from channels.text_parts import split_message, split_text
 from core.address import Address
+from core.capabilities import ButtonStyle, Capabilities, RateLimits, utf16_length
 from core.outbound import (
     Button,
     ChatMoved,
@@ -66,8 +67,20 @@ def classify(error: TelegramError) -> SendFailure:
     return Rejected(reason)
 
 
+# https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this and the Bot
+# API's sendMessage/sendPhoto limits, through PTB's own constants.
+CAPABILITIES = Capabilities(
+    text_limit=MessageLimit.MAX_TEXT_LENGTH, caption_limit=MessageLimit.CAPTION_LENGTH,
+    buttons=ButtonStyle.CALLBACK, url_buttons=True, max_buttons=100,
+    media=frozenset(MediaKind), silent_sends=True, edits=True, replies=True, deep_links=True,
+    rate=RateLimits(messages_per_second=30, group_messages_per_minute=20,
+                    private_interval_seconds=1.0),
+    reply_window=None, measure=utf16_length)
+
+
 class TelegramChannel:
-    text_limit = MessageLimit.MAX_TEXT_LENGTH
+    capabilities = CAPABILITIES
+    text_limit = CAPABILITIES.text_limit
 
     def __init__(self, bot: Bot) -> None:
         self._bot = bot

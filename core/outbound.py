@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from core.address import Address
+
+if TYPE_CHECKING:
+    from core.capabilities import Capabilities
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ class Rejected(SendFailure):
 
 
 class Channel(Protocol):
+    # What the channel can do (limits, buttons, media, replies, windows): core.capabilities.
+    capabilities: Capabilities
     # The longest text one message may carry: longer ones go in parts (parts_of).
     text_limit: int
 
