@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from core.address import Address
-from core.clock import Clock
 from core.capabilities import Capabilities
+from core.clock import Clock
 from core.config_model import Config
 from core.outbound import Channel, OutboundMessage, RetryLater, SendFailure, TransientFailure
 from core.schedule_spec import ScheduleSpec, parse_schedule_spec

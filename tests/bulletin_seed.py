@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,7 +14,9 @@ from bot.runtime import prepare_storage
 from broadcasts.delivery import RetryPolicy
 from broadcasts.desk import BulletinDesk
 from broadcasts.pacing import SendPacer
+from channels.telegram import CAPABILITIES
 from channels.telegram_addresses import address_of_chat, chat_id_of
+from core.capabilities import Capabilities
 from core.address import Address
 from core.clock import ManualClock
 from core.outbound import Button, OutboundMessage
@@ -45,6 +48,14 @@ class RecordingChannel:
     sent: list[tuple[int, OutboundMessage]] = field(default_factory=list)
     hold: asyncio.Event | None = None  # when set: every send waits for it (a request in flight)
     next_id: int = 100
+    # Telegram's, with its deep links (the adapter the product wires has the bot's username).
+    capabilities: Capabilities = dataclasses.replace(CAPABILITIES, deep_links=True)
+
+    def capabilities_for(self, to: Address) -> Capabilities:
+        return self.capabilities
+
+    def parts_for(self, to: Address, message: OutboundMessage) -> list[OutboundMessage]:
+        return [message]
 
     async def send(self, to: Address, message: OutboundMessage) -> int:
         chat_id = chat_id_of(to)
