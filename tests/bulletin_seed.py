@@ -16,8 +16,8 @@ from broadcasts.desk import BulletinDesk
 from broadcasts.pacing import SendPacer
 from channels.telegram import CAPABILITIES
 from channels.telegram_addresses import address_of_chat, chat_id_of
-from core.capabilities import Capabilities
 from core.address import Address
+from core.capabilities import Capabilities
 from core.clock import ManualClock
 from core.outbound import Button, OutboundMessage
 from storage import groups as group_store
@@ -39,6 +39,9 @@ async def link_groups(db: Database, unit_code: str, count: int, now: datetime,
     return chat_ids
 
 
+WITH_DEEP_LINKS = dataclasses.replace(CAPABILITIES, deep_links=True)
+
+
 @dataclass
 class RecordingChannel:
     """A channel that records sends and raises scripted failures per chat, first to last.
@@ -49,7 +52,7 @@ class RecordingChannel:
     hold: asyncio.Event | None = None  # when set: every send waits for it (a request in flight)
     next_id: int = 100
     # Telegram's, with its deep links (the adapter the product wires has the bot's username).
-    capabilities: Capabilities = dataclasses.replace(CAPABILITIES, deep_links=True)
+    capabilities: Capabilities = WITH_DEEP_LINKS
 
     def capabilities_for(self, to: Address) -> Capabilities:
         return self.capabilities

@@ -11,11 +11,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from channels.telegram_addresses import address_of_chat, chat_id_of
 from channels.telegram import CAPABILITIES
+from channels.telegram_addresses import address_of_chat, chat_id_of
 from channels.text_parts import split_message
-from core.capabilities import Capabilities
 from core.address import Address
+from core.capabilities import Capabilities
 from core.outbound import Button, OutboundMessage
 from storage import outbox
 from tips.anonymity import Anonymizer
