@@ -22,7 +22,7 @@ from storage.tip_records import Assessment, ItemKind, Tip, TipItem, TipState
 from tips.anonymity import Anonymizer
 from tips.notices import NoticeWords, new_tip_messages
 
-from .channel_under_test import ChannelUnderTest
+from .channel_under_test import Address, ChannelUnderTest
 from .contract import contract_for, same_words, text_of_length
 
 TIP = Tip(7, "TIP-7K3M9Q", "TT", "other", "p", Assessment.UNASSESSED, TipState.OPEN,
@@ -44,15 +44,14 @@ def test_the_adapters_declaration_agrees_with_the_contract(channel: ChannelUnder
     assert declared.text_limit == channel.adapter.text_limit
 
 
-async def _send_tip(channel: ChannelUnderTest, caption: str) -> list[OutboundMessage]:
-    to = channel.person()
+async def _send_tip(channel: ChannelUnderTest, to: Address, caption: str) -> None:
+    """A tip with a photo, drawn for the channel and sent to ``to`` as the outbox sends it."""
     media = channel.media_sample(MediaKind.PHOTO)
     items = [TipItem(ItemKind.PHOTO, caption, media.file_id)]
     drawn = new_tip_messages(WORDS, TIP, items, channel.adapter.capabilities)
     for message in drawn:
         for part in channel.adapter.parts_of(message):
             await channel.adapter.send(to, part)
-    return drawn
 
 
 @contract_for(sends_to_groups=False)
@@ -62,10 +61,11 @@ async def test_a_tips_caption_at_the_channels_limit_arrives_with_its_file(
     limit = channel.adapter.capabilities.caption_limit
     measure = channel.adapter.capabilities.measure
     caption = text_of_length(limit - measure(LABEL) - 1)
+    to = channel.person()
 
-    await _send_tip(channel, caption)
+    await _send_tip(channel, to, caption)
 
-    notice, photo = channel.received(channel.person())
+    notice, photo = channel.received(to)
     assert "TIP-7K3M9Q" in notice.text
     assert photo.media is not None and photo.media.kind is MediaKind.PHOTO
     assert photo.text == f"{LABEL}\n{caption}"
@@ -78,10 +78,11 @@ async def test_a_tips_caption_over_the_channels_limit_arrives_whole_after_its_fi
 ) -> None:
     limit = channel.adapter.capabilities.caption_limit
     caption = text_of_length(limit - channel.adapter.capabilities.measure(LABEL))
+    to = channel.person()
 
-    await _send_tip(channel, caption)
+    await _send_tip(channel, to, caption)
 
-    _notice, photo, *words = channel.received(channel.person())
+    _notice, photo, *words = channel.received(to)
     assert photo.media is not None and photo.text == LABEL
     assert words and all(w.media is None and "TIP-7K3M9Q" in w.text for w in words)
     shown = " ".join(w.text.split("\n", 1)[1] for w in words)
