@@ -225,6 +225,15 @@ class Notifier:
             drawn = [message_from_payload(payload, reply_to=reply_to)]
         return [part for message in drawn for part in self._channel.parts_for(address, message)]
 
+    async def drawn(self, row: outbox.OutboxRow,
+                    address: Address | None = None) -> list[OutboundMessage]:
+        """What ``row`` says, as it will be sent to ``address`` (by default the staff member it
+        is for): for a test watching what the bot says, or a view of the queue."""
+        to = address if address is not None else row.address
+        if to is None:
+            raise ValueError("a notice to a tipster is drawn for the address its link opens")
+        return await self._drawn(row, to, self._channel.capabilities_for(to))
+
     @staticmethod
     def _now_sending(row: outbox.OutboxRow, messages: list[OutboundMessage],
                      capabilities: Capabilities) -> OutboundMessage:
