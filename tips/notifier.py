@@ -6,7 +6,7 @@ up after a bounded number of attempts. A relay link is opened only here, just be
 and the address it reveals is neither stored nor logged; and only while the tip's follow-up
 window is open (a question queued before ``closed_at + tips.followup_days`` and due after it
 does not go). A text longer than the channel takes goes in the parts the channel cuts it into
-(``Channel.parts_of``), one per turn of its chat. What became of a notice to a tipster is recorded
+(``Channel.parts_for``), one per turn of its chat. What became of a notice to a tipster is recorded
 (``tips.relay_delivery``): the officer who asked hears at once when it could not be delivered.
 
 A row holds what happened (``tips.notices``): a new tip, a catalogue message, a failed question.
