@@ -39,6 +39,7 @@ from core.outbound import (
     Media,
     MediaKind,
     OutboundMessage,
+    Rejected,
     RetryLater,
     SendFailure,
     TransientFailure,
@@ -276,9 +277,12 @@ class Notifier:
                 await self._fail_or_go_on(row, messages, err.reason)
             else:
                 await self._hold(row, 2.0 ** (row.attempts + 1), err.reason)
+        except Rejected as err:
+            await self._fail_or_go_on(row, messages, err.reason, Delivery.REFUSED)
         except SendFailure as err:
-            await self._fail_or_go_on(row, messages, err.reason,
-                                      relay_delivery.delivery_after(err))
+            # The chat cannot be written to (blocked, gone, its channel not configured): the
+            # rest of the row could not go either.
+            await self._fail(row, err.reason, relay_delivery.delivery_after(err))
         except Exception as err:
             # A notice that cannot even be built must not sit in "sending" until a restart.
             log.exception("notice %d could not be sent", row.id)
@@ -298,9 +302,11 @@ class Notifier:
 
     async def _fail_or_go_on(self, row: outbox.OutboxRow, messages: list[OutboundMessage],
                              reason: str, delivery: Delivery = Delivery.FAILED) -> None:
-        """One message of a new tip that cannot go does not hold back the rest (each part names
-        the code): it is noted in the row, and the next goes at the chat's next turn."""
-        if new_tip_of(row.payload) is None or row.parts_sent + 1 >= len(messages):
+        """One message of a new tip that cannot go (refused content, or no answer after every
+        attempt) does not hold back the rest (each part names the code): it is noted in the row,
+        and the next goes at the chat's next turn."""
+        last = row.parts_sent + 1 >= len(messages)
+        if new_tip_of(row.payload) is None or last:
             await self._fail(row, reason, delivery)
             return
         self._held_until.pop(row.id, None)

@@ -17,7 +17,7 @@ from channels.telegram_addresses import address_of_chat
 from core.address import Address
 from core.capabilities import Capabilities
 from core.i18n import Translator
-from core.outbound import Button, MediaKind, OutboundMessage, Rejected
+from core.outbound import Button, ChatUnavailable, MediaKind, OutboundMessage, Rejected
 from org.directory import Directory
 from org.units import Unit
 from storage import outbox
@@ -42,6 +42,7 @@ class Recording:
         self.capabilities = capabilities
         self.sent: list[OutboundMessage] = []
         self.refuse: set[int] = set()  # numbers (1-based) of sends refused for good
+        self.blocked = False  # the officer blocked the bot
 
     def capabilities_for(self, to: Address) -> Capabilities:
         return self.capabilities
@@ -50,6 +51,9 @@ class Recording:
         return [message]
 
     async def send(self, to: Address, message: OutboundMessage) -> int:
+        if self.blocked:
+            self.sent.append(message)
+            raise ChatUnavailable("Forbidden: bot was blocked by the user")
         if len(self.sent) + 1 in self.refuse:
             self.sent.append(message)
             raise Rejected("bad request")
@@ -157,6 +161,19 @@ async def test_one_refused_part_does_not_hold_back_the_rest(db, clock, units):
     assert len(channel.sent) == 4
     status, _parts_sent, payload = await stored(db)
     assert status == "sent" and payload["skipped"] == [1]
+
+
+async def test_a_chat_that_cannot_be_written_to_fails_the_whole_row_at_once(db, clock, units):
+    await new_tip(db, clock)
+    channel = Recording(CAPABILITIES)
+    channel.blocked = True
+    notifier = Notifier(db, channel, Anonymizer(b"k" * 32), clock, words=WORDS)
+
+    await drain(notifier)
+
+    assert len(channel.sent) == 1  # the rest could not go either: not tried one by one
+    status, parts_sent, _ = await stored(db)
+    assert (status, parts_sent) == ("failed", 0)
 
 
 async def test_rows_of_the_old_format_are_still_sent_as_they_were(db, clock):
