@@ -81,7 +81,8 @@ async def run(groups: int, limiter: str, workers: int) -> None:
         pacer = SendPacer()
     await bot.initialize()
     desk = BulletinDesk(db=db, directory=directory, config=config, clock=clock,
-                        delivery_channel=DeliveryChannel(bot), notice_channel=RecordingChannel(),
+                        delivery_channel=DeliveryChannel(bot, fake.bot_username),
+                        notice_channel=RecordingChannel(),
                         bot_username=fake.bot_username, workers=workers, pacer=pacer)
     await desk.start()
     member = directory.staff_member(address_of_chat(42))

@@ -1,8 +1,9 @@
-"""Wiring of the bulletin desk (``broadcasts.desk``): the Telegram channels it sends through,
-and starting/stopping it with its jobs.
+"""Wiring of the bulletin desk (``broadcasts.desk``): the channels it sends through, and
+starting/stopping it with its jobs.
 
-Bulletin copies go through a Bot of the delivery engine's own (``channels.telegram_delivery``
-says why); notices to staff go through the Application's.
+Bulletin copies go through a router of their own (``bot.channel_router``), in which Telegram's
+adapter is on a Bot of the delivery engine's own (``channels.telegram_delivery`` says why);
+notices to staff go through the bot's router, the one the outbox uses.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from dataclasses import dataclass
 from apscheduler.schedulers.base import BaseScheduler
 from telegram import Bot
 
+from bot.channel_router import ChannelRouter
 from bot.services import Services
 from broadcasts.desk import BulletinDesk
 from broadcasts.scheduler import BulletinJobs
-from channels.telegram import TelegramChannel
 from channels.telegram_delivery import DeliveryChannel, delivery_bot
+from core.address import TELEGRAM
+from core.outbound import Channel
 
 DELIVERY_WORKERS = 12
 
@@ -33,15 +36,16 @@ class BulletinRuntime:
         await self.bot.shutdown()
 
 
-async def start_bulletins(services: Services, token: str, notice_bot: Bot,
+async def start_bulletins(services: Services, token: str, notice_channel: Channel,
                           scheduler: BaseScheduler) -> BulletinRuntime:
     """Start the desk: resume pending deliveries, report uncertain ones, schedule the slots
     and run any slot missed while the bot was down."""
     bot = delivery_bot(services.config, token, DELIVERY_WORKERS)
     await bot.initialize()
+    delivery = ChannelRouter([(TELEGRAM, DeliveryChannel(bot, services.bot_username))])
     desk = BulletinDesk(db=services.db, directory=services.directory, config=services.config,
-                        clock=services.clock, delivery_channel=DeliveryChannel(bot),
-                        notice_channel=TelegramChannel(notice_bot),
+                        clock=services.clock, delivery_channel=delivery,
+                        notice_channel=notice_channel,
                         bot_username=services.bot_username, workers=DELIVERY_WORKERS)
     services.bulletins = desk
     jobs = BulletinJobs(scheduler, desk)

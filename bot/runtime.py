@@ -16,6 +16,7 @@ from telegram.ext import Application
 
 from bot.app import build_application
 from bot.bulletin_runtime import BulletinRuntime, start_bulletins
+from bot.channel_router import ChannelRouter
 from bot.jobs import start_jobs
 from bot.receiving import start_receiving
 from bot.secret_key import check_key_fingerprint, load_secret_key
@@ -23,6 +24,7 @@ from bot.services import Services
 from bot.weekly_summary_job import send_weekly_summaries
 from channels.telegram import TelegramChannel
 from channels.telegram_addresses import address_of_chat
+from core.address import TELEGRAM
 from core.clock import Clock
 from core.config_model import Config
 from core.i18n import Translator
@@ -38,7 +40,7 @@ from tips.anonymity import Anonymizer
 from tips.context import TipsContext
 from tips.followup_links import purge_relay_links
 from tips.notifier import Notifier
-from tips.staff_notices import queue_missing_staff_notices
+from tips.staff_notices import notice_words, queue_missing_staff_notices
 
 log = logging.getLogger(__name__)
 
@@ -118,11 +120,15 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
     application = build_application(services, token)
     scheduler: AsyncIOScheduler | None = None
     bulletins: BulletinRuntime | None = None
-    notifier = Notifier(db, TelegramChannel(application.bot), tips.anonymizer, clock, tips.tr)
+    # Every notice and relay goes through the router, each address through its own channel.
+    router = ChannelRouter()
+    notifier = Notifier(db, router, tips.anonymizer, clock, tips.tr, words=notice_words(tips))
     tips.wake_notifier = notifier.wake
     try:
         await application.initialize()
         services.bot_username = application.bot.username
+        # One line per channel; Zalo OA and SMS register beside it when configured.
+        router.register(TELEGRAM, TelegramChannel(application.bot, services.bot_username))
         await publish_menus(application.bot, services)
         scheduler = start_jobs(application.bot, services)
         await application.start()
@@ -132,7 +138,7 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         await queue_missing_staff_notices(tips)
         # Catch-up before polling: a weekly summary missed while down is queued once, now.
         await send_weekly_summaries(services)
-        bulletins = await start_bulletins(services, token, application.bot, scheduler)
+        bulletins = await start_bulletins(services, token, router, scheduler)
         await start_receiving(application, config.telegram, poll_timeout,
                               os.environ if environ is None else environ)
     except BaseException:

@@ -34,6 +34,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
 from core.address import Address
+from core.capabilities import Capabilities
 from core.clock import Clock
 from core.outbound import (
     Channel,
@@ -55,7 +56,8 @@ from .pacing import SendPacer
 log = logging.getLogger(__name__)
 
 URGENT, ROUTINE = 0, 1
-Render = Callable[[BulletinRecord, bool], OutboundMessage]
+# A bulletin's copy (silent or not), drawn for the capabilities of the channel it goes to.
+Render = Callable[[BulletinRecord, bool, Capabilities], OutboundMessage]
 DispatchDone = Callable[[int], Awaitable[None]]
 
 
@@ -90,7 +92,10 @@ class DeliveryEngine:
         self._quiet_now = quiet_now
         self._on_dispatch_done = on_dispatch_done
         self._worker_count = workers
-        self._pacer = pacer or SendPacer()
+        # One pacer per channel, within its declared rate; ``pacer`` (tests, the benchmark)
+        # paces every channel alone.
+        self._pacer = pacer
+        self._pacers: dict[str, SendPacer] = {}
         self._policy = policy or RetryPolicy()
         # (priority, order, dispatch id, delivery id): alert rows jump every waiting slot row,
         # so an alert is not stuck behind a large, paced slot; FIFO within a priority.
@@ -216,8 +221,8 @@ class DeliveryEngine:
             if self._closing:
                 return  # still pending: resumed after the restart, never left half-sent
             silent = not bulletin.is_alert and self._quiet_now()
-            outcome = await self._attempt(delivery_id, address, self._render(bulletin, silent),
-                                          silent, progress)
+            message = self._render(bulletin, silent, self._channel.capabilities_for(address))
+            outcome = await self._attempt(delivery_id, address, message, silent, progress)
             if outcome is None:
                 return  # not ours to send (no longer pending)
             retry_in = await self._record(delivery_id, address, outcome, tries)
@@ -228,9 +233,18 @@ class DeliveryEngine:
             if retry_in > 0:
                 await asyncio.sleep(retry_in)
 
+    def _pacer_for(self, address: Address) -> SendPacer:
+        if self._pacer is not None:
+            return self._pacer
+        pacer = self._pacers.get(address.channel)
+        if pacer is None:
+            rate = self._channel.capabilities_for(address).rate
+            pacer = self._pacers[address.channel] = SendPacer.for_rate(rate)
+        return pacer
+
     async def _attempt(self, delivery_id: int, address: Address, message: OutboundMessage,
                        silent: bool, progress: _Progress) -> int | SendFailure | None:
-        async with self._pacer.turn(address):
+        async with self._pacer_for(address).turn(address):
             async with self._db.transaction() as conn:
                 if not await store.claim_for_sending(conn, delivery_id, silent=silent,
                                                      now=self._clock.now()):

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from core.address import Address
+from core.capabilities import Capabilities
 from core.clock import Clock
 from core.config_model import Config
 from core.outbound import Channel, OutboundMessage, RetryLater, SendFailure, TransientFailure
@@ -235,8 +236,9 @@ class BulletinDesk:
                                                   settings.weekly_target, short))
 
     # ---- plumbing ---------------------------------------------------------------------
-    def _render(self, bulletin: BulletinRecord, silent: bool) -> OutboundMessage:
-        return render_bulletin(self.language, self.bot_username, bulletin, silent=silent)
+    def _render(self, bulletin: BulletinRecord, silent: bool,
+                capabilities: Capabilities) -> OutboundMessage:
+        return render_bulletin(self.language, bulletin, capabilities, silent=silent)
 
     def _quiet_now(self) -> bool:
         quiet = self.config.bulletins.quiet_hours

@@ -1,5 +1,6 @@
-"""Pacing of bulletin sends under Telegram's flood limits: ~30 messages/s overall and 20/min in
-one group (every address a bulletin goes to is a group).
+"""Pacing of bulletin sends under a channel's flood limits (``Capabilities.rate``; Telegram's:
+~30 messages/s overall and 20/min in one group; every address a bulletin goes to is a group).
+The delivery engine keeps one pacer per channel.
 
 Why our own limiter rather than only PTB's ``AIORateLimiter``: Telegram (and the fake API in the
 tests) count messages in a *sliding window*, while ``AIORateLimiter`` is a leaky bucket that
@@ -17,6 +18,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from core.address import Address
+from core.capabilities import RateLimits
 
 OVERALL_PER_SECOND = 30
 GROUP_PER_MINUTE = 20
@@ -77,6 +79,12 @@ class SendPacer:
             self._overall.give_back_later()
             group.give_back_later()
             self._forget_idle_groups()
+
+    @classmethod
+    def for_rate(cls, rate: RateLimits) -> SendPacer:
+        """A pacer within a channel's declared limits (``Capabilities.rate``)."""
+        return cls(max(1, int(rate.messages_per_second)),
+                   max(1, int(rate.group_messages_per_minute)))
 
     def _group_tokens(self, address: Address) -> _WindowTokens:
         tokens = self._groups.get(address)

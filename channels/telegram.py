@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import MessageLimit
 from telegram.error import (
@@ -35,14 +37,30 @@ _GONE_MARKERS = ("chat not found", "group chat was deactivated", "user is deacti
                  "have no rights to send", "not enough rights", "bot was kicked")
 
 
-def keyboard(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(b.text, url=b.url) if b.url
-         else InlineKeyboardButton(b.text, callback_data=b.callback) for b in row]
-        for row in buttons
-    ])
+def deep_link(bot_username: str, payload: str) -> str:
+    """A link that opens a private chat with the bot and starts it with ``payload``
+    (https://core.telegram.org/bots/features#deep-linking)."""
+    return f"https://t.me/{bot_username}?start={payload}"
+
+
+def _drawn(button: Button, bot_username: str) -> InlineKeyboardButton | None:
+    if button.start is not None:
+        # Without the bot's username there is no link to draw: the choice is left out.
+        return (InlineKeyboardButton(button.text, url=deep_link(bot_username, button.start))
+                if bot_username else None)
+    if button.url:
+        return InlineKeyboardButton(button.text, url=button.url)
+    return InlineKeyboardButton(button.text, callback_data=button.callback)
+
+
+def keyboard(buttons: tuple[tuple[Button, ...], ...],
+             bot_username: str = "") -> InlineKeyboardMarkup | None:
+    """Telegram's inline keyboard for ``buttons``; a deep-link button (``Button.start``) opens a
+    private chat with the bot named ``bot_username``."""
+    rows = [[drawn for b in row if (drawn := _drawn(b, bot_username)) is not None]
+            for row in buttons]
+    rows = [row for row in rows if row]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def text_parts(text: str, label: str | None = None) -> list[str]:
@@ -79,14 +97,23 @@ CAPABILITIES = Capabilities(
 
 
 class TelegramChannel:
-    capabilities = CAPABILITIES
     text_limit = CAPABILITIES.text_limit
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, bot_username: str = "") -> None:
+        """``bot_username`` draws deep links (``Button.start``); without it the channel says it
+        has none, and the core offers none."""
         self._bot = bot
+        self.bot_username = bot_username
+        self.capabilities = dataclasses.replace(CAPABILITIES, deep_links=bool(bot_username))
+
+    def capabilities_for(self, to: Address) -> Capabilities:
+        return self.capabilities
 
     def parts_of(self, message: OutboundMessage) -> list[OutboundMessage]:
         return split_message(message, self.text_limit)
+
+    def parts_for(self, to: Address, message: OutboundMessage) -> list[OutboundMessage]:
+        return self.parts_of(message)
 
     async def send(self, to: Address, message: OutboundMessage) -> int:
         try:
@@ -96,7 +123,7 @@ class TelegramChannel:
         return sent.message_id
 
     async def _send(self, chat_id: int, message: OutboundMessage) -> Message:
-        common = {"reply_markup": keyboard(message.buttons),
+        common = {"reply_markup": keyboard(message.buttons, self.bot_username),
                   "disable_notification": message.silent}
         if message.reply_to_message_id is not None:
             # An officer may have deleted the message replied to: the reply still goes, plain.
@@ -126,8 +153,8 @@ class TelegramChannel:
     async def edit_buttons(self, to: Address, message_id: int,
                            buttons: tuple[tuple[Button, ...], ...]) -> None:
         try:
-            await self._bot.edit_message_reply_markup(chat_id_of(to), message_id,
-                                                      reply_markup=keyboard(buttons))
+            await self._bot.edit_message_reply_markup(
+                chat_id_of(to), message_id, reply_markup=keyboard(buttons, self.bot_username))
         except TelegramError as error:
             if is_not_modified(error):
                 return

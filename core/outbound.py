@@ -2,9 +2,13 @@
 ``telegram`` or ``channels``): the plain message it hands over, and the few ways a send can fail
 that the core must tell apart.
 
-The adapters live in ``channels/`` (``channels.telegram``); Zalo OA and SMS come later behind the
-same :class:`Channel` protocol. How a long text is cut into the messages a channel takes is the
-channel's business (:meth:`Channel.parts_of`).
+The adapters live in ``channels/`` (``channels.telegram``), one :class:`ChannelAdapter` per
+platform; Zalo OA and SMS come later behind the same protocol. The core sends through a
+:class:`Channel`: the router (``bot.channel_router``) that holds the configured adapters and sends
+each address through its own, or one adapter alone (an adapter is a Channel too). What a channel
+can do (limits, buttons, replies, deep links) is read from it per address
+(:meth:`Channel.capabilities_for`); how a long text is cut into the messages it takes is the
+channel's business (:meth:`Channel.parts_for`).
 """
 
 from __future__ import annotations
@@ -21,11 +25,14 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Button:
-    """An inline button: opens ``url``, or sends ``callback`` data back to the bot."""
+    """A choice: opens ``url``, sends ``callback`` data back to the bot, or opens a private chat
+    with the bot that starts with ``start`` (a deep link: the adapter draws it, Telegram as
+    ``https://t.me/<bot>?start=<start>``; a channel without deep links never gets one)."""
 
     text: str
     url: str | None = None
     callback: str | None = None
+    start: str | None = None
 
 
 class MediaKind(StrEnum):
@@ -97,19 +104,26 @@ class ChatUnavailable(SendFailure):
     """The bot may no longer write there: blocked, removed from the group, chat not found."""
 
 
+class ChannelNotConfigured(SendFailure):
+    """The address belongs to a channel this deployment does not run (no Zalo OA configured,
+    say): nothing can go there, and nothing about the address itself is wrong, so it is not
+    marked gone; the send fails for good, with this reason."""
+
+
 class Rejected(SendFailure):
     """Telegram refused this message itself (bad content); retrying will not help."""
 
 
 class Channel(Protocol):
-    # What the channel can do (limits, buttons, media, replies, windows): core.capabilities.
-    capabilities: Capabilities
-    # The longest text one message may carry: longer ones go in parts (parts_of).
-    text_limit: int
+    """What the core sends through: every address goes through its own channel."""
 
-    def parts_of(self, message: OutboundMessage) -> list[OutboundMessage]:
-        """The messages that carry ``message`` whole on this channel, in order: one, unchanged,
-        when it fits."""
+    def capabilities_for(self, to: Address) -> Capabilities:
+        """What the channel of ``to`` can do (core.capabilities): the drawing reads it."""
+        ...
+
+    def parts_for(self, to: Address, message: OutboundMessage) -> list[OutboundMessage]:
+        """The messages that carry ``message`` whole to ``to``, in order: one, unchanged, when
+        it fits."""
         ...
 
     async def send(self, to: Address, message: OutboundMessage) -> int:
@@ -118,4 +132,18 @@ class Channel(Protocol):
 
     async def edit_buttons(self, to: Address, message_id: int,
                            buttons: tuple[tuple[Button, ...], ...]) -> None:
+        ...
+
+
+class ChannelAdapter(Channel, Protocol):
+    """One platform's adapter (``channels/``): a Channel for the addresses of that platform."""
+
+    # What the channel can do (limits, buttons, media, replies, windows): core.capabilities.
+    capabilities: Capabilities
+    # The longest text one message may carry: longer ones go in parts (parts_of).
+    text_limit: int
+
+    def parts_of(self, message: OutboundMessage) -> list[OutboundMessage]:
+        """The messages that carry ``message`` whole on this channel, in order: one, unchanged,
+        when it fits."""
         ...

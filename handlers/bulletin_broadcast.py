@@ -164,10 +164,10 @@ async def acknowledge(update: Update, context: BotContext) -> None:
                                   else "bulletins.ack.already"))
     if not result.counted:
         return
-    buttons = bulletin_buttons(services.config.language, services.bot_username, bulletin_id,
-                               result.count)
+    buttons = bulletin_buttons(services.config.language, bulletin_id, result.count,
+                               deep_links=bool(services.bot_username))
     try:
-        await set_pressed_buttons(query, keyboard(buttons))
+        await set_pressed_buttons(query, keyboard(buttons, services.bot_username))
     except TelegramError as error:
         # The count is stored; only its display is behind until the next press.
         log.info("acknowledgement count not shown: %s", error.message)

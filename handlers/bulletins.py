@@ -15,6 +15,7 @@ from __future__ import annotations
 import warnings
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import MessageLimit
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -29,7 +30,6 @@ from broadcasts import callbacks
 from broadcasts.bulletins import TOPICS, Action, Content
 from broadcasts.composer_drafts import ComposerDraft, forget_draft, recall_draft, remember_draft
 from broadcasts.desk import BulletinDesk, running_desk
-from broadcasts.rendering import CAPTION_LIMIT
 from channels.telegram_addresses import address_of_chat
 from handlers.access import Place, identify, requires
 from handlers.context import BotContext
@@ -141,7 +141,7 @@ async def receive_content(update: Update, context: BotContext) -> int:
     if content is None:
         await message.reply_text(context.tr("bulletins.compose.bad_content"))
         return CONTENT
-    if content.media_kind and len(content.body) > CAPTION_LIMIT:
+    if content.media_kind and len(content.body) > MessageLimit.CAPTION_LENGTH:
         await message.reply_text(context.tr("bulletins.compose.caption_too_long",
                                             length=len(content.body)))
         return CONTENT

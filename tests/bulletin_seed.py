@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,8 +14,10 @@ from bot.runtime import prepare_storage
 from broadcasts.delivery import RetryPolicy
 from broadcasts.desk import BulletinDesk
 from broadcasts.pacing import SendPacer
+from channels.telegram import CAPABILITIES
 from channels.telegram_addresses import address_of_chat, chat_id_of
 from core.address import Address
+from core.capabilities import Capabilities
 from core.clock import ManualClock
 from core.outbound import Button, OutboundMessage
 from storage import groups as group_store
@@ -36,6 +39,9 @@ async def link_groups(db: Database, unit_code: str, count: int, now: datetime,
     return chat_ids
 
 
+WITH_DEEP_LINKS = dataclasses.replace(CAPABILITIES, deep_links=True)
+
+
 @dataclass
 class RecordingChannel:
     """A channel that records sends and raises scripted failures per chat, first to last.
@@ -45,6 +51,14 @@ class RecordingChannel:
     sent: list[tuple[int, OutboundMessage]] = field(default_factory=list)
     hold: asyncio.Event | None = None  # when set: every send waits for it (a request in flight)
     next_id: int = 100
+    # Telegram's, with its deep links (the adapter the product wires has the bot's username).
+    capabilities: Capabilities = WITH_DEEP_LINKS
+
+    def capabilities_for(self, to: Address) -> Capabilities:
+        return self.capabilities
+
+    def parts_for(self, to: Address, message: OutboundMessage) -> list[OutboundMessage]:
+        return [message]
 
     async def send(self, to: Address, message: OutboundMessage) -> int:
         chat_id = chat_id_of(to)

@@ -1,25 +1,33 @@
-"""The words and buttons of notices, rendered from the catalogue into outbox payloads.
+"""What the outbox holds for a notice, and how a new tip's notice is drawn for a channel.
 
-A payload is plain JSON (text, buttons, optional media) that ``tips.notifier`` turns into a
-:class:`core.outbound.OutboundMessage`. Staff receive *copies*: new messages written by the
-bot (media re-sent by file id), never forwards, which would show the sender.
+The outbox stores *what happened* (plain JSON), never drawn text: a new tip is
+``{"event": "new_tip", "tip_id": N}`` in each officer's row, and a message from the catalogue is
+``{"say": key, "params": {...}}``. ``tips.notifier`` draws it at send time for the capabilities
+of the recipient's channel (``core.capabilities``): the same row becomes a captioned photo on
+Telegram and a text then a file where media take no caption. Staff receive *copies*: new
+messages written by the bot (media re-sent by file id), never forwards, which would show the
+sender.
 
-Every part of a new tip names its code and answers the tip's notice (SPEC §12): with several
-tips arriving, an officer must tell which one a photo or a location belongs to. The notice is
-marked ``"thread": "start"`` and each part after it ``"thread": "reply"``; the outbox worker
-keeps the notice's message id in each officer's chat and sends the parts as replies to it.
-Parts that take no caption (a location, a round video) come after a short text that names the
-code and the part. A tipster's words pass through :func:`tips.visible_text.for_staff` on their
-way into any of these messages.
+Every part of a new tip names its code and, where the channel has replies, answers the tip's
+notice (SPEC §12): with several tips arriving, an officer must tell which one a photo or a
+location belongs to. The notifier keeps the notice's message id in the row and sends the parts
+as replies to it. Parts that take no caption (a location, a round video; any media on a channel
+without captions) come after a short text that names the code and the part; a kind the channel
+cannot carry is described in that text. A tipster's words pass through
+:func:`tips.visible_text.for_staff` on their way into any of these messages.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.capabilities import Capabilities
 from core.i18n import Translator
+from core.outbound import Button, Media, MediaKind, OutboundMessage
 from storage.tip_records import ItemKind, Tip, TipItem
 from tips.anonymity import Anonymizer
 from tips.visible_text import for_staff
@@ -27,17 +35,35 @@ from tips.visible_text import for_staff
 TRIAGE_ACTIONS = {"v": "valuable", "n": "not_valuable", "f": "false", "q": "ask",
                   "o": "outcome", "c": "close"}
 CALLBACK_PREFIX = "tt"
-# Telegram's limits (PTB's MessageLimit.MAX_TEXT_LENGTH and CAPTION_LENGTH; the core imports no
-# platform library, tests/unit/test_tip_notices.py holds these to PTB's). A piece of a long text
-# leaves room for the line that names the tip.
-MESSAGE_LIMIT = 4096
-TEXT_LIMIT = MESSAGE_LIMIT - 96
-CAPTION_LIMIT = 1024
-# What the outbox worker reads: the notice opens a thread in each officer's chat, parts reply.
-THREAD_START = {"thread": "start"}
-THREAD_REPLY = {"thread": "reply"}
-# Parts Telegram sends without a caption: their label goes in a text message before them.
+# A piece of a long text leaves this much of the channel's text limit for the line that names
+# the tip ("📝 TIP-7K3M9Q — nội dung (2/3)").
+LABEL_ROOM = 96
+NEW_TIP = "new_tip"
+# Parts no channel sends with a caption: their label goes in a text message before them.
 _UNCAPTIONED = frozenset({ItemKind.LOCATION, ItemKind.VIDEO_NOTE})
+
+
+def new_tip_event(tip_id: int) -> dict[str, Any]:
+    """The outbox row of a new tip to one officer: drawn when it is sent."""
+    return {"event": NEW_TIP, "tip_id": tip_id}
+
+
+def new_tip_of(payload: dict[str, Any]) -> int | None:
+    """The tip a row announces, when it is a new tip's event."""
+    tip_id = payload.get("tip_id")
+    return tip_id if payload.get("event") == NEW_TIP and isinstance(tip_id, int) else None
+
+
+def say(key: str, **params: str | int) -> dict[str, Any]:
+    """A message from the catalogue, by key and parameters: drawn when it is sent."""
+    return {"say": key, "params": params}
+
+
+def tipster_notice(tr: Translator, key: str, **params: object) -> dict[str, Any]:
+    """A message to a tipster (``tr`` is kept for the callers: the words are looked up when it
+    is sent, in the same language)."""
+    return say(key, **{name: value if isinstance(value, int) else str(value)
+                       for name, value in params.items()})
 
 
 def triage_callback(anonymizer: Anonymizer, action: str, tip_id: int) -> str:
@@ -59,50 +85,63 @@ def local_time(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%d/%m/%Y %H:%M")
 
 
-def triage_buttons(tr: Translator, anonymizer: Anonymizer, tip_id: int) -> list[list[dict]]:
-    def button(action: str) -> dict[str, str]:
-        return {"text": tr("triage.button_" + TRIAGE_ACTIONS[action]),
-                "callback": triage_callback(anonymizer, action, tip_id)}
+def triage_buttons(tr: Translator, anonymizer: Anonymizer,
+                   tip_id: int) -> tuple[tuple[Button, ...], ...]:
+    def button(action: str) -> Button:
+        return Button(tr("triage.button_" + TRIAGE_ACTIONS[action]),
+                      callback=triage_callback(anonymizer, action, tip_id))
 
-    return [[button("v"), button("n"), button("f")], [button("q"), button("o"), button("c")]]
+    return ((button("v"), button("n"), button("f")), (button("q"), button("o"), button("c")))
 
 
-def new_tip_notices(tr: Translator, anonymizer: Anonymizer, tip: Tip, items: list[TipItem], *,
-                    unit_name: str, category_label: str, tz: ZoneInfo) -> list[dict[str, Any]]:
-    """The notice of a new tip, then each part of it that the notice cannot hold, labelled."""
+@dataclass(frozen=True)
+class NoticeWords:
+    """What drawing a new tip's notice needs beside the tip: the staff's language, the key that
+    signs the triage buttons, the time zone, and the names of units and categories."""
+
+    tr: Translator
+    anonymizer: Anonymizer
+    tz: ZoneInfo
+    unit_name: Callable[[str], str]
+    category_label: Callable[[str], str]
+
+
+def new_tip_messages(words: NoticeWords, tip: Tip, items: list[TipItem],
+                     capabilities: Capabilities) -> list[OutboundMessage]:
+    """The notice of a new tip, then each part of it that the notice cannot hold, labelled, as
+    the channel described by ``capabilities`` takes them. The notifier makes the parts answer
+    the notice where the channel has replies."""
+    tr = words.tr
     texts = [for_staff(i.text) for i in items if i.kind is ItemKind.TEXT and i.text]
     media = [i for i in items if i.kind is not ItemKind.TEXT]
     body = "\n\n".join(texts) if texts else tr("triage.no_text")
 
     def summary(text: str) -> str:
-        return tr("triage.new_tip", code=tip.code, unit=tip.unit_code, unit_name=unit_name,
-                  category=category_label, time=local_time(tip.created_at, tz),
-                  media=len(media), text=text)
+        return tr("triage.new_tip", code=tip.code, unit=tip.unit_code,
+                  unit_name=words.unit_name(tip.unit_code),
+                  category=words.category_label(tip.category),
+                  time=local_time(tip.created_at, words.tz), media=len(media), text=text)
 
-    buttons = triage_buttons(tr, anonymizer, tip.id)
+    buttons = triage_buttons(tr, words.anonymizer, tip.id)
+    room = capabilities.text_limit - LABEL_ROOM
     notice = summary(body)
-    if telegram_length(notice) <= TEXT_LIMIT:
-        payloads: list[dict[str, Any]] = [{**THREAD_START, "text": notice, "buttons": buttons}]
+    if capabilities.measure(notice) <= room:
+        messages = [OutboundMessage(notice, buttons=buttons)]
     else:
         # Nothing is cut: the header goes first, then the text in labelled pieces.
-        payloads = [{**THREAD_START, "text": summary(""), "buttons": buttons}]
-        payloads += _text_pieces(tr, tip.code, body)
+        messages = [OutboundMessage(summary(""), buttons=buttons)]
+        messages += _text_pieces(tr, tip.code, body, capabilities)
     for number, item in enumerate(media, start=1):
-        payloads += _media_payloads(tr, tip.code, item, number, len(media))
-    return payloads
+        messages += _media_messages(tr, tip.code, item, number, len(media), capabilities)
+    return messages
 
 
-def telegram_length(text: str) -> int:
-    """Length as Telegram measures it, in UTF-16 code units (an emoji counts two): never less
-    than Python's count of code points, so a text within it is within the limit either way."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def pieces_of(text: str, limit: int) -> list[str]:
-    """``text`` in consecutive pieces of at most ``limit`` (Telegram's measure), none empty."""
+def pieces_of(text: str, limit: int, measure: Callable[[str], int] = len) -> list[str]:
+    """``text`` in consecutive pieces of at most ``limit`` (in the channel's ``measure``), none
+    empty, never splitting a character."""
     pieces, start, size = [], 0, 0
     for index, char in enumerate(text):
-        width = 2 if ord(char) > 0xFFFF else 1
+        width = measure(char)
         if size + width > limit:
             pieces.append(text[start:index])
             start, size = index, 0
@@ -111,32 +150,51 @@ def pieces_of(text: str, limit: int) -> list[str]:
     return [piece for piece in pieces if piece]
 
 
-def _text_pieces(tr: Translator, code: str, body: str) -> list[dict[str, Any]]:
-    pieces = pieces_of(body, TEXT_LIMIT)
-    return [{**THREAD_REPLY, "text": tr("triage.text_piece", code=code, number=number,
-                                         count=len(pieces), text=piece)}
+def _text_pieces(tr: Translator, code: str, body: str,
+                 capabilities: Capabilities) -> list[OutboundMessage]:
+    pieces = pieces_of(body, capabilities.text_limit - LABEL_ROOM, capabilities.measure)
+    return [OutboundMessage(tr("triage.text_piece", code=code, number=number,
+                               count=len(pieces), text=piece))
             for number, piece in enumerate(pieces, start=1)]
 
 
-def _media_payloads(tr: Translator, code: str, item: TipItem, number: int,
-                    count: int) -> list[dict[str, Any]]:
-    media = {"kind": item.kind.value, "file_id": item.file_id or ""}
-    kind = tr("media_kind." + item.kind.value)
+def _media_messages(tr: Translator, code: str, item: TipItem, number: int, count: int,
+                    capabilities: Capabilities) -> list[OutboundMessage]:
+    kind = MediaKind(item.kind.value)
+    media = Media(kind, item.file_id or "")
     if item.kind is ItemKind.LOCATION:
         label = tr("triage.location_label", code=code, number=number, count=count,
                    place=item.file_id or "")
     else:
-        label = tr("triage.media_caption", code=code, number=number, count=count, kind=kind)
-    if item.kind in _UNCAPTIONED:
-        return [{**THREAD_REPLY, "text": label}, {**THREAD_REPLY, "text": "", "media": media}]
+        label = tr("triage.media_caption", code=code, number=number, count=count,
+                   kind=tr("media_kind." + item.kind.value))
     caption = f"{label}\n{for_staff(item.text)}" if item.text else label
-    if telegram_length(caption) <= CAPTION_LIMIT:
-        return [{**THREAD_REPLY, "text": caption, "media": media}]
+    if kind not in capabilities.media:
+        # The channel cannot carry it: the text says what it was (staff see it on /status).
+        return _caption_as_text(tr, code, label, caption, item, capabilities)
+    if item.kind in _UNCAPTIONED:
+        return [OutboundMessage(label), OutboundMessage("", media=media)]
+    if not capabilities.caption_limit:
+        # Media take no caption on this channel: the label (and caption) first, then the file.
+        return [*_caption_as_text(tr, code, label, caption, item, capabilities),
+                OutboundMessage("", media=media)]
+    if capabilities.fits(caption, caption=True):
+        return [OutboundMessage(caption, media=media)]
     # A caption longer than a bot may send (Premium users write up to 4096): the file with its
     # label, then the caption as labelled text, so nothing is cut.
-    return [{**THREAD_REPLY, "text": label, "media": media},
-            *_text_pieces(tr, code, for_staff(item.text or ""))]
+    return [OutboundMessage(label, media=media),
+            *_text_pieces(tr, code, for_staff(item.text or ""), capabilities)]
 
 
-def tipster_notice(tr: Translator, key: str, **params: object) -> dict[str, Any]:
-    return {"text": tr(key, **params)}
+def _caption_as_text(tr: Translator, code: str, label: str, caption: str, item: TipItem,
+                     capabilities: Capabilities) -> list[OutboundMessage]:
+    if capabilities.measure(caption) <= capabilities.text_limit:
+        return [OutboundMessage(caption)]
+    return [OutboundMessage(label), *_text_pieces(tr, code, for_staff(item.text or ""),
+                                                  capabilities)]
+
+
+def said(tr: Translator, payload: dict[str, Any]) -> str:
+    """The words of a ``say`` payload, in the staff's or tipster's language."""
+    params = payload.get("params") or {}
+    return tr(payload["say"], **params)

@@ -6,20 +6,30 @@ up after a bounded number of attempts. A relay link is opened only here, just be
 and the address it reveals is neither stored nor logged; and only while the tip's follow-up
 window is open (a question queued before ``closed_at + tips.followup_days`` and due after it
 does not go). A text longer than the channel takes goes in the parts the channel cuts it into
-(``Channel.parts_of``), one per turn of its chat. What became of a notice to a tipster is recorded
+(``Channel.parts_for``), one per turn of its chat. What became of a notice to a tipster is recorded
 (``tips.relay_delivery``): the officer who asked hears at once when it could not be delivered.
+
+A row holds what happened (``tips.notices``): a new tip, a catalogue message, a failed question.
+It is drawn here, at send time, for the capabilities of the recipient's channel
+(``Channel.capabilities_for``) into the messages it takes: a new tip becomes its notice, its
+text pieces and its media, one message per turn of the chat, ``parts_sent`` saying how far it
+got (a restart goes on from the next message), and the notice's message id kept in the row so
+the parts answer it where the channel has replies. Rows queued before this (drawn text, buttons
+and media, a tip's parts as rows of their own marked ``"thread"``) are still sent as they are.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import math
 from collections.abc import Collection
 from typing import Any
 
 from core.address import Address
+from core.capabilities import Capabilities
 from core.clock import Clock
 from core.i18n import DEFAULT_LANGUAGE, Translator
 from core.outbound import (
@@ -29,6 +39,7 @@ from core.outbound import (
     Media,
     MediaKind,
     OutboundMessage,
+    Rejected,
     RetryLater,
     SendFailure,
     TransientFailure,
@@ -36,9 +47,10 @@ from core.outbound import (
 from storage import outbox
 from storage import tips as tip_store
 from storage.db import Database
-from storage.tip_records import Delivery
+from storage.tip_records import Delivery, Tip, TipItem
 from tips import relay_delivery
 from tips.anonymity import Anonymizer
+from tips.notices import NoticeWords, new_tip_messages, new_tip_of, said
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +63,7 @@ WAKE_SLACK_SECONDS = 0.05
 
 def message_from_payload(payload: dict[str, Any], *,
                          reply_to: int | None = None) -> OutboundMessage:
+    """A row queued with its words drawn (the format before rows held what happened)."""
     buttons = tuple(tuple(Button(b["text"], url=b.get("url"), callback=b.get("callback"))
                           for b in row) for row in payload.get("buttons", []))
     media = payload.get("media")
@@ -62,8 +75,14 @@ def message_from_payload(payload: dict[str, Any], *,
 
 class Notifier:
     def __init__(self, db: Database, channel: Channel, anonymizer: Anonymizer,
-                 clock: Clock, tr: Translator | None = None) -> None:
+                 clock: Clock, tr: Translator | None = None, *,
+                 words: NoticeWords | None = None) -> None:
+        """``words`` draws a new tip's notice (the wiring builds it from the tips context);
+        without it such rows cannot be drawn and fail, saying so."""
         self._db = db
+        self._words = words
+        # The tips drawn in this pass: a tip to ten officers is read once, not ten times.
+        self._tips: dict[int, tuple[Tip, list[TipItem]] | None] = {}
         self._channel = channel
         self._anonymizer = anonymizer
         self._clock = clock
@@ -129,6 +148,7 @@ class Notifier:
     async def deliver_due(self) -> float:
         """Send what may go now; return how long until something else may."""
         loop = asyncio.get_running_loop()
+        self._tips.clear()
         async with self._db.reading() as conn:
             rows = await outbox.due_rows(conn, self._clock.now())
         next_wait = IDLE_WAKE_SECONDS
@@ -167,24 +187,86 @@ class Notifier:
                                                       self._clock.now()) is None
 
     async def _reply_target(self, row: outbox.OutboxRow) -> int | None:
-        """A part of a tip answers the tip's notice in the same chat (tips/notices.py). The
-        notice went first (one chat's notices go in order); if it failed, the part goes
-        unanswered, still naming the code."""
+        """A row of the old format: a part of a tip answers the tip's notice, a row of its own
+        sent before it in the same chat. If the notice failed, the part goes unanswered, still
+        naming the code."""
         if row.payload.get("thread") != "reply" or row.address is None or row.tip_id is None:
             return None
         async with self._db.reading() as conn:
             return await outbox.thread_start_message_id(conn, address=row.address,
                                                         tip_id=row.tip_id, before_id=row.id)
 
+    async def _tip(self, tip_id: int) -> tuple[Tip, list[TipItem]] | None:
+        if tip_id not in self._tips:
+            async with self._db.reading() as conn:
+                tip = await tip_store.find_tip_by_id(conn, tip_id)
+                items = await tip_store.tip_items_of(conn, tip_id) if tip is not None else []
+            self._tips[tip_id] = (tip, items) if tip is not None else None
+        return self._tips[tip_id]
+
+    async def _drawn(self, row: outbox.OutboxRow, address: Address,
+                     capabilities: Capabilities) -> list[OutboundMessage]:
+        """The messages ``row`` becomes on the channel of ``address``, in order, each one that
+        channel takes; the message to send now is the one after those already sent."""
+        payload = row.payload
+        tip_id = new_tip_of(payload)
+        if tip_id is not None:
+            if self._words is None:
+                raise LookupError("no words to draw a new tip's notice with")
+            found = await self._tip(tip_id)
+            if found is None:
+                raise LookupError(f"tip {tip_id} is gone")
+            drawn = new_tip_messages(self._words, *found, capabilities)
+        elif payload.get("event") == relay_delivery.QUESTION_UNDELIVERED:
+            drawn = [OutboundMessage(relay_delivery.question_undelivered_text(self._tr, payload))]
+        elif "say" in payload:
+            drawn = [OutboundMessage(said(self._tr, payload), label=payload.get("label"))]
+        else:
+            reply_to = await self._reply_target(row)
+            drawn = [message_from_payload(payload, reply_to=reply_to)]
+        return [part for message in drawn for part in self._channel.parts_for(address, message)]
+
+    async def drawn(self, row: outbox.OutboxRow,
+                    address: Address | None = None) -> list[OutboundMessage]:
+        """What ``row`` says, as it will be sent to ``address`` (by default the staff member it
+        is for): for a test watching what the bot says, or a view of the queue."""
+        to = address if address is not None else row.address
+        if to is None:
+            raise ValueError("a notice to a tipster is drawn for the address its link opens")
+        return await self._drawn(row, to, self._channel.capabilities_for(to))
+
+    @staticmethod
+    def _now_sending(row: outbox.OutboxRow, messages: list[OutboundMessage],
+                     capabilities: Capabilities) -> OutboundMessage:
+        index = min(row.parts_sent, len(messages) - 1)
+        message = messages[index]
+        notice_id = row.payload.get("message_id")
+        if (new_tip_of(row.payload) is not None and index > 0 and capabilities.replies
+                and isinstance(notice_id, int)):
+            # A part of a new tip answers its notice (SPEC §12).
+            message = dataclasses.replace(message, reply_to_message_id=notice_id)
+        if not capabilities.replies and message.reply_to_message_id is not None:
+            message = dataclasses.replace(message, reply_to_message_id=None)
+        return message
+
+    @staticmethod
+    def _keeps_message_id(row: outbox.OutboxRow) -> bool:
+        """A new tip's notice (or, in the old format, a row that opens a tip's thread) keeps the
+        id of its first message: the tip's parts answer it."""
+        if row.address is None or row.parts_sent != 0:
+            return False
+        return new_tip_of(row.payload) is not None or row.payload.get("thread") == "start"
+
     async def _send_one(self, row: outbox.OutboxRow, address: Address) -> None:
         async with self._db.transaction() as conn:
             if not await outbox.mark_sending(conn, row.id):
                 return
+        messages: list[OutboundMessage] = []
         try:
-            reply_to = await self._reply_target(row)
-            parts = self._channel.parts_of(message_from_payload(row.payload, reply_to=reply_to))
-            message_id = await self._channel.send(address,
-                                                  parts[min(row.parts_sent, len(parts) - 1)])
+            capabilities = self._channel.capabilities_for(address)
+            messages = await self._drawn(row, address, capabilities)
+            message_id = await self._channel.send(
+                address, self._now_sending(row, messages, capabilities))
         except RetryLater as err:
             await self._hold(row, err.seconds, err.reason, counts_as_attempt=False)
         except ChatMoved as err:
@@ -192,10 +274,14 @@ class Notifier:
             await self._hold(row, 1.0, err.reason)
         except TransientFailure as err:
             if row.attempts + 1 >= MAX_ATTEMPTS:
-                await self._fail(row, err.reason)
+                await self._fail_or_go_on(row, messages, err.reason)
             else:
                 await self._hold(row, 2.0 ** (row.attempts + 1), err.reason)
+        except Rejected as err:
+            await self._fail_or_go_on(row, messages, err.reason, Delivery.REFUSED)
         except SendFailure as err:
+            # The chat cannot be written to (blocked, gone, its channel not configured): the
+            # rest of the row could not go either.
             await self._fail(row, err.reason, relay_delivery.delivery_after(err))
         except Exception as err:
             # A notice that cannot even be built must not sit in "sending" until a restart.
@@ -203,18 +289,32 @@ class Notifier:
             await self._fail(row, type(err).__name__)
         else:
             self._held_until.pop(row.id, None)
-            starts_thread = row.payload.get("thread") == "start" and row.address is not None
             async with self._db.transaction() as conn:
-                # A tip's notice keeps the id of its first message: the tip's parts answer it.
                 payload = ({**row.payload, "message_id": message_id}
-                           if starts_thread and row.parts_sent == 0 else None)
-                if row.parts_sent + 1 < len(parts):
-                    # The next part at the chat's next turn.
+                           if self._keeps_message_id(row) else None)
+                if row.parts_sent + 1 < len(messages):
+                    # The next message at the chat's next turn.
                     await outbox.mark_part_sent(conn, row.id, payload=payload)
                     return
                 await outbox.mark_sent(conn, row.id, self._clock.now(), payload=payload)
                 if row.to_tipster:
                     await relay_delivery.record_sent(conn, row)
+
+    async def _fail_or_go_on(self, row: outbox.OutboxRow, messages: list[OutboundMessage],
+                             reason: str, delivery: Delivery = Delivery.FAILED) -> None:
+        """One message of a new tip that cannot go (refused content, or no answer after every
+        attempt) does not hold back the rest (each part names the code): it is noted in the row,
+        and the next goes at the chat's next turn."""
+        last = row.parts_sent + 1 >= len(messages)
+        if new_tip_of(row.payload) is None or last:
+            await self._fail(row, reason, delivery)
+            return
+        self._held_until.pop(row.id, None)
+        log.warning("notice %d: message %d of %d failed: %s", row.id, row.parts_sent + 1,
+                    len(messages), reason)
+        skipped = [*row.payload.get("skipped", []), row.parts_sent]
+        async with self._db.transaction() as conn:
+            await outbox.mark_part_sent(conn, row.id, payload={**row.payload, "skipped": skipped})
 
     async def _hold(self, row: outbox.OutboxRow, seconds: float, reason: str, *,
                     counts_as_attempt: bool = True) -> None:

@@ -10,6 +10,7 @@ not arrive stays in the outbox as failed, with its reason, and ``/status`` lists
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -22,6 +23,8 @@ from storage import tips as tip_store
 from storage.staff import find_staff
 from storage.tip_records import Delivery
 
+QUESTION_UNDELIVERED = "question_undelivered"
+
 
 def delivery_after(failure: SendFailure) -> Delivery:
     """The reason staff are given for a send the channel refused for good."""
@@ -30,6 +33,16 @@ def delivery_after(failure: SendFailure) -> Delivery:
     if isinstance(failure, Rejected):
         return Delivery.REFUSED
     return Delivery.FAILED
+
+
+def question_undelivered(code: str, delivery: Delivery) -> dict[str, Any]:
+    """The outbox row that tells an officer their question did not arrive: drawn when sent."""
+    return {"event": QUESTION_UNDELIVERED, "code": code, "delivery": delivery.value}
+
+
+def question_undelivered_text(tr: Translator, payload: dict[str, Any]) -> str:
+    return tr("relay.question_undelivered", code=payload["code"],
+              reason=reason_text(tr, Delivery(payload["delivery"])))
 
 
 def reason_text(tr: Translator, delivery: Delivery) -> str:
@@ -62,8 +75,6 @@ async def tell_asker(conn: AsyncConnection, tr: Translator, row: outbox.OutboxRo
     asker = await find_staff(conn, question.asked_by)
     if asker is None or not role_allows(asker.role, Role.OFFICER):
         return None  # no longer an officer: a tip's code goes to no one who may not see it
-    text = tr("relay.question_undelivered", code=question.code,
-              reason=reason_text(tr, delivery))
-    await outbox.enqueue(conn, payload={"text": text}, now=now, address=question.asked_by,
-                         tip_id=row.tip_id)
+    await outbox.enqueue(conn, payload=question_undelivered(question.code, delivery), now=now,
+                         address=question.asked_by, tip_id=row.tip_id)
     return question.asked_by

@@ -1,10 +1,11 @@
 """Queueing a new tip's notices to the officers in scope (SPEC §4), as copies in the outbox.
 
-Straight after the tipster's receipt, not before it: rendering and writing the notices was a
-quarter of the time a resident waited. The tip was filed as awaiting its notices, and the
-notices are queued in the same transaction that marks it notified, so they are queued exactly
-once; a crash between the receipt and this leaves the tip awaiting, and the next start queues
-them (:func:`queue_missing_staff_notices`).
+Each officer's row says *a new tip* (``tips.notices.new_tip_event``); the notifier draws it for
+the officer's channel when it sends it. Straight after the tipster's receipt, not before it:
+rendering and writing the notices was a quarter of the time a resident waited. The tip was
+filed as awaiting its notices, and the notices are queued in the same transaction that marks it
+notified, so they are queued exactly once; a crash between the receipt and this leaves the tip
+awaiting, and the next start queues them (:func:`queue_missing_staff_notices`).
 """
 
 from __future__ import annotations
@@ -16,13 +17,22 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.address import Address
 from storage import outbox
 from storage import tips as tip_store
-from storage.tip_records import Tip, TipItem
+from storage.tip_records import Tip
 from tips.context import TipsContext
 from tips.filing import FilingResult
-from tips.notices import new_tip_notices
+from tips.notices import NoticeWords, new_tip_event
 from tips.recipients import tip_recipients
 
 log = logging.getLogger(__name__)
+
+
+def notice_words(ctx: TipsContext) -> NoticeWords:
+    """What the notifier draws a new tip's notice with, from the tips context."""
+    def unit_name(code: str) -> str:
+        unit = ctx.directory.tree.find(code)  # the tree of now: units are renamed at runtime
+        return unit.name if unit else code
+
+    return NoticeWords(ctx.tr, ctx.anonymizer, ctx.tz, unit_name, ctx.category_label)
 
 
 async def queue_staff_notices(ctx: TipsContext, result: FilingResult) -> None:
@@ -30,12 +40,11 @@ async def queue_staff_notices(ctx: TipsContext, result: FilingResult) -> None:
     tip = result.tip
     if tip is None:
         return
-    items = list(result.items)
 
     async def queueing(conn: AsyncConnection) -> tuple[Address, ...]:
         if not await tip_store.claim_staff_notices(conn, tip.id):
             return ()
-        return await _enqueue(conn, ctx, tip, items)
+        return await _enqueue(conn, ctx, tip)
 
     ctx.wake_notifier(await ctx.db.run_transaction(queueing))
 
@@ -48,7 +57,7 @@ async def queue_missing_staff_notices(ctx: TipsContext) -> int:
             tip = await tip_store.find_tip_by_id(conn, tip_id)
             if tip is None or not await tip_store.claim_staff_notices(conn, tip_id):
                 continue
-            await _enqueue(conn, ctx, tip, await tip_store.tip_items_of(conn, tip_id))
+            await _enqueue(conn, ctx, tip)
             queued += 1
     if queued:
         log.info("staff notices of %d tip(s) interrupted by a restart were queued", queued)
@@ -56,15 +65,10 @@ async def queue_missing_staff_notices(ctx: TipsContext) -> int:
     return queued
 
 
-async def _enqueue(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
-                   items: list[TipItem]) -> tuple[Address, ...]:
-    tree = ctx.directory.tree
-    unit = tree.find(tip.unit_code)
-    payloads = new_tip_notices(ctx.tr, ctx.anonymizer, tip, items,
-                               unit_name=unit.name if unit else tip.unit_code,
-                               category_label=ctx.category_label(tip.category), tz=ctx.tz)
-    recipients = tip_recipients(tree, ctx.directory.all_staff(), tip.unit_code,
+async def _enqueue(conn: AsyncConnection, ctx: TipsContext, tip: Tip) -> tuple[Address, ...]:
+    recipients = tip_recipients(ctx.directory.tree, ctx.directory.all_staff(), tip.unit_code,
                                 ctx.settings.notify)
-    await outbox.enqueue_many(conn, [(member.address, payload) for member in recipients
-                                     for payload in payloads], now=ctx.clock.now(), tip_id=tip.id)
+    event = new_tip_event(tip.id)
+    await outbox.enqueue_many(conn, [(member.address, event) for member in recipients],
+                              now=ctx.clock.now(), tip_id=tip.id)
     return tuple(member.address for member in recipients)

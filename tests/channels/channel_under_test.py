@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from core.address import Address
-from core.outbound import Button, Channel, Media, MediaKind
+from core.outbound import Button, ChannelAdapter, Media, MediaKind
 
 # A chat or a person is named by its address, ``<channel>:<id>`` (``core.address``; the first
 # argument of ``Channel.send``), as the product names them.
@@ -37,6 +37,7 @@ class Capabilities:
     replies: bool  # a message may answer an earlier one
     edits: bool  # a sent message's buttons may be replaced
     moving_chats: bool  # a group may move to a new address (Telegram: a supergroup upgrade)
+    deep_links: bool  # a button may open a private chat with the bot, starting it with a payload
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class ChannelUnderTest(Protocol):
     name: str
     capabilities: Capabilities
     path: SendPath
-    adapter: Channel
+    adapter: ChannelAdapter
     # A few words of the platform's reason for each refusal, as the adapter passes it on.
     refusal_words: Mapping[Refusal, str]
 
@@ -146,7 +147,12 @@ class ChannelUnderTest(Protocol):
         the adapter has stopped waiting (a timeout once the request left)."""
         ...
 
-    def unreachable_adapter(self) -> Channel:
+    def deep_link(self, payload: str) -> str:
+        """The link the platform opens a private chat with the bot by, starting it with
+        ``payload`` (only for ``deep_links``): what a ``Button.start`` must arrive as."""
+        ...
+
+    def unreachable_adapter(self) -> ChannelAdapter:
         """The same adapter, pointed at an address where nothing listens (connection
         refused: no request can have left)."""
         ...

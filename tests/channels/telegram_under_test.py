@@ -28,10 +28,10 @@ from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.app import FLOOD_RETRIES
-from channels.telegram import TelegramChannel
+from channels.telegram import TelegramChannel, deep_link
 from channels.telegram_addresses import address_of_chat, chat_id_of
 from channels.telegram_delivery import DeliveryChannel
-from core.outbound import Button, Channel, Media, MediaKind
+from core.outbound import Button, ChannelAdapter, Media, MediaKind
 from emulators.telegram import FakeTelegramAPI, FakeUser
 from emulators.telegram.faults import SENDING_METHODS
 
@@ -65,6 +65,7 @@ CAPABILITIES = Capabilities(
     replies=True,
     edits=True,
     moving_chats=True,
+    deep_links=True,  # https://core.telegram.org/bots/features#deep-linking
 )
 
 # Telegram's reasons (PTB drops the "Forbidden: " / "Bad Request: " prefix).
@@ -114,27 +115,30 @@ class TelegramUnderTest:
         self.fake = fake
         self.path = path
         self._bots: list[Bot] = []
-        self.adapter: Channel = self._adapter(fake.base_url, fake.base_file_url)
+        self.adapter: ChannelAdapter = self._adapter(fake.base_url, fake.base_file_url)
         self._sender: FakeUser | None = None
 
     # ---- the adapters, as the product wires them --------------------------------------
-    def _adapter(self, base_url: str, base_file_url: str) -> Channel:
+    def _adapter(self, base_url: str, base_file_url: str) -> ChannelAdapter:
         if self.path is OUTBOX:
             bot: Bot = ExtBot(self.fake.token, base_url=base_url, base_file_url=base_file_url,
                               request=HTTPXRequest(read_timeout=ANSWER_WAIT),
                               rate_limiter=AIORateLimiter(max_retries=FLOOD_RETRIES))
             self._bots.append(bot)
-            return TelegramChannel(bot)
+            return TelegramChannel(bot, self.fake.bot_username)
         bot = Bot(self.fake.token, base_url=base_url, base_file_url=base_file_url,
                   request=HTTPXRequest(connection_pool_size=8, read_timeout=ANSWER_WAIT,
                                        write_timeout=ANSWER_WAIT, connect_timeout=ANSWER_WAIT,
                                        pool_timeout=ANSWER_WAIT))
         self._bots.append(bot)
-        return DeliveryChannel(bot)
+        return DeliveryChannel(bot, self.fake.bot_username)
 
-    def unreachable_adapter(self) -> Channel:
+    def unreachable_adapter(self) -> ChannelAdapter:
         root = f"http://127.0.0.1:{_closed_port()}"
         return self._adapter(f"{root}/bot", f"{root}/file/bot")
+
+    def deep_link(self, payload: str) -> str:
+        return deep_link(self.fake.bot_username, payload)
 
     async def start(self) -> None:
         await self._bots[0].initialize()

@@ -40,10 +40,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from channels.telegram_addresses import chat_id_of
+from channels.telegram_addresses import address_of_chat, chat_id_of
+from core.address import Address
 from core.i18n import LANGUAGES, t
 from emulators.telegram import FakeUser
 from emulators.telegram.world import ApiCall
+from storage.outbox import OutboxRow
 from storage.schema import bulletins, units
 from storage.tips_tables import outbox, tip_items, tip_thread, tips
 from tests.e2e.hostile_inputs import Case, short
@@ -464,7 +466,7 @@ class Watch:
                            tips.c.sender, tips.c.assessment, tips.c.state,
                            ).join(units, units.c.id == tips.c.unit_id)
         outbox_query = select(outbox.c.id, outbox.c.payload, outbox.c.status,
-                              outbox.c.last_error).where(
+                              outbox.c.last_error, outbox.c.address, outbox.c.tip_id).where(
             (outbox.c.id > self._outbox_seen) | outbox.c.last_error.is_not(None))
         item_query = select(tip_items.c.tip_id, tip_items.c.kind, tip_items.c.text).where(
             tip_items.c.tip_id > self._tip_seen)
@@ -491,7 +493,9 @@ class Watch:
         for row in outbox_rows:
             if row.id not in self._outbox_origin:
                 self._outbox_origin[row.id] = case
-                self._outbox_texts[str(json.loads(row.payload).get("text", "")).strip()] = row.id
+                for text in await self._drawn_texts(row.id, row.address, row.tip_id,
+                                                    row.payload):
+                    self._outbox_texts[text.strip()] = row.id
                 self._outbox_seen = max(self._outbox_seen, row.id)
             if row.last_error is not None:
                 failed.append((row.id, row.status, row.last_error))
@@ -499,6 +503,14 @@ class Watch:
             {row.code: TipRecord(row.id, row.code, row.unit_code, row.sender, row.assessment,
                                  row.state) for row in tip_rows},
             {row.id: row.status for row in bulletin_rows}, failed, dict(new_items), followups)
+
+    async def _drawn_texts(self, row_id: int, address: Address | None, tip_id: int | None,
+                           payload: str) -> list[str]:
+        """The texts an outbox row will be sent as: rows hold what happened, drawn by the
+        notifier at send time (a new tip: its notice and parts)."""
+        to = address if address is not None else address_of_chat(0)  # only its channel counts
+        row = OutboxRow(row_id, address, None, json.loads(payload), 0, tip_id)
+        return [message.text for message in await self.harness.bot.notifier.drawn(row, to)]
 
     def _check_outbox_failures(self, failed: list[tuple[int, str, str]]) -> None:
         for row_id, status, error in failed:
@@ -516,7 +528,8 @@ class Watch:
         read when the notifier gets to it."""
         async with self.harness.bot.services.db.reading() as conn:
             rows = (await conn.execute(
-                select(outbox.c.id, outbox.c.address, outbox.c.relay_link, outbox.c.payload)
+                select(outbox.c.id, outbox.c.address, outbox.c.relay_link, outbox.c.payload,
+                       outbox.c.tip_id)
                 .where(outbox.c.status.in_(("pending", "sending"))))).all()
         said = []
         for row in rows:
@@ -524,8 +537,9 @@ class Watch:
             if address is None and row.relay_link and self._anonymizer is not None:
                 address = self._anonymizer.open_address(row.relay_link)
             chat_id = chat_id_of(address) if address is not None else None
-            said.append(Said(self.recipient_of(chat_id), row.payload, "outbox (not sent yet)",
-                             self._outbox_origin.get(row.id), False))
+            texts = await self._drawn_texts(row.id, row.address, row.tip_id, row.payload)
+            said.append(Said(self.recipient_of(chat_id), "\n".join(texts),
+                             "outbox (not sent yet)", self._outbox_origin.get(row.id), False))
         self.tips = (await self._snapshot(_END)).tips
         for saying in said:
             self._check_sayings(saying.origin or _END, [saying])

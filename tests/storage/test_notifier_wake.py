@@ -11,9 +11,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
+from channels.telegram import CAPABILITIES
 from channels.telegram_addresses import address_of_chat, chat_id_of
 from channels.text_parts import split_message
 from core.address import Address
+from core.capabilities import Capabilities
 from core.outbound import Button, OutboundMessage
 from storage import outbox
 from tips.anonymity import Anonymizer
@@ -29,7 +31,10 @@ class RecordingChannel:
         self.sent: list[tuple[int, str]] = []
         self.arrived = asyncio.Condition()
 
-    def parts_of(self, message: OutboundMessage) -> list[OutboundMessage]:
+    def capabilities_for(self, to: Address) -> Capabilities:
+        return CAPABILITIES
+
+    def parts_for(self, to: Address, message: OutboundMessage) -> list[OutboundMessage]:
         return split_message(message, self.text_limit)
 
     async def send(self, to: Address, message: OutboundMessage) -> int:

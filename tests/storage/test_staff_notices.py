@@ -3,10 +3,12 @@ a crash came in between (SPEC §12)."""
 
 from __future__ import annotations
 
+import json
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from channels.telegram import CAPABILITIES
 from channels.telegram_addresses import address_of_chat, chat_id_of
 from core.config_model import Category, TipSettings
 from core.i18n import Translator
@@ -20,7 +22,8 @@ from storage.tips_tables import outbox
 from tips import filing
 from tips.anonymity import Anonymizer
 from tips.context import TipsContext
-from tips.staff_notices import queue_missing_staff_notices, queue_staff_notices
+from tips.notices import new_tip_event, new_tip_messages
+from tips.staff_notices import notice_words, queue_missing_staff_notices, queue_staff_notices
 
 OFFICER, ADMIN = 7, 8
 
@@ -73,9 +76,15 @@ async def test_notices_a_crash_kept_from_being_queued_are_queued_at_the_next_sta
     assert await notice_chats(db) == [OFFICER, OFFICER, ADMIN, ADMIN]
     async with db.reading() as conn:
         assert await tip_store.tips_awaiting_staff_notices(conn) == []
-        texts = (await conn.execute(select(outbox.c.payload).where(
+        payloads = (await conn.execute(select(outbox.c.payload).where(
             outbox.c.tip_id == second.tip_id))).scalars().all()
         count = (await conn.execute(select(func.count()).select_from(outbox))).scalar_one()
-    assert all("tin thứ hai" in text and second.code in text for text in texts)
+        tip = await tip_store.find_tip_by_id(conn, second.tip_id)
+        items = await tip_store.tip_items_of(conn, second.tip_id)
+    # Each row says which tip is new; drawn when sent, its notice shows that tip.
+    assert [json.loads(p) for p in payloads] == [new_tip_event(second.tip_id)] * 2
+    assert tip is not None
+    [notice] = new_tip_messages(notice_words(ctx), tip, items, CAPABILITIES)
+    assert "tin thứ hai" in notice.text and second.code in notice.text
     assert count == 4 and woken == [None]
     assert await queue_missing_staff_notices(ctx) == 0  # and never twice
