@@ -141,7 +141,7 @@ async def test_no_token_reaches_the_products_log(db, zalo):
             access = await wired.keeper.access_token()
             zalo.advance(zalo.access_token_lifetime)
             renewed = await wired.keeper.access_token()
-        async with db.reading() as conn:
+        async with db.transaction() as conn:
             stored = await zalo_tokens.locked_tokens(conn, zalo.oa_id,
                                                      EmulatorClock(zalo).now())
     assert stored is not None and renewed != access
