@@ -82,7 +82,7 @@ async def test_a_bad_or_missing_signature_is_refused_and_changes_nothing(
                                           {"text": "báo tin"})
         zalo.oa_secret = real
     elif forgery == "tampered_body":
-        body = body.replace("báo tin".encode(), "/huy".encode())
+        body = body.replace("báo tin".encode(), b"/huy")
     elif forgery == "missing":
         del headers[SIGNATURE_HEADER]
     else:
@@ -165,18 +165,18 @@ async def test_what_is_not_an_event_is_refused(zalo, webhook, received):
 
 async def test_nobodys_id_or_words_reach_the_products_log(db, zalo, received):
     person = zalo.user("Lê Văn Dân")
-    async with product_logs(zalo.app_secret, zalo.oa_secret) as logs:
-        async with zalo_webhook(db, zalo, received):
-            await zalo.user_sends_text(person, "nhà số 5 buôn ma túy")
-            event = zalo.signed_event("user_send_text", person.id, zalo.oa_id,
-                                      {"text": "nhà số 5 buôn ma túy"})
-            await zalo.post_event(event)
-            await zalo.post_event(event)  # replayed
-            forged = (event[0], {**event[1], SIGNATURE_HEADER: "mac=" + "0" * 64})
-            await zalo.post_event(forged)
-            received.fail_next = True
-            await zalo.post_event(zalo.signed_event("user_send_text", person.id, zalo.oa_id,
-                                                    {"text": "nhà số 5 buôn ma túy"}))
+    async with (product_logs(zalo.app_secret, zalo.oa_secret) as logs,
+                zalo_webhook(db, zalo, received)):
+        await zalo.user_sends_text(person, "nhà số 5 buôn ma túy")
+        event = zalo.signed_event("user_send_text", person.id, zalo.oa_id,
+                                  {"text": "nhà số 5 buôn ma túy"})
+        await zalo.post_event(event)
+        await zalo.post_event(event)  # replayed
+        forged = (event[0], {**event[1], SIGNATURE_HEADER: "mac=" + "0" * 64})
+        await zalo.post_event(forged)
+        received.fail_next = True
+        await zalo.post_event(zalo.signed_event("user_send_text", person.id, zalo.oa_id,
+                                                {"text": "nhà số 5 buôn ma túy"}))
     written = logs.getvalue()
     assert "replayed" in written and "signature" in written and "failed" in written
     assert person.id not in written and "ma túy" not in written and "Lê Văn Dân" not in written
