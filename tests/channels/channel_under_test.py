@@ -37,6 +37,7 @@ class Capabilities:
     replies: bool  # a message may answer an earlier one
     edits: bool  # a sent message's buttons may be replaced
     moving_chats: bool  # a group may move to a new address (Telegram: a supergroup upgrade)
+    retry_after: bool = True  # a flood refusal says how long to wait (Zalo's does not)
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,9 @@ from core.outbound import MediaKind
 from .channel_under_test import Capabilities, ChannelEntry, ChannelUnderTest, SendPath
 from .contract import CONTRACT_FOR
 from .telegram_under_test import TELEGRAM
+from .zalo_under_test import ZALO_OA
 
-CHANNELS: tuple[ChannelEntry, ...] = (TELEGRAM,)
+CHANNELS: tuple[ChannelEntry, ...] = (TELEGRAM, ZALO_OA)
 
 
 def pytest_configure(config: pytest.Config) -> None:
