@@ -17,6 +17,8 @@ adapter's own wait is checked by the clause for ``retry_after=False``.
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import socket
 import tempfile
 from collections.abc import AsyncIterator, Mapping
@@ -192,13 +194,27 @@ class ZaloUnderTest:
         self.zalo.inject_delay(_target(recipient), LATE_BY)
 
 
+_MIGRATED: list[Path] = []  # one migrated database file, copied for each test
+
+
+async def _migrated_database(folder: Path) -> Database:
+    if not _MIGRATED:
+        template = Path(tempfile.mkdtemp(prefix="zalo-contract-")) / "template.db"
+        atexit.register(shutil.rmtree, template.parent, ignore_errors=True)
+        db = open_database(f"sqlite+aiosqlite:///{template}")
+        await upgrade_to_head(db)
+        await db.close()
+        _MIGRATED.append(template)
+    shutil.copy(_MIGRATED[0], folder / "zalo.db")
+    return open_database(f"sqlite+aiosqlite:///{folder / 'zalo.db'}")
+
+
 @asynccontextmanager
 async def open_zalo(path: SendPath) -> AsyncIterator[ZaloUnderTest]:
     zalo = FakeZaloOA()
     await zalo.start()
     with tempfile.TemporaryDirectory() as folder:
-        db = open_database(f"sqlite+aiosqlite:///{Path(folder) / 'zalo.db'}")
-        await upgrade_to_head(db)
+        db = await _migrated_database(Path(folder))
         under_test = ZaloUnderTest(zalo, db, path)
         try:
             await under_test.start()
