@@ -31,8 +31,6 @@ import time
 from typing import Any
 from urllib.parse import parse_qs
 
-import httpx
-
 from emulators.telegram.http import HttpRequest, HttpResponse, HttpServer
 from emulators.telegram.waiting import Signal
 
@@ -46,9 +44,9 @@ from .errors import (
     USER_NOT_FOLLOWER,
     ZaloError,
 )
-from .events import SIGNATURE_HEADER, event_body, zevent_signature
 from .faults import FaultPlan
 from .messages import check_message
+from .user_actions import UserActions
 from .world import ApiCall, SentMessage, TokenBook, ZaloGroup, ZaloUser, new_hex_id, new_user_id
 
 REPLY_WINDOW_SECONDS = 7 * 24 * 3600
@@ -64,7 +62,7 @@ def _json(body: dict[str, Any], status: int = 200) -> HttpResponse:
     return HttpResponse(status, json.dumps(body, ensure_ascii=False).encode())
 
 
-class FakeZaloOA:
+class FakeZaloOA(UserActions):
     """Zalo's OA API and OAuth server for one app and one OA."""
 
     def __init__(self, *, app_id: str = APP_ID, app_secret: str = APP_SECRET,
@@ -173,50 +171,6 @@ class FakeZaloOA:
         if found is None:
             raise AssertionError(f"{count} message(s) to {target} did not arrive")
         return found
-
-    # ---- a user writes to the OA (Zalo's side of the webhook) ---------------------------
-    async def user_sends_text(self, user: ZaloUser, text: str) -> httpx.Response | None:
-        return await self._user_event(user, "user_send_text", {"text": text})
-
-    async def user_sends_image(self, user: ZaloUser, caption: str = "") -> httpx.Response | None:
-        url = f"{self.base_url}/media/{new_hex_id()}.jpg"
-        return await self._user_event(user, "user_send_image", {"text": caption, "attachments": [
-            {"type": "image", "payload": {"url": url, "thumbnail": url}}]})
-
-    async def user_sends_location(self, user: ZaloUser, latitude: float, longitude: float
-                                  ) -> httpx.Response | None:
-        return await self._user_event(user, "user_send_location", {"attachments": [
-            {"type": "location", "payload": {"coordinates": {
-                "latitude": str(latitude), "longitude": str(longitude)}}}]})
-
-    async def user_sends_group_text(self, user: ZaloUser, group: ZaloGroup, text: str
-                                    ) -> httpx.Response | None:
-        return await self.post_event(self.signed_event(
-            "user_send_group_text", user.id, group.id, {"text": text}))
-
-    async def _user_event(self, user: ZaloUser, event_name: str, message: dict[str, Any]
-                          ) -> httpx.Response | None:
-        user.last_message_at = self.now()
-        return await self.post_event(self.signed_event(event_name, user.id, self.oa_id, message))
-
-    def signed_event(self, event_name: str, sender_id: str, recipient_id: str,
-                     message: dict[str, Any], *, msg_id: str | None = None,
-                     timestamp_ms: int | None = None) -> tuple[bytes, dict[str, str]]:
-        """An event's body and headers, signed as Zalo signs them."""
-        message = {"msg_id": msg_id or new_hex_id(), **message}
-        stamp = timestamp_ms if timestamp_ms is not None else int(self.now() * 1000)
-        body = event_body(app_id=self.app_id, event_name=event_name, sender_id=sender_id,
-                          recipient_id=recipient_id, message=message, timestamp_ms=stamp)
-        signature = zevent_signature(self.app_id, body, str(stamp), self.oa_secret)
-        return body, {SIGNATURE_HEADER: signature, "Content-Type": "application/json"}
-
-    async def post_event(self, event: tuple[bytes, dict[str, str]]) -> httpx.Response | None:
-        """Post an event (possibly tampered with by the test) to the webhook, if one is set."""
-        if self.webhook_url is None:
-            return None
-        body, headers = event
-        async with httpx.AsyncClient() as client:
-            return await client.post(self.webhook_url, content=body, headers=headers)
 
     # ---- HTTP ---------------------------------------------------------------------------
     async def _handle(self, request: HttpRequest) -> HttpResponse:
