@@ -26,6 +26,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
@@ -78,7 +79,9 @@ class ZaloWebhook:
         self.port = 0
 
     async def start(self) -> None:
-        app = tornado.web.Application([(self._path, _EventRequest, {"receiver": self})])
+        # tornado reads a route as a regular expression; the configured path is literal.
+        app = tornado.web.Application([(re.escape(self._path), _EventRequest,
+                                        {"receiver": self})])
         self._server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_BODY_BYTES)
         sockets = tornado.netutil.bind_sockets(self._port, self._listen)
         self._server.add_sockets(sockets)
