@@ -111,7 +111,9 @@ class TokenKeeper:
                 access, expires = self._pair(answer)
                 await zalo_tokens.store_rotation(
                     conn, self._oa_id, used_refresh_token=stored.refresh_token,
-                    refresh_token=str(answer["refresh_token"]), access_token=access,
+                    # Zalo always sends the next one; were it missing, the used one is all we have.
+                    refresh_token=str(answer.get("refresh_token") or stored.refresh_token),
+                    access_token=access,
                     access_expires_at=expires, now=self._clock.now())
         if "access_token" not in answer:
             self._stop(reason)
