@@ -7,8 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from alembic import command
+from sqlalchemy import inspect
 
 from storage import zalo_events, zalo_tokens
+from storage.migrate import _alembic_config, current_revision, head_revision
 
 OA = "579745863508352884"
 
@@ -81,3 +84,24 @@ async def test_an_event_is_new_once_until_forgotten_or_pruned(db, clock):
         assert await zalo_events.prune_events(conn, clock.now() + timedelta(hours=1)) == 1
         assert await zalo_events.remember_event(conn, "k1", clock.now())
         assert not await zalo_events.remember_event(conn, "k2", clock.now())
+
+
+async def _migrate(db, action: str, revision: str) -> None:
+    def run(connection) -> None:
+        getattr(command, action)(_alembic_config(connection), revision)
+
+    async with db.schema_change() as conn:
+        await conn.run_sync(run)
+
+
+async def test_migration_0011_goes_down_and_up(db, clock):
+    await _migrate(db, "downgrade", "0010")
+    async with db.reading() as conn:
+        tables = set(await conn.run_sync(lambda sync: inspect(sync).get_table_names()))
+    assert not tables & {"zalo_tokens", "zalo_seen_events"}
+
+    await _migrate(db, "upgrade", "head")
+
+    assert await current_revision(db) == head_revision()
+    await seed(db, clock, "first")
+    assert (await stored(db, clock)).refresh_token == "first"
