@@ -90,6 +90,23 @@ class TipSettings:
 
 
 @dataclass(frozen=True)
+class ZaloOASettings:
+    """The ``[zalo_oa]`` table (SPEC §13): a Zalo Official Account and the app that acts for it.
+    Secrets are named by the environment variables that hold them, never written here."""
+
+    oa_id: str
+    app_id: str
+    app_secret_env: str  # sent as secret_key when refreshing the access token
+    oa_secret_env: str  # the OA secret key that signs webhook events
+    refresh_token_env: str  # the first refresh token; later ones live in the database
+    api_base_url: str
+    oauth_base_url: str
+    webhook_listen: str
+    webhook_port: int
+    webhook_path: str
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     bot: BotSettings
@@ -102,6 +119,7 @@ class Config:
     tips: TipSettings
     outcome_kinds: tuple[OutcomeKind, ...]
     weekly_report: ScheduleSpec
+    zalo_oa: ZaloOASettings | None = None  # None: no [zalo_oa] table, the channel is off
 
     @property
     def language(self) -> str:

@@ -277,3 +277,31 @@ slot_runs = Table(
     Column("ran_at", UTCDateTime(), nullable=False),
     UniqueConstraint("unit_id", "purpose", "slot_at"),
 )
+
+# The Zalo OA's OAuth tokens (migration 0011). Zalo's refresh token works once and its answer
+# carries the next one: the row is the only copy, so it is rewritten in the same transaction that
+# read it, before the new access token is used (channels.zalo_oa.tokens). ``seed_fingerprint``
+# is a SHA-256 of the refresh token the operator put in the environment, so that a new one is
+# taken up after a refusal and an old one is never taken over the chain kept here.
+zalo_tokens = Table(
+    "zalo_tokens",
+    metadata,
+    Column("oa_id", String(64), primary_key=True),
+    Column("refresh_token", Text, nullable=False),
+    Column("access_token", Text, nullable=True),
+    Column("access_expires_at", UTCDateTime(), nullable=True),
+    Column("seed_fingerprint", String(64), nullable=False),
+    Column("refused_at", UTCDateTime(), nullable=True),
+    Column("refused_reason", String(200), nullable=True),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+# Zalo OA webhook events already handled, so that a replayed one changes nothing. The key is an
+# HMAC of (event name, sender, message id) under the OA secret key: never the sender's id in
+# clear (a tipster's Zalo id is as secret as a Telegram id). Pruned by age.
+zalo_seen_events = Table(
+    "zalo_seen_events",
+    metadata,
+    Column("event_key", String(64), primary_key=True),
+    Column("seen_at", UTCDateTime(), nullable=False, index=True),
+)

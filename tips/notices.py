@@ -19,6 +19,7 @@ cannot carry is described in that text. A tipster's words pass through
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -136,18 +137,44 @@ def new_tip_messages(words: NoticeWords, tip: Tip, items: list[TipItem],
     return messages
 
 
+_BREAKS = ("\n\n", "\n", " ")
+
+
 def pieces_of(text: str, limit: int, measure: Callable[[str], int] = len) -> list[str]:
     """``text`` in consecutive pieces of at most ``limit`` (in the channel's ``measure``), none
-    empty, never splitting a character."""
-    pieces, start, size = [], 0, 0
-    for index, char in enumerate(text):
-        width = measure(char)
-        if size + width > limit:
-            pieces.append(text[start:index])
-            start, size = index, 0
-        size += width
-    pieces.append(text[start:])
+    empty, never splitting a character; cut at a paragraph, a line or a space when one is in the
+    second half of the room, so an officer reading the pieces reads whole words."""
+    pieces: list[str] = []
+    rest = text
+    while rest:
+        end = _fitting_prefix(rest, limit, measure)
+        if end >= len(rest):
+            pieces.append(rest)
+            break
+        cut = resume = max(end, 1)
+        for separator in _BREAKS:
+            at = rest.rfind(separator, 0, end)
+            if at >= end // 2 and at > 0:
+                cut, resume = at, at + len(separator)
+                break
+        else:
+            # No break near the end: cut, but not between a letter and its combining accent.
+            while cut > 1 and unicodedata.combining(rest[cut]):
+                cut -= 1
+            resume = cut
+        pieces.append(rest[:cut])
+        rest = rest[resume:]
     return [piece for piece in pieces if piece]
+
+
+def _fitting_prefix(text: str, room: int, measure: Callable[[str], int]) -> int:
+    """How many characters of ``text`` fit in ``room`` of the channel's measure."""
+    used = 0
+    for index, char in enumerate(text):
+        used += measure(char)
+        if used > room:
+            return index
+    return len(text)
 
 
 def _text_pieces(tr: Translator, code: str, body: str,

@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from core.address import Address
+from core.capabilities import ButtonStyle
 from core.outbound import Button, ChannelAdapter, Media, MediaKind
 
 # A chat or a person is named by its address, ``<channel>:<id>`` (``core.address``; the first
@@ -29,7 +30,7 @@ class Capabilities:
     """What the channel says it can do; the contract checks each claim, and checks the
     fallback the product promises where a claim is absent (SPEC §13)."""
 
-    buttons: bool  # callback and URL buttons; without them choices go out as numbered lines
+    buttons: ButtonStyle  # callback buttons, buttons that send a text back, or numbered lines
     media_kinds: frozenset[MediaKind]  # carried; any other kind is refused with a reason
     uncaptioned_kinds: frozenset[MediaKind]  # carried, but with no text beside them
     caption_limit: int  # the longest text a media message carries
@@ -38,6 +39,7 @@ class Capabilities:
     edits: bool  # a sent message's buttons may be replaced
     moving_chats: bool  # a group may move to a new address (Telegram: a supergroup upgrade)
     deep_links: bool  # a button may open a private chat with the bot, starting it with a payload
+    retry_after: bool = True  # a flood refusal says how long to wait (Zalo's does not)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 To add a channel: write its ``ChannelUnderTest`` beside ``telegram_under_test.py`` and add its
 :class:`ChannelEntry` to :data:`CHANNELS`. Nothing else changes: tests that hold only for some
-capabilities (``@contract_for(buttons=False)``…) or media kinds (an argument named
+capabilities (``@contract_for(buttons=ButtonStyle.NONE)``…) or media kinds (an argument named
 ``captioned_kind``…) run where the channel declares them and are skipped, with the capability
 named, where it does not.
 """
@@ -19,14 +19,15 @@ from core.outbound import MediaKind
 from .channel_under_test import Capabilities, ChannelEntry, ChannelUnderTest, SendPath
 from .contract import CONTRACT_FOR
 from .telegram_under_test import TELEGRAM
+from .zalo_under_test import ZALO_OA
 
-CHANNELS: tuple[ChannelEntry, ...] = (TELEGRAM,)
+CHANNELS: tuple[ChannelEntry, ...] = (TELEGRAM, ZALO_OA)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", f"{CONTRACT_FOR}(**claims): a clause for channels whose Capabilities or "
-                   "SendPath hold these values (e.g. buttons=False)")
+                   "SendPath hold these values (e.g. buttons=ButtonStyle.NONE)")
 
 
 def _claim(entry: ChannelEntry, path: SendPath, name: str) -> Any:

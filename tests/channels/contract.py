@@ -15,8 +15,9 @@ CONTRACT_FOR = "contract_for"
 
 
 def contract_for(**claims: object) -> pytest.MarkDecorator:
-    """``@contract_for(buttons=False)``: the clause holds for channels (and send paths) that
-    declare these values (``Capabilities``, ``SendPath``); the others skip it, saying why."""
+    """``@contract_for(buttons=ButtonStyle.NONE)``: the clause holds for channels (and send
+    paths) that declare these values (``Capabilities``, ``SendPath``); the others skip it,
+    saying why."""
     # Made when a test module is read, after conftest.py has registered the mark.
     return getattr(pytest.mark, CONTRACT_FOR)(**claims)
 

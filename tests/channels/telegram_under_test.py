@@ -31,6 +31,7 @@ from bot.app import FLOOD_RETRIES
 from channels.telegram import TelegramChannel, deep_link
 from channels.telegram_addresses import address_of_chat, chat_id_of
 from channels.telegram_delivery import DeliveryChannel
+from core.capabilities import ButtonStyle
 from core.outbound import Button, ChannelAdapter, Media, MediaKind
 from emulators.telegram import FakeTelegramAPI, FakeUser
 from emulators.telegram.faults import SENDING_METHODS
@@ -56,7 +57,7 @@ OUTBOX = SendPath("outbox", uncertain_when_unanswered=False, sends_to_groups=Fal
 BULLETINS = SendPath("bulletins", uncertain_when_unanswered=True, sends_to_groups=True)
 
 CAPABILITIES = Capabilities(
-    buttons=True,
+    buttons=ButtonStyle.CALLBACK,
     media_kinds=frozenset(MediaKind),
     # https://core.telegram.org/bots/api#sendvideonote and #sendlocation take no caption.
     uncaptioned_kinds=frozenset({MediaKind.VIDEO_NOTE, MediaKind.LOCATION}),

@@ -4,6 +4,7 @@ replies where they have not")."""
 
 from __future__ import annotations
 
+from core.capabilities import ButtonStyle
 from core.outbound import Button, OutboundMessage
 
 from .channel_under_test import ChannelUnderTest
@@ -17,7 +18,7 @@ BUTTONS = (
 NEW_BUTTONS = ((Button("Đã phổ biến (3)", callback="ack:7"),),)
 
 
-@contract_for(buttons=True)
+@contract_for(buttons=ButtonStyle.CALLBACK)
 async def test_callback_and_url_buttons_arrive_as_buttons(channel: ChannelUnderTest) -> None:
     to = recipient(channel)
 
@@ -28,7 +29,7 @@ async def test_callback_and_url_buttons_arrive_as_buttons(channel: ChannelUnderT
     assert arrived.buttons == BUTTONS
 
 
-@contract_for(buttons=False)
+@contract_for(buttons=ButtonStyle.NONE)
 async def test_without_buttons_each_choice_arrives_as_a_numbered_line(
     channel: ChannelUnderTest,
 ) -> None:
@@ -48,7 +49,7 @@ async def test_without_buttons_each_choice_arrives_as_a_numbered_line(
             assert button.url in arrived.text
 
 
-@contract_for(buttons=True, edits=True)
+@contract_for(buttons=ButtonStyle.CALLBACK, edits=True)
 async def test_the_buttons_of_a_sent_message_are_replaced_and_removed(
     channel: ChannelUnderTest,
 ) -> None:

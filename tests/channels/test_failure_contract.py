@@ -33,6 +33,7 @@ pytestmark = pytest.mark.filterwarnings(
 MESSAGE = OutboundMessage("Bản tin an ninh: cảnh giác với kẻ gian giả danh cán bộ điện lực.")
 
 
+@contract_for(retry_after=True)
 async def test_too_many_requests_asks_to_retry_after_the_platforms_seconds(
     channel: ChannelUnderTest,
 ) -> None:

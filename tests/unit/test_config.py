@@ -351,6 +351,11 @@ url = "not a database"
 [tips]
 max_per_hour = 10
 max_per_day = 5
+[zalo_oa]
+oa_id = "OA xa Tan Thanh"
+app_id = "1234567890987654321"
+api_base_url = "openapi.zalo.me"
+webhook_path = "zalo webhook"
 """
 ALSO_WRONG_ENV = {"BOT_TOKEN": "1:abc", "BOT_WEBHOOK_SECRET": "has spaces!"}
 FILE_PROBLEMS = {"file_missing", "file_unreadable", "file_forbidden", "file_is_folder",

@@ -1,0 +1,122 @@
+"""The Zalo OA Open API v3 over httpx: where each call goes, and what its answer means.
+
+Every answer is HTTP 200 with a JSON envelope; ``error`` 0 is success, a negative ``error`` a
+refusal with Zalo's ``message`` (:class:`ZaloApiError`). What is not an envelope (a refused
+connection, a timeout, a 5xx or an HTML page from the web server in front of the API) is a
+:class:`ZaloTransportError` that says whether the request may have reached Zalo.
+
+The paths live here and nowhere else. Group messages (GMF) go to ``POST /v3.0/oa/group/message``
+with ``recipient.group_id``: that is what Zalo's GMF documentation gives for text messages
+(developers.zalo.me/docs/official-account/nhom-chat-gmf/tin-nhan/text_message) and what Zalo's own
+PHP SDK builds (``MessageBuilder::withGroupId`` → ``{"recipient": {"group_id": …}}``). The other
+form seen in public sources, ``POST /v3.0/oa/message`` with ``recipient.conversation_id``, is the
+reply to an *anonymous* user (``anonymous_send_text``: the PHP SDK's
+``withAnonymousConversation(anonymous_id, conversation_id)``), not a group. NOTES-zalo.md has the
+whole argument.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+
+CONSULTATION_MESSAGE = "/v3.0/oa/message/cs"
+GROUP_MESSAGE = "/v3.0/oa/group/message"
+GROUP_RECIPIENT_KEY = "group_id"
+GROUPS_OF_OA = "/v3.0/oa/group/getgroupsofoa"
+GROUP_INFO = "/v3.0/oa/group/getgroup"
+
+# Zalo's codes for an access token it no longer takes: renew it and ask again, once.
+ACCESS_TOKEN_INVALID = -216
+ACCESS_TOKEN_EXPIRED = -220
+_TOKEN_REFUSALS = (ACCESS_TOKEN_INVALID, ACCESS_TOKEN_EXPIRED)
+
+
+@dataclass(frozen=True)
+class ZaloApiError(Exception):
+    """Zalo refused the request: nothing was done."""
+
+    code: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.code})"
+
+
+@dataclass(frozen=True)
+class ZaloTransportError(Exception):
+    """No envelope came back. ``may_have_arrived``: the request left and no answer came, so
+    Zalo may have carried it out (a timeout, a dropped connection)."""
+
+    reason: str
+    may_have_arrived: bool
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class AccessTokens(Protocol):
+    async def access_token(self) -> str: ...
+
+    async def renew(self, refused: str) -> str: ...
+
+
+def _unanswered(error: httpx.TransportError) -> ZaloTransportError:
+    # Only a failure to connect (or to get a pooled connection) proves the request never left.
+    never_left = isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout,
+                                    httpx.PoolTimeout))
+    return ZaloTransportError(f"{type(error).__name__}: {error}" if str(error)
+                              else type(error).__name__, may_have_arrived=not never_left)
+
+
+def envelope_of(response: httpx.Response) -> dict[str, Any]:
+    """The JSON envelope, or the transport error an answer that is not one means."""
+    if response.status_code >= 500:
+        raise ZaloTransportError(f"HTTP {response.status_code}", may_have_arrived=False)
+    try:
+        body = response.json()
+    except ValueError:
+        raise ZaloTransportError(f"HTTP {response.status_code}: not JSON",
+                                 may_have_arrived=False) from None
+    if not isinstance(body, dict):
+        raise ZaloTransportError("not a JSON object", may_have_arrived=False)
+    return body
+
+
+class ZaloApi:
+    def __init__(self, http: httpx.AsyncClient, api_base_url: str, tokens: AccessTokens) -> None:
+        self._http = http
+        self._base = api_base_url.rstrip("/")
+        self._tokens = tokens
+
+    async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        return await self._call("POST", path, json=body)
+
+    async def get(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
+        return await self._call("GET", path, params=params)
+
+    async def _call(self, method: str, path: str, **content: Any) -> dict[str, Any]:
+        token = await self._tokens.access_token()
+        try:
+            return await self._once(method, path, token, **content)
+        except ZaloApiError as error:
+            if error.code not in _TOKEN_REFUSALS:
+                raise
+        # A refused token did nothing: asking again with a renewed one cannot duplicate.
+        return await self._once(method, path, await self._tokens.renew(token), **content)
+
+    async def _once(self, method: str, path: str, token: str, **content: Any) -> dict[str, Any]:
+        try:
+            response = await self._http.request(method, self._base + path,
+                                                headers={"access_token": token}, **content)
+        except httpx.TransportError as error:
+            raise _unanswered(error) from error
+        body = envelope_of(response)
+        code = body.get("error", 0)
+        if not isinstance(code, int) or code != 0:
+            raise ZaloApiError(code if isinstance(code, int) else -1,
+                               str(body.get("message", "")))
+        data = body.get("data")
+        return data if isinstance(data, dict) else {}

@@ -1,0 +1,76 @@
+"""An :class:`OutboundMessage` as the ``message`` object of a Zalo OA send.
+
+* text: ``{"text": …}``;
+* choices, in a consultation message: the text with a ``template`` attachment of buttons
+  (``oa.query.hide``: a press sends the button's payload back as the user's text, not shown in
+  the chat; ``oa.open.url``: opens the link), at most 5 (the shape the official PHP SDK builds:
+  ``MessageBuilder::buildActionQueryHide`` / ``buildActionOpenURL``); more choices than that
+  (a tip's six triage actions) go as numbered lines (``channels.numbered_choices``), answered
+  with the number;
+* a photo: a ``media`` template holding one image (a URL, or an ``attachment_id`` from Zalo's
+  upload), its caption as the text;
+* a document: a ``file`` attachment holding the token of Zalo's file upload, with no text.
+
+GMF group messages carry text, images and files but no buttons: a link of a group message goes
+in its text ("Báo tin: https://zalo.me/…"); a choice that would answer back cannot be offered in
+a group at all and is refused, never dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from channels.numbered_choices import numbered_text
+from core.capabilities import Capabilities
+from core.i18n import Translator
+from core.outbound import Button, MediaKind, OutboundMessage, Rejected
+
+MAX_BUTTONS = 5
+
+
+def message_body(message: OutboundMessage, capabilities: Capabilities, *,
+                 in_group: bool, tr: Translator) -> dict[str, Any]:
+    media = message.media
+    if media is None:
+        return _text_body(message, capabilities, in_group=in_group, tr=tr)
+    if message.buttons:
+        raise Rejected("a Zalo media message carries no buttons")
+    if media.kind is MediaKind.PHOTO:
+        if not capabilities.fits(message.text, caption=True):
+            raise Rejected(f"caption longer than Zalo's {capabilities.caption_limit} characters")
+        key = "url" if media.file_id.startswith(("https://", "http://")) else "attachment_id"
+        body: dict[str, Any] = {"attachment": {"type": "template", "payload": {
+            "template_type": "media", "elements": [{"media_type": "image", key: media.file_id}]}}}
+        if message.text:
+            body["text"] = message.text
+        return body
+    if media.kind is MediaKind.DOCUMENT:
+        if message.text:
+            raise Rejected("a Zalo file message carries no text; send it before the file")
+        return {"attachment": {"type": "file", "payload": {"token": media.file_id}}}
+    raise Rejected(f"the Zalo OA API sends no {media.kind} (only photos and files)")
+
+
+def _text_body(message: OutboundMessage, capabilities: Capabilities, *,
+               in_group: bool, tr: Translator) -> dict[str, Any]:
+    buttons = [button for row in message.buttons for button in row]
+    text = message.text
+    if not in_group and len(buttons) > MAX_BUTTONS:
+        text, buttons = numbered_text(tr, text, message.buttons), []
+    if in_group and buttons:
+        if any(button.url is None for button in buttons):
+            raise Rejected("a Zalo group message has no buttons to answer with")
+        text += "".join(f"\n{button.text}: {button.url}" for button in buttons)
+        buttons = []
+    if not capabilities.fits(text):
+        raise Rejected(f"text longer than Zalo's {capabilities.text_limit} characters")
+    if not buttons:
+        return {"text": text}
+    return {"text": text, "attachment": {"type": "template", "payload": {
+        "buttons": [_button(button) for button in buttons]}}}
+
+
+def _button(button: Button) -> dict[str, Any]:
+    if button.url is not None:
+        return {"title": button.text, "type": "oa.open.url", "payload": {"url": button.url}}
+    return {"title": button.text, "type": "oa.query.hide", "payload": button.callback or ""}

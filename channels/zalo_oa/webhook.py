@@ -1,0 +1,147 @@
+"""The HTTP server Zalo posts OA events to (the app's webhook URL, behind TLS at the proxy).
+
+For each request, in this order, and nothing changes unless all pass (SPEC §13):
+
+1. the body is at most 1 MB of JSON with a ``timestamp`` (milliseconds);
+2. ``X-ZEvent-Signature`` is Zalo's signature of it (``signature``), compared in constant time:
+   otherwise 403;
+3. the timestamp is not older than :data:`MAX_EVENT_AGE` nor ahead of our clock by more than
+   :data:`CLOCK_SKEW`: otherwise 403. The age allowed covers Zalo's retries of an unanswered
+   event (30 s, 5, 15 and 30 minutes, then an hour);
+4. the event was not seen before (same event name, sender and message id): remembered in
+   ``zalo_seen_events`` under an HMAC key, never the sender's id, and kept longer than the age
+   allowed, so a replay inside the window is caught by the table and one outside it by the
+   timestamp. A replay is answered 200 (Zalo must not retry it) and changes nothing.
+
+Then the event is handed to ``on_event`` as plain data (``inbound.InboundEvent``). If that fails
+the mark is removed and the answer is 500, so Zalo's retry of the event is handled.
+
+Served by tornado (already a dependency through python-telegram-bot's webhooks extra), in the
+bot's event loop. Log lines say what was refused and why, never who sent it or what it said.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+import tornado.httpserver
+import tornado.netutil
+import tornado.web
+
+from channels.zalo_oa.inbound import InboundEvent, event_identity, parse_event
+from channels.zalo_oa.signature import SIGNATURE_HEADER, signature_is_valid
+from core.clock import Clock
+from storage import zalo_events
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 1024 * 1024
+MAX_EVENT_AGE = timedelta(hours=2)
+CLOCK_SKEW = timedelta(minutes=5)
+# Seen events are kept this long: longer than any event the timestamp check lets through.
+SEEN_EVENTS_KEPT = MAX_EVENT_AGE + CLOCK_SKEW + timedelta(hours=1)
+PRUNE_EVERY = timedelta(hours=1)
+
+EventHandler = Callable[[InboundEvent], Awaitable[None]]
+
+
+class _EventRequest(tornado.web.RequestHandler):
+    def initialize(self, receiver: ZaloWebhook) -> None:
+        self.receiver = receiver
+
+    async def post(self) -> None:
+        status = await self.receiver.receive(self.request.body,
+                                             self.request.headers.get(SIGNATURE_HEADER))
+        self.set_status(status)
+        self.finish()
+
+
+class ZaloWebhook:
+    def __init__(self, *, db: Database, app_id: str, oa_secret: str, listen: str, port: int,
+                 path: str, on_event: EventHandler, clock: Clock) -> None:
+        self._db = db
+        self._app_id = app_id
+        self._oa_secret = oa_secret
+        self._listen = listen
+        self._port = port
+        self._path = "/" + path.lstrip("/")
+        self._on_event = on_event
+        self._clock = clock
+        self._server: tornado.httpserver.HTTPServer | None = None
+        self._pruned_at: datetime | None = None
+        self.port = 0
+
+    async def start(self) -> None:
+        # tornado reads a route as a regular expression; the configured path is literal.
+        app = tornado.web.Application([(re.escape(self._path), _EventRequest,
+                                        {"receiver": self})])
+        self._server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_BODY_BYTES)
+        sockets = tornado.netutil.bind_sockets(self._port, self._listen)
+        self._server.add_sockets(sockets)
+        self.port = sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            await self._server.close_all_connections()
+            self._server = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self._listen}:{self.port}{self._path}"
+
+    async def receive(self, body: bytes, signature: str | None) -> int:
+        """The HTTP status for one posted event (the checks of the module docstring)."""
+        try:
+            payload = json.loads(body)
+            timestamp = str(payload["timestamp"])
+            sent_at = datetime.fromtimestamp(int(timestamp) / 1000, UTC)
+        except (ValueError, KeyError, TypeError, OverflowError):
+            log.warning("Zalo webhook: refused a request that is not an OA event")
+            return 400
+        if not signature_is_valid(signature, app_id=self._app_id, body=body,
+                                  timestamp=timestamp, oa_secret=self._oa_secret):
+            log.warning("Zalo webhook: refused an event with a bad or missing signature")
+            return 403
+        now = self._clock.now()
+        if not now - MAX_EVENT_AGE <= sent_at <= now + CLOCK_SKEW:
+            log.warning("Zalo webhook: refused a stale event (sent %s)", sent_at.isoformat())
+            return 403
+        key = self._event_key(payload)
+        async with self._db.transaction() as conn:
+            first_time = await zalo_events.remember_event(conn, key, now)
+            if first_time and self._prune_due(now):
+                await zalo_events.prune_events(conn, now - SEEN_EVENTS_KEPT)
+        if not first_time:
+            log.info("Zalo webhook: ignored a replayed %s event", payload.get("event_name"))
+            return 200
+        event = parse_event(payload)
+        if event is None:
+            return 200
+        try:
+            await self._on_event(event)
+        except Exception as error:
+            # The type only: an exception's words could quote what the person wrote.
+            log.error("Zalo webhook: handling a %s event failed (%s); Zalo will retry it",
+                      event.event_name, type(error).__name__)
+            async with self._db.transaction() as conn:
+                await zalo_events.forget_event(conn, key)
+            return 500
+        return 200
+
+    def _event_key(self, payload: dict[str, object]) -> str:
+        identity = "\x00".join(event_identity(payload))
+        return hmac.new(self._oa_secret.encode(), identity.encode(), hashlib.sha256).hexdigest()
+
+    def _prune_due(self, now: datetime) -> bool:
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return False
+        self._pruned_at = now
+        return True

@@ -1,0 +1,68 @@
+"""Zalo's side of the OA webhook: a user writing to the OA (or in an OA group), posted to the
+bot's webhook signed as Zalo signs it (``events``); and raw posting, for tests that forge,
+tamper with or replay an event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from .events import SIGNATURE_HEADER, event_body, zevent_signature
+from .world import ZaloGroup, ZaloUser, new_hex_id
+
+
+class UserActions:
+    """Mixed into :class:`FakeZaloOA`, whose app, OA, secret, clock and webhook URL it uses."""
+
+    app_id: str
+    oa_id: str
+    oa_secret: str
+    webhook_url: str | None
+    base_url: str  # a property of FakeZaloOA
+    now: Callable[[], float]  # the emulator's time
+
+    async def user_sends_text(self, user: ZaloUser, text: str) -> httpx.Response | None:
+        return await self._user_event(user, "user_send_text", {"text": text})
+
+    async def user_sends_image(self, user: ZaloUser, caption: str = "") -> httpx.Response | None:
+        url = f"{self.base_url}/media/{new_hex_id()}.jpg"
+        return await self._user_event(user, "user_send_image", {"text": caption, "attachments": [
+            {"type": "image", "payload": {"url": url, "thumbnail": url}}]})
+
+    async def user_sends_location(self, user: ZaloUser, latitude: float, longitude: float
+                                  ) -> httpx.Response | None:
+        return await self._user_event(user, "user_send_location", {"attachments": [
+            {"type": "location", "payload": {"coordinates": {
+                "latitude": str(latitude), "longitude": str(longitude)}}}]})
+
+    async def user_sends_group_text(self, user: ZaloUser, group: ZaloGroup, text: str
+                                    ) -> httpx.Response | None:
+        return await self.post_event(self.signed_event(
+            "user_send_group_text", user.id, group.id, {"text": text}))
+
+    async def _user_event(self, user: ZaloUser, event_name: str, message: dict[str, Any]
+                          ) -> httpx.Response | None:
+        user.last_message_at = self.now()
+        return await self.post_event(self.signed_event(event_name, user.id, self.oa_id, message))
+
+    def signed_event(self, event_name: str, sender_id: str, recipient_id: str,
+                     message: dict[str, Any], *, msg_id: str | None = None,
+                     timestamp_ms: int | None = None) -> tuple[bytes, dict[str, str]]:
+        """An event's body and headers, signed as Zalo signs them."""
+        message = {"msg_id": msg_id or new_hex_id(), **message}
+        stamp = timestamp_ms if timestamp_ms is not None else int(self.now() * 1000)
+        body = event_body(app_id=self.app_id, event_name=event_name, sender_id=sender_id,
+                          recipient_id=recipient_id, message=message, timestamp_ms=stamp)
+        signature = zevent_signature(self.app_id, body, str(stamp), self.oa_secret)
+        return body, {SIGNATURE_HEADER: signature, "Content-Type": "application/json"}
+
+    async def post_event(self, event: tuple[bytes, dict[str, str]]) -> httpx.Response | None:
+        """Post an event (possibly tampered with by the test) to the webhook, if one is set."""
+        if self.webhook_url is None:
+            return None
+        body, headers = event
+        async with httpx.AsyncClient() as client:
+            return await client.post(self.webhook_url, content=body, headers=headers)
+
