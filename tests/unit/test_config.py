@@ -351,6 +351,11 @@ url = "not a database"
 [tips]
 max_per_hour = 10
 max_per_day = 5
+[sms]
+provider = "android_gateway"
+api_base_url = "http://192.168.1.20:8080"
+webhook_path = "sms/webhook"
+max_segments = 40
 """
 ALSO_WRONG_ENV = {"BOT_TOKEN": "1:abc", "BOT_WEBHOOK_SECRET": "has spaces!"}
 FILE_PROBLEMS = {"file_missing", "file_unreadable", "file_forbidden", "file_is_folder",
