@@ -207,14 +207,14 @@ async def test_unsigned_forged_or_replayed_texts_are_refused(gateway, receiver, 
 
 
 async def test_a_webhook_signed_with_another_key_is_refused(gateway, receiver):
-    hook, received = receiver
+    _, received = receiver
     gateway.signing_key = "somebody-elses-key"
     assert await gateway.text_from(NUMBER, "HUY") == [401]
     assert received == []
 
 
 async def test_a_retried_webhook_is_handled_once(gateway, receiver):
-    hook, received = receiver
+    _, received = receiver
     await gateway.text_from(NUMBER, "TT TIP-7K3M9Q")
     call = gateway.webhook_calls[-1]
     # The gateway posts the same event again (it did not see our answer).
