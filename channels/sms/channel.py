@@ -57,16 +57,11 @@ def sms_capabilities(max_segments: int) -> Capabilities:
 
 
 def choices_as_lines(buttons: tuple[tuple[Button, ...], ...]) -> list[str]:
-    """Buttons as the lines an SMS can carry: a choice numbered, a link written out."""
-    lines, number = [], 0
-    for row in buttons:
-        for button in row:
-            if button.url:
-                lines.append(f"{button.text}: {button.url}")
-            else:
-                number += 1
-                lines.append(f"{number}. {button.text}")
-    return lines
+    """Buttons as the lines an SMS can carry: each numbered, a link with its address written
+    out ("Trả lời 1, 2 hoặc 3" is answered by the number)."""
+    choices = [button for row in buttons for button in row]
+    return [f"{number}. {button.text}: {button.url}" if button.url
+            else f"{number}. {button.text}" for number, button in enumerate(choices, start=1)]
 
 
 def draw_sms(message: OutboundMessage, max_segments: int) -> str:
