@@ -121,11 +121,30 @@ class SmsSubscribers:
                                 subject=f"sms_subscriber:{key[:12]}", detail=current.unit_code)
         return SubscriptionResult(Subscription.REMOVED, current.unit_code)
 
+    async def subscribe_sender(self, sender: Address, unit_code: str) -> SubscriptionResult:
+        """``DK MÃ`` texted by the person: their own number, any unit they name (SPEC §13).
+        ``sender`` is the ``sms:<sealed>`` address the webhook receiver gave."""
+        number = self._number_of(sender)
+        unit = self._directory.tree.find(unit_code)
+        if number is None or unit is None:
+            return SubscriptionResult(Subscription.UNKNOWN_UNIT)
+        key, now = lookup_key(self._keys, number), self._clock.now()
+        async with self._db.transaction() as conn:
+            current = await store.find_subscriber(conn, key)
+            if current is not None and current.unit_code == unit.code and current.active:
+                return SubscriptionResult(Subscription.ALREADY, unit.code)
+            sealed = self._keys.seal_address(Address(SMS_CHANNEL, number.e164))
+            await store.subscribe(conn, key, sealed, unit.code, now)
+            await record_action(conn, at=now, actor=None, action="sms.subscribe",
+                                subject=f"sms_subscriber:{key[:12]}", detail=f"{unit.code} DK")
+        if current is not None and current.unit_code != unit.code:
+            return SubscriptionResult(Subscription.MOVED, unit.code, current.unit_code)
+        return SubscriptionResult(Subscription.ADDED, unit.code)
+
     async def unsubscribe_sender(self, sender: Address) -> bool:
         """``HUY`` texted by the person: always honoured, whatever unit. ``sender`` is the
         ``sms:<sealed>`` address the webhook receiver gave."""
-        opened = self._keys.open_address(sender.id)
-        number = phone_number_or_none(opened.id) if opened is not None else None
+        number = self._number_of(sender)
         if number is None:
             return False
         key, now = lookup_key(self._keys, number), self._clock.now()
@@ -159,7 +178,10 @@ class SmsSubscribers:
             records = await store.subscribers_of_units(conn, [unit_code], active_only=True)
         return [Address(SMS_CHANNEL, r.number_sealed) for r in records]
 
+    def _number_of(self, sealed_address: Address) -> PhoneNumber | None:
+        opened = self._keys.open_address(sealed_address.id)
+        return phone_number_or_none(opened.id) if opened is not None else None
+
     def _masked(self, sealed: str) -> str:
-        opened = self._keys.open_address(sealed)
-        number = phone_number_or_none(opened.id) if opened is not None else None
+        number = self._number_of(Address(SMS_CHANNEL, sealed))
         return number.masked if number is not None else "??xx xxx ???"
