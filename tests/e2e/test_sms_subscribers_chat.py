@@ -66,7 +66,7 @@ async def _assert_no_number_stored_or_logged(harness) -> None:
     for form in CLEAR_FORMS:
         assert form not in log, form
     data = harness.config_path.parent / "data"
-    if data.is_dir():  # SQLite: the database file and its write-ahead log
+    if harness.bot.services.db.dialect == "sqlite":  # the database file and its write-ahead log
         raw = await asyncio.to_thread(_bytes_under, data)
         assert b"sms_subscribers" in raw
         for form in CLEAR_FORMS:
