@@ -155,6 +155,16 @@ class SmsSubscribers:
                                     subject=f"sms_subscriber:{key[:12]}", detail="HUY")
         return removed
 
+    async def mark_unreachable(self, address: Address) -> bool:
+        """The provider refused the number for good (``ChatUnavailable``): it stays listed,
+        marked, and receives nothing until an officer or the person subscribes it again."""
+        number = self._number_of(address)
+        if number is None:
+            return False
+        async with self._db.transaction() as conn:
+            return await store.mark_unreachable(conn, lookup_key(self._keys, number),
+                                                self._clock.now())
+
     async def listing(self, member: StaffMember,
                       unit_code: str | None = None) -> list[SubscriberView] | None:
         """Subscribers in the member's scope, or one unit's subtree of it; None when that unit

@@ -130,9 +130,10 @@ class FakeSmsGateway:
         self.unreachable.add(phone_number)
 
     # ---- the phone ---------------------------------------------------------------------
-    def add_webhook(self, url: str, event: str = "sms:received") -> None:
-        self.webhooks.append({"id": secrets.token_hex(8), "url": url, "event": event,
-                              "deviceId": self.device_id})
+    def add_webhook(self, url: str, event: str = "sms:received",
+                    webhook_id: str | None = None) -> None:
+        self.webhooks.append({"id": webhook_id or secrets.token_hex(8), "url": url,
+                              "event": event, "deviceId": self.device_id})
 
     def advance(self) -> None:
         """One step of the phone's work for every queued message not yet final."""
@@ -200,7 +201,7 @@ class FakeSmsGateway:
             return _json(200, self._state(sms)) if sms else _json(404, {"message": "Not Found"})
         if request.method == "POST" and path in _WEBHOOK_ROUTES:
             hook = json.loads(request.body)
-            self.add_webhook(hook["url"], hook.get("event", "sms:received"))
+            self.add_webhook(hook["url"], hook.get("event", "sms:received"), hook.get("id"))
             return _json(201, self.webhooks[-1])
         if request.method == "GET" and path == "/":
             return _json(200, {"status": "ok", "model": "emulator"})

@@ -100,6 +100,17 @@ async def test_delivery_addresses_open_to_the_number_only_with_the_key(db, clock
     assert Anonymizer(bytes(32)).open_address(address.id) is None
 
 
+async def test_an_unreachable_number_is_listed_marked_and_gets_nothing(db, clock):
+    subscribers = await subscribers_for(db, clock)
+    await subscribers.add(OFFICER, NUMBER, "TT")
+    [address] = await subscribers.addresses_of_unit("TT")
+    assert await subscribers.mark_unreachable(address) is True
+    assert await subscribers.addresses_of_unit("TT") == []
+    assert [s.active for s in await subscribers.listing(OFFICER)] == [False]
+    assert (await subscribers.add(OFFICER, NUMBER, "TT")).outcome is Subscription.ADDED
+    assert len(await subscribers.addresses_of_unit("TT")) == 1
+
+
 async def test_the_lookup_key_depends_on_the_secret_key():
     one, other = Anonymizer(KEY), Anonymizer(bytes(32))
     assert lookup_key(one, NUMBER) == lookup_key(one, parse_phone_number("+84901234567"))
