@@ -261,3 +261,24 @@ async def test_esms_faults_map_onto_the_send_failures(esms):
     with pytest.raises(Rejected):
         await wrong.send(subscriber(), message(key="d"))
     await asyncio.gather(channel.provider.close(), wrong.provider.close())
+
+
+async def test_the_bot_registers_its_webhook_as_the_app_documents(gateway):
+    received: list[InboundText] = []
+
+    async def on_text(text: InboundText) -> None:
+        received.append(text)
+
+    hook = SmsWebhookReceiver(signing_key=gateway.signing_key, listen="127.0.0.1", port=0,
+                              path="/sms/webhook", on_text=on_text,
+                              seal=ANONYMIZER.seal_address, clock=SystemClock())
+    await hook.start()
+    async with httpx.AsyncClient(auth=(gateway.username, gateway.password)) as client:
+        registered = await client.post(f"{gateway.base_url}/webhooks", json={
+            "id": "ketnoi-antt", "url": hook.url, "event": "sms:received"})
+        refused = await client.post(f"{gateway.base_url}/webhooks", json={}, auth=("x", "y"))
+    assert (registered.status_code, registered.json()["id"]) == (201, "ketnoi-antt")
+    assert refused.status_code == 401
+    assert await gateway.text_from(NUMBER, "HUY") == [200]
+    assert [t.text for t in received] == ["HUY"]
+    await hook.stop()
