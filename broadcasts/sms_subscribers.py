@@ -55,6 +55,7 @@ class Subscription(StrEnum):
     NOT_SUBSCRIBED = "not_subscribed"
     UNKNOWN_UNIT = "unknown_unit"
     OUT_OF_SCOPE = "out_of_scope"
+    TAKEN = "taken"  # subscribed by a unit outside the officer's scope (which is not named)
 
 
 @dataclass(frozen=True)
@@ -97,8 +98,9 @@ class SmsSubscribers:
                 return SubscriptionResult(Subscription.ALREADY, unit.code)
             if current is not None and current.unit_code != unit.code and not may_act_on_unit(
                     member, current.unit_code, tree, Role.OFFICER):
-                # Taking a number away from another commune is that commune's decision.
-                return SubscriptionResult(Subscription.OUT_OF_SCOPE, current.unit_code)
+                # Taking a number away from another commune is that commune's decision; which
+                # commune it is stays theirs too.
+                return SubscriptionResult(Subscription.TAKEN)
             sealed = self._keys.seal_address(Address(SMS_CHANNEL, number.e164))
             await store.subscribe(conn, key, sealed, unit.code, now)
             await record_action(conn, at=now, actor=member.address, action="sms.subscribe",

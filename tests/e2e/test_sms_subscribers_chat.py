@@ -10,7 +10,8 @@ from pathlib import Path
 from tests.e2e.test_groups_and_staff import reply_to
 
 # Every way the number could show: as typed, national, international, provider form.
-CLEAR_FORMS = ("0901234567", "901234567", "84901234567", "090 123 4567", "123 4567")
+CLEAR_FORMS = ("0901234567", "901234567", "84901234567", "090 123 4567", "123 4567",
+               "0321234567", "321234567")
 
 
 async def test_an_officer_keeps_the_sms_list_of_the_units_in_scope(harness):
@@ -31,6 +32,10 @@ async def test_an_officer_keeps_the_sms_list_of_the_units_in_scope(harness):
     assert "không có trong danh sách" in await reply_to(fake, other, "/sms remove 0901234567")
     assert "ngoài phạm vi" in await reply_to(fake, other, "/sms add 0901234567 TT-TANTHANH")
     assert "Không có đơn vị" in await reply_to(fake, other, "/sms list TT-TANTHANH")
+
+    await reply_to(fake, other, "/sms add 0321234567 TT-BINHTHANH")
+    taken = await reply_to(fake, officer, "/sms add 032 123 4567 TT-TANTHANH")
+    assert "ngoài phạm vi của bạn" in taken and "BINHTHANH" not in taken
 
     removed = await reply_to(fake, officer, "/sms remove 090.123.4567")
     assert "Đã xóa số 09xx xxx 567" in removed
