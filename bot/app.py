@@ -14,6 +14,7 @@ from handlers import (
     fallback,
     groups,
     report_file,
+    sms_subscribers,
     staff,
     start,
     stats,
@@ -29,7 +30,7 @@ from handlers.context import BotContext
 # The bulletin composer comes first: it matches only people composing, and its /cancel must
 # end the draft before the general /cancel answers.
 JOURNEYS = (bulletins, start, groups, staff, units, tips, tip_followup, triage, bulletin_queue,
-            bulletin_broadcast, stats, report_file)
+            bulletin_broadcast, stats, report_file, sms_subscribers)
 
 
 # Telegram's limits (~30 messages/s overall, 20/min per group): PTB's limiter paces the bot's

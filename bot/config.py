@@ -23,6 +23,7 @@ from sqlalchemy.exc import ArgumentError
 
 from bot.config_org import read_staff, read_units, require_units_and_an_admin
 from bot.config_reader import ConfigProblem, ProblemLog, TableReader
+from bot.config_sms import read_sms
 from bot.config_telegram import read_telegram
 from bot.config_zalo import read_zalo_oa
 from core.config_model import (
@@ -125,6 +126,7 @@ def load_config(path: Path, environ: Mapping[str, str], *, need_token: bool = Tr
     weekly_report = reports.parsed("weekly", parse_schedule_spec, "mon 07:30", "bad_schedule")
     reports.finish()
     zalo_oa = read_zalo_oa(root, environ, need_token)
+    sms = read_sms(root, environ, need_token)
     root.finish()
 
     if log.problems:
@@ -133,6 +135,7 @@ def load_config(path: Path, environ: Mapping[str, str], *, need_token: bool = Tr
         path=path, bot=bot, telegram=telegram, storage_url=storage_url,
         secret_key_env=secret_key_env, units=units, staff=staff, bulletins=bulletins,
         tips=tips, outcome_kinds=outcome_kinds, weekly_report=weekly_report, zalo_oa=zalo_oa,
+        sms=sms,
     )
 
 

@@ -30,6 +30,10 @@ _POSITIVE_ID = re.compile(r"(?<![\w\-.:/])\d{5,}(?!\w|\.\d)")
 # (it spares ports like :8443), so ids under a known key or between slashes go by name.
 _KEYED_ID = re.compile(r"""(["']?\b(?:id|user_id|chat_id|from_chat_id)["']?\s*[:=]\s*)\d{5,}""")
 _PATH_ID = re.compile(r"(?<=/)\d{5,}(?=/|\b)")
+# A Vietnamese mobile number written with spaces, dots or dashes (``090 123 4567``,
+# ``+84 90.123.4567``): officers type them in /sms, residents in texts (SPEC §13). Unbroken
+# numbers are caught by _POSITIVE_ID.
+_SPACED_PHONE = re.compile(r"(?<![\w+])(?:\+84|0084|84|0)[ .\-]?[35789]\d(?:[ .\-]?\d){7}(?!\w)")
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
@@ -40,6 +44,7 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     text = _PERSONAL_FIELD.sub(lambda m: f"{m.group('key')}{REDACTED}", text)
     text = _KEYED_ID.sub(lambda m: f"{m.group(1)}{REDACTED}", text)
     text = _PATH_ID.sub(REDACTED, text)
+    text = _SPACED_PHONE.sub(REDACTED, text)
     return _POSITIVE_ID.sub(REDACTED, text)
 
 

@@ -107,6 +107,38 @@ class ZaloOASettings:
 
 
 @dataclass(frozen=True)
+class EsmsSettings:
+    """``[sms]`` with ``provider = "esms"``: eSMS.vn brandname SMS (one-way)."""
+
+    api_key_env: str
+    secret_key_env: str
+    brandname: str
+    sandbox: bool  # Sandbox 1: requests are checked, neither sent nor charged
+
+
+@dataclass(frozen=True)
+class SmsSettings:
+    """``[sms]`` (SPEC §13): the provider, its webhook for incoming texts, costs and limits."""
+
+    provider: str  # android_gateway | esms
+    api_base_url: str
+    username_env: str
+    password_env: str
+    webhook_signing_key_env: str
+    webhook_listen: str
+    webhook_port: int
+    webhook_path: str
+    price_vnd: int  # per segment
+    monthly_budget_vnd: int
+    max_segments: int
+    esms: EsmsSettings | None = None  # set when provider is esms
+
+    @property
+    def two_way(self) -> bool:
+        return self.provider == "android_gateway"
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     bot: BotSettings
@@ -120,6 +152,7 @@ class Config:
     outcome_kinds: tuple[OutcomeKind, ...]
     weekly_report: ScheduleSpec
     zalo_oa: ZaloOASettings | None = None  # None: no [zalo_oa] table, the channel is off
+    sms: SmsSettings | None = None  # no [sms] table: SMS is not configured
 
     @property
     def language(self) -> str:

@@ -58,6 +58,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("groups", "nhom", Role.EDITOR, (PRIVATE,)),
     CommandSpec("stats", "thongke", Role.EDITOR, (PRIVATE,)),
     CommandSpec("report", "baocao", Role.OFFICER, (PRIVATE,)),
+    CommandSpec("sms", "tinnhan", Role.OFFICER, (PRIVATE,)),
     CommandSpec("staff", "canbo", Role.ADMIN, (PRIVATE,)),
     CommandSpec("unit", "donvi", Role.ADMIN, (PRIVATE,)),
 )

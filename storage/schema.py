@@ -305,3 +305,18 @@ zalo_seen_events = Table(
     Column("event_key", String(64), primary_key=True),
     Column("seen_at", UTCDateTime(), nullable=False, index=True),
 )
+# SMS subscribers (SPEC §13; migration 0012): people without a smartphone who receive what a
+# group of their unit receives. The number is personal data: only ever stored sealed (encrypted
+# under the secret key, ``tips.anonymity``) plus a keyed hash to find it again; never in clear.
+sms_subscribers = Table(
+    "sms_subscribers",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number_sealed", String(255), nullable=False),
+    Column("number_hash", String(64), nullable=False, unique=True),
+    Column("unit_id", Integer, ForeignKey("units.id"), nullable=False, index=True),
+    # False: the provider said the number cannot be reached; kept so an officer sees it.
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)

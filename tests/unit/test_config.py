@@ -356,6 +356,11 @@ oa_id = "OA xa Tan Thanh"
 app_id = "1234567890987654321"
 api_base_url = "openapi.zalo.me"
 webhook_path = "zalo webhook"
+[sms]
+provider = "android_gateway"
+api_base_url = "http://192.168.1.20:8080"
+webhook_path = "sms/webhook"
+max_segments = 40
 """
 ALSO_WRONG_ENV = {"BOT_TOKEN": "1:abc", "BOT_WEBHOOK_SECRET": "has spaces!"}
 FILE_PROBLEMS = {"file_missing", "file_unreadable", "file_forbidden", "file_is_folder",

@@ -1,0 +1,115 @@
+"""The :class:`core.outbound.Channel` for SMS: what the core sends to an ``sms:<sealed>``
+address, drawn as one SMS text and sent through the configured provider (SPEC §13).
+
+An SMS has no buttons, media, captions, replies, edits, silent sends or deep links: choices are
+numbered lines, a link is its address written out, media are described by the core in words.
+The text is drawn without diacritics in GSM-7 and cut to ``max_segments`` segments
+(``channels.sms.gsm7``); ``parts_of`` gives that one drawn message (an SMS is never sent in
+numbered parts: the phone joins the segments of one long SMS itself).
+
+The address holds the number sealed; it is opened only here, at the moment of sending, by the
+function the bot gives (``tips.anonymity.Anonymizer.open_address``), and the number goes no
+further than the provider's request.
+
+The idempotency key of a send (so that a retry is never a second SMS) comes from the message's
+``extra[IDEMPOTENCY_KEY]`` (the delivery row's id, set by whoever queues the send); without one,
+each send gets a fresh key and is not protected against duplicates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import uuid
+from collections.abc import Callable
+
+from channels.sms.gsm7 import capacity, cut_to_segments, septets, to_gsm7
+from channels.sms.provider import SmsProvider
+from core.address import Address
+from core.capabilities import ButtonStyle, Capabilities, RateLimits
+from core.outbound import Button, ChatUnavailable, OutboundMessage, Rejected
+from org.phone_numbers import InvalidNumber, PhoneNumber, parse_phone_number
+
+SMS_CHANNEL = "sms"
+IDEMPOTENCY_KEY = "idempotency_key"
+# SMS Gateway for Android takes an id of at most 36 characters (swagger: MessageState.id);
+# eSMS a RequestId of at most 50.
+MAX_KEY_LENGTH = 36
+# One phone's radio sends about one SMS a second; Android itself may hold an app to fewer
+# (see NOTES: the gateway app's limits). Bulletins to subscribers are paced at this.
+PHONE_RATE = RateLimits(messages_per_second=0.5, group_messages_per_minute=30,
+                        private_interval_seconds=2.0)
+
+AddressOpener = Callable[[str], Address | None]
+
+
+def drawn_length(text: str) -> int:
+    """The measure of an SMS: GSM-7 septets of the text as it will be drawn."""
+    return septets(to_gsm7(text))
+
+
+def sms_capabilities(max_segments: int) -> Capabilities:
+    return Capabilities(
+        text_limit=capacity(max_segments), caption_limit=0, buttons=ButtonStyle.NONE,
+        url_buttons=False, max_buttons=0, media=frozenset(), silent_sends=False, edits=False,
+        replies=False, deep_links=False, rate=PHONE_RATE, reply_window=None,
+        measure=drawn_length)
+
+
+def choices_as_lines(buttons: tuple[tuple[Button, ...], ...]) -> list[str]:
+    """Buttons as the lines an SMS can carry: each numbered, a link with its address written
+    out ("Trả lời 1, 2 hoặc 3" is answered by the number)."""
+    choices = [button for row in buttons for button in row]
+    return [f"{number}. {button.text}: {button.url}" if button.url
+            else f"{number}. {button.text}" for number, button in enumerate(choices, start=1)]
+
+
+def draw_sms(message: OutboundMessage, max_segments: int) -> str:
+    """The one SMS text that carries ``message``."""
+    text = "\n".join([message.text, *choices_as_lines(message.buttons)]).strip()
+    return cut_to_segments(to_gsm7(text), max_segments)
+
+
+def idempotency_key(message: OutboundMessage) -> str:
+    key = message.extra.get(IDEMPOTENCY_KEY) or uuid.uuid4().hex
+    if len(key) > MAX_KEY_LENGTH:
+        key = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return key
+
+
+class SmsChannel:
+    def __init__(self, provider: SmsProvider, open_address: AddressOpener,
+                 max_segments: int) -> None:
+        self.provider = provider
+        self._open_address = open_address
+        self.max_segments = max_segments
+        self.capabilities = sms_capabilities(max_segments)
+        self.text_limit = self.capabilities.text_limit
+
+    def parts_of(self, message: OutboundMessage) -> list[OutboundMessage]:
+        return [dataclasses.replace(message, text=draw_sms(message, self.max_segments),
+                                    buttons=(), media=None, reply_to_message_id=None,
+                                    silent=False)]
+
+    async def send(self, to: Address, message: OutboundMessage) -> int:
+        """Send one SMS; the id returned stands for the provider's message id (the core keeps
+        message ids for edits and replies, which an SMS has not)."""
+        phone = self._phone_of(to)
+        provider_id = await self.provider.send(phone, draw_sms(message, self.max_segments),
+                                               idempotency_key(message))
+        return int.from_bytes(hashlib.sha256(provider_id.encode()).digest()[:6], "big")
+
+    def _phone_of(self, to: Address) -> PhoneNumber:
+        if to.channel != SMS_CHANNEL:
+            raise Rejected(f"not an SMS address: channel {to.channel}")
+        opened = self._open_address(to.id)
+        if opened is None or opened.channel != SMS_CHANNEL:
+            raise ChatUnavailable("sms: the sealed address cannot be opened with this key")
+        try:
+            return parse_phone_number(opened.id)
+        except InvalidNumber as refusal:
+            raise ChatUnavailable(f"sms: not a mobile number ({refusal.problem.value})") from None
+
+    async def edit_buttons(self, to: Address, message_id: int,
+                           buttons: tuple[tuple[Button, ...], ...]) -> None:
+        raise Rejected("an SMS cannot be changed once sent (capabilities.edits is False)")

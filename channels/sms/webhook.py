@@ -1,0 +1,157 @@
+"""The bot's receiver of SMS Gateway for Android's ``sms:received`` webhook: texts people send
+to the commune's phone, handed on as plain data with the sender sealed (SPEC §13).
+
+A request is accepted only with a valid signature: ``X-Signature`` = hex HMAC-SHA256, under the
+gateway app's signing key, of the raw body followed by ``X-Timestamp`` (the app's
+``PayloadSingingPlugin``), compared in constant time. A timestamp more than
+:data:`MAX_CLOCK_SKEW` away from now is refused too, so a recorded request cannot be replayed
+later. Refusals are answered 401 and change nothing. The gateway retries a webhook that was not
+answered 2xx, so an event whose ``messageId`` was handled lately is answered 200 and ignored.
+
+The sender's number is personal data: it is normalised (``org.phone_numbers``), sealed into an
+``sms:<sealed>`` address by the function the bot gives (``tips.anonymity``'s seal_address) and
+dropped; it is never logged, and no log line here holds the text either.
+
+The server is tornado's (already a dependency, through python-telegram-bot's webhooks extra),
+in the bot's own event loop.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
+
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+from tornado.web import Application, RequestHandler
+
+from channels.sms.provider import InboundText
+from core.address import Address
+from core.clock import Clock
+from org.phone_numbers import InvalidNumber, parse_phone_number
+
+log = logging.getLogger(__name__)
+
+SMS_CHANNEL = "sms"
+RECEIVED = "sms:received"
+MAX_CLOCK_SKEW = 300  # seconds between the phone's clock and ours
+REMEMBERED_EVENTS = 1000  # recent messageIds kept to ignore the gateway's retries
+MAX_BODY_BYTES = 64 * 1024  # an SMS event is well under 2 KB
+
+InboundCallback = Callable[[InboundText], Awaitable[None]]
+Sealer = Callable[[Address], str]
+
+
+def signature_of(signing_key: str, body: bytes, timestamp: str) -> str:
+    return hmac.new(signing_key.encode(), body + timestamp.encode(), hashlib.sha256).hexdigest()
+
+
+def signature_is_valid(signing_key: str, body: bytes, timestamp: str, signature: str,
+                       now: float) -> bool:
+    """The request's signature is the gateway's and its timestamp is recent."""
+    if not timestamp.isdigit() or abs(now - int(timestamp)) > MAX_CLOCK_SKEW:
+        return False
+    expected = signature_of(signing_key, body, timestamp)
+    return hmac.compare_digest(expected, signature.strip().lower())
+
+
+def sms_address(seal: Sealer, number_e164: str) -> Address:
+    """``sms:<sealed>``: the address a person texting the phone is known by."""
+    return Address(SMS_CHANNEL, seal(Address(SMS_CHANNEL, number_e164)))
+
+
+class _EventHandler(RequestHandler):
+    def initialize(self, receiver: SmsWebhookReceiver) -> None:
+        self.receiver = receiver
+
+    async def post(self) -> None:
+        status = await self.receiver.accept(self.request.body, self.request.headers)
+        self.set_status(status)
+        self.finish()
+
+
+class SmsWebhookReceiver:
+    def __init__(self, *, signing_key: str, listen: str, port: int, path: str,
+                 on_text: InboundCallback, seal: Sealer, clock: Clock) -> None:
+        self._signing_key = signing_key
+        self._listen = listen
+        self._requested_port = port
+        self._path = "/" + path.lstrip("/")
+        self._on_text = on_text
+        self._seal = seal
+        self._clock = clock
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._server: HTTPServer | None = None
+        self.port = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://{self._listen}:{self.port}{self._path}"
+
+    async def start(self) -> None:
+        application = Application([(self._path, _EventHandler, {"receiver": self})])
+        self._server = HTTPServer(application, max_body_size=MAX_BODY_BYTES)
+        sockets = bind_sockets(self._requested_port, self._listen)
+        self._server.add_sockets(sockets)
+        self.port = sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            await self._server.close_all_connections()
+            self._server = None
+
+    async def accept(self, body: bytes, headers: Mapping[str, str]) -> int:
+        """The HTTP status for one webhook request."""
+        now = self._clock.now().timestamp()
+        if not signature_is_valid(self._signing_key, body, headers.get("X-Timestamp", ""),
+                                  headers.get("X-Signature", ""), now):
+            log.warning("SMS webhook refused: missing, wrong or stale signature")
+            return 401
+        try:
+            event = json.loads(body)
+            payload = event["payload"]
+        except (ValueError, KeyError, TypeError):
+            return 400
+        if event.get("event") != RECEIVED:
+            return 200  # other events (sms:sent, system:ping) are not subscribed to; ignore
+        message_id = str(payload.get("messageId", ""))
+        if message_id and message_id in self._seen:
+            return 200
+        inbound = self._inbound(payload)
+        if inbound is None:
+            return 200
+        await self._on_text(inbound)
+        if message_id:
+            self._seen[message_id] = None
+            while len(self._seen) > REMEMBERED_EVENTS:
+                self._seen.popitem(last=False)
+        return 200
+
+    def _inbound(self, payload: dict[str, object]) -> InboundText | None:
+        try:
+            number = parse_phone_number(str(payload.get("sender") or payload.get("phoneNumber")))
+        except InvalidNumber as refusal:
+            # An operator's short code or a foreign number: nobody to answer by SMS.
+            log.info("SMS from a sender that is not a Vietnamese mobile number ignored (%s)",
+                     refusal.problem.value)
+            return None
+        text = payload.get("message")
+        if not isinstance(text, str):
+            return None
+        return InboundText(sender=sms_address(self._seal, number.e164), text=text,
+                           received_at=_received_at(payload.get("receivedAt"), self._clock),
+                           message_id=str(payload.get("messageId", "")))
+
+
+def _received_at(value: object, clock: Clock) -> datetime:
+    try:
+        stamp = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return clock.now()
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)

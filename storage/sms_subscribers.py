@@ -1,0 +1,89 @@
+"""SMS subscribers: a sealed number, its keyed hash, the unit whose bulletins it receives.
+
+Nothing here sees a number in clear: the caller seals it and computes the hash
+(``broadcasts.sms_subscribers``); this module only stores and finds those values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from storage.schema import sms_subscribers, units
+from storage.units import unit_id_of
+
+
+@dataclass(frozen=True)
+class SubscriberRecord:
+    number_sealed: str
+    number_hash: str
+    unit_code: str
+    active: bool
+    created_at: datetime
+
+
+_SELECT = select(
+    sms_subscribers.c.number_sealed, sms_subscribers.c.number_hash,
+    units.c.code.label("unit_code"), sms_subscribers.c.active, sms_subscribers.c.created_at,
+).select_from(sms_subscribers.join(units, sms_subscribers.c.unit_id == units.c.id))
+
+
+def _record(row) -> SubscriberRecord:  # noqa: ANN001
+    return SubscriberRecord(row.number_sealed, row.number_hash, row.unit_code, row.active,
+                            row.created_at)
+
+
+async def find_subscriber(conn: AsyncConnection, number_hash: str) -> SubscriberRecord | None:
+    row = (await conn.execute(_SELECT.where(sms_subscribers.c.number_hash == number_hash))
+           ).first()
+    return _record(row) if row else None
+
+
+async def subscribe(conn: AsyncConnection, number_hash: str, number_sealed: str,
+                    unit_code: str, now: datetime) -> None:
+    """The number receives ``unit_code``'s bulletins from now on (active again if it was not)."""
+    unit_id = await unit_id_of(conn, unit_code)
+    changed = await conn.execute(
+        update(sms_subscribers).where(sms_subscribers.c.number_hash == number_hash)
+        .values(unit_id=unit_id, number_sealed=number_sealed, active=True, updated_at=now))
+    if changed.rowcount == 0:
+        await conn.execute(sms_subscribers.insert().values(
+            number_hash=number_hash, number_sealed=number_sealed, unit_id=unit_id, active=True,
+            created_at=now, updated_at=now))
+
+
+async def delete_subscriber(conn: AsyncConnection, number_hash: str) -> bool:
+    """Forget the number altogether (an unsubscribed number is not kept, even sealed)."""
+    removed = await conn.execute(
+        delete(sms_subscribers).where(sms_subscribers.c.number_hash == number_hash))
+    return removed.rowcount > 0
+
+
+async def mark_unreachable(conn: AsyncConnection, number_hash: str, now: datetime) -> bool:
+    changed = await conn.execute(
+        update(sms_subscribers).where(sms_subscribers.c.number_hash == number_hash)
+        .values(active=False, updated_at=now))
+    return changed.rowcount > 0
+
+
+async def subscribers_of_units(conn: AsyncConnection, unit_codes: Collection[str], *,
+                               active_only: bool = False) -> list[SubscriberRecord]:
+    keys = [code.upper() for code in unit_codes]
+    query = _SELECT.where(units.c.code_key.in_(keys))
+    if active_only:
+        query = query.where(sms_subscribers.c.active.is_(True))
+    rows = await conn.execute(query.order_by(units.c.code, sms_subscribers.c.id))
+    return [_record(row) for row in rows]
+
+
+async def count_by_unit(conn: AsyncConnection) -> dict[str, int]:
+    """Active subscribers per unit code (for reports, beside group members)."""
+    rows = await conn.execute(
+        select(units.c.code, func.count()).select_from(
+            sms_subscribers.join(units, sms_subscribers.c.unit_id == units.c.id))
+        .where(sms_subscribers.c.active.is_(True)).group_by(units.c.code))
+    return {code: count for code, count in rows}
