@@ -9,7 +9,7 @@ from handlers.access import Place, chat_place, requires
 from handlers.commands import commands_for
 from handlers.context import BotContext
 from handlers.private_chat import point_to_private_chat
-from handlers.tips import intake_of, sender_of, start_from_payload
+from handlers.tips import cancel_tip, start_from_payload
 
 
 @requires()
@@ -53,9 +53,7 @@ async def cancel(update: Update, context: BotContext) -> None:
         # front of a group.
         await point_to_private_chat(update.effective_message, context, "cancel.in_group")
         return
-    cancelled = await intake_of(context).cancel(sender_of(update, context))
-    await update.effective_message.reply_text(
-        context.tr("tip.cancelled" if cancelled else "cancel.nothing"))
+    await cancel_tip(update, context)
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -14,7 +14,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 from handlers.argument_problems import echo, not_a_tip_code, unit_not_in_scope
 from handlers.commands import guard
 from handlers.context import BotContext
-from handlers.tips import is_small_number, tips_of
+from handlers.tips import tips_of
 from org.roles import Role
 from org.staff import scope_codes
 from reports.render.report_words import ReportWords, report_words_for
@@ -22,6 +22,7 @@ from storage import tips as tip_store
 from storage.tip_records import Assessment, Tip, TipState
 from tips import outcomes, triage
 from tips.codes import parse_code
+from tips.conversation import is_small_number
 from tips.notices import TRIAGE_ACTIONS, local_time, parse_triage_callback
 from tips.outcomes import MAX_QUANTITY, OutcomeResult, Recorded
 
