@@ -12,6 +12,7 @@ from __future__ import annotations
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import TelegramError
 
+from channels.telegram import text_parts
 from core.answers import Answer, Shown, Undelivered
 
 
@@ -31,9 +32,13 @@ class MessageReply:
         self.prefix = prefix
 
     async def __call__(self, answer: Answer) -> None:
+        # Only a labelled answer may be long (a tip's thread): each part repeats the label, and
+        # the choices, if any, come with the last part.
+        parts = [answer.text] if answer.label is None else text_parts(answer.text, answer.label)
         try:
-            await self.message.reply_text(answer.text,
-                                          reply_markup=keyboard_of(answer, self.prefix))
+            for number, part in enumerate(parts, start=1):
+                keyboard = keyboard_of(answer, self.prefix) if number == len(parts) else None
+                await self.message.reply_text(part, reply_markup=keyboard)
         except TelegramError as error:
             raise Undelivered(type(error).__name__) from error
 

@@ -68,7 +68,7 @@ async def test_a_guided_tip_from_unit_to_receipt_then_staff_notices(db, clock):
 
 
 async def test_a_receipt_the_channel_could_not_deliver_goes_through_the_outbox(db, clock):
-    ctx, woken = await tips_context(db, clock)
+    ctx, _ = await tips_context(db, clock)
     talk = TipConversation(ctx)
 
     async def refused(answer: Answer) -> None:
