@@ -22,8 +22,8 @@ from core.schedule_spec import (
     ScheduleSpecError,
     parse_schedule_spec,
 )
-from handlers.access import Place, requires
 from handlers.argument_problems import schedule_problem, unit_not_in_scope
+from handlers.commands import guard
 from handlers.context import BotContext
 from handlers.pressed_message import set_pressed_buttons
 from org.roles import Role
@@ -42,7 +42,7 @@ def _desk(context: BotContext) -> BulletinDesk:
     return running_desk(context.services.bulletins)
 
 
-@requires(Role.OFFICER, place=Place.PRIVATE)
+@guard("alert")
 async def send_alert(update: Update, context: BotContext) -> None:
     message = update.effective_message
     parts = (message.text or "").split(maxsplit=1)
@@ -89,7 +89,7 @@ def _unit_word(args: list[str], is_unit: Callable[[str], bool]) -> str | None:
     return None
 
 
-@requires(Role.OFFICER, place=Place.PRIVATE)
+@guard("schedule")
 async def schedule(update: Update, context: BotContext) -> None:
     """``/schedule``, ``/schedule UNIT``, ``/schedule [UNIT] SPEC``, ``/schedule [UNIT] default``
     (back to ``bulletins.schedule``)."""

@@ -31,7 +31,8 @@ from broadcasts.composer_drafts import ComposerDraft, forget_draft, recall_draft
 from broadcasts.desk import BulletinDesk, running_desk
 from broadcasts.rendering import CAPTION_LIMIT
 from channels.telegram_addresses import address_of_chat
-from handlers.access import Place, identify, requires
+from handlers.access import identify
+from handlers.commands import guard
 from handlers.context import BotContext
 from handlers.pressed_message import show_in_pressed_message
 from org.roles import Role
@@ -87,7 +88,7 @@ async def begin(update: Update, context: BotContext) -> int:
     return context.user_data.pop(NEXT_STATE, END)
 
 
-@requires(Role.EDITOR, place=Place.PRIVATE)
+@guard("bulletin")
 async def _begin(update: Update, context: BotContext) -> None:
     message = update.effective_message
     parts = (message.text or "").split(maxsplit=1)

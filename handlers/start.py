@@ -5,13 +5,15 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from handlers.access import Place, chat_place, requires
-from handlers.commands import commands_for
+from handlers.access import chat_place, requires
+from handlers.commands import guard
 from handlers.context import BotContext
 from handlers.private_chat import point_to_private_chat
 from handlers.tips import cancel_tip, start_from_payload
+from org.permissions import Place, commands_for
 
 
+# Not guard("start"): in a group it points to the private chat rather than refusing.
 @requires()
 async def welcome(update: Update, context: BotContext) -> None:
     payload = context.args[0] if context.args else ""
@@ -29,7 +31,7 @@ async def welcome(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text("\n\n".join(lines))
 
 
-@requires()
+@guard("help")
 async def show_help(update: Update, context: BotContext) -> None:
     """List only what this person may do, in this kind of chat."""
     tr = context.tr
@@ -46,6 +48,7 @@ async def show_help(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text("\n".join(lines))
 
 
+# Not guard("cancel"): in a group it points to the private chat rather than refusing.
 @requires()
 async def cancel(update: Update, context: BotContext) -> None:
     if chat_place(update) is Place.GROUP:

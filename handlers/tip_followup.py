@@ -7,8 +7,9 @@ from __future__ import annotations
 from telegram import Message, Update
 from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
-from handlers.access import Place, identify, requires
+from handlers.access import identify
 from handlers.answer_drawing import MessageReply
+from handlers.commands import guard
 from handlers.context import BotContext
 from handlers.tips import sender_of, tips_of
 from tips.followup_conversation import CODE_IN_TEXT, FollowUpConversation
@@ -31,13 +32,13 @@ def reply_to(update: Update) -> MessageReply:
     return MessageReply(update.effective_message, "")  # these answers carry no choices
 
 
-@requires(place=Place.PRIVATE)
+@guard("status")
 async def status(update: Update, context: BotContext) -> None:
     await conversation_of(context).status(sender_of(update, context), context.staff,
                                           list(context.args or []), reply_to(update))
 
 
-@requires(place=Place.PRIVATE)
+@guard("reply")
 async def reply_command(update: Update, context: BotContext) -> None:
     await conversation_of(context).reply_command(
         sender_of(update, context), context.staff, update.effective_message.text or "",
@@ -54,7 +55,7 @@ async def reply_to_bot(update: Update, context: BotContext) -> None:
         message.text or "", reply_to(update))
 
 
-@requires()
+@guard("privacy")
 async def privacy(update: Update, context: BotContext) -> None:
     await conversation_of(context).privacy(reply_to(update))
 

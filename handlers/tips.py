@@ -13,8 +13,8 @@ from telegram.constants import ChatType
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from channels.telegram_addresses import address_of_chat
-from handlers.access import requires
 from handlers.answer_drawing import MessageReply, PressReply
+from handlers.commands import guard
 from handlers.context import BotContext
 from handlers.private_chat import redirect_tip_from_group
 from handlers.tip_content import content_of
@@ -49,7 +49,7 @@ def reply_to(update: Update) -> MessageReply:
     return MessageReply(update.effective_message, CALLBACK)
 
 
-@requires()
+@guard("tip")
 async def tip_command(update: Update, context: BotContext) -> None:
     message = update.effective_message
     text = message.text.partition(" ")[2].strip() if message.text else ""
