@@ -10,10 +10,13 @@ else silently, just before whatever message follows. A refused send becomes
 from __future__ import annotations
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.constants import CallbackQueryLimit
 from telegram.error import TelegramError
 
 from channels.telegram import text_parts
 from core.answers import Answer, Shown, Undelivered
+
+ALERT_LIMIT = CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH  # an alert's longest text
 
 
 def keyboard_of(answer: Answer, prefix: str) -> InlineKeyboardMarkup | None:
@@ -59,7 +62,7 @@ class PressReply(MessageReply):
             if alert is None:
                 await self.query.answer()
             else:
-                await self.query.answer(alert, show_alert=True)
+                await self.query.answer(alert[:ALERT_LIMIT], show_alert=True)
 
     async def __call__(self, answer: Answer) -> None:
         if answer.shown is Shown.ALERT and not self.answered:
