@@ -14,7 +14,7 @@ from telegram import Update
 from telegram.constants import ChatType
 
 from channels.telegram_addresses import address_of_chat
-from handlers.context import BotContext
+from handlers.bot_context import BotContext
 from org.permissions import Permission, Place, refusal
 from org.roles import Role
 

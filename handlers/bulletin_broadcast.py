@@ -22,8 +22,8 @@ from broadcasts.schedules import (
 from channels.telegram import keyboard
 from channels.telegram_addresses import address_of_chat
 from handlers.argument_problems import schedule_problem, unit_not_in_scope
+from handlers.bot_context import BotContext
 from handlers.commands import guard
-from handlers.context import BotContext
 from handlers.pressed_message import set_pressed_buttons
 from tips.visible_text import has_visible_text
 

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from broadcasts.composer_drafts import ComposerDraft, forget_draft, recall_draft, remember_draft
 from broadcasts.desk import BulletinDesk, running_desk
 from channels.telegram_addresses import address_of_chat
-from handlers.context import BotContext
+from handlers.bot_context import BotContext
 
 DRAFT = "bulletin_draft"
 

@@ -12,8 +12,8 @@ from telegram.ext import ConversationHandler
 from broadcasts.bulletins import Action, Content
 from broadcasts.composer_drafts import ComposerDraft
 from handlers.access import identify
+from handlers.bot_context import BotContext
 from handlers.bulletin_drafts import desk_of, draft_of, drop_draft, in_rows, keep_draft
-from handlers.context import BotContext
 from handlers.pressed_message import show_in_pressed_message
 from org.roles import Role
 from org.staff import may_act_on_unit, scope_codes

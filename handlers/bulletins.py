@@ -29,6 +29,7 @@ from broadcasts import callbacks
 from broadcasts.bulletins import TOPICS, Action, Content
 from broadcasts.composer_drafts import ComposerDraft
 from broadcasts.rendering import CAPTION_LIMIT
+from handlers.bot_context import BotContext
 from handlers.bulletin_drafts import desk_of, draft_of, drop_draft, in_rows, keep_draft
 from handlers.bulletin_sending import (
     CONFIRM,
@@ -40,7 +41,6 @@ from handlers.bulletin_sending import (
     show_preview,
 )
 from handlers.commands import guard
-from handlers.context import BotContext
 from tips.visible_text import has_visible_text
 
 CONTENT, TOPIC = range(2)

@@ -15,8 +15,8 @@ from channels.telegram_addresses import address_of_chat, chat_id_of
 from core.address import TELEGRAM
 from core.i18n import Translator
 from handlers.argument_problems import echo, unit_not_in_scope
+from handlers.bot_context import BotContext
 from handlers.commands import guard
-from handlers.context import BotContext
 from org import groups as group_service
 from org.groups import Registration
 from storage.groups import GroupRecord

@@ -7,8 +7,8 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from channels.telegram_addresses import address_of_chat
 from handlers.argument_problems import echo
+from handlers.bot_context import BotContext
 from handlers.commands import guard
-from handlers.context import BotContext
 from handlers.menu import publish_staff_menu
 from org.directory import StaffChange
 from org.roles import parse_role

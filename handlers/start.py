@@ -6,8 +6,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from handlers.access import chat_place, requires
+from handlers.bot_context import BotContext
 from handlers.commands import guard
-from handlers.context import BotContext
 from handlers.private_chat import point_to_private_chat
 from handlers.tips import cancel_tip, start_from_payload
 from org.permissions import Place, commands_for

@@ -17,7 +17,7 @@ from dataclasses import replace
 from telegram import Audio, Document, InputFile, Message
 from telegram.error import TelegramError
 
-from handlers.context import BotContext
+from handlers.bot_context import BotContext
 from storage.tip_records import ItemKind, TipItem
 from tips.tip_parts import Part, screen_file
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from handlers.answer_drawing import MessageReply
-from handlers.context import BotContext
+from handlers.bot_context import BotContext
 from handlers.tip_content import content_of
 from handlers.tips import CALLBACK, conversation_of, tipster_of
 from tips.tip_parts import Part

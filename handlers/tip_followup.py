@@ -9,8 +9,8 @@ from telegram.ext import BaseHandler, CommandHandler, MessageHandler, filters
 
 from handlers.access import identify
 from handlers.answer_drawing import MessageReply
+from handlers.bot_context import BotContext
 from handlers.commands import guard
-from handlers.context import BotContext
 from handlers.tips import sender_of, tips_of
 from tips.followup_conversation import CODE_IN_TEXT, FollowUpConversation
 

@@ -14,8 +14,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 
 from channels.telegram_addresses import address_of_chat
 from handlers.answer_drawing import MessageReply, PressReply
+from handlers.bot_context import BotContext
 from handlers.commands import guard
-from handlers.context import BotContext
 from handlers.private_chat import redirect_tip_from_group
 from handlers.tip_content import content_of
 from tips.context import TipsContext

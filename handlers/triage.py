@@ -13,8 +13,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from handlers.answer_drawing import MessageReply, PressReply
+from handlers.bot_context import BotContext
 from handlers.commands import guard
-from handlers.context import BotContext
 from handlers.tips import tips_of
 from tips.triage_conversation import TriageConversation
 

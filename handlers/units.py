@@ -17,8 +17,8 @@ from telegram import Update
 from telegram.constants import MessageLimit
 from telegram.ext import BaseHandler, CommandHandler
 
+from handlers.bot_context import BotContext
 from handlers.commands import guard
-from handlers.context import BotContext
 from org.directory import UnitChangeResult
 from org.units import UNIT_NAME_LIMIT, UnitTree, clean_unit_name
 from tips.visible_text import for_staff
