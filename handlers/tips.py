@@ -39,10 +39,11 @@ def sender_of(update: Update, context: BotContext) -> str:
 
 
 def tipster_of(update: Update, context: BotContext) -> Tipster:
-    # The user's id is their private chat's id: a press in a group must not seal the group.
     anonymizer = tips_of(context).anonymizer
+    user_id = update.effective_user.id
+    # The user's id is their private chat's id: a press in a group must not seal the group.
     return Tipster(sender_of(update, context),
-                   anonymizer.seal_address(address_of_chat(update.effective_user.id)))
+                   lambda: anonymizer.seal_address(address_of_chat(user_id)))
 
 
 def reply_to(update: Update) -> MessageReply:

@@ -16,29 +16,27 @@ whatever became of the receipt.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import datetime
+from functools import cached_property
 
-from broadcasts.bulletins import unit_of_bulletin
 from core.answers import Answer, Reply, Shown, Undelivered
+from storage import bulletins as bulletin_store
 from tips import filing
 from tips.context import TipsContext
-from tips.flow_choices import (
+from tips.flow_answers import (
     CANCEL,
     CATEGORY,
     CHANGE_UNIT,
     CHOOSE,
     OPEN,
     SEND,
-    category_choices,
+    expired_answer,
+    refusal_answer,
     send_choices,
+    step_answer,
     unit_choices,
 )
 from tips.intake import MAX_ITEMS, Draft, Intake, ItemAdded, ItemEdited, Step
-from tips.limits import Refusal, Refused
-from tips.notices import local_time
 from tips.staff_notices import queue_staff_notices
 from tips.tip_parts import Part
 from tips.visible_text import has_visible_text
@@ -46,19 +44,22 @@ from tips.visible_text import has_visible_text
 log = logging.getLogger(__name__)
 
 MAX_WORDS = 4096  # a ``/tip text`` is kept to one message's worth, whatever the channel allows
-_REFUSALS = {Refusal.BLOCKED: "tip.blocked", Refusal.HOURLY_LIMIT: "tip.hourly_limit",
-             Refusal.DAILY_LIMIT: "tip.daily_limit"}
 
 ReadPart = Callable[[], Awaitable[Part]]
 
 
-@dataclass(frozen=True)
 class Tipster:
     """Who is writing, as the core may know them: a pseudonym, and their address sealed for the
-    relay (only a filed tip keeps it)."""
+    relay (only a filed tip keeps it). The adapter seals at the edge (``tips.anonymity``); it is
+    asked to only when a tip is filed, since most messages are not a filing."""
 
-    pseudonym: str
-    relay_link: str
+    def __init__(self, pseudonym: str, seal: Callable[[], str]) -> None:
+        self.pseudonym = pseudonym
+        self._seal = seal
+
+    @cached_property
+    def relay_link(self) -> str:
+        return self._seal()
 
 
 def is_small_number(text: str) -> bool:
@@ -77,40 +78,11 @@ class TipConversation:
     def _say(self, key: str, **values: object) -> Answer:
         return Answer(self.ctx.tr(key, **values))
 
-    # The questions of the flow
-
     def step_answer(self, draft: Draft) -> Answer:
-        """Ask for whatever the draft needs next."""
-        tr, tree = self.ctx.tr, self.ctx.directory.tree
-        if draft.step in (Step.UNIT, Step.UNIT_THEN_SUBMIT):
-            return Answer(tr("tip.choose_unit"), unit_choices(self.ctx, None))
-        if draft.step is Step.CATEGORY:
-            unit = tree.find(draft.unit_code or "")
-            return Answer(tr("tip.choose_category", unit=unit.name if unit else draft.unit_code),
-                          category_choices(self.ctx))
-        label = self.ctx.category_label(draft.category or "other")
-        return Answer(tr("tip.collect", category=label), send_choices(self.ctx))
+        return step_answer(self.ctx, draft)
 
     def expired(self) -> Answer:
-        """A choice that belongs to no flow any more (or was made outside a private chat)."""
-        return Answer(self.ctx.tr("tip.flow_expired"), shown=Shown.ALERT)
-
-    def refusal_answer(self, refused: Refused) -> Answer:
-        """Politely, at once: when they may send again (a block's end is never told), and that a
-        draft they were writing waits for then."""
-        key = _REFUSALS[refused.refusal]
-        if refused.until is None:
-            return self._say(key)
-        text = self.ctx.tr(key + "_until", time=self.minute_after(refused.until))
-        if refused.draft_kept:
-            text += "\n" + self.ctx.tr("tip.draft_kept")
-        return Answer(text)
-
-    def minute_after(self, moment: datetime) -> str:
-        """The first whole minute after ``moment`` (a limit lets the next tip in just after it):
-        never a minute too early."""
-        minute = (math.floor(moment.timestamp() / 60) + 1) * 60
-        return local_time(datetime.fromtimestamp(minute, moment.tzinfo), self.ctx.tz)
+        return expired_answer(self.ctx)
 
     # Starting
 
@@ -120,7 +92,7 @@ class TipConversation:
         refused = await self.intake.refused_at_start(tipster.pseudonym)
         if refused is None:
             return True
-        await reply(self.refusal_answer(refused))
+        await reply(refusal_answer(self.ctx, refused))
         return False
 
     async def tip_command(self, tipster: Tipster, words: str, reply: Reply) -> None:
@@ -141,17 +113,23 @@ class TipConversation:
         unit_code = bulletin_id = None
         if payload.startswith("tip_b") and is_small_number(payload[5:]):
             bulletin_id = int(payload[5:])
-            unit_code = await unit_of_bulletin(self.ctx.db, bulletin_id)
+            unit_code = await self._unit_of_bulletin(bulletin_id)
         elif payload.startswith("tip_"):
             unit_code = payload[4:]
         draft = await self.intake.begin(tipster.pseudonym, unit_code=unit_code,
                                         bulletin_id=bulletin_id)
         await reply(self.step_answer(draft))
 
+    async def _unit_of_bulletin(self, bulletin_id: int) -> str | None:
+        """The unit a bulletin came from: a tip started from its "Báo tin" button goes there."""
+        async with self.ctx.db.reading() as conn:
+            record = await bulletin_store.find_bulletin(conn, bulletin_id)
+        return record.unit_code if record else None
+
     # Choices
 
     async def choose(self, tipster: Tipster, action: str, reply: Reply) -> None:
-        """One of the flow's choices (``tips.flow_choices``) was made."""
+        """One of the flow's choices (``tips.flow_answers``) was made."""
         verb, _, value = action.partition(":")
         sender = tipster.pseudonym
         if verb == OPEN:
@@ -267,7 +245,7 @@ class TipConversation:
             if result.outcome is filing.Filed.FILED:
                 await self._send_receipt(result, tipster, reply)
             elif result.outcome is filing.Filed.REFUSED and result.refused is not None:
-                await reply(self.refusal_answer(result.refused))
+                await reply(refusal_answer(self.ctx, result.refused))
             elif result.outcome is filing.Filed.EMPTY:
                 await reply(self._say("tip.empty"))
             elif result.outcome is filing.Filed.NEEDS_UNIT:

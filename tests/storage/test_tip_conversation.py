@@ -12,8 +12,8 @@ from tests.storage.test_staff_notices import tips_context
 from tips.conversation import TipConversation, Tipster
 from tips.tip_parts import Part
 
-NEW = Tipster("p-new", "sealed-new")  # nothing remembered about them
-KNOWN = Tipster("p1", "sealed-1")  # tips_context remembers unit TT for "p1"
+NEW = Tipster("p-new", lambda: "sealed-new")  # nothing remembered about them
+KNOWN = Tipster("p1", lambda: "sealed-1")  # tips_context remembers unit TT for "p1"
 
 
 class Chat:
@@ -120,3 +120,19 @@ async def test_a_deep_link_to_a_unit_asks_the_category_and_cancel_drops_the_draf
     assert chat.last.text == ctx.tr("tip.cancelled")
     await talk.cancel(NEW, chat)
     assert chat.last.text == ctx.tr("cancel.nothing")
+
+
+async def test_the_address_is_sealed_only_when_a_tip_is_filed(db, clock):
+    ctx, _ = await tips_context(db, clock)
+    sealed: list[str] = []
+
+    def seal() -> str:
+        sealed.append("sealed")
+        return "sealed-2"
+
+    tipster, talk, chat = Tipster("p1", seal), TipConversation(ctx), Chat(db)
+    await talk.tip_command(tipster, "", chat)  # p1's unit is remembered: the category
+    await talk.choose(tipster, "c:other", chat)
+    assert sealed == []
+    await talk.tip_command(tipster, "có người lạ", chat)
+    assert sealed == ["sealed"]

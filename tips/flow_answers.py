@@ -1,4 +1,5 @@
-"""The choices of the tip flow: unit, category, send or cancel (SPEC §3), as plain rows.
+"""The answers of the tip flow: its questions with their choices (unit, category, send or
+cancel; SPEC §3) as plain rows, and its refusals.
 
 Each action is a short string the flow reads back (``tips.conversation``): ``u:<UNIT>`` choose
 this unit, ``n:<UNIT>`` show the units under it, ``c:<KEY>`` choose a category, ``cu`` change the
@@ -7,9 +8,17 @@ unit, ``s`` send, ``x`` cancel. A channel puts the action in its button, or numb
 
 from __future__ import annotations
 
-from core.answers import Choice
-from tips.context import TipsContext
+import math
+from datetime import datetime
 
+from core.answers import Answer, Choice, Shown
+from tips.context import TipsContext
+from tips.intake import Draft, Step
+from tips.limits import Refusal, Refused
+from tips.notices import local_time
+
+_REFUSALS = {Refusal.BLOCKED: "tip.blocked", Refusal.HOURLY_LIMIT: "tip.hourly_limit",
+             Refusal.DAILY_LIMIT: "tip.daily_limit"}
 UNITS_SHOWN = 48  # a long list is a wall of buttons; deeper units are reached by moving down
 CHOOSE, OPEN, CATEGORY, CHANGE_UNIT, SEND, CANCEL = "u", "n", "c", "cu", "s", "x"
 
@@ -47,3 +56,40 @@ def category_choices(ctx: TipsContext) -> tuple[tuple[Choice, ...], ...]:
 
 def send_choices(ctx: TipsContext) -> tuple[tuple[Choice, ...], ...]:
     return ((Choice(ctx.tr("tip.send"), SEND), Choice(ctx.tr("tip.cancel"), CANCEL)),)
+
+
+def step_answer(ctx: TipsContext, draft: Draft) -> Answer:
+    """Ask for whatever the draft needs next."""
+    tr, tree = ctx.tr, ctx.directory.tree
+    if draft.step in (Step.UNIT, Step.UNIT_THEN_SUBMIT):
+        return Answer(tr("tip.choose_unit"), unit_choices(ctx, None))
+    if draft.step is Step.CATEGORY:
+        unit = tree.find(draft.unit_code or "")
+        return Answer(tr("tip.choose_category", unit=unit.name if unit else draft.unit_code),
+                      category_choices(ctx))
+    label = ctx.category_label(draft.category or "other")
+    return Answer(tr("tip.collect", category=label), send_choices(ctx))
+
+
+def expired_answer(ctx: TipsContext) -> Answer:
+    """A choice that belongs to no flow any more (or was made outside a private chat)."""
+    return Answer(ctx.tr("tip.flow_expired"), shown=Shown.ALERT)
+
+
+def refusal_answer(ctx: TipsContext, refused: Refused) -> Answer:
+    """Politely, at once: when they may send again (a block's end is never told), and that a
+    draft they were writing waits for then."""
+    key = _REFUSALS[refused.refusal]
+    if refused.until is None:
+        return Answer(ctx.tr(key))
+    text = ctx.tr(key + "_until", time=minute_after(ctx, refused.until))
+    if refused.draft_kept:
+        text += "\n" + ctx.tr("tip.draft_kept")
+    return Answer(text)
+
+
+def minute_after(ctx: TipsContext, moment: datetime) -> str:
+    """The first whole minute after ``moment`` (a limit lets the next tip in just after it):
+    never a minute too early."""
+    minute = (math.floor(moment.timestamp() / 60) + 1) * 60
+    return local_time(datetime.fromtimestamp(minute, moment.tzinfo), ctx.tz)
