@@ -46,7 +46,6 @@ async def refuse(update: Update, text: str) -> None:
 def requires(role: Role | None = None, *, place: Place = Place.ANY) -> Callable[[Callback],
                                                                                    Callback]:
     """Run the handler only for someone holding ``role`` (or above), in ``place``."""
-
     permission = Permission(role, place)
 
     def decorate(callback: Callback) -> Callback:
