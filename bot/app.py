@@ -23,7 +23,7 @@ from handlers import (
     triage,
     units,
 )
-from handlers.context import BotContext
+from handlers.bot_context import BotContext
 
 # One handler group: the first matching handler wins, so the fallbacks (unknown commands,
 # stickers, stale buttons) must come after every real handler.

@@ -26,6 +26,7 @@ from org.units import UnitTree
 from reports.periods import PeriodError, parse_period
 from reports.report_file import REPORT_FORMATS as REPORT_FORMATS  # bot.cli's --format choices
 from reports.report_file import TEXT_FORMATS, ReportFile, build_report_file
+from reports.report_request import UnitChoiceError, UnitChoiceProblem, unit_for_whole_report
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -39,20 +40,16 @@ class ReportRefused(Exception):
 
 
 def report_unit(tree: UnitTree, requested: str | None, language: str) -> str:
-    """The unit to report on: the one asked for, else the only root."""
-    if requested is not None:
-        unit = tree.find(requested)
-        if unit is None:
-            raise ReportRefused(t(language, "cli.report_unknown_unit", code=requested,
-                                  codes=", ".join(u.code for u in tree)))
-        return unit.code
-    roots = tree.roots()
-    if not roots:
+    """The unit to report on (``reports.report_request.unit_for_whole_report``), or why not."""
+    chosen = unit_for_whole_report(tree, requested)
+    if not isinstance(chosen, UnitChoiceError):
+        return chosen
+    codes = ", ".join(chosen.codes)
+    if chosen.problem is UnitChoiceProblem.UNKNOWN_UNIT:
+        raise ReportRefused(t(language, "cli.report_unknown_unit", code=requested, codes=codes))
+    if chosen.problem is UnitChoiceProblem.NO_UNITS:
         raise ReportRefused(t(language, "cli.report_no_units"))
-    if len(roots) > 1:
-        raise ReportRefused(t(language, "cli.report_several_roots",
-                              codes=", ".join(u.code for u in roots)))
-    return roots[0].code
+    raise ReportRefused(t(language, "cli.report_several_roots", codes=codes))
 
 
 async def run_report(config: Config, clock: Clock, *, period_text: str, unit_code: str | None,

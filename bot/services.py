@@ -1,5 +1,5 @@
 """The services of the running bot, built once at start-up (``bot.runtime``) and reached by the
-handlers through their context (``handlers.context.BotContext.services``) and by the jobs."""
+handlers through their context (``handlers.bot_context.BotContext.services``) and by the jobs."""
 
 from __future__ import annotations
 

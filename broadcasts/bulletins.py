@@ -151,10 +151,3 @@ async def waiting_in_scope(db: Database, tree: UnitTree,
     async with db.reading() as conn:
         return await store.waiting_bulletins(conn, scope_codes(member, tree),
                                              QUEUE_LISTING_LIMIT)
-
-
-async def unit_of_bulletin(db: Database, bulletin_id: int) -> str | None:
-    """The unit a bulletin came from: a tip started from its "Báo tin" button goes there."""
-    async with db.reading() as conn:
-        record = await store.find_bulletin(conn, bulletin_id)
-    return record.unit_code if record else None

@@ -1,29 +1,24 @@
-"""Roles enforced in one place (SPEC §1): a decorator that every staff handler wears.
+"""Roles and places enforced for Telegram: the decorator every guarded handler wears.
 
-A refused command gets one line naming the role it needs and changes nothing; it says nothing
-about tips, counts or groups (SPEC §12).
+The rule is ``org.permissions.refusal``; this module only finds out who is speaking and where,
+asks it, and draws a refusal: one line naming the role or place it needs, changing nothing and
+saying nothing about tips, counts or groups (SPEC §12).
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Awaitable, Callable
-from enum import StrEnum
 
 from telegram import Update
 from telegram.constants import ChatType
 
 from channels.telegram_addresses import address_of_chat
-from handlers.context import BotContext
-from org.roles import Role, role_allows
+from handlers.bot_context import BotContext
+from org.permissions import Permission, Place, refusal
+from org.roles import Role
 
 Callback = Callable[[Update, BotContext], Awaitable[None]]
-
-
-class Place(StrEnum):
-    PRIVATE = "private"
-    GROUP = "group"
-    ANY = "any"
 
 
 def chat_place(update: Update) -> Place:
@@ -51,21 +46,20 @@ async def refuse(update: Update, text: str) -> None:
 def requires(role: Role | None = None, *, place: Place = Place.ANY) -> Callable[[Callback],
                                                                                    Callback]:
     """Run the handler only for someone holding ``role`` (or above), in ``place``."""
+    permission = Permission(role, place)
 
     def decorate(callback: Callback) -> Callback:
         @functools.wraps(callback)
         async def guarded(update: Update, context: BotContext) -> None:
             identify(update, context)
-            if role is not None and not role_allows(context.staff.role if context.staff else None,
-                                                    role):
-                await refuse(update, context.tr("access.needs_" + role.value))
-                return
-            if place is not Place.ANY and chat_place(update) is not place:
-                await refuse(update, context.tr("access.only_in_" + place.value))
+            held = context.staff.role if context.staff else None
+            refused = refusal(permission, held, chat_place(update))
+            if refused is not None:
+                await refuse(update, context.tr(refused))
                 return
             await callback(update, context)
 
-        # Read by the test that holds every handler to the command table (handlers.commands).
+        # Read by the test that holds every handler to the command table (org.permissions).
         guarded.required_role = role  # type: ignore[attr-defined]
         guarded.required_place = place  # type: ignore[attr-defined]
         return guarded

@@ -15,16 +15,12 @@ from core.i18n import Translator
 from core.localized import LocalizedError
 from core.schedule_spec import ScheduleSpecError
 from reports.periods import PeriodError
+from tips.typed_words import echo, not_a_tip_code, unit_not_in_scope
 from tips.visible_text import for_staff
 
-MAX_ECHO = 40  # characters of a mistyped word repeated back
+__all__ = ["echo", "not_a_tip_code", "period_problem", "schedule_problem", "unit_not_in_scope"]
+
 MAX_REASON = 160  # characters of a parser's reason, which may quote what was typed
-
-
-def echo(word: str) -> str:
-    """A word the person typed, as it is repeated back to them: without the bidi and control
-    characters that would reorder or break the line around it, cut to ``MAX_ECHO``."""
-    return for_staff(word)[:MAX_ECHO]
 
 
 def _parser_reason(tr: Translator, error: LocalizedError) -> str:
@@ -44,12 +40,3 @@ def schedule_problem(tr: Translator, error: ScheduleSpecError) -> str:
     """``bulletins.schedule.bad_spec`` with what is wrong with the spec ("time 25:61 …")."""
     return tr("bulletins.schedule.bad_spec", reason=_parser_reason(tr, error))
 
-
-def unit_not_in_scope(tr: Translator, code: str) -> str:
-    """A unit code that does not exist, or a unit outside the asker's scope: the same line."""
-    return tr("arguments.unit_not_in_scope", code=echo(code))
-
-
-def not_a_tip_code(tr: Translator, word: str, usage: str) -> str:
-    """A word in the place of a tip code that cannot be one, then the command's usage."""
-    return "\n".join((tr("arguments.not_a_tip_code", word=echo(word)), usage))

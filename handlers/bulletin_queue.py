@@ -19,8 +19,8 @@ from broadcasts.bulletins import Verdict
 from broadcasts.desk import BulletinDesk, running_desk
 from core.i18n import Translator
 from handlers.access import requires
+from handlers.bot_context import BotContext
 from handlers.commands import guard
-from handlers.context import BotContext
 from handlers.pressed_message import set_pressed_buttons, show_in_pressed_message
 from org.roles import Role
 from org.staff import StaffMember

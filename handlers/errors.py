@@ -8,7 +8,7 @@ import logging
 from telegram import Update
 from telegram.error import TelegramError
 
-from handlers.context import BotContext
+from handlers.bot_context import BotContext
 
 log = logging.getLogger(__name__)
 

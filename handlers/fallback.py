@@ -22,7 +22,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers.context import BotContext
+from handlers.bot_context import BotContext
 from handlers.tip_edits import answer_private_edit
 
 log = logging.getLogger(__name__)

@@ -14,12 +14,11 @@ from bot.services import Services
 from channels.telegram_addresses import address_of_chat, chat_id_of
 from core.address import TELEGRAM
 from core.i18n import Translator
-from handlers.access import Place, requires
 from handlers.argument_problems import echo, unit_not_in_scope
-from handlers.context import BotContext
+from handlers.bot_context import BotContext
+from handlers.commands import guard
 from org import groups as group_service
 from org.groups import Registration
-from org.roles import Role
 from storage.groups import GroupRecord
 
 log = logging.getLogger(__name__)
@@ -72,7 +71,7 @@ async def group_migrated(update: Update, context: BotContext) -> None:
         log.info("group %s migrated to %s", old, new)
 
 
-@requires(Role.OFFICER, place=Place.GROUP)
+@guard("register")
 async def register(update: Update, context: BotContext) -> None:
     message = update.effective_message
     tr = context.tr
@@ -102,7 +101,7 @@ async def register(update: Update, context: BotContext) -> None:
         await count_members(context, chat.id)
 
 
-@requires(Role.EDITOR, place=Place.PRIVATE)
+@guard("groups")
 async def list_groups(update: Update, context: BotContext) -> None:
     services = context.services
     tr = context.tr

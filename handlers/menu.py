@@ -23,8 +23,7 @@ from bot.services import Services
 from channels.telegram_addresses import address_of_chat, chat_id_of
 from core.address import TELEGRAM
 from core.i18n import LANGUAGES, t
-from handlers.access import Place
-from handlers.commands import commands_for
+from org.permissions import Place, commands_for
 from org.roles import Role
 
 log = logging.getLogger(__name__)

@@ -16,7 +16,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import TelegramError
 
-from handlers.context import BotContext
+from handlers.bot_context import BotContext
 
 log = logging.getLogger(__name__)
 

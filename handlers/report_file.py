@@ -15,8 +15,8 @@ from telegram.constants import ChatAction
 from telegram.ext import BaseHandler, CommandHandler
 
 from handlers.argument_problems import echo, period_problem
+from handlers.bot_context import BotContext
 from handlers.commands import guard
-from handlers.context import BotContext
 from org.roles import Role
 from org.staff import may_act_on_unit
 from reports.render.stats_text import format_day

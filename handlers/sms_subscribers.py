@@ -17,8 +17,8 @@ from telegram.constants import MessageLimit
 from telegram.ext import BaseHandler, CommandHandler
 
 from broadcasts.sms_subscribers import SmsSubscribers, SubscriptionResult
+from handlers.bot_context import BotContext
 from handlers.commands import guard
-from handlers.context import BotContext
 from org.phone_numbers import InvalidNumber, PhoneNumber, parse_phone_number
 from tips.visible_text import for_staff
 

@@ -6,12 +6,12 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from channels.telegram_addresses import address_of_chat
-from handlers.access import Place, requires
 from handlers.argument_problems import echo
-from handlers.context import BotContext
+from handlers.bot_context import BotContext
+from handlers.commands import guard
 from handlers.menu import publish_staff_menu
 from org.directory import StaffChange
-from org.roles import Role, parse_role
+from org.roles import parse_role
 
 _CHANGE_KEYS = {
     StaffChange.ADDED: "staff.added",
@@ -37,7 +37,7 @@ async def _refuse(update: Update, context: BotContext, key: str, **values: objec
     await update.effective_message.reply_text("\n".join((tr(key, **values), tr("staff.usage"))))
 
 
-@requires(Role.ADMIN, place=Place.PRIVATE)
+@guard("staff")
 async def manage_staff(update: Update, context: BotContext) -> None:
     args = context.args or []
     action = args[0].lower() if args else ""

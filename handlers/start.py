@@ -5,13 +5,15 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from handlers.access import Place, chat_place, requires
-from handlers.commands import commands_for
-from handlers.context import BotContext
+from handlers.access import chat_place, requires
+from handlers.bot_context import BotContext
+from handlers.commands import guard
 from handlers.private_chat import point_to_private_chat
-from handlers.tips import intake_of, sender_of, start_from_payload
+from handlers.tips import cancel_tip, start_from_payload
+from org.permissions import Place, commands_for
 
 
+# Not guard("start"): in a group it points to the private chat rather than refusing.
 @requires()
 async def welcome(update: Update, context: BotContext) -> None:
     payload = context.args[0] if context.args else ""
@@ -29,7 +31,7 @@ async def welcome(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text("\n\n".join(lines))
 
 
-@requires()
+@guard("help")
 async def show_help(update: Update, context: BotContext) -> None:
     """List only what this person may do, in this kind of chat."""
     tr = context.tr
@@ -46,6 +48,7 @@ async def show_help(update: Update, context: BotContext) -> None:
     await update.effective_message.reply_text("\n".join(lines))
 
 
+# Not guard("cancel"): in a group it points to the private chat rather than refusing.
 @requires()
 async def cancel(update: Update, context: BotContext) -> None:
     if chat_place(update) is Place.GROUP:
@@ -53,9 +56,7 @@ async def cancel(update: Update, context: BotContext) -> None:
         # front of a group.
         await point_to_private_chat(update.effective_message, context, "cancel.in_group")
         return
-    cancelled = await intake_of(context).cancel(sender_of(update, context))
-    await update.effective_message.reply_text(
-        context.tr("tip.cancelled" if cancelled else "cancel.nothing"))
+    await cancel_tip(update, context)
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -24,8 +24,8 @@ from telegram.ext import BaseHandler, CommandHandler
 from bot.services import Services
 from core.i18n import Translator
 from handlers.argument_problems import echo, period_problem
+from handlers.bot_context import BotContext
 from handlers.commands import guard
-from handlers.context import BotContext
 from org.roles import Role, role_allows
 from org.staff import may_act_on_unit
 from reports.render.chart import render_weekly_chart

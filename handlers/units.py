@@ -17,10 +17,9 @@ from telegram import Update
 from telegram.constants import MessageLimit
 from telegram.ext import BaseHandler, CommandHandler
 
-from handlers.access import Place, requires
-from handlers.context import BotContext
+from handlers.bot_context import BotContext
+from handlers.commands import guard
 from org.directory import UnitChangeResult
-from org.roles import Role
 from org.units import UNIT_NAME_LIMIT, UnitTree, clean_unit_name
 from tips.visible_text import for_staff
 
@@ -67,7 +66,7 @@ def _echo(text: str) -> str:
     return shown if len(shown) <= MAX_ECHO else shown[:MAX_ECHO] + "…"
 
 
-@requires(Role.ADMIN, place=Place.PRIVATE)
+@guard("unit")
 async def manage_units(update: Update, context: BotContext) -> None:
     command = read_unit_command(_arguments(update))
     if command is None:

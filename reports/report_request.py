@@ -1,4 +1,5 @@
-"""What ``/report [PERIOD] [UNIT] [docx|xlsx|csv]`` asks for, read from the command's words.
+"""What ``/report [PERIOD] [UNIT] [docx|xlsx|csv]`` asks for, read from the command's words;
+and which unit the command line's ``report`` means (:func:`unit_for_whole_report`).
 
 The format word may stand anywhere; the rest is read exactly as ``/stats`` reads its words
 (``reports.stats_request``), so the two commands agree on periods, units and defaults. The
@@ -16,6 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from org.units import UnitTree
 from reports.periods import Period, PeriodError
 from reports.stats_request import (
     CHART_WORD,
@@ -72,3 +74,32 @@ def read_report_request(words: Sequence[str], *, default_unit: str, now: datetim
         return ReportRequestError(problem, request.word, request.reason)
     return ReportRequest(request.period, request.unit_code,
                          formats[0] if formats else DEFAULT_CHAT_FORMAT)
+
+
+class UnitChoiceProblem(StrEnum):
+    UNKNOWN_UNIT = "unknown_unit"
+    NO_UNITS = "no_units"
+    SEVERAL_ROOTS = "several_roots"
+
+
+@dataclass(frozen=True)
+class UnitChoiceError:
+    problem: UnitChoiceProblem
+    codes: tuple[str, ...]  # what could have been meant: every unit, or the roots
+
+
+def unit_for_whole_report(tree: UnitTree, requested: str | None) -> str | UnitChoiceError:
+    """``report --unit CODE`` on the command line (run by whoever runs the bot, with no staff
+    scope): the unit asked for, else the only root. Its period is read by the same parser as
+    ``/stats`` and ``/report`` in chat (``reports.periods.parse_period``)."""
+    if requested is not None:
+        unit = tree.find(requested)
+        if unit is None:
+            return UnitChoiceError(UnitChoiceProblem.UNKNOWN_UNIT, tuple(u.code for u in tree))
+        return unit.code
+    roots = tree.roots()
+    if not roots:
+        return UnitChoiceError(UnitChoiceProblem.NO_UNITS, ())
+    if len(roots) > 1:
+        return UnitChoiceError(UnitChoiceProblem.SEVERAL_ROOTS, tuple(u.code for u in roots))
+    return roots[0].code

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import handlers.tips
+import tips.conversation
 from storage import tips as tip_store
 from tests.e2e.tip_steps import CODE, say
 
@@ -16,7 +16,7 @@ async def test_notices_a_crash_kept_from_being_queued_reach_the_officers_after_a
     async def died_after_the_receipt(_ctx, _result) -> None:
         return None
 
-    monkeypatch.setattr(handlers.tips, "queue_staff_notices", died_after_the_receipt)
+    monkeypatch.setattr(tips.conversation, "queue_staff_notices", died_after_the_receipt)
     receipt = await say(fake, people.resident, "/tip Có người lạ đi xe không biển số")
     code = CODE.search(receipt["text"]).group(0)
     async with harness.bot.services.db.reading() as conn:
