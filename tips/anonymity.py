@@ -54,6 +54,15 @@ class Anonymizer:
         # hmac.digest: the same HMAC as hmac.new(...), in one C call (it is on every update).
         return hmac.digest(self._pseudonym_key, str(user_id).encode(), "sha256").hex()
 
+    def pseudonym_of_address(self, address: Address) -> str:
+        """The pseudonym of whoever writes from ``address`` on any channel. A Telegram person
+        keeps the pseudonym of their user id (``telegram:42`` is ``pseudonym_for(42)``), so
+        limits and blocks survive; other channels hash the whole address, which holds a colon
+        no Telegram id has, so two channels' people never share one."""
+        if address.channel == TELEGRAM:
+            return self.pseudonym_for(int(address.id))
+        return hmac.digest(self._pseudonym_key, str(address).encode(), "sha256").hex()
+
     def acknowledger_for(self, user_id: int, bulletin_id: int) -> str:
         """Who pressed "Đã phổ biến" on one bulletin, without anything to join on: a different
         key from tip pseudonyms and a different value per bulletin, so presses can never be
