@@ -17,6 +17,7 @@ from broadcasts.desk import BulletinDesk
 from broadcasts.scheduler import BulletinJobs
 from channels.telegram import TelegramChannel
 from channels.telegram_delivery import DeliveryChannel, delivery_bot
+from ops.request import InstrumentedRequest
 
 DELIVERY_WORKERS = 12
 
@@ -37,7 +38,7 @@ async def start_bulletins(services: Services, token: str, notice_bot: Bot,
                           scheduler: BaseScheduler) -> BulletinRuntime:
     """Start the desk: resume pending deliveries, report uncertain ones, schedule the slots
     and run any slot missed while the bot was down."""
-    bot = delivery_bot(services.config, token, DELIVERY_WORKERS)
+    bot = delivery_bot(services.config, token, DELIVERY_WORKERS, InstrumentedRequest)
     await bot.initialize()
     desk = BulletinDesk(db=services.db, directory=services.directory, config=services.config,
                         clock=services.clock, delivery_channel=DeliveryChannel(bot),

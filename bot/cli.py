@@ -17,6 +17,7 @@ from pathlib import Path
 
 from telegram.error import InvalidToken, NetworkError
 
+from bot.backup_command import add_backup_commands, run_backup, run_restore
 from bot.config import ConfigError, load_config
 from bot.logging import configure_logging
 from bot.report_command import REPORT_FORMATS, run_report
@@ -26,6 +27,8 @@ from bot.storage_failure import STORAGE_FAILURES, storage_failure_message
 from core.clock import SystemClock
 from core.config_model import Config
 from core.i18n import LANGUAGES, t
+from ops.run_lock import AlreadyRunning, take_run_lock
+from ops.server import start_ops
 from shell.console import run_shell
 from storage.migrate import current_revision
 
@@ -43,7 +46,8 @@ def build_parser(language: str) -> argparse.ArgumentParser:
                                help=t(language, "cli.config_help"))
     parser = argparse.ArgumentParser(prog="python -m bot", parents=[config_option],
                                      description=t(language, "cli.description"))
-    commands = parser.add_subparsers(dest="command", metavar="{run,check-config,db,report,shell}")
+    commands = parser.add_subparsers(
+        dest="command", metavar="{run,check-config,db,report,backup,restore,shell}")
     commands.add_parser("run", parents=[config_option], help=t(language, "cli.run_help"))
     commands.add_parser("check-config", parents=[config_option],
                         help=t(language, "cli.check_help"))
@@ -58,6 +62,7 @@ def build_parser(language: str) -> argparse.ArgumentParser:
     report.add_argument("--format", choices=REPORT_FORMATS, default="json",
                         help=t(language, "cli.format_help"))
     report.add_argument("--out", metavar="PATH", type=Path, help=t(language, "cli.out_help"))
+    add_backup_commands(commands, config_option, language)
     shell = commands.add_parser("shell", help=t(language, "cli.shell_help"))
     shell.add_argument("--config", metavar="PATH", type=Path, default=None,
                        help=t(language, "cli.shell_config_help"))
@@ -90,6 +95,10 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     configure_logging(config.bot.log_level, secrets=_secrets_of(config, environ, token))
     if command == "db":
         return asyncio.run(_upgrade(config))
+    if command == "backup":
+        return asyncio.run(run_backup(config, args.out, environ))
+    if command == "restore":
+        return asyncio.run(run_restore(config, args.file, force=args.force, environ=environ))
     if command == "report":
         return asyncio.run(run_report(config, SystemClock(), period_text=args.period,
                                       unit_code=args.unit, report_format=args.format,
@@ -122,6 +131,19 @@ async def _upgrade(config: Config) -> int:
 
 
 async def _run(config: Config, token: str) -> int:
+    try:
+        run_lock = take_run_lock(config.storage_url)  # SQLite: one bot per file
+    except AlreadyRunning as err:
+        print(t(config.language, err.message_key, **err.params), file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        return await _run_bot(config, token)
+    finally:
+        if run_lock is not None:
+            run_lock.release()
+
+
+async def _run_bot(config: Config, token: str) -> int:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -144,8 +166,18 @@ async def _run(config: Config, token: str) -> int:
         print(storage_failure_message(config, err), file=sys.stderr)
         return EXIT_FAILED
     try:
+        ops = await start_ops(config.ops, running.services.db)
+    except OSError as err:
+        await running.stop()
+        assert config.ops is not None
+        print(t(config.language, "ops.cannot_listen", host=config.ops.host, port=config.ops.port,
+                detail=err.strerror or err), file=sys.stderr)
+        return EXIT_FAILED
+    try:
         await stop.wait()
     finally:
+        if ops is not None:
+            await ops.stop()
         await running.stop()
     print(t(config.language, "cli.stopped"), file=sys.stderr)
     return EXIT_OK

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.config_ops import read_ops
 from bot.config_org import read_staff, read_units, require_units_and_an_admin
 from bot.config_reader import ConfigProblem, ProblemLog, TableReader
 from bot.config_telegram import read_telegram
@@ -123,6 +124,7 @@ def load_config(path: Path, environ: Mapping[str, str], *, need_token: bool = Tr
     reports = root.sub_table("reports")
     weekly_report = reports.parsed("weekly", parse_schedule_spec, "mon 07:30", "bad_schedule")
     reports.finish()
+    ops = read_ops(root, "ops")
     root.finish()
 
     if log.problems:
@@ -130,7 +132,7 @@ def load_config(path: Path, environ: Mapping[str, str], *, need_token: bool = Tr
     return Config(
         path=path, bot=bot, telegram=telegram, storage_url=storage_url,
         secret_key_env=secret_key_env, units=units, staff=staff, bulletins=bulletins,
-        tips=tips, outcome_kinds=outcome_kinds, weekly_report=weekly_report,
+        tips=tips, outcome_kinds=outcome_kinds, weekly_report=weekly_report, ops=ops,
     )
 
 

@@ -90,6 +90,14 @@ class TipSettings:
 
 
 @dataclass(frozen=True)
+class OpsSettings:
+    """``[ops]``: where the health and metrics server listens (SPEC §14)."""
+
+    host: str
+    port: int
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     bot: BotSettings
@@ -102,6 +110,7 @@ class Config:
     tips: TipSettings
     outcome_kinds: tuple[OutcomeKind, ...]
     weekly_report: ScheduleSpec
+    ops: OpsSettings | None = None  # None: no [ops] table, no health or metrics server
 
     @property
     def language(self) -> str:

@@ -351,6 +351,8 @@ url = "not a database"
 [tips]
 max_per_hour = 10
 max_per_day = 5
+[ops]
+listen = "9464"
 """
 ALSO_WRONG_ENV = {"BOT_TOKEN": "1:abc", "BOT_WEBHOOK_SECRET": "has spaces!"}
 FILE_PROBLEMS = {"file_missing", "file_unreadable", "file_forbidden", "file_is_folder",
