@@ -1,4 +1,4 @@
-"""``python -m bot``: run, check-config, db upgrade (SPEC §8).
+"""``python -m bot``: run, check-config, db upgrade, report, backup, restore, shell (SPEC §8, §14).
 
 Exit status: 0 on success, 2 for a configuration problem (nothing was started), 1 for anything
 that failed while running (database or Telegram unreachable).
@@ -27,6 +27,8 @@ from bot.storage_failure import STORAGE_FAILURES, storage_failure_message
 from core.clock import SystemClock
 from core.config_model import Config
 from core.i18n import LANGUAGES, t
+from ops.leader import first_set, wait_for_leadership
+from ops.role import PROCESS_ROLE
 from ops.run_lock import AlreadyRunning, take_run_lock
 from ops.server import start_ops
 from shell.console import run_shell
@@ -137,18 +139,50 @@ async def _run(config: Config, token: str) -> int:
         print(t(config.language, err.message_key, **err.params), file=sys.stderr)
         return EXIT_FAILED
     try:
-        return await _run_bot(config, token)
+        return await _serve(config, token)
     finally:
         if run_lock is not None:
             run_lock.release()
 
 
-async def _run_bot(config: Config, token: str) -> int:
+async def _serve(config: Config, token: str) -> int:
+    """Health and metrics first (a standby answers too), then wait to be the leader (at once
+    on SQLite), then run the bot until stopped or until the leader lock is lost."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signum, stop.set)
+    try:
+        ops = await start_ops(config.ops, config.storage_url, config.timezone.key)
+    except OSError as err:
+        assert config.ops is not None
+        print(t(config.language, "ops.cannot_listen", host=config.ops.host, port=config.ops.port,
+                detail=err.strerror or err), file=sys.stderr)
+        return EXIT_FAILED
+    leadership = None
+    try:
+        leadership = await wait_for_leadership(config.storage_url, stop)
+        if stop.is_set():  # stopped while a standby
+            print(t(config.language, "cli.stopped"), file=sys.stderr)
+            status = EXIT_OK
+        else:
+            PROCESS_ROLE.take("leader")
+            status = await _run_bot(config, token, stop,
+                                    leadership.lost if leadership is not None else None)
+    except STORAGE_FAILURES as err:
+        print(storage_failure_message(config, err), file=sys.stderr)
+        status = EXIT_FAILED
+    finally:
+        if leadership is not None:
+            await leadership.release()
+        if ops is not None:
+            await ops.stop()
+    return status
+
+
+async def _run_bot(config: Config, token: str, stop: asyncio.Event,
+                   lost: asyncio.Event | None) -> int:
     try:
         running = await start_bot(config, token, SystemClock())
     except SecretKeyError as err:
@@ -166,18 +200,12 @@ async def _run_bot(config: Config, token: str) -> int:
         print(storage_failure_message(config, err), file=sys.stderr)
         return EXIT_FAILED
     try:
-        ops = await start_ops(config.ops, running.services.db)
-    except OSError as err:
-        await running.stop()
-        assert config.ops is not None
-        print(t(config.language, "ops.cannot_listen", host=config.ops.host, port=config.ops.port,
-                detail=err.strerror or err), file=sys.stderr)
-        return EXIT_FAILED
-    try:
-        await stop.wait()
+        ended = await first_set(stop, lost)
     finally:
-        if ops is not None:
-            await ops.stop()
         await running.stop()
+    if ended is lost:
+        # The lock could not be proven held: a standby may take over, so this one stopped.
+        print(t(config.language, "ops.leader_lost"), file=sys.stderr)
+        return EXIT_FAILED
     print(t(config.language, "cli.stopped"), file=sys.stderr)
     return EXIT_OK

@@ -2,9 +2,10 @@
 text), on ``[ops] listen`` (SPEC §14).
 
 Tornado, already in the bot for PTB's webhook server, serves both on the bot's own event loop;
-each request reads the database's figures afresh (``ops.database_figures``). Started once the
-bot runs and stopped before it stops (``bot.cli``). Without an ``[ops]`` table there is no
-server, but the process still takes its role and counts its metrics.
+each request reads the database's figures afresh (``ops.database_figures``) through a small
+engine of the server's own, so a standby that has not started the bot answers too. Started
+before the bot, stopped after it (``bot.cli``). Without an ``[ops]`` table there is no server,
+but the process still takes its role and counts its metrics.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ops.health import health_report
 from ops.metrics import PROCESS_REGISTRY
 from ops.role import PROCESS_ROLE
 from ops.telegram_state import TELEGRAM_STATE
-from storage.db import Database
+from storage.db import Database, open_database
 
 
 class _OpsHandler(RequestHandler):
@@ -56,6 +57,7 @@ def _no_access_log(_handler: RequestHandler) -> None:
 class OpsServer:
     def __init__(self, settings: OpsSettings, db: Database) -> None:
         self.settings = settings
+        self.db = db
         self.figures = DatabaseFigures(db)
         # This bot's database figures; the process's own metrics are on PROCESS_REGISTRY.
         self.registry = CollectorRegistry(auto_describe=False)
@@ -73,19 +75,23 @@ class OpsServer:
         self._http = http
 
     async def stop(self) -> None:
-        if self._http is None:
-            return
-        http, self._http = self._http, None
-        http.stop()
-        await http.close_all_connections()
+        if self._http is not None:
+            http, self._http = self._http, None
+            http.stop()
+            await http.close_all_connections()
+        await self.db.close()
 
 
-async def start_ops(settings: OpsSettings | None, db: Database) -> OpsServer | None:
-    """The running bot's operations side: it is the leader (a single process does everything
-    until a leader election exists) and, with ``[ops] listen``, serves health and metrics."""
-    PROCESS_ROLE.take("leader")
+async def start_ops(settings: OpsSettings | None, storage_url: str,
+                    timezone: str) -> OpsServer | None:
+    """With ``[ops] listen``, serve health and metrics now; OSError when the address cannot be
+    bound (nothing is left open then)."""
     if settings is None:
         return None
-    server = OpsServer(settings, db)
-    server.start()
+    server = OpsServer(settings, open_database(storage_url, timezone=timezone))
+    try:
+        server.start()
+    except OSError:
+        await server.db.close()
+        raise
     return server

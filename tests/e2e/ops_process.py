@@ -67,14 +67,15 @@ class BotProcess:
 
 
 @asynccontextmanager
-async def bot_process(config: Path, token: str, workdir: Path,
-                      name: str = "bot") -> AsyncIterator[BotProcess]:
+async def bot_process(config: Path, token: str, workdir: Path, name: str = "bot",
+                      extra_env: dict[str, str] | None = None) -> AsyncIterator[BotProcess]:
     # Logs go to a file: at DEBUG they would fill a pipe nobody reads and stall the bot.
     log_path = workdir / f"{name}.log"
     with log_path.open("wb") as log_file:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", "run", "--config", str(config), cwd=workdir,
-            env=bot_environment(token), stdout=log_file, stderr=log_file)
+            env={**bot_environment(token), **(extra_env or {})}, stdout=log_file,
+            stderr=log_file)
         running = BotProcess(process, log_path)
         try:
             yield running

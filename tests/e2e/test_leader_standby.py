@@ -1,0 +1,101 @@
+"""Two ``python -m bot run`` processes on one PostgreSQL database (SPEC §14): one leader that
+polls and sends, one standby that does nothing but answer /healthz; when the leader is killed
+the standby takes over and answers the next message. A leader whose lock session is cut stops."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from storage.leader_lock import KEEPALIVE_SETTINGS
+from tests.e2e.conftest import write_e2e_config
+from tests.e2e.ops_process import (
+    bot_process,
+    fresh_pg_database,
+    get_when,
+    sample,
+    with_ops_listen,
+)
+from tests.e2e.tip_steps import say
+
+pytestmark = pytest.mark.postgresql
+
+
+@pytest.fixture
+async def pg_url() -> AsyncIterator[str]:
+    async with fresh_pg_database() as url:
+        yield url
+
+
+def _role(response) -> str | None:
+    return response.json()["role"] if response.status_code == 200 else None
+
+
+async def test_one_leader_one_standby_and_the_standby_takes_over(fake, people, tmp_path,
+                                                                  pg_url, unused_tcp_port_factory):
+    ports = [unused_tcp_port_factory(), unused_tcp_port_factory()]
+    folders = [tmp_path / "a", tmp_path / "b"]
+    configs = []
+    for folder, port in zip(folders, ports, strict=True):
+        folder.mkdir()
+        configs.append(with_ops_listen(write_e2e_config(folder, fake, people, pg_url), port))
+    # One secret key for both machines, as a deployment would share it.
+    env_key = {"BOT_SECRET_KEY": "k" * 48}
+    async with AsyncExitStack() as stack:
+        first = await stack.enter_async_context(
+            bot_process(configs[0], fake.token, folders[0], name="a", extra_env=env_key))
+        await fake.wait_for_call("getUpdates", timeout=30)
+        await get_when(f"http://127.0.0.1:{ports[0]}/healthz", lambda r: _role(r) == "leader",
+                       "the first process to lead")
+        one_start = len(fake.calls_to("getMe"))  # what one bot's start-up asks (its two bots)
+        second = await stack.enter_async_context(
+            bot_process(configs[1], fake.token, folders[1], name="b", extra_env=env_key))
+        standby = await get_when(f"http://127.0.0.1:{ports[1]}/healthz",
+                                 lambda r: _role(r) == "standby", "the second to wait")
+        assert standby.json()["database"] == "ok"
+        assert standby.json()["telegram"] == "unknown"  # it has not called the Bot API at all
+        assert len(fake.calls_to("getMe")) == one_start  # the standby started no bot
+        welcome = await say(fake, people.resident, "/start")
+        assert "Kết Nối ANTT" in welcome["text"]
+
+        os.kill(first.process.pid, signal.SIGKILL)
+        await first.process.wait()
+        await get_when(f"http://127.0.0.1:{ports[1]}/healthz", lambda r: _role(r) == "leader",
+                       "the standby to take over")
+        metrics = await get_when(f"http://127.0.0.1:{ports[1]}/metrics",
+                                 lambda r: r.status_code == 200, "metrics")
+        assert sample(metrics.text, "kna_leader") == 1
+        assert sample(metrics.text, "kna_leader_changes_total") == 1
+        again = await say(fake, people.resident, "/start")
+        assert "Kết Nối ANTT" in again["text"]
+        assert len(fake.calls_to("getMe")) == 2 * one_start
+        assert await second.stop() == 0, second.log()[-3000:]
+
+
+async def test_a_leader_whose_lock_session_is_cut_stops_sending(fake, people, tmp_path, pg_url,
+                                                                free_tcp_port):
+    config = with_ops_listen(write_e2e_config(tmp_path, fake, people, pg_url), free_tcp_port)
+    admin = await asyncpg.connect(
+        make_url(pg_url).set(drivername="postgresql", database="postgres")
+        .render_as_string(hide_password=False))
+    try:
+        async with bot_process(config, fake.token, tmp_path) as bot:
+            await fake.wait_for_call("getUpdates", timeout=30)
+            await get_when(f"http://127.0.0.1:{free_tcp_port}/healthz",
+                           lambda r: _role(r) == "leader", "the process to lead")
+            cut = await admin.fetchval(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = $1 AND application_name = $2",
+                make_url(pg_url).database, KEEPALIVE_SETTINGS["application_name"])
+            assert cut == 1
+            assert await asyncio.wait_for(bot.process.wait(), timeout=60) == 1
+        assert "không còn xác nhận tiến trình này giữ khóa" in bot.log()
+    finally:
+        await admin.close()
