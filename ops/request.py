@@ -26,7 +26,8 @@ BOT_API_METHOD = re.compile(r"^[A-Za-z]{1,64}$")
 TOO_MANY_REQUESTS = 429
 # A long poll waits for updates on purpose: its time says nothing about Telegram's speed.
 NOT_TIMED = frozenset({"getUpdates"})
-# The Application's general pool (PTB's ApplicationBuilder default) and its getUpdates pool.
+# The Application's pool for calls other than getUpdates: PTB's ApplicationBuilder default,
+# kept when ``bot.app`` hands the builder this class instead of letting it build its own.
 APPLICATION_POOL_SIZE = 256
 
 
@@ -59,8 +60,3 @@ class InstrumentedRequest(HTTPXRequest):
         TELEGRAM_STATE.record(api_method, ok=not failing)
         return status, payload
 
-
-def application_requests() -> tuple[InstrumentedRequest, InstrumentedRequest]:
-    """The Application's two request objects as PTB's builder makes them by default (pool 256
-    for calls, 1 for getUpdates, HTTPXRequest's default timeouts), instrumented."""
-    return InstrumentedRequest(connection_pool_size=APPLICATION_POOL_SIZE), InstrumentedRequest()
