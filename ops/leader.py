@@ -9,8 +9,9 @@ restart (SPEC §12: uncertain, the officer told, never re-sent on its own).
 The leader proves every second, on the lock's own connection, that it still holds the lock. If
 that fails (the database restarted, the network cut) it sets ``lost`` and the bot is stopped at
 once: within about 1 + 3 seconds, before the server lets a standby take the lock (the session's
-TCP keepalives give up after 11). That order is what keeps two leaders from sending; the delivery
-rows' claim does not yet check the lock in its own transaction (issue 20 item 1).
+TCP keepalives give up after 11). And should it not be fast enough, each delivery row's claim
+checks in its own UPDATE that this process's lock session still holds the lock
+(``storage.leader_lock.leader_fence``): two leaders never both claim one row.
 
 SQLite has no standbys: ``ops.run_lock`` refuses a second process, so the only one is leader.
 """
@@ -21,7 +22,7 @@ import asyncio
 import contextlib
 import logging
 
-from storage.leader_lock import LeaderLockSession, is_postgresql
+from storage.leader_lock import LeaderLockSession, fence_claims, is_postgresql
 
 RETRY_S = 1.0  # how often a standby asks for the lock: the bulk of a takeover's delay
 HEARTBEAT_S = 1.0
@@ -36,6 +37,7 @@ class Leadership:
     def __init__(self, session: LeaderLockSession) -> None:
         self._session = session
         self.lost = asyncio.Event()
+        fence_claims(session.backend_pid)
         self._heartbeat = asyncio.create_task(self._prove_held(), name="leader-heartbeat")
 
     async def _prove_held(self) -> None:
@@ -53,6 +55,7 @@ class Leadership:
                 return
 
     async def release(self) -> None:
+        fence_claims(None)
         self._heartbeat.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self._heartbeat

@@ -14,13 +14,41 @@ snapshot for the life of the process.
 from __future__ import annotations
 
 import asyncpg
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.sql.elements import TextClause
 
 # "KNA_LEAD" as a 63-bit number: the one advisory lock key this application uses.
 LEADER_LOCK_KEY = int.from_bytes(b"KNA_LEAD", "big") & 0x7FFF_FFFF_FFFF_FFFF
 # The server gives up on a silent client after idle + interval × count = 5 + 2 × 3 = 11 s.
 KEEPALIVE_SETTINGS = {"tcp_keepalives_idle": "5", "tcp_keepalives_interval": "2",
                       "tcp_keepalives_count": "3", "application_name": "ketnoi-antt leader lock"}
+
+
+# The session whose lock this process's claims must see held (``fence_claims``); None: no fence
+# (SQLite, a standby, a test driving the engine without a leader).
+_fence_pid: int | None = None
+
+
+def fence_claims(backend_pid: int | None) -> None:
+    """From now on every delivery claim of this process succeeds only while the session
+    ``backend_pid`` holds the leader lock (None lifts the fence)."""
+    global _fence_pid
+    _fence_pid = backend_pid
+
+
+def leader_fence() -> tuple[TextClause, ...]:
+    """The condition a claim adds to its own UPDATE: checked in the claiming transaction, so a
+    leader that lost its lock claims nothing more, and a row it claimed just before is
+    ``sending`` - which the next leader reports uncertain, never sends again (SPEC §12)."""
+    if _fence_pid is None:
+        return ()
+    return (text(
+        "EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        " AND pid = :fence_pid AND classid = CAST(:fence_classid AS oid)"
+        " AND objid = CAST(:fence_objid AS oid) AND objsubid = 1)").bindparams(
+            fence_pid=_fence_pid, fence_classid=LEADER_LOCK_KEY >> 32,
+            fence_objid=LEADER_LOCK_KEY & 0xFFFF_FFFF),)
 
 
 def is_postgresql(storage_url: str) -> bool:
@@ -39,6 +67,10 @@ class LeaderLockSession:
             hide_password=False)
         return cls(await asyncpg.connect(dsn, server_settings=KEEPALIVE_SETTINGS))
 
+    @property
+    def backend_pid(self) -> int:
+        return self._connection.get_server_pid()
+
     async def try_take(self) -> bool:
         return bool(await self._connection.fetchval("SELECT pg_try_advisory_lock($1)",
                                                     LEADER_LOCK_KEY))
@@ -48,8 +80,9 @@ class LeaderLockSession:
         the server has dropped the lock, or will within the keepalive time)."""
         held = await self._connection.fetchval(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-            " AND pid = pg_backend_pid() AND objid = ($1::bigint & 4294967295)::oid"
-            " AND classid = ($1::bigint >> 32)::oid", LEADER_LOCK_KEY)
+            " AND pid = pg_backend_pid() AND classid = $1::bigint::oid"
+            " AND objid = $2::bigint::oid AND objsubid = 1",
+            LEADER_LOCK_KEY >> 32, LEADER_LOCK_KEY & 0xFFFF_FFFF)
         return bool(held)
 
     async def close(self) -> None:
