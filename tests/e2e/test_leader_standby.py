@@ -1,6 +1,8 @@
 """Two ``python -m bot run`` processes on one PostgreSQL database (SPEC §14): one leader that
 polls and sends, one standby that does nothing but answer /healthz; when the leader is killed
-the standby takes over and answers the next message. A leader whose lock session is cut stops."""
+the standby takes over, answers the next message and finishes a broadcast the dead leader began
+(each group gets it at most once; what was in flight is reported uncertain, never re-sent). A
+leader whose lock session is cut stops."""
 
 from __future__ import annotations
 
@@ -12,9 +14,14 @@ from contextlib import AsyncExitStack
 
 import asyncpg
 import pytest
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from channels.telegram_addresses import chat_id_of
+from storage.db import open_database
 from storage.leader_lock import KEEPALIVE_SETTINGS
+from storage.schema import deliveries, groups
+from tests.e2e.bulletin_steps import compose_and_choose, linked_groups
 from tests.e2e.conftest import write_e2e_config
 from tests.e2e.ops_process import (
     bot_process,
@@ -26,6 +33,7 @@ from tests.e2e.ops_process import (
 from tests.e2e.tip_steps import say
 
 pytestmark = pytest.mark.postgresql
+GROUPS = 60
 
 
 @pytest.fixture
@@ -99,3 +107,66 @@ async def test_a_leader_whose_lock_session_is_cut_stops_sending(fake, people, tm
         assert "không còn xác nhận tiến trình này giữ khóa" in bot.log()
     finally:
         await admin.close()
+
+
+async def test_a_broadcast_cut_by_the_leader_s_death_is_finished_by_the_standby(
+        fake, people, tmp_path, pg_url, clock, unused_tcp_port_factory):
+    ports = [unused_tcp_port_factory(), unused_tcp_port_factory()]
+    folders = [tmp_path / "a", tmp_path / "b"]
+    configs = []
+    for folder, port in zip(folders, ports, strict=True):
+        folder.mkdir()
+        configs.append(with_ops_listen(write_e2e_config(folder, fake, people, pg_url), port))
+    env_key = {"BOT_SECRET_KEY": "k" * 48}
+    async with AsyncExitStack() as stack:
+        first = await stack.enter_async_context(
+            bot_process(configs[0], fake.token, folders[0], name="a", extra_env=env_key))
+        await fake.wait_for_call("getUpdates", timeout=30)
+        await get_when(f"http://127.0.0.1:{ports[0]}/healthz", lambda r: _role(r) == "leader",
+                       "the first process to lead")
+        second = await stack.enter_async_context(
+            bot_process(configs[1], fake.token, folders[1], name="b", extra_env=env_key))
+        await get_when(f"http://127.0.0.1:{ports[1]}/healthz",
+                       lambda r: _role(r) == "standby", "the second to wait")
+        db = open_database(pg_url)
+        try:
+            chats = await linked_groups(fake, db, "TT-TANTHANH", GROUPS, clock)
+
+            def copies() -> int:
+                return sum(1 for c in chats if fake.sent_messages(c.id))
+
+            await compose_and_choose(fake, people.officer, "Cảnh báo khẩn: lừa đảo", "fraud",
+                                     "bc:now")
+            await fake.wait_until(lambda: copies() >= GROUPS // 3, timeout=60,
+                                  what="a third of the groups served")
+            # What is in flight now hangs (its answer never comes back to the dead leader).
+            fake.inject_delay("sendMessage", 20.0, times=12)
+            os.kill(first.process.pid, signal.SIGKILL)
+            at_kill = copies()
+            await first.process.wait()
+            await get_when(f"http://127.0.0.1:{ports[1]}/healthz",
+                           lambda r: _role(r) == "leader", "the standby to take over")
+            await fake.wait_until(lambda: copies() > at_kill, timeout=60,
+                                  what="the new leader to send")
+
+            async def states() -> dict[int, str]:
+                async with db.reading() as conn:
+                    rows = await conn.execute(select(groups.c.address, deliveries.c.status)
+                                              .join(groups, groups.c.id == deliveries.c.group_id))
+                    return {chat_id_of(r.address): r.status for r in rows}
+
+            final: dict[int, str] = {}
+            for _ in range(600):  # until no row is pending or sending (each look is a query)
+                final = await states()
+                if set(final.values()) <= {"sent", "uncertain"}:
+                    break
+                await asyncio.sleep(0.1)
+        finally:
+            await db.close()
+        assert at_kill < GROUPS
+        assert len(final) == GROUPS and set(final.values()) <= {"sent", "uncertain"}, final
+        counts = {c.id: len(fake.sent_messages(c.id)) for c in chats}
+        assert all(counts[chat] == 1 for chat, state in final.items() if state == "sent")
+        assert all(counts[chat] <= 1 for chat in counts)  # never twice, uncertain ones included
+        assert list(final.values()).count("uncertain") <= 12  # at most the in-flight requests
+        assert await second.stop() == 0, second.log()[-3000:]
