@@ -24,6 +24,8 @@ from handlers import (
     units,
 )
 from handlers.bot_context import BotContext
+from ops.request import APPLICATION_POOL_SIZE, InstrumentedRequest
+from ops.updates import COUNTING_GROUP, update_counter
 
 # One handler group: the first matching handler wins, so the fallbacks (unknown commands,
 # stickers, stale buttons) must come after every real handler.
@@ -46,11 +48,14 @@ def build_application(services: Services, token: str) -> Application:  # type: i
         .base_url(telegram.api_base_url)
         .base_file_url(telegram.api_file_url)
         .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
+        .request(InstrumentedRequest(connection_pool_size=APPLICATION_POOL_SIZE))
+        .get_updates_request(InstrumentedRequest())
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(PerChatUpdateProcessor())
         .build()
     )
     application.bot_data[SERVICES_KEY] = services
+    application.add_handler(update_counter(), group=COUNTING_GROUP)
     application.add_handler(fallback.edit_guard(), group=-1)
     for journey in JOURNEYS:
         application.add_handlers(journey.handlers())

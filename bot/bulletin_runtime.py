@@ -20,6 +20,7 @@ from broadcasts.scheduler import BulletinJobs
 from channels.telegram_delivery import DeliveryChannel, delivery_bot
 from core.address import TELEGRAM
 from core.outbound import Channel
+from ops.request import InstrumentedRequest
 
 DELIVERY_WORKERS = 12
 
@@ -40,7 +41,7 @@ async def start_bulletins(services: Services, token: str, notice_channel: Channe
                           scheduler: BaseScheduler) -> BulletinRuntime:
     """Start the desk: resume pending deliveries, report uncertain ones, schedule the slots
     and run any slot missed while the bot was down."""
-    bot = delivery_bot(services.config, token, DELIVERY_WORKERS)
+    bot = delivery_bot(services.config, token, DELIVERY_WORKERS, InstrumentedRequest)
     await bot.initialize()
     delivery = ChannelRouter([(TELEGRAM, DeliveryChannel(bot, services.bot_username))])
     desk = BulletinDesk(db=services.db, directory=services.directory, config=services.config,

@@ -1,4 +1,4 @@
-"""``python -m bot``: run, check-config, db upgrade (SPEC §8).
+"""``python -m bot``: run, check-config, db upgrade, report, backup, restore, shell (SPEC §8, §14).
 
 Exit status: 0 on success, 2 for a configuration problem (nothing was started), 1 for anything
 that failed while running (database or Telegram unreachable).
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from telegram.error import InvalidToken, NetworkError
 
+from bot.backup_command import add_backup_commands, run_backup, run_restore
 from bot.config import ConfigError, load_config
 from bot.logging import configure_logging
 from bot.report_command import REPORT_FORMATS, run_report
@@ -26,6 +27,10 @@ from bot.storage_failure import STORAGE_FAILURES, storage_failure_message
 from core.clock import SystemClock
 from core.config_model import Config
 from core.i18n import LANGUAGES, t
+from ops.leader import first_set, wait_for_leadership
+from ops.role import PROCESS_ROLE
+from ops.run_lock import AlreadyRunning, take_run_lock
+from ops.server import start_ops
 from shell.console import run_shell
 from storage.migrate import current_revision
 
@@ -43,7 +48,8 @@ def build_parser(language: str) -> argparse.ArgumentParser:
                                help=t(language, "cli.config_help"))
     parser = argparse.ArgumentParser(prog="python -m bot", parents=[config_option],
                                      description=t(language, "cli.description"))
-    commands = parser.add_subparsers(dest="command", metavar="{run,check-config,db,report,shell}")
+    commands = parser.add_subparsers(
+        dest="command", metavar="{run,check-config,db,report,backup,restore,shell}")
     commands.add_parser("run", parents=[config_option], help=t(language, "cli.run_help"))
     commands.add_parser("check-config", parents=[config_option],
                         help=t(language, "cli.check_help"))
@@ -58,6 +64,7 @@ def build_parser(language: str) -> argparse.ArgumentParser:
     report.add_argument("--format", choices=REPORT_FORMATS, default="json",
                         help=t(language, "cli.format_help"))
     report.add_argument("--out", metavar="PATH", type=Path, help=t(language, "cli.out_help"))
+    add_backup_commands(commands, config_option, language)
     shell = commands.add_parser("shell", help=t(language, "cli.shell_help"))
     shell.add_argument("--config", metavar="PATH", type=Path, default=None,
                        help=t(language, "cli.shell_config_help"))
@@ -90,6 +97,10 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     configure_logging(config.bot.log_level, secrets=_secrets_of(config, environ, token))
     if command == "db":
         return asyncio.run(_upgrade(config))
+    if command == "backup":
+        return asyncio.run(run_backup(config, args.out, environ))
+    if command == "restore":
+        return asyncio.run(run_restore(config, args.file, force=args.force, environ=environ))
     if command == "report":
         return asyncio.run(run_report(config, SystemClock(), period_text=args.period,
                                       unit_code=args.unit, report_format=args.format,
@@ -122,11 +133,56 @@ async def _upgrade(config: Config) -> int:
 
 
 async def _run(config: Config, token: str) -> int:
+    try:
+        run_lock = take_run_lock(config.storage_url)  # SQLite: one bot per file
+    except AlreadyRunning as err:
+        print(t(config.language, err.message_key, **err.params), file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        return await _serve(config, token)
+    finally:
+        if run_lock is not None:
+            run_lock.release()
+
+
+async def _serve(config: Config, token: str) -> int:
+    """Health and metrics first (a standby answers too), then wait to be the leader (at once
+    on SQLite), then run the bot until stopped or until the leader lock is lost."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(signum, stop.set)
+    try:
+        ops = await start_ops(config.ops, config.storage_url, config.timezone.key)
+    except OSError as err:
+        assert config.ops is not None
+        print(t(config.language, "ops.cannot_listen", host=config.ops.host, port=config.ops.port,
+                detail=err.strerror or err), file=sys.stderr)
+        return EXIT_FAILED
+    leadership = None
+    try:
+        leadership = await wait_for_leadership(config.storage_url, stop)
+        if stop.is_set():  # stopped while a standby
+            print(t(config.language, "cli.stopped"), file=sys.stderr)
+            status = EXIT_OK
+        else:
+            PROCESS_ROLE.take("leader")
+            status = await _run_bot(config, token, stop,
+                                    leadership.lost if leadership is not None else None)
+    except STORAGE_FAILURES as err:
+        print(storage_failure_message(config, err), file=sys.stderr)
+        status = EXIT_FAILED
+    finally:
+        if leadership is not None:
+            await leadership.release()
+        if ops is not None:
+            await ops.stop()
+    return status
+
+
+async def _run_bot(config: Config, token: str, stop: asyncio.Event,
+                   lost: asyncio.Event | None) -> int:
     try:
         running = await start_bot(config, token, SystemClock())
     except SecretKeyError as err:
@@ -144,8 +200,12 @@ async def _run(config: Config, token: str) -> int:
         print(storage_failure_message(config, err), file=sys.stderr)
         return EXIT_FAILED
     try:
-        await stop.wait()
+        ended = await first_set(stop, lost)
     finally:
         await running.stop()
+    if ended is lost:
+        # The lock could not be proven held: a standby may take over, so this one stopped.
+        print(t(config.language, "ops.leader_lost"), file=sys.stderr)
+        return EXIT_FAILED
     print(t(config.language, "cli.stopped"), file=sys.stderr)
     return EXIT_OK

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
+from bot.config_ops import read_ops
 from bot.config_org import read_staff, read_units, require_units_and_an_admin
 from bot.config_reader import ConfigProblem, ProblemLog, TableReader
 from bot.config_sms import read_sms
@@ -127,6 +128,7 @@ def load_config(path: Path, environ: Mapping[str, str], *, need_token: bool = Tr
     reports.finish()
     zalo_oa = read_zalo_oa(root, environ, need_token)
     sms = read_sms(root, environ, need_token)
+    ops = read_ops(root, "ops")
     root.finish()
 
     if log.problems:
@@ -135,7 +137,7 @@ def load_config(path: Path, environ: Mapping[str, str], *, need_token: bool = Tr
         path=path, bot=bot, telegram=telegram, storage_url=storage_url,
         secret_key_env=secret_key_env, units=units, staff=staff, bulletins=bulletins,
         tips=tips, outcome_kinds=outcome_kinds, weekly_report=weekly_report, zalo_oa=zalo_oa,
-        sms=sms,
+        sms=sms, ops=ops,
     )
 
 

@@ -53,8 +53,9 @@ def _may_have_arrived(error: BaseException | None) -> bool:
     return True
 
 
-def delivery_bot(config: Config, token: str, workers: int) -> Bot:
-    request = HTTPXRequest(connection_pool_size=workers + 4, read_timeout=DELIVERY_READ_TIMEOUT,
+def delivery_bot(config: Config, token: str, workers: int,
+                 request_type: type[HTTPXRequest] = HTTPXRequest) -> Bot:
+    request = request_type(connection_pool_size=workers + 4, read_timeout=DELIVERY_READ_TIMEOUT,
                            write_timeout=30.0, connect_timeout=10.0, pool_timeout=30.0)
     return Bot(token, base_url=config.telegram.api_base_url,
                base_file_url=config.telegram.api_file_url, request=request)

@@ -139,6 +139,14 @@ class SmsSettings:
 
 
 @dataclass(frozen=True)
+class OpsSettings:
+    """``[ops]``: where the health and metrics server listens (SPEC §14)."""
+
+    host: str
+    port: int
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     bot: BotSettings
@@ -153,6 +161,7 @@ class Config:
     weekly_report: ScheduleSpec
     zalo_oa: ZaloOASettings | None = None  # None: no [zalo_oa] table, the channel is off
     sms: SmsSettings | None = None  # no [sms] table: SMS is not configured
+    ops: OpsSettings | None = None  # None: no [ops] table, no health or metrics server
 
     @property
     def language(self) -> str:

@@ -13,10 +13,12 @@ from datetime import datetime
 
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import ColumnElement, TextClause
 
 from core.address import Address
 from storage import stats_rollup
 from storage.groups import ACTIVE
+from storage.leader_lock import leader_fence
 from storage.schema import deliveries, dispatches, groups, units
 from storage.units import unit_id_of
 
@@ -113,19 +115,21 @@ async def load_job(conn: AsyncConnection, delivery_id: int) -> DeliveryJob | Non
 
 
 async def _move(conn: AsyncConnection, delivery_id: int, from_states: Collection[str],
-                **values: object) -> bool:
+                *conditions: ColumnElement[bool] | TextClause, **values: object) -> bool:
     result = await conn.execute(
         update(deliveries)
-        .where(deliveries.c.id == delivery_id, deliveries.c.status.in_(list(from_states)))
+        .where(deliveries.c.id == delivery_id, deliveries.c.status.in_(list(from_states)),
+               *conditions)
         .values(**values))
     return result.rowcount == 1
 
 
 async def claim_for_sending(conn: AsyncConnection, delivery_id: int, *, silent: bool,
                             now: datetime) -> bool:
-    """pending -> sending. False when the row is not pending (another worker, or it is done)."""
-    return await _move(conn, delivery_id, (PENDING,), status=SENDING, silent=silent,
-                       attempts=deliveries.c.attempts + 1, updated_at=now)
+    """pending -> sending. False when the row is not pending (another worker, or it is done),
+    or when this process is a leader that no longer holds the leader lock (SPEC §14)."""
+    return await _move(conn, delivery_id, (PENDING,), *leader_fence(), status=SENDING,
+                       silent=silent, attempts=deliveries.c.attempts + 1, updated_at=now)
 
 
 async def mark_sent(conn: AsyncConnection, delivery_id: int, message_id: int,

@@ -361,6 +361,8 @@ provider = "android_gateway"
 api_base_url = "http://192.168.1.20:8080"
 webhook_path = "sms/webhook"
 max_segments = 40
+[ops]
+listen = "9464"
 """
 ALSO_WRONG_ENV = {"BOT_TOKEN": "1:abc", "BOT_WEBHOOK_SECRET": "has spaces!"}
 FILE_PROBLEMS = {"file_missing", "file_unreadable", "file_forbidden", "file_is_folder",

@@ -1,0 +1,62 @@
+"""PTB's HTTP request layer, timed and watched: the Bot API's 429s, each request's latency,
+and whether Telegram answers (``ops.telegram_state``).
+
+A subclass of ``telegram.request.HTTPXRequest`` that wraps ``do_request``, the one place every
+Bot API call passes with its status code, before PTB turns a status into an exception; used by
+the Application (``bot.app``) and by the delivery engine's own bot (``bot.bulletin_runtime``).
+See python-telegram-bot's ``telegram/request/_httpxrequest.py`` and ``_baserequest.py``
+(``_request_wrapper`` calls ``do_request`` and maps the status code).
+
+The method label is the last part of the URL (``sendMessage``): the part before it holds the
+token and never reaches a label; a file download's path is labelled ``file``.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+from telegram.request import HTTPXRequest
+
+from ops.metrics import TELEGRAM_FAILURES, TELEGRAM_RATE_LIMITED, TELEGRAM_SEND_SECONDS
+from ops.telegram_state import TELEGRAM_STATE, answer_is_failing
+
+BOT_API_METHOD = re.compile(r"^[A-Za-z]{1,64}$")
+TOO_MANY_REQUESTS = 429
+# A long poll waits for updates on purpose: its time says nothing about Telegram's speed.
+NOT_TIMED = frozenset({"getUpdates"})
+# The Application's pool for calls other than getUpdates: PTB's ApplicationBuilder default,
+# kept when ``bot.app`` hands the builder this class instead of letting it build its own.
+APPLICATION_POOL_SIZE = 256
+
+
+def method_of(url: str) -> str:
+    """``…/bot<token>/sendMessage`` → ``sendMessage``; ``…/file/bot<token>/photos/x.jpg`` → file."""
+    parts = url.rstrip("/").split("/")
+    if len(parts) >= 2 and parts[-2].startswith("bot") and BOT_API_METHOD.match(parts[-1]):
+        return parts[-1]
+    return "file"
+
+
+class InstrumentedRequest(HTTPXRequest):
+    async def do_request(self, url: str, method: str, *args: Any,
+                         **kwargs: Any) -> tuple[int, bytes]:
+        api_method = method_of(url)
+        started = time.perf_counter()
+        try:
+            status, payload = await super().do_request(url, method, *args, **kwargs)
+        except Exception:
+            TELEGRAM_FAILURES.labels(api_method).inc()
+            TELEGRAM_STATE.record(api_method, ok=False)
+            raise
+        if api_method not in NOT_TIMED:
+            TELEGRAM_SEND_SECONDS.labels(api_method).observe(time.perf_counter() - started)
+        if status == TOO_MANY_REQUESTS:
+            TELEGRAM_RATE_LIMITED.labels(api_method).inc()
+        failing = answer_is_failing(status)
+        if failing:
+            TELEGRAM_FAILURES.labels(api_method).inc()
+        TELEGRAM_STATE.record(api_method, ok=not failing)
+        return status, payload
+
