@@ -6,6 +6,7 @@ no Zalo id anywhere the bot writes."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from tests.e2e.tip_steps import CODE, say
@@ -120,3 +121,26 @@ async def test_a_location_is_a_part_and_a_photo_is_answered_with_what_zalo_takes
     await harness.zalo.user_sends_image(resident)
     [answer] = [s.message for s in harness.zalo.sent_to(f"user:{resident.id}")[before:]]
     assert "chỉ nhận chữ và vị trí" in answer["text"]
+
+
+async def test_a_refused_refresh_token_stops_zalo_tells_admins_and_the_bot_runs_on(
+        fake, people, tmp_path, clock, e2e_storage_url):
+    async with bot_with_zalo(fake, people, tmp_path, clock, e2e_storage_url,
+                             refresh_token="revoked-by-an-oa-admin") as harness:
+        notice = await fake.wait_for_message(
+            people.admin.id, lambda m: "ZALO_REFRESH_TOKEN" in (m.get("text") or ""))
+        assert "Zalo" in notice["text"]
+        assert harness.bot.zalo is not None and harness.bot.zalo.keeper.stopped
+        # No webhook: Zalo's posts find no one, nothing is done with them.
+        with pytest.raises(httpx.ConnectError):
+            await harness.zalo.user_sends_text(harness.zalo.user("Ai đó"), "báo tin")
+        # Telegram works as before.
+        assert "đơn vị nào" in (await say(fake, people.resident, "/tip"))["text"]
+        stopped_lines = [line for line in harness.logs.getvalue().splitlines()
+                         if "Zalo OA channel stopped" in line]
+        assert len(stopped_lines) == 1, stopped_lines
+        assert "revoked-by-an-oa-admin" not in harness.logs.getvalue()
+    notices = [m for m in fake.sent_messages(people.admin.id)
+               if "ZALO_REFRESH_TOKEN" in (m.get("text") or "")]
+    assert len(notices) == 1
+
