@@ -21,6 +21,7 @@ import logging
 from channels.zalo_oa.inbound import EventKind, InboundEvent
 from channels.zalo_oa.replies import OfferedChoices, ZaloReply
 from channels.zalo_oa.typed_commands import Command, Typed, command_of
+from channels.zalo_oa.waiting_questions import send_waiting_questions
 from core.answers import Answer, Undelivered
 from core.outbound import Channel as OutboundChannel
 from storage.tip_records import ItemKind, TipItem
@@ -63,6 +64,8 @@ class ZaloConversation:
             # event again and it would be done twice.
             log.warning("Zalo: an answer to a %s event could not be sent (%s)",
                         event.event_name, error.kind)
+        # The person wrote: Zalo's reply window is open again for what waited for it.
+        await send_waiting_questions(self.ctx, event.sender)
 
     async def _run(self, event: InboundEvent, tipster: Tipster, reply: ZaloReply) -> None:
         if event.kind is EventKind.TEXT:

@@ -6,9 +6,13 @@ no Zalo id anywhere the bot writes."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 import pytest
+from sqlalchemy import select
 
+from storage.tips_tables import outbox
 from tests.e2e.tip_steps import CODE, say
 from tests.e2e.zalo_bot_harness import ZaloHarness, bot_with_zalo, button_payloads
 
@@ -144,3 +148,31 @@ async def test_a_refused_refresh_token_stops_zalo_tells_admins_and_the_bot_runs_
                if "ZALO_REFRESH_TOKEN" in (m.get("text") or "")]
     assert len(notices) == 1
 
+
+
+async def test_a_question_outside_zalos_reply_window_is_not_sent_and_the_officer_is_told(
+        harness):
+    fake, people, zalo = harness.fake, harness.people, harness.zalo
+    resident = zalo.user("Phạm Thị Cửa Sổ")
+    code = await file_tip_on_zalo(harness, resident, "Trộm xe ở chợ")
+    await fake.wait_for_message(people.officer.id, lambda m: code in (m.get("text") or ""))
+    harness.advance(timedelta(days=8))  # Zalo takes consultation messages for 7 days
+    before = len(zalo.sent_to(f"user:{resident.id}"))
+    await say(fake, people.officer, f"/reply {code} Xe biển số mấy?")
+    told = await fake.wait_for_message(
+        people.officer.id, lambda m: "KHÔNG đến được" in (m.get("text") or ""))
+    assert code in told["text"]
+    assert len(zalo.sent_to(f"user:{resident.id}")) == before
+    # The resident writes again: Zalo's window is open, and the question that waited goes.
+    await harness.writes(resident, f"/trangthai {code}")
+    sent = await zalo.wait_until_sent(f"user:{resident.id}", before + 2)
+    assert any("Xe biển số mấy?" in s.message.get("text", "") for s in sent[before:])
+    # Sent once, however often the resident writes after that.
+    await harness.writes(resident, f"/trangthai {code}")
+    async with harness.bot.services.db.reading() as conn:
+        rows = (await conn.execute(select(outbox.c.status, outbox.c.payload)
+                                   .where(outbox.c.address.is_(None)))).all()
+    assert [status for status, payload in rows if "Xe biển số mấy?" in payload] == ["sent"]
+    asked = [s for s in zalo.sent_to(f"user:{resident.id}")
+             if s.message.get("text", "").startswith("Công an hỏi thêm")]
+    assert len(asked) == 1
