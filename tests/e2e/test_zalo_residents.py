@@ -176,3 +176,20 @@ async def test_a_question_outside_zalos_reply_window_is_not_sent_and_the_officer
     asked = [s for s in zalo.sent_to(f"user:{resident.id}")
              if s.message.get("text", "").startswith("Công an hỏi thêm")]
     assert len(asked) == 1
+
+
+async def test_a_token_refused_while_running_stops_zalo_and_tells_admins_once(harness):
+    fake, people, zalo = harness.fake, harness.people, harness.zalo
+    resident = zalo.user("Đỗ Văn Chạy")
+    assert "đơn vị nào" in text_of(await harness.writes(resident, "báo tin"))
+    harness.advance(timedelta(hours=26))  # the access token (25 hours) must be refreshed
+    zalo.inject_error("oauth", -14014, "Refresh token is revoked")
+    assert await harness.writes(resident, "xin chào") == []  # no answer can go now
+    assert await harness.writes(resident, "/huy") == []
+    notice = await fake.wait_for_message(
+        people.admin.id, lambda m: "ZALO_REFRESH_TOKEN" in (m.get("text") or ""))
+    assert "Zalo" in notice["text"]
+    await harness.writes(resident, "báo tin")
+    notices = [m for m in fake.sent_messages(people.admin.id)
+               if "ZALO_REFRESH_TOKEN" in (m.get("text") or "")]
+    assert len(notices) == 1
