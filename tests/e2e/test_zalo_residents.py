@@ -161,7 +161,7 @@ async def test_a_question_outside_zalos_reply_window_is_not_sent_and_the_officer
     await say(fake, people.officer, f"/reply {code} Xe biển số mấy?")
     told = await fake.wait_for_message(
         people.officer.id, lambda m: "KHÔNG đến được" in (m.get("text") or ""))
-    assert code in told["text"]
+    assert code in told["text"] and "sẽ gửi khi người báo tin nhắn lại" in told["text"]
     assert len(zalo.sent_to(f"user:{resident.id}")) == before
     # The resident writes again: Zalo's window is open, and the question that waited goes.
     await harness.writes(resident, f"/trangthai {code}")
