@@ -63,9 +63,9 @@ class RunningBot:
         self.stopped = True
         if self.bulletins is not None:
             await self.bulletins.stop()
-        if self.zalo is not None:
-            await self.zalo.stop()
         await self.notifier.stop()
+        if self.zalo is not None:  # after every sender: its HTTP client closes with it
+            await self.zalo.stop()
         if self.application.updater and self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:
@@ -151,9 +151,9 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
     except BaseException:
         if bulletins is not None:
             await bulletins.stop()
+        await notifier.stop()
         if zalo is not None:
             await zalo.stop()
-        await notifier.stop()
         if scheduler is not None:
             scheduler.shutdown(wait=False)
         if application.running:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -61,11 +61,22 @@ class ZaloRuntime:
     conversation: ZaloConversation
     webhook: ZaloWebhook
     webhook_started: bool = False
+    # Notices to admins being queued (a refusal met mid-run): finished before the bot stops.
+    notices: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def notice_soon(self, tips: TipsContext, settings: ZaloOASettings) -> None:
+        """The keeper stops inside a send: the notice is queued beside it, not inside it."""
+        task = asyncio.get_running_loop().create_task(
+            tell_admins_channel_stopped(tips, settings))
+        self.notices.add(task)
+        task.add_done_callback(self.notices.discard)
 
     async def stop(self) -> None:
         if self.webhook_started:
             self.webhook_started = False
             await self.webhook.stop()
+        if self.notices:
+            await asyncio.gather(*self.notices, return_exceptions=True)
         await self.http.aclose()
 
 
@@ -112,7 +123,7 @@ async def start_zalo(config: Config, tips: TipsContext, router: ChannelRouter,
         log.warning("Zalo OA: no access token at start (%s); asked again when needed",
                     error.reason)
     # Stopped later (a refresh refused mid-run): told from beside the send that found it.
-    keeper.on_stopped = lambda _reason: _notice_soon(tips, settings)
+    keeper.on_stopped = lambda _reason: runtime.notice_soon(tips, settings)
     try:
         await webhook.start()
     except BaseException:
@@ -123,12 +134,3 @@ async def start_zalo(config: Config, tips: TipsContext, router: ChannelRouter,
              webhook.port)
     return runtime
 
-
-_pending_notices: set[asyncio.Task[None]] = set()
-
-
-def _notice_soon(tips: TipsContext, settings: ZaloOASettings) -> None:
-    """The keeper stops inside a send or a start: the notice is queued beside it, not in it."""
-    task = asyncio.get_running_loop().create_task(tell_admins_channel_stopped(tips, settings))
-    _pending_notices.add(task)
-    task.add_done_callback(_pending_notices.discard)
