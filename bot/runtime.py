@@ -22,6 +22,7 @@ from bot.receiving import start_receiving
 from bot.secret_key import check_key_fingerprint, load_secret_key
 from bot.services import Services
 from bot.weekly_summary_job import send_weekly_summaries
+from bot.zalo_runtime import ZaloRuntime, start_zalo
 from channels.telegram import TelegramChannel
 from channels.telegram_addresses import address_of_chat
 from core.address import TELEGRAM
@@ -53,6 +54,7 @@ class RunningBot:
     notifier: Notifier
     bulletins: BulletinRuntime | None = None
     stopped: bool = False
+    zalo: ZaloRuntime | None = None
 
     async def stop(self) -> None:
         """Stop everything; a second call does nothing (a test may stop, then restart)."""
@@ -62,6 +64,8 @@ class RunningBot:
         if self.bulletins is not None:
             await self.bulletins.stop()
         await self.notifier.stop()
+        if self.zalo is not None:  # after every sender: its HTTP client closes with it
+            await self.zalo.stop()
         if self.application.updater and self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:
@@ -120,6 +124,7 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
     application = build_application(services, token)
     scheduler: AsyncIOScheduler | None = None
     bulletins: BulletinRuntime | None = None
+    zalo: ZaloRuntime | None = None
     # Every notice and relay goes through the router, each address through its own channel.
     router = ChannelRouter()
     notifier = Notifier(db, router, tips.anonymizer, clock, tips.tr, words=notice_words(tips))
@@ -136,6 +141,8 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         await purge_relay_links(services)
         await notifier.start()
         await queue_missing_staff_notices(tips)
+        # Zalo OA when [zalo_oa] is configured: registered in the router, its webhook started.
+        zalo = await start_zalo(config, tips, router, os.environ if environ is None else environ)
         # Catch-up before polling: a weekly summary missed while down is queued once, now.
         await send_weekly_summaries(services)
         bulletins = await start_bulletins(services, token, router, scheduler)
@@ -145,6 +152,8 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         if bulletins is not None:
             await bulletins.stop()
         await notifier.stop()
+        if zalo is not None:
+            await zalo.stop()
         if scheduler is not None:
             scheduler.shutdown(wait=False)
         if application.running:
@@ -153,4 +162,4 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         await db.close()
         raise
     log.info("bot started (%d units, %d staff)", len(directory.tree), len(directory.all_staff()))
-    return RunningBot(application, services, scheduler, notifier, bulletins)
+    return RunningBot(application, services, scheduler, notifier, bulletins, zalo=zalo)

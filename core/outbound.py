@@ -104,6 +104,11 @@ class ChatUnavailable(SendFailure):
     """The bot may no longer write there: blocked, removed from the group, chat not found."""
 
 
+class ReplyWindowClosed(ChatUnavailable):
+    """The platform takes messages to this person again only after their next message (Zalo
+    OA's 7-day reply window): a notice to a tipster refused now is kept and sent then."""
+
+
 class ChannelNotConfigured(SendFailure):
     """The address belongs to a channel this deployment does not run (no Zalo OA configured,
     say): nothing can go there, and nothing about the address itself is wrong, so it is not

@@ -94,6 +94,7 @@ class Delivery(StrEnum):
     LINK_EXPIRED = "link_expired"  # closed_at + tips.followup_days has passed: nothing relays
     REFUSED = "refused"  # the channel refused this very message
     FAILED = "failed"  # the channel could not be reached, after the retries
+    WAITING = "waiting"  # the channel's reply window is closed: sent when the tipster writes
 
     @property
     def undelivered(self) -> bool:

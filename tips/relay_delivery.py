@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.address import Address
 from core.i18n import Translator
-from core.outbound import ChatUnavailable, Rejected, SendFailure
+from core.outbound import ChatUnavailable, Rejected, ReplyWindowClosed, SendFailure
 from org.roles import Role, role_allows
 from storage import outbox
 from storage import tips as tip_store
@@ -28,6 +28,8 @@ QUESTION_UNDELIVERED = "question_undelivered"
 
 def delivery_after(failure: SendFailure) -> Delivery:
     """The reason staff are given for a send the channel refused for good."""
+    if isinstance(failure, ReplyWindowClosed):
+        return Delivery.WAITING  # kept: sent when the tipster next writes (Zalo OA)
     if isinstance(failure, ChatUnavailable):
         return Delivery.BLOCKED  # 403 "bot was blocked by the user", or the account is gone
     if isinstance(failure, Rejected):

@@ -13,6 +13,7 @@ from core.outbound import (
     ChatUnavailable,
     MaybeDelivered,
     Rejected,
+    ReplyWindowClosed,
     RetryLater,
     SendFailure,
     TransientFailure,
@@ -36,7 +37,7 @@ _GONE = (USER_NOT_FOLLOWER, USER_BANNED_OR_INACTIVE, GROUP_DISABLED)
 _RECIPIENT_FIELDS = ("user_id", "group_id")
 
 
-class OutsideReplyWindow(ChatUnavailable):
+class OutsideReplyWindow(ReplyWindowClosed):
     """The person last wrote more than 7 days ago: Zalo takes consultation messages to them
     again after their next message (SPEC §13: a staff question waits for it)."""
 

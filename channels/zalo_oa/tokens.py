@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -69,6 +70,8 @@ class TokenKeeper:
         self._seeded = False
         self._access: tuple[str, datetime] | None = None
         self.stopped: str | None = None  # why, once Zalo refused the refresh token
+        # Called once, with the reason, when the channel stops (the wiring tells admins).
+        self.on_stopped: Callable[[str], None] | None = None
 
     async def access_token(self) -> str:
         """A token valid for at least the margin; refreshed (and stored) first when needed."""
@@ -156,6 +159,8 @@ class TokenKeeper:
             log.error("Zalo OA channel stopped: Zalo refused the refresh token (%s); an OA admin "
                       "must grant the app again and put the new refresh token in %s, then "
                       "restart the bot", reason, self._env)
+            if self.on_stopped is not None:
+                self.on_stopped(reason)
         raise ChannelStopped(reason)
 
 

@@ -1,0 +1,136 @@
+"""The Zalo OA channel started and stopped with the bot, when ``[zalo_oa]`` is configured
+(SPEC §13); without the table nothing here runs.
+
+Built here: one HTTP client, the token keeper (``channels.zalo_oa.tokens``) on the bot's
+database, the API client, the channel registered in the router under ``zalo_oa`` (so notices,
+relays and staff questions reach ``zalo_oa:user:…`` addresses through the outbox), the 1:1
+conversation (``channels.zalo_oa.conversation``) and the webhook server that feeds it.
+
+The access token is asked for once at start, so a refused refresh token is known at once. A
+refused token stops the channel: the keeper logs one line, every Zalo send fails as a transient
+failure (nothing crashes, nothing retries in a loop: the outbox's usual backoff, then the row
+fails), the webhook is not started, and every admin gets one notice through the outbox (on
+Telegram), saying which environment variable takes the new token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import httpx
+
+from bot.channel_router import ChannelRouter
+from channels.zalo_oa.addresses import ZALO_OA
+from channels.zalo_oa.api import ZaloApi
+from channels.zalo_oa.channel import ZaloOAChannel
+from channels.zalo_oa.conversation import ZaloConversation
+from channels.zalo_oa.tokens import ChannelStopped, TokenKeeper
+from channels.zalo_oa.webhook import ZaloWebhook
+from core.config_model import Config, ZaloOASettings
+from core.outbound import TransientFailure
+from org.roles import Role
+from storage import outbox
+from tips.context import TipsContext
+from tips.notices import say
+
+log = logging.getLogger(__name__)
+
+# Zalo may be slow to answer a send; a bulletin's row waits for the answer rather than guess.
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 60.0
+
+
+def zalo_secrets(config: Config, environ: Mapping[str, str]) -> list[str]:
+    """The values no log line may carry (``bot.logging``): the app secret, the OA secret and
+    the first refresh token; none when Zalo is not configured."""
+    settings = config.zalo_oa
+    if settings is None:
+        return []
+    names = (settings.app_secret_env, settings.oa_secret_env, settings.refresh_token_env)
+    return [value for value in (environ.get(name, "") for name in names) if value]
+
+
+@dataclass
+class ZaloRuntime:
+    http: httpx.AsyncClient
+    keeper: TokenKeeper
+    channel: ZaloOAChannel
+    conversation: ZaloConversation
+    webhook: ZaloWebhook
+    webhook_started: bool = False
+    # Notices to admins being queued (a refusal met mid-run): finished before the bot stops.
+    notices: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def notice_soon(self, tips: TipsContext, settings: ZaloOASettings) -> None:
+        """The keeper stops inside a send: the notice is queued beside it, not inside it."""
+        task = asyncio.get_running_loop().create_task(
+            tell_admins_channel_stopped(tips, settings))
+        self.notices.add(task)
+        task.add_done_callback(self.notices.discard)
+
+    async def stop(self) -> None:
+        if self.webhook_started:
+            self.webhook_started = False
+            await self.webhook.stop()
+        if self.notices:
+            await asyncio.gather(*self.notices, return_exceptions=True)
+        await self.http.aclose()
+
+
+async def tell_admins_channel_stopped(tips: TipsContext, settings: ZaloOASettings) -> None:
+    """One notice to every admin, through the outbox (so it waits out any Telegram trouble)."""
+    admins = [member.address for member in tips.directory.all_staff()
+              if member.role is Role.ADMIN]
+    notice = say("zalo.channel_stopped", variable=settings.refresh_token_env)
+    async with tips.db.transaction() as conn:
+        await outbox.enqueue_many(conn, [(address, notice) for address in admins],
+                                  now=tips.clock.now())
+    tips.wake_notifier(admins)
+
+
+async def start_zalo(config: Config, tips: TipsContext, router: ChannelRouter,
+                     environ: Mapping[str, str]) -> ZaloRuntime | None:
+    """The channel, registered and listening; None (and nothing done) without ``[zalo_oa]``."""
+    settings = config.zalo_oa
+    if settings is None:
+        return None
+    http = httpx.AsyncClient(timeout=httpx.Timeout(CONNECT_TIMEOUT, read=READ_TIMEOUT))
+    keeper = TokenKeeper(tips.db, http, oauth_base_url=settings.oauth_base_url,
+                         app_id=settings.app_id, app_secret=environ[settings.app_secret_env],
+                         oa_id=settings.oa_id,
+                         first_refresh_token=environ[settings.refresh_token_env],
+                         refresh_token_env=settings.refresh_token_env, clock=tips.clock)
+    channel = ZaloOAChannel(ZaloApi(http, settings.api_base_url, keeper), tips.tr)
+    router.register(ZALO_OA, channel)
+    conversation = ZaloConversation(tips, channel, channel.text_limit)
+    webhook = ZaloWebhook(db=tips.db, app_id=settings.app_id,
+                          oa_secret=environ[settings.oa_secret_env],
+                          listen=settings.webhook_listen, port=settings.webhook_port,
+                          path=settings.webhook_path, on_event=conversation.on_event,
+                          clock=tips.clock)
+    runtime = ZaloRuntime(http, keeper, channel, conversation, webhook)
+    try:
+        await keeper.access_token()
+    except ChannelStopped:
+        # Stopped (the keeper logged it): admins are told, no webhook; the bot runs on.
+        await tell_admins_channel_stopped(tips, settings)
+        return runtime
+    except TransientFailure as error:
+        # Zalo's OAuth did not answer: the keeper asks again at the first send.
+        log.warning("Zalo OA: no access token at start (%s); asked again when needed",
+                    error.reason)
+    # Stopped later (a refresh refused mid-run): told from beside the send that found it.
+    keeper.on_stopped = lambda _reason: runtime.notice_soon(tips, settings)
+    try:
+        await webhook.start()
+    except BaseException:
+        await http.aclose()
+        raise
+    runtime.webhook_started = True
+    log.info("Zalo OA channel started (webhook on %s:%d)", settings.webhook_listen,
+             webhook.port)
+    return runtime
+
