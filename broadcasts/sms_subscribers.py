@@ -118,7 +118,7 @@ class SmsSubscribers:
             if current is None or not may_act_on_unit(member, current.unit_code,
                                                       self._directory.tree, Role.OFFICER):
                 return SubscriptionResult(Subscription.NOT_SUBSCRIBED)
-            await store.delete_subscriber(conn, key)
+            await store.delete_subscriber(conn, key, now)
             await record_action(conn, at=now, actor=member.address, action="sms.unsubscribe",
                                 subject=f"sms_subscriber:{key[:12]}", detail=current.unit_code)
         return SubscriptionResult(Subscription.REMOVED, current.unit_code)
@@ -151,7 +151,7 @@ class SmsSubscribers:
             return False
         key, now = lookup_key(self._keys, number), self._clock.now()
         async with self._db.transaction() as conn:
-            removed = await store.delete_subscriber(conn, key)
+            removed = await store.delete_subscriber(conn, key, now)
             if removed:
                 await record_action(conn, at=now, actor=None, action="sms.unsubscribe",
                                     subject=f"sms_subscriber:{key[:12]}", detail="HUY")
