@@ -25,7 +25,6 @@ from core.address import Address
 from storage.schema import groups, sms_subscribers, units
 from storage.units import unit_id_of
 
-
 SMS_CHANNEL = "sms"
 SMS_RECIPIENT = "sms"  # groups.status of a subscriber's recipient row
 _GONE = "gone-"

@@ -16,12 +16,7 @@ from channels.sms.android_gateway import AndroidGatewayProvider
 from channels.sms.gsm7 import is_gsm7
 from tests.e2e.bulletin_steps import delivery_statuses, group_copies
 from tests.e2e.bulletin_steps import linked_groups as link
-from tests.e2e.sms_steps import (  # noqa: F401 (fixtures)
-    NUMBER,
-    assert_no_number_stored_or_logged,
-    gateway,
-    sms_harness,
-)
+from tests.e2e.sms.conftest import NUMBER, assert_no_number_stored_or_logged
 from tests.e2e.test_groups_and_staff import reply_to
 
 
