@@ -136,7 +136,7 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         router.register(TELEGRAM, TelegramChannel(application.bot, services.bot_username))
         if config.sms is not None:
             sms = await start_sms(config.sms, db, directory, tips, config.language,
-                                  os.environ if environ is None else environ)
+                                  os.environ if environ is None else environ, router)
             router.register(sms.name, sms.channel)
         await publish_menus(application.bot, services)
         scheduler = start_jobs(application.bot, services)

@@ -157,6 +157,16 @@ class SmsSubscribers:
                                     subject=f"sms_subscriber:{key[:12]}", detail="HUY")
         return removed
 
+    async def unit_of_sender(self, sender: Address) -> str | None:
+        """The unit a texting person is subscribed to (``sms:<sealed>``), if any: a tip they
+        text without naming a unit goes there."""
+        number = self._number_of(sender)
+        if number is None:
+            return None
+        async with self._db.reading() as conn:
+            current = await store.find_subscriber(conn, lookup_key(self._keys, number))
+        return current.unit_code if current is not None else None
+
     async def mark_unreachable(self, address: Address) -> bool:
         """The provider refused the number for good (``ChatUnavailable``): it stays listed,
         marked, and receives nothing until an officer or the person subscribes it again."""

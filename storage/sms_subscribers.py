@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.address import Address
-from storage.schema import groups, sms_subscribers, units
+from storage.schema import audit_log, groups, sms_subscribers, units
 from storage.units import unit_id_of
 
 SMS_CHANNEL = "sms"
@@ -137,3 +137,35 @@ async def count_by_unit(conn: AsyncConnection) -> dict[str, int]:
             sms_subscribers.join(units, sms_subscribers.c.unit_id == units.c.id))
         .where(sms_subscribers.c.active.is_(True)).group_by(units.c.code))
     return {code: count for code, count in rows}
+
+
+# ---- What SMS cost (SPEC §13: the monthly budget) ------------------------------------------
+# Each SMS sent is an audit row ``sms.sent`` whose detail is its cost in VND (and nothing about
+# whom it went to): the record the monthly budget is checked against, kept without a table of
+# its own. ``sms.budget_reached`` marks the month officers were told it is spent.
+SMS_SENT, BUDGET_REACHED = "sms.sent", "sms.budget_reached"
+
+
+async def record_sms_sent(conn: AsyncConnection, segments: int, cost_vnd: int,
+                          now: datetime) -> None:
+    await conn.execute(audit_log.insert().values(
+        at=now, actor=None, action=SMS_SENT, subject=f"sms:segments={segments}",
+        detail=str(cost_vnd)))
+
+
+async def sms_spent_since(conn: AsyncConnection, since: datetime) -> int:
+    rows = await conn.execute(select(audit_log.c.detail).where(
+        audit_log.c.action == SMS_SENT, audit_log.c.at >= since))
+    return sum(int(row.detail) for row in rows if row.detail.isdigit())
+
+
+async def claim_budget_notice(conn: AsyncConnection, month: str, now: datetime) -> bool:
+    """True the first time for ``month`` (``2026-03``): officers are told once a month."""
+    subject = f"month:{month}"
+    told = (await conn.execute(select(audit_log.c.id).where(
+        audit_log.c.action == BUDGET_REACHED, audit_log.c.subject == subject))).first()
+    if told is not None:
+        return False
+    await conn.execute(audit_log.insert().values(
+        at=now, actor=None, action=BUDGET_REACHED, subject=subject, detail=""))
+    return True

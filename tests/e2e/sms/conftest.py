@@ -25,7 +25,8 @@ NUMBER = "+84901234567"
 CLEAR_FORMS = ("0901234567", "901234567", "84901234567", "090 123 4567", "123 4567")
 
 
-def sms_config(gateway: FakeSmsGateway, webhook_port: int, max_segments: int = 2) -> str:
+def sms_config(gateway: FakeSmsGateway, webhook_port: int, *, max_segments: int = 2,
+               monthly_budget_vnd: int = 2_000_000) -> str:
     return f"""
 [sms]
 provider = "android_gateway"
@@ -34,7 +35,7 @@ webhook_listen = "127.0.0.1"
 webhook_port = {webhook_port}
 webhook_path = "/sms/webhook"
 price_vnd = 500
-monthly_budget_vnd = 2000000
+monthly_budget_vnd = {monthly_budget_vnd}
 max_segments = {max_segments}
 """
 
@@ -56,6 +57,12 @@ class SmsHarness:
     gateway: FakeSmsGateway
     environ: dict[str, str]
 
+    async def text(self, sender: str, words: str) -> list[int]:
+        """A person texts the gateway phone; stamped with the bot's (manual) clock, which the
+        receiver checks the webhook's timestamp against."""
+        return await self.gateway.text_from(
+            sender, words, timestamp=int(self.chat.clock.now().timestamp()))
+
     def texts_to(self, number: str = NUMBER) -> list[str]:
         return [sms.text for sms in self.gateway.sms_to(number)]
 
@@ -70,11 +77,17 @@ async def gateway() -> AsyncIterator[FakeSmsGateway]:
 
 
 @pytest.fixture
-async def sms_harness(fake, people, tmp_path, clock, e2e_storage_url,
-                      gateway) -> AsyncIterator[SmsHarness]:
+def sms_budget_vnd() -> int:
+    """``sms.monthly_budget_vnd`` of the test bot (a test module may override this fixture)."""
+    return 2_000_000
+
+
+@pytest.fixture
+async def sms_harness(fake, people, tmp_path, clock, e2e_storage_url, gateway,
+                      sms_budget_vnd) -> AsyncIterator[SmsHarness]:
     path = write_e2e_config(tmp_path, fake, people, e2e_storage_url)
-    path.write_text(path.read_text(encoding="utf-8") + sms_config(gateway, free_port()),
-                    encoding="utf-8")
+    extra = sms_config(gateway, free_port(), monthly_budget_vnd=sms_budget_vnd)
+    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
     environ = {"BOT_SECRET_KEY": "s" * 40, **sms_environ(gateway)}
     config = load_config(path, {"BOT_TOKEN": fake.token, **environ})
     logs = io.StringIO()
