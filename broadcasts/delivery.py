@@ -49,6 +49,7 @@ from core.outbound import (
 )
 from org import groups as group_service
 from storage import deliveries as store
+from storage import sms_subscribers as sms_store
 from storage.bulletins import BulletinRecord, find_bulletin
 from storage.db import Database
 
@@ -288,6 +289,9 @@ class DeliveryEngine:
                 retry_in = 0.0
         elif isinstance(outcome, ChatUnavailable):
             await group_service.bot_left_group(self._db, address, now)
+            if address.channel == sms_store.SMS_CHANNEL:  # an officer sees it in /sms list
+                async with self._db.transaction() as conn:
+                    await sms_store.recipient_unreachable(conn, address, now)
         elif isinstance(outcome, TransientFailure):
             tries["network"] += 1
             if tries["network"] < policy.network_attempts:

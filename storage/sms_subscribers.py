@@ -120,6 +120,19 @@ async def mark_unreachable(conn: AsyncConnection, number_hash: str, now: datetim
     return changed.rowcount > 0
 
 
+async def recipient_unreachable(conn: AsyncConnection, address: Address,
+                                now: datetime) -> bool:
+    """The provider refused the subscriber at ``address`` (``sms:<sealed>``) for good."""
+    if address.channel != SMS_CHANNEL:
+        return False
+    await conn.execute(update(groups).where(groups.c.address == address)
+                       .values(status="inactive", updated_at=now))
+    changed = await conn.execute(
+        update(sms_subscribers).where(sms_subscribers.c.number_sealed == address.id)
+        .values(active=False, updated_at=now))
+    return changed.rowcount > 0
+
+
 async def subscribers_of_units(conn: AsyncConnection, unit_codes: Collection[str], *,
                                active_only: bool = False) -> list[SubscriberRecord]:
     keys = [code.upper() for code in unit_codes]
