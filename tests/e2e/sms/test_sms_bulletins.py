@@ -12,6 +12,8 @@ from datetime import timedelta
 import pytest
 
 import bot.sms_runtime
+from bot.config import load_config
+from bot.runtime import start_bot
 from channels.sms.android_gateway import AndroidGatewayProvider
 from channels.sms.gsm7 import is_gsm7
 from tests.e2e.bulletin_steps import delivery_statuses, group_copies
@@ -110,3 +112,32 @@ async def test_a_removed_subscriber_gets_nothing_and_its_number_is_gone(sms_harn
     await chat.bot.services.bulletins.engine.idle.wait()
     assert sms_harness.texts_to() == [] and NUMBER
     await assert_no_number_stored_or_logged(sms_harness, chat.config_path.parent / "data")
+
+
+async def test_a_crash_while_an_sms_is_in_flight_and_a_resend_make_one_sms(sms_harness):
+    """The process dies after the gateway took the SMS but before its answer was recorded: at
+    the restart the copy is "uncertain"; the officer's re-send uses the same delivery row, so
+    the gateway refuses a second message with that id."""
+    chat, gateway = sms_harness.chat, sms_harness.gateway
+    await _subscribe(sms_harness)
+    gateway.answer_next_send_late(1.5)
+    await reply_to(chat.fake, chat.people.officer, "/khancap Sạt lở bờ sông")
+    await chat.fake.wait_until(lambda: gateway.post_attempts == 1, timeout=10,
+                               what="the SMS request")
+    await chat.bot.bulletins.desk.engine.abort()  # the process dies: nothing more is written
+    await chat.bot.stop()
+    config = load_config(chat.config_path, {"BOT_TOKEN": chat.fake.token,
+                                            **sms_harness.environ})
+    chat.bot = await start_bot(config, chat.fake.token, chat.clock, poll_timeout=1,
+                               environ=sms_harness.environ)
+    notice = await chat.fake.wait_for_message(chat.people.officer.id,
+                                              lambda m: "không chắc" in m.get("text", ""),
+                                              timeout=10)
+    assert await delivery_statuses(chat.bot.services.db) == ["uncertain"]
+    resend = notice["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    chat.fake.press_button(chat.people.officer, notice, resend)
+    await chat.fake.wait_until(lambda: gateway.post_attempts == 2, timeout=10,
+                               what="the re-send")
+    await chat.bot.bulletins.desk.engine.idle.wait()
+    assert len(sms_harness.texts_to()) == 1
+    assert await delivery_statuses(chat.bot.services.db) == ["sent"]
