@@ -7,9 +7,9 @@ Each subscriber also has a row in ``groups`` with the status :data:`SMS_RECIPIEN
 address ``sms:<sealed>``: the bulletin queue, its never-twice rule and the delivery rows
 (``storage.deliveries``, one per (bulletin, recipient, round)) are keyed by that row, so a
 subscriber receives what a group of its unit receives through the same machinery. Its status
-keeps it out of everything that counts or lists groups (those ask for ``active``). When the
-number is removed, the row's address is replaced by ``sms:gone-<id>``: the delivery history
-stays, the sealed number does not.
+keeps it out of everything that counts or lists groups (those ask for ``active``, and
+``/groups`` leaves out :data:`RECIPIENT_STATES`). When the number is removed, the row's address
+is replaced by ``sms:gone-<id>``: the delivery history stays, the sealed number does not.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from storage.units import unit_id_of
 
 SMS_CHANNEL = "sms"
 SMS_RECIPIENT = "sms"  # groups.status of a subscriber's recipient row
+SMS_STOPPED = "sms_stopped"  # removed or unreachable: receives nothing; listed nowhere
+RECIPIENT_STATES = (SMS_RECIPIENT, SMS_STOPPED)
 _GONE = "gone-"
 
 
@@ -98,7 +100,7 @@ async def _recipient_stops(conn: AsyncConnection, number_hash: str, *, forget: b
                 ).scalar()
     if group_id is None:
         return
-    values: dict[str, object] = {"status": "inactive", "updated_at": now}
+    values: dict[str, object] = {"status": SMS_STOPPED, "updated_at": now}
     if forget:
         values["address"] = Address(SMS_CHANNEL, f"{_GONE}{group_id}")
     await conn.execute(update(groups).where(groups.c.id == group_id).values(**values))
@@ -126,7 +128,7 @@ async def recipient_unreachable(conn: AsyncConnection, address: Address,
     if address.channel != SMS_CHANNEL:
         return False
     await conn.execute(update(groups).where(groups.c.address == address)
-                       .values(status="inactive", updated_at=now))
+                       .values(status=SMS_STOPPED, updated_at=now))
     changed = await conn.execute(
         update(sms_subscribers).where(sms_subscribers.c.number_sealed == address.id)
         .values(active=False, updated_at=now))

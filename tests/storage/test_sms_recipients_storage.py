@@ -14,6 +14,7 @@ from core.address import Address
 from org.directory import Directory
 from org.phone_numbers import parse_phone_number
 from storage import deliveries as delivery_store
+from storage import groups as group_store
 from storage import sms_subscribers as store
 from storage.schema import groups, sms_subscribers
 from tests.storage.test_sms_subscribers_storage import ADMIN, KEY, UNITS
@@ -54,7 +55,9 @@ async def test_a_move_keeps_the_row_and_a_removal_forgets_the_address(db, clock)
     async with db.reading() as conn:
         [row] = (await conn.execute(select(groups.c.address, groups.c.status))).all()
     assert row.address == Address("sms", f"gone-{before.group_id}")
-    assert row.status == "inactive"
+    assert row.status == store.SMS_STOPPED
+    async with db.reading() as conn:  # never listed as a group (/groups)
+        assert await group_store.linked_groups(conn) == []
     # Subscribed again: a fresh row, receiving again.
     await subscribers.add(ADMIN, NUMBER, "BT")
     assert len(await _targets(db, ["BT"])) == 1
