@@ -8,6 +8,7 @@ notices to staff go through the bot's router, the one the outbox uses.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from apscheduler.schedulers.base import BaseScheduler
@@ -19,7 +20,7 @@ from broadcasts.desk import BulletinDesk
 from broadcasts.scheduler import BulletinJobs
 from channels.telegram_delivery import DeliveryChannel, delivery_bot
 from core.address import TELEGRAM
-from core.outbound import Channel
+from core.outbound import Channel, ChannelAdapter
 from ops.request import InstrumentedRequest
 
 DELIVERY_WORKERS = 12
@@ -38,12 +39,14 @@ class BulletinRuntime:
 
 
 async def start_bulletins(services: Services, token: str, notice_channel: Channel,
-                          scheduler: BaseScheduler) -> BulletinRuntime:
+                          scheduler: BaseScheduler,
+                          also: Iterable[tuple[str, ChannelAdapter]] = ()) -> BulletinRuntime:
     """Start the desk: resume pending deliveries, report uncertain ones, schedule the slots
-    and run any slot missed while the bot was down."""
+    and run any slot missed while the bot was down. ``also``: the other configured channels'
+    adapters (SMS), which bulletin copies go through as they are."""
     bot = delivery_bot(services.config, token, DELIVERY_WORKERS, InstrumentedRequest)
     await bot.initialize()
-    delivery = ChannelRouter([(TELEGRAM, DeliveryChannel(bot, services.bot_username))])
+    delivery = ChannelRouter([(TELEGRAM, DeliveryChannel(bot, services.bot_username)), *also])
     desk = BulletinDesk(db=services.db, directory=services.directory, config=services.config,
                         clock=services.clock, delivery_channel=delivery,
                         notice_channel=notice_channel,

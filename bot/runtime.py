@@ -21,10 +21,12 @@ from bot.jobs import start_jobs
 from bot.receiving import start_receiving
 from bot.secret_key import check_key_fingerprint, load_secret_key
 from bot.services import Services
+from bot.sms_runtime import SmsRuntime, start_sms
 from bot.weekly_summary_job import send_weekly_summaries
 from bot.zalo_runtime import ZaloRuntime, start_zalo
 from channels.telegram import TelegramChannel
 from channels.telegram_addresses import address_of_chat
+from channels.zalo_oa.addresses import ZALO_OA
 from core.address import TELEGRAM
 from core.clock import Clock
 from core.config_model import Config
@@ -53,6 +55,7 @@ class RunningBot:
     scheduler: AsyncIOScheduler
     notifier: Notifier
     bulletins: BulletinRuntime | None = None
+    sms: SmsRuntime | None = None
     stopped: bool = False
     zalo: ZaloRuntime | None = None
 
@@ -72,6 +75,8 @@ class RunningBot:
             await self.application.stop()
         self.scheduler.shutdown(wait=False)
         await self.application.shutdown()
+        if self.sms is not None:
+            await self.sms.stop()
         await self.services.db.close()
 
 
@@ -124,6 +129,7 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
     application = build_application(services, token)
     scheduler: AsyncIOScheduler | None = None
     bulletins: BulletinRuntime | None = None
+    sms: SmsRuntime | None = None
     zalo: ZaloRuntime | None = None
     # Every notice and relay goes through the router, each address through its own channel.
     router = ChannelRouter()
@@ -134,6 +140,10 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         services.bot_username = application.bot.username
         # One line per channel; Zalo OA and SMS register beside it when configured.
         router.register(TELEGRAM, TelegramChannel(application.bot, services.bot_username))
+        if config.sms is not None:
+            sms = await start_sms(config.sms, db, directory, tips, config.language,
+                                  os.environ if environ is None else environ, router)
+            router.register(sms.name, sms.channel)
         await publish_menus(application.bot, services)
         scheduler = start_jobs(application.bot, services)
         await application.start()
@@ -145,7 +155,12 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         zalo = await start_zalo(config, tips, router, os.environ if environ is None else environ)
         # Catch-up before polling: a weekly summary missed while down is queued once, now.
         await send_weekly_summaries(services)
-        bulletins = await start_bulletins(services, token, router, scheduler)
+        # Bulletin copies go through the same adapters as notices (Telegram's has a Bot of its
+        # own there): SMS subscribers, and Zalo OA groups once groups can be linked.
+        also = [(sms.name, sms.channel)] if sms else []
+        if zalo is not None:
+            also.append((ZALO_OA, zalo.channel))
+        bulletins = await start_bulletins(services, token, router, scheduler, also=also)
         await start_receiving(application, config.telegram, poll_timeout,
                               os.environ if environ is None else environ)
     except BaseException:
@@ -159,7 +174,9 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         if application.running:
             await application.stop()
         await application.shutdown()
+        if sms is not None:
+            await sms.stop()
         await db.close()
         raise
     log.info("bot started (%d units, %d staff)", len(directory.tree), len(directory.all_staff()))
-    return RunningBot(application, services, scheduler, notifier, bulletins, zalo=zalo)
+    return RunningBot(application, services, scheduler, notifier, bulletins, sms, zalo=zalo)

@@ -27,6 +27,7 @@ id; a group that removed or blocked the bot is marked inactive and its row ``fai
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import logging
 from collections import Counter
@@ -48,6 +49,7 @@ from core.outbound import (
 )
 from org import groups as group_service
 from storage import deliveries as store
+from storage import sms_subscribers as sms_store
 from storage.bulletins import BulletinRecord, find_bulletin
 from storage.db import Database
 
@@ -56,6 +58,9 @@ from .pacing import SendPacer
 log = logging.getLogger(__name__)
 
 URGENT, ROUTINE = 0, 1
+# ``OutboundMessage.extra`` key a channel with idempotent sends (SMS providers) uses as the
+# request's id: the delivery row's id, so a retry of the same row is never a second message.
+IDEMPOTENCY_KEY = "idempotency_key"
 # A bulletin's copy (silent or not), drawn for the capabilities of the channel it goes to.
 Render = Callable[[BulletinRecord, bool, Capabilities], OutboundMessage]
 DispatchDone = Callable[[int], Awaitable[None]]
@@ -222,6 +227,8 @@ class DeliveryEngine:
                 return  # still pending: resumed after the restart, never left half-sent
             silent = not bulletin.is_alert and self._quiet_now()
             message = self._render(bulletin, silent, self._channel.capabilities_for(address))
+            message = dataclasses.replace(
+                message, extra={**message.extra, IDEMPOTENCY_KEY: f"delivery-{delivery_id}"})
             outcome = await self._attempt(delivery_id, address, message, silent, progress)
             if outcome is None:
                 return  # not ours to send (no longer pending)
@@ -282,6 +289,9 @@ class DeliveryEngine:
                 retry_in = 0.0
         elif isinstance(outcome, ChatUnavailable):
             await group_service.bot_left_group(self._db, address, now)
+            if address.channel == sms_store.SMS_CHANNEL:  # an officer sees it in /sms list
+                async with self._db.transaction() as conn:
+                    await sms_store.recipient_unreachable(conn, address, now)
         elif isinstance(outcome, TransientFailure):
             tries["network"] += 1
             if tries["network"] < policy.network_attempts:

@@ -118,7 +118,7 @@ class SmsSubscribers:
             if current is None or not may_act_on_unit(member, current.unit_code,
                                                       self._directory.tree, Role.OFFICER):
                 return SubscriptionResult(Subscription.NOT_SUBSCRIBED)
-            await store.delete_subscriber(conn, key)
+            await store.delete_subscriber(conn, key, now)
             await record_action(conn, at=now, actor=member.address, action="sms.unsubscribe",
                                 subject=f"sms_subscriber:{key[:12]}", detail=current.unit_code)
         return SubscriptionResult(Subscription.REMOVED, current.unit_code)
@@ -151,11 +151,21 @@ class SmsSubscribers:
             return False
         key, now = lookup_key(self._keys, number), self._clock.now()
         async with self._db.transaction() as conn:
-            removed = await store.delete_subscriber(conn, key)
+            removed = await store.delete_subscriber(conn, key, now)
             if removed:
                 await record_action(conn, at=now, actor=None, action="sms.unsubscribe",
                                     subject=f"sms_subscriber:{key[:12]}", detail="HUY")
         return removed
+
+    async def unit_of_sender(self, sender: Address) -> str | None:
+        """The unit a texting person is subscribed to (``sms:<sealed>``), if any: a tip they
+        text without naming a unit goes there."""
+        number = self._number_of(sender)
+        if number is None:
+            return None
+        async with self._db.reading() as conn:
+            current = await store.find_subscriber(conn, lookup_key(self._keys, number))
+        return current.unit_code if current is not None else None
 
     async def mark_unreachable(self, address: Address) -> bool:
         """The provider refused the number for good (``ChatUnavailable``): it stays listed,

@@ -20,6 +20,7 @@ from storage import stats_rollup
 from storage.groups import ACTIVE
 from storage.leader_lock import leader_fence
 from storage.schema import deliveries, dispatches, groups, units
+from storage.sms_subscribers import SMS_RECIPIENT
 from storage.units import unit_id_of
 
 PENDING, SENDING, SENT, FAILED, UNCERTAIN = "pending", "sending", "sent", "failed", "uncertain"
@@ -62,10 +63,13 @@ class DeliveryLine:
 
 
 async def active_groups(conn: AsyncConnection, unit_codes: Collection[str]) -> list[TargetGroup]:
+    """Where a unit's bulletins go: its active groups and its SMS subscribers' recipient rows
+    (``storage.sms_subscribers``), each one delivery row per bulletin and round."""
     rows = await conn.execute(
         select(groups.c.id, groups.c.address, units.c.code)
         .select_from(groups.join(units, groups.c.unit_id == units.c.id))
-        .where(groups.c.status == ACTIVE, units.c.code_key.in_([c.upper() for c in unit_codes]))
+        .where(groups.c.status.in_((ACTIVE, SMS_RECIPIENT)),
+               units.c.code_key.in_([c.upper() for c in unit_codes]))
         .order_by(groups.c.id))
     return [TargetGroup(r.id, r.address, r.code) for r in rows]
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.address import Address
 from storage import stats_rollup
 from storage.schema import deliveries, group_member_counts, groups, units
+from storage.sms_subscribers import RECIPIENT_STATES
 from storage.units import unit_id_of
 
 SEEN, ACTIVE, INACTIVE = "seen", "active", "inactive"
@@ -169,7 +170,8 @@ async def linked_groups(conn: AsyncConnection,
                  .subquery())
     query = (_SELECT.add_columns(last_sent.c.at)
              .outerjoin(last_sent, last_sent.c.group_id == groups.c.id)
-             .where(groups.c.unit_id.is_not(None)))
+             .where(groups.c.unit_id.is_not(None),
+                    groups.c.status.not_in(RECIPIENT_STATES)))  # SMS subscribers: /sms list
     if unit_codes is not None:
         query = query.where(units.c.code_key.in_([c.upper() for c in unit_codes]))
     rows = await conn.execute(query.order_by(units.c.code, groups.c.title))

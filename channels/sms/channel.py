@@ -14,16 +14,25 @@ further than the provider's request.
 The idempotency key of a send (so that a retry is never a second SMS) comes from the message's
 ``extra[IDEMPOTENCY_KEY]`` (the delivery row's id, set by whoever queues the send); without one,
 each send gets a fresh key and is not protected against duplicates.
+
+The core's texts name Telegram's commands (``/status CODE``, ``/reply CODE``, ``/tip``); an SMS
+names the keywords a person texts instead (``TT CODE``, ``TL CODE``, ``TB``), so a receipt or an
+officer's question tells the phone's owner what to text back.
+
+With a :class:`channels.sms.budget.SmsBudget`, a send that would take the month's spending past
+the budget is refused (``Rejected``) before any request.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 import uuid
 from collections.abc import Callable
 
-from channels.sms.gsm7 import capacity, cut_to_segments, septets, to_gsm7
+from channels.sms.budget import SmsBudget
+from channels.sms.gsm7 import capacity, cut_to_segments, segment_count, septets, to_gsm7
 from channels.sms.provider import SmsProvider
 from core.address import Address
 from core.capabilities import ButtonStyle, Capabilities, RateLimits
@@ -41,6 +50,9 @@ PHONE_RATE = RateLimits(messages_per_second=0.5, group_messages_per_minute=30,
                         private_interval_seconds=2.0)
 
 AddressOpener = Callable[[str], Address | None]
+# Telegram's commands in the core's texts, and what a phone texts instead (channels.sms.keywords).
+_KEYWORD_OF_COMMAND = {"/status": "TT", "/reply": "TL", "/tip": "TB"}
+_COMMAND = re.compile(r"(?<![\w/])(/status|/reply|/tip)(?![\w])")
 
 
 def drawn_length(text: str) -> int:
@@ -67,6 +79,7 @@ def choices_as_lines(buttons: tuple[tuple[Button, ...], ...]) -> list[str]:
 def draw_sms(message: OutboundMessage, max_segments: int) -> str:
     """The one SMS text that carries ``message``."""
     text = "\n".join([message.text, *choices_as_lines(message.buttons)]).strip()
+    text = _COMMAND.sub(lambda found: _KEYWORD_OF_COMMAND[found.group(1)], text)
     return cut_to_segments(to_gsm7(text), max_segments)
 
 
@@ -79,8 +92,9 @@ def idempotency_key(message: OutboundMessage) -> str:
 
 class SmsChannel:
     def __init__(self, provider: SmsProvider, open_address: AddressOpener,
-                 max_segments: int) -> None:
+                 max_segments: int, budget: SmsBudget | None = None) -> None:
         self.provider = provider
+        self.budget = budget
         self._open_address = open_address
         self.max_segments = max_segments
         self.capabilities = sms_capabilities(max_segments)
@@ -95,8 +109,13 @@ class SmsChannel:
         """Send one SMS; the id returned stands for the provider's message id (the core keeps
         message ids for edits and replies, which an SMS has not)."""
         phone = self._phone_of(to)
-        provider_id = await self.provider.send(phone, draw_sms(message, self.max_segments),
-                                               idempotency_key(message))
+        text = draw_sms(message, self.max_segments)
+        key = idempotency_key(message)
+        if self.budget is None:
+            provider_id = await self.provider.send(phone, text, key)
+        else:
+            provider_id = await self.budget.spend(
+                segment_count(text), lambda: self.provider.send(phone, text, key))
         return int.from_bytes(hashlib.sha256(provider_id.encode()).digest()[:6], "big")
 
     def _phone_of(self, to: Address) -> PhoneNumber:

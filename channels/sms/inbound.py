@@ -23,18 +23,24 @@ from core.outbound import OutboundMessage, SendFailure
 log = logging.getLogger(__name__)
 
 TipTextHandler = Callable[[InboundText, KeywordText], Awaitable[None]]
+# A text that is no keyword: True when it was handled (a numbered choice), else the help.
+OtherTextHandler = Callable[[InboundText], Awaitable[bool]]
 _TIP_KEYWORDS = (Keyword.TIP, Keyword.STATUS, Keyword.REPLY)
 
 
 class SmsInbound:
     def __init__(self, subscribers: SmsSubscribers, channel: SmsChannel, tr: Translator, *,
                  unit_name: Callable[[str], str],
-                 on_tip_text: TipTextHandler | None = None) -> None:
+                 on_tip_text: TipTextHandler | None = None,
+                 on_other_text: OtherTextHandler | None = None) -> None:
         self._subscribers = subscribers
         self._channel = channel
         self._tr = tr
         self._unit_name = unit_name
         self._on_tip_text = on_tip_text
+        self._on_other_text = on_other_text
+        # With tips wired, the help names TB/TT/TL too.
+        self._help = "sms.reply.help" if on_tip_text is None else "sms.reply.help_with_tips"
 
     async def on_text(self, inbound: InboundText) -> None:
         said = read_keyword(inbound.text)
@@ -46,8 +52,8 @@ class SmsInbound:
                                else "sms.reply.not_subscribed")
         elif said.keyword in _TIP_KEYWORDS and self._on_tip_text is not None:
             await self._on_tip_text(inbound, said)
-        else:
-            await self._answer(inbound, "sms.reply.help")
+        elif self._on_other_text is None or not await self._on_other_text(inbound):
+            await self._answer(inbound, self._help)
 
     async def _subscribe(self, inbound: InboundText, rest: str) -> None:
         code = rest.split()[0] if rest.split() else ""

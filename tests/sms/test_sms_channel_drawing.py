@@ -48,3 +48,11 @@ def test_only_a_fresh_signature_of_this_body_with_this_key_is_valid():
     assert not signature_is_valid("key", body, stamp, good, NOW - 301)  # from the future
     assert not signature_is_valid("key", body, "", good, NOW)
     assert not signature_is_valid("key", body, stamp, "", NOW)
+
+
+def test_telegram_commands_are_drawn_as_the_keywords_a_phone_texts():
+    text = draw_sms(OutboundMessage("Xem bằng /status TIP-AB12CD, bổ sung bằng /reply TIP-AB12CD "
+                                    "nội dung; báo tin mới: /tip. Không đổi: /tip_b12, a/status"),
+                    3)
+    assert text == ("Xem bang TT TIP-AB12CD, bo sung bang TL TIP-AB12CD noi dung; "
+                    "bao tin moi: TB. Khong doi: /tip_b12, a/status")
