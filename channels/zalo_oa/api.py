@@ -11,8 +11,8 @@ with ``recipient.group_id``: that is what Zalo's GMF documentation gives for tex
 PHP SDK builds (``MessageBuilder::withGroupId`` → ``{"recipient": {"group_id": …}}``). The other
 form seen in public sources, ``POST /v3.0/oa/message`` with ``recipient.conversation_id``, is the
 reply to an *anonymous* user (``anonymous_send_text``: the PHP SDK's
-``withAnonymousConversation(anonymous_id, conversation_id)``), not a group. NOTES-zalo.md has the
-whole argument.
+``withAnonymousConversation(anonymous_id, conversation_id)``), not a group. The README's Zalo
+section has the whole argument.
 """
 
 from __future__ import annotations
