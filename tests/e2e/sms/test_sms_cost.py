@@ -6,6 +6,8 @@ scope nothing is asked."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.e2e.bulletin_steps import compose_and_choose, delivery_statuses, group_copies
 from tests.e2e.bulletin_steps import linked_groups as link
 from tests.e2e.sms.conftest import NUMBER, answer_to, press_and_wait_for_edit
@@ -122,5 +124,21 @@ async def test_cancel_under_the_cost_of_a_bulletin_sends_nothing(sms_harness):
     answer = await press_and_wait_for_edit(chat.fake, chat.people.officer, preview, "bc:cancel")
     assert "Đã hủy bản tin" in answer
     await services.bulletins.engine.idle.wait()
+    assert sms_harness.gateway.post_attempts == 0
+    assert await delivery_statuses(services.db) == []
+
+
+async def test_confirm_under_an_alert_question_an_hour_old_sends_nothing(sms_harness):
+    chat = sms_harness.chat
+    services = chat.bot.services
+    groups = await link(chat.fake, services.db, "TT-TANTHANH", 1, chat.clock)
+    await _two_subscribers(chat)
+    question = await answer_to(chat.fake, chat.people.officer, "/khancap Nước lên nhanh")
+    chat.clock.advance(timedelta(hours=1, minutes=1))
+    chat.fake.press_button(chat.people.officer, question, "al:ok")
+    await chat.fake.wait_for_call("answerCallbackQuery",
+                                  lambda call: "đã cũ" in str(call.params.get("text")))
+    await services.bulletins.engine.idle.wait()
+    assert group_copies(chat.fake, groups[0].id) == 0
     assert sms_harness.gateway.post_attempts == 0
     assert await delivery_statuses(services.db) == []
