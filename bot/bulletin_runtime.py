@@ -18,6 +18,7 @@ from bot.channel_router import ChannelRouter
 from bot.services import Services
 from broadcasts.desk import BulletinDesk
 from broadcasts.scheduler import BulletinJobs
+from broadcasts.sms_cost import SmsTariff
 from channels.telegram_delivery import DeliveryChannel, delivery_bot
 from core.address import TELEGRAM
 from core.outbound import Channel, ChannelAdapter
@@ -40,17 +41,20 @@ class BulletinRuntime:
 
 async def start_bulletins(services: Services, token: str, notice_channel: Channel,
                           scheduler: BaseScheduler,
-                          also: Iterable[tuple[str, ChannelAdapter]] = ()) -> BulletinRuntime:
+                          also: Iterable[tuple[str, ChannelAdapter]] = (),
+                          sms_tariff: SmsTariff | None = None) -> BulletinRuntime:
     """Start the desk: resume pending deliveries, report uncertain ones, schedule the slots
     and run any slot missed while the bot was down. ``also``: the other configured channels'
-    adapters (SMS), which bulletin copies go through as they are."""
+    adapters (SMS), which bulletin copies go through as they are; ``sms_tariff``: the SMS
+    adapter's billing, for the cost an officer confirms before a direct send."""
     bot = delivery_bot(services.config, token, DELIVERY_WORKERS, InstrumentedRequest)
     await bot.initialize()
     delivery = ChannelRouter([(TELEGRAM, DeliveryChannel(bot, services.bot_username)), *also])
     desk = BulletinDesk(db=services.db, directory=services.directory, config=services.config,
                         clock=services.clock, delivery_channel=delivery,
                         notice_channel=notice_channel,
-                        bot_username=services.bot_username, workers=DELIVERY_WORKERS)
+                        bot_username=services.bot_username, workers=DELIVERY_WORKERS,
+                        sms_tariff=sms_tariff)
     services.bulletins = desk
     jobs = BulletinJobs(scheduler, desk)
     await desk.start()

@@ -160,7 +160,8 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         also = [(sms.name, sms.channel)] if sms else []
         if zalo is not None:
             also.append((ZALO_OA, zalo.channel))
-        bulletins = await start_bulletins(services, token, router, scheduler, also=also)
+        bulletins = await start_bulletins(services, token, router, scheduler, also=also,
+                                          sms_tariff=sms.billing if sms else None)
         await start_receiving(application, config.telegram, poll_timeout,
                               os.environ if environ is None else environ)
     except BaseException:

@@ -36,11 +36,36 @@ from tips.followup_conversation import FollowUpConversation
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class SmsBilling:
+    """The adapter's billing and the month's budget, as the bulletin desk asks for them
+    (``broadcasts.sms_cost.SmsTariff``): the cost an officer confirms is counted by the code
+    that bills the send."""
+
+    channel: SmsChannel
+    budget: SmsBudget
+
+    @property
+    def price_vnd(self) -> int:
+        return self.budget.price_vnd
+
+    @property
+    def monthly_budget_vnd(self) -> int:
+        return self.budget.monthly_budget_vnd
+
+    def segments_of(self, message: OutboundMessage) -> int:
+        return self.channel.segments_of(message)
+
+    async def spent_this_month(self) -> int:
+        return await self.budget.spent_this_month()
+
+
 @dataclass
 class SmsRuntime:
     channel: SmsChannel
     subscribers: SmsSubscribers
     receiver: SmsWebhookReceiver | None
+    billing: SmsBilling
 
     @property
     def name(self) -> str:
@@ -104,7 +129,7 @@ async def start_sms(sms: SmsSettings, db: Database, directory: Directory, tips: 
             await provider.close()
             raise
         log.info("SMS webhook receiver listening on %s", receiver.url)
-    return SmsRuntime(channel, subscribers, receiver)
+    return SmsRuntime(channel, subscribers, receiver, SmsBilling(channel, budget))
 
 
 def _unit_name(directory: Directory, code: str) -> str:

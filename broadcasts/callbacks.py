@@ -11,6 +11,9 @@ FROM_LISTING = ":l"  # suffix: the button sits under a /queue listing, which is 
 RESEND = "bu:resend:"
 FORCE, FORCE_CONFIRM, FORCE_CANCEL = "bu:force:", "bu:forceok:", "bu:forceno:"
 COMPOSE = "bc:"
+COMPOSE_SEND_CONFIRMED = "bc:nowok"  # "send now" after the SMS cost was shown (sms_cost)
+# Under the SMS cost of an /alert: the alert itself waits in the database (composer_drafts).
+ALERT_SMS_CONFIRM, ALERT_SMS_CANCEL = "al:ok", "al:no"
 
 ACK_PATTERN = re.compile(r"^ack:(\d{1,9})$")
 QUEUE_PATTERN = re.compile(r"^bq:(approve|remove|up):(\d{1,9})(:l)?$")
@@ -23,5 +26,6 @@ RESEND_PREFIX_PATTERN = r"^bu:"  # both re-sends: of uncertain rows, and forced
 COMPOSE_TOPIC_PATTERN = r"^bc:topic:"
 COMPOSE_UNITS_PATTERN = r"^bc:units$"
 COMPOSE_UNIT_PATTERN = r"^bc:unit:"
-COMPOSE_FINISH_PATTERN = r"^bc:(now|queue|submit|cancel)$"
+COMPOSE_FINISH_PATTERN = r"^bc:(now|nowok|queue|submit|cancel)$"
+ALERT_SMS_PATTERN = r"^al:(ok|no)$"
 COMPOSE_CANCEL_PATTERN = r"^bc:cancel$"

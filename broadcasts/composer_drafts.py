@@ -1,5 +1,10 @@
 """The bulletin a staff member is composing, kept in the database at every step of the composer
-so that a restart in the middle loses nothing already typed; dropped when they choose."""
+so that a restart in the middle loses nothing already typed; dropped when they choose.
+
+An ``/alert`` waiting for the officer to confirm its SMS cost (``broadcasts.sms_cost``) is kept
+the same way, under a key of its own (``pending:<staff address>``), so that it neither replaces
+nor is replaced by a bulletin being composed; the Confirm press takes it (once: a second press
+finds nothing)."""
 
 from __future__ import annotations
 
@@ -10,10 +15,13 @@ from core.address import Address
 from storage import bulletin_drafts as store
 from storage.db import Database
 
-from .bulletins import Content
+from .bulletins import ALERT_TOPIC, Content
 
 # A draft nobody came back to within this long is stale: the composer starts afresh.
 DRAFT_LIFETIME = timedelta(days=3)
+# An alert is urgent: a Confirm pressed this long after the question is too late to mean it.
+PENDING_ALERT_LIFETIME = timedelta(hours=1)
+PENDING_ALERT = "pending"
 
 
 @dataclass
@@ -46,3 +54,29 @@ async def recall_draft(db: Database, address: Address, now: datetime) -> Compose
 async def forget_draft(db: Database, address: Address) -> None:
     async with db.transaction() as conn:
         await store.drop_draft(conn, address)
+
+
+def _pending_alert_key(address: Address) -> Address:
+    return Address(PENDING_ALERT, str(address))
+
+
+async def hold_alert(db: Database, address: Address, unit_code: str, text: str,
+                     now: datetime) -> None:
+    """Keep ``/alert text`` until the officer confirms or cancels (one at a time: a newer
+    alert replaces one not yet confirmed)."""
+    row = store.DraftRow(unit_code, ALERT_TOPIC, text, None, None, now)
+    async with db.transaction() as conn:
+        await store.save_draft(conn, _pending_alert_key(address), row)
+
+
+async def take_alert(db: Database, address: Address, now: datetime) -> str | None:
+    """The held alert's text, removed; None when there is none, it is stale, or another press
+    took it."""
+    key = _pending_alert_key(address)
+    async with db.transaction() as conn:
+        row = await store.load_draft(conn, key)
+        if row is None or not await store.drop_draft(conn, key):
+            return None
+    if row.body is None or now - row.updated_at > PENDING_ALERT_LIFETIME:
+        return None
+    return row.body

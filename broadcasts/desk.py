@@ -29,6 +29,7 @@ from .compliance import groups_below_target, iso_week_of
 from .delivery import DeliveryEngine, RetryPolicy
 from .pacing import SendPacer
 from .rendering import render_bulletin
+from .sms_cost import SmsCosts, SmsTariff
 
 log = logging.getLogger(__name__)
 NOTICE_RETRIES = 3
@@ -59,7 +60,7 @@ class BulletinDesk:
     def __init__(self, *, db: Database, directory: Directory, config: Config, clock: Clock,
                  delivery_channel: Channel, notice_channel: Channel, bot_username: str,
                  workers: int = 12, pacer: SendPacer | None = None,
-                 policy: RetryPolicy | None = None) -> None:
+                 policy: RetryPolicy | None = None, sms_tariff: SmsTariff | None = None) -> None:
         self.db = db
         self.directory = directory
         self.config = config
@@ -73,6 +74,9 @@ class BulletinDesk:
                                      quiet_now=self._quiet_now,
                                      on_dispatch_done=self._dispatch_done, workers=workers,
                                      pacer=pacer, policy=policy)
+        # What a direct send will cost in SMS, asked before an alert or "send now" goes.
+        self.sms_costs = SmsCosts(db, directory, clock, delivery_channel.capabilities_for,
+                                  self._render, sms_tariff)
 
     # ---- life cycle -------------------------------------------------------------------
     async def start(self) -> None:
@@ -124,7 +128,7 @@ class BulletinDesk:
         Returns the alert's bulletin id and how many groups it is going to."""
         content = bulletins.Content(text)
         bulletin = await bulletins.create_bulletin(
-            self.db, member, self._home_unit(member), bulletins.ALERT_TOPIC, content,
+            self.db, member, self.home_unit(member), bulletins.ALERT_TOPIC, content,
             bulletins.Action.SEND_NOW, self.clock.now())
         return bulletin.id, await self._send_direct(bulletin, delivery_store.ALERT, member)
 
@@ -136,7 +140,7 @@ class BulletinDesk:
                             urgent=kind == delivery_store.ALERT)
         return len(planned.delivery_ids)
 
-    def _home_unit(self, member: StaffMember) -> str:
+    def home_unit(self, member: StaffMember) -> str:
         if member.role is Role.ADMIN:
             roots = self.directory.tree.roots()
             if len(roots) == 1:

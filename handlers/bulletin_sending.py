@@ -1,7 +1,9 @@
 """The end of composing a bulletin (SPEC §5): the preview, "Choose another unit" to narrow the
 target (within the composer's scope, checked again at each press: button data can be forged), and
 Send now / Add to queue / Submit (an editor's bulletin becomes a draft an officer approves) /
-Cancel. Nothing is queued or sent until the composer chooses.
+Cancel. Nothing is queued or sent until the composer chooses. "Send now" to units with SMS
+subscribers first shows the SMS cost (``broadcasts.sms_cost``) with Confirm / Cancel; the draft
+waits in the database meanwhile.
 """
 
 from __future__ import annotations
@@ -9,14 +11,16 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ConversationHandler
 
+from broadcasts import callbacks
 from broadcasts.bulletins import Action, Content
 from broadcasts.composer_drafts import ComposerDraft
 from handlers.access import identify
 from handlers.bot_context import BotContext
 from handlers.bulletin_drafts import desk_of, draft_of, drop_draft, in_rows, keep_draft
 from handlers.pressed_message import show_in_pressed_message
+from handlers.sms_cost_question import confirm_buttons, sms_cost_text
 from org.roles import Role
-from org.staff import may_act_on_unit, scope_codes
+from org.staff import StaffMember, may_act_on_unit, scope_codes
 
 CONFIRM = 2  # the composer's state while the preview (or the unit list) is shown
 UNIT_CHOICES = 24  # buttons; a deeper tree is narrowed with /bulletin from a narrower officer
@@ -24,15 +28,20 @@ PREVIEW_CHARS = 1500
 END = ConversationHandler.END
 
 
-async def show_preview(update: Update, context: BotContext, draft: ComposerDraft) -> None:
+def preview_text(context: BotContext, draft: ComposerDraft) -> str:
     tr = context.tr
-    identify(update, context)
     unit = context.services.directory.tree.find(draft.unit)
     content = draft.content or Content("")
     body = content.body[:PREVIEW_CHARS] or tr("bulletins.compose.media_placeholder")
-    text = tr("bulletins.compose.preview", topic=tr("bulletins.topics." + (draft.topic or "")),
+    return tr("bulletins.compose.preview", topic=tr("bulletins.topics." + (draft.topic or "")),
               unit=unit.code if unit else draft.unit, unit_name=unit.name if unit else "",
               body=body)
+
+
+async def show_preview(update: Update, context: BotContext, draft: ComposerDraft) -> None:
+    tr = context.tr
+    identify(update, context)
+    text = preview_text(context, draft)
     editor = context.staff is not None and context.staff.role is Role.EDITOR
     first = ([InlineKeyboardButton(tr("bulletins.button.submit"), callback_data="bc:submit")]
              if editor else
@@ -89,8 +98,10 @@ async def finish(update: Update, context: BotContext) -> int:
     if member is None:  # not staff (any more): their draft is not theirs to send
         await query.answer(context.tr("bulletins.compose.expired"), show_alert=True)
         return END
-    draft = await drop_draft(update, context)
     choice = (query.data or "").removeprefix("bc:")
+    if choice == "now" and await _asked_sms_cost(update, context, member):
+        return CONFIRM  # the draft stays until Confirm (bc:nowok) or Cancel
+    draft = await drop_draft(update, context)
     if choice == "cancel" and draft is not None:
         await query.answer()
         await show_in_pressed_message(query, context.tr("bulletins.compose.cancelled"))
@@ -99,11 +110,29 @@ async def finish(update: Update, context: BotContext) -> int:
         await query.answer(context.tr("bulletins.compose.expired"), show_alert=True)
         return END
     await query.answer()
-    action = Action.SEND_NOW if choice == "now" else Action.QUEUE
+    action = Action.SEND_NOW if choice in ("now", "nowok") else Action.QUEUE
     result = await desk_of(context).submit(member, draft.unit, draft.topic, draft.content, action)
     await show_in_pressed_message(query, await result_text(
         context, result.bulletin.id, result.bulletin.status, draft.unit, result.groups))
     return END
+
+
+async def _asked_sms_cost(update: Update, context: BotContext, member: StaffMember) -> bool:
+    """"Send now" of a draft that would reach SMS subscribers: the preview again with the SMS
+    cost and Confirm / Cancel instead of sending (True); False when nothing goes by SMS."""
+    draft = await draft_of(update, context)
+    if draft is None or draft.content is None or draft.topic is None:
+        return False
+    quote = await desk_of(context).sms_costs.for_send_now(member, draft.unit, draft.topic,
+                                                         draft.content)
+    if quote is None or not quote.needs_confirmation:
+        return False
+    query = update.callback_query
+    await query.answer()
+    text = "\n\n".join((preview_text(context, draft), sms_cost_text(context.tr, quote)))
+    await show_in_pressed_message(query, text, confirm_buttons(
+        context.tr, callbacks.COMPOSE_SEND_CONFIRMED, "bc:cancel"))
+    return True
 
 
 async def result_text(context: BotContext, bulletin_id: int, status: str, unit: str,

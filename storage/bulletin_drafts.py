@@ -41,5 +41,8 @@ async def load_draft(conn: AsyncConnection, address: Address) -> DraftRow | None
                     row.updated_at)
 
 
-async def drop_draft(conn: AsyncConnection, address: Address) -> None:
-    await conn.execute(delete(bulletin_drafts).where(bulletin_drafts.c.address == address))
+async def drop_draft(conn: AsyncConnection, address: Address) -> bool:
+    """False when there was none (another press took it first)."""
+    result = await conn.execute(
+        delete(bulletin_drafts).where(bulletin_drafts.c.address == address))
+    return result.rowcount == 1

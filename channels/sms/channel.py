@@ -105,6 +105,11 @@ class SmsChannel:
                                     buttons=(), media=None, reply_to_message_id=None,
                                     silent=False)]
 
+    def segments_of(self, message: OutboundMessage) -> int:
+        """How many SMS segments :meth:`send` bills for ``message`` (the cost shown to an
+        officer before sending comes from here, so it is drawn exactly as it will be sent)."""
+        return segment_count(draw_sms(message, self.max_segments))
+
     async def send(self, to: Address, message: OutboundMessage) -> int:
         """Send one SMS; the id returned stands for the provider's message id (the core keeps
         message ids for edits and replies, which an SMS has not)."""
@@ -115,7 +120,7 @@ class SmsChannel:
             provider_id = await self.provider.send(phone, text, key)
         else:
             provider_id = await self.budget.spend(
-                segment_count(text), lambda: self.provider.send(phone, text, key))
+                self.segments_of(message), lambda: self.provider.send(phone, text, key))
         return int.from_bytes(hashlib.sha256(provider_id.encode()).digest()[:6], "big")
 
     def _phone_of(self, to: Address) -> PhoneNumber:

@@ -123,3 +123,34 @@ async def assert_no_number_stored_or_logged(harness: SmsHarness, data: Path) -> 
 
 def _bytes_under(folder: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+async def answer_to(fake, user, text: str) -> dict:
+    """Send ``text`` as ``user``; the bot's next message in that chat, whole (buttons too)."""
+    before = len(fake.sent_messages(user.id))
+    fake.send_message(user, text)
+    await fake.wait_for_message(user.id, lambda m: len(fake.sent_messages(user.id)) > before)
+    return fake.sent_messages(user.id)[before]
+
+
+async def press_and_wait_for_edit(fake, user, message: dict, data: str) -> str:
+    """Press ``data`` under ``message``; its text once the bot has changed it."""
+    chat_id, message_id, before = message["chat"]["id"], message["message_id"], message["text"]
+
+    def changed() -> str | None:
+        current = fake.world.message(chat_id, message_id) or {}
+        return current.get("text") if current.get("text") != before else None
+
+    fake.press_button(user, message, data)
+    await fake.wait_until(lambda: changed() is not None, timeout=10, what="the edited message")
+    return changed() or ""
+
+
+async def confirmed_alert(chat, text: str) -> str:
+    """The officer's ``/khancap text`` reaches SMS subscribers: the SMS cost is asked (SPEC
+    §13) and Confirm pressed. Returns the question's text."""
+    officer = chat.people.officer
+    question = await answer_to(chat.fake, officer, f"/khancap {text}")
+    assert "tin SMS" in question["text"], question["text"]
+    await press_and_wait_for_edit(chat.fake, officer, question, "al:ok")
+    return question["text"]

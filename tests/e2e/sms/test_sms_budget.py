@@ -10,6 +10,7 @@ import pytest
 
 from tests.e2e.bulletin_steps import group_copies
 from tests.e2e.bulletin_steps import linked_groups as link
+from tests.e2e.sms.conftest import confirmed_alert
 from tests.e2e.test_groups_and_staff import reply_to
 
 SPENT = "Đã hết ngân sách SMS tháng"
@@ -21,7 +22,7 @@ def sms_budget_vnd() -> int:
 
 
 async def _alert(chat, text: str, count: int) -> None:
-    await reply_to(chat.fake, chat.people.officer, f"/khancap {text}")
+    await confirmed_alert(chat, text)  # a subscriber is in scope: the SMS cost is asked
     await chat.fake.wait_until(
         lambda: sum(1 for m in chat.fake.sent_messages(chat.people.officer.id)
                     if "Kết quả gửi" in m.get("text", "")) == count,

@@ -18,7 +18,7 @@ from channels.sms.android_gateway import AndroidGatewayProvider
 from channels.sms.gsm7 import is_gsm7
 from tests.e2e.bulletin_steps import delivery_statuses, group_copies
 from tests.e2e.bulletin_steps import linked_groups as link
-from tests.e2e.sms.conftest import NUMBER, assert_no_number_stored_or_logged
+from tests.e2e.sms.conftest import NUMBER, assert_no_number_stored_or_logged, confirmed_alert
 from tests.e2e.test_groups_and_staff import reply_to
 
 
@@ -34,7 +34,7 @@ async def test_an_alert_reaches_the_subscriber_once_despite_a_gateway_fault(sms_
     groups = await link(chat.fake, services.db, "TT-TANTHANH", 1, services.clock)
     await _subscribe(sms_harness)
     gateway.fail_next_send(500)  # refused before anything was queued: retried, same id
-    await reply_to(chat.fake, chat.people.officer, "/khancap Lũ lớn, di dời ngay")
+    await confirmed_alert(chat, "Lũ lớn, di dời ngay")
     await chat.fake.wait_for_message(chat.people.officer.id,
                                      lambda m: "Kết quả gửi" in m.get("text", ""), timeout=20)
     [text] = sms_harness.texts_to()
@@ -65,7 +65,7 @@ async def test_a_resent_copy_whose_answer_never_came_is_not_a_second_sms(short_a
     chat = harness.chat
     await _subscribe(harness)
     gateway.answer_next_send_late(1.5)
-    await reply_to(chat.fake, chat.people.officer, "/khancap Mất tích trẻ em ở ấp 1")
+    await confirmed_alert(chat, "Mất tích trẻ em ở ấp 1")
     summary = await chat.fake.wait_for_message(
         chat.people.officer.id, lambda m: "Kết quả gửi" in m.get("text", ""), timeout=20)
     assert await delivery_statuses(chat.bot.services.db) == ["uncertain"]
@@ -121,7 +121,7 @@ async def test_a_crash_while_an_sms_is_in_flight_and_a_resend_make_one_sms(sms_h
     chat, gateway = sms_harness.chat, sms_harness.gateway
     await _subscribe(sms_harness)
     gateway.answer_next_send_late(1.5)
-    await reply_to(chat.fake, chat.people.officer, "/khancap Sạt lở bờ sông")
+    await confirmed_alert(chat, "Sạt lở bờ sông")
     await chat.fake.wait_until(lambda: gateway.post_attempts == 1, timeout=10,
                                what="the SMS request")
     await chat.bot.bulletins.desk.engine.abort()  # the process dies: nothing more is written

@@ -1,0 +1,134 @@
+"""What a direct send (an alert, a bulletin sent now) will cost in SMS, and whether the officer
+must confirm it first (SPEC §13: "before an alert or bulletin goes to SMS subscribers the
+officer sees how many SMS and what they cost").
+
+The count is the ``sms:`` rows among the groups the send would reach (the unit's subtree, as
+``bulletins.plan_direct_send`` plans it); the segments are those of the bulletin drawn for the
+SMS channel exactly as the delivery engine draws it (``render``, with the SMS address's
+capabilities) and billed by the SMS adapter itself. The core does not import ``channels``: the
+adapter's billing reaches it as an :class:`SmsTariff` the wiring in ``bot/`` hands over (the
+router and the shared ``Capabilities`` stay free of a notion only SMS has). Without a tariff
+(no ``[sms]`` configured) nothing goes by SMS and nothing is asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from core.address import Address
+from core.capabilities import Capabilities
+from core.clock import Clock
+from core.outbound import OutboundMessage
+from org.directory import Directory
+from org.roles import Role
+from org.staff import StaffMember
+from storage import deliveries as delivery_store
+from storage.bulletins import DIRECT, BulletinRecord
+from storage.db import Database
+
+from .bulletins import ALERT_TOPIC, Content
+from .sms_subscribers import SMS_CHANNEL
+
+# A bulletin drawn for a channel, as the delivery engine draws each copy.
+Render = Callable[[BulletinRecord, bool, Capabilities], OutboundMessage]
+
+
+class SmsTariff(Protocol):
+    """The SMS adapter's billing and the month's budget, as the wiring gives them."""
+
+    @property
+    def price_vnd(self) -> int:
+        """Per segment (``sms.price_vnd``)."""
+        ...
+
+    @property
+    def monthly_budget_vnd(self) -> int:
+        ...
+
+    def segments_of(self, message: OutboundMessage) -> int:
+        """Segments the adapter bills for ``message`` (its own drawing of the SMS)."""
+        ...
+
+    async def spent_this_month(self) -> int:
+        ...
+
+
+@dataclass(frozen=True)
+class SmsQuote:
+    messages: int  # SMS targets: one SMS each
+    segments: int  # per SMS
+    price_vnd: int  # per segment
+    budget_left_vnd: int  # of this month's budget, before this send
+
+    @property
+    def cost_vnd(self) -> int:
+        return sms_cost_vnd(self.messages, self.segments, self.price_vnd)
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.messages > 0
+
+    @property
+    def over_budget(self) -> bool:
+        """Some of these SMS will be refused by the budget (the rest still go)."""
+        return self.cost_vnd > self.budget_left_vnd
+
+
+def sms_cost_vnd(messages: int, segments: int, price_vnd: int) -> int:
+    return messages * segments * price_vnd
+
+
+def provisional_bulletin(unit_code: str, topic: str, content: Content, *, is_alert: bool,
+                         created_by: Address, now: datetime) -> BulletinRecord:
+    """The bulletin as it will be stored, before it is: its SMS drawing does not depend on the
+    id (an SMS carries no deep link, and the "Đã phổ biến" line has no count yet)."""
+    return BulletinRecord(id=0, unit_code=unit_code, topic=topic, body=content.body,
+                          media_kind=content.media_kind, media_file_id=content.media_file_id,
+                          status=DIRECT, is_alert=is_alert, queue_position=0,
+                          created_by=created_by, created_at=now, approved_by=None)
+
+
+class SmsCosts:
+    def __init__(self, db: Database, directory: Directory, clock: Clock,
+                 capabilities_for: Callable[[Address], Capabilities], render: Render,
+                 tariff: SmsTariff | None) -> None:
+        self._db = db
+        self._directory = directory
+        self._clock = clock
+        self._capabilities_for = capabilities_for
+        self._render = render
+        self._tariff = tariff
+
+    async def for_alert(self, member: StaffMember, unit_code: str,
+                        text: str) -> SmsQuote | None:
+        """``/alert text`` from ``member``, to ``unit_code``'s subtree (the desk's home unit)."""
+        return await self.quote(provisional_bulletin(
+            unit_code, ALERT_TOPIC, Content(text), is_alert=True, created_by=member.address,
+            now=self._clock.now()))
+
+    async def for_send_now(self, member: StaffMember, unit_code: str, topic: str,
+                           content: Content) -> SmsQuote | None:
+        """The composer's "send now"; an editor's press makes a draft, which sends nothing."""
+        if member.role is Role.EDITOR:
+            return None
+        return await self.quote(provisional_bulletin(
+            unit_code, topic, content, is_alert=False, created_by=member.address,
+            now=self._clock.now()))
+
+    async def quote(self, bulletin: BulletinRecord) -> SmsQuote | None:
+        """None when nothing of this send would go by SMS."""
+        if self._tariff is None:
+            return None
+        async with self._db.reading() as conn:
+            targets = await delivery_store.active_groups(
+                conn, self._directory.tree.subtree_codes(bulletin.unit_code))
+        phones = [t.address for t in targets if t.address.channel == SMS_CHANNEL]
+        if not phones:
+            return None
+        message = self._render(bulletin, False, self._capabilities_for(phones[0]))
+        left = self._tariff.monthly_budget_vnd - await self._tariff.spent_this_month()
+        return SmsQuote(messages=len(phones), segments=self._tariff.segments_of(message),
+                        price_vnd=self._tariff.price_vnd, budget_left_vnd=max(0, left))
