@@ -104,7 +104,7 @@ async def test_an_officers_status_shows_who_acted_and_the_tipsters_does_not(harn
     staff_view = (await say(fake, people.officer, f"/status {code}"))["text"]
     assert "Thao tác:" in staff_view
     assert (f"05/03/2026 08:00 cán bộ công an {people.officer.id}: "
-            "đánh giá tin báo: Có giá trị") in staff_view
+            "đánh giá tin báo: có giá trị") in staff_view
     assert f"cán bộ công an {people.officer.id}: hỏi người báo tin" in staff_view
     tipster_view = (await say(fake, people.resident, f"/status {code}"))["text"]
     assert "Thao tác:" not in tipster_view and str(people.officer.id) not in tipster_view
