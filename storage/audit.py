@@ -55,6 +55,8 @@ class AuditRecord:
     unit_code: str | None
 
 
+_BATCH = 500
+# Acts that write their unit's code in the detail, and at which word.
 _DETAIL_NAMES_UNIT = {"group.register": 0, "staff.add": 1, "sms.subscribe": 0,
                       "sms.unsubscribe": 0}
 
@@ -108,14 +110,14 @@ async def _units_of_subjects(conn: AsyncConnection, rows: list[Row]) -> dict[int
                (dispatches, dispatches.c.id, wanted["dispatch"], int))
     for table, key_column, ids, as_key in lookups:
         keys = [as_key(k) for k in ids if as_key is str or k.isdigit()]
-        if not keys:
-            continue
-        result = await conn.execute(
-            select(key_column, units.c.code).select_from(
-                table.join(units, table.c.unit_id == units.c.id)).where(key_column.in_(keys)))
-        for key, code in result:
-            for row_id in ids.get(str(key), []):
-                found[row_id] = code
+        for start in range(0, len(keys), _BATCH):  # within every driver's parameter limit
+            result = await conn.execute(
+                select(key_column, units.c.code).select_from(
+                    table.join(units, table.c.unit_id == units.c.id)).where(
+                    key_column.in_(keys[start:start + _BATCH])))
+            for key, code in result:
+                for row_id in ids.get(str(key), []):
+                    found[row_id] = code
     if removed_staff:
         additions = await conn.execute(
             select(audit_log.c.id, audit_log.c.subject, audit_log.c.detail).where(
