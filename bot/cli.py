@@ -1,4 +1,5 @@
-"""``python -m bot``: run, check-config, db upgrade, report, backup, restore, shell (SPEC §8, §14).
+"""``python -m bot``: run, check-config, db upgrade, report, audit, backup, restore, shell
+(SPEC §8, §14).
 
 Exit status: 0 on success, 2 for a configuration problem (nothing was started), 1 for anything
 that failed while running (database or Telegram unreachable).
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from telegram.error import InvalidToken, NetworkError
 
+from bot.audit_command import add_audit_command, run_audit
 from bot.backup_command import add_backup_commands, run_backup, run_restore
 from bot.config import ConfigError, load_config
 from bot.logging import configure_logging
@@ -50,7 +52,7 @@ def build_parser(language: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", parents=[config_option],
                                      description=t(language, "cli.description"))
     commands = parser.add_subparsers(
-        dest="command", metavar="{run,check-config,db,report,backup,restore,shell}")
+        dest="command", metavar="{run,check-config,db,report,audit,backup,restore,shell}")
     commands.add_parser("run", parents=[config_option], help=t(language, "cli.run_help"))
     commands.add_parser("check-config", parents=[config_option],
                         help=t(language, "cli.check_help"))
@@ -66,6 +68,7 @@ def build_parser(language: str) -> argparse.ArgumentParser:
                         help=t(language, "cli.format_help"))
     report.add_argument("--out", metavar="PATH", type=Path, help=t(language, "cli.out_help"))
     add_backup_commands(commands, config_option, language)
+    add_audit_command(commands, config_option, language)
     shell = commands.add_parser("shell", help=t(language, "cli.shell_help"))
     shell.add_argument("--config", metavar="PATH", type=Path, default=None,
                        help=t(language, "cli.shell_config_help"))
@@ -102,6 +105,8 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
         return asyncio.run(run_backup(config, args.out, environ))
     if command == "restore":
         return asyncio.run(run_restore(config, args.file, force=args.force, environ=environ))
+    if command == "audit":
+        return asyncio.run(run_audit(config, SystemClock(), args))
     if command == "report":
         return asyncio.run(run_report(config, SystemClock(), period_text=args.period,
                                       unit_code=args.unit, report_format=args.format,

@@ -21,6 +21,7 @@ from org.roles import Role, role_allows
 from org.staff import StaffMember, may_act_on_unit
 from storage import outbox, tip_senders
 from storage import tips as tip_store
+from storage.audit import AuditEntry, entries_for
 from storage.tip_records import Direction, ThreadEntry, Tip, TipItem
 from tips.codes import parse_code
 from tips.context import TipsContext
@@ -47,6 +48,7 @@ class StatusView:
     items: tuple[TipItem, ...] = ()  # the content, for staff (the tipster wrote it)
     undelivered: tuple[outbox.UndeliveredNotice, ...] = ()  # for staff
     write_again_at: datetime | None = None  # with TOO_MANY
+    actions: tuple[AuditEntry, ...] = ()  # who did what to the tip, for staff (the audit log)
 
 
 def _below_officer(member: StaffMember | None) -> bool:
@@ -72,8 +74,9 @@ async def view_status(ctx: TipsContext, code_text: str, *, sender: str,
                     return StatusView(Lookup.FOUND, tip, thread)
                 items = tuple(await tip_store.tip_items_of(conn, tip.id))
                 undelivered = tuple(await outbox.undelivered_to_tipster(conn, tip.id))
+                actions = tuple(await entries_for(conn, f"tip:{tip.code}"))
                 return StatusView(Lookup.FOUND, tip, thread, as_staff=True, items=items,
-                                  undelivered=undelivered)
+                                  undelivered=undelivered, actions=actions)
     ctx.guesses.miss(sender, now)
     return StatusView(Lookup.NEEDS_OFFICER if _below_officer(member) else Lookup.NOT_FOUND)
 

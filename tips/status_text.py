@@ -6,6 +6,7 @@ carries the tip's code as the label each part repeats).
 
 from __future__ import annotations
 
+from storage.audit import AuditEntry
 from storage.tip_records import (
     Assessment,
     Delivery,
@@ -26,6 +27,9 @@ CONTENT_LIMIT = 3000  # of a message's 4096 characters: room left for the header
 NOTICE_NAMES = {"tipster.being_checked": "relay.notice.being_checked",
                 "tipster.closed": "relay.notice.closed",
                 "tipster.closed_helped": "relay.notice.closed"}
+# The acts on a tip the audit log records, each with words in the catalogue (audit.action.*).
+TIP_ACTIONS = ("tip.assess", "tip.close", "tip.block", "tip.ask", "tip.outcome")
+_ASSESSMENTS = {a.value for a in Assessment}
 
 
 def _state_for_tipster(view: StatusView) -> str:
@@ -77,6 +81,32 @@ def render_undelivered(ctx: TipsContext, view: StatusView) -> list[str]:
             for notice in view.undelivered]
 
 
+def _action_words(ctx: TipsContext, entry: AuditEntry) -> str:
+    if entry.action == "tip.assess" and entry.detail in _ASSESSMENTS:
+        return ctx.tr("status.audit.assessed", assessment=ctx.tr("assessment." + entry.detail))
+    return ctx.tr("audit.action." + entry.action.replace(".", "_"))
+
+
+def _who(ctx: TipsContext, entry: AuditEntry) -> str:
+    """The role the staff member holds now and their id (a removed one is "former staff")."""
+    assert entry.actor is not None
+    member = ctx.directory.staff_member(entry.actor)
+    if member is None:
+        return ctx.tr("status.audit.who_former", id=entry.actor.id)
+    return ctx.tr("status.audit.who", role=ctx.tr("roles." + member.role.value),
+                  id=entry.actor.id)
+
+
+def render_actions(ctx: TipsContext, view: StatusView) -> list[str]:
+    """Who took each action on the tip, from the audit log (staff only, SPEC §14)."""
+    shown = [e for e in view.actions if e.actor is not None and e.action in TIP_ACTIONS]
+    if not shown:
+        return []
+    return [ctx.tr("status.audit.header")] + [
+        ctx.tr("status.audit.line", time=local_time(e.at, ctx.tz), who=_who(ctx, e),
+               action=_action_words(ctx, e)) for e in shown]
+
+
 def render_status(ctx: TipsContext, view: StatusView) -> str:
     tr, tip = ctx.tr, view.tip
     when = local_time(tip.created_at, ctx.tz)
@@ -94,4 +124,6 @@ def render_status(ctx: TipsContext, view: StatusView) -> str:
         lines += [render_thread_entry(ctx, entry, as_staff=view.as_staff)
                   for entry in view.thread]
     lines += render_undelivered(ctx, view)
+    if view.as_staff:
+        lines += render_actions(ctx, view)
     return "\n".join(lines)
