@@ -15,9 +15,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.report_command import EXIT_FAILED, EXIT_OK, EXIT_USAGE, ReportRefused
-from bot.runtime import prepare_storage
-from bot.storage_failure import STORAGE_FAILURES, missing_database, storage_failure_message
+from bot.report_command import EXIT_FAILED, EXIT_OK, EXIT_USAGE, ReportRefused, open_stored
+from bot.storage_failure import STORAGE_FAILURES, storage_failure_message
 from core.address import Address
 from core.clock import Clock
 from core.config_model import Config
@@ -75,14 +74,7 @@ async def _export(config: Config, clock: Clock, args: argparse.Namespace) -> str
     if since is not None and until is not None and until.last_day < since.first_day:
         raise ReportRefused(t(language, "cli.audit.until_before_since", since=args.since,
                               until=args.until), EXIT_USAGE)
-    missing = missing_database(config)
-    if missing is not None:
-        raise ReportRefused(t(language, "cli.audit.no_database", path=missing,
-                              config=config.path), EXIT_FAILED)
-    try:
-        db, directory = await prepare_storage(config, clock)
-    except STORAGE_FAILURES as err:
-        raise ReportRefused(storage_failure_message(config, err), EXIT_FAILED) from None
+    db, directory = await open_stored(config, clock, "cli.audit.no_database")
     try:
         unit = directory.tree.find(args.unit) if args.unit is not None else None
         if args.unit is not None and unit is None:

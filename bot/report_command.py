@@ -22,11 +22,13 @@ from bot.storage_failure import STORAGE_FAILURES, missing_database, storage_fail
 from core.clock import Clock
 from core.config_model import Config
 from core.i18n import Translator, t
+from org.directory import Directory
 from org.units import UnitTree
 from reports.periods import PeriodError, parse_period
 from reports.report_file import REPORT_FORMATS as REPORT_FORMATS  # bot.cli's --format choices
 from reports.report_file import TEXT_FORMATS, ReportFile, build_report_file
 from reports.report_request import UnitChoiceError, UnitChoiceProblem, unit_for_whole_report
+from storage.db import Database
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -69,6 +71,20 @@ async def run_report(config: Config, clock: Clock, *, period_text: str, unit_cod
     return EXIT_OK
 
 
+async def open_stored(config: Config, clock: Clock,
+                      no_database_key: str) -> tuple[Database, Directory]:
+    """The database the bot keeps, for a command that only reads it: a SQLite file that does not
+    exist is refused by its path (never created), an unreachable database in one line."""
+    missing = missing_database(config)
+    if missing is not None:
+        raise ReportRefused(t(config.language, no_database_key, path=missing,
+                              config=config.path), EXIT_FAILED)
+    try:
+        return await prepare_storage(config, clock)
+    except STORAGE_FAILURES as err:
+        raise ReportRefused(storage_failure_message(config, err), EXIT_FAILED) from None
+
+
 async def _report_file(config: Config, clock: Clock, period_text: str, unit_code: str | None,
                        report_format: str) -> ReportFile:
     language = config.language
@@ -78,14 +94,7 @@ async def _report_file(config: Config, clock: Clock, period_text: str, unit_code
     except PeriodError as err:
         raise ReportRefused(t(language, "cli.report_bad_period", period=period_text,
                               detail=err.text(language))) from None
-    missing = missing_database(config)
-    if missing is not None:
-        raise ReportRefused(t(language, "cli.report_no_database", path=missing,
-                              config=config.path), EXIT_FAILED)
-    try:
-        db, directory = await prepare_storage(config, clock)
-    except STORAGE_FAILURES as err:
-        raise ReportRefused(storage_failure_message(config, err), EXIT_FAILED) from None
+    db, directory = await open_stored(config, clock, "cli.report_no_database")
     try:
         code = report_unit(directory.tree, unit_code, language)
         return await build_report_file(db, directory.tree, config, Translator(language), code,

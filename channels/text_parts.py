@@ -14,17 +14,13 @@ from __future__ import annotations
 import dataclasses
 import unicodedata
 
+from core.capabilities import utf16_length
 from core.outbound import OutboundMessage
 
 # A part's header leaves room for this many parts; more never happens (a staff message is one
 # message long, a tip's text a few), and would only make the headers a little longer.
 _MOST_PARTS = 999
 _SEPARATORS = ("\n\n", "\n", " ")
-
-
-def text_length(text: str) -> int:
-    """Length in UTF-16 code units."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
 
 
 def _header(label: str | None, number: int, count: int) -> str:
@@ -58,15 +54,15 @@ def _cut(text: str, room: int) -> tuple[int, int]:
 def split_text(text: str, limit: int, label: str | None = None) -> list[str]:
     """``text`` as parts of at most ``limit`` code units each, in order; one part, unchanged,
     when it fits."""
-    if text_length(text) <= limit:
+    if utf16_length(text) <= limit:
         return [text]
-    room = limit - text_length(_header(label, _MOST_PARTS, _MOST_PARTS))
+    room = limit - utf16_length(_header(label, _MOST_PARTS, _MOST_PARTS))
     if room < 1:
         raise ValueError(f"a limit of {limit} leaves no room beside the part headers")
     chunks: list[str] = []
     rest = text
     while rest:
-        if text_length(rest) <= room:
+        if utf16_length(rest) <= room:
             chunks.append(rest)
             break
         end, start = _cut(rest, room)

@@ -7,7 +7,7 @@ import itertools
 
 import pytest
 
-from channels.text_parts import text_length
+from core.capabilities import utf16_length as text_length
 
 from .channel_under_test import Address, ChannelUnderTest
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from channels.text_parts import text_length
+from core.capabilities import utf16_length as text_length
 from core.outbound import OutboundMessage, Rejected
 
 from .channel_under_test import ChannelUnderTest

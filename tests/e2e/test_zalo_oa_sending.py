@@ -8,11 +8,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from channels.text_parts import text_length
 from channels.zalo_oa.addresses import group_address, user_address
 from channels.zalo_oa.channel import message_number
 from channels.zalo_oa.failures import QUOTA_WAIT, RATE_LIMIT_WAIT, OutsideReplyWindow
 from channels.zalo_oa.groups import OAGroup, list_groups, member_count
+from core.capabilities import utf16_length as text_length
 from core.outbound import (
     Button,
     ChatUnavailable,

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from telegram.constants import MessageLimit
 
-from channels.text_parts import split_message, split_text, text_length
+from channels.text_parts import split_message, split_text
+from core.capabilities import utf16_length as text_length
 from core.outbound import Button, Media, MediaKind, OutboundMessage
 
 LIMIT = MessageLimit.MAX_TEXT_LENGTH
