@@ -34,6 +34,17 @@ _PATH_ID = re.compile(r"(?<=/)\d{5,}(?=/|\b)")
 # ``+84 90.123.4567``): officers type them in /sms, residents in texts (SPEC §13). Unbroken
 # numbers are caught by _POSITIVE_ID.
 _SPACED_PHONE = re.compile(r"(?<![\w+])(?:\+84|0084|84|0)[ .\-]?[35789]\d(?:[ .\-]?\d){7}(?!\w)")
+WITHHELD = "<payload withheld>"
+# python-telegram-bot's DEBUG records that carry whole updates or request bodies: a tip's words,
+# an officer's question and every copy sent to staff would land in the log. Redaction cannot
+# tell a tip from any other text, so those arguments are withheld; the endpoint names stay.
+# Keyed by the library's own format strings (PTB 22); the value says which arguments to keep.
+_PAYLOAD_TEMPLATES: dict[str, tuple[int, ...]] = {
+    "Calling Bot API endpoint `%s` with parameters `%s`": (0,),
+    "Call to Bot API endpoint `%s` finished with return value `%s`": (0,),
+    "Webhook received data: %s": (),
+    "Processing update %s": (),
+}
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
@@ -57,6 +68,7 @@ class RedactingFilter(logging.Filter):
         self._formatter = logging.Formatter()
 
     def filter(self, record: logging.LogRecord) -> bool:
+        _withhold_payload(record)
         try:
             message = record.getMessage()
         except (TypeError, ValueError):
@@ -70,6 +82,14 @@ class RedactingFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = redact(record.stack_info, self._secrets)
         return True
+
+
+def _withhold_payload(record: logging.LogRecord) -> None:
+    kept = _PAYLOAD_TEMPLATES.get(record.msg) if isinstance(record.msg, str) else None
+    if kept is None or not isinstance(record.args, tuple):
+        return
+    record.args = tuple(arg if index in kept else WITHHELD
+                        for index, arg in enumerate(record.args))
 
 
 def configure_logging(level: str, secrets: Iterable[str] = (),

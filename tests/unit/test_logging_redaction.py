@@ -65,3 +65,43 @@ def test_compact_json_paths_and_sentence_ends_are_redacted():
     assert "123456789" not in redact("/bot/123456789/x")
     assert redact("http://127.0.0.1:54321/bot") == "http://127.0.0.1:54321/bot"
     assert redact("chat_id=-100123456789") == "chat_id=-100123456789"
+
+
+TIP_WORDS = "Có người bán ma túy ở cuối hẻm 12"
+
+
+def test_ptb_debug_records_with_updates_or_request_bodies_keep_no_words():
+    stream = io.StringIO()
+    handler = configure_logging("DEBUG", stream=stream)
+    try:
+        logging.getLogger("telegram.Bot").debug(
+            "Calling Bot API endpoint `%s` with parameters `%s`", "sendMessage",
+            {"chat_id": 5123456789, "text": TIP_WORDS})
+        logging.getLogger("telegram.Bot").debug(
+            "Call to Bot API endpoint `%s` finished with return value `%s`", "getUpdates",
+            [{"message": {"text": TIP_WORDS}}])
+        logging.getLogger("telegram.ext.Updater").debug("Webhook received data: %s",
+                                                        f'{{"text": "{TIP_WORDS}"}}')
+        logging.getLogger("telegram.ext.Application").debug("Processing update %s",
+                                                            f"Update(text='{TIP_WORDS}')")
+    finally:
+        logging.getLogger().removeHandler(handler)
+    text = stream.getvalue()
+    assert "ma túy" not in text
+    assert "`sendMessage`" in text and "`getUpdates`" in text
+    assert text.count("<payload withheld>") == 4
+
+
+def test_the_withheld_formats_are_the_installed_libraries_own():
+    # If python-telegram-bot rewords these lines, the rule above silently stops matching.
+    import inspect
+
+    import telegram._bot
+    import telegram.ext._application
+    import telegram.ext._utils.webhookhandler
+
+    from bot.logging import _PAYLOAD_TEMPLATES
+    source = "".join(inspect.getsource(module) for module in (
+        telegram._bot, telegram.ext._application, telegram.ext._utils.webhookhandler))
+    for template in _PAYLOAD_TEMPLATES:
+        assert f'"{template}"' in source, template
