@@ -20,6 +20,7 @@ from telegram.error import InvalidToken, NetworkError
 
 from bot.audit_command import add_audit_command, run_audit
 from bot.backup_command import add_backup_commands, run_backup, run_restore
+from bot.cli_parser import parser_class
 from bot.config import ConfigError, load_config
 from bot.logging import configure_logging
 from bot.report_command import REPORT_FORMATS, run_report
@@ -46,10 +47,11 @@ def _cli_language(environ: Mapping[str, str]) -> str:
 
 
 def build_parser(language: str) -> argparse.ArgumentParser:
-    config_option = argparse.ArgumentParser(add_help=False)
+    parser_type = parser_class(language)
+    config_option = parser_type(add_help=False)
     config_option.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS,
                                help=t(language, "cli.config_help"))
-    parser = argparse.ArgumentParser(prog="python -m bot", parents=[config_option],
+    parser = parser_type(prog="python -m bot", parents=[config_option],
                                      description=t(language, "cli.description"))
     commands = parser.add_subparsers(
         dest="command", metavar="{run,check-config,db,report,audit,backup,restore,shell}")
