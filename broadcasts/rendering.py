@@ -8,14 +8,10 @@ from __future__ import annotations
 from core.capabilities import Capabilities
 from core.i18n import t
 from core.outbound import Button, Media, MediaKind, OutboundMessage
+from core.tip_links import bulletin_tip_link
 from storage.bulletins import BulletinRecord
 
 from .callbacks import ACK
-
-
-def tip_start(bulletin_id: int) -> str:
-    # The tip flow reads "tip_b<ID>" and starts with the bulletin's unit already set.
-    return f"tip_b{bulletin_id}"
 
 
 def bulletin_buttons(language: str, bulletin_id: int, acknowledged: int, *,
@@ -25,7 +21,7 @@ def bulletin_buttons(language: str, bulletin_id: int, acknowledged: int, *,
     rows: list[tuple[Button, ...]] = []
     if deep_links:
         rows.append((Button(t(language, "bulletins.button.tip"),
-                            start=tip_start(bulletin_id)),))
+                            start=bulletin_tip_link(bulletin_id)),))
     rows.append((Button(ack_text, callback=f"{ACK}{bulletin_id}"),))
     return tuple(rows)
 

@@ -1,7 +1,7 @@
 """The resident's side of a tip, as use cases any channel calls (SPEC §3, §12).
 
 Each thing a resident does is one call: ``/tip`` with or without words, a deep link
-(``tip_<UNIT>``, ``tip_b<BULLETIN>``), a choice (unit, category, send, cancel), a message that
+(``tip_<UNIT>``, ``tip-b<BULLETIN>``), a choice (unit, category, send, cancel), a message that
 is a part of the tip, an edit of one, ``/cancel``. The call decides what happens and in which
 order, and answers through the :class:`core.answers.Reply` the adapter gives it, with texts from
 the catalogue and choices as plain ``(label, action)`` data.
@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from functools import cached_property
 
 from core.answers import Answer, Reply, Shown, Undelivered
+from core.tip_links import read_tip_link
 from storage import bulletins as bulletin_store
 from tips import filing
 from tips.context import TipsContext
@@ -62,11 +63,6 @@ class Tipster:
         return self._seal()
 
 
-def is_small_number(text: str) -> bool:
-    """Digits a database integer can hold (``"²".isdigit()`` is True, and 10**20 overflows)."""
-    return text.isascii() and text.isdigit() and 0 < len(text) <= 9
-
-
 class TipConversation:
     """The tip flow for one running bot; every method answers through ``reply``."""
 
@@ -107,15 +103,13 @@ class TipConversation:
         await self.answer_filing(result, tipster, reply)
 
     async def start_from_link(self, tipster: Tipster, payload: str, reply: Reply) -> None:
-        """``tip``, ``tip_<UNIT>``, ``tip_b<BULLETIN>``: the flow with what the link knows."""
+        """``tip``, ``tip_<UNIT>``, ``tip-b<BULLETIN>``: the flow with what the link knows."""
         if not await self.may_start(tipster, reply):
             return
-        unit_code = bulletin_id = None
-        if payload.startswith("tip_b") and is_small_number(payload[5:]):
-            bulletin_id = int(payload[5:])
+        link = read_tip_link(payload, lambda code: self.intake.selectable_unit(code) is not None)
+        unit_code, bulletin_id = link.unit_code, link.bulletin_id
+        if bulletin_id is not None:
             unit_code = await self._unit_of_bulletin(bulletin_id)
-        elif payload.startswith("tip_"):
-            unit_code = payload[4:]
         draft = await self.intake.begin(tipster.pseudonym, unit_code=unit_code,
                                         bulletin_id=bulletin_id)
         await reply(self.step_answer(draft))

@@ -11,6 +11,7 @@ same answer, so a code reveals nothing.
 from __future__ import annotations
 
 from core.answers import Answer, Choice, Shown
+from core.tip_links import is_small_number
 from org.staff import StaffMember, scope_codes
 from reports.render.report_words import ReportWords
 from storage import tips as tip_store
@@ -18,7 +19,6 @@ from storage.tip_records import Assessment, Tip, TipState
 from tips import outcomes, triage
 from tips.codes import parse_code
 from tips.context import TipsContext
-from tips.conversation import is_small_number
 from tips.notices import TRIAGE_ACTIONS, local_time, parse_triage_callback
 from tips.outcomes import MAX_QUANTITY, OutcomeResult, Recorded
 from tips.typed_words import echo, not_a_tip_code, unit_not_in_scope

@@ -92,7 +92,8 @@ CODE_KINDS = {"foreign_tip", "own_tip", "unknown_code"}
 # Valid-looking whole argument lists with a twist, per command (SPEC §7 syntax).
 SHAPED: dict[str, tuple[str, ...]] = {
     "start": ("tip", "tip_TT-BINHTHANH", "tip_tt-tanthanh", "tip_NOPE", "tip_b«BULLETIN»",
-              "tip_b99999999999", "tip_b-1", "tip_" + "A" * 60, "tip_DT", "tipX"),
+              "tip_b99999999999", "tip_b-1", "tip-b«BULLETIN»", "tip-b99999999999",
+              "tip-bX", "tip_" + "A" * 60, "tip_DT", "tipX"),
     "help": ("extra words",),
     "tip": ("Có người lạ đậu xe trước nhà số 5",),
     "status": ("«TIP_A|lower»", "«TIP_B|confusable»", "«TIP_A» «TIP_B»"),

@@ -49,7 +49,7 @@ async def test_every_group_gets_exactly_one_copy_despite_429_502_and_slow_answer
     message = fake.sent_messages(chats[0].id)[0]
     assert "Cảnh giác lừa đảo" in message["text"]
     buttons = [b for row in message["reply_markup"]["inline_keyboard"] for b in row]
-    assert buttons[0]["url"].startswith(f"https://t.me/{fake.bot_username}?start=tip_b")
+    assert buttons[0]["url"].startswith(f"https://t.me/{fake.bot_username}?start=tip-b")
     assert buttons[1]["callback_data"].startswith("ack:")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from channels.telegram_addresses import address_of_chat
@@ -284,7 +285,8 @@ async def test_cancel_and_odd_content_inside_the_flow(harness):
     assert answer is not None
 
 
-async def test_report_button_under_a_bulletin_starts_a_tip_for_that_bulletins_unit(harness):
+@pytest.mark.parametrize("link", ["tip-b{id}", "tip_b{id}"])  # today's form, and sent ones'
+async def test_report_button_under_a_bulletin_starts_a_tip_for_that_bulletins_unit(harness, link):
     from storage.bulletins import insert_bulletin
 
     fake, resident = harness.fake, harness.people.resident
@@ -293,7 +295,7 @@ async def test_report_button_under_a_bulletin_starts_a_tip_for_that_bulletins_un
             conn, unit_code="TT-BINHTHANH", topic="drugs", body="Cảnh giác ma túy",
             media_kind=None, media_file_id=None, status="approved", is_alert=False,
             created_by=address_of_chat(harness.people.other_officer.id), now=harness.clock.now())
-    categories = await say(fake, resident, f"/start tip_b{bulletin.id}")
+    categories = await say(fake, resident, "/start " + link.format(id=bulletin.id))
     assert "Xã Bình Thành" in categories["text"]
     collect = await press(fake, resident, categories, "ti:c:drugs")
     await say(fake, resident, "Thấy người lạ sau khi đọc bản tin")

@@ -172,11 +172,11 @@ async def test_a_bulletin_carries_the_tip_link_and_the_passed_on_button(env, clo
     message = groups.sent[0][1]
     tip, ack = message.buttons[0][0], message.buttons[1][0]
     # The core asks for a deep link; Telegram's adapter draws it as the bot's t.me link.
-    assert tip.start == f"tip_b{submitted.bulletin.id}"
+    assert tip.start == f"tip-b{submitted.bulletin.id}"
     drawn = keyboard(message.buttons, "ketnoi_antt_bot")
     assert drawn is not None
     assert drawn.inline_keyboard[0][0].url == (
-        f"https://t.me/ketnoi_antt_bot?start=tip_b{submitted.bulletin.id}")
+        f"https://t.me/ketnoi_antt_bot?start=tip-b{submitted.bulletin.id}")
     assert ack.callback == f"ack:{submitted.bulletin.id}"
     assert "Lừa đảo" in message.text and "Cảnh giác" in message.text
 
