@@ -13,16 +13,22 @@ from bot.services import Services
 from channels.telegram_addresses import address_of_chat, chat_id_of
 from core.address import Address
 from core.outbound import ChatMoved, ChatUnavailable, TransientFailure
+from handlers.access import requires
 from handlers.bot_context import BotContext
 from handlers.commands import guard
 from org import group_registration
 from org import groups as group_service
 from org.channel_groups import ChannelGroup
+from org.permissions import Place
+from org.roles import Role
 
 log = logging.getLogger(__name__)
 
 IN_CHAT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED)
 OUT_OF_CHAT = (ChatMember.LEFT, ChatMember.BANNED)
+# "/register CODE zalo:<id>": a second word naming a channel's group (org.group_registration).
+CHANNEL_GROUP_ARGUMENT = r"(?i)^/\S+\s+\S+\s+(" + "|".join(
+    group_registration.GROUP_CHANNELS) + r"):\S*\s*$"
 
 
 def _is_group(update: Update) -> bool:
@@ -82,10 +88,27 @@ async def register(update: Update, context: BotContext) -> None:
         await count_members(context, chat.id)
 
 
+@requires(Role.OFFICER, place=Place.PRIVATE)
+async def register_channel_group(update: Update, context: BotContext) -> None:
+    """``/register CODE zalo:<group_id>`` in a private chat (SPEC §13)."""
+    services = context.services
+    assert context.staff is not None
+    answer = await group_registration.register_channel_group(
+        services.db, services.directory.tree, context.staff, services.group_directories,
+        list(context.args or []), services.clock.now(), context.tr)
+    await update.effective_message.reply_text(answer.text)
+
+
 @guard("groups")
 async def list_groups(update: Update, context: BotContext) -> None:
     services = context.services
     assert context.staff is not None
+    args = list(context.args or [])
+    if len(args) == 1 and args[0].casefold() in group_registration.GROUP_CHANNELS:
+        answer = await group_registration.list_channel_groups(
+            services.db, services.group_directories, args[0], context.tr)
+        await update.effective_message.reply_text(answer.text)
+        return
     answer = await group_registration.list_linked_groups(
         services.db, services.directory.tree, context.staff, list(context.args or []),
         services.config.timezone, context.tr)
@@ -135,6 +158,10 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         ChatMemberHandler(bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated),
+        # "/register CODE zalo:<id>" in a private chat links a group of another channel; the
+        # same command anywhere else is the group's own registration (refused outside a group).
+        CommandHandler(["register", "dangky"], register_channel_group,
+                       filters=filters.ChatType.PRIVATE & filters.Regex(CHANNEL_GROUP_ARGUMENT)),
         CommandHandler(["register", "dangky"], register),
         CommandHandler(["groups", "nhom"], list_groups),
     ]

@@ -23,9 +23,14 @@ class ChannelGroup:
     address: Address
     title: str
     members: int | None
+    typed_id: str = ""  # the platform's id of the group, as staff type it (``zalo:<typed_id>``)
 
 
 class GroupDirectory(Protocol):
+    def address_of(self, typed_id: str) -> Address | None:
+        """The address of the group whose platform id staff typed; None when it cannot be one."""
+        ...
+
     async def member_count(self, address: Address) -> int:
         """The group's people, the bot or OA itself not counted (SPEC §12)."""
         ...

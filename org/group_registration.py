@@ -8,19 +8,30 @@ group was newly linked (:attr:`Registered.linked`), takes its member count.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from core.address import Address
 from core.answers import Answer
 from core.i18n import Translator
+from core.outbound import ChatUnavailable, SendFailure
 from org import groups as group_service
+from org.channel_groups import ChannelGroup, GroupDirectories, GroupDirectory
 from org.groups import Registration, RegistrationResult
+from org.roles import Role
+from org.staff import may_act_on_unit
 from org.units import UnitTree
 from storage.db import Database
-from storage.groups import GroupRecord
+from storage.groups import ACTIVE, GroupRecord
 from storage.org_records import StaffMember
 from tips.typed_words import echo, unit_not_in_scope
+
+log = logging.getLogger(__name__)
+
+# The word staff type for a channel whose groups the bot can list and link from a private chat
+# (``/nhom zalo``, ``/dangky MÃ zalo:<id>``: SPEC §13), and the channel it names.
+GROUP_CHANNELS = {"zalo": "zalo_oa"}
 
 _LINKED_KEYS = {Registration.REGISTERED: "groups.registered", Registration.MOVED: "groups.moved",
                 Registration.ALREADY: "groups.already"}
@@ -56,6 +67,87 @@ async def register_here(db: Database, tree: UnitTree, member: StaffMember, addre
     code = args[0]
     result = await group_service.register_group(db, tree, member, address, title, code, now)
     return registration_answer(tr, result, code, title)
+
+
+def names_channel_group(args: list[str]) -> bool:
+    """``CODE zalo:<id>``: a group of another channel linked from a private chat."""
+    return len(args) == 2 and args[1].partition(":")[0].casefold() in GROUP_CHANNELS
+
+
+async def register_channel_group(db: Database, tree: UnitTree, member: StaffMember,
+                                 directories: GroupDirectories, args: list[str], now: datetime,
+                                 tr: Translator) -> Answer:
+    """``/register CODE zalo:<group_id>`` in a private chat: link a group of that channel."""
+    usage = "groups.register_zalo_usage"
+    if not names_channel_group(args):
+        return Answer(tr(usage))
+    code, (word, _, typed_id) = args[0], args[1].partition(":")
+    directory = directories.group_directory(GROUP_CHANNELS[word.casefold()])
+    if directory is None:
+        return Answer(tr("groups.zalo_not_configured"))
+    address = directory.address_of(typed_id)
+    if address is None:
+        return Answer("\n".join((tr("groups.zalo_unknown_group", id=echo(typed_id)), tr(usage))))
+    result = await link_channel_group(db, tree, member, directory, address, code, now, tr,
+                                      usage, typed_id=typed_id)
+    return result.answer
+
+
+async def link_channel_group(db: Database, tree: UnitTree, member: StaffMember,
+                             directory: GroupDirectory, address: Address, code: str,
+                             now: datetime, tr: Translator, usage_key: str, *,
+                             typed_id: str = "") -> Registered:
+    """Link a group the channel describes (its title and member count from the platform). The
+    unit and the member's scope are checked first: a refusal asks nothing of the platform."""
+    unit = tree.find(code)
+    if unit is None or not may_act_on_unit(member, unit.code, tree, Role.OFFICER):
+        outcome = Registration.UNKNOWN_UNIT if unit is None else Registration.OUT_OF_SCOPE
+        return registration_answer(tr, RegistrationResult(outcome, unit), code, "", usage_key)
+    try:
+        group = await directory.group(address)
+    except ChatUnavailable:
+        return Registered(Answer("\n".join((tr("groups.zalo_unknown_group", id=echo(typed_id)),
+                                            tr(usage_key)))))
+    except SendFailure as failure:
+        log.warning("group info of %s not read: %s", address, failure.reason)
+        return Registered(Answer(tr("groups.zalo_unreachable")))
+    result = await group_service.register_group(db, tree, member, address, group.title, code,
+                                                now)
+    registered = registration_answer(tr, result, code, group.title, usage_key)
+    if registered.linked and group.members is not None:
+        await group_service.member_count_taken(db, address, group.members, now)
+    return registered
+
+
+async def list_channel_groups(db: Database, directories: GroupDirectories, word: str,
+                              tr: Translator) -> Answer:
+    """``/groups zalo``: every group of the channel, its id to link it with, its member count
+    and the unit it is linked to."""
+    directory = directories.group_directory(GROUP_CHANNELS[word.casefold()])
+    if directory is None:
+        return Answer(tr("groups.zalo_not_configured"))
+    try:
+        found = await directory.groups()
+    except SendFailure as failure:
+        log.warning("the %s groups were not listed: %s", word, failure.reason)
+        return Answer(tr("groups.zalo_unreachable"))
+    if not found:
+        return Answer(tr("groups.zalo_list_empty"))
+    known = await group_service.groups_at([group.address for group in found], db)
+    lines = [tr("groups.zalo_list_header", count=len(found))]
+    lines.extend(_channel_group_line(tr, group, known.get(group.address)) for group in found)
+    lines.append(tr("groups.zalo_list_footer"))
+    return Answer("\n".join(lines))
+
+
+def _channel_group_line(tr: Translator, group: ChannelGroup, record: GroupRecord | None) -> str:
+    members = (tr("groups.members", count=group.members)
+               if group.members is not None else tr("groups.members_unknown"))
+    linked = (tr("groups.zalo_linked", unit=record.unit_code)
+              if record is not None and record.unit_code and record.status == ACTIVE
+              else tr("groups.status_seen"))
+    return tr("groups.zalo_list_line", title=group.title, id=group.typed_id, members=members,
+              linked=linked)
 
 
 async def list_linked_groups(db: Database, tree: UnitTree, member: StaffMember,

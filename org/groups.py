@@ -96,6 +96,13 @@ async def groups_in_scope(db: Database, tree: UnitTree, member: StaffMember,
         return await group_store.linked_groups(conn, allowed)
 
 
+async def groups_at(addresses: list[Address], db: Database) -> dict[Address, GroupRecord]:
+    """The stored record of each of ``addresses`` that has one."""
+    async with db.reading() as conn:
+        found = [await group_store.find_group(conn, address) for address in addresses]
+    return {record.address: record for record in found if record is not None}
+
+
 async def active_group_addresses(db: Database) -> list[Address]:
     async with db.reading() as conn:
         return await group_store.active_group_addresses(conn)
