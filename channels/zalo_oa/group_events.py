@@ -72,7 +72,7 @@ class ZaloGroupEvents:
             return self._tr("groups.register_usage")
         registered = await group_registration.link_channel_group(
             self._db, self._directory.tree, member, self._groups, group, args[0],
-            self._clock.now(), self._tr, "groups.register_usage")
+            self._clock.now(), self._tr, "groups.register_usage", typed_id=recipient_of(group).id)
         if registered.linked:
             log.info("Zalo group %s linked by a staff member", group)
         return registered.answer.text
