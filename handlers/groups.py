@@ -1,4 +1,7 @@
-"""Group life-cycle (SPEC §2): joining, leaving, migrating, ``/register`` and ``/groups``."""
+"""Group life-cycle (SPEC §2) in Telegram: joining, leaving, migrating, and the Telegram side of
+``/register`` and ``/groups`` (``/dangky MÃ zalo:<id>`` and ``/nhom zalo`` too: SPEC §13), whose
+decisions are ``org.group_registration``'s; and :class:`TelegramGroups`, what Telegram says of a
+group's members, registered in the router for the daily count (``org.groups``)."""
 
 from __future__ import annotations
 
