@@ -7,7 +7,8 @@ bulletin delivery engine send through one router and never ask which platform a 
 channel this deployment does not run is simply absent: a send to one of its addresses fails for
 good with :class:`core.outbound.ChannelNotConfigured` (no crash, no retry, nothing marked gone).
 Registering a channel is one line in the wiring (``bot.runtime``):
-``router.register(TELEGRAM, adapter)``.
+``router.register(TELEGRAM, adapter)``; what a channel knows of its groups (member counts, the
+Zalo OA's list of groups) is registered beside it: ``router.register_groups(name, directory)``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from core.outbound import (
     ChannelNotConfigured,
     OutboundMessage,
 )
+from org.channel_groups import GroupDirectory
 
 # What an unconfigured channel "can do": enough to draw a message that will not be sent (the
 # send fails with the reason), so the core's drawing needs no special case.
@@ -35,6 +37,7 @@ ABSENT = Capabilities(
 class ChannelRouter:
     def __init__(self, adapters: Iterable[tuple[str, ChannelAdapter]] = ()) -> None:
         self._adapters: dict[str, ChannelAdapter] = {}
+        self._group_directories: dict[str, GroupDirectory] = {}
         for name, adapter in adapters:
             self.register(name, adapter)
 
@@ -43,6 +46,16 @@ class ChannelRouter:
         if name in self._adapters:
             raise ValueError(f"channel {name} is registered twice")
         self._adapters[name] = adapter
+
+    def register_groups(self, name: str, directory: GroupDirectory) -> None:
+        """``directory`` answers for the groups of channel ``name`` (member counts, and the
+        list where the platform has one): ``org.channel_groups``."""
+        if name in self._group_directories:
+            raise ValueError(f"the groups of channel {name} are registered twice")
+        self._group_directories[name] = directory
+
+    def group_directory(self, channel: str) -> GroupDirectory | None:
+        return self._group_directories.get(channel)
 
     @property
     def channels(self) -> tuple[str, ...]:

@@ -80,22 +80,32 @@ def read_staff(tables: list[TableReader], unit_codes: set[str]) -> tuple[StaffDe
     """The staff whose every key is right (only they are checked for duplicates)."""
     staff: list[StaffDecl] = []
     seen: set[int] = set()
+    zalo_ids: set[str] = set()
     for table in tables:
         if "role" not in table.table:
             table.problem("role", "missing")
         telegram_id = table.required("telegram_id", int, 0)
         role = table.choice("role", ROLES, "officer")
         unit = table.required("unit", str, "")
+        zalo_user_id = table.value("zalo_user_id", str, "")
         table.finish()
         if table.ok("telegram_id") and telegram_id <= 0:
             table.problem("telegram_id", "bad_telegram_id", value=telegram_id)
         if table.ok("unit") and unit.upper() not in unit_codes:
             table.problem("unit", "unknown_unit", value=unit)
-        if not table.ok("telegram_id", "role", "unit"):
+        if table.ok("zalo_user_id") and "zalo_user_id" in table.table:
+            if not zalo_user_id.isdigit() or not zalo_user_id.isascii():
+                # The value is not echoed: it may be someone's real Zalo id.
+                table.problem("zalo_user_id", "bad_zalo_user_id")
+            elif zalo_user_id in zalo_ids:
+                table.problem("zalo_user_id", "duplicate_zalo_user_id")
+        if not table.ok("telegram_id", "role", "unit", "zalo_user_id"):
             continue
+        if zalo_user_id:
+            zalo_ids.add(zalo_user_id)
         if telegram_id in seen:
             table.problem("telegram_id", "duplicate_staff")
             continue
         seen.add(telegram_id)
-        staff.append(StaffDecl(telegram_id, role, unit))
+        staff.append(StaffDecl(telegram_id, role, unit, zalo_user_id or None))
     return tuple(staff)

@@ -7,18 +7,20 @@ from telegram import Bot
 
 from bot.services import Services
 from bot.weekly_summary_job import schedule_weekly_summaries
-from handlers.groups import refresh_all_member_counts
+from org.groups import refresh_all_member_counts
 from tips.abandoned_drafts import expire_abandoned_drafts
 from tips.followup_links import purge_relay_links
 
-MEMBER_COUNT_HOUR = 3  # a quiet hour: one getChatMemberCount per group, once a day
+# A quiet hour: one member count per group (Telegram's getChatMemberCount, Zalo's getgroup),
+# once a day, each through its own channel (``services.group_directories``).
+MEMBER_COUNT_HOUR = 3
 
 
 def start_jobs(bot: Bot, services: Services) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=services.config.timezone)
     scheduler.add_job(refresh_all_member_counts, "cron", hour=MEMBER_COUNT_HOUR, minute=0,
-                      args=(bot, services), id="member_counts", coalesce=True,
-                      misfire_grace_time=6 * 3600)
+                      args=(services.db, services.group_directories, services.clock),
+                      id="member_counts", coalesce=True, misfire_grace_time=6 * 3600)
     scheduler.add_job(purge_relay_links, "interval", hours=1, args=(services,),
                       id="relay_purge", coalesce=True)
     scheduler.add_job(expire_abandoned_drafts, "interval", hours=1, args=(services,),

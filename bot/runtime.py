@@ -31,6 +31,7 @@ from core.address import TELEGRAM
 from core.clock import Clock
 from core.config_model import Config
 from core.i18n import Translator
+from handlers.groups import TelegramGroups
 from handlers.menu import publish_menus
 from org.directory import Directory
 from org.roles import Role
@@ -133,6 +134,7 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
     zalo: ZaloRuntime | None = None
     # Every notice and relay goes through the router, each address through its own channel.
     router = ChannelRouter()
+    services.group_directories = router
     notifier = Notifier(db, router, tips.anonymizer, clock, tips.tr, words=notice_words(tips))
     tips.wake_notifier = notifier.wake
     try:
@@ -140,6 +142,7 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         services.bot_username = application.bot.username
         # One line per channel; Zalo OA and SMS register beside it when configured.
         router.register(TELEGRAM, TelegramChannel(application.bot, services.bot_username))
+        router.register_groups(TELEGRAM, TelegramGroups(application.bot))
         if config.sms is not None:
             sms = await start_sms(config.sms, db, directory, tips, config.language,
                                   os.environ if environ is None else environ, router)

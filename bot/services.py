@@ -3,11 +3,13 @@ handlers through their context (``handlers.bot_context.BotContext.services``) an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from bot.channel_router import ChannelRouter
 from broadcasts.desk import BulletinDesk
 from core.clock import Clock
 from core.config_model import Config
+from org.channel_groups import GroupDirectories
 from org.directory import Directory
 from storage.db import Database
 from tips.context import TipsContext
@@ -26,3 +28,6 @@ class Services:
     bot_username: str = ""
     # The bulletin desk (broadcasts.desk), set at start-up once the bot's username is known.
     bulletins: BulletinDesk | None = None
+    # What each channel knows of its groups (member counts, the Zalo OA's list): the bot's
+    # router, set at start-up (``bot.runtime``).
+    group_directories: GroupDirectories = field(default_factory=ChannelRouter)

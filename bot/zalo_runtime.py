@@ -3,8 +3,10 @@
 
 Built here: one HTTP client, the token keeper (``channels.zalo_oa.tokens``) on the bot's
 database, the API client, the channel registered in the router under ``zalo_oa`` (so notices,
-relays and staff questions reach ``zalo_oa:user:…`` addresses through the outbox), the 1:1
-conversation (``channels.zalo_oa.conversation``) and the webhook server that feeds it.
+relays and staff questions reach ``zalo_oa:user:…`` addresses through the outbox) with the OA's
+group directory beside it (``/nhom zalo``, ``/dangky MÃ zalo:…``, daily member counts), the 1:1
+conversation (``channels.zalo_oa.conversation``), the GMF groups' ``/dangky``
+(``channels.zalo_oa.group_events``) and the webhook server that feeds both.
 
 The access token is asked for once at start, so a refused refresh token is known at once. A
 refused token stops the channel: the keeper logs one line, every Zalo send fails as a transient
@@ -27,9 +29,13 @@ from channels.zalo_oa.addresses import ZALO_OA
 from channels.zalo_oa.api import ZaloApi
 from channels.zalo_oa.channel import ZaloOAChannel
 from channels.zalo_oa.conversation import ZaloConversation
+from channels.zalo_oa.group_events import ZaloGroupEvents
+from channels.zalo_oa.groups import ZaloGroupDirectory
+from channels.zalo_oa.inbound import InboundEvent
 from channels.zalo_oa.tokens import ChannelStopped, TokenKeeper
 from channels.zalo_oa.webhook import ZaloWebhook
-from core.config_model import Config, ZaloOASettings
+from core.address import TELEGRAM, Address
+from core.config_model import Config, StaffDecl, ZaloOASettings
 from core.outbound import TransientFailure
 from org.roles import Role
 from storage import outbox
@@ -59,6 +65,7 @@ class ZaloRuntime:
     keeper: TokenKeeper
     channel: ZaloOAChannel
     conversation: ZaloConversation
+    group_events: ZaloGroupEvents
     webhook: ZaloWebhook
     webhook_started: bool = False
     # Notices to admins being queued (a refusal met mid-run): finished before the bot stops.
@@ -78,6 +85,12 @@ class ZaloRuntime:
         if self.notices:
             await asyncio.gather(*self.notices, return_exceptions=True)
         await self.http.aclose()
+
+
+def staff_by_zalo_id(staff: tuple[StaffDecl, ...]) -> dict[str, Address]:
+    """``[[staff]] zalo_user_id`` → the staff member's address (their Telegram chat)."""
+    return {decl.zalo_user_id: Address(TELEGRAM, str(decl.telegram_id))
+            for decl in staff if decl.zalo_user_id}
 
 
 async def tell_admins_channel_stopped(tips: TipsContext, settings: ZaloOASettings) -> None:
@@ -103,15 +116,28 @@ async def start_zalo(config: Config, tips: TipsContext, router: ChannelRouter,
                          oa_id=settings.oa_id,
                          first_refresh_token=environ[settings.refresh_token_env],
                          refresh_token_env=settings.refresh_token_env, clock=tips.clock)
-    channel = ZaloOAChannel(ZaloApi(http, settings.api_base_url, keeper), tips.tr)
+    api = ZaloApi(http, settings.api_base_url, keeper)
+    channel = ZaloOAChannel(api, tips.tr, oa_id=settings.oa_id)
     router.register(ZALO_OA, channel)
+    groups = ZaloGroupDirectory(api)
+    router.register_groups(ZALO_OA, groups)
     conversation = ZaloConversation(tips, channel, channel.text_limit)
+    group_events = ZaloGroupEvents(db=tips.db, directory=tips.directory, clock=tips.clock,
+                                   tr=tips.tr, channel=channel, groups=groups,
+                                   staff_by_zalo_id=staff_by_zalo_id(config.staff))
+
+    async def on_event(event: InboundEvent) -> None:
+        # A GMF group's events (SPEC §13: /dangky there) and a person's 1:1 chat part here.
+        if event.group is not None:
+            await group_events.on_event(event)
+        else:
+            await conversation.on_event(event)
+
     webhook = ZaloWebhook(db=tips.db, app_id=settings.app_id,
                           oa_secret=environ[settings.oa_secret_env],
                           listen=settings.webhook_listen, port=settings.webhook_port,
-                          path=settings.webhook_path, on_event=conversation.on_event,
-                          clock=tips.clock)
-    runtime = ZaloRuntime(http, keeper, channel, conversation, webhook)
+                          path=settings.webhook_path, on_event=on_event, clock=tips.clock)
+    runtime = ZaloRuntime(http, keeper, channel, conversation, group_events, webhook)
     try:
         await keeper.access_token()
     except ChannelStopped:

@@ -15,14 +15,16 @@ from .callbacks import ACK
 
 
 def bulletin_buttons(language: str, bulletin_id: int, acknowledged: int, *,
-                     deep_links: bool) -> tuple[tuple[Button, ...], ...]:
+                     deep_links: bool, acknowledgement: bool = True
+                     ) -> tuple[tuple[Button, ...], ...]:
     ack_text = (t(language, "bulletins.button.ack_count", count=acknowledged) if acknowledged
                 else t(language, "bulletins.button.ack"))
     rows: list[tuple[Button, ...]] = []
     if deep_links:
         rows.append((Button(t(language, "bulletins.button.tip"),
                             start=bulletin_tip_link(bulletin_id)),))
-    rows.append((Button(ack_text, callback=f"{ACK}{bulletin_id}"),))
+    if acknowledgement:
+        rows.append((Button(ack_text, callback=f"{ACK}{bulletin_id}"),))
     return tuple(rows)
 
 
@@ -46,5 +48,6 @@ def render_bulletin(language: str, bulletin: BulletinRecord, capabilities: Capab
     return OutboundMessage(
         text=bulletin_text(language, bulletin, capabilities),
         buttons=bulletin_buttons(language, bulletin.id, acknowledged,
-                                 deep_links=capabilities.deep_links and capabilities.url_buttons),
+                                 deep_links=capabilities.deep_links and capabilities.url_buttons,
+                                 acknowledgement=capabilities.group_buttons),
         media=media, silent=silent and capabilities.silent_sends)

@@ -58,6 +58,9 @@ class Capabilities:
     # time (Zalo OA consultation messages: 7 days).
     reply_window: timedelta | None = None
     measure: Callable[[str], int] = field(default=code_point_length, compare=False)
+    # A message to a group may carry buttons that answer back (a bulletin's "Đã phổ biến");
+    # False where a group cannot press one (Zalo OA's GMF groups take links only, in the text).
+    group_buttons: bool = True
 
     def fits(self, text: str, *, caption: bool = False) -> bool:
         limit = self.caption_limit if caption else self.text_limit

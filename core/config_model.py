@@ -53,6 +53,9 @@ class StaffDecl:
     telegram_id: int
     role: str
     unit: str
+    # The person's Zalo user id for the OA (from an OA event), so ``/dangky MÃ`` typed in a Zalo
+    # group is known to be theirs; None when not set. Never logged at INFO.
+    zalo_user_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,30 +1,37 @@
-"""Group life-cycle (SPEC §2): joining, leaving, migrating, ``/register`` and ``/groups``."""
+"""Group life-cycle (SPEC §2) in Telegram: joining, leaving, migrating, and the Telegram side of
+``/register`` and ``/groups`` (``/dangky MÃ zalo:<id>`` and ``/nhom zalo`` too: SPEC §13), whose
+decisions are ``org.group_registration``'s; and :class:`TelegramGroups`, what Telegram says of a
+group's members, registered in the router for the daily count (``org.groups``)."""
 
 from __future__ import annotations
 
 import logging
-from datetime import tzinfo
 
-from telegram import ChatMember, ChatMemberUpdated, Update
+from telegram import Bot, ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatType
 from telegram.error import ChatMigrated, Forbidden, TelegramError
 from telegram.ext import BaseHandler, ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot.services import Services
 from channels.telegram_addresses import address_of_chat, chat_id_of
-from core.address import TELEGRAM
-from core.i18n import Translator
-from handlers.argument_problems import echo, unit_not_in_scope
+from core.address import Address
+from core.outbound import ChatMoved, ChatUnavailable, TransientFailure
+from handlers.access import requires
 from handlers.bot_context import BotContext
 from handlers.commands import guard
+from org import group_registration
 from org import groups as group_service
-from org.groups import Registration
-from storage.groups import GroupRecord
+from org.channel_groups import ChannelGroup
+from org.permissions import Place
+from org.roles import Role
 
 log = logging.getLogger(__name__)
 
 IN_CHAT = (ChatMember.MEMBER, ChatMember.ADMINISTRATOR, ChatMember.OWNER, ChatMember.RESTRICTED)
 OUT_OF_CHAT = (ChatMember.LEFT, ChatMember.BANNED)
+# "/register CODE zalo:<id>": a second word naming a channel's group (org.group_registration).
+CHANNEL_GROUP_ARGUMENT = r"(?i)^/\S+\s+\S+\s+(" + "|".join(
+    group_registration.GROUP_CHANNELS) + r"):\S*\s*$"
 
 
 def _is_group(update: Update) -> bool:
@@ -73,101 +80,91 @@ async def group_migrated(update: Update, context: BotContext) -> None:
 
 @guard("register")
 async def register(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    tr = context.tr
-    if len(context.args or []) != 1:
-        await message.reply_text(tr("groups.register_usage"))
-        return
-    code = context.args[0]
     services = context.services
     chat = update.effective_chat
-    result = await group_service.register_group(
+    assert context.staff is not None
+    result = await group_registration.register_here(
         services.db, services.directory.tree, context.staff, address_of_chat(chat.id),
-        chat.title or "", code, services.clock.now())
-    if result.outcome is Registration.UNKNOWN_UNIT:
-        await message.reply_text("\n".join((tr("groups.unknown_unit", code=echo(code)),
-                                            tr("groups.register_usage"))))
-        return
-    unit = result.unit
-    assert unit is not None
-    if result.outcome is Registration.OUT_OF_SCOPE:
-        await message.reply_text(tr("groups.out_of_scope", unit=unit.code))
-        return
-    key = {Registration.REGISTERED: "groups.registered", Registration.MOVED: "groups.moved",
-           Registration.ALREADY: "groups.already"}[result.outcome]
-    await message.reply_text(tr(key, title=chat.title or "", unit=unit.code, unit_name=unit.name,
-                                previous=result.previous_unit_code or ""))
-    if result.outcome is not Registration.ALREADY:
+        chat.title or "", list(context.args or []), services.clock.now(), context.tr)
+    await update.effective_message.reply_text(result.answer.text)
+    if result.linked:
         await count_members(context, chat.id)
+
+
+@requires(Role.OFFICER, place=Place.PRIVATE)
+async def register_channel_group(update: Update, context: BotContext) -> None:
+    """``/register CODE zalo:<group_id>`` in a private chat (SPEC §13)."""
+    services = context.services
+    assert context.staff is not None
+    answer = await group_registration.register_channel_group(
+        services.db, services.directory.tree, context.staff, services.group_directories,
+        list(context.args or []), services.clock.now(), context.tr)
+    await update.effective_message.reply_text(answer.text)
 
 
 @guard("groups")
 async def list_groups(update: Update, context: BotContext) -> None:
     services = context.services
-    tr = context.tr
-    if len(context.args or []) > 1:
-        await update.effective_message.reply_text(tr("groups.usage"))
+    assert context.staff is not None
+    args = list(context.args or [])
+    if len(args) == 1 and args[0].casefold() in group_registration.GROUP_CHANNELS:
+        answer = await group_registration.list_channel_groups(
+            services.db, services.group_directories, args[0], context.tr)
+        await update.effective_message.reply_text(answer.text)
         return
-    unit_code = context.args[0] if context.args else None
-    found = await group_service.groups_in_scope(services.db, services.directory.tree,
-                                                context.staff, unit_code)
-    if found is None:
-        await update.effective_message.reply_text(unit_not_in_scope(tr, unit_code or ""))
-        return
-    if not found:
-        await update.effective_message.reply_text(tr("groups.list_empty"))
-        return
-    lines = [tr("groups.list_header", count=len(found))]
-    lines.extend(_group_line(tr, group, services.config.timezone) for group in found)
-    await update.effective_message.reply_text("\n".join(lines))
+    answer = await group_registration.list_linked_groups(
+        services.db, services.directory.tree, context.staff, list(context.args or []),
+        services.config.timezone, context.tr)
+    await update.effective_message.reply_text(answer.text)
 
 
-def _group_line(tr: Translator, group: GroupRecord, tz: tzinfo) -> str:
-    members = (tr("groups.members", count=group.member_count)
-               if group.member_count is not None else tr("groups.members_unknown"))
-    last = (tr("groups.last_bulletin",
-               date=group.last_bulletin_at.astimezone(tz).strftime("%d/%m/%Y"))
-            if group.last_bulletin_at is not None else tr("groups.no_bulletin"))
-    return tr("groups.list_line", title=group.title, unit=group.unit_code or "-",
-              members=members, last=last, status=tr("groups.status_" + group.status))
+class TelegramGroups:
+    """What Telegram says of a group (``org.channel_groups.GroupDirectory``); Telegram cannot
+    list the groups a bot is in, so :meth:`groups` has nothing to say."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def member_count(self, address: Address) -> int:
+        """SPEC §12: Telegram's count minus the bot itself."""
+        try:
+            count = await self._bot.get_chat_member_count(chat_id_of(address))
+        except ChatMigrated as migrated:
+            raise ChatMoved(str(migrated), address_of_chat(migrated.new_chat_id)) from migrated
+        except Forbidden as gone:
+            raise ChatUnavailable(str(gone)) from gone
+        except TelegramError as error:
+            raise TransientFailure(str(error)) from error
+        return max(count - 1, 0)
+
+    async def group(self, address: Address) -> ChannelGroup:
+        try:
+            chat = await self._bot.get_chat(chat_id_of(address))
+        except Forbidden as gone:
+            raise ChatUnavailable(str(gone)) from gone
+        except TelegramError as error:
+            raise TransientFailure(str(error)) from error
+        return ChannelGroup(address, chat.title or "", await self.member_count(address))
+
+    async def groups(self) -> list[ChannelGroup] | None:
+        return None
 
 
 async def count_members(context: BotContext, chat_id: int) -> None:
-    """Record the group's member count; SPEC §12: Telegram's count minus the bot itself."""
+    """Record the group's member count, just after it was joined or linked."""
     services: Services = context.services
-    await refresh_member_count(context.bot, services, chat_id)
-
-
-async def refresh_member_count(bot, services: Services, chat_id: int) -> None:  # noqa: ANN001
-    now = services.clock.now()
-    try:
-        count = await bot.get_chat_member_count(chat_id)
-    except ChatMigrated as migrated:
-        await group_service.group_migrated(services.db, address_of_chat(chat_id),
-                                           address_of_chat(migrated.new_chat_id), now)
-        await refresh_member_count(bot, services, migrated.new_chat_id)
-        return
-    except Forbidden:
-        await group_service.bot_left_group(services.db, address_of_chat(chat_id), now)
-        return
-    except TelegramError as err:
-        log.warning("member count of group %s not refreshed: %s", chat_id, err)
-        return
-    await group_service.member_count_taken(services.db, address_of_chat(chat_id),
-                                           max(count - 1, 0), now)
-
-
-async def refresh_all_member_counts(bot, services: Services) -> None:  # noqa: ANN001
-    """The daily job: every active group's member count (SPEC §2: refreshed at least daily)."""
-    for address in await group_service.active_group_addresses(services.db):
-        if address.channel == TELEGRAM:
-            await refresh_member_count(bot, services, chat_id_of(address))
+    await group_service.refresh_member_count(services.db, TelegramGroups(context.bot),
+                                             address_of_chat(chat_id), services.clock)
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         ChatMemberHandler(bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(filters.StatusUpdate.MIGRATE, group_migrated),
+        # "/register CODE zalo:<id>" in a private chat links a group of another channel; the
+        # same command anywhere else is the group's own registration (refused outside a group).
+        CommandHandler(["register", "dangky"], register_channel_group,
+                       filters=filters.ChatType.PRIVATE & filters.Regex(CHANNEL_GROUP_ARGUMENT)),
         CommandHandler(["register", "dangky"], register),
         CommandHandler(["groups", "nhom"], list_groups),
     ]

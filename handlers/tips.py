@@ -62,7 +62,7 @@ async def tip_command(update: Update, context: BotContext) -> None:
 
 
 async def start_from_payload(update: Update, context: BotContext, payload: str) -> None:
-    """``/start tip``, ``tip_<UNIT>``, ``tip_b<BULLETIN>``: the flow with what the link knows."""
+    """``/start tip``, ``tip_<UNIT>``, ``tip-b<BULLETIN>``: the flow with what the link knows."""
     if update.effective_chat.type != ChatType.PRIVATE:
         await redirect_tip_from_group(update.effective_message, context, carries_words=False)
         return

@@ -3,11 +3,15 @@ A group is named by its address (core.address), whatever its channel."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
 from core.address import Address
+from core.clock import Clock
+from core.outbound import ChatMoved, ChatUnavailable, SendFailure
+from org.channel_groups import GroupDirectories, GroupDirectory
 from org.roles import Role
 from org.staff import StaffMember, may_act_on_unit, scope_codes
 from org.units import Unit, UnitTree
@@ -15,6 +19,8 @@ from storage import groups as group_store
 from storage.audit import record_action
 from storage.db import Database
 from storage.groups import GroupRecord
+
+log = logging.getLogger(__name__)
 
 
 class Registration(StrEnum):
@@ -90,6 +96,47 @@ async def groups_in_scope(db: Database, tree: UnitTree, member: StaffMember,
         return await group_store.linked_groups(conn, allowed)
 
 
+async def groups_at(addresses: list[Address], db: Database) -> dict[Address, GroupRecord]:
+    """The stored record of each of ``addresses`` that has one."""
+    async with db.reading() as conn:
+        found = [await group_store.find_group(conn, address) for address in addresses]
+    return {record.address: record for record in found if record is not None}
+
+
 async def active_group_addresses(db: Database) -> list[Address]:
     async with db.reading() as conn:
         return await group_store.active_group_addresses(conn)
+
+
+async def refresh_member_count(db: Database, directory: GroupDirectory, address: Address,
+                               clock: Clock) -> None:
+    """Ask the group's channel how many people it has and keep the count (SPEC §2, §12).
+
+    A group that moved is followed (once); one that is gone (the bot was removed, the Zalo group
+    dissolved or lapsed) becomes inactive; any other failure leaves the last count as it was.
+    """
+    for _ in range(2):
+        try:
+            count = await directory.member_count(address)
+        except ChatMoved as moved:
+            await group_migrated(db, address, moved.new_address, clock.now())
+            address = moved.new_address
+            continue
+        except ChatUnavailable:
+            await bot_left_group(db, address, clock.now())
+            return
+        except SendFailure as failure:
+            log.warning("member count of group %s not refreshed: %s", address, failure.reason)
+            return
+        await member_count_taken(db, address, count, clock.now())
+        return
+
+
+async def refresh_all_member_counts(db: Database, directories: GroupDirectories,
+                                    clock: Clock) -> None:
+    """The daily job: every active group's member count, each through its own channel (SPEC §2:
+    refreshed at least daily). A channel not configured here is left alone."""
+    for address in await active_group_addresses(db):
+        directory = directories.group_directory(address.channel)
+        if directory is not None:
+            await refresh_member_count(db, directory, address, clock)

@@ -21,6 +21,7 @@ edits, and quoting is not used.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from datetime import timedelta
 
@@ -35,7 +36,7 @@ from channels.zalo_oa.api import (
     ZaloTransportError,
 )
 from channels.zalo_oa.bodies import MAX_BUTTONS, message_body
-from channels.zalo_oa.failures import classify
+from channels.zalo_oa.failures import QUOTA_WAIT, RATE_LIMIT_WAIT, classify
 from core.address import Address, AddressError
 from core.capabilities import ButtonStyle, Capabilities, RateLimits, utf16_length
 from core.i18n import DEFAULT_LANGUAGE, Translator
@@ -48,6 +49,7 @@ from core.outbound import (
 )
 
 TEXT_LIMIT = 2000
+OA_LINK = "https://zalo.me/"  # + the OA's id: opens the OA's chat in Zalo
 REPLY_WINDOW = timedelta(days=7)
 
 CAPABILITIES = Capabilities(
@@ -55,12 +57,15 @@ CAPABILITIES = Capabilities(
     url_buttons=True, max_buttons=MAX_BUTTONS,
     media=frozenset({MediaKind.PHOTO, MediaKind.DOCUMENT}), silent_sends=False, edits=False,
     replies=False,
-    # https://zalo.me/<oa_id> opens the OA's chat, but cannot start the tip flow by itself
-    # (no start parameter): the resident types "báo tin".
+    # https://zalo.me/<oa_id> opens the OA's chat (``ZaloOAChannel`` draws a ``Button.start`` as
+    # that link: the "Báo tin" link under a bulletin); it carries no start parameter, so the
+    # resident types "báo tin" there. Off until the channel knows its OA id.
     deep_links=False,
     rate=RateLimits(messages_per_second=10, group_messages_per_minute=20,
                     private_interval_seconds=1.0),
-    reply_window=REPLY_WINDOW, measure=utf16_length)
+    reply_window=REPLY_WINDOW, measure=utf16_length,
+    # GMF group messages carry no buttons (``bodies``): a bulletin there has no "Đã phổ biến".
+    group_buttons=False)
 
 _MASK_63 = (1 << 63) - 1
 
@@ -77,10 +82,16 @@ class ZaloOAChannel:
     capabilities = CAPABILITIES
     text_limit = CAPABILITIES.text_limit
 
-    def __init__(self, api: ZaloApi, tr: Translator | None = None) -> None:
+    def __init__(self, api: ZaloApi, tr: Translator | None = None, *, oa_id: str = "") -> None:
         self._api = api
         # The deployment's language, for the line under numbered choices.
         self._tr = tr or Translator(DEFAULT_LANGUAGE)
+        self._oa_link = f"{OA_LINK}{oa_id}" if oa_id else None
+        self.capabilities = dataclasses.replace(CAPABILITIES, deep_links=bool(oa_id))
+        # How long a row waits after Zalo's rate (-32) and quota (-211, -218) refusals: Zalo
+        # names no wait (``failures``); shortened only by the end-to-end tests.
+        self.rate_limit_wait = RATE_LIMIT_WAIT
+        self.quota_wait = QUOTA_WAIT
 
     def parts_of(self, message: OutboundMessage) -> list[OutboundMessage]:
         return split_message(message, self.text_limit)
@@ -91,8 +102,8 @@ class ZaloOAChannel:
         except AddressError as error:
             raise ChatUnavailable(str(error)) from error
         in_group = recipient.kind is RecipientKind.GROUP
-        body = {"message": message_body(message, CAPABILITIES, in_group=in_group,
-                                        tr=self._tr)}
+        body = {"message": message_body(self._with_links(message), CAPABILITIES,
+                                        in_group=in_group, tr=self._tr)}
         if in_group:
             path, body["recipient"] = GROUP_MESSAGE, {GROUP_RECIPIENT_KEY: recipient.id}
         else:
@@ -100,8 +111,19 @@ class ZaloOAChannel:
         try:
             data = await self._api.post(path, body)
         except (ZaloApiError, ZaloTransportError) as error:
-            raise classify(error) from error
+            raise classify(error, rate_limit_wait=self.rate_limit_wait,
+                           quota_wait=self.quota_wait) from error
         return message_number(str(data.get("message_id", "")))
+
+    def _with_links(self, message: OutboundMessage) -> OutboundMessage:
+        """A deep link (``Button.start``) is the OA's chat link: Zalo's has no start parameter."""
+        if not any(button.start for row in message.buttons for button in row):
+            return message
+        if self._oa_link is None:
+            raise Rejected("no Zalo OA id to link to")
+        rows = tuple(tuple(Button(button.text, url=self._oa_link) if button.start else button
+                           for button in row) for row in message.buttons)
+        return dataclasses.replace(message, buttons=rows)
 
     async def edit_buttons(self, to: Address, message_id: int,
                            buttons: tuple[tuple[Button, ...], ...]) -> None:

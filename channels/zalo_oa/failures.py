@@ -42,16 +42,17 @@ class OutsideReplyWindow(ReplyWindowClosed):
     again after their next message (SPEC §13: a staff question waits for it)."""
 
 
-def classify(error: ZaloApiError | ZaloTransportError) -> SendFailure:
+def classify(error: ZaloApiError | ZaloTransportError, *, rate_limit_wait: float = RATE_LIMIT_WAIT,
+             quota_wait: float = QUOTA_WAIT) -> SendFailure:
     if isinstance(error, ZaloTransportError):
         if error.may_have_arrived:
             return MaybeDelivered(error.reason)
         return TransientFailure(error.reason)
     reason = str(error)
     if error.code == RATE_LIMITED:
-        return RetryLater(reason, RATE_LIMIT_WAIT)
+        return RetryLater(reason, rate_limit_wait)
     if error.code in (OUT_OF_QUOTA, OUT_OF_RECEIVE_QUOTA):
-        return RetryLater(reason, QUOTA_WAIT)
+        return RetryLater(reason, quota_wait)
     if error.code in (OUTSIDE_REPLY_WINDOW, NO_RECENT_INTERACTION):
         return OutsideReplyWindow(reason)
     if error.code in _GONE:

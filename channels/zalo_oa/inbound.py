@@ -4,7 +4,7 @@ Event names (developers.zalo.me/docs/official-account/webhook): ``user_send_text
 ``anonymous_send_text`` (a person chatting without following), ``user_send_image`` / ``_file`` /
 ``_audio`` / ``_video`` / ``_location`` / ``_sticker`` / ``_gif`` / ``_link``, ``follow`` /
 ``unfollow`` (the person under ``follower``), and the GMF group events ``user_send_group_*``,
-whose recipient is the group.
+whose recipient is the group (``emulators.zalo_oa.events`` cites the sources).
 
 The sender's address, the text and the attachments are a tipster's identity and words: they are
 left out of the event's ``repr`` so that no log line can carry them by accident.
@@ -80,6 +80,10 @@ def parse_event(payload: dict[str, Any]) -> InboundEvent | None:
         kind_name = event_name.removeprefix("user_send_group_")
     else:
         kind_name = event_name.removeprefix("user_send_").removeprefix("anonymous_send_")
+        # One public source shows a group's message as a 1:1 event with a top-level group_id
+        # (emulators.zalo_oa.events): read as the group's, never as a person's private chat.
+        if payload.get("group_id"):
+            group = group_address(str(payload["group_id"]))
     try:
         kind = EventKind(kind_name)
     except ValueError:

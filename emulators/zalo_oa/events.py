@@ -7,8 +7,20 @@ Zalo posts each event as JSON to the app's webhook URL with the header
 in public integrations, e.g. ``mac = sha256(appId + data + timeStamp + OAsecretKey)``).
 
 Bodies: ``{"app_id", "sender": {"id"}, "recipient": {"id"}, "event_name", "message": {"msg_id",
-"text" | "attachments" | …}, "timestamp", "user_id_by_app"}``; for GMF group events
-(``user_send_group_*``) the recipient is the group.
+"text" | "attachments" | …}, "timestamp", "user_id_by_app"}``.
+
+A message a person writes in a GMF group arrives as ``user_send_group_text`` (and
+``user_send_group_image`` / ``_file`` / ``_audio`` / ``_video`` / ``_sticker`` / ``_gif`` /
+``_link``), ``sender.id`` the person's id for this OA, ``recipient.id`` the group's id — not as
+``user_send_text``: Zalo's GMF webhook pages (developers.zalo.me/docs/official-account/webhook/
+nhom-chat-gmf/…) list group events of their own, and the typed OA SDK
+``@warriorteam/redai-zalo-sdk`` (docs/WEBHOOK_EVENTS.md, ``src/types/webhook.ts``,
+``utils/type-guards``: ``UserSendGroupTextEvent`` … ``isUserGroupMessageEvent``,
+``docs/WEBHOOK_MESSAGE_HELPERS.md``: ``isGroupMessageEvent`` beside ``isUserMessageEvent``)
+types them apart from the 1:1 events. One hand-written project README
+(``vyn-huy-nguyen/ai-zalo-bot-oa``) shows a group message as ``user_send_text`` with a top-level
+``group_id``; the adapter (``channels.zalo_oa.inbound``) reads that shape as a group message too,
+so neither form can be mistaken for a 1:1 chat.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import io
 import logging
 import socket
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -91,7 +91,11 @@ def button_payloads(message: dict[str, Any]) -> list[str]:
 @asynccontextmanager
 async def bot_with_zalo(fake: FakeTelegramAPI, people: People, tmp_path: Path,
                         clock: ManualClock, storage_url: str | None, *,
-                        refresh_token: str | None = None) -> AsyncIterator[ZaloHarness]:
+                        refresh_token: str | None = None,
+                        more_config: Callable[[FakeZaloOA], str] | None = None,
+                        ) -> AsyncIterator[ZaloHarness]:
+    """``more_config``: TOML appended to the config (after ``[zalo_oa]``), written once the
+    emulator exists (a ``[[staff]]`` entry with the ``zalo_user_id`` of one of its users)."""
     zalo = FakeZaloOA()
     await zalo.start()
     zalo.advance(clock.now().timestamp() - time.time())
@@ -100,6 +104,8 @@ async def bot_with_zalo(fake: FakeTelegramAPI, people: People, tmp_path: Path,
     with path.open("a", encoding="utf-8") as config_file:
         config_file.write(ZALO_TABLE.format(oa_id=zalo.oa_id, app_id=zalo.app_id,
                                             base_url=zalo.base_url, port=port))
+        if more_config is not None:
+            config_file.write(more_config(zalo))
     environ = zalo_environ(zalo, refresh_token or zalo.first_refresh_token())
     config = load_config(path, {"BOT_TOKEN": fake.token, **environ})
     logs = io.StringIO()

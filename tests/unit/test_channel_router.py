@@ -140,7 +140,7 @@ async def test_each_groups_copy_is_drawn_for_its_own_channel(write_config, clock
         assert to == ZALO_GROUP
         starts = [[b.start for row in m.buttons for b in row] for m in (on_telegram, on_zalo)]
         # Telegram draws the "Báo tin" deep link; a channel without deep links is not offered it.
-        assert starts == [[f"tip_b{submitted.bulletin.id}", None], [None]]
+        assert starts == [[f"tip-b{submitted.bulletin.id}", None], [None]]
     finally:
         await desk.stop()
         await db.close()

@@ -363,6 +363,24 @@ webhook_path = "sms/webhook"
 max_segments = 40
 [ops]
 listen = "9464"
+[[units]]
+code = "XA"
+name = "Xã Tân Thành"
+[[staff]]
+telegram_id = 11
+role = "admin"
+unit = "XA"
+zalo_user_id = "zalo của tôi"
+[[staff]]
+telegram_id = 12
+role = "officer"
+unit = "XA"
+zalo_user_id = "3000000000000007919"
+[[staff]]
+telegram_id = 13
+role = "officer"
+unit = "XA"
+zalo_user_id = "3000000000000007919"
 """
 ALSO_WRONG_ENV = {"BOT_TOKEN": "1:abc", "BOT_WEBHOOK_SECRET": "has spaces!"}
 FILE_PROBLEMS = {"file_missing", "file_unreadable", "file_forbidden", "file_is_folder",

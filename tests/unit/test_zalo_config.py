@@ -109,3 +109,23 @@ def test_problems_are_worded_in_the_configs_language(write_config):
                                                                'language = "en"') + FULL_TABLE)
     lines = problems_of(write_config(body=body), {"BOT_TOKEN": "x"})
     assert any("is not set" in line and "ZALO_APP_SECRET" in line for line in lines), lines
+
+
+STAFF_ON_ZALO = """
+[[staff]]
+telegram_id = 5550001
+role = "officer"
+unit = "TT-TANTHANH"
+zalo_user_id = "3000000000000007919"
+"""
+
+
+def test_a_staff_members_zalo_user_id_is_read_and_never_echoed_when_wrong(write_config):
+    config = load_config(write_config(STAFF_ON_ZALO), ENV)
+    [on_zalo] = [decl for decl in config.staff if decl.telegram_id == 5550001]
+    assert on_zalo.zalo_user_id == "3000000000000007919"
+    assert all(decl.zalo_user_id is None for decl in config.staff if decl is not on_zalo)
+
+    wrong = STAFF_ON_ZALO.replace('"3000000000000007919"', '"Nguyễn Văn A 0912"')
+    [line] = problems_of(write_config(wrong), ENV)
+    assert "zalo_user_id" in line and "0912" not in line
