@@ -88,6 +88,7 @@ class FakeZaloBot:
         self.webhook_url: str | None = None
         self.webhook_secret: str | None = None
         self.internal_errors: list[str] = []
+        self.polls = 0  # getUpdates calls received; the newest one is the one that waits
         self._changed = Signal()
         self._server = HttpServer(self._handle)
 
@@ -188,6 +189,12 @@ class FakeZaloBot:
                                  f"({len(self.sent_to(chat_id))} did)")
         return found
 
+    async def wait_until_polled(self, count: int, seconds: float = 5.0) -> None:
+        """Until ``count`` getUpdates calls have come in (a restarted bot is listening)."""
+        if await self._changed.wait_for(lambda: True if self.polls >= count else None,
+                                        seconds) is None:
+            raise AssertionError(f"getUpdates was not called {count} times")
+
     async def wait_until_taken(self, seconds: float = 5.0) -> None:
         """Until every pending update was handed out by ``getUpdates``."""
         if await self._changed.wait_for(lambda: True if not self.pending else None,
@@ -279,8 +286,15 @@ class FakeZaloBot:
             seconds = float(body.get("timeout", DEFAULT_POLL_SECONDS))
         except (TypeError, ValueError) as error:
             raise BotApiError(BAD_REQUEST, "Bad Request: timeout is invalid") from error
+        # A newer poll ends an older one, as on Telegram: the older client may be gone (a bot
+        # that stopped), and an update handed to it would be lost.
+        self.polls += 1
+        mine = self.polls
         if not self.pending:
-            await self._changed.wait_for(lambda: True if self.pending else None, seconds)
+            await self._changed.wait_for(
+                lambda: True if self.pending or self.polls != mine else None, seconds)
+        if self.polls != mine:
+            raise BotApiError(CONFLICT, "Conflict: terminated by other getUpdates request")
         if not self.pending:
             raise BotApiError(REQUEST_TIMEOUT, "Request timeout")
         update = self.pending.pop(0)
