@@ -290,6 +290,7 @@ class FakeZaloBot:
         # that stopped), and an update handed to it would be lost.
         self.polls += 1
         mine = self.polls
+        self._changed.notify()  # a test may wait for the bot to be listening
         if not self.pending:
             await self._changed.wait_for(
                 lambda: True if self.pending or self.polls != mine else None, seconds)

@@ -126,3 +126,46 @@ async def test_each_message_is_handled_once_and_again_after_a_failure(db):
     assert await HandledOnce(db, TOKEN, on_update, ManualClock(START)).handle(update) is False
     assert handled == ["16f6366b3f02645a3d15"]
     assert once.key_of("16f6366b3f02645a3d15") != "16f6366b3f02645a3d15"
+
+
+def test_the_token_and_the_webhook_secret_are_kept_out_of_logs(write_config):
+    from bot.config import load_config
+    from bot.zalo_bot_runtime import zalo_bot_secrets
+
+    environ = {"BOT_TOKEN": "123:abc", "ZALO_BOT_TOKEN": TOKEN,
+               "ZALO_BOT_WEBHOOK_SECRET": "a-webhook-secret-token"}
+    with_bot = load_config(write_config('[zalo_bot]\nmode = "webhook"\n'), environ)
+    assert zalo_bot_secrets(with_bot, environ) == [TOKEN, "a-webhook-secret-token"]
+    assert zalo_bot_secrets(load_config(write_config(), environ), environ) == []
+
+
+async def test_the_long_poll_goes_on_after_an_empty_poll_and_a_refusal(db):
+    from channels.zalo_bot.polling import UpdatePoller
+    from emulators.zalo_bot import FakeZaloBot
+
+    zalo = FakeZaloBot()
+    await zalo.start()
+    seen: list[BotUpdate] = []
+
+    async def on_update(update: BotUpdate) -> None:
+        seen.append(update)
+
+    async with httpx.AsyncClient() as http:
+        poller = UpdatePoller(ZaloBotApi(http, zalo.base_url, zalo.token),
+                              HandledOnce(db, zalo.token, on_update, ManualClock(START)),
+                              poll_seconds=1)
+        zalo.webhook_url = "https://left.over/hook"  # deleted at start: polls would be refused
+        zalo.inject_server_error("getUpdates", status=502, html=True)
+        await poller.start()
+        try:
+            assert zalo.webhook_url is None
+            await zalo.wait_until_polled(2)  # refused, then one that ended empty (1 s), then…
+            await zalo.user_sends_text(zalo.user("Lê Thị Chờ"), "báo tin")
+            await zalo.wait_until_taken()
+            # …the poll that took it: the update is handled before the next poll begins.
+            await zalo.wait_until_polled(zalo.polls + 1)
+        finally:
+            await poller.stop()
+            await zalo.stop()
+    assert [update.text for update in seen] == ["báo tin"]
+    assert not zalo.internal_errors
