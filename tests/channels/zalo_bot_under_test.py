@@ -36,6 +36,7 @@ from .channel_under_test import (
 )
 
 ANSWER_WAIT = 1.0
+CONNECT_WAIT = 10.0
 LATE_BY = ANSWER_WAIT + 0.5
 FLOOD_ANSWERS = 100
 
@@ -76,7 +77,9 @@ class ZaloBotUnderTest:
         self.refusal_words = REFUSAL_WORDS
         self.zalo = zalo
         self.path = path
-        self._http = httpx.AsyncClient(timeout=httpx.Timeout(ANSWER_WAIT))
+        # Only the answer is awaited briefly (a late one times out quickly); connecting may take
+        # longer on a loaded machine, and a connect timeout is a different failure.
+        self._http = httpx.AsyncClient(timeout=httpx.Timeout(ANSWER_WAIT, connect=CONNECT_WAIT))
         self.adapter: Channel = self._adapter(zalo.base_url)
 
     def _adapter(self, api_base_url: str) -> Channel:
