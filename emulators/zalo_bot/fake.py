@@ -27,9 +27,7 @@ deleteWebhook, sendMessage, sendPhoto, sendSticker, sendChatAction) and public c
   ``photo`` (a URL), ``caption`` of up to 2000; both answer ``{"message_id", "date"}``;
   ``sendChatAction``: ``action`` ``typing`` or ``upload_photo``.
 
-Other event names the platform posts (``message.image.received``,
-``message.sticker.received``) come from :meth:`FakeZaloBot.user_sends_image` and
-:meth:`FakeZaloBot.user_sends_sticker`.
+The people writing to the bot, and the platform's posts to the webhook, are in ``user_side``.
 """
 
 from __future__ import annotations
@@ -38,8 +36,6 @@ import asyncio
 import json
 import time
 from typing import Any
-
-import httpx
 
 from emulators.telegram.http import HttpRequest, HttpResponse, HttpServer
 from emulators.telegram.waiting import Signal
@@ -55,11 +51,11 @@ from .errors import (
     chat_not_found,
 )
 from .faults import FaultPlan
-from .world import ApiCall, SentMessage, ZaloBotUser, new_hex_id, update_of
+from .user_side import UserSide
+from .world import ApiCall, SentMessage, ZaloBotUser, new_hex_id
 
 BOT_ID = "1459232241454765289"
 TOKEN = f"{BOT_ID}:emulated-zalo-bot-access-token"
-SECRET_HEADER = "X-Bot-Api-Secret-Token"
 TEXT_LIMIT = 2000
 DEFAULT_POLL_SECONDS = 30.0
 _ACTIONS = frozenset({"typing", "upload_photo"})
@@ -70,7 +66,7 @@ def _ok(result: Any) -> HttpResponse:
                                         ensure_ascii=False).encode())
 
 
-class FakeZaloBot:
+class FakeZaloBot(UserSide):
     """The Bot API for one bot, and the people who write to it."""
 
     def __init__(self, *, token: str = TOKEN, account_name: str = "bot.AnNinhXa",
@@ -104,56 +100,6 @@ class FakeZaloBot:
     def base_url(self) -> str:
         """The ``api_base_url`` of the ``[zalo_bot]`` config."""
         return f"http://127.0.0.1:{self._server.port}"
-
-    # ---- the scene ----------------------------------------------------------------------
-    def user(self, display_name: str) -> ZaloBotUser:
-        user = ZaloBotUser(new_hex_id(), display_name)
-        self.users[user.id] = user
-        return user
-
-    def block_bot(self, user: ZaloBotUser) -> None:
-        user.blocked_bot = True
-
-    async def user_sends_text(self, user: ZaloBotUser, text: str, *,
-                              message_id: str | None = None) -> httpx.Response | None:
-        """The person writes ``text``: posted to the webhook when one is set (its answer is
-        returned), else kept for the next ``getUpdates``."""
-        return await self.deliver(update_of(user, {"text": text}, "message.text.received",
-                                            self._now_ms(), message_id))
-
-    async def user_sends_image(self, user: ZaloBotUser, caption: str = ""
-                               ) -> httpx.Response | None:
-        photo = f"{self.base_url}/media/{new_hex_id()}.jpg"
-        return await self.deliver(update_of(user, {"photo": photo, "caption": caption},
-                                            "message.image.received", self._now_ms()))
-
-    async def user_sends_sticker(self, user: ZaloBotUser) -> httpx.Response | None:
-        return await self.deliver(update_of(user, {"sticker": new_hex_id()},
-                                            "message.sticker.received", self._now_ms()))
-
-    async def deliver(self, update: dict[str, Any]) -> httpx.Response | None:
-        if self.webhook_url is None:
-            self.pending.append(update)
-            self._changed.notify()
-            return None
-        return await self.post_to_webhook(update, self.webhook_secret)
-
-    async def deliver_again(self, message_id: str) -> httpx.Response | None:
-        """The platform hands out an update it already delivered (no offset confirms one)."""
-        update = next(u for u in self.delivered if u["message"]["message_id"] == message_id)
-        return await self.deliver(update)
-
-    async def post_to_webhook(self, update: dict[str, Any], secret: str | None
-                              ) -> httpx.Response:
-        """Post ``update`` as the platform does, with ``secret`` as the header (None: none)."""
-        assert self.webhook_url is not None, "no webhook is set"
-        self.delivered.append(update)
-        headers = {"Content-Type": "application/json"}
-        if secret is not None:
-            headers[SECRET_HEADER] = secret
-        async with httpx.AsyncClient() as client:
-            return await client.post(self.webhook_url, headers=headers,
-                                     content=json.dumps({"ok": True, "result": update}))
 
     # ---- faults -------------------------------------------------------------------------
     def inject_error(self, target: str, code: int, description: str, *, times: int = 1) -> None:
@@ -266,11 +212,13 @@ class FakeZaloBot:
         if method == "getWebhookInfo":
             return _ok({"url": self.webhook_url or "", "updated_at": self._now_ms()})
         if method == "sendMessage":
-            return self._send(method, body, _text(body, "text", required=True))
+            _check_text(body, "text", required=True)
+            return self._send(method, body)
         if method == "sendPhoto":
             if not str(body.get("photo") or ""):
                 raise BotApiError(BAD_REQUEST, "Bad Request: photo is required")
-            return self._send(method, body, _text(body, "caption", required=False))
+            _check_text(body, "caption", required=False)
+            return self._send(method, body)
         if method == "sendChatAction":
             self._recipient(body)
             if body.get("action") not in _ACTIONS:
@@ -321,18 +269,18 @@ class FakeZaloBot:
             raise blocked()
         return user
 
-    def _send(self, method: str, body: dict[str, Any], _checked: str) -> HttpResponse:
+    def _send(self, method: str, body: dict[str, Any]) -> HttpResponse:
         user = self._recipient(body)
         sent = SentMessage(new_hex_id(), user.id, method, body)
         self.sent.append(sent)
         return _ok({"message_id": sent.message_id, "date": self._now_ms()})
 
 
-def _text(body: dict[str, Any], key: str, *, required: bool) -> str:
+def _check_text(body: dict[str, Any], key: str, *, required: bool) -> None:
+    """1 to 2000 characters, as the documentation gives for ``text`` and ``caption``."""
     text = body.get(key)
     if text is None and not required:
-        return ""
+        return
     if not isinstance(text, str) or not 1 <= len(text) <= TEXT_LIMIT:
         raise BotApiError(BAD_REQUEST, f"Bad Request: {key} must be 1 to {TEXT_LIMIT} "
                                        "characters")
-    return text
