@@ -1,6 +1,6 @@
 """The channel the core sends through: every address goes through the adapter of its own
-channel (``address.channel``: ``telegram``, later ``zalo_oa``, ``sms``), and what that channel
-can do is answered per address (:meth:`ChannelRouter.capabilities_for`).
+channel (``address.channel``: ``telegram``, ``zalo_oa``, ``zalo_bot``, ``sms``), and what that
+channel can do is answered per address (:meth:`ChannelRouter.capabilities_for`).
 
 A unit's groups and staff may sit on several channels; the outbox worker, the relays and the
 bulletin delivery engine send through one router and never ask which platform a chat is on. A

@@ -27,6 +27,7 @@ from bot.report_command import REPORT_FORMATS, run_report
 from bot.runtime import prepare_storage, start_bot
 from bot.secret_key import SecretKeyError
 from bot.storage_failure import STORAGE_FAILURES, storage_failure_message
+from bot.zalo_bot_runtime import zalo_bot_secrets
 from bot.zalo_runtime import zalo_secrets
 from core.clock import SystemClock
 from core.config_model import Config
@@ -121,7 +122,8 @@ def _secrets_of(config: Config, environ: Mapping[str, str], token: str) -> list[
     names = [config.secret_key_env]
     if config.telegram.webhook is not None:
         names.append(config.telegram.webhook.secret_env)
-    return [token, *(environ.get(name, "") for name in names), *zalo_secrets(config, environ)]
+    return [token, *(environ.get(name, "") for name in names), *zalo_secrets(config, environ),
+            *zalo_bot_secrets(config, environ)]
 
 
 def _storage_kind(config: Config) -> str:

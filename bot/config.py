@@ -27,6 +27,7 @@ from bot.config_reader import ConfigProblem, ProblemLog, TableReader
 from bot.config_sms import read_sms
 from bot.config_telegram import read_telegram
 from bot.config_zalo import read_zalo_oa
+from bot.config_zalo_bot import read_zalo_bot
 from core.config_model import (
     DEFAULT_CATEGORIES,
     DEFAULT_OUTCOME_KINDS,
@@ -127,6 +128,7 @@ def load_config(path: Path, environ: Mapping[str, str], *, need_token: bool = Tr
     weekly_report = reports.parsed("weekly", parse_schedule_spec, "mon 07:30", "bad_schedule")
     reports.finish()
     zalo_oa = read_zalo_oa(root, environ, need_token)
+    zalo_bot = read_zalo_bot(root, environ, need_token)
     sms = read_sms(root, environ, need_token)
     ops = read_ops(root, "ops")
     root.finish()
@@ -137,7 +139,7 @@ def load_config(path: Path, environ: Mapping[str, str], *, need_token: bool = Tr
         path=path, bot=bot, telegram=telegram, storage_url=storage_url,
         secret_key_env=secret_key_env, units=units, staff=staff, bulletins=bulletins,
         tips=tips, outcome_kinds=outcome_kinds, weekly_report=weekly_report, zalo_oa=zalo_oa,
-        sms=sms, ops=ops,
+        sms=sms, ops=ops, zalo_bot=zalo_bot,
     )
 
 

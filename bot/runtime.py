@@ -23,6 +23,7 @@ from bot.secret_key import check_key_fingerprint, load_secret_key
 from bot.services import Services
 from bot.sms_runtime import SmsRuntime, start_sms
 from bot.weekly_summary_job import send_weekly_summaries
+from bot.zalo_bot_runtime import ZaloBotRuntime, start_zalo_bot
 from bot.zalo_runtime import ZaloRuntime, start_zalo
 from channels.telegram import TelegramChannel
 from channels.telegram_addresses import address_of_chat
@@ -59,6 +60,7 @@ class RunningBot:
     sms: SmsRuntime | None = None
     stopped: bool = False
     zalo: ZaloRuntime | None = None
+    zalo_bot: ZaloBotRuntime | None = None
 
     async def stop(self) -> None:
         """Stop everything; a second call does nothing (a test may stop, then restart)."""
@@ -70,6 +72,8 @@ class RunningBot:
         await self.notifier.stop()
         if self.zalo is not None:  # after every sender: its HTTP client closes with it
             await self.zalo.stop()
+        if self.zalo_bot is not None:
+            await self.zalo_bot.stop()
         if self.application.updater and self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:
@@ -132,6 +136,7 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
     bulletins: BulletinRuntime | None = None
     sms: SmsRuntime | None = None
     zalo: ZaloRuntime | None = None
+    zalo_bot: ZaloBotRuntime | None = None
     # Every notice and relay goes through the router, each address through its own channel.
     router = ChannelRouter()
     services.group_directories = router
@@ -156,6 +161,9 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         await queue_missing_staff_notices(tips)
         # Zalo OA when [zalo_oa] is configured: registered in the router, its webhook started.
         zalo = await start_zalo(config, tips, router, os.environ if environ is None else environ)
+        # Zalo Bot when [zalo_bot] is configured: registered in the router, receiving.
+        zalo_bot = await start_zalo_bot(config, tips, router,
+                                        os.environ if environ is None else environ)
         # Catch-up before polling: a weekly summary missed while down is queued once, now.
         await send_weekly_summaries(services)
         # Bulletin copies go through the same adapters as notices (Telegram's has a Bot of its
@@ -173,6 +181,8 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         await notifier.stop()
         if zalo is not None:
             await zalo.stop()
+        if zalo_bot is not None:
+            await zalo_bot.stop()
         if scheduler is not None:
             scheduler.shutdown(wait=False)
         if application.running:
@@ -183,4 +193,5 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         await db.close()
         raise
     log.info("bot started (%d units, %d staff)", len(directory.tree), len(directory.all_staff()))
-    return RunningBot(application, services, scheduler, notifier, bulletins, sms, zalo=zalo)
+    return RunningBot(application, services, scheduler, notifier, bulletins, sms, zalo=zalo,
+                      zalo_bot=zalo_bot)

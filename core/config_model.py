@@ -110,6 +110,21 @@ class ZaloOASettings:
 
 
 @dataclass(frozen=True)
+class ZaloBotSettings:
+    """The ``[zalo_bot]`` table (SPEC §13): a bot on the Zalo Bot Platform. Secrets are named by
+    the environment variables that hold them, never written here."""
+
+    token_env: str  # the bot token, "<bot_id>:<secret>" (it is in every API URL)
+    api_base_url: str
+    mode: str  # "polling" (getUpdates) or "webhook"
+    webhook_secret_env: str  # the secret token checked against X-Bot-Api-Secret-Token
+    webhook_url: str  # "": setWebhook is not called by the bot (set once by hand)
+    webhook_listen: str
+    webhook_port: int
+    webhook_path: str
+
+
+@dataclass(frozen=True)
 class EsmsSettings:
     """``[sms]`` with ``provider = "esms"``: eSMS.vn brandname SMS (one-way)."""
 
@@ -163,6 +178,7 @@ class Config:
     outcome_kinds: tuple[OutcomeKind, ...]
     weekly_report: ScheduleSpec
     zalo_oa: ZaloOASettings | None = None  # None: no [zalo_oa] table, the channel is off
+    zalo_bot: ZaloBotSettings | None = None  # None: no [zalo_bot] table, the channel is off
     sms: SmsSettings | None = None  # no [sms] table: SMS is not configured
     ops: OpsSettings | None = None  # None: no [ops] table, no health or metrics server
 

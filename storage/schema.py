@@ -305,6 +305,15 @@ zalo_seen_events = Table(
     Column("event_key", String(64), primary_key=True),
     Column("seen_at", UTCDateTime(), nullable=False, index=True),
 )
+# Zalo Bot messages already handled (SPEC §13; migration 0018): ``getUpdates`` has no offset,
+# so an update may come again, also after a restart, and is dropped by its ``message_id``. The
+# key is an HMAC of the message id under the bot token: nothing about the sender is stored.
+zalo_bot_handled_messages = Table(
+    "zalo_bot_handled_messages",
+    metadata,
+    Column("message_key", String(64), primary_key=True),
+    Column("handled_at", UTCDateTime(), nullable=False, index=True),
+)
 # SMS subscribers (SPEC §13; migration 0012): people without a smartphone who receive what a
 # group of their unit receives. The number is personal data: only ever stored sealed (encrypted
 # under the secret key, ``tips.anonymity``) plus a keyed hash to find it again; never in clear.

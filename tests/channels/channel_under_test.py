@@ -40,6 +40,8 @@ class Capabilities:
     moving_chats: bool  # a group may move to a new address (Telegram: a supergroup upgrade)
     deep_links: bool  # a button may open a private chat with the bot, starting it with a payload
     retry_after: bool = True  # a flood refusal says how long to wait (Zalo's does not)
+    groups: bool = True  # the bot can be in groups (a Zalo Bot cannot join one today)
+    photos: bool = True  # a tip's photo can be sent on (MediaKind.PHOTO in media_kinds)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ def test_the_adapters_declaration_agrees_with_the_contract(channel: ChannelUnder
     assert (declared.silent_sends, declared.replies, declared.edits, declared.deep_links) == (
         claims.silent_sends, claims.replies, claims.edits, claims.deep_links)
     assert declared.text_limit == channel.adapter.text_limit
+    assert claims.photos == (MediaKind.PHOTO in declared.media)
 
 
 async def _send_tip(channel: ChannelUnderTest, to: Address, caption: str) -> None:
@@ -54,7 +55,7 @@ async def _send_tip(channel: ChannelUnderTest, to: Address, caption: str) -> Non
             await channel.adapter.send(to, part)
 
 
-@contract_for(sends_to_groups=False)
+@contract_for(sends_to_groups=False, photos=True)
 async def test_a_tips_caption_at_the_channels_limit_arrives_with_its_file(
     channel: ChannelUnderTest,
 ) -> None:
@@ -73,7 +74,7 @@ async def test_a_tips_caption_at_the_channels_limit_arrives_with_its_file(
     assert measure(photo.text) == limit
 
 
-@contract_for(sends_to_groups=False)
+@contract_for(sends_to_groups=False, photos=True)
 async def test_a_tips_caption_over_the_channels_limit_arrives_whole_after_its_file(
     channel: ChannelUnderTest,
 ) -> None:

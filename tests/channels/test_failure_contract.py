@@ -121,6 +121,7 @@ async def test_an_address_that_never_existed_is_unavailable_for_good(
     assert channel.refusal_words[Refusal.UNKNOWN] in refused.value.reason.lower()
 
 
+@contract_for(groups=True)
 async def test_a_deleted_group_is_unavailable_for_good(channel: ChannelUnderTest) -> None:
     group = channel.group()
     channel.delete_group(group)

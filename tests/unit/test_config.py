@@ -9,7 +9,7 @@ import pytest
 
 from bot.cli import main
 from bot.config import ConfigError, load_config
-from core.config_model import OTHER_CATEGORY
+from core.config_model import OTHER_CATEGORY, ZaloBotSettings
 from core.i18n import catalogue
 from storage.migrate import head_revision
 
@@ -356,6 +356,8 @@ oa_id = "OA xa Tan Thanh"
 app_id = "1234567890987654321"
 api_base_url = "openapi.zalo.me"
 webhook_path = "zalo webhook"
+[zalo_bot]
+mode = "webhook"
 [sms]
 provider = "android_gateway"
 api_base_url = "http://192.168.1.20:8080"
@@ -382,7 +384,8 @@ role = "officer"
 unit = "XA"
 zalo_user_id = "3000000000000007919"
 """
-ALSO_WRONG_ENV = {"BOT_TOKEN": "1:abc", "BOT_WEBHOOK_SECRET": "has spaces!"}
+ALSO_WRONG_ENV = {"BOT_TOKEN": "1:abc", "BOT_WEBHOOK_SECRET": "has spaces!",
+                  "ZALO_BOT_WEBHOOK_SECRET": "short"}
 FILE_PROBLEMS = {"file_missing", "file_unreadable", "file_forbidden", "file_is_folder",
                  "not_utf8", "not_toml", "not_toml_at"}
 WORD = re.compile(r"[^\W\d_]+")
@@ -504,3 +507,67 @@ def test_the_shipped_config_lists_exactly_the_choices_the_loader_takes():
             words = comment.split("(")[0]
             listed[key] = tuple(choice.strip() for choice in words.split("|"))
     assert listed == accepted
+
+
+# ---- [zalo_bot] (SPEC §13): the Zalo Bot channel ------------------------------------------
+ZALO_BOT_ENV = {"BOT_TOKEN": "123:abc", "ZALO_BOT_TOKEN": "1459232241454765289:bot-secret",
+                "ZALO_BOT_WEBHOOK_SECRET": "a-secret-of-32-characters-000000"}
+ZALO_BOT_TABLE = """
+[zalo_bot]
+token_env = "ZALO_BOT_TOKEN"
+api_base_url = "https://bot-api.zaloplatforms.com/"
+mode = "webhook"
+webhook_secret_env = "ZALO_BOT_WEBHOOK_SECRET"
+webhook_url = "https://bot.example.vn/zalo-bot/webhook"
+webhook_listen = "127.0.0.1"
+webhook_port = 8446
+webhook_path = "/zalo-bot/webhook"
+"""
+
+
+def test_zalo_bot_is_off_without_its_table(write_config):
+    assert load_config(write_config(), ZALO_BOT_ENV).zalo_bot is None
+
+
+def test_the_zalo_bot_table_is_read_whole(write_config):
+    config = load_config(write_config(ZALO_BOT_TABLE), ZALO_BOT_ENV)
+
+    assert config.zalo_bot == ZaloBotSettings(
+        token_env="ZALO_BOT_TOKEN", api_base_url="https://bot-api.zaloplatforms.com",
+        mode="webhook", webhook_secret_env="ZALO_BOT_WEBHOOK_SECRET",
+        webhook_url="https://bot.example.vn/zalo-bot/webhook", webhook_listen="127.0.0.1",
+        webhook_port=8446, webhook_path="/zalo-bot/webhook")
+
+
+def test_an_empty_zalo_bot_table_polls_with_the_defaults(write_config):
+    settings = load_config(write_config("[zalo_bot]\n"), ZALO_BOT_ENV).zalo_bot
+
+    assert settings is not None
+    assert (settings.mode, settings.token_env, settings.api_base_url, settings.webhook_url) == (
+        "polling", "ZALO_BOT_TOKEN", "https://bot-api.zaloplatforms.com", "")
+
+
+@pytest.mark.parametrize(("table", "environ", "key", "words"), [
+    ("[zalo_bot]\n", {"BOT_TOKEN": "123:abc"}, "zalo_bot.token_env", "ZALO_BOT_TOKEN"),
+    ('[zalo_bot]\nmode = "push"\n', ZALO_BOT_ENV, "zalo_bot.mode", "polling, webhook"),
+    ('[zalo_bot]\nmode = "webhook"\n', {**ZALO_BOT_ENV, "ZALO_BOT_WEBHOOK_SECRET": ""},
+     "zalo_bot.webhook_secret_env", "ZALO_BOT_WEBHOOK_SECRET"),
+    ('[zalo_bot]\nmode = "webhook"\n', {**ZALO_BOT_ENV, "ZALO_BOT_WEBHOOK_SECRET": "x" * 7},
+     "zalo_bot.webhook_secret_env", "8"),
+    ('[zalo_bot]\napi_base_url = "bot-api.zaloplatforms.com"\n', ZALO_BOT_ENV,
+     "zalo_bot.api_base_url", "bot-api.zaloplatforms.com"),
+    ('[zalo_bot]\nwebhook_port = 0\n', ZALO_BOT_ENV, "zalo_bot.webhook_port", "0"),
+    ('[zalo_bot]\ntoken = "1:abc"\n', ZALO_BOT_ENV, "zalo_bot.token", ""),
+])
+def test_each_zalo_bot_mistake_names_its_key(write_config, table, environ, key, words):
+    path = write_config(table)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, environ)
+    [line] = caught.value.lines()
+    assert line.startswith(f"{path}: {key}: ") and words in line
+
+
+def test_polling_needs_no_webhook_secret(write_config):
+    environ = {key: value for key, value in ZALO_BOT_ENV.items()
+               if key != "ZALO_BOT_WEBHOOK_SECRET"}
+    assert load_config(write_config("[zalo_bot]\n"), environ).zalo_bot is not None

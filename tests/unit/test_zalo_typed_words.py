@@ -1,5 +1,6 @@
-"""What a resident's text to the Zalo OA is (``channels.zalo_oa.typed_commands``), and how the
-choices offered are drawn and picked again (``channels.zalo_oa.replies``)."""
+"""What a resident's text in a typed chat (Zalo OA, Zalo Bot) is
+(``channels.typed_chat.commands``), and how the choices offered are drawn and picked again
+(``channels.typed_chat.replies``)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import unicodedata
 
 import pytest
 
-from channels.zalo_oa.replies import MAX_BUTTONS, OfferedChoices, drawn
-from channels.zalo_oa.typed_commands import Command, command_of
+from channels.typed_chat.commands import Command, command_of
+from channels.typed_chat.replies import OfferedChoices, drawn
+from channels.zalo_oa.bodies import MAX_BUTTONS
 from core.answers import Answer, Choice
 from core.i18n import Translator
 
@@ -66,14 +68,20 @@ def test_the_oldest_person_is_forgotten_first_when_memory_is_full():
 
 def test_up_to_five_choices_are_buttons_and_numbered_lines_more_are_lines_only():
     tr = Translator("vi")
-    [few] = drawn(tr, Answer("Chọn đơn vị", ((CHOICES[0],), CHOICES[1:])), 2000)
+    [few] = drawn(tr, Answer("Chọn đơn vị", ((CHOICES[0],), CHOICES[1:])), 2000, MAX_BUTTONS)
     assert [b.callback for row in few.buttons for b in row] == [c.label for c in CHOICES]
     assert "1. Xã Tân Thành" in few.text and "3. Hủy" in few.text
     many = tuple(Choice(f"Lĩnh vực {n}", f"c:{n}") for n in range(MAX_BUTTONS + 1))
-    [lines] = drawn(tr, Answer("Chọn lĩnh vực", (many,)), 2000)
+    [lines] = drawn(tr, Answer("Chọn lĩnh vực", (many,)), 2000, MAX_BUTTONS)
     assert lines.buttons == () and f"{MAX_BUTTONS + 1}. Lĩnh vực {MAX_BUTTONS}" in lines.text
 
 
 def test_a_long_labelled_answer_is_split_with_its_label_on_every_part():
-    parts = drawn(Translator("vi"), Answer("chữ " * 1500, label="TIP-ABC123"), 2000)
+    parts = drawn(Translator("vi"), Answer("chữ " * 1500, label="TIP-ABC123"), 2000,
+                  MAX_BUTTONS)
     assert len(parts) > 1 and all(p.text.startswith("TIP-ABC123") for p in parts)
+
+
+def test_a_channel_without_buttons_gets_numbered_lines_only():
+    [lines] = drawn(Translator("vi"), Answer("Chọn đơn vị", (CHOICES,)), 2000, 0)
+    assert lines.buttons == () and "1. Xã Tân Thành" in lines.text and "3. Hủy" in lines.text

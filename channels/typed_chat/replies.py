@@ -1,12 +1,13 @@
-"""The core's answers (``core.answers``) drawn in a Zalo OA chat, and the choices remembered so
-the person's next words can pick one.
+"""The core's answers (``core.answers``) drawn in a typed chat (Zalo OA, Zalo Bot), and the
+choices remembered so the person's next words can pick one.
 
-An answer with choices is its text, then the choices as numbered lines (a Zalo client that
-shows no buttons, or a person who prefers typing, answers "2"); up to 5 choices also come as
-``oa.query.hide`` buttons, whose press sends the button's title back to the OA as the person's
-text. More than 5 choices (a long unit list) are numbered lines only: Zalo takes 5 buttons.
-Zalo cannot edit a message, so new choices (``Shown.NEW_CHOICES``) are a new message, and an
-alert is a plain message.
+An answer with choices is its text, then the choices as numbered lines (a client that shows no
+buttons, or a person who prefers typing, answers "2"). A channel whose buttons send their title
+back as the person's text (the Zalo OA's ``oa.query.hide``) also gets them as buttons, up to
+its ``max_buttons``; more choices than that (a long unit list) are numbered lines only, and a
+channel with no buttons at all (the Zalo Bot) passes ``max_buttons=0``. Neither Zalo platform
+can edit a message, so new choices (``Shown.NEW_CHOICES``) are a new message, and an alert is a
+plain message.
 
 The choices last offered are kept in memory per pseudonym (never the Zalo id): a restart forgets
 them, and a number typed after it is answered as any other words.
@@ -22,7 +23,6 @@ from core.i18n import Translator
 from core.outbound import Button, OutboundMessage, SendFailure
 from core.outbound import Channel as OutboundChannel
 
-MAX_BUTTONS = 5  # Zalo's limit on a consultation message's buttons
 # Pseudonyms whose choices are kept at once: enough for every resident writing in a day; the
 # oldest is dropped first, so memory stays bounded whatever happens.
 MAX_REMEMBERED = 10_000
@@ -60,8 +60,9 @@ class OfferedChoices:
         return None
 
 
-def drawn(tr: Translator, answer: Answer, text_limit: int) -> list[OutboundMessage]:
-    """The messages that show ``answer`` in a Zalo chat (the choices with the last one)."""
+def drawn(tr: Translator, answer: Answer, text_limit: int, max_buttons: int
+          ) -> list[OutboundMessage]:
+    """The messages that show ``answer`` in a typed chat (the choices with the last one)."""
     choices = answer.all_choices
     if not choices:
         return [OutboundMessage(part) for part in split_text(answer.text, text_limit,
@@ -69,17 +70,18 @@ def drawn(tr: Translator, answer: Answer, text_limit: int) -> list[OutboundMessa
     buttons = tuple((Button(choice.label, callback=choice.label),) for choice in choices)
     text = numbered_text(tr, answer.text, buttons)
     parts = split_text(text, text_limit, answer.label)
-    last = OutboundMessage(parts[-1], buttons if len(choices) <= MAX_BUTTONS else ())
+    last = OutboundMessage(parts[-1], buttons if len(choices) <= max_buttons else ())
     return [*(OutboundMessage(part) for part in parts[:-1]), last]
 
 
-class ZaloReply:
-    """A :class:`core.answers.Reply` to one person's chat with the OA."""
+class TypedReply:
+    """A :class:`core.answers.Reply` to one person's typed chat."""
 
-    def __init__(self, channel: OutboundChannel, text_limit: int, tr: Translator,
-                 to: Address, pseudonym: str, offered: OfferedChoices) -> None:
+    def __init__(self, channel: OutboundChannel, text_limit: int, max_buttons: int,
+                 tr: Translator, to: Address, pseudonym: str, offered: OfferedChoices) -> None:
         self._channel = channel
         self._text_limit = text_limit
+        self._max_buttons = max_buttons
         self._tr = tr
         self._to = to
         self._pseudonym = pseudonym
@@ -90,8 +92,8 @@ class ZaloReply:
         # still picks from what they were last shown by the time they answer.
         self._offered.offer(self._pseudonym, answer.all_choices)
         try:
-            for message in drawn(self._tr, answer, self._text_limit):
+            for message in drawn(self._tr, answer, self._text_limit, self._max_buttons):
                 await self._channel.send(self._to, message)
         except SendFailure as error:
-            # The kind only: Zalo's error text can name the person.
+            # The kind only: the platform's error text can name the person.
             raise Undelivered(type(error).__name__) from error

@@ -1,7 +1,7 @@
-"""What a person's text to the OA asks for: Zalo has no command menu, so residents type the same
-commands as on Telegram (``/baotin …``, ``/trangthai MÃ``, ``/traloi MÃ …``, ``/baomat``,
-``/huy``, or their English names), or the plain words "báo tin" (SPEC §13). Anything else is
-words: a choice or a part of a tip, as the conversation decides.
+"""What a person's text in a typed chat asks for: neither Zalo platform has a command menu, so
+residents type the same commands as on Telegram (``/baotin …``, ``/trangthai MÃ``,
+``/traloi MÃ …``, ``/baomat``, ``/huy``, or their English names), or the plain words "báo tin"
+(SPEC §13). Anything else is words: a choice or a part of a tip, as the conversation decides.
 """
 
 from __future__ import annotations

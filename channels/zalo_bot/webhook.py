@@ -1,0 +1,98 @@
+"""The HTTP server the Zalo Bot Platform posts updates to (``mode = "webhook"``; the URL given to
+``setWebhook``, behind TLS at the proxy).
+
+For each request, in this order, and nothing changes unless all pass (SPEC §13):
+
+1. ``X-Bot-Api-Secret-Token`` is the configured secret (``webhook_secret_env``), compared in
+   constant time: otherwise 403;
+2. the body is at most 1 MB of JSON holding an update (wrapped in ``{"ok", "result"}`` as the
+   documentation shows, or bare): otherwise 400;
+3. the update is handled once (``handled.HandledOnce``): a message already handled is answered
+   200 and changes nothing. If handling fails the answer is 500 (the claim is released, so the
+   platform's retry is handled).
+
+Served by tornado (already a dependency through python-telegram-bot's webhooks extra), in the
+bot's event loop. Log lines say what was refused and why, never who sent it or what it said.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import re
+
+import tornado.httpserver
+import tornado.netutil
+import tornado.web
+
+from channels.zalo_bot.handled import HandledOnce
+from channels.zalo_bot.updates import update_of
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+MAX_BODY_BYTES = 1024 * 1024
+
+
+class _UpdateRequest(tornado.web.RequestHandler):
+    def initialize(self, receiver: ZaloBotWebhook) -> None:
+        self.receiver = receiver
+
+    async def post(self) -> None:
+        status = await self.receiver.receive(self.request.body,
+                                             self.request.headers.get(SECRET_HEADER))
+        self.set_status(status)
+        self.finish()
+
+
+class ZaloBotWebhook:
+    def __init__(self, *, handled: HandledOnce, secret: str, listen: str, port: int,
+                 path: str) -> None:
+        self._handled = handled
+        self._secret = secret.encode()
+        self._listen = listen
+        self._port = port
+        self._path = "/" + path.lstrip("/")
+        self._server: tornado.httpserver.HTTPServer | None = None
+        self.port = 0
+
+    async def start(self) -> None:
+        # tornado reads a route as a regular expression; the configured path is literal.
+        app = tornado.web.Application([(re.escape(self._path), _UpdateRequest,
+                                        {"receiver": self})])
+        self._server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_BODY_BYTES)
+        sockets = tornado.netutil.bind_sockets(self._port, self._listen)
+        self._server.add_sockets(sockets)
+        self.port = sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            await self._server.close_all_connections()
+            self._server = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self._listen}:{self.port}{self._path}"
+
+    async def receive(self, body: bytes, secret: str | None) -> int:
+        """The HTTP status for one posted update (the checks of the module docstring)."""
+        if secret is None or not hmac.compare_digest(secret.encode(), self._secret):
+            log.warning("Zalo Bot webhook: refused a request with a bad or missing secret token")
+            return 403
+        try:
+            update = update_of(json.loads(body))
+        except ValueError:
+            update = None
+        if update is None:
+            log.warning("Zalo Bot webhook: refused a request that is not an update")
+            return 400
+        try:
+            await self._handled.handle(update)
+        except Exception as error:
+            # The type only: an exception's words could quote what the person wrote.
+            log.error("Zalo Bot webhook: handling a %s update failed (%s); the platform may "
+                      "post it again", update.event_name, type(error).__name__)
+            return 500
+        return 200
