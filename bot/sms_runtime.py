@@ -10,6 +10,7 @@ clear only in memory, for the one request that sends to them.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from channels.sms.inbound import SmsInbound
 from channels.sms.provider import SmsProvider
 from channels.sms.tips import SmsTips
 from channels.sms.webhook import SmsWebhookReceiver
+from core.channel_words import ChannelWords
 from core.config_model import SmsSettings
 from core.i18n import Translator
 from core.outbound import Channel, OutboundMessage, SendFailure
@@ -112,8 +114,10 @@ async def start_sms(sms: SmsSettings, db: Database, directory: Directory, tips: 
     subscribers = SmsSubscribers(db, directory, anonymizer, tips.clock)
     receiver: SmsWebhookReceiver | None = None
     if sms.two_way:
-        # Tips by SMS: the same use cases as Telegram's handlers, answered by SMS.
-        tips_by_sms = SmsTips(TipConversation(tips), FollowUpConversation(tips), anonymizer,
+        # Tips by SMS: the same use cases as Telegram's handlers, answered by SMS in the words
+        # of a phone (keywords to text, nothing to press: core.channel_words).
+        by_sms = dataclasses.replace(tips, tr=ChannelWords(language, SMS_CHANNEL))
+        tips_by_sms = SmsTips(TipConversation(by_sms), FollowUpConversation(by_sms), anonymizer,
                               channel, tr, unit_of_sender=subscribers.unit_of_sender)
         inbound = SmsInbound(subscribers, channel, tr,
                              unit_name=lambda code: _unit_name(directory, code),
