@@ -19,6 +19,7 @@ from broadcasts.sms_subscribers import SMS_CHANNEL, SmsSubscribers
 from channels.sms.android_gateway import AndroidGatewayProvider
 from channels.sms.budget import SmsBudget
 from channels.sms.channel import SmsChannel
+from channels.sms.delivery_state import SmsDeliveryStates
 from channels.sms.esms import EsmsProvider
 from channels.sms.inbound import SmsInbound
 from channels.sms.provider import SmsProvider
@@ -68,12 +69,16 @@ class SmsRuntime:
     subscribers: SmsSubscribers
     receiver: SmsWebhookReceiver | None
     billing: SmsBilling
+    # The phone's later word on SMS sent (Android gateway only: eSMS has no state query).
+    delivery_states: SmsDeliveryStates | None = None
 
     @property
     def name(self) -> str:
         return SMS_CHANNEL
 
     async def stop(self) -> None:
+        if self.delivery_states is not None:
+            await self.delivery_states.stop()
         if self.receiver is not None:
             await self.receiver.stop()
         await self.channel.provider.close()
@@ -133,6 +138,10 @@ async def start_sms(sms: SmsSettings, db: Database, directory: Directory, tips: 
             await provider.close()
             raise
         log.info("SMS webhook receiver listening on %s", receiver.url)
+        delivery_states = SmsDeliveryStates(db, provider, tips.clock, tr, staff_channel)
+        await delivery_states.start()
+        return SmsRuntime(channel, subscribers, receiver, SmsBilling(channel, budget),
+                          delivery_states)
     return SmsRuntime(channel, subscribers, receiver, SmsBilling(channel, budget))
 
 
