@@ -122,6 +122,12 @@ def split_sms(text: str, max_segments: int, label: str | None = None) -> list[st
         room -= 1
 
 
+def message_number(provider_id: str) -> int:
+    """The number the core keeps for a sent SMS: made from the provider's id (the core keeps
+    message ids for edits and replies, which an SMS has not)."""
+    return int.from_bytes(hashlib.sha256(provider_id.encode()).digest()[:6], "big")
+
+
 def idempotency_key(message: OutboundMessage) -> str:
     key = message.extra.get(IDEMPOTENCY_KEY) or uuid.uuid4().hex
     if len(key) > MAX_KEY_LENGTH:
@@ -168,7 +174,7 @@ class SmsChannel:
             provider_id = await self.budget.spend(
                 self.segments_of(message), lambda: self.provider.send(phone, text, key),
                 whole_segments=int(message.extra.get(WHOLE_SEGMENTS, "0")))
-        return int.from_bytes(hashlib.sha256(provider_id.encode()).digest()[:6], "big")
+        return message_number(provider_id)
 
     def _phone_of(self, to: Address) -> PhoneNumber:
         if to.channel != SMS_CHANNEL:
