@@ -145,8 +145,10 @@ class SmsTips:
             await reply(asked_for_unit[0])
 
     def _reply(self, inbound: InboundText, tipster: Tipster) -> Reply:
-        """Answers by SMS to the sender; each has its own key made from the incoming text's
-        id, so a webhook posted twice is not answered twice."""
+        """Answers by SMS to the sender; each SMS has its own key made from the incoming text's
+        id, so a webhook posted twice is not answered twice. An answer about a tip (labelled:
+        ``TT MÃ`` with a long exchange) goes whole in several SMS, as a question does; any
+        other is one SMS."""
         numbers = itertools.count(1)
 
         async def reply(answer: Answer) -> None:
@@ -154,10 +156,12 @@ class SmsTips:
                             for row in answer.choices)
             if buttons:
                 self._remember(tipster.pseudonym, buttons)
-            message = OutboundMessage(answer.text, buttons=buttons, extra={
-                IDEMPOTENCY_KEY: f"re-{inbound.message_id}-{next(numbers)}"})
+            message = OutboundMessage(answer.text, buttons=buttons, label=answer.label)
+            parts = self._channel.parts_of(message) if answer.label else [message]
             try:
-                await self._channel.send(inbound.sender, message)
+                for part in parts:
+                    await self._channel.send(inbound.sender, dataclasses.replace(part, extra={
+                        **part.extra, IDEMPOTENCY_KEY: f"re-{inbound.message_id}-{next(numbers)}"}))
             except SendFailure as failure:
                 log.warning("SMS answer not sent: %s", type(failure).__name__)
                 raise Undelivered(type(failure).__name__) from None

@@ -58,3 +58,33 @@ async def test_a_short_question_is_one_sms_without_telegram_words(sms_harness):
     [question] = sms_harness.texts_to()[1:]
     assert question == (f"Cong an hoi them ve tin bao {code}:\nXe mau gi?\n"
                         f"Tra loi: nhan TL {code} noi dung.")
+
+
+async def test_the_state_of_a_tip_with_a_long_exchange_comes_whole_in_several_sms(sms_harness):
+    chat = sms_harness.chat
+    code = await filed_by_sms(sms_harness)
+    words = [f"chữ{n:03d}" for n in range(100)]
+    await reply_to(chat.fake, chat.people.officer, f"/reply {code} {' '.join(words)}")
+    await chat.fake.wait_until(
+        lambda: any("chu099" in t for t in sms_harness.texts_to()), timeout=20,
+        what="the question")
+    asked = len(sms_harness.texts_to())
+    # The tipster's view shows a question once it is recorded as delivered, just after its
+    # last part: the officer's /status says when (each look is a round trip, no sleep).
+    for _ in range(50):
+        status = await reply_to(chat.fake, chat.people.officer, f"/status {code}")
+        if "(đang gửi)" not in status:
+            break
+    assert "(đang gửi)" not in status
+
+    await sms_harness.text(NUMBER, f"TT {code}")
+    await chat.fake.wait_until(
+        lambda: any("chu099" in t for t in sms_harness.texts_to()[asked:]), timeout=20,
+        what="the whole state")
+    parts = sms_harness.texts_to()[asked:]
+    assert len(parts) >= 2
+    for number, part in enumerate(parts, start=1):
+        assert part.startswith(f"{code} ({number}/{len(parts)})\n"), part
+        assert segment_count(part) <= MAX_SEGMENTS and not part.endswith("...")
+    body = " ".join(part.split("\n", 1)[1] for part in parts)
+    assert re.findall(r"chu\d{3}", body) == [without_diacritics(word) for word in words]
