@@ -178,8 +178,6 @@ class ShellSession:
 
     def shell_only(self, command: cmd.ShellCommand) -> None:
         cast = self.world.cast
-        if isinstance(command, cmd.PlayAs | cmd.GoPrivate | cmd.GoGroup):
-            self.phone_number = None  # back on Telegram
         if isinstance(command, cmd.ShowHelp):
             self._write(self.tr("shell.help"))
         elif isinstance(command, cmd.PlayAs):
@@ -189,9 +187,11 @@ class ShellSession:
                                     choices=", ".join(cast.people)))
                 return
             self.person = person
+            self.phone_number = None  # back on Telegram
             self._write(self.tr("shell.now_as", name=person.name, place=self.place()))
         elif isinstance(command, cmd.GoPrivate):
             self.group = None
+            self.phone_number = None
             self._write(self.tr("shell.now_in", place=self.place()))
         elif isinstance(command, cmd.GoGroup):
             group = cast.find_group(command.name)
@@ -200,6 +200,7 @@ class ShellSession:
                 self._write(self.tr("shell.unknown_group", name=command.name, choices=choices))
                 return
             self.group = group
+            self.phone_number = None
             self._write(self.tr("shell.now_in", place=self.place()))
         elif isinstance(command, cmd.BadUsage):
             self._write(self.tr("shell.usage", usage=self.tr(f"shell.usages.{command.command}")))
