@@ -10,6 +10,7 @@ clear only in memory, for the one request that sends to them.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,11 +19,13 @@ from broadcasts.sms_subscribers import SMS_CHANNEL, SmsSubscribers
 from channels.sms.android_gateway import AndroidGatewayProvider
 from channels.sms.budget import SmsBudget
 from channels.sms.channel import SmsChannel
+from channels.sms.delivery_state import SmsDeliveryStates
 from channels.sms.esms import EsmsProvider
 from channels.sms.inbound import SmsInbound
 from channels.sms.provider import SmsProvider
 from channels.sms.tips import SmsTips
 from channels.sms.webhook import SmsWebhookReceiver
+from core.channel_words import ChannelWords
 from core.config_model import SmsSettings
 from core.i18n import Translator
 from core.outbound import Channel, OutboundMessage, SendFailure
@@ -66,12 +69,16 @@ class SmsRuntime:
     subscribers: SmsSubscribers
     receiver: SmsWebhookReceiver | None
     billing: SmsBilling
+    # The phone's later word on SMS sent (Android gateway only: eSMS has no state query).
+    delivery_states: SmsDeliveryStates | None = None
 
     @property
     def name(self) -> str:
         return SMS_CHANNEL
 
     async def stop(self) -> None:
+        if self.delivery_states is not None:
+            await self.delivery_states.stop()
         if self.receiver is not None:
             await self.receiver.stop()
         await self.channel.provider.close()
@@ -112,8 +119,10 @@ async def start_sms(sms: SmsSettings, db: Database, directory: Directory, tips: 
     subscribers = SmsSubscribers(db, directory, anonymizer, tips.clock)
     receiver: SmsWebhookReceiver | None = None
     if sms.two_way:
-        # Tips by SMS: the same use cases as Telegram's handlers, answered by SMS.
-        tips_by_sms = SmsTips(TipConversation(tips), FollowUpConversation(tips), anonymizer,
+        # Tips by SMS: the same use cases as Telegram's handlers, answered by SMS in the words
+        # of a phone (keywords to text, nothing to press: core.channel_words).
+        by_sms = dataclasses.replace(tips, tr=ChannelWords(language, SMS_CHANNEL))
+        tips_by_sms = SmsTips(TipConversation(by_sms), FollowUpConversation(by_sms), anonymizer,
                               channel, tr, unit_of_sender=subscribers.unit_of_sender)
         inbound = SmsInbound(subscribers, channel, tr,
                              unit_name=lambda code: _unit_name(directory, code),
@@ -129,6 +138,10 @@ async def start_sms(sms: SmsSettings, db: Database, directory: Directory, tips: 
             await provider.close()
             raise
         log.info("SMS webhook receiver listening on %s", receiver.url)
+        delivery_states = SmsDeliveryStates(db, provider, tips.clock, tr, staff_channel)
+        await delivery_states.start()
+        return SmsRuntime(channel, subscribers, receiver, SmsBilling(channel, budget),
+                          delivery_states)
     return SmsRuntime(channel, subscribers, receiver, SmsBilling(channel, budget))
 
 

@@ -119,6 +119,11 @@ class Rejected(SendFailure):
     """Telegram refused this message itself (bad content); retrying will not help."""
 
 
+class OverBudget(Rejected):
+    """Not sent: it would take the channel's spending past its budget (SMS cost money; past
+    ``sms.monthly_budget_vnd`` nothing more goes that month)."""
+
+
 class Channel(Protocol):
     """What the core sends through: every address goes through its own channel."""
 

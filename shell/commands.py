@@ -61,6 +61,18 @@ class SendLocation:
 
 
 @dataclass(frozen=True)
+class TextFromPhone:
+    """Be someone texting the gateway phone from ``number`` (``:sms 0901234567``)."""
+
+    number: str
+
+
+@dataclass(frozen=True)
+class ListPhones:
+    """The numbers that texted the gateway phone or got SMS from it (``:sms``)."""
+
+
+@dataclass(frozen=True)
 class ShowHelp:
     """List the shell's commands (``:help``)."""
 
@@ -86,8 +98,8 @@ class BadUsage:
 
 
 ShellCommand = (SayText | PlayAs | GoPrivate | GoGroup | NewGroup | Press | AdvanceTime | SendPhoto
-                | SendFile | SendLocation | ShowHelp | ShowCast | Quit | UnknownCommand
-                | BadUsage)
+                | SendFile | SendLocation | TextFromPhone | ListPhones | ShowHelp | ShowCast
+                | Quit | UnknownCommand | BadUsage)
 
 _DELTA = re.compile(r"\+?((?:\d+[dhm])+)")
 _DELTA_PART = re.compile(r"(\d+)([dhm])")
@@ -124,6 +136,8 @@ def parse_line(line: str) -> ShellCommand:
               "exit": Quit(), "photo": SendPhoto(rest)}
     if name in simple:
         return simple[name]
+    if name == "sms":
+        return TextFromPhone(rest) if rest else ListPhones()
     if name == "as":
         return PlayAs(rest.lower()) if rest else BadUsage("as")
     if name == "group":

@@ -13,11 +13,13 @@ from bot.config import load_config
 from bot.runtime import RunningBot, start_bot
 from core.clock import ManualClock, SystemClock
 from core.config_model import Config
+from emulators.sms import FakeSmsGateway
 from emulators.telegram import FakeTelegramAPI
 
 from .cast import Cast, make_groups, make_people, plans_for_config
 from .demo import demo_groups, write_demo_config
 from .settling import BotSettling
+from .sms_phone import ShellPhone, gateway_environ, shell_sms_config
 
 # Never set: the bot then keeps its generated key in the shell's data folder (mode 0600).
 SECRET_KEY_ENV = "KET_NOI_SHELL_SECRET_KEY"
@@ -42,10 +44,12 @@ class ShellWorld:
     cast: Cast
     settling: BotSettling
     demo: bool
+    phone: ShellPhone  # the commune's SMS gateway phone (:sms)
 
     async def stop(self) -> None:
         await self.running.stop()
         await self.fake.stop()
+        await self.phone.gateway.stop()
 
 
 def shell_config(config: Config, data_dir: Path, fake: FakeTelegramAPI,
@@ -68,22 +72,28 @@ async def launch(options: ShellOptions) -> ShellWorld:
     data_dir.mkdir(parents=True, exist_ok=True)
     fake = FakeTelegramAPI()
     await fake.start()
+    gateway = FakeSmsGateway()
+    await gateway.start()
     try:
         demo = options.config_path is None
         path = (options.config_path.resolve() if options.config_path
                 else write_demo_config(options.language or "vi", data_dir, fake.base_url))
-        config = shell_config(load_config(path, {}, need_token=False,
-                                          language=options.language or "vi"),
-                              data_dir, fake, options.language)
+        config = shell_sms_config(
+            shell_config(load_config(path, {}, need_token=False,
+                                     language=options.language or "vi"),
+                         data_dir, fake, options.language), gateway)
         start = options.start or SystemClock().now().replace(second=0, microsecond=0)
         clock = ManualClock(start)
         # The staff must exist in the emulator before the bot can tell them anything.
         people = make_people(fake, config)
         running = await start_bot(config, fake.token, clock, poll_timeout=POLL_TIMEOUT,
-                                  environ={})
+                                  environ=gateway_environ(gateway))
     except BaseException:
         await fake.stop()
+        await gateway.stop()
         raise
+    if running.sms is not None and running.sms.receiver is not None:
+        gateway.add_webhook(running.sms.receiver.url)
     # Wall-clock time fires nothing in the shell: :time runs the jobs (see time_travel).
     running.scheduler.pause()
     settling = BotSettling(fake, running)
@@ -94,5 +104,7 @@ async def launch(options: ShellOptions) -> ShellWorld:
     except BaseException:
         await running.stop()
         await fake.stop()
+        await gateway.stop()
         raise
-    return ShellWorld(fake, running, clock, config, path, Cast(people, groups), settling, demo)
+    return ShellWorld(fake, running, clock, config, path, Cast(people, groups), settling, demo,
+                      ShellPhone(gateway, clock))

@@ -20,6 +20,7 @@ from apscheduler.job import Job
 
 from core.i18n import has_key, t
 from emulators.telegram import FakeChat
+from org.phone_numbers import PhoneNumber
 
 from . import commands as cmd
 from .cast import RESIDENT, Group, Person, add_group, read_registrations
@@ -41,21 +42,31 @@ class ShellSession:
         self.transcript.skip_to_now()
         self.person: Person = world.cast.people[RESIDENT]
         self.group: Group | None = None
+        # Set: the person is someone texting the gateway phone from this number (:sms).
+        self.phone_number: PhoneNumber | None = None
+        world.phone.skip_to_now()
 
     def tr(self, key: str, /, **params: object) -> str:
         return t(self.language, key, **params)
 
     # ---- what the console shows around the conversation -----------------------------------
     def place(self) -> str:
+        if self.phone_number is not None:
+            return self.tr("shell.sms.place")
         if self.group is None:
             return self.tr("shell.private_place")
         return self.tr("shell.group_place", title=self.group.title)
 
+    def speaker(self) -> str:
+        if self.phone_number is not None:
+            return self.tr("shell.sms.person", number=self.phone_number.national)
+        return self.person.name
+
     def prompt(self) -> str:
-        return self.tr("shell.prompt", name=self.person.name, place=self.place())
+        return self.tr("shell.prompt", name=self.speaker(), place=self.place())
 
     def echo(self, line: str) -> str:
-        return self.tr("shell.echo", name=self.person.name, place=self.place(), line=line)
+        return self.tr("shell.echo", name=self.speaker(), place=self.place(), line=line)
 
     def format_time(self, instant: datetime) -> str:
         local = instant.astimezone(self.world.config.timezone)
@@ -96,7 +107,7 @@ class ShellSession:
                                     unit=group.planned_unit))
 
     def print_bot_output(self) -> int:
-        lines = self.transcript.new_lines()
+        lines = self.transcript.new_lines() + self.world.phone.new_lines(self.tr)
         for line in lines:
             self._write(line)
         return len(lines)
@@ -117,6 +128,14 @@ class ShellSession:
         if isinstance(command, cmd.AdvanceTime):
             await self.advance_time(command)
             return True
+        if isinstance(command, cmd.SayText) and self.phone_number is not None:
+            await self.world.phone.text_from(self.phone_number, command.text)
+            if not await self.settle_and_print():
+                self._write(self.tr("shell.nothing_new"))
+            return True
+        if isinstance(command, TO_THE_BOT) and self.phone_number is not None:
+            self._write(self.tr("shell.sms.text_only"))
+            return True
         if isinstance(command, TO_THE_BOT):
             if self.act(command) and not await self.settle_and_print():
                 self._write(self.tr("shell.nothing_new"))
@@ -125,7 +144,11 @@ class ShellSession:
             await self.show_cast()
             return True
         if isinstance(command, cmd.NewGroup):
+            self.phone_number = None
             await self.new_group(command.title)
+            return True
+        if isinstance(command, cmd.TextFromPhone | cmd.ListPhones):
+            self.sms_only(command)
             return True
         self.shell_only(command)
         return True
@@ -136,6 +159,22 @@ class ShellSession:
         self.group = add_group(self.world.fake, cast.groups, title, 10, self.person.user)
         self._write(self.tr("shell.now_in", place=self.place()))
         await self.settle_and_print()
+
+    def sms_only(self, command: cmd.TextFromPhone | cmd.ListPhones) -> None:
+        phone = self.world.phone
+        if isinstance(command, cmd.ListPhones):
+            lines = phone.numbers(self.tr)
+            self._write(self.tr("shell.sms.numbers") if lines else self.tr("shell.sms.no_numbers"))
+            for line in lines:
+                self._write(line)
+            return
+        number = phone.number(command.number)
+        if not isinstance(number, PhoneNumber):
+            self._write(self.tr("shell.sms.bad_number",
+                                reason=self.tr(f"phone.problem.{number.problem.value}")))
+            return
+        self.phone_number = number
+        self._write(self.tr("shell.now_as", name=self.speaker(), place=self.place()))
 
     def shell_only(self, command: cmd.ShellCommand) -> None:
         cast = self.world.cast
@@ -148,9 +187,11 @@ class ShellSession:
                                     choices=", ".join(cast.people)))
                 return
             self.person = person
+            self.phone_number = None  # back on Telegram
             self._write(self.tr("shell.now_as", name=person.name, place=self.place()))
         elif isinstance(command, cmd.GoPrivate):
             self.group = None
+            self.phone_number = None
             self._write(self.tr("shell.now_in", place=self.place()))
         elif isinstance(command, cmd.GoGroup):
             group = cast.find_group(command.name)
@@ -159,6 +200,7 @@ class ShellSession:
                 self._write(self.tr("shell.unknown_group", name=command.name, choices=choices))
                 return
             self.group = group
+            self.phone_number = None
             self._write(self.tr("shell.now_in", place=self.place()))
         elif isinstance(command, cmd.BadUsage):
             self._write(self.tr("shell.usage", usage=self.tr(f"shell.usages.{command.command}")))

@@ -95,6 +95,7 @@ class Delivery(StrEnum):
     REFUSED = "refused"  # the channel refused this very message
     FAILED = "failed"  # the channel could not be reached, after the retries
     WAITING = "waiting"  # the channel's reply window is closed: sent when the tipster writes
+    OVER_BUDGET = "over_budget"  # the channel's budget is spent (SMS: sms.monthly_budget_vnd)
 
     @property
     def undelivered(self) -> bool:

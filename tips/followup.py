@@ -25,6 +25,7 @@ from storage.audit import AuditEntry, entries_for
 from storage.tip_records import Direction, ThreadEntry, Tip, TipItem
 from tips.codes import parse_code
 from tips.context import TipsContext
+from tips.notices import say
 from tips.recipients import tip_recipients
 from tips.visible_text import for_staff
 
@@ -97,8 +98,8 @@ async def tipster_adds(ctx: TipsContext, sender: str, code_text: str, text: str,
         if await tip_senders.blocked_until(conn, sender, now) is not None:
             return StatusView(Lookup.NOT_FOUND)  # a blocked sender cannot flood officers
     shown = for_staff(text)
-    payload = {"text": ctx.tr("triage.tipster_added", code=tip.code, text=shown),
-               "label": tip.code}
+    # Worded when sent, in the officer's channel's words (tips.notifier), not now.
+    payload = {**say("triage.tipster_added", code=tip.code, text=shown), "label": tip.code}
     limit = ctx.settings.max_followups_per_hour
     # One chat's updates are handled in order (bot.update_order), so counting and adding in
     # one transaction cannot be raced by the same person.

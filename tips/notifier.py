@@ -30,6 +30,7 @@ from typing import Any
 
 from core.address import Address
 from core.capabilities import Capabilities
+from core.channel_words import ChannelWords
 from core.clock import Clock
 from core.i18n import DEFAULT_LANGUAGE, Translator
 from core.outbound import (
@@ -51,9 +52,13 @@ from storage.tip_records import Delivery, Tip, TipItem
 from tips import relay_delivery
 from tips.anonymity import Anonymizer
 from tips.notices import NoticeWords, new_tip_messages, new_tip_of, said
+from tips.questions import is_question, question_message
 
 log = logging.getLogger(__name__)
 
+# ``OutboundMessage.extra`` key a channel with idempotent sends (SMS providers) uses as the
+# message's id there: a retry of a part whose answer was lost is never a second SMS.
+IDEMPOTENCY_KEY = "idempotency_key"
 PER_CHAT_INTERVAL = 1.0
 MAX_ATTEMPTS = 5
 IDLE_WAKE_SECONDS = 30.0
@@ -217,14 +222,21 @@ class Notifier:
             if found is None:
                 raise LookupError(f"tip {tip_id} is gone")
             drawn = new_tip_messages(self._words, *found, capabilities)
+        elif is_question(payload):
+            drawn = [question_message(self._words_of(address), payload)]
         elif payload.get("event") == relay_delivery.QUESTION_UNDELIVERED:
             drawn = [OutboundMessage(relay_delivery.question_undelivered_text(self._tr, payload))]
         elif "say" in payload:
-            drawn = [OutboundMessage(said(self._tr, payload), label=payload.get("label"))]
+            # What a person is told to do next depends on their channel (core.channel_words).
+            drawn = [OutboundMessage(said(self._words_of(address), payload),
+                                     label=payload.get("label"))]
         else:
             reply_to = await self._reply_target(row)
             drawn = [message_from_payload(payload, reply_to=reply_to)]
         return [part for message in drawn for part in self._channel.parts_for(address, message)]
+
+    def _words_of(self, address: Address) -> ChannelWords:
+        return ChannelWords(self._tr.language, address.channel)
 
     async def drawn(self, row: outbox.OutboxRow,
                     address: Address | None = None) -> list[OutboundMessage]:
@@ -247,7 +259,8 @@ class Notifier:
             message = dataclasses.replace(message, reply_to_message_id=notice_id)
         if not capabilities.replies and message.reply_to_message_id is not None:
             message = dataclasses.replace(message, reply_to_message_id=None)
-        return message
+        return dataclasses.replace(message, extra={
+            **message.extra, IDEMPOTENCY_KEY: f"outbox-{row.id}-{index}"})
 
     @staticmethod
     def _keeps_message_id(row: outbox.OutboxRow) -> bool:
@@ -278,7 +291,8 @@ class Notifier:
             else:
                 await self._hold(row, 2.0 ** (row.attempts + 1), err.reason)
         except Rejected as err:
-            await self._fail_or_go_on(row, messages, err.reason, Delivery.REFUSED)
+            await self._fail_or_go_on(row, messages, err.reason,
+                                      relay_delivery.delivery_after(err))
         except SendFailure as err:
             # The chat cannot be written to (blocked, gone, its channel not configured): the
             # rest of the row could not go either.

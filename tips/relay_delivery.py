@@ -16,7 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.address import Address
 from core.i18n import Translator
-from core.outbound import ChatUnavailable, Rejected, ReplyWindowClosed, SendFailure
+from core.outbound import (
+    ChatUnavailable,
+    OverBudget,
+    Rejected,
+    ReplyWindowClosed,
+    SendFailure,
+)
 from org.roles import Role, role_allows
 from storage import outbox
 from storage import tips as tip_store
@@ -32,6 +38,8 @@ def delivery_after(failure: SendFailure) -> Delivery:
         return Delivery.WAITING  # kept: sent when the tipster next writes (Zalo OA)
     if isinstance(failure, ChatUnavailable):
         return Delivery.BLOCKED  # 403 "bot was blocked by the user", or the account is gone
+    if isinstance(failure, OverBudget):
+        return Delivery.OVER_BUDGET  # SMS: the month's budget is spent
     if isinstance(failure, Rejected):
         return Delivery.REFUSED
     return Delivery.FAILED

@@ -24,6 +24,7 @@ from storage.tip_records import Assessment, Delivery, Direction, Tip, TipState
 from tips.codes import parse_code
 from tips.context import TipsContext
 from tips.notices import tipster_notice
+from tips.questions import question_event
 
 
 class Done(StrEnum):
@@ -140,8 +141,8 @@ async def ask_tipster(ctx: TipsContext, member: StaffMember, tip: Tip,
                             detail="" if link is not None else delivery.value)
         if link is None:
             return TriageResult(Done.RELAY_GONE, tip)
-        await outbox.enqueue(conn, payload=_to_tipster(ctx, tip, "tipster.question",
-                                                       text=question),
-                             now=now, relay_link=link, tip_id=tip.id, thread_entry_id=entry_id)
+        # What happened, drawn when sent in the words of the tipster's channel (tips.questions).
+        await outbox.enqueue(conn, payload=question_event(tip.code, question), now=now,
+                             relay_link=link, tip_id=tip.id, thread_entry_id=entry_id)
     ctx.wake_notifier()
     return TriageResult(Done.DONE, tip)

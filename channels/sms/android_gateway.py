@@ -5,7 +5,10 @@ server (``https://api.sms-gate.app/3rdparty/v1``), both with basic auth.
 ``POST <api_base_url>/message`` with ``{"id": key, "phoneNumbers": [...], "textMessage":
 {"text": ...}}`` (``"message": text`` for gateways older than textMessage, ``older_form``); 202
 with the message's state. A second message with the same id is refused with 409: the first one
-is queued, so that is a success, not a second SMS. ``GET /message/<id>`` gives the state.
+is queued, so that is a success, not a second SMS. ``GET /message/<id>`` gives the state
+(``MessageState``: ``state`` one of ``Pending``, ``Processed``, ``Sent``, ``Delivered``,
+``Failed``, and per recipient its ``state`` and, when it failed, an ``error``: the app's swagger
+``smsgateway.MessageState``/``RecipientState``, and the JS client's ``ProcessState``).
 
 Why a thin httpx client and not the registry's ``android-sms-gateway`` package (client-py,
 4.x): that client has async httpx support and takes our id, but it always posts
@@ -17,10 +20,12 @@ are all we need; a dependency for them would add more to check than it saves.
 
 from __future__ import annotations
 
+import re
+
 import httpx
 
 from channels.sms.http_failures import server_failure, transport_failure
-from channels.sms.provider import SmsState
+from channels.sms.provider import SmsReport, SmsState
 from core.outbound import Rejected, SendFailure
 from org.phone_numbers import PhoneNumber
 
@@ -29,6 +34,7 @@ NAME = "android_gateway"
 # because giving up leaves the message "maybe sent".
 ANSWER_WAIT = 30.0
 _STATES = {state.value: state for state in SmsState}
+_DIGITS = re.compile(r"\+?\d[\d .-]{4,}\d")
 
 
 class AndroidGatewayProvider:
@@ -61,15 +67,28 @@ class AndroidGatewayProvider:
         raise _refusal(answer)
 
     async def state(self, message_id: str) -> SmsState:
+        return (await self.report(message_id)).state
+
+    async def report(self, message_id: str) -> SmsReport:
         try:
             answer = await self._client.get(f"{self._base}/message/{message_id}")
         except httpx.HTTPError as error:
             raise transport_failure(NAME, error) from error
         if answer.status_code == 404:
-            return SmsState.UNKNOWN
+            return SmsReport(SmsState.UNKNOWN)  # the phone's log was cleared, or never sent
         if answer.status_code != 200:
             raise _refusal(answer)
-        return _STATES.get(str(answer.json().get("state")), SmsState.UNKNOWN)
+        body = answer.json()
+        state = _STATES.get(str(body.get("state")), SmsState.UNKNOWN)
+        errors = [str(r["error"]) for r in body.get("recipients") or []
+                  if isinstance(r, dict) and r.get("error")]
+        return SmsReport(state, phone_error(errors[0]) if errors else None)
+
+
+def phone_error(error: str) -> str:
+    """The phone's reason, kept short and without anything that could be a number: the
+    recipient's number must never reach a store or a log."""
+    return _DIGITS.sub("…", error)[:120]
 
 
 def _refusal(answer: httpx.Response) -> SendFailure:

@@ -18,7 +18,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from core.clock import Clock
-from core.outbound import MaybeDelivered, Rejected
+from core.outbound import MaybeDelivered, OverBudget
 from storage import sms_subscribers as store
 from storage.db import Database
 
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 BudgetReached = Callable[[str, int], Awaitable[None]]  # (month "2026-03", budget in VND)
 
 
-class BudgetSpent(Rejected):
+class BudgetSpent(OverBudget):
     """Refused: this SMS would go past the month's budget."""
 
 
@@ -50,14 +50,18 @@ class SmsBudget:
         async with self._db.reading() as conn:
             return await store.sms_spent_since(conn, self.month_start(self._clock.now()))
 
-    async def spend(self, segments: int, send: Callable[[], Awaitable[str]]) -> str:
-        """Send (``send`` returns the provider's id) if the month's budget allows it."""
+    async def spend(self, segments: int, send: Callable[[], Awaitable[str]], *,
+                    whole_segments: int = 0) -> str:
+        """Send (``send`` returns the provider's id) if the month's budget allows it.
+        ``whole_segments``: this is the first SMS of a message in parts, and it goes only if
+        the budget allows all of them (it spends only its own)."""
         cost = segments * self.price_vnd
+        needed = max(segments, whole_segments) * self.price_vnd
         async with self._lock:
             now = self._clock.now()
             async with self._db.reading() as conn:
                 spent = await store.sms_spent_since(conn, self.month_start(now))
-            if spent + cost > self.monthly_budget_vnd:
+            if spent + needed > self.monthly_budget_vnd:
                 await self._tell_once(now)
                 raise BudgetSpent(f"sms: the monthly budget ({self.monthly_budget_vnd} VND) "
                                   "is spent")

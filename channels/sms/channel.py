@@ -3,9 +3,15 @@ address, drawn as one SMS text and sent through the configured provider (SPEC §
 
 An SMS has no buttons, media, captions, replies, edits, silent sends or deep links: choices are
 numbered lines, a link is its address written out, media are described by the core in words.
-The text is drawn without diacritics in GSM-7 and cut to ``max_segments`` segments
-(``channels.sms.gsm7``); ``parts_of`` gives that one drawn message (an SMS is never sent in
-numbered parts: the phone joins the segments of one long SMS itself).
+The text is drawn without diacritics in GSM-7 (``channels.sms.gsm7``). What is sent straight
+through :meth:`SmsChannel.send` (a bulletin, an alert, an answer to a text) is cut to
+``max_segments`` segments with "..." (SPEC §13). What the outbox sends goes through
+:meth:`SmsChannel.parts_of` first, and that carries a message *whole* (SPEC §12: an officer's
+question of any length arrives whole, in order): a text longer than ``max_segments`` becomes
+several SMS, each within it, each starting with what it belongs to and its place
+(``TIP-7K3M9Q (1/3)``). The first part carries the segments of them all
+(``extra[WHOLE_SEGMENTS]``), and the budget lets it go only if all of them fit: a question is
+not started that the budget would stop halfway.
 
 The address holds the number sealed; it is opened only here, at the moment of sending, by the
 function the bot gives (``tips.anonymity.Anonymizer.open_address``), and the number goes no
@@ -38,9 +44,14 @@ from core.address import Address
 from core.capabilities import ButtonStyle, Capabilities, RateLimits
 from core.outbound import Button, ChatUnavailable, OutboundMessage, Rejected
 from org.phone_numbers import InvalidNumber, PhoneNumber, parse_phone_number
+from tips.notices import pieces_of
 
 SMS_CHANNEL = "sms"
 IDEMPOTENCY_KEY = "idempotency_key"
+# In the first SMS of a message sent in parts: the segments of all its parts, for the budget.
+WHOLE_SEGMENTS = "sms_whole_segments"
+# A part's header leaves room for this many parts (a staff message is a few SMS at most).
+_MOST_PARTS = 99
 # SMS Gateway for Android takes an id of at most 36 characters (swagger: MessageState.id);
 # eSMS a RequestId of at most 50.
 MAX_KEY_LENGTH = 36
@@ -76,11 +87,45 @@ def choices_as_lines(buttons: tuple[tuple[Button, ...], ...]) -> list[str]:
             else f"{number}. {button.text}" for number, button in enumerate(choices, start=1)]
 
 
-def draw_sms(message: OutboundMessage, max_segments: int) -> str:
-    """The one SMS text that carries ``message``."""
+def sms_text(message: OutboundMessage) -> str:
+    """``message`` as SMS words: GSM-7, choices as lines, commands as keywords; not cut."""
     text = "\n".join([message.text, *choices_as_lines(message.buttons)]).strip()
     text = _COMMAND.sub(lambda found: _KEYWORD_OF_COMMAND[found.group(1)], text)
-    return cut_to_segments(to_gsm7(text), max_segments)
+    return to_gsm7(text)
+
+
+def draw_sms(message: OutboundMessage, max_segments: int) -> str:
+    """The one SMS text that carries ``message``, cut to ``max_segments`` when longer."""
+    return cut_to_segments(sms_text(message), max_segments)
+
+
+def _part_header(label: str | None, number: int, count: int) -> str:
+    place = f"({number}/{count})"
+    return f"{to_gsm7(label)} {place}\n" if label else f"{place}\n"
+
+
+def split_sms(text: str, max_segments: int, label: str | None = None) -> list[str]:
+    """A GSM-7 ``text`` as consecutive SMS of at most ``max_segments`` segments each, in order,
+    each after a header naming ``label`` and its place; ``[text]`` when it fits in one."""
+    if segment_count(text) <= max_segments:
+        return [text]
+    # A segment boundary never splits an escape pair: one septet a boundary may be lost.
+    room = (capacity(max_segments) - septets(_part_header(label, _MOST_PARTS, _MOST_PARTS))
+            - (max_segments - 1))
+    while True:
+        pieces = [piece.strip() for piece in pieces_of(text, room, septets)]
+        pieces = [piece for piece in pieces if piece]
+        parts = [_part_header(label, number, len(pieces)) + piece
+                 for number, piece in enumerate(pieces, start=1)]
+        if all(segment_count(part) <= max_segments for part in parts) or room <= 1:
+            return parts
+        room -= 1
+
+
+def message_number(provider_id: str) -> int:
+    """The number the core keeps for a sent SMS: made from the provider's id (the core keeps
+    message ids for edits and replies, which an SMS has not)."""
+    return int.from_bytes(hashlib.sha256(provider_id.encode()).digest()[:6], "big")
 
 
 def idempotency_key(message: OutboundMessage) -> str:
@@ -101,9 +146,16 @@ class SmsChannel:
         self.text_limit = self.capabilities.text_limit
 
     def parts_of(self, message: OutboundMessage) -> list[OutboundMessage]:
-        return [dataclasses.replace(message, text=draw_sms(message, self.max_segments),
-                                    buttons=(), media=None, reply_to_message_id=None,
-                                    silent=False)]
+        """The SMS that carry ``message`` whole, in order, each within ``max_segments``."""
+        texts = split_sms(sms_text(message), self.max_segments, message.label)
+        parts = [dataclasses.replace(message, text=text, buttons=(), media=None,
+                                     reply_to_message_id=None, silent=False)
+                 for text in texts]
+        if len(parts) > 1:
+            whole = sum(segment_count(text) for text in texts)
+            parts[0] = dataclasses.replace(
+                parts[0], extra={**message.extra, WHOLE_SEGMENTS: str(whole)})
+        return parts
 
     def segments_of(self, message: OutboundMessage) -> int:
         """How many SMS segments :meth:`send` bills for ``message`` (the cost shown to an
@@ -120,8 +172,9 @@ class SmsChannel:
             provider_id = await self.provider.send(phone, text, key)
         else:
             provider_id = await self.budget.spend(
-                self.segments_of(message), lambda: self.provider.send(phone, text, key))
-        return int.from_bytes(hashlib.sha256(provider_id.encode()).digest()[:6], "big")
+                self.segments_of(message), lambda: self.provider.send(phone, text, key),
+                whole_segments=int(message.extra.get(WHOLE_SEGMENTS, "0")))
+        return message_number(provider_id)
 
     def _phone_of(self, to: Address) -> PhoneNumber:
         if to.channel != SMS_CHANNEL:

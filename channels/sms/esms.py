@@ -15,7 +15,7 @@ from __future__ import annotations
 import httpx
 
 from channels.sms.http_failures import server_failure, transport_failure
-from channels.sms.provider import SmsState
+from channels.sms.provider import SmsReport, SmsState
 from core.outbound import ChatUnavailable, Rejected, SendFailure, TransientFailure
 from org.phone_numbers import PhoneNumber
 
@@ -72,6 +72,10 @@ class EsmsProvider:
 
     async def state(self, message_id: str) -> SmsState:
         return SmsState.UNKNOWN
+
+    async def report(self, message_id: str) -> SmsReport:
+        # eSMS reports states by a callback to a URL of ours (not built), not by a query.
+        return SmsReport(SmsState.UNKNOWN)
 
 
 def _refusal(code: str) -> SendFailure:

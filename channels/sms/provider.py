@@ -34,6 +34,19 @@ class SmsState(StrEnum):
     UNKNOWN = "Unknown"  # the provider cannot say (eSMS reports states by callback only)
 
 
+# Where a sent message stays: the phone reports nothing more of it.
+FINAL_STATES = frozenset({SmsState.DELIVERED, SmsState.FAILED})
+
+
+@dataclass(frozen=True)
+class SmsReport:
+    """What the provider says of a sent message: its state and, when it failed, the phone's
+    reason (``RESULT_ERROR_GENERIC_FAILURE``…), never the number."""
+
+    state: SmsState
+    error: str | None = None
+
+
 @dataclass(frozen=True)
 class InboundText:
     """A text a person sent to the gateway phone, as plain data. ``sender`` is ``sms:<sealed>``:
@@ -56,6 +69,11 @@ class SmsProvider(Protocol):
         ...
 
     async def state(self, message_id: str) -> SmsState:
+        ...
+
+    async def report(self, message_id: str) -> SmsReport:
+        """The state and, for a failure, its reason. Raises a SendFailure when the provider
+        cannot be asked."""
         ...
 
     async def close(self) -> None:

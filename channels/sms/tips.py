@@ -10,13 +10,16 @@ again: an officer's question goes through the outbox to that address, and the SM
 the inner seal only to send.
 
 A tip filed without a unit the sender used before waits for one: a subscriber's unit is taken;
-anyone else gets the units as numbered lines, and a text that is just a number chooses (the
-last choices sent to each sender are kept in memory: after a restart the number gets the help,
-and ``TB`` again starts over).
+anyone else gets the units as numbered lines, and a text that is just a number chooses. The
+last choices sent to each sender are kept in memory; the tip waiting for its unit is a draft in
+the database. After a restart the list is gone but the draft is not: a number then gets the
+list again, from the top, with a line saying the tip is kept (the number is not guessed at: the
+list it answered may have been a level further down the tree).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 from collections.abc import Awaitable, Callable
@@ -30,9 +33,10 @@ from core.address import Address
 from core.answers import Answer, Reply, Undelivered
 from core.i18n import Translator
 from core.outbound import Button, OutboundMessage, SendFailure
-from tips.conversation import TipConversation, Tipster
+from tips.conversation import TipConversation, Tipster, is_small_number
 from tips.flow_answers import CHOOSE, OPEN
 from tips.followup_conversation import FollowUpConversation
+from tips.intake import Step
 from tips.visible_text import has_visible_text
 
 log = logging.getLogger(__name__)
@@ -100,9 +104,22 @@ class SmsTips:
             return False
         action = chosen_callback(inbound.text, self._choices.get(tipster.pseudonym, ()))
         if action is None:
-            return False
+            if tipster.pseudonym in self._choices or not is_small_number(inbound.text.strip()):
+                return False
+            return await self._ask_for_unit_again(inbound, tipster)
         self._choices.pop(tipster.pseudonym, None)
         await self._conversation.choose(tipster, action, self._reply(inbound, tipster))
+        return True
+
+    async def _ask_for_unit_again(self, inbound: InboundText, tipster: Tipster) -> bool:
+        """A number with no list in memory (the bot restarted): a tip waiting for its unit gets
+        the list again; anything else is not a choice."""
+        draft = await self._conversation.intake.draft_of(tipster.pseudonym)
+        if draft is None or draft.step not in (Step.UNIT, Step.UNIT_THEN_SUBMIT):
+            return False
+        asked = self._conversation.step_answer(draft)
+        await self._reply(inbound, tipster)(dataclasses.replace(
+            asked, text="\n".join((self._tr("sms.tips.choose_again"), asked.text))))
         return True
 
     async def _tip(self, inbound: InboundText, tipster: Tipster, words: str,
@@ -128,8 +145,10 @@ class SmsTips:
             await reply(asked_for_unit[0])
 
     def _reply(self, inbound: InboundText, tipster: Tipster) -> Reply:
-        """Answers by SMS to the sender; each has its own key made from the incoming text's
-        id, so a webhook posted twice is not answered twice."""
+        """Answers by SMS to the sender; each SMS has its own key made from the incoming text's
+        id, so a webhook posted twice is not answered twice. An answer about a tip (labelled:
+        ``TT MÃ`` with a long exchange) goes whole in several SMS, as a question does; any
+        other is one SMS."""
         numbers = itertools.count(1)
 
         async def reply(answer: Answer) -> None:
@@ -137,10 +156,12 @@ class SmsTips:
                             for row in answer.choices)
             if buttons:
                 self._remember(tipster.pseudonym, buttons)
-            message = OutboundMessage(answer.text, buttons=buttons, extra={
-                IDEMPOTENCY_KEY: f"re-{inbound.message_id}-{next(numbers)}"})
+            message = OutboundMessage(answer.text, buttons=buttons, label=answer.label)
+            parts = self._channel.parts_of(message) if answer.label else [message]
             try:
-                await self._channel.send(inbound.sender, message)
+                for part in parts:
+                    await self._channel.send(inbound.sender, dataclasses.replace(part, extra={
+                        **part.extra, IDEMPOTENCY_KEY: f"re-{inbound.message_id}-{next(numbers)}"}))
             except SendFailure as failure:
                 log.warning("SMS answer not sent: %s", type(failure).__name__)
                 raise Undelivered(type(failure).__name__) from None

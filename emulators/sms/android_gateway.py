@@ -100,7 +100,7 @@ class FakeSmsGateway:
         self.webhook_calls: list[WebhookCall] = []
         self.unreachable: set[str] = set()
         self._server = HttpServer(self._handle)
-        self._fail_next: list[int] = []
+        self._fail_next: list[tuple[int, bool]] = []
         self._late_by: list[float] = []
         self._ids = itertools.count(1)
         self.internal_errors: list[BaseException] = []
@@ -117,9 +117,10 @@ class FakeSmsGateway:
         return f"http://127.0.0.1:{self._server.port}"
 
     # ---- faults ------------------------------------------------------------------------
-    def fail_next_send(self, status: int = 500) -> None:
-        """The next POST is refused with ``status`` before anything is queued."""
-        self._fail_next.append(status)
+    def fail_next_send(self, status: int = 500, *, html: bool = False) -> None:
+        """The next POST is refused with ``status`` before anything is queued: the app's JSON
+        error, or (``html``) a page from a reverse proxy in front of the phone (cloud mode)."""
+        self._fail_next.append((status, html))
 
     def answer_next_send_late(self, seconds: float) -> None:
         """The next POST is queued as usual but answered only after ``seconds``."""
@@ -220,7 +221,10 @@ class FakeSmsGateway:
     async def _post_message(self, request: HttpRequest) -> HttpResponse:
         self.post_attempts += 1
         if self._fail_next:
-            status = self._fail_next.pop(0)
+            status, html = self._fail_next.pop(0)
+            if html:
+                return HttpResponse(status, b"<html><body>502 Bad Gateway</body></html>",
+                                    content_type="text/html")
             return _json(status, {"message": "Internal Server Error"})
         try:
             body = json.loads(request.body)

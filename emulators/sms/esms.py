@@ -59,7 +59,7 @@ class FakeEsms:
         self.answers: list[dict[str, Any]] = []
         self.requests = 0
         self._request_ids: set[str] = set()
-        self._fail_next: list[int] = []
+        self._fail_next: list[tuple[int, bool]] = []
         self._late_by: list[float] = []
         self._server = HttpServer(self._handle)
         self.internal_errors: list[BaseException] = []
@@ -74,8 +74,10 @@ class FakeEsms:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self._server.port}"
 
-    def fail_next_send(self, status: int = 500) -> None:
-        self._fail_next.append(status)
+    def fail_next_send(self, status: int = 500, *, html: bool = True) -> None:
+        """The next request is refused with ``status``: IIS's page (``html``), or a JSON body
+        with a ``Message`` as ASP.NET Web API answers an error."""
+        self._fail_next.append((status, html))
 
     def answer_next_send_late(self, seconds: float) -> None:
         self._late_by.append(seconds)
@@ -95,7 +97,10 @@ class FakeEsms:
             return HttpResponse(404, b"Endpoint not found.", content_type="text/html")
         self.requests += 1
         if self._fail_next:
-            return HttpResponse(self._fail_next.pop(0), b"<html>Service Unavailable</html>",
+            status, html = self._fail_next.pop(0)
+            if not html:
+                return HttpResponse(status, b'{"Message": "An error has occurred."}')
+            return HttpResponse(status, b"<html>Service Unavailable</html>",
                                 content_type="text/html")
         try:
             body = json.loads(request.body)

@@ -39,7 +39,18 @@ class Capabilities:
     edits: bool  # a sent message's buttons may be replaced
     moving_chats: bool  # a group may move to a new address (Telegram: a supergroup upgrade)
     deep_links: bool  # a button may open a private chat with the bot, starting it with a payload
-    retry_after: bool = True  # a flood refusal says how long to wait (Zalo's does not)
+    # A flood refusal says how long to wait (Zalo's does not); None: the platform never
+    # refuses as too many (an SMS gateway queues on the phone).
+    retry_after: bool | None = True
+    # A text arrives as written; False: the channel draws it in its own alphabet (SMS: GSM-7
+    # without diacritics) and cuts one sent whole at its limit (SPEC §13), and the clauses of
+    # tests/channels/test_drawn_text_contract.py hold instead.
+    text_as_written: bool = True
+    # A message's media the channel cannot carry is left out and its text sent (SMS, SPEC
+    # §13: a bulletin's photo is not an SMS) instead of the send being refused.
+    media_as_text: bool = False
+    blocking: bool = True  # a person can block the bot (or refuse its messages for good)
+    deletable_groups: bool = True  # a group can be deleted for good
     groups: bool = True  # the bot can be in groups (a Zalo Bot cannot join one today)
     photos: bool = True  # a tip's photo can be sent on (MediaKind.PHOTO in media_kinds)
 
@@ -154,6 +165,10 @@ class ChannelUnderTest(Protocol):
     def deep_link(self, payload: str) -> str:
         """The link the platform opens a private chat with the bot by, starting it with
         ``payload`` (only for ``deep_links``): what a ``Button.start`` must arrive as."""
+        ...
+
+    def drawn(self, text: str) -> str:
+        """``text`` as the channel draws it (only for ``text_as_written`` False)."""
         ...
 
     def unreachable_adapter(self) -> ChannelAdapter:

@@ -18,11 +18,12 @@ from core.outbound import MediaKind
 
 from .channel_under_test import Capabilities, ChannelEntry, ChannelUnderTest, SendPath
 from .contract import CONTRACT_FOR
+from .sms_under_test import SMS_ANDROID_GATEWAY, SMS_ESMS
 from .telegram_under_test import TELEGRAM
 from .zalo_bot_under_test import ZALO_BOT
 from .zalo_under_test import ZALO_OA
 
-CHANNELS: tuple[ChannelEntry, ...] = (TELEGRAM, ZALO_OA, ZALO_BOT)
+CHANNELS: tuple[ChannelEntry, ...] = (TELEGRAM, ZALO_OA, ZALO_BOT, SMS_ANDROID_GATEWAY, SMS_ESMS)
 
 
 def pytest_configure(config: pytest.Config) -> None:

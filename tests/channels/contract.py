@@ -34,6 +34,11 @@ def recipient(channel: ChannelUnderTest) -> Address:
     return channel.group() if channel.path.sends_to_groups else channel.person()
 
 
+def as_arriving(channel: ChannelUnderTest, text: str) -> str:
+    """``text`` as the recipient reads it: as written, or as the channel draws it."""
+    return text if channel.capabilities.text_as_written else channel.drawn(text)
+
+
 def text_of_length(units: int, *, emoji: bool = True) -> str:
     """Vietnamese paragraphs exactly ``units`` long as the product counts (UTF-16 code units,
     ``channels.text_parts``), beginning with an emoji (two units) unless ``emoji`` is False,

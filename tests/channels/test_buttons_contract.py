@@ -29,7 +29,7 @@ async def test_callback_and_url_buttons_arrive_as_buttons(channel: ChannelUnderT
     assert arrived.buttons == BUTTONS
 
 
-@contract_for(buttons=ButtonStyle.NONE)
+@contract_for(buttons=ButtonStyle.NONE, text_as_written=True)
 async def test_without_buttons_each_choice_arrives_as_a_numbered_line(
     channel: ChannelUnderTest,
 ) -> None:

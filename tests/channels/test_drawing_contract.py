@@ -55,7 +55,7 @@ async def _send_tip(channel: ChannelUnderTest, to: Address, caption: str) -> Non
             await channel.adapter.send(to, part)
 
 
-@contract_for(sends_to_groups=False, photos=True)
+@contract_for(sends_to_groups=False, photos=True, media_as_text=False)
 async def test_a_tips_caption_at_the_channels_limit_arrives_with_its_file(
     channel: ChannelUnderTest,
 ) -> None:
@@ -74,7 +74,7 @@ async def test_a_tips_caption_at_the_channels_limit_arrives_with_its_file(
     assert measure(photo.text) == limit
 
 
-@contract_for(sends_to_groups=False, photos=True)
+@contract_for(sends_to_groups=False, photos=True, media_as_text=False)
 async def test_a_tips_caption_over_the_channels_limit_arrives_whole_after_its_file(
     channel: ChannelUnderTest,
 ) -> None:
@@ -105,7 +105,7 @@ async def test_a_deep_link_arrives_as_the_platforms_link_into_a_chat_with_the_bo
                                (Button("Đã phổ biến", callback="ack:7"),))
 
 
-@contract_for(buttons=ButtonStyle.NONE)
+@contract_for(buttons=ButtonStyle.NONE, text_as_written=True)
 async def test_without_buttons_the_choices_arrive_as_the_numbered_lines_drawn_for_them(
     channel: ChannelUnderTest,
 ) -> None:

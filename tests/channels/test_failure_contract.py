@@ -24,7 +24,7 @@ from core.outbound import (
 )
 
 from .channel_under_test import ChannelUnderTest, Refusal, ServerError
-from .contract import contract_for, recipient
+from .contract import as_arriving, contract_for, recipient
 
 # PTB 22 warns that RetryAfter.retry_after will become a timedelta; channels.telegram reads both.
 pytestmark = pytest.mark.filterwarnings(
@@ -86,7 +86,7 @@ async def test_a_send_answered_too_late_may_still_arrive(channel: ChannelUnderTe
 
     assert channel.requests_for(to) == 1
     [arrived] = await channel.wait_until_received(to, 1)
-    assert arrived.text == MESSAGE.text
+    assert arrived.text == as_arriving(channel, MESSAGE.text)
 
 
 @contract_for(uncertain_when_unanswered=True)
@@ -100,6 +100,7 @@ async def test_a_send_answered_too_late_is_maybe_delivered_where_never_twice_is_
         await channel.adapter.send(to, MESSAGE)
 
 
+@contract_for(blocking=True)
 async def test_a_person_who_blocked_the_bot_is_unavailable_for_good_and_told_so(
     channel: ChannelUnderTest,
 ) -> None:
@@ -121,7 +122,7 @@ async def test_an_address_that_never_existed_is_unavailable_for_good(
     assert channel.refusal_words[Refusal.UNKNOWN] in refused.value.reason.lower()
 
 
-@contract_for(groups=True)
+@contract_for(groups=True, deletable_groups=True)
 async def test_a_deleted_group_is_unavailable_for_good(channel: ChannelUnderTest) -> None:
     group = channel.group()
     channel.delete_group(group)

@@ -19,7 +19,7 @@ from core.outbound import (
 )
 
 from .channel_under_test import ChannelUnderTest
-from .contract import recipient, text_of_length
+from .contract import contract_for, recipient, text_of_length
 
 
 async def test_each_captioned_media_kind_arrives_with_a_caption_at_the_limit(
@@ -68,6 +68,7 @@ async def test_a_caption_over_the_limit_is_refused_never_cut(
     assert channel.received(to) == []
 
 
+@contract_for(media_as_text=False)
 async def test_a_media_kind_the_channel_cannot_carry_is_refused_with_a_reason(
     channel: ChannelUnderTest, refused_kind: MediaKind,
 ) -> None:

@@ -10,11 +10,12 @@ from core.capabilities import utf16_length as text_length
 from core.outbound import OutboundMessage, Rejected
 
 from .channel_under_test import ChannelUnderTest
-from .contract import recipient, same_words, text_of_length
+from .contract import contract_for, recipient, same_words, text_of_length
 
 LABEL = "TIP-7K3M9Q"
 
 
+@contract_for(text_as_written=True)
 async def test_a_text_at_the_channels_limit_arrives_whole_as_one_message(
     channel: ChannelUnderTest,
 ) -> None:
@@ -30,6 +31,7 @@ async def test_a_text_at_the_channels_limit_arrives_whole_as_one_message(
     assert arrived.text == text
 
 
+@contract_for(text_as_written=True)
 async def test_a_longer_text_arrives_whole_in_labelled_parts_in_order(
     channel: ChannelUnderTest,
 ) -> None:
@@ -51,6 +53,7 @@ async def test_a_longer_text_arrives_whole_in_labelled_parts_in_order(
     assert same_words(" ".join(bodies)) == same_words(text)
 
 
+@contract_for(text_as_written=True)
 async def test_a_text_over_the_limit_sent_as_one_message_is_refused_never_cut(
     channel: ChannelUnderTest,
 ) -> None:

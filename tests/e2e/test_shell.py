@@ -327,3 +327,46 @@ async def test_python_m_bot_shell_reads_a_script_without_token_or_network(tmp_pa
     assert "» Trần Văn Công · riêng: /tips" in text
     assert text.rstrip().endswith(f"Đã dừng bot. Dữ liệu còn ở {tmp_path / 'd'}.")
     assert (tmp_path / "d" / "config.toml").exists() and (tmp_path / "d" / "shell.log").exists()
+
+
+async def test_shell_sms_plays_a_phone_texting_the_gateway_and_prints_the_sms_it_gets(shell):
+    blocks = await shell.run("""
+        :help
+        :sms
+        :sms 0901 234 567
+        DK TT-TANTHANH
+        TB Có người lạ hay đứng ở cầu ấp 1
+        :photo
+        :sms 0123
+    """)
+    assert any(":sms 0901234567" in line for line in output_of(blocks, ":help"))
+    assert output_of(blocks, ":sms")[0].startswith("Chưa có số nào")
+    assert output_of(blocks, ":sms 0901 234 567") == [
+        "Bạn đang là 📱 0901234567 (SMS tới máy gửi tin)."]
+    subscribed = output_of(blocks, "DK TT-TANTHANH")
+    assert subscribed[0] == "📱 → 0901234567 (SMS, 1 đoạn):"
+    assert subscribed[1].startswith("   Da dang ky nhan tin nhan an ninh")
+    filed = output_of(blocks, "TB Có người lạ hay đứng ở cầu ấp 1")
+    code = re.search(r"TIP-[0-9A-Z]{6}", "\n".join(filed)).group(0)
+    receipt = "\n".join(filed[filed.index("📱 → 0901234567 (SMS, 2 đoạn):") + 1:])
+    assert f"nhan TT {code}" in receipt and "/status" not in receipt
+    notice = chat_blocks(filed, "Trần Văn Công (riêng)")
+    assert any("Có người lạ hay đứng ở cầu ấp 1" in "\n".join(b) for b in notice)
+    assert output_of(blocks, ":photo")[0].startswith("Qua SMS chỉ gửi được chữ")
+    assert output_of(blocks, ":sms 0123")[0].startswith("Không dùng được số này: thiếu chữ số")
+
+    blocks = await shell.run(f"""
+        :as officer
+        /reply {code} Người đó đi xe gì?
+        :sms 0901234567
+        TL {code} Xe máy màu đỏ
+        :sms
+    """)
+    asked = output_of(blocks, f"/reply {code} Người đó đi xe gì?")
+    question = asked[asked.index("📱 → 0901234567 (SMS, 1 đoạn):") + 1:]
+    assert question[:2] == [f"   Cong an hoi them ve tin bao {code}:", "   Nguoi do di xe gi?"]
+    answered = output_of(blocks, f"TL {code} Xe máy màu đỏ")
+    assert any("Xe máy màu đỏ" in "\n".join(b)
+               for b in chat_blocks(answered, "Trần Văn Công (riêng)"))
+    assert output_of(blocks, ":sms")[1:] == [
+        "  :sms 0901234567   đã nhắn 3 tin, đã nhận 4 SMS"]

@@ -177,7 +177,7 @@ async def test_the_eleventh_follow_up_in_an_hour_is_refused_politely(harness):
     assert "05/03/2026 09:00" in refused and "113" in refused  # an hour after the first
     assert "Đã chuyển" not in (await say(fake, people.resident, f"/reply {code} số 11"))["text"]
     for officer in (people.officer, people.admin):
-        assert len(await notices_to(harness, officer.id, "bổ sung cho")) == 10
+        assert len(await notices_to(harness, officer.id, "triage.tipster_added")) == 10
     clock.advance(timedelta(hours=1))
     assert "Đã chuyển" in (await say(fake, people.resident, f"/reply {code} số 12"))["text"]
 

@@ -56,3 +56,18 @@ def test_telegram_commands_are_drawn_as_the_keywords_a_phone_texts():
                     3)
     assert text == ("Xem bang TT TIP-AB12CD, bo sung bang TL TIP-AB12CD noi dung; "
                     "bao tin moi: TB. Khong doi: /tip_b12, a/status")
+
+
+def test_a_labelled_text_too_long_for_max_segments_is_split_whole_not_cut():
+    from channels.sms.channel import split_sms
+
+    words = [f"tu{n:03d}{'{' if n % 7 == 0 else ''}" for n in range(200)]  # escapes count two
+    text = " ".join(words)
+    for max_segments in (1, 2, 3):
+        parts = split_sms(text, max_segments, "TIP-AB12CD")
+        assert len(parts) > 1
+        assert all(segment_count(p) <= max_segments for p in parts)
+        assert [p.split("\n", 1)[0] for p in parts] == [
+            f"TIP-AB12CD ({n}/{len(parts)})" for n in range(1, len(parts) + 1)]
+        assert " ".join(p.split("\n", 1)[1] for p in parts).split() == words
+    assert split_sms("ngan", 1, "TIP-AB12CD") == ["ngan"]

@@ -209,3 +209,36 @@ async def test_a_catalogue_message_is_worded_when_sent(db, clock):
     [message] = channel.sent
     assert message.text == Translator("vi")("tipster.closed", code="TIP-7K3M9Q")
     assert message.label == "TIP-7K3M9Q"
+
+
+async def test_a_question_is_worded_for_the_tipsters_channel_and_old_rows_still_go(db, clock):
+    """An officer's question is an event drawn at send time in the words of the channel it
+    goes to: on Telegram "reply to this message", by SMS the keyword to text back. A question
+    queued before it was an event (the catalogue message with the text) is still sent, in the
+    same words."""
+    from tips.questions import question_event
+
+    anonymizer = Anonymizer(b"k" * 32)
+    on_telegram, by_sms = address_of_chat(42), Address("sms", anonymizer.seal_address(
+        Address("sms", "+84901234567")))
+    async with db.transaction() as conn:
+        for tipster in (on_telegram, by_sms):
+            await outbox.enqueue(conn, now=clock.now(),
+                                 relay_link=anonymizer.seal_address(tipster),
+                                 payload=question_event("TIP-7K3M9Q", "Xe màu gì?"))
+        await outbox.enqueue(conn, now=clock.now(), relay_link=anonymizer.seal_address(by_sms),
+                             payload={**say("tipster.question", code="TIP-7K3M9Q",
+                                            text="Mấy giờ?"), "label": "TIP-7K3M9Q"})
+    channel = Recording(CAPABILITIES)
+    notifier = Notifier(db, channel, anonymizer, clock)
+
+    await drain(notifier, 5)
+
+    telegram, sms, old = channel.sent
+    assert "Xe màu gì?" in telegram.text and "/reply TIP-7K3M9Q" in telegram.text
+    assert "Xe màu gì?" in sms.text and "nhắn TL TIP-7K3M9Q" in sms.text
+    assert "/reply" not in sms.text and "reply" not in sms.text
+    assert "Mấy giờ?" in old.text and "nhắn TL TIP-7K3M9Q" in old.text
+    assert {m.label for m in channel.sent} == {"TIP-7K3M9Q"}
+    # Each message has its own idempotency key: a retry of it is never a second SMS.
+    assert len({m.extra["idempotency_key"] for m in channel.sent}) == 3

@@ -45,3 +45,10 @@ def test_shell_command_with_wrong_arguments_gets_its_usage(line, command):
 def test_group_names_match_without_vietnamese_marks():
     assert "binh hoa" in folded("Tổ tự quản Ấp Bình Hòa")
     assert "dong thap" in folded("ĐỒNG THÁP")
+
+
+def test_sms_with_a_number_plays_that_phone_and_alone_lists_the_numbers():
+    from shell.commands import ListPhones, TextFromPhone, parse_line
+
+    assert parse_line(":sms 0901 234 567") == TextFromPhone("0901 234 567")
+    assert parse_line(":SMS") == ListPhones()

@@ -75,3 +75,29 @@ async def test_a_stranger_chooses_the_unit_by_number(sms_harness):
     assert CODE.search(receipt) and "Binh Thanh" in receipt
     await sms_harness.text(NUMBER, "7")  # no choice is open: the help
     assert (await _texts_after(sms_harness, 3))[2].startswith("Tin nhan an ninh: DK")
+
+
+async def test_after_a_restart_a_number_gets_the_unit_list_again_and_the_tip_is_kept(
+        sms_harness):
+    from bot.config import load_config
+    from bot.runtime import start_bot
+
+    chat = sms_harness.chat
+    await sms_harness.text(NUMBER, "TB Cháy rừng tràm")
+    await _texts_after(sms_harness, 1)
+    await chat.bot.stop()  # the choices sent were in memory only
+    config = load_config(chat.config_path, {"BOT_TOKEN": chat.fake.token,
+                                            **sms_harness.environ})
+    chat.bot = await start_bot(config, chat.fake.token, chat.clock, poll_timeout=1,
+                               environ=sms_harness.environ)
+
+    await sms_harness.text(NUMBER, "1")
+    again = (await _texts_after(sms_harness, 2))[1]
+    assert again.startswith("Tin bao ban nhan van duoc giu")
+    choice = next(line for line in again.splitlines() if "Binh Thanh" in line).split(".")[0]
+    await sms_harness.text(NUMBER, choice)
+    receipt = (await _texts_after(sms_harness, 3))[2]
+    assert CODE.search(receipt) and "Binh Thanh" in receipt
+    notice = await chat.fake.wait_for_message(
+        chat.people.admin.id, lambda m: "Cháy rừng tràm" in m.get("text", ""))
+    assert CODE.search(receipt).group(0) in notice["text"]
