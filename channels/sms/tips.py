@@ -33,7 +33,8 @@ from core.address import Address
 from core.answers import Answer, Reply, Undelivered
 from core.i18n import Translator
 from core.outbound import Button, OutboundMessage, SendFailure
-from tips.conversation import TipConversation, Tipster, is_small_number
+from core.tip_links import is_small_number
+from tips.conversation import TipConversation, Tipster
 from tips.flow_answers import CHOOSE, OPEN
 from tips.followup_conversation import FollowUpConversation
 from tips.intake import Step
