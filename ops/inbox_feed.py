@@ -117,10 +117,15 @@ class InboxFeed:
         if raw is None:
             log.error("webhook inbox: update %d was sealed with another secret key; set aside"
                       " (every process must have the same key)", row.update_id)
-            async with self._db.transaction() as conn:
-                await inbox.set_aside_unreadable(conn, row.update_id)
-            return None
-        return Update.de_json(json.loads(raw), self._application.bot)
+        else:
+            try:
+                return Update.de_json(json.loads(raw), self._application.bot)
+            except Exception as err:  # one malformed update must not stop the ones after it
+                log.error("webhook inbox: update %d is not an update PTB can read (%s); set"
+                          " aside", row.update_id, type(err).__name__)
+        async with self._db.transaction() as conn:
+            await inbox.set_aside_unreadable(conn, row.update_id)
+        return None
 
     async def _through_processor(self, update_id: int, update: Update) -> None:
         try:

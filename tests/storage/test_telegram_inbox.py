@@ -79,3 +79,13 @@ def test_a_sealed_update_opens_only_with_its_key_and_on_its_row():
     assert sealer.open(6, sealed) is None
     assert UpdateSealer(b"x" * 32).open(5, sealed) is None
     assert sealer.seal(5, raw) != sealed  # a fresh nonce each time
+
+
+async def test_an_unreadable_row_is_set_aside_with_its_payload_and_never_pruned(db, clock):
+    await accept(db, clock, 3, "sealed-with-another-key")
+    async with db.transaction() as conn:
+        await inbox.set_aside_unreadable(conn, 3)
+        assert await inbox.prune_finished(conn, clock.now() + timedelta(days=30)) == 0
+        row = (await conn.execute(select(telegram_inbox))).one()
+    assert (row.state, row.payload) == (inbox.UNREADABLE, "sealed-with-another-key")
+    assert await waiting(db) == []
