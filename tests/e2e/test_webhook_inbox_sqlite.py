@@ -88,6 +88,7 @@ async def test_an_update_answered_200_survives_a_sigkill_and_is_handled_once(
             lambda r: sample(r.text, "kna_inbox_updates_uncertain_total") == 1,
             "the update cut short reported uncertain")
         assert sample(metrics.text, "kna_leader") == 1
+        assert sample(metrics.text, "kna_webhook_inbox", state="uncertain") == 1
         states, with_payload, tip_count = await inbox_and_tips(storage_url)
         assert tip_count == 3  # filed once, never again
         assert states.get("uncertain") == 1 and with_payload == 0, states
