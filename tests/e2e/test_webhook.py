@@ -22,7 +22,7 @@ from bot.receiving import open_webhook_inbox
 from bot.runtime import start_bot
 from bot.secret_key import SecretKeyError
 from tests.e2e.conftest import write_e2e_config
-from tests.e2e.tip_steps import file_guided_tip
+from tests.e2e.tip_steps import CODE, button_data, file_guided_tip, press, say
 
 SECRET = "webhook-secret_0123456789"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -120,3 +120,48 @@ async def test_a_process_with_another_secret_key_cannot_open_the_inbox(fake, peo
         await open_webhook_inbox(config, {**env, "BOT_SECRET_KEY": "b" * 40}, clock)
     same = await open_webhook_inbox(config, env, clock)
     await same.stop()
+
+
+async def test_a_burst_of_one_chat_s_updates_is_handled_in_order(fake, people, tmp_path, clock):
+    """Six parts wait in the inbox (accepted while no leader ran: the door of ``python -m bot
+    run`` opens before the bot starts), then the leader handles them in update order: the
+    officer's copy lists them as they were written."""
+    port = _free_port()
+    config, env = _webhook_config(tmp_path, fake, people, port)
+    resident = people.resident
+    running = await start_bot(config, fake.token, clock, environ=env)
+    try:
+        fake.webhook_pusher.push_to(f"http://127.0.0.1:{port}/tg/hook")
+        units = await say(fake, resident, "/tip")
+        step = units
+        if "ti:n:TT-TANTHANH" in button_data(units, "ti:"):
+            await press(fake, resident, units, "ti:n:TT-TANTHANH", expect_reply=False)
+            step = fake.world.message(units["chat"]["id"], units["message_id"])
+        categories = await press(fake, resident, step, "ti:u:TT-TANTHANH")
+        await press(fake, resident, categories, "ti:c:drugs")
+    finally:
+        await running.stop()
+    door = await open_webhook_inbox(config, env, clock)
+    try:
+        before = len(fake.sent_messages(resident.id))
+        parts = [f"đoạn số {n} của tin báo" for n in range(1, 7)]
+        for part in parts:
+            fake.send_message(resident, part)
+        await fake.wait_until(lambda: fake.world.updates.all_acknowledged, timeout=30,
+                              what="every part accepted by the inbox")
+        assert len(fake.sent_messages(resident.id)) == before  # nobody handles them yet
+        running = await start_bot(config, fake.token, clock, environ=env, inbox=door)
+        try:
+            await fake.wait_until(lambda: len(fake.sent_messages(resident.id)) >= before + 6,
+                                  timeout=30, what="each part acknowledged")
+            last = fake.sent_messages(resident.id)[-1]
+            receipt = await press(fake, resident, last, "ti:s")
+            code = CODE.search(receipt["text"]).group(0)
+            notice = await fake.wait_for_message(
+                people.officer.id, lambda m: code in (m.get("text") or ""), timeout=30)
+        finally:
+            await running.stop()
+    finally:
+        await door.stop()
+    positions = [notice["text"].index(part) for part in parts]
+    assert positions == sorted(positions), notice["text"]
