@@ -10,7 +10,8 @@ to any machine. For each POST, in this order:
 3. the update is sealed (``ops.update_sealing``) and committed to ``telegram_inbox``; a
    re-POST of an update already there changes nothing;
 4. only then 200. A database that fails answers 500, and Telegram sends the update again
-   later (it retries until it gets a 2xx, for up to 24 hours).
+   later (it repeats an unanswered update, "and give[s] up after a reasonable amount of
+   attempts"; an update is kept no longer than 24 hours).
 
 Telegram's side: setWebhook's ``secret_token`` is "sent in a header X-Telegram-Bot-Api-Secret-
 Token in every webhook request"; "in case of an unsuccessful request (a request with response
