@@ -23,6 +23,7 @@ from bot.backup_command import add_backup_commands, run_backup, run_restore
 from bot.cli_parser import parser_class
 from bot.config import ConfigError, load_config
 from bot.logging import configure_logging
+from bot.receiving import open_webhook_inbox
 from bot.report_command import REPORT_FORMATS, run_report
 from bot.runtime import prepare_storage, start_bot
 from bot.secret_key import SecretKeyError
@@ -36,6 +37,7 @@ from ops.leader import first_set, wait_for_leadership
 from ops.role import PROCESS_ROLE
 from ops.run_lock import AlreadyRunning, take_run_lock
 from ops.server import start_ops
+from ops.webhook_inbox import WebhookInbox
 from shell.console import run_shell
 from storage.migrate import current_revision
 
@@ -172,6 +174,22 @@ async def _serve(config: Config, token: str) -> int:
         return EXIT_FAILED
     leadership = None
     try:
+        # Webhook mode: every process, a standby too, commits Telegram's POSTs to the inbox.
+        inbox = await _open_inbox(config)
+    except SecretKeyError as err:
+        print(t(config.language, err.message_key, **err.params), file=sys.stderr)
+        if ops is not None:
+            await ops.stop()
+        return EXIT_CONFIG
+    except OSError as err:
+        webhook = config.telegram.webhook
+        assert webhook is not None
+        print(t(config.language, "ops.cannot_listen_webhook", host=webhook.listen,
+                port=webhook.port, detail=err.strerror or err), file=sys.stderr)
+        if ops is not None:
+            await ops.stop()
+        return EXIT_FAILED
+    try:
         leadership = await wait_for_leadership(config.storage_url, stop)
         if stop.is_set():  # stopped while a standby
             print(t(config.language, "cli.stopped"), file=sys.stderr)
@@ -179,11 +197,13 @@ async def _serve(config: Config, token: str) -> int:
         else:
             PROCESS_ROLE.take("leader")
             status = await _run_bot(config, token, stop,
-                                    leadership.lost if leadership is not None else None)
+                                    leadership.lost if leadership is not None else None, inbox)
     except STORAGE_FAILURES as err:
         print(storage_failure_message(config, err), file=sys.stderr)
         status = EXIT_FAILED
     finally:
+        if inbox is not None:
+            await inbox.stop()
         if leadership is not None:
             await leadership.release()
         if ops is not None:
@@ -191,10 +211,16 @@ async def _serve(config: Config, token: str) -> int:
     return status
 
 
+async def _open_inbox(config: Config) -> WebhookInbox | None:
+    if config.telegram.mode != "webhook" or config.telegram.webhook is None:
+        return None
+    return await open_webhook_inbox(config, os.environ, SystemClock())
+
+
 async def _run_bot(config: Config, token: str, stop: asyncio.Event,
-                   lost: asyncio.Event | None) -> int:
+                   lost: asyncio.Event | None, inbox: WebhookInbox | None) -> int:
     try:
-        running = await start_bot(config, token, SystemClock())
+        running = await start_bot(config, token, SystemClock(), inbox=inbox)
     except SecretKeyError as err:
         print(t(config.language, err.message_key, **err.params), file=sys.stderr)
         return EXIT_CONFIG

@@ -18,7 +18,7 @@ from bot.app import build_application
 from bot.bulletin_runtime import BulletinRuntime, start_bulletins
 from bot.channel_router import ChannelRouter
 from bot.jobs import start_jobs
-from bot.receiving import start_receiving
+from bot.receiving import Receiving, start_receiving
 from bot.secret_key import check_key_fingerprint, load_secret_key
 from bot.services import Services
 from bot.sms_runtime import SmsRuntime, start_sms
@@ -34,6 +34,7 @@ from core.config_model import Config
 from core.i18n import Translator
 from handlers.groups import TelegramGroups
 from handlers.menu import publish_menus
+from ops.webhook_inbox import WebhookInbox
 from org.directory import Directory
 from org.roles import Role
 from org.staff import StaffMember
@@ -61,6 +62,7 @@ class RunningBot:
     stopped: bool = False
     zalo: ZaloRuntime | None = None
     zalo_bot: ZaloBotRuntime | None = None
+    receiving: Receiving | None = None
 
     async def stop(self) -> None:
         """Stop everything; a second call does nothing (a test may stop, then restart)."""
@@ -74,6 +76,8 @@ class RunningBot:
             await self.zalo.stop()
         if self.zalo_bot is not None:
             await self.zalo_bot.stop()
+        if self.receiving is not None:  # the webhook inbox's updates being handled finish
+            await self.receiving.stop()
         if self.application.updater and self.application.updater.running:
             await self.application.updater.stop()
         if self.application.running:
@@ -122,7 +126,10 @@ async def open_tips(config: Config, db: Database, directory: Directory, clock: C
 
 
 async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: int = 30,
-                    environ: Mapping[str, str] | None = None) -> RunningBot:
+                    environ: Mapping[str, str] | None = None,
+                    inbox: WebhookInbox | None = None) -> RunningBot:
+    """``inbox``: the webhook inbox's door ``python -m bot run`` opened before this process
+    became the leader; None opens one here when the config says webhook."""
     db, directory = await prepare_storage(config, clock)
     try:
         tips = await open_tips(config, db, directory, clock,
@@ -173,8 +180,9 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
             also.append((ZALO_OA, zalo.channel))
         bulletins = await start_bulletins(services, token, router, scheduler, also=also,
                                           sms_tariff=sms.billing if sms else None)
-        await start_receiving(application, config.telegram, poll_timeout,
-                              os.environ if environ is None else environ)
+        receiving = await start_receiving(application, config, poll_timeout,
+                                          os.environ if environ is None else environ,
+                                          db, clock, inbox)
     except BaseException:
         if bulletins is not None:
             await bulletins.stop()
@@ -194,4 +202,4 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         raise
     log.info("bot started (%d units, %d staff)", len(directory.tree), len(directory.all_staff()))
     return RunningBot(application, services, scheduler, notifier, bulletins, sms, zalo=zalo,
-                      zalo_bot=zalo_bot)
+                      zalo_bot=zalo_bot, receiving=receiving)

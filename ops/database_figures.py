@@ -18,6 +18,7 @@ from prometheus_client.registry import Collector
 
 from ops.telegram_state import TELEGRAM_STATE
 from storage.db import Database
+from storage.inbox import inbox_counts
 from storage.ops_figures import OpsFigures, read_ops_figures
 
 # A health check that waits longer than a monitoring system's own timeout says nothing: a
@@ -31,12 +32,14 @@ class DatabaseFigures(Collector):
     def __init__(self, db: Database) -> None:
         self._db = db
         self.latest: OpsFigures | None = None
+        self.inbox: dict[str, int] = {}  # webhook inbox rows by state (none in polling mode)
 
     async def refresh(self) -> OpsFigures | None:
         """Read the figures now; None (and the database reported down) when that fails."""
         try:
             async with asyncio.timeout(DATABASE_CHECK_TIMEOUT_S), self._db.reading() as conn:
                 self.latest = await read_ops_figures(conn)
+                self.inbox = await inbox_counts(conn)
         except Exception as err:  # any failure to read is "the database is down" to a monitor
             # The class only: a driver's message can quote the connection string.
             log.warning("health check: the database did not answer (%s)", type(err).__name__)
@@ -60,6 +63,13 @@ class DatabaseFigures(Collector):
         if figures is None:
             return
         yield from _database_families(figures)
+        inbox = GaugeMetricFamily(
+            "kna_webhook_inbox",
+            "Webhook inbox rows by state: received (waiting for the leader), taken (being"
+            " handled), done, uncertain, unreadable.", labels=["state"])
+        for state, count in sorted(self.inbox.items()):
+            inbox.add_metric([state], count)
+        yield inbox
 
 
 def _database_families(figures: OpsFigures) -> Iterable[Metric]:

@@ -37,3 +37,7 @@ LEADER_CHANGES = Counter(
 IS_LEADER = Gauge(
     "kna_leader", "1 while this process is the leader (polls, schedules, sends), else 0.",
     registry=PROCESS_REGISTRY)
+INBOX_UNCERTAIN = Counter(
+    "kna_inbox_updates_uncertain",
+    "Webhook updates a process was handling when it died: not handled again (SPEC §14).",
+    registry=PROCESS_REGISTRY)

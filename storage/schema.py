@@ -160,6 +160,8 @@ audit_log = Table(
     Column("subject", String(128), nullable=False),
     Column("detail", WrittenText, nullable=False, default=""),
 )
+# The audit export and an officer's /status look a tip's actions up by subject (migration 0013).
+Index("ix_audit_log_subject", audit_log.c.subject)
 
 
 # ---- Bulletins (issue 4; migration 0002) ------------------------------------------------------
@@ -329,3 +331,18 @@ sms_subscribers = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
+# Telegram updates received by webhook (SPEC §14; migration 0013): committed before the POST is
+# answered, handled by the leader in update_id order. The update holds the sender's ids and name,
+# so ``payload`` is sealed under the secret key and emptied once handled; the update_id stays
+# (a tombstone, pruned after a day) so a re-POST of a handled update is recognised.
+# state: received, taken (being handled), done, uncertain (taken when a process died).
+telegram_inbox = Table(
+    "telegram_inbox",
+    metadata,
+    Column("update_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("state", String(16), nullable=False),
+    Column("payload", Text, nullable=True),
+    Column("received_at", UTCDateTime(), nullable=False, index=True),
+    Column("taken_at", UTCDateTime(), nullable=True),
+)
+Index("ix_telegram_inbox_state_update_id", telegram_inbox.c.state, telegram_inbox.c.update_id)

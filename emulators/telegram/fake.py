@@ -31,6 +31,7 @@ from .methods import Method, find_method
 from .params import Params
 from .scene import SceneBuilding
 from .user_actions import UserActions
+from .webhook_push import WebhookPusher
 from .world import ApiCall, World
 
 DEFAULT_TOKEN = "123456789:AAFakeTokenForTestsOnly_abcdefghijk"
@@ -63,6 +64,8 @@ class FakeTelegramAPI(UserActions, SceneBuilding, Inspection):
         self._call_cursor: dict[str, int] = {}
         self._message_cursor: dict[int, int] = {}
         self._http = HttpServer(self._handle)
+        # Telegram POSTing updates to the bot's webhook, once a test says where (webhook_push).
+        self.webhook_pusher = WebhookPusher(self.world)
         self.base_url = ""
         self.base_file_url = ""
 
@@ -97,6 +100,7 @@ class FakeTelegramAPI(UserActions, SceneBuilding, Inspection):
         """Answer held long polls and injected delays at once, then close every connection."""
         self.world.stopping = True
         self.world.changed.notify()
+        await self.webhook_pusher.stop()
         await self._http.stop()
 
     async def __aenter__(self) -> FakeTelegramAPI:

@@ -1,9 +1,10 @@
 """Bot API methods for receiving updates: ``getUpdates`` long polling and the webhook settings.
 
 Long polling holds the request until an update is available, ``timeout`` seconds pass, or the
-fake stops, waking on the world's change signal rather than polling. Webhooks are only recorded
-(the fake never pushes updates to a webhook), but an active webhook makes ``getUpdates`` fail
-with 409 exactly like Telegram, which catches bots that forget ``deleteWebhook``.
+fake stops, waking on the world's change signal rather than polling. A webhook is recorded with
+its secret token; updates are POSTed to it only once a test names the address it stands for
+(``webhook_push``). An active webhook makes ``getUpdates`` fail with 409 exactly like
+Telegram, which catches bots that forget ``deleteWebhook``.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ async def set_webhook(world: World, p: Params) -> bool:
     if p.flag("drop_pending_updates"):
         world.updates.drop_all()
     world.updates.set_allowed(p.sequence("allowed_updates"))
-    world.webhook = {"url": url, "max_connections": p.optional_integer("max_connections") or 40}
+    world.webhook = {"url": url, "max_connections": p.optional_integer("max_connections") or 40,
+                     "secret_token": p.string("secret_token") or ""}
     return True
 
 

@@ -3,14 +3,14 @@ may hand out an update again, also after a restart; each handled ``message_id`` 
 (as an HMAC, never in clear) and a repeat is dropped.
 
 Revision ID: 0018
-Revises: 0012
+Revises: 0013
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
