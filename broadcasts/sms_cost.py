@@ -19,8 +19,10 @@ from datetime import datetime
 from typing import Protocol
 
 from core.address import Address
+from core.answers import Choice
 from core.capabilities import Capabilities
 from core.clock import Clock
+from core.i18n import Translator
 from core.outbound import OutboundMessage
 from org.directory import Directory
 from org.roles import Role
@@ -79,6 +81,29 @@ class SmsQuote:
 
 def sms_cost_vnd(messages: int, segments: int, price_vnd: int) -> int:
     return messages * segments * price_vnd
+
+
+def vnd(amount: int) -> str:
+    """A sum as the budget notice writes it: 1.350.000."""
+    return f"{amount:,}".replace(",", ".")
+
+
+def sms_cost_text(tr: Translator, quote: SmsQuote) -> str:
+    """The question asked before a direct send reaches SMS subscribers: how many SMS, how many
+    parts each, about what they cost, what is left of the month's budget."""
+    lines = [tr("bulletins.sms_cost.line", messages=quote.messages, segments=quote.segments,
+                cost=vnd(quote.cost_vnd), left=vnd(quote.budget_left_vnd))]
+    if quote.over_budget:
+        lines.append(tr("bulletins.sms_cost.over_budget"))
+    lines.append(tr("bulletins.sms_cost.question"))
+    return "\n".join(lines)
+
+
+def confirm_choices(tr: Translator, confirm: str,
+                    cancel: str) -> tuple[tuple[Choice, ...], ...]:
+    """Confirm / Cancel under the SMS cost, with the actions of the asking use case."""
+    return ((Choice(tr("bulletins.button.sms_confirm"), confirm),
+             Choice(tr("bulletins.button.sms_cancel"), cancel)),)
 
 
 def provisional_bulletin(unit_code: str, topic: str, content: Content, *, is_alert: bool,
