@@ -3,6 +3,7 @@ direct send (send now, alerts). Rules about who may do what live here; SQL lives
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -39,6 +40,12 @@ class Content:
     body: str
     media_kind: str | None = None
     media_file_id: str | None = None
+    # The officer's own SMS version (SPEC §13 "Text"): what SMS subscribers get instead of the
+    # body without diacritics.
+    sms_text: str | None = None
+
+    def with_sms_text(self, sms_text: str | None) -> Content:
+        return dataclasses.replace(self, sms_text=sms_text)
 
 
 @dataclass(frozen=True)
@@ -58,7 +65,8 @@ async def create_bulletin(db: Database, member: StaffMember, unit_code: str, top
         bulletin = await store.insert_bulletin(
             conn, unit_code=unit_code, topic=topic, body=content.body,
             media_kind=content.media_kind, media_file_id=content.media_file_id, status=status,
-            is_alert=topic == ALERT_TOPIC, created_by=member.address, now=now)
+            is_alert=topic == ALERT_TOPIC, created_by=member.address, now=now,
+            sms_text=content.sms_text)
         await record_action(conn, at=now, actor=member.address, action="bulletin.create",
                             subject=f"bulletin:{bulletin.id}", detail=f"{status} {unit_code}")
     return bulletin

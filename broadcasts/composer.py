@@ -3,8 +3,9 @@
 ``/bulletin`` → the content (text, or a photo/video/document with a caption) → a topic → the
 preview with Send now / Add to queue (an editor: Submit) / Choose another unit / Cancel, and,
 where SMS is configured, "Bản SMS": the officer's own SMS version of the bulletin (SPEC §13
-"Text"), shown with its segments and cost before anything goes. ``/bulletin some text`` queues
-it at once. Nothing is queued or sent until the composer chooses.
+"Text"), typed next and shown under the preview with its parts and cost before anything goes.
+SMS subscribers then get that text instead of the bulletin without diacritics.
+``/bulletin some text`` queues it at once. Nothing is queued or sent until the composer chooses.
 
 Each step is one call that takes plain data (the speaker's staff record and address, the content
 as :class:`broadcasts.bulletins.Content`, the choice's action) and returns a :class:`Composed`:
@@ -28,14 +29,14 @@ from tips.visible_text import has_visible_text
 from .bulletins import TOPICS, Action, Content
 from .composer_drafts import ComposerDraft, forget_draft, recall_draft, remember_draft
 from .desk import BulletinDesk
-from .sms_cost import confirm_choices, sms_cost_text
+from .sms_cost import confirm_choices, sms_cost_text, sms_version_text
 
 UNIT_CHOICES = 24  # a deeper tree is narrowed with /bulletin from a narrower officer
 PREVIEW_CHARS = 1500
 # The actions of the composer's choices (a Telegram adapter puts them behind "bc:").
 TOPIC, UNITS, UNIT = "topic:", "units", "unit:"
 SEND_NOW, SEND_CONFIRMED, QUEUE, SUBMIT, CANCEL = "now", "nowok", "queue", "submit", "cancel"
-FINISHING = (SEND_NOW, SEND_CONFIRMED, QUEUE, SUBMIT, CANCEL)
+SMS_VERSION, NO_SMS_VERSION = "sms", "nosms"
 
 
 class Step(StrEnum):
@@ -44,6 +45,7 @@ class Step(StrEnum):
     CONTENT = "content"  # waiting for the bulletin's content
     TOPIC = "topic"  # waiting for a topic
     CONFIRM = "confirm"  # the preview (or the unit list) is shown
+    SMS_TEXT = "sms_text"  # waiting for the officer's SMS version
     DONE = "done"
 
 
@@ -152,11 +154,18 @@ class BulletinComposer:
                  (Choice(tr("bulletins.button.send_now"), SEND_NOW),
                   Choice(tr("bulletins.button.queue"), QUEUE)))
         rows = [first, (Choice(tr("bulletins.button.change_unit"), UNITS),)]
+        if self.desk.sms_costs.configured:
+            rows.append((Choice(tr("bulletins.button.sms_version"), SMS_VERSION),))
         rows.append((Choice(tr("bulletins.button.cancel"), CANCEL),))
         return tuple(rows)
 
-    def preview(self, member: StaffMember | None, draft: ComposerDraft) -> Answer:
-        return Answer(self.preview_text(draft), self.preview_choices(member))
+    def preview(self, member: StaffMember | None, draft: ComposerDraft, *more: str) -> Answer:
+        """The preview, with the SMS version under it when there is one, then ``more``."""
+        lines = [self.preview_text(draft)]
+        if draft.content is not None and draft.content.sms_text:
+            lines.append(self.tr("bulletins.compose.sms_version_shown",
+                                 text=draft.content.sms_text))
+        return Answer("\n\n".join((*lines, *more)), self.preview_choices(member))
 
     async def offer_units(self, member: StaffMember | None, address: Address) -> Composed:
         if member is None or await self._draft(address) is None:
@@ -178,6 +187,46 @@ class BulletinComposer:
             return Composed(Answer(self.tr("bulletins.queue.not_found"), shown=Shown.ALERT),
                             Step.CONFIRM if draft else Step.DONE)
         draft.unit = tree.find(code).code
+        await self._keep(address, draft)
+        return Composed(self.preview(member, draft), Step.CONFIRM, in_place=True)
+
+    # ---- the SMS version (SPEC §13 "Text") --------------------------------------------
+    async def ask_sms_version(self, member: StaffMember | None, address: Address) -> Composed:
+        """"Bản SMS" under the preview: the officer is asked for the SMS text."""
+        draft = await self._draft(address)
+        if (member is None or draft is None or draft.content is None or draft.topic is None
+                or not self.desk.sms_costs.configured):
+            return self._expired()
+        tr = self.tr
+        return Composed(Answer(tr("bulletins.compose.ask_sms_version"),
+                               ((Choice(tr("bulletins.button.no_sms_version"), NO_SMS_VERSION),
+                                 Choice(tr("bulletins.button.cancel"), CANCEL)),)),
+                        Step.SMS_TEXT, in_place=True)
+
+    async def receive_sms_version(self, member: StaffMember | None, address: Address,
+                                  text: str | None) -> Composed:
+        """The SMS version typed (``text`` None: a message without text); the preview comes
+        back as a new message with it, its parts and what it costs."""
+        tr = self.tr
+        draft = await self._draft(address)
+        if member is None or draft is None or draft.content is None or draft.topic is None:
+            return Composed(Answer(tr("bulletins.compose.expired")), Step.DONE)
+        if text is None or not has_visible_text(text):
+            return Composed(Answer(tr("bulletins.compose.sms_version_text_only")),
+                            Step.SMS_TEXT)
+        draft.content = draft.content.with_sms_text(text.strip())
+        await self._keep(address, draft)
+        cost = await self.desk.sms_costs.for_sms_version(member, draft.unit, draft.topic,
+                                                         draft.content)
+        more = (sms_version_text(tr, cost),) if cost is not None else ()
+        return Composed(self.preview(member, draft, *more), Step.CONFIRM)
+
+    async def drop_sms_version(self, member: StaffMember | None, address: Address) -> Composed:
+        """"No SMS version": SMS subscribers get the bulletin without diacritics again."""
+        draft = await self._draft(address)
+        if member is None or draft is None or draft.content is None or draft.topic is None:
+            return self._expired()
+        draft.content = draft.content.with_sms_text(None)
         await self._keep(address, draft)
         return Composed(self.preview(member, draft), Step.CONFIRM, in_place=True)
 

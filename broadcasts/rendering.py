@@ -1,7 +1,11 @@
 """What a bulletin looks like in a group: its text, the "Báo tin" link and the "Đã phổ biến"
 button (SPEC §5). Words come from the catalogue; the limits come from the capabilities of the
 channel the copy goes to (``core.capabilities``), and the "Báo tin" link is a deep link the
-channel draws (``Button.start``), offered only where the channel has deep links."""
+channel draws (``Button.start``), offered only where the channel has deep links.
+
+The officer's own SMS version of a bulletin (SPEC §13 "Text") travels with every copy in
+``extra[SMS_VERSION]``: the SMS adapter sends it instead of drawing the text; other channels
+ignore it."""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from core.outbound import Button, Media, MediaKind, OutboundMessage
 from storage.bulletins import BulletinRecord
 
 from .callbacks import ACK
+
+SMS_VERSION = "sms_version"  # OutboundMessage.extra key: the officer's SMS text, when written
 
 
 def tip_start(bulletin_id: int) -> str:
@@ -51,4 +57,5 @@ def render_bulletin(language: str, bulletin: BulletinRecord, capabilities: Capab
         text=bulletin_text(language, bulletin, capabilities),
         buttons=bulletin_buttons(language, bulletin.id, acknowledged,
                                  deep_links=capabilities.deep_links and capabilities.url_buttons),
-        media=media, silent=silent and capabilities.silent_sends)
+        media=media, silent=silent and capabilities.silent_sends,
+        extra={SMS_VERSION: bulletin.sms_text} if bulletin.sms_text else {})

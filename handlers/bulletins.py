@@ -1,7 +1,8 @@
 """Composing a bulletin in a private chat (SPEC §5, issue 4), drawn in Telegram.
 
 ``/bulletin`` → the content (text, or a photo/video/document with a caption) → a topic → Send now
-/ Add to queue / Cancel, with "Choose another unit" to narrow the target. An editor's bulletin
+/ Add to queue / Cancel, with "Choose another unit" to narrow the target and, where SMS is
+configured, "Bản SMS" (the officer types the SMS version next). An editor's bulletin
 becomes a draft that an officer approves. ``/bulletin some text`` queues it at once.
 
 What happens at each step is ``broadcasts.composer``'s: these handlers turn the update into its
@@ -37,9 +38,10 @@ from handlers.bot_context import BotContext
 from handlers.bulletin_drawing import draw_composed
 from handlers.commands import guard
 
-CONTENT, TOPIC, CONFIRM = range(3)
+CONTENT, TOPIC, CONFIRM, SMS_TEXT = range(4)
 END = ConversationHandler.END
-STATES = {Step.CONTENT: CONTENT, Step.TOPIC: TOPIC, Step.CONFIRM: CONFIRM, Step.DONE: END}
+STATES = {Step.CONTENT: CONTENT, Step.TOPIC: TOPIC, Step.CONFIRM: CONFIRM,
+          Step.SMS_TEXT: SMS_TEXT, Step.DONE: END}
 PREFIX = callbacks.COMPOSE.removesuffix(":")
 NEXT_STATE = "bulletin_next_state"
 
@@ -126,6 +128,24 @@ async def finish(update: Update, context: BotContext) -> int:
         context.staff, speaker(update), action_of(update)))
 
 
+async def ask_sms_version(update: Update, context: BotContext) -> int:
+    identify(update, context)
+    return await drawn(update, await composer_of(context).ask_sms_version(context.staff,
+                                                                           speaker(update)))
+
+
+async def receive_sms_version(update: Update, context: BotContext) -> int:
+    identify(update, context)
+    return await drawn(update, await composer_of(context).receive_sms_version(
+        context.staff, speaker(update), update.effective_message.text))
+
+
+async def drop_sms_version(update: Update, context: BotContext) -> int:
+    identify(update, context)
+    return await drawn(update, await composer_of(context).drop_sms_version(context.staff,
+                                                                            speaker(update)))
+
+
 async def cancel(update: Update, context: BotContext) -> int:
     return await drawn(update, await composer_of(context).cancel(speaker(update)))
 
@@ -141,20 +161,20 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         buttons = [CallbackQueryHandler(choose_topic, pattern=callbacks.COMPOSE_TOPIC_PATTERN),
                    CallbackQueryHandler(offer_units, pattern=callbacks.COMPOSE_UNITS_PATTERN),
                    CallbackQueryHandler(choose_unit, pattern=callbacks.COMPOSE_UNIT_PATTERN),
-                   CallbackQueryHandler(finish, pattern=callbacks.COMPOSE_FINISH_PATTERN)]
+                   CallbackQueryHandler(finish, pattern=callbacks.COMPOSE_FINISH_PATTERN),
+                   CallbackQueryHandler(ask_sms_version, pattern=callbacks.COMPOSE_SMS_PATTERN),
+                   CallbackQueryHandler(drop_sms_version,
+                                        pattern=callbacks.COMPOSE_NO_SMS_PATTERN)]
+        typed = in_private & ~filters.COMMAND & ~filters.StatusUpdate.ALL
         composer = ConversationHandler(
             entry_points=[CommandHandler(["bulletin", "bantin"], begin), *buttons],
             states={
-                CONTENT: [MessageHandler(in_private & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
-                                         receive_content)],
+                CONTENT: [MessageHandler(typed, receive_content)],
+                SMS_TEXT: [MessageHandler(typed, receive_sms_version), *buttons[1:]],
                 TOPIC: [
                     CallbackQueryHandler(choose_topic, pattern=callbacks.COMPOSE_TOPIC_PATTERN),
                 ],
-                CONFIRM: [
-                    CallbackQueryHandler(offer_units, pattern=callbacks.COMPOSE_UNITS_PATTERN),
-                    CallbackQueryHandler(choose_unit, pattern=callbacks.COMPOSE_UNIT_PATTERN),
-                    CallbackQueryHandler(finish, pattern=callbacks.COMPOSE_FINISH_PATTERN),
-                ],
+                CONFIRM: buttons[1:],  # every button of the preview and the unit list
             },
             fallbacks=[CommandHandler(["cancel", "huy"], cancel),
                        CallbackQueryHandler(finish, pattern=callbacks.COMPOSE_CANCEL_PATTERN)],

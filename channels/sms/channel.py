@@ -31,6 +31,7 @@ import re
 import uuid
 from collections.abc import Callable
 
+from broadcasts.rendering import SMS_VERSION
 from channels.sms.budget import SmsBudget
 from channels.sms.gsm7 import capacity, cut_to_segments, segment_count, septets, to_gsm7
 from channels.sms.provider import SmsProvider
@@ -77,7 +78,11 @@ def choices_as_lines(buttons: tuple[tuple[Button, ...], ...]) -> list[str]:
 
 
 def draw_sms(message: OutboundMessage, max_segments: int) -> str:
-    """The one SMS text that carries ``message``."""
+    """The one SMS text that carries ``message``: a bulletin's SMS version as the officer wrote
+    it (SPEC §13 "Text"), else the message's text and choices."""
+    own_version = message.extra.get(SMS_VERSION)
+    if own_version:
+        return cut_to_segments(to_gsm7(own_version), max_segments)
     text = "\n".join([message.text, *choices_as_lines(message.buttons)]).strip()
     text = _COMMAND.sub(lambda found: _KEYWORD_OF_COMMAND[found.group(1)], text)
     return cut_to_segments(to_gsm7(text), max_segments)
