@@ -36,23 +36,42 @@ def bulletin_buttons(language: str, bulletin_id: int, acknowledged: int, *,
     return tuple(rows)
 
 
+def carries_media(bulletin: BulletinRecord, capabilities: Capabilities) -> bool:
+    """The bulletin has a file and the channel can send that kind of file."""
+    return (bulletin.media_kind is not None
+            and MediaKind(bulletin.media_kind) in capabilities.media)
+
+
 def bulletin_text(language: str, bulletin: BulletinRecord, capabilities: Capabilities) -> str:
-    """The header (topic, or "alert") above the body, when both fit in one message."""
+    """The header (topic, or "alert") above the body, when both fit in one message. A file the
+    channel cannot send (any file by SMS) is described in words instead, under the header: a
+    channel that cuts a long text (SMS) cuts the end of the body, never the line that says a
+    file came with it."""
     if bulletin.is_alert:
         header = t(language, "bulletins.render.alert_header")
     else:
         header = t(language, "bulletins.render.header",
                    topic=t(language, "bulletins.topics." + bulletin.topic))
-    limit = (capabilities.caption_limit if bulletin.media_kind and capabilities.caption_limit
+    described = ""
+    if bulletin.media_kind and not carries_media(bulletin, capabilities):
+        described = t(language, "bulletins.render.file_not_carried",
+                      kind=t(language, "media_kind." + bulletin.media_kind))
+    limit = (capabilities.caption_limit
+             if carries_media(bulletin, capabilities) and capabilities.caption_limit
              else capabilities.text_limit)
-    combined = f"{header}\n\n{bulletin.body}" if bulletin.body else header
-    return combined if len(combined) <= limit else bulletin.body
+    top = f"{header}\n{described}" if described else header
+    combined = f"{top}\n\n{bulletin.body}" if bulletin.body else top
+    if len(combined) <= limit:
+        return combined
+    return f"{described}\n\n{bulletin.body}" if described else bulletin.body
 
 
 def render_bulletin(language: str, bulletin: BulletinRecord, capabilities: Capabilities, *,
                     silent: bool, acknowledged: int = 0) -> OutboundMessage:
+    """One message per copy (the delivery engine sends one per row): the file with its caption
+    where the channel can send the file, else the words with the file described."""
     media = (Media(MediaKind(bulletin.media_kind), bulletin.media_file_id or "")
-             if bulletin.media_kind else None)
+             if carries_media(bulletin, capabilities) else None)
     return OutboundMessage(
         text=bulletin_text(language, bulletin, capabilities),
         buttons=bulletin_buttons(language, bulletin.id, acknowledged,
