@@ -54,7 +54,10 @@ class AlertDesk:
         return Answer(self.tr("bulletins.alert.sms_cancelled"))
 
     async def _send(self, member: StaffMember, text: str) -> str:
-        bulletin_id, count = await self.desk.alert(member, text)
-        if count == 0:
+        sent = await self.desk.alert(member, text)
+        if sent.groups == 0:
             return self.tr("bulletins.alert.no_groups")
-        return self.tr("bulletins.alert.sent", id=bulletin_id, count=count)
+        if sent.sms:
+            return self.tr("bulletins.alert.sent_with_sms", id=sent.bulletin.id,
+                           count=sent.groups - sent.sms, sms=sent.sms)
+        return self.tr("bulletins.alert.sent", id=sent.bulletin.id, count=sent.groups)

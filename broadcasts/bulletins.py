@@ -16,6 +16,7 @@ from storage import deliveries as delivery_store
 from storage.audit import record_action
 from storage.bulletins import BulletinRecord, WaitingBulletin
 from storage.db import Database
+from storage.sms_subscribers import SMS_CHANNEL
 
 TOPICS: tuple[str, ...] = ("drugs", "theft", "robbery", "traffic", "fraud", "fire", "drowning",
                            "youth", "general")
@@ -52,6 +53,7 @@ class Content:
 class Planned:
     dispatch_id: int
     delivery_ids: list[int]
+    sms: int = 0  # of the rows, those to SMS subscribers (officers read "người nhận SMS")
 
 
 async def create_bulletin(db: Database, member: StaffMember, unit_code: str, topic: str,
@@ -81,7 +83,8 @@ async def plan_direct_send(db: Database, tree: UnitTree, bulletin: BulletinRecor
             conn, kind=kind, unit_code=bulletin.unit_code, requested_by=requested_by, now=now)
         ids = await delivery_store.plan_deliveries(
             conn, dispatch_id, [(bulletin.id, g.group_id) for g in targets], now)
-    return Planned(dispatch_id, ids)
+    return Planned(dispatch_id, ids,
+                   sum(1 for g in targets if g.address.channel == SMS_CHANNEL))
 
 
 async def find_visible(db: Database, tree: UnitTree, member: StaffMember,

@@ -28,7 +28,7 @@ from tips.visible_text import has_visible_text
 
 from .bulletins import TOPICS, Action, Content
 from .composer_drafts import ComposerDraft, forget_draft, recall_draft, remember_draft
-from .desk import BulletinDesk
+from .desk import BulletinDesk, Submitted
 from .sms_cost import confirm_choices, sms_cost_text, sms_version_text
 
 UNIT_CHOICES = 24  # a deeper tree is narrowed with /bulletin from a narrower officer
@@ -98,8 +98,7 @@ class BulletinComposer:
         if words is not None:
             result = await self.desk.submit(member, member.unit_code, "general",
                                             Content(words.strip()), Action.QUEUE)
-            return Composed(Answer(await self.result_text(
-                result.bulletin.id, result.bulletin.status, member.unit_code, 0)), Step.DONE)
+            return Composed(Answer(await self.result_text(result, member.unit_code)), Step.DONE)
         await self._keep(member.address, ComposerDraft(member.unit_code))
         return Composed(Answer(tr("bulletins.compose.ask_content")), Step.CONTENT)
 
@@ -248,9 +247,8 @@ class BulletinComposer:
             return self._expired()
         action = Action.SEND_NOW if choice in (SEND_NOW, SEND_CONFIRMED) else Action.QUEUE
         result = await self.desk.submit(member, draft.unit, draft.topic, draft.content, action)
-        return Composed(Answer(await self.result_text(
-            result.bulletin.id, result.bulletin.status, draft.unit, result.groups)), Step.DONE,
-            in_place=True)
+        return Composed(Answer(await self.result_text(result, draft.unit)), Step.DONE,
+                        in_place=True)
 
     async def _sms_cost_question(self, member: StaffMember,
                                  address: Address) -> Composed | None:
@@ -267,8 +265,9 @@ class BulletinComposer:
         return Composed(Answer(text, confirm_choices(self.tr, SEND_CONFIRMED, CANCEL)),
                         Step.CONFIRM, in_place=True)
 
-    async def result_text(self, bulletin_id: int, status: str, unit: str, groups: int) -> str:
-        tr = self.tr
+    async def result_text(self, result: Submitted, unit: str) -> str:
+        tr, bulletin_id, status, groups = (self.tr, result.bulletin.id, result.bulletin.status,
+                                           result.groups)
         if status == "draft":
             return tr("bulletins.compose.draft_submitted", id=bulletin_id)
         if status == "queued":
@@ -277,4 +276,7 @@ class BulletinComposer:
                       schedule=schedule.spec.to_text())
         if groups == 0:
             return tr("bulletins.compose.no_groups", id=bulletin_id, unit=unit)
+        if result.sms:
+            return tr("bulletins.compose.sending_with_sms", id=bulletin_id,
+                      count=groups - result.sms, sms=result.sms)
         return tr("bulletins.compose.sending", id=bulletin_id, count=groups)

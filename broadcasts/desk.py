@@ -39,7 +39,10 @@ NOTICE_BACKOFF = 1.0  # seconds before the second try of a notice after a networ
 @dataclass(frozen=True)
 class Submitted:
     bulletin: BulletinRecord
-    groups: int  # groups the bulletin is being sent to now (0 when queued or a draft)
+    # Where the bulletin is being sent now (0 when queued or a draft): groups and SMS
+    # subscribers together, and how many of them are SMS subscribers.
+    groups: int
+    sms: int = 0
 
 
 @dataclass(frozen=True)
@@ -120,25 +123,25 @@ class BulletinDesk:
             await self._tell(notices.officers_for_unit(self.directory, unit_code), message)
             return Submitted(bulletin, 0)
         if bulletin.status == DIRECT:
-            return Submitted(bulletin, await self._send_direct(bulletin, "now", member))
+            return await self._send_direct(bulletin, "now", member)
         return Submitted(bulletin, 0)
 
-    async def alert(self, member: StaffMember, text: str) -> tuple[int, int]:
-        """SPEC §5: at once, to every active group in the officer's scope, with notification.
-        Returns the alert's bulletin id and how many groups it is going to."""
+    async def alert(self, member: StaffMember, text: str) -> Submitted:
+        """SPEC §5: at once, to every active group (and SMS subscriber) in the officer's scope,
+        with notification."""
         content = bulletins.Content(text)
         bulletin = await bulletins.create_bulletin(
             self.db, member, self.home_unit(member), bulletins.ALERT_TOPIC, content,
             bulletins.Action.SEND_NOW, self.clock.now())
-        return bulletin.id, await self._send_direct(bulletin, delivery_store.ALERT, member)
+        return await self._send_direct(bulletin, delivery_store.ALERT, member)
 
     async def _send_direct(self, bulletin: BulletinRecord, kind: str,
-                           member: StaffMember) -> int:
+                           member: StaffMember) -> Submitted:
         planned = await bulletins.plan_direct_send(self.db, self.directory.tree, bulletin, kind,
                                                    member.address, self.clock.now())
         self.engine.enqueue(planned.dispatch_id, planned.delivery_ids,
                             urgent=kind == delivery_store.ALERT)
-        return len(planned.delivery_ids)
+        return Submitted(bulletin, len(planned.delivery_ids), planned.sms)
 
     def home_unit(self, member: StaffMember) -> str:
         if member.role is Role.ADMIN:

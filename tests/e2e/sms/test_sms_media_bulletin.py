@@ -23,7 +23,8 @@ async def test_a_photo_bulletin_is_a_photo_in_the_group_and_words_by_sms(sms_har
                "text": preview_text}
     cost = await press_and_wait_for_edit(fake, officer, preview, "bc:now")
     assert "Sẽ gửi 1 tin SMS (1 đoạn mỗi tin)" in cost
-    await press_and_wait_for_edit(fake, officer, {**preview, "text": cost}, "bc:nowok")
+    sending = await press_and_wait_for_edit(fake, officer, {**preview, "text": cost}, "bc:nowok")
+    assert "tới 1 nhóm và 1 người nhận SMS" in sending
     await fake.wait_until(lambda: group_copies(fake, groups[0].id) == 1, timeout=20,
                           what="the group's copy")
     [copy] = fake.sent_messages(groups[0].id)
@@ -32,3 +33,8 @@ async def test_a_photo_bulletin_is_a_photo_in_the_group_and_words_by_sms(sms_har
                           what="the SMS")
     [text] = sms_harness.texts_to(NUMBER)
     assert "Ban tin co kem anh" in text and "Doi tuong trom cho" in text
+    # The officer's summary tells the group and the phone apart.
+    summary = await fake.wait_for_message(officer.id,
+                                          lambda m: "Kết quả gửi" in m.get("text", ""),
+                                          timeout=20)
+    assert "đã gửi 1/1 nhóm và 1/1 người nhận SMS." in summary["text"]

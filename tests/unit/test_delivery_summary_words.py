@@ -1,0 +1,36 @@
+"""The officer's delivery summary names what each copy went to: groups as "nhóm", SMS
+subscribers as "người nhận SMS", counted apart; a summary without SMS reads as before."""
+
+from __future__ import annotations
+
+from broadcasts.notices import delivery_summary
+from storage.deliveries import FAILED, SENT, UNCERTAIN, DeliveryLine
+
+
+def _line(title: str, status: str, channel: str = "telegram",
+          error: str | None = None) -> DeliveryLine:
+    return DeliveryLine(7, title, status, error, channel)
+
+
+def test_groups_and_sms_subscribers_are_counted_apart():
+    lines = [_line("Tổ 1", SENT), _line("Tổ 2", FAILED, error="bot was blocked"),
+             _line("SMS ab12cd", SENT, "sms"), _line("SMS ef34gh", FAILED, "sms", "budget")]
+    text = delivery_summary("vi", 3, "TT-TANTHANH", lines, acknowledged=1).text
+    assert "đã gửi 1/2 nhóm và 1/2 người nhận SMS." in text
+    assert "Đã phổ biến: 1/1 nhóm." in text  # phones have no button to press
+    assert "Không gửi được tới 1 nhóm:\n• Tổ 2: bot was blocked" in text
+    assert "Không gửi được tới 1 người nhận SMS:\n• SMS ef34gh: budget" in text
+
+
+def test_uncertain_sms_copies_are_named_and_the_button_says_recipients():
+    lines = [_line("Tổ 1", UNCERTAIN), _line("SMS ab12cd", UNCERTAIN, "sms")]
+    message = delivery_summary("en", 3, "TT-TANTHANH", lines, acknowledged=0)
+    assert "sent to 0/1 groups and 0/1 SMS subscribers." in message.text
+    assert "Not sure it reached 1 groups and 1 SMS subscribers" in message.text
+    assert message.buttons[0][0].text == "Re-send to these 2 recipients"
+
+
+def test_a_summary_without_sms_reads_as_before():
+    lines = [_line("Tổ 1", SENT), _line("Tổ 2", SENT)]
+    text = delivery_summary("vi", 3, "TT-TANTHANH", lines, acknowledged=0).text
+    assert text == "Kết quả gửi bản tin #7 — TT-TANTHANH: đã gửi 2/2 nhóm."
