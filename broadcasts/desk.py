@@ -102,9 +102,8 @@ class BulletinDesk:
             lines = await delivery_store.dispatch_lines(conn, dispatch_id)
         if dispatch is None:
             return
-        ids = sorted({line.bulletin_id for line in lines})
         if await self._tell(self._recipients(dispatch),
-                            notices.uncertain_after_restart(self.language, dispatch_id, ids,
+                            notices.uncertain_after_restart(self.language, dispatch_id, lines,
                                                             count)):
             async with self.db.transaction() as conn:
                 await delivery_store.uncertain_reported(conn, dispatch_id)

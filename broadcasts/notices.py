@@ -106,11 +106,20 @@ def delivery_summary(language: str, dispatch_id: int, unit_code: str,
     return OutboundMessage("\n".join(parts), buttons=buttons)
 
 
-def uncertain_after_restart(language: str, dispatch_id: int, bulletin_ids: Sequence[int],
+def uncertain_after_restart(language: str, dispatch_id: int, lines: Sequence[DeliveryLine],
                             count: int) -> OutboundMessage:
-    text = t(language, "bulletins.notice.uncertain_after_restart", count=count,
-             ids=", ".join(f"#{i}" for i in bulletin_ids))
-    return OutboundMessage(text, buttons=_resend_button(language, dispatch_id, count))
+    """``count`` copies of the dispatch (``lines``) a restart left uncertain; those to SMS
+    subscribers are named so."""
+    ids = ", ".join(f"#{i}" for i in sorted({line.bulletin_id for line in lines}))
+    sms = min(count, sum(1 for line in lines
+                         if line.status == UNCERTAIN and line.channel == SMS_CHANNEL))
+    if sms:
+        text = t(language, "bulletins.notice.uncertain_after_restart_with_sms",
+                 count=count - sms, sms=sms, ids=ids)
+    else:
+        text = t(language, "bulletins.notice.uncertain_after_restart", count=count, ids=ids)
+    return OutboundMessage(text, buttons=_resend_button(language, dispatch_id, count,
+                                                        with_sms=bool(sms)))
 
 
 def queue_ran_dry(language: str, unit_code: str, without_news: int,

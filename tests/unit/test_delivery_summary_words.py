@@ -3,7 +3,7 @@ subscribers as "người nhận SMS", counted apart; a summary without SMS reads
 
 from __future__ import annotations
 
-from broadcasts.notices import delivery_summary
+from broadcasts.notices import delivery_summary, uncertain_after_restart
 from storage.deliveries import FAILED, SENT, UNCERTAIN, DeliveryLine
 
 
@@ -34,3 +34,12 @@ def test_a_summary_without_sms_reads_as_before():
     lines = [_line("Tổ 1", SENT), _line("Tổ 2", SENT)]
     text = delivery_summary("vi", 3, "TT-TANTHANH", lines, acknowledged=0).text
     assert text == "Kết quả gửi bản tin #7 — TT-TANTHANH: đã gửi 2/2 nhóm."
+
+
+def test_after_a_restart_uncertain_phones_are_named_apart_from_groups():
+    lines = [_line("Tổ 1", UNCERTAIN), _line("Tổ 2", SENT), _line("SMS ab12cd", UNCERTAIN, "sms")]
+    message = uncertain_after_restart("vi", 3, lines, 2)
+    assert "không chắc đã gửi tới 1 nhóm và 1 người nhận SMS" in message.text
+    assert message.buttons[0][0].text == "Gửi lại cho 2 nơi nhận này"
+    only_groups = uncertain_after_restart("vi", 3, lines[:2], 1)
+    assert "không chắc đã gửi tới 1 nhóm." in only_groups.text
