@@ -9,7 +9,7 @@ ignore it."""
 
 from __future__ import annotations
 
-from core.capabilities import Capabilities
+from core.capabilities import ButtonStyle, Capabilities
 from core.i18n import t
 from core.outbound import Button, Media, MediaKind, OutboundMessage
 from storage.bulletins import BulletinRecord
@@ -25,14 +25,18 @@ def tip_start(bulletin_id: int) -> str:
 
 
 def bulletin_buttons(language: str, bulletin_id: int, acknowledged: int, *,
-                     deep_links: bool) -> tuple[tuple[Button, ...], ...]:
+                     deep_links: bool, presses: bool = True) -> tuple[tuple[Button, ...], ...]:
+    """``presses``: the channel sends a button's press back as data, so "Đã phổ biến" can be
+    counted per group (Telegram); elsewhere (a Zalo OA group has no buttons at all, an SMS only
+    numbered lines nobody can press) the button is left out rather than drawn dead."""
     ack_text = (t(language, "bulletins.button.ack_count", count=acknowledged) if acknowledged
                 else t(language, "bulletins.button.ack"))
     rows: list[tuple[Button, ...]] = []
     if deep_links:
         rows.append((Button(t(language, "bulletins.button.tip"),
                             start=tip_start(bulletin_id)),))
-    rows.append((Button(ack_text, callback=f"{ACK}{bulletin_id}"),))
+    if presses:
+        rows.append((Button(ack_text, callback=f"{ACK}{bulletin_id}"),))
     return tuple(rows)
 
 
@@ -75,6 +79,7 @@ def render_bulletin(language: str, bulletin: BulletinRecord, capabilities: Capab
     return OutboundMessage(
         text=bulletin_text(language, bulletin, capabilities),
         buttons=bulletin_buttons(language, bulletin.id, acknowledged,
-                                 deep_links=capabilities.deep_links and capabilities.url_buttons),
+                                 deep_links=capabilities.deep_links and capabilities.url_buttons,
+                                 presses=capabilities.buttons is ButtonStyle.CALLBACK),
         media=media, silent=silent and capabilities.silent_sends,
         extra={SMS_VERSION: bulletin.sms_text} if bulletin.sms_text else {})

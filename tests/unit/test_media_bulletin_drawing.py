@@ -11,8 +11,10 @@ from broadcasts.rendering import render_bulletin
 from broadcasts.sms_cost import provisional_bulletin
 from channels.sms.channel import SmsChannel, draw_sms
 from channels.telegram import CAPABILITIES as TELEGRAM
+from channels.zalo_oa.bodies import message_body
 from channels.zalo_oa.channel import CAPABILITIES as ZALO_OA
 from core.address import Address
+from core.i18n import Translator
 from core.outbound import MediaKind
 
 OFFICER = Address("telegram", "42")
@@ -67,3 +69,17 @@ def test_telegram_gets_the_file_with_its_caption_as_before():
                               silent=False)
     assert message.media is not None and message.media.file_id == "file-1"
     assert message.text == "📢 BẢN TIN AN NINH — Trộm cắp\n\nĐối tượng trộm chó"
+
+
+def test_passed_on_is_a_button_only_where_a_press_comes_back():
+    telegram = render_bulletin("vi", _bulletin("Tin", "photo"), TELEGRAM, silent=False)
+    assert [b.callback for row in telegram.buttons for b in row][-1] == "ack:0"
+    zalo = render_bulletin("vi", _bulletin("Phòng chống trộm", "photo"), ZALO_OA, silent=False)
+    assert zalo.buttons == ()
+    # A Zalo OA group takes the copy (a dead "Đã phổ biến" button would make it refuse it).
+    body = message_body(zalo, ZALO_OA, in_group=True, tr=Translator("vi"))
+    assert body["text"].endswith("Phòng chống trộm")
+    sms = _sms()
+    drawn = draw_sms(render_bulletin("vi", _bulletin("Tin", "photo"), sms.capabilities,
+                                     silent=False), 2)
+    assert "Da pho bien" not in drawn
