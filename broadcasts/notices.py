@@ -130,8 +130,17 @@ def queue_ran_dry(language: str, unit_code: str, without_news: int,
 
 def below_target(language: str, week: str, target: int,
                  groups: Sequence[GroupWeek]) -> OutboundMessage:
-    parts = [t(language, "bulletins.notice.below_target", week=week, target=target,
-               count=len(groups))]
-    parts.extend(t(language, "bulletins.notice.below_target_line", title=g.title,
-                   unit=g.unit_code, sent=g.bulletins) for g in groups[:MAX_LISTED * 3])
+    """Groups short of the weekly target, each named; SMS subscribers (who get what their
+    unit's groups get) only counted, on a line of their own."""
+    in_groups = [g for g in groups if g.address.channel != SMS_CHANNEL]
+    phones = len(groups) - len(in_groups)
+    parts = []
+    if in_groups:
+        parts.append(t(language, "bulletins.notice.below_target", week=week, target=target,
+                       count=len(in_groups)))
+        parts.extend(t(language, "bulletins.notice.below_target_line", title=g.title,
+                       unit=g.unit_code, sent=g.bulletins) for g in in_groups[:MAX_LISTED * 3])
+    if phones:
+        parts.append(t(language, "bulletins.notice.below_target_sms", week=week, target=target,
+                       count=phones))
     return OutboundMessage("\n".join(parts))

@@ -3,7 +3,9 @@ subscribers as "người nhận SMS", counted apart; a summary without SMS reads
 
 from __future__ import annotations
 
-from broadcasts.notices import delivery_summary, uncertain_after_restart
+from broadcasts.compliance import GroupWeek
+from broadcasts.notices import below_target, delivery_summary, uncertain_after_restart
+from core.address import Address
 from storage.deliveries import FAILED, SENT, UNCERTAIN, DeliveryLine
 
 
@@ -43,3 +45,15 @@ def test_after_a_restart_uncertain_phones_are_named_apart_from_groups():
     assert message.buttons[0][0].text == "Gửi lại cho 2 nơi nhận này"
     only_groups = uncertain_after_restart("vi", 3, lines[:2], 1)
     assert "không chắc đã gửi tới 1 nhóm." in only_groups.text
+
+
+def test_the_weekly_warning_names_groups_and_only_counts_phones():
+    short = [GroupWeek(Address("telegram", "-100"), "Tổ 1", "TT", "2026-W11", 1, 2),
+             GroupWeek(Address("sms", "sealed-1"), "SMS ab12cd", "TT", "2026-W11", 1, 2),
+             GroupWeek(Address("sms", "sealed-2"), "SMS ef34gh", "TT", "2026-W11", 0, 2)]
+    text = below_target("vi", "2026-W11", 2, short).text
+    assert "1 nhóm chưa đủ chỉ tiêu" in text and "• Tổ 1 (TT): 1 bản tin" in text
+    assert "2 người nhận SMS chưa nhận đủ 2 bản tin/tuần." in text
+    assert "SMS ab12cd" not in text
+    only_phones = below_target("en", "2026-W11", 2, short[1:]).text
+    assert only_phones == "Week 2026-W11: 2 SMS subscribers received fewer than 2 bulletins."
