@@ -160,8 +160,7 @@ class BulletinDesk:
                 self.engine.enqueue(run.dispatch_id, run.delivery_ids)
             if run.groups_without_news:
                 await self._tell(notices.officers_for_unit(self.directory, run.unit_code),
-                                 notices.queue_ran_dry(self.language, run.unit_code,
-                                                       run.groups_without_news, run.groups))
+                                 notices.queue_ran_dry(self.language, run))
         return runs
 
     async def resend_uncertain(self, member: StaffMember, dispatch_id: int) -> int | None:

@@ -16,6 +16,7 @@ from storage.sms_subscribers import SMS_CHANNEL
 
 from .callbacks import APPROVE, FORCE, REMOVE, RESEND
 from .compliance import GroupWeek
+from .slots import SlotRun
 
 MAX_LISTED = 10  # a summary lists this many failed groups, then says how many more
 
@@ -122,10 +123,14 @@ def uncertain_after_restart(language: str, dispatch_id: int, lines: Sequence[Del
                                                         with_sms=bool(sms)))
 
 
-def queue_ran_dry(language: str, unit_code: str, without_news: int,
-                  groups: int) -> OutboundMessage:
-    return OutboundMessage(t(language, "bulletins.notice.queue_empty", unit=unit_code,
-                             count=without_news, total=groups))
+def queue_ran_dry(language: str, run: SlotRun) -> OutboundMessage:
+    if run.sms:
+        return OutboundMessage(t(
+            language, "bulletins.notice.queue_empty_with_sms", unit=run.unit_code,
+            count=run.groups_without_news - run.sms_without_news, total=run.groups - run.sms,
+            sms=run.sms_without_news, sms_total=run.sms))
+    return OutboundMessage(t(language, "bulletins.notice.queue_empty", unit=run.unit_code,
+                             count=run.groups_without_news, total=run.groups))
 
 
 def below_target(language: str, week: str, target: int,

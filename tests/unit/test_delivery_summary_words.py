@@ -3,8 +3,16 @@ subscribers as "người nhận SMS", counted apart; a summary without SMS reads
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from broadcasts.compliance import GroupWeek
-from broadcasts.notices import below_target, delivery_summary, uncertain_after_restart
+from broadcasts.notices import (
+    below_target,
+    delivery_summary,
+    queue_ran_dry,
+    uncertain_after_restart,
+)
+from broadcasts.slots import SlotRun
 from core.address import Address
 from storage.deliveries import FAILED, SENT, UNCERTAIN, DeliveryLine
 
@@ -57,3 +65,13 @@ def test_the_weekly_warning_names_groups_and_only_counts_phones():
     assert "SMS ab12cd" not in text
     only_phones = below_target("en", "2026-W11", 2, short[1:]).text
     assert only_phones == "Week 2026-W11: 2 SMS subscribers received fewer than 2 bulletins."
+
+
+def test_a_dry_queue_counts_groups_and_phones_apart():
+    at = datetime(2026, 3, 5, 1, 0, tzinfo=UTC)
+    mixed = SlotRun("TT", at, None, [], groups=5, groups_without_news=3, sms=2,
+                    sms_without_news=1)
+    assert ("đến lịch gửi nhưng 2/3 nhóm và 1/2 người nhận SMS không có bản tin mới"
+            in queue_ran_dry("vi", mixed).text)
+    groups_only = SlotRun("TT", at, None, [], groups=3, groups_without_news=3)
+    assert "3/3 groups had no new bulletin" in queue_ran_dry("en", groups_only).text
