@@ -3,6 +3,7 @@ direct send (send now, alerts). Rules about who may do what live here; SQL lives
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -15,6 +16,7 @@ from storage import deliveries as delivery_store
 from storage.audit import record_action
 from storage.bulletins import BulletinRecord, WaitingBulletin
 from storage.db import Database
+from storage.sms_subscribers import SMS_CHANNEL
 
 TOPICS: tuple[str, ...] = ("drugs", "theft", "robbery", "traffic", "fraud", "fire", "drowning",
                            "youth", "general")
@@ -39,12 +41,19 @@ class Content:
     body: str
     media_kind: str | None = None
     media_file_id: str | None = None
+    # The officer's own SMS version (SPEC §13 "Text"): what SMS subscribers get instead of the
+    # body without diacritics.
+    sms_text: str | None = None
+
+    def with_sms_text(self, sms_text: str | None) -> Content:
+        return dataclasses.replace(self, sms_text=sms_text)
 
 
 @dataclass(frozen=True)
 class Planned:
     dispatch_id: int
     delivery_ids: list[int]
+    sms: int = 0  # of the rows, those to SMS subscribers (officers read "người nhận SMS")
 
 
 async def create_bulletin(db: Database, member: StaffMember, unit_code: str, topic: str,
@@ -58,7 +67,8 @@ async def create_bulletin(db: Database, member: StaffMember, unit_code: str, top
         bulletin = await store.insert_bulletin(
             conn, unit_code=unit_code, topic=topic, body=content.body,
             media_kind=content.media_kind, media_file_id=content.media_file_id, status=status,
-            is_alert=topic == ALERT_TOPIC, created_by=member.address, now=now)
+            is_alert=topic == ALERT_TOPIC, created_by=member.address, now=now,
+            sms_text=content.sms_text)
         await record_action(conn, at=now, actor=member.address, action="bulletin.create",
                             subject=f"bulletin:{bulletin.id}", detail=f"{status} {unit_code}")
     return bulletin
@@ -73,7 +83,8 @@ async def plan_direct_send(db: Database, tree: UnitTree, bulletin: BulletinRecor
             conn, kind=kind, unit_code=bulletin.unit_code, requested_by=requested_by, now=now)
         ids = await delivery_store.plan_deliveries(
             conn, dispatch_id, [(bulletin.id, g.group_id) for g in targets], now)
-    return Planned(dispatch_id, ids)
+    return Planned(dispatch_id, ids,
+                   sum(1 for g in targets if g.address.channel == SMS_CHANNEL))
 
 
 async def find_visible(db: Database, tree: UnitTree, member: StaffMember,

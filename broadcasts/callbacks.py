@@ -29,3 +29,5 @@ COMPOSE_UNIT_PATTERN = r"^bc:unit:"
 COMPOSE_FINISH_PATTERN = r"^bc:(now|nowok|queue|submit|cancel)$"
 ALERT_SMS_PATTERN = r"^al:(ok|no)$"
 COMPOSE_CANCEL_PATTERN = r"^bc:cancel$"
+COMPOSE_SMS_PATTERN = r"^bc:sms$"  # "Bản SMS": the officer writes the SMS version
+COMPOSE_NO_SMS_PATTERN = r"^bc:nosms$"

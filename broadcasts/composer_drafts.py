@@ -36,7 +36,8 @@ async def remember_draft(db: Database, address: Address, draft: ComposerDraft,
     content = draft.content
     row = store.DraftRow(draft.unit, draft.topic, content.body if content else None,
                          content.media_kind if content else None,
-                         content.media_file_id if content else None, now)
+                         content.media_file_id if content else None, now,
+                         content.sms_text if content else None)
     async with db.transaction() as conn:
         await store.save_draft(conn, address, row)
 
@@ -46,7 +47,7 @@ async def recall_draft(db: Database, address: Address, now: datetime) -> Compose
         row = await store.load_draft(conn, address)
     if row is None or now - row.updated_at > DRAFT_LIFETIME:
         return None
-    content = (Content(row.body, row.media_kind, row.media_file_id)
+    content = (Content(row.body, row.media_kind, row.media_file_id, row.sms_text)
                if row.body is not None else None)
     return ComposerDraft(row.unit_code, content, row.topic)
 

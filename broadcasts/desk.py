@@ -39,7 +39,10 @@ NOTICE_BACKOFF = 1.0  # seconds before the second try of a notice after a networ
 @dataclass(frozen=True)
 class Submitted:
     bulletin: BulletinRecord
-    groups: int  # groups the bulletin is being sent to now (0 when queued or a draft)
+    # Where the bulletin is being sent now (0 when queued or a draft): groups and SMS
+    # subscribers together, and how many of them are SMS subscribers.
+    groups: int
+    sms: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,9 +102,8 @@ class BulletinDesk:
             lines = await delivery_store.dispatch_lines(conn, dispatch_id)
         if dispatch is None:
             return
-        ids = sorted({line.bulletin_id for line in lines})
         if await self._tell(self._recipients(dispatch),
-                            notices.uncertain_after_restart(self.language, dispatch_id, ids,
+                            notices.uncertain_after_restart(self.language, dispatch_id, lines,
                                                             count)):
             async with self.db.transaction() as conn:
                 await delivery_store.uncertain_reported(conn, dispatch_id)
@@ -120,25 +122,25 @@ class BulletinDesk:
             await self._tell(notices.officers_for_unit(self.directory, unit_code), message)
             return Submitted(bulletin, 0)
         if bulletin.status == DIRECT:
-            return Submitted(bulletin, await self._send_direct(bulletin, "now", member))
+            return await self._send_direct(bulletin, "now", member)
         return Submitted(bulletin, 0)
 
-    async def alert(self, member: StaffMember, text: str) -> tuple[int, int]:
-        """SPEC §5: at once, to every active group in the officer's scope, with notification.
-        Returns the alert's bulletin id and how many groups it is going to."""
+    async def alert(self, member: StaffMember, text: str) -> Submitted:
+        """SPEC §5: at once, to every active group (and SMS subscriber) in the officer's scope,
+        with notification."""
         content = bulletins.Content(text)
         bulletin = await bulletins.create_bulletin(
             self.db, member, self.home_unit(member), bulletins.ALERT_TOPIC, content,
             bulletins.Action.SEND_NOW, self.clock.now())
-        return bulletin.id, await self._send_direct(bulletin, delivery_store.ALERT, member)
+        return await self._send_direct(bulletin, delivery_store.ALERT, member)
 
     async def _send_direct(self, bulletin: BulletinRecord, kind: str,
-                           member: StaffMember) -> int:
+                           member: StaffMember) -> Submitted:
         planned = await bulletins.plan_direct_send(self.db, self.directory.tree, bulletin, kind,
                                                    member.address, self.clock.now())
         self.engine.enqueue(planned.dispatch_id, planned.delivery_ids,
                             urgent=kind == delivery_store.ALERT)
-        return len(planned.delivery_ids)
+        return Submitted(bulletin, len(planned.delivery_ids), planned.sms)
 
     def home_unit(self, member: StaffMember) -> str:
         if member.role is Role.ADMIN:
@@ -158,8 +160,7 @@ class BulletinDesk:
                 self.engine.enqueue(run.dispatch_id, run.delivery_ids)
             if run.groups_without_news:
                 await self._tell(notices.officers_for_unit(self.directory, run.unit_code),
-                                 notices.queue_ran_dry(self.language, run.unit_code,
-                                                       run.groups_without_news, run.groups))
+                                 notices.queue_ran_dry(self.language, run))
         return runs
 
     async def resend_uncertain(self, member: StaffMember, dispatch_id: int) -> int | None:

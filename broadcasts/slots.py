@@ -21,6 +21,7 @@ from storage import bulletins as bulletin_store
 from storage import deliveries as delivery_store
 from storage import schedules as schedule_store
 from storage.db import Database
+from storage.sms_subscribers import SMS_CHANNEL
 
 LOOK_BACK_DAYS = 8  # one full week plus a day covers every weekly slot
 
@@ -53,6 +54,9 @@ class SlotRun:
     delivery_ids: list[int]
     groups: int
     groups_without_news: int
+    # Of those, SMS subscribers (officers read "người nhận SMS" for them).
+    sms: int = 0
+    sms_without_news: int = 0
 
 
 @dataclass(frozen=True)
@@ -116,15 +120,20 @@ async def _run_slot(db: Database, tree: UnitTree, unit_code: str,
                                                slot_at, now):
             return None
         pairs = []
+        sms_without_news = 0
         for group in unit_groups:
             bulletin_id = await bulletin_store.next_bulletin_for_group(conn, group.group_id,
                                                                        sources)
             if bulletin_id is not None:
                 pairs.append((bulletin_id, group.group_id))
+            elif group.address.channel == SMS_CHANNEL:
+                sms_without_news += 1
         dispatch_id, ids = None, []
         if pairs:
             dispatch_id = await delivery_store.insert_dispatch(
                 conn, kind="slot", unit_code=unit_code, requested_by=None, now=now)
             ids = await delivery_store.plan_deliveries(conn, dispatch_id, pairs, now)
     return SlotRun(unit_code, slot_at, dispatch_id, ids, len(unit_groups),
-                   len(unit_groups) - len(pairs))
+                   len(unit_groups) - len(pairs),
+                   sum(1 for g in unit_groups if g.address.channel == SMS_CHANNEL),
+                   sms_without_news)

@@ -19,8 +19,10 @@ from datetime import datetime
 from typing import Protocol
 
 from core.address import Address
+from core.answers import Choice
 from core.capabilities import Capabilities
 from core.clock import Clock
+from core.i18n import Translator
 from core.outbound import OutboundMessage
 from org.directory import Directory
 from org.roles import Role
@@ -32,6 +34,9 @@ from storage.db import Database
 from .bulletins import ALERT_TOPIC, Content
 from .sms_subscribers import SMS_CHANNEL
 
+# What the SMS channel can do is the same for every phone: the router picks the adapter by the
+# address's channel alone, so this stands for "an SMS subscriber" before there is one.
+ANY_SMS_ADDRESS = Address(SMS_CHANNEL, "any")
 # A bulletin drawn for a channel, as the delivery engine draws each copy.
 Render = Callable[[BulletinRecord, bool, Capabilities], OutboundMessage]
 
@@ -81,6 +86,58 @@ def sms_cost_vnd(messages: int, segments: int, price_vnd: int) -> int:
     return messages * segments * price_vnd
 
 
+@dataclass(frozen=True)
+class SmsVersionCost:
+    """An officer's SMS version measured as it will be sent: its segments (as billed), whether
+    the channel cuts it, and what it costs to the SMS subscribers the bulletin reaches now."""
+
+    segments: int  # per SMS
+    cut: bool  # longer than ``sms.max_segments`` allow: cut, ending with "…"
+    price_vnd: int  # per segment
+    messages: int  # SMS subscribers in the unit's subtree today
+
+    @property
+    def per_sms_vnd(self) -> int:
+        return self.segments * self.price_vnd
+
+    @property
+    def cost_vnd(self) -> int:
+        return sms_cost_vnd(self.messages, self.segments, self.price_vnd)
+
+
+def vnd(amount: int) -> str:
+    """A sum as the budget notice writes it: 1.350.000."""
+    return f"{amount:,}".replace(",", ".")
+
+
+def sms_cost_text(tr: Translator, quote: SmsQuote) -> str:
+    """The question asked before a direct send reaches SMS subscribers: how many SMS, how many
+    parts each, about what they cost, what is left of the month's budget."""
+    lines = [tr("bulletins.sms_cost.line", messages=quote.messages, segments=quote.segments,
+                cost=vnd(quote.cost_vnd), left=vnd(quote.budget_left_vnd))]
+    if quote.over_budget:
+        lines.append(tr("bulletins.sms_cost.over_budget"))
+    lines.append(tr("bulletins.sms_cost.question"))
+    return "\n".join(lines)
+
+
+def sms_version_text(tr: Translator, cost: SmsVersionCost) -> str:
+    """Under the preview once the SMS version is written: its parts and cost, and a warning
+    when it will be cut."""
+    lines = [tr("bulletins.sms_version.cost", segments=cost.segments,
+                per_sms=vnd(cost.per_sms_vnd), messages=cost.messages, cost=vnd(cost.cost_vnd))]
+    if cost.cut:
+        lines.append(tr("bulletins.sms_version.cut"))
+    return "\n".join(lines)
+
+
+def confirm_choices(tr: Translator, confirm: str,
+                    cancel: str) -> tuple[tuple[Choice, ...], ...]:
+    """Confirm / Cancel under the SMS cost, with the actions of the asking use case."""
+    return ((Choice(tr("bulletins.button.sms_confirm"), confirm),
+             Choice(tr("bulletins.button.sms_cancel"), cancel)),)
+
+
 def provisional_bulletin(unit_code: str, topic: str, content: Content, *, is_alert: bool,
                          created_by: Address, now: datetime) -> BulletinRecord:
     """The bulletin as it will be stored, before it is: its SMS drawing does not depend on the
@@ -88,7 +145,8 @@ def provisional_bulletin(unit_code: str, topic: str, content: Content, *, is_ale
     return BulletinRecord(id=0, unit_code=unit_code, topic=topic, body=content.body,
                           media_kind=content.media_kind, media_file_id=content.media_file_id,
                           status=DIRECT, is_alert=is_alert, queue_position=0,
-                          created_by=created_by, created_at=now, approved_by=None)
+                          created_by=created_by, created_at=now, approved_by=None,
+                          sms_text=content.sms_text)
 
 
 class SmsCosts:
@@ -101,6 +159,32 @@ class SmsCosts:
         self._capabilities_for = capabilities_for
         self._render = render
         self._tariff = tariff
+
+    @property
+    def configured(self) -> bool:
+        """SMS is configured: bulletins may reach SMS subscribers."""
+        return self._tariff is not None
+
+    async def for_sms_version(self, member: StaffMember, unit_code: str, topic: str,
+                              content: Content) -> SmsVersionCost | None:
+        """The officer's SMS version (``content.sms_text``) as the SMS channel will send it;
+        None without SMS configured or without a version."""
+        if self._tariff is None or not content.sms_text:
+            return None
+        bulletin = provisional_bulletin(unit_code, topic, content, is_alert=False,
+                                        created_by=member.address, now=self._clock.now())
+        capabilities = self._capabilities_for(ANY_SMS_ADDRESS)
+        message = self._render(bulletin, False, capabilities)
+        return SmsVersionCost(segments=self._tariff.segments_of(message),
+                              cut=not capabilities.fits(content.sms_text),
+                              price_vnd=self._tariff.price_vnd,
+                              messages=len(await self._sms_targets(unit_code)))
+
+    async def _sms_targets(self, unit_code: str) -> list[Address]:
+        async with self._db.reading() as conn:
+            targets = await delivery_store.active_groups(
+                conn, self._directory.tree.subtree_codes(unit_code))
+        return [t.address for t in targets if t.address.channel == SMS_CHANNEL]
 
     async def for_alert(self, member: StaffMember, unit_code: str,
                         text: str) -> SmsQuote | None:
@@ -122,10 +206,7 @@ class SmsCosts:
         """None when nothing of this send would go by SMS."""
         if self._tariff is None:
             return None
-        async with self._db.reading() as conn:
-            targets = await delivery_store.active_groups(
-                conn, self._directory.tree.subtree_codes(bulletin.unit_code))
-        phones = [t.address for t in targets if t.address.channel == SMS_CHANNEL]
+        phones = await self._sms_targets(bulletin.unit_code)
         if not phones:
             return None
         message = self._render(bulletin, False, self._capabilities_for(phones[0]))

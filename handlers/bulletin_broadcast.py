@@ -1,6 +1,6 @@
 """``/alert`` (at once, to every group in scope; first the SMS cost and Confirm / Cancel when
-SMS subscribers are among them, SPEC §13), ``/schedule`` (a unit's bulletin slots), and the
-"Đã phổ biến" button under every bulletin in a group (SPEC §5)."""
+SMS subscribers are among them, SPEC §13: decided by ``broadcasts.alerts``), ``/schedule`` (a
+unit's bulletin slots), and the "Đã phổ biến" button under every bulletin in a group (SPEC §5)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from broadcasts import callbacks
+from broadcasts.alerts import AlertDesk
 from broadcasts.callbacks import ACK_PATTERN, ACK_PREFIX_PATTERN
-from broadcasts.composer_drafts import hold_alert, take_alert
 from broadcasts.desk import BulletinDesk, running_desk
 from broadcasts.rendering import bulletin_buttons
 from broadcasts.schedules import (
@@ -24,67 +24,49 @@ from broadcasts.schedules import (
 )
 from channels.telegram import keyboard
 from channels.telegram_addresses import address_of_chat
+from core.answers import Shown
+from handlers.answer_drawing import keyboard_of
 from handlers.argument_problems import schedule_problem, unit_not_in_scope
 from handlers.bot_context import BotContext
+from handlers.bulletin_drawing import draw_in_pressed_message
 from handlers.commands import guard
-from handlers.pressed_message import set_pressed_buttons, show_in_pressed_message
-from handlers.sms_cost_question import confirm_buttons, sms_cost_text
-from tips.visible_text import has_visible_text
+from handlers.pressed_message import set_pressed_buttons
 
 log = logging.getLogger(__name__)
-PREVIEW_CHARS = 1500  # of the alert in the SMS question (the whole would pass Telegram's 4096)
+ALERT_PREFIX = callbacks.ALERT_SMS_CONFIRM.split(":")[0]  # "al"
 
 
 def _desk(context: BotContext) -> BulletinDesk:
     return running_desk(context.services.bulletins)
 
 
+def alert_desk_of(context: BotContext) -> AlertDesk:
+    return AlertDesk(_desk(context), context.tr)
+
+
 @guard("alert")
 async def send_alert(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    parts = (message.text or "").split(maxsplit=1)
-    text = parts[1].strip() if len(parts) == 2 else ""
-    if not has_visible_text(text):  # zero-width or control characters alone show nothing
-        await message.reply_text("\n".join((context.tr("bulletins.alert.empty"),
-                                            context.tr("bulletins.alert.usage"))))
-        return
-    desk, member, services = _desk(context), context.staff, context.services
-    quote = await desk.sms_costs.for_alert(member, desk.home_unit(member), text)
-    if quote is not None and quote.needs_confirmation:
-        # The text waits in the database for the press (button data holds 64 bytes).
-        await hold_alert(services.db, member.address, desk.home_unit(member), text,
-                         services.clock.now())
-        question = "\n\n".join((context.tr("bulletins.alert.ask_sms", body=text[:PREVIEW_CHARS]),
-                                 sms_cost_text(context.tr, quote)))
-        await message.reply_text(question, reply_markup=confirm_buttons(
-            context.tr, callbacks.ALERT_SMS_CONFIRM, callbacks.ALERT_SMS_CANCEL))
-        return
-    await message.reply_text(await _alert_now(context, text))
-
-
-async def _alert_now(context: BotContext, text: str) -> str:
-    bulletin_id, count = await _desk(context).alert(context.staff, text)
-    if count == 0:
-        return context.tr("bulletins.alert.no_groups")
-    return context.tr("bulletins.alert.sent", id=bulletin_id, count=count)
+    """Decided by ``broadcasts.alerts``, drawn here."""
+    parts = (update.effective_message.text or "").split(maxsplit=1)
+    answer = await alert_desk_of(context).alert(context.staff,
+                                                parts[1] if len(parts) == 2 else "")
+    await update.effective_message.reply_text(answer.text,
+                                              reply_markup=keyboard_of(answer, ALERT_PREFIX))
 
 
 @guard("alert")
 async def confirm_alert(update: Update, context: BotContext) -> None:
-    """Confirm / Cancel under an alert's SMS cost: the held alert is taken once, so a second
-    press (or one on an old question) sends nothing."""
+    """Confirm / Cancel under an alert's SMS cost: the answer replaces the question; a press
+    that finds nothing waiting any more is told so, and the buttons go."""
     query = update.callback_query
-    services = context.services
-    held = await take_alert(services.db, context.staff.address, services.clock.now())
-    if held is None:
-        await query.answer(context.tr("bulletins.alert.sms_expired"), show_alert=True)
+    action = (query.data or "").removeprefix(ALERT_PREFIX + ":")
+    answer = await alert_desk_of(context).answer_sms_question(context.staff, action)
+    if answer.shown is Shown.ALERT:
+        await query.answer(answer.text, show_alert=True)
         await set_pressed_buttons(query)
         return
     await query.answer()
-    if query.data == callbacks.ALERT_SMS_CONFIRM:
-        await show_in_pressed_message(query, await _alert_now(context, held))
-    else:
-        await show_in_pressed_message(query, context.tr("bulletins.alert.sms_cancelled"))
+    await draw_in_pressed_message(query, answer, ALERT_PREFIX)
 
 
 @guard("schedule")

@@ -1,20 +1,21 @@
-"""Composing a bulletin in a private chat (SPEC §5, issue 4): the conversation and its first steps.
+"""Composing a bulletin in a private chat (SPEC §5, issue 4), drawn in Telegram.
 
 ``/bulletin`` → the content (text, or a photo/video/document with a caption) → a topic → Send now
-/ Add to queue / Cancel, with "Choose another unit" to narrow the target. An editor's bulletin
+/ Add to queue / Cancel, with "Choose another unit" to narrow the target and, where SMS is
+configured, "Bản SMS" (the officer types the SMS version next). An editor's bulletin
 becomes a draft that an officer approves. ``/bulletin some text`` queues it at once.
 
-The draft is kept in PTB's per-user data and, at every step, in the database
-(``broadcasts.composer_drafts``): after a restart the preview's buttons still work (they are
-also entry points of the conversation) and the draft is read back. Nothing is queued or sent
-until the officer chooses (``handlers.bulletin_sending``: preview, target unit, the final choice).
+What happens at each step is ``broadcasts.composer``'s: these handlers turn the update into its
+call (the speaker, the content as plain data, the button's action) and draw the answer
+(``handlers.bulletin_drawing``). The draft is in the database at every step, so after a restart
+the preview's buttons still work: they are also entry points of the conversation.
 """
 
 from __future__ import annotations
 
 import warnings
 
-from telegram import InlineKeyboardButton, Message, Update
+from telegram import Message, Update
 from telegram.constants import MessageLimit
 from telegram.ext import (
     BaseHandler,
@@ -27,29 +28,46 @@ from telegram.ext import (
 from telegram.warnings import PTBUserWarning
 
 from broadcasts import callbacks
-from broadcasts.bulletins import TOPICS, Action, Content
-from broadcasts.composer_drafts import ComposerDraft
+from broadcasts.bulletins import Content
+from broadcasts.composer import BulletinComposer, Composed, Step
+from broadcasts.desk import running_desk
+from channels.telegram_addresses import address_of_chat
+from core.address import Address
+from handlers.access import identify
 from handlers.bot_context import BotContext
-from handlers.bulletin_drafts import desk_of, draft_of, drop_draft, in_rows, keep_draft
-from handlers.bulletin_sending import (
-    CONFIRM,
-    END,
-    choose_unit,
-    finish,
-    offer_units,
-    result_text,
-    show_preview,
-)
+from handlers.bulletin_drawing import draw_composed
 from handlers.commands import guard
-from tips.visible_text import has_visible_text
 
-CONTENT, TOPIC = range(2)
+CONTENT, TOPIC, CONFIRM, SMS_TEXT = range(4)
+END = ConversationHandler.END
+STATES = {Step.CONTENT: CONTENT, Step.TOPIC: TOPIC, Step.CONFIRM: CONFIRM,
+          Step.SMS_TEXT: SMS_TEXT, Step.DONE: END}
+PREFIX = callbacks.COMPOSE.removesuffix(":")
 NEXT_STATE = "bulletin_next_state"
+
+
+def composer_of(context: BotContext) -> BulletinComposer:
+    # Telegram's caption limit: a longer caption cannot be sent with the file.
+    return BulletinComposer(running_desk(context.services.bulletins), context.tr,
+                            caption_limit=MessageLimit.CAPTION_LENGTH)
+
+
+def speaker(update: Update) -> Address:
+    return address_of_chat(update.effective_user.id)
+
+
+async def drawn(update: Update, composed: Composed) -> int:
+    await draw_composed(update, composed, PREFIX)
+    return STATES[composed.step]
+
+
+def action_of(update: Update) -> str:
+    return (update.callback_query.data or "").removeprefix(callbacks.COMPOSE)
 
 
 # ---- entry ------------------------------------------------------------------------------
 async def begin(update: Update, context: BotContext) -> int:
-    # ``requires`` answers refusals; the state comes back through user_data because the
+    # ``guard`` answers refusals; the state comes back through user_data because the
     # decorator (shared by every handler) returns nothing.
     context.user_data.pop(NEXT_STATE, None)
     await _begin(update, context)
@@ -58,35 +76,16 @@ async def begin(update: Update, context: BotContext) -> int:
 
 @guard("bulletin")
 async def _begin(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    parts = (message.text or "").split(maxsplit=1)
-    if len(parts) == 2 and not has_visible_text(parts[1]):
-        # Only zero-width or control characters: a bulletin that groups would see as blank.
-        await message.reply_text("\n".join((context.tr("bulletins.compose.empty"),
-                                            context.tr("bulletins.compose.usage"))))
-        context.user_data[NEXT_STATE] = END
-        return
-    if len(parts) == 2:
-        await _queue_at_once(message, context, parts[1].strip())
-        context.user_data[NEXT_STATE] = END
-        return
-    await keep_draft(update, context, ComposerDraft(context.staff.unit_code))
-    await message.reply_text(context.tr("bulletins.compose.ask_content"))
-    context.user_data[NEXT_STATE] = CONTENT
-
-
-async def _queue_at_once(message: Message, context: BotContext, body: str) -> None:
-    member = context.staff
-    result = await desk_of(context).submit(member, member.unit_code, "general", Content(body),
-                                           Action.QUEUE)
-    await message.reply_text(await result_text(context, result.bulletin.id,
-                                               result.bulletin.status, member.unit_code, 0))
+    parts = (update.effective_message.text or "").split(maxsplit=1)
+    composed = await composer_of(context).begin(context.staff,
+                                                parts[1] if len(parts) == 2 else None)
+    context.user_data[NEXT_STATE] = await drawn(update, composed)
 
 
 # ---- content and topic ------------------------------------------------------------------
-def _content_of(message: Message) -> Content | None:
+def content_of(message: Message) -> Content | None:
     caption = message.caption or ""
-    if message.text:
+    if message.text is not None:
         return Content(message.text)
     if message.photo:
         return Content(caption, "photo", message.photo[-1].file_id)
@@ -98,49 +97,57 @@ def _content_of(message: Message) -> Content | None:
 
 
 async def receive_content(update: Update, context: BotContext) -> int:
-    message = update.effective_message
-    draft = await draft_of(update, context)
-    if draft is None:
-        await message.reply_text(context.tr("bulletins.compose.expired"))
-        return END
-    if message.text is not None and not has_visible_text(message.text):
-        await message.reply_text(context.tr("bulletins.compose.invisible_content"))
-        return CONTENT
-    content = _content_of(message)
-    if content is None:
-        await message.reply_text(context.tr("bulletins.compose.bad_content"))
-        return CONTENT
-    if content.media_kind and len(content.body) > MessageLimit.CAPTION_LENGTH:
-        await message.reply_text(context.tr("bulletins.compose.caption_too_long",
-                                            length=len(content.body)))
-        return CONTENT
-    draft.content = content
-    await keep_draft(update, context, draft)
-    tr = context.tr
-    buttons = [InlineKeyboardButton(tr("bulletins.topics." + key), callback_data=f"bc:topic:{key}")
-               for key in TOPICS]
-    await message.reply_text(tr("bulletins.compose.ask_topic"), reply_markup=in_rows(buttons))
-    return TOPIC
+    return await drawn(update, await composer_of(context).receive_content(
+        speaker(update), content_of(update.effective_message)))
 
 
 async def choose_topic(update: Update, context: BotContext) -> int:
-    query = update.callback_query
-    draft = await draft_of(update, context)
-    topic = (query.data or "").removeprefix("bc:topic:")
-    if draft is None or draft.content is None or topic not in TOPICS:
-        await query.answer(context.tr("bulletins.compose.expired"), show_alert=True)
-        return END
-    await query.answer()
-    draft.topic = topic
-    await keep_draft(update, context, draft)
-    await show_preview(update, context, draft)
-    return CONFIRM
+    identify(update, context)
+    topic = action_of(update).removeprefix("topic:")
+    return await drawn(update, await composer_of(context).choose_topic(
+        context.staff, speaker(update), topic))
+
+
+# ---- the preview, the target unit, the final choice -------------------------------------
+async def offer_units(update: Update, context: BotContext) -> int:
+    identify(update, context)
+    return await drawn(update, await composer_of(context).offer_units(context.staff,
+                                                                       speaker(update)))
+
+
+async def choose_unit(update: Update, context: BotContext) -> int:
+    identify(update, context)
+    code = action_of(update).removeprefix("unit:")
+    return await drawn(update, await composer_of(context).choose_unit(
+        context.staff, speaker(update), code))
+
+
+async def finish(update: Update, context: BotContext) -> int:
+    identify(update, context)
+    return await drawn(update, await composer_of(context).finish(
+        context.staff, speaker(update), action_of(update)))
+
+
+async def ask_sms_version(update: Update, context: BotContext) -> int:
+    identify(update, context)
+    return await drawn(update, await composer_of(context).ask_sms_version(context.staff,
+                                                                           speaker(update)))
+
+
+async def receive_sms_version(update: Update, context: BotContext) -> int:
+    identify(update, context)
+    return await drawn(update, await composer_of(context).receive_sms_version(
+        context.staff, speaker(update), update.effective_message.text))
+
+
+async def drop_sms_version(update: Update, context: BotContext) -> int:
+    identify(update, context)
+    return await drawn(update, await composer_of(context).drop_sms_version(context.staff,
+                                                                            speaker(update)))
 
 
 async def cancel(update: Update, context: BotContext) -> int:
-    await drop_draft(update, context)
-    await update.effective_message.reply_text(context.tr("bulletins.compose.cancelled"))
-    return END
+    return await drawn(update, await composer_of(context).cancel(speaker(update)))
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
@@ -154,20 +161,20 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         buttons = [CallbackQueryHandler(choose_topic, pattern=callbacks.COMPOSE_TOPIC_PATTERN),
                    CallbackQueryHandler(offer_units, pattern=callbacks.COMPOSE_UNITS_PATTERN),
                    CallbackQueryHandler(choose_unit, pattern=callbacks.COMPOSE_UNIT_PATTERN),
-                   CallbackQueryHandler(finish, pattern=callbacks.COMPOSE_FINISH_PATTERN)]
+                   CallbackQueryHandler(finish, pattern=callbacks.COMPOSE_FINISH_PATTERN),
+                   CallbackQueryHandler(ask_sms_version, pattern=callbacks.COMPOSE_SMS_PATTERN),
+                   CallbackQueryHandler(drop_sms_version,
+                                        pattern=callbacks.COMPOSE_NO_SMS_PATTERN)]
+        typed = in_private & ~filters.COMMAND & ~filters.StatusUpdate.ALL
         composer = ConversationHandler(
             entry_points=[CommandHandler(["bulletin", "bantin"], begin), *buttons],
             states={
-                CONTENT: [MessageHandler(in_private & ~filters.COMMAND & ~filters.StatusUpdate.ALL,
-                                         receive_content)],
+                CONTENT: [MessageHandler(typed, receive_content)],
+                SMS_TEXT: [MessageHandler(typed, receive_sms_version), *buttons[1:]],
                 TOPIC: [
                     CallbackQueryHandler(choose_topic, pattern=callbacks.COMPOSE_TOPIC_PATTERN),
                 ],
-                CONFIRM: [
-                    CallbackQueryHandler(offer_units, pattern=callbacks.COMPOSE_UNITS_PATTERN),
-                    CallbackQueryHandler(choose_unit, pattern=callbacks.COMPOSE_UNIT_PATTERN),
-                    CallbackQueryHandler(finish, pattern=callbacks.COMPOSE_FINISH_PATTERN),
-                ],
+                CONFIRM: buttons[1:],  # every button of the preview and the unit list
             },
             fallbacks=[CommandHandler(["cancel", "huy"], cancel),
                        CallbackQueryHandler(finish, pattern=callbacks.COMPOSE_CANCEL_PATTERN)],

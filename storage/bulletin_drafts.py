@@ -21,6 +21,7 @@ class DraftRow:
     media_kind: str | None
     media_file_id: str | None
     updated_at: datetime
+    sms_text: str | None = None  # the SMS version the officer wrote, if any
 
 
 async def save_draft(conn: AsyncConnection, address: Address, draft: DraftRow) -> None:
@@ -29,7 +30,7 @@ async def save_draft(conn: AsyncConnection, address: Address, draft: DraftRow) -
     await conn.execute(bulletin_drafts.insert().values(
         address=address, unit_code=draft.unit_code, topic=draft.topic, body=draft.body,
         media_kind=draft.media_kind, media_file_id=draft.media_file_id,
-        updated_at=draft.updated_at))
+        updated_at=draft.updated_at, sms_text=draft.sms_text))
 
 
 async def load_draft(conn: AsyncConnection, address: Address) -> DraftRow | None:
@@ -38,7 +39,7 @@ async def load_draft(conn: AsyncConnection, address: Address) -> DraftRow | None
     if row is None:
         return None
     return DraftRow(row.unit_code, row.topic, row.body, row.media_kind, row.media_file_id,
-                    row.updated_at)
+                    row.updated_at, row.sms_text)
 
 
 async def drop_draft(conn: AsyncConnection, address: Address) -> bool:

@@ -31,25 +31,27 @@ class BulletinRecord:
     created_by: Address
     created_at: datetime
     approved_by: Address | None
+    sms_text: str | None = None  # the officer's SMS version (SPEC §13), when they wrote one
 
 
 _SELECT = select(
     bulletins.c.id, units.c.code.label("unit_code"), bulletins.c.topic, bulletins.c.body,
     bulletins.c.media_kind, bulletins.c.media_file_id, bulletins.c.status, bulletins.c.is_alert,
     bulletins.c.queue_position, bulletins.c.created_by, bulletins.c.created_at,
-    bulletins.c.approved_by,
+    bulletins.c.approved_by, bulletins.c.sms_text,
 ).select_from(bulletins.join(units, bulletins.c.unit_id == units.c.id))
 
 
 def _record(row) -> BulletinRecord:  # noqa: ANN001
     return BulletinRecord(row.id, row.unit_code, row.topic, row.body, row.media_kind,
                           row.media_file_id, row.status, row.is_alert, row.queue_position,
-                          row.created_by, row.created_at, row.approved_by)
+                          row.created_by, row.created_at, row.approved_by, row.sms_text)
 
 
 async def insert_bulletin(conn: AsyncConnection, *, unit_code: str, topic: str, body: str,
                           media_kind: str | None, media_file_id: str | None, status: str,
-                          is_alert: bool, created_by: Address, now: datetime) -> BulletinRecord:
+                          is_alert: bool, created_by: Address, now: datetime,
+                          sms_text: str | None = None) -> BulletinRecord:
     unit_id = await unit_id_of(conn, unit_code)
     last = (await conn.execute(select(func.max(bulletins.c.queue_position)))).scalar()
     approved = status != DRAFT
@@ -57,7 +59,8 @@ async def insert_bulletin(conn: AsyncConnection, *, unit_code: str, topic: str, 
         unit_id=unit_id, topic=topic, body=body, media_kind=media_kind,
         media_file_id=media_file_id, status=status, is_alert=is_alert,
         queue_position=(last or 0) + 1, created_by=created_by, created_at=now,
-        approved_by=created_by if approved else None, approved_at=now if approved else None))
+        approved_by=created_by if approved else None, approved_at=now if approved else None,
+        sms_text=sms_text))
     found = await find_bulletin(conn, result.inserted_primary_key[0])
     assert found is not None
     return found

@@ -60,6 +60,7 @@ class DeliveryLine:
     group_title: str
     status: str
     last_error: str | None
+    channel: str = "telegram"  # of the group's address: "sms" for an SMS subscriber
 
 
 async def active_groups(conn: AsyncConnection, unit_codes: Collection[str]) -> list[TargetGroup]:
@@ -233,10 +234,11 @@ async def uncertain_to_pending(conn: AsyncConnection, dispatch_id: int,
 async def dispatch_lines(conn: AsyncConnection, dispatch_id: int) -> list[DeliveryLine]:
     rows = await conn.execute(
         select(deliveries.c.bulletin_id, groups.c.title, deliveries.c.status,
-               deliveries.c.last_error)
+               deliveries.c.last_error, groups.c.address)
         .select_from(deliveries.join(groups, deliveries.c.group_id == groups.c.id))
         .where(deliveries.c.dispatch_id == dispatch_id).order_by(deliveries.c.id))
-    return [DeliveryLine(r.bulletin_id, r.title, r.status, r.last_error) for r in rows]
+    return [DeliveryLine(r.bulletin_id, r.title, r.status, r.last_error, r.address.channel)
+            for r in rows]
 
 
 async def open_count(conn: AsyncConnection, dispatch_id: int) -> int:

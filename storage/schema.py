@@ -185,6 +185,8 @@ bulletins = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("approved_by", AddressColumn(), nullable=True),
     Column("approved_at", UTCDateTime(), nullable=True),
+    # The officer's own SMS version (SPEC §13 "Text"); None: SMS get the body without diacritics.
+    Column("sms_text", WrittenText, nullable=True),
 )
 
 # One act of sending (send now, an alert, a schedule slot, a re-send): who asked, so that the
@@ -255,6 +257,7 @@ bulletin_drafts = Table(
     Column("media_kind", String(16), nullable=True),
     Column("media_file_id", String(255), nullable=True),
     Column("updated_at", UTCDateTime(), nullable=False),
+    Column("sms_text", WrittenText, nullable=True),
 )
 
 # A unit's own schedule (set with /schedule); units without a row use bulletins.schedule.

@@ -37,6 +37,7 @@ import re
 import uuid
 from collections.abc import Callable
 
+from broadcasts.rendering import SMS_VERSION
 from channels.sms.budget import SmsBudget
 from channels.sms.gsm7 import capacity, cut_to_segments, segment_count, septets, to_gsm7
 from channels.sms.provider import SmsProvider
@@ -95,7 +96,12 @@ def sms_text(message: OutboundMessage) -> str:
 
 
 def draw_sms(message: OutboundMessage, max_segments: int) -> str:
-    """The one SMS text that carries ``message``, cut to ``max_segments`` when longer."""
+    """The one SMS text that carries ``message``, cut to ``max_segments`` when longer: a
+    bulletin's SMS version as the officer wrote it (SPEC §13 "Text"), else the message's text
+    and choices."""
+    own_version = message.extra.get(SMS_VERSION)
+    if own_version:
+        return cut_to_segments(to_gsm7(own_version), max_segments)
     return cut_to_segments(sms_text(message), max_segments)
 
 

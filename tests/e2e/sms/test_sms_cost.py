@@ -47,7 +47,7 @@ async def test_the_alert_waits_for_the_cost_to_be_confirmed_then_each_phone_gets
     assert await delivery_statuses(services.db) == []
 
     answer = await press_and_wait_for_edit(chat.fake, chat.people.officer, question, "al:ok")
-    assert "Đang phát tin khẩn cấp" in answer and "3 nhóm" in answer  # a group and two phones
+    assert "Đang phát tin khẩn cấp" in answer and "1 nhóm và 2 người nhận SMS" in answer
     await chat.fake.wait_until(lambda: _summaries(chat) == 1, timeout=20, what="the summary")
     for number in (NUMBER, SECOND):
         [text] = sms_harness.texts_to(number)

@@ -1,0 +1,63 @@
+"""``/alert text``, as use cases any channel calls (SPEC §5, §13): at once to every group (and
+SMS subscriber) in the officer's scope, bypassing the queue; first the SMS cost with Confirm /
+Cancel when SMS subscribers are among them. The alert then waits in the database
+(``broadcasts.composer_drafts``) for the choice, taken once: a second choice, or one made on a
+question more than an hour old, sends nothing.
+"""
+
+from __future__ import annotations
+
+from core.answers import Answer, Shown
+from core.i18n import Translator
+from org.staff import StaffMember
+from tips.visible_text import has_visible_text
+
+from .composer_drafts import hold_alert, take_alert
+from .desk import BulletinDesk
+from .sms_cost import confirm_choices, sms_cost_text
+
+PREVIEW_CHARS = 1500  # of the alert in the SMS question (the whole would pass Telegram's 4096)
+# The actions of the SMS question's choices (a Telegram adapter puts them behind "al:").
+CONFIRM, CANCEL = "ok", "no"
+
+
+class AlertDesk:
+    """``/alert`` for one running bot, in the speaker's language."""
+
+    def __init__(self, desk: BulletinDesk, tr: Translator) -> None:
+        self.desk = desk
+        self.tr = tr
+
+    async def alert(self, member: StaffMember, words: str) -> Answer:
+        """``/alert words``: sent, or the SMS question, or how to use the command."""
+        tr, desk = self.tr, self.desk
+        text = words.strip()
+        if not has_visible_text(text):  # zero-width or control characters alone show nothing
+            return Answer("\n".join((tr("bulletins.alert.empty"), tr("bulletins.alert.usage"))))
+        unit = desk.home_unit(member)
+        quote = await desk.sms_costs.for_alert(member, unit, text)
+        if quote is not None and quote.needs_confirmation:
+            await hold_alert(desk.db, member.address, unit, text, desk.clock.now())
+            question = "\n\n".join((tr("bulletins.alert.ask_sms", body=text[:PREVIEW_CHARS]),
+                                     sms_cost_text(tr, quote)))
+            return Answer(question, confirm_choices(tr, CONFIRM, CANCEL))
+        return Answer(await self._send(member, text))
+
+    async def answer_sms_question(self, member: StaffMember, action: str) -> Answer:
+        """Confirm or Cancel under the SMS question; the answer replaces the question (an
+        ALERT answer: nothing was waiting any more)."""
+        held = await take_alert(self.desk.db, member.address, self.desk.clock.now())
+        if held is None:
+            return Answer(self.tr("bulletins.alert.sms_expired"), shown=Shown.ALERT)
+        if action == CONFIRM:
+            return Answer(await self._send(member, held))
+        return Answer(self.tr("bulletins.alert.sms_cancelled"))
+
+    async def _send(self, member: StaffMember, text: str) -> str:
+        sent = await self.desk.alert(member, text)
+        if sent.groups == 0:
+            return self.tr("bulletins.alert.no_groups")
+        if sent.sms:
+            return self.tr("bulletins.alert.sent_with_sms", id=sent.bulletin.id,
+                           count=sent.groups - sent.sms, sms=sent.sms)
+        return self.tr("bulletins.alert.sent", id=sent.bulletin.id, count=sent.groups)
