@@ -1,0 +1,37 @@
+"""Similar tips (SPEC §15): merged tips form one case, and each tip keeps what it is compared by.
+
+``case_id`` is the id of the case's first tip, on every tip of the case (that one included); NULL
+for a tip on its own, which is a case by itself, so the distinct cases are the distinct
+``COALESCE(case_id, id)``. ``match_marked``, ``match_plain`` and ``match_numbers`` are the tip's
+words lower-cased with and without marks and its numbers (``tips.similarity.MatchKey``), written
+when its staff notices are queued; NULL for a tip filed before this (computed when first needed).
+
+Revision ID: 0014
+Revises: 0012
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0014"
+down_revision = "0012"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("tips") as batch:
+        batch.add_column(sa.Column("case_id", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("match_marked", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("match_plain", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("match_numbers", sa.Text(), nullable=True))
+    op.create_index("ix_tips_case_id", "tips", ["case_id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_tips_case_id", table_name="tips")
+    with op.batch_alter_table("tips") as batch:
+        batch.drop_column("match_numbers")
+        batch.drop_column("match_plain")
+        batch.drop_column("match_marked")
+        batch.drop_column("case_id")
