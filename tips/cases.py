@@ -23,6 +23,8 @@ from storage.tip_records import Assessment, Tip, TipState
 from tips.context import TipsContext
 from tips.triage import Done, TriageResult, tell_tipster
 
+__all__ = ["Done", "assess_case", "close_case", "merge", "merge_in", "not_similar", "unmerge"]
+
 
 async def _assess_all(conn: AsyncConnection, ctx: TipsContext, members: list[Tip],
                       assessment: Assessment, actor: Address | None) -> int:
@@ -86,26 +88,31 @@ def _case_assessment(members: list[Tip]) -> Assessment:
                 Assessment.UNASSESSED)
 
 
-async def merge(ctx: TipsContext, actor: StaffMember | None, tip: Tip, into: Tip) -> Done:
-    """Merge ``tip`` (and any case it is part of) into ``into``'s case. Both must be open: a
-    closed case was answered, and a tip merged into it would never be. ``actor`` None: merged
-    without asking (``tips.similar_auto_merge``)."""
-    now = ctx.clock.now()
-    address = actor.address if actor is not None else None
+async def merge(ctx: TipsContext, member: StaffMember, tip: Tip, into: Tip) -> Done:
+    """*Gộp*: merge ``tip`` (and any case it is part of) into ``into``'s case."""
     async with ctx.db.transaction() as conn:
-        moving = await case_store.case_tips(conn, tip.id)
-        staying = await case_store.case_tips(conn, into.id)
-        if any(t.state is not TipState.OPEN for t in (*moving, *staying)):
-            return Done.CLOSED
-        if await case_store.merge(conn, tip.id, into.id) is None:
-            return Done.UNCHANGED
-        await record_action(conn, at=now, actor=address, action="tip.merge",
-                            subject=f"tip:{tip.code}", detail=into.code)
-        members = sorted((*staying, *moving), key=lambda t: t.id)
-        assessment = _case_assessment(members)
-        if assessment is not Assessment.UNASSESSED:
-            await _assess_all(conn, ctx, members, assessment, address)
+        done = await merge_in(conn, ctx, member.address, tip, into)
     ctx.wake_notifier()
+    return done
+
+
+async def merge_in(conn: AsyncConnection, ctx: TipsContext, actor: Address | None, tip: Tip,
+                   into: Tip) -> Done:
+    """Merge in ``conn``'s transaction. Both must be open: a closed case was answered, and a tip
+    merged into it would never be. ``actor`` None: merged without asking
+    (``tips.similar_auto_merge``). The case keeps its first assessed tip's assessment."""
+    moving = await case_store.case_tips(conn, tip.id)
+    staying = await case_store.case_tips(conn, into.id)
+    if any(t.state is not TipState.OPEN for t in (*moving, *staying)):
+        return Done.CLOSED
+    if await case_store.merge(conn, tip.id, into.id) is None:
+        return Done.UNCHANGED
+    await record_action(conn, at=ctx.clock.now(), actor=actor, action="tip.merge",
+                        subject=f"tip:{tip.code}", detail=into.code)
+    members = sorted((*staying, *moving), key=lambda t: t.id)
+    assessment = _case_assessment(members)
+    if assessment is not Assessment.UNASSESSED:
+        await _assess_all(conn, ctx, members, assessment, actor)
     return Done.DONE
 
 
@@ -121,15 +128,16 @@ async def unmerge(ctx: TipsContext, member: StaffMember, tip: Tip) -> Done:
     return Done.DONE
 
 
-async def not_similar(ctx: TipsContext, member: StaffMember, tip: Tip, other: Tip) -> Done:
-    """*Không trùng* under a suggestion: written down (who judged them different); when the two
-    were merged without asking, ``tip`` is taken out of the case again."""
+async def not_similar(ctx: TipsContext, member: StaffMember, tip: Tip, other: Tip) -> bool:
+    """*Không trùng* under a suggestion: written down (who judged them different). When the two
+    are one case (merged without asking, or *Gộp* pressed by mistake), ``tip`` is taken out of
+    it again: True then."""
     async with ctx.db.reading() as conn:
         merged = {t.id for t in await case_store.case_tips(conn, tip.id)}
-    if other.id in merged:
-        return await unmerge(ctx, member, tip)
+    if other.id in merged and tip.id != other.id:
+        return await unmerge(ctx, member, tip) is Done.DONE
     async with ctx.db.transaction() as conn:
         await record_action(conn, at=ctx.clock.now(), actor=member.address,
                             action="tip.not_similar", subject=f"tip:{tip.code}",
                             detail=other.code)
-    return Done.DONE
+    return False

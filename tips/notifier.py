@@ -216,7 +216,8 @@ class Notifier:
             found = await self._tip(tip_id)
             if found is None:
                 raise LookupError(f"tip {tip_id} is gone")
-            drawn = new_tip_messages(self._words, *found, capabilities)
+            drawn = new_tip_messages(self._words, *found, capabilities,
+                                     similar=payload.get("similar"))
         elif payload.get("event") == relay_delivery.QUESTION_UNDELIVERED:
             drawn = [OutboundMessage(relay_delivery.question_undelivered_text(self._tr, payload))]
         elif "say" in payload:

@@ -11,17 +11,21 @@ awaiting, and the next start queues them (:func:`queue_missing_staff_notices`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.address import Address
+from org.staff import may_act_on_unit
 from storage import outbox
 from storage import tips as tip_store
-from storage.tip_records import Tip
+from storage.tip_records import Tip, TipItem
+from tips import cases
 from tips.context import TipsContext
 from tips.filing import FilingResult
 from tips.notices import NoticeWords, new_tip_event
 from tips.recipients import tip_recipients
+from tips.similar_tips import Similar, find_similar
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +48,7 @@ async def queue_staff_notices(ctx: TipsContext, result: FilingResult) -> None:
     async def queueing(conn: AsyncConnection) -> tuple[Address, ...]:
         if not await tip_store.claim_staff_notices(conn, tip.id):
             return ()
-        return await _enqueue(conn, ctx, tip)
+        return await _enqueue(conn, ctx, tip, result.items)
 
     ctx.wake_notifier(await ctx.db.run_transaction(queueing))
 
@@ -57,7 +61,7 @@ async def queue_missing_staff_notices(ctx: TipsContext) -> int:
             tip = await tip_store.find_tip_by_id(conn, tip_id)
             if tip is None or not await tip_store.claim_staff_notices(conn, tip_id):
                 continue
-            await _enqueue(conn, ctx, tip)
+            await _enqueue(conn, ctx, tip, await tip_store.tip_items_of(conn, tip_id))
             queued += 1
     if queued:
         log.info("staff notices of %d tip(s) interrupted by a restart were queued", queued)
@@ -65,10 +69,29 @@ async def queue_missing_staff_notices(ctx: TipsContext) -> int:
     return queued
 
 
-async def _enqueue(conn: AsyncConnection, ctx: TipsContext, tip: Tip) -> tuple[Address, ...]:
-    recipients = tip_recipients(ctx.directory.tree, ctx.directory.all_staff(), tip.unit_code,
+async def _enqueue(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
+                   items: Sequence[TipItem]) -> tuple[Address, ...]:
+    tree = ctx.directory.tree
+    recipients = tip_recipients(tree, ctx.directory.all_staff(), tip.unit_code,
                                 ctx.settings.notify)
-    event = new_tip_event(tip.id)
-    await outbox.enqueue_many(conn, [(member.address, event) for member in recipients],
-                              now=ctx.clock.now(), tip_id=tip.id)
+    similar = await find_similar(conn, ctx, tip, items)
+    merged = similar is not None and await _merged_without_asking(conn, ctx, tip, similar)
+    plain = new_tip_event(tip.id)
+    with_similar = new_tip_event(tip.id, similar=similar, merged=merged)
+    # SPEC §12, need-to-know: only who may see both tips hears that they look alike.
+    await outbox.enqueue_many(conn, [
+        (member.address, with_similar if similar is not None and may_act_on_unit(
+            member, similar.unit_code, tree) else plain) for member in recipients],
+        now=ctx.clock.now(), tip_id=tip.id)
     return tuple(member.address for member in recipients)
+
+
+async def _merged_without_asking(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
+                                 similar: Similar) -> bool:
+    """``tips.similar_auto_merge`` (off unless an officer turns it on): alike enough, merged
+    at once; the notice says so and offers *Không trùng* to undo it."""
+    threshold = ctx.settings.similar_auto_merge
+    if not threshold or similar.score < threshold:
+        return False
+    into = await tip_store.find_tip_by_id(conn, similar.tip_id)
+    return into is not None and await cases.merge_in(conn, ctx, None, tip, into) is cases.Done.DONE

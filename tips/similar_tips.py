@@ -1,0 +1,80 @@
+"""Is a new tip like an open one? Checked when its staff notices are queued (SPEC §15).
+
+The candidates are the open tips of the same part of the unit tree filed in the last
+``tips.similar_days``: the subtree of the new tip's unit's parent (the new tip's unit and its
+neighbours under the same commune or district; the whole tree under the root). The database
+narrows them by unit and date (index ``ix_tips_unit_id_created_at``) and hands back only the
+stored keys (``tips.similarity.MatchKey``); rapidfuzz scores them all at once. The new tip's own
+key is stored here, so it is ready when later tips are compared with it; a tip filed before keys
+were kept gets its key computed from its texts when first needed, and stored.
+
+This runs after the tipster's receipt, with the staff notices, so it never delays the receipt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from org.units import UnitTree
+from storage import cases as case_store
+from storage.tip_records import Tip, TipItem
+from tips.context import TipsContext
+from tips.similarity import MatchKey, best_match, match_key
+
+
+@dataclass(frozen=True)
+class Similar:
+    """The open tip most like the new one, and how alike (0..1)."""
+
+    tip_id: int
+    code: str
+    unit_code: str
+    score: float
+
+    @property
+    def percent(self) -> int:
+        return round(self.score * 100)
+
+
+def compared_units(tree: UnitTree, unit_code: str) -> set[str]:
+    """The units whose tips a new tip of ``unit_code`` is compared with."""
+    parents = tree.ancestors(unit_code)
+    return tree.subtree_codes(parents[0].code if parents else unit_code)
+
+
+def text_of(items: Sequence[TipItem]) -> str:
+    """All the words of a tip: its texts and its captions, in order."""
+    return "\n".join(item.text for item in items if item.text)
+
+
+def _stored(key: MatchKey) -> case_store.StoredKey:
+    return case_store.StoredKey(key.marked, key.plain, key.numbers)
+
+
+async def find_similar(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
+                       items: Sequence[TipItem]) -> Similar | None:
+    """The open tip most like ``tip`` at or above ``tips.similar_suggest``, or None; stores the
+    new tip's key on the way."""
+    key = match_key(text_of(items))
+    await case_store.store_match_key(conn, tip.id, _stored(key))
+    if key.empty:
+        return None
+    since = tip.created_at - timedelta(days=ctx.settings.similar_days)
+    candidates = await case_store.open_tips_since(
+        conn, compared_units(ctx.directory.tree, tip.unit_code), since, besides=tip.id)
+    missing = [c.id for c in candidates if c.key is None]
+    computed: dict[int, MatchKey] = {}
+    for tip_id, text in (await case_store.texts_of(conn, missing)).items():
+        computed[tip_id] = match_key(text)
+        await case_store.store_match_key(conn, tip_id, _stored(computed[tip_id]))
+    keys = [MatchKey(c.key.marked, c.key.plain, c.key.numbers) if c.key is not None
+            else computed[c.id] for c in candidates]
+    found = best_match(key, keys, ctx.settings.similar_suggest)
+    if found is None:
+        return None
+    best = candidates[found.index]
+    return Similar(best.id, best.code, best.unit_code, found.score)
