@@ -8,14 +8,14 @@ any more. Whoever calls these writes the audit log in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from storage.schema import units
+from storage.schema import UTCDateTime, units
 from storage.tip_records import Assessment, Tip, TipState
 from storage.tips import TIP_SELECT, tip_from_row
 from storage.tips_tables import tip_items, tips
@@ -66,36 +66,55 @@ class StoredKey:
 
     marked: str
     plain: str
+    tokens: str
     numbers: str
 
 
 @dataclass(frozen=True)
-class Candidate:
-    id: int
-    code: str
-    unit_code: str
-    key: StoredKey | None  # None: filed before keys were kept; computed from its texts
+class Candidates:
+    """Open tips a new one is compared with, as columns (10,000 rows make no object each).
+    ``missing``: those filed before keys were kept (their key columns hold empty strings)."""
+
+    ids: Sequence[int]
+    codes: Sequence[str]
+    marked: Sequence[str]
+    plain: Sequence[str]
+    tokens: Sequence[str]
+    numbers: Sequence[str]
+    missing: list[int]
 
 
 async def store_match_key(conn: AsyncConnection, tip_id: int, key: StoredKey) -> None:
     await conn.execute(update(tips).where(tips.c.id == tip_id).values(
-        match_marked=key.marked, match_plain=key.plain, match_numbers=key.numbers))
+        match_marked=key.marked, match_plain=key.plain, match_tokens=key.tokens,
+        match_numbers=key.numbers))
+
+
+# Written as text: only the columns scored, no join (the units are looked up once, inside),
+# and cached by the driver.
+_OPEN_TIPS_SINCE = text(
+    "SELECT id, code, match_marked, match_plain, match_tokens, match_numbers FROM tips"
+    " WHERE unit_id IN (SELECT id FROM units WHERE code_key IN :unit_keys)"
+    " AND created_at >= :since AND state = :open AND id <> :besides ORDER BY id"
+).bindparams(bindparam("unit_keys", expanding=True), bindparam("since", type_=UTCDateTime()))
 
 
 async def open_tips_since(conn: AsyncConnection, unit_codes: Collection[str], since: datetime,
-                          *, besides: int) -> list[Candidate]:
+                          *, besides: int) -> Candidates:
     """The open tips of ``unit_codes`` filed since ``since``, but ``besides``: what a new tip is
-    compared with. Reads only the keys (index ``ix_tips_unit_id_created_at``)."""
-    rows = await conn.execute(
-        select(tips.c.id, tips.c.code, units.c.code.label("unit_code"), tips.c.match_marked,
-               tips.c.match_plain, tips.c.match_numbers)
-        .select_from(tips.join(units, tips.c.unit_id == units.c.id))
-        .where(units.c.code_key.in_([c.upper() for c in unit_codes]),
-               tips.c.created_at >= since, tips.c.state == TipState.OPEN.value,
-               tips.c.id != besides))
-    return [Candidate(r.id, r.code, r.unit_code,
-                      StoredKey(r.match_marked, r.match_plain, r.match_numbers or "")
-                      if r.match_plain is not None else None) for r in rows]
+    compared with (index ``ix_tips_unit_id_created_at``), oldest first."""
+    rows = (await conn.execute(_OPEN_TIPS_SINCE, {
+        "unit_keys": [c.upper() for c in unit_codes], "since": since,
+        "open": TipState.OPEN.value, "besides": besides})).all()
+    if not rows:
+        return Candidates([], [], [], [], [], [], [])
+    ids, codes, marked, plain, tokens, numbers = zip(*rows, strict=True)
+    missing = [tip_id for tip_id, words in zip(ids, plain, strict=True) if words is None]
+    if missing:
+        def filled(column: tuple[str | None, ...]) -> list[str]:
+            return [value or "" for value in column]
+        marked, plain, tokens, numbers = (filled(c) for c in (marked, plain, tokens, numbers))
+    return Candidates(ids, codes, marked, plain, tokens, numbers, missing)
 
 
 async def texts_of(conn: AsyncConnection, tip_ids: Collection[int]) -> dict[int, str]:

@@ -46,6 +46,7 @@ tips = Table(
     Column("case_id", Integer, nullable=True, index=True),
     Column("match_marked", Text, nullable=True),
     Column("match_plain", Text, nullable=True),
+    Column("match_tokens", Text, nullable=True),
     Column("match_numbers", Text, nullable=True),
     Index("ix_tips_sender_created_at", "sender", "created_at"),
     Index("ix_tips_unit_id_created_at", "unit_id", "created_at"),

@@ -21,9 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from org.units import UnitTree
 from storage import cases as case_store
+from storage import tips as tip_store
 from storage.tip_records import Tip, TipItem
 from tips.context import TipsContext
-from tips.similarity import MatchKey, best_match, match_key
+from tips.similarity import Keys, MatchKey, best_match, match_key
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def text_of(items: Sequence[TipItem]) -> str:
 
 
 def _stored(key: MatchKey) -> case_store.StoredKey:
-    return case_store.StoredKey(key.marked, key.plain, key.numbers)
+    return case_store.StoredKey(key.marked, key.plain, key.tokens, key.numbers)
 
 
 async def find_similar(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
@@ -64,17 +65,27 @@ async def find_similar(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
     if key.empty:
         return None
     since = tip.created_at - timedelta(days=ctx.settings.similar_days)
-    candidates = await case_store.open_tips_since(
+    found = await case_store.open_tips_since(
         conn, compared_units(ctx.directory.tree, tip.unit_code), since, besides=tip.id)
-    missing = [c.id for c in candidates if c.key is None]
-    computed: dict[int, MatchKey] = {}
-    for tip_id, text in (await case_store.texts_of(conn, missing)).items():
-        computed[tip_id] = match_key(text)
-        await case_store.store_match_key(conn, tip_id, _stored(computed[tip_id]))
-    keys = [MatchKey(c.key.marked, c.key.plain, c.key.numbers) if c.key is not None
-            else computed[c.id] for c in candidates]
-    found = best_match(key, keys, ctx.settings.similar_suggest)
-    if found is None:
+    keys = Keys(found.marked, found.plain, found.tokens, found.numbers)
+    if found.missing:
+        keys = await _with_missing_keys(conn, found)
+    best = best_match(key, keys, ctx.settings.similar_suggest)
+    if best is None:
         return None
-    best = candidates[found.index]
-    return Similar(best.id, best.code, best.unit_code, found.score)
+    similar = await tip_store.find_tip_by_id(conn, found.ids[best.index])
+    if similar is None:
+        return None
+    return Similar(similar.id, similar.code, similar.unit_code, best.score)
+
+
+async def _with_missing_keys(conn: AsyncConnection, found: case_store.Candidates) -> Keys:
+    """Keys for the tips filed before keys were kept, computed from their texts and stored."""
+    texts = await case_store.texts_of(conn, found.missing)
+    computed = {tip_id: match_key(text) for tip_id, text in texts.items()}
+    for tip_id, key in computed.items():
+        await case_store.store_match_key(conn, tip_id, _stored(key))
+    keys = [computed.get(tip_id) or MatchKey(marked, plain, tokens, numbers)
+            for tip_id, marked, plain, tokens, numbers in zip(
+                found.ids, found.marked, found.plain, found.tokens, found.numbers, strict=True)]
+    return Keys.of(keys)

@@ -84,15 +84,21 @@ async def test_candidates_are_the_open_tips_of_the_units_since_a_date(db, clock)
         clock.advance(timedelta(days=20))
         keyed = await file(conn, clock, "TIP-AAAAA3", unit="AP1", text="Cháy nhà")
         await case_store.store_match_key(conn, keyed, case_store.StoredKey(
-            "cháy nhà", "chay nha", "12/3"))
+            "cháy nhà", "chay nha", "丁七", "12/3"))
         closed = await file(conn, clock, "TIP-AAAAA4")
         await tip_store.close_tip(conn, closed, clock.now(), clock.now())
         await file(conn, clock, "TIP-AAAAA5", unit="DT")  # outside the units asked
+        unkeyed = await file(conn, clock, "TIP-AAAAA7", text="Nhà cháy to")
         new = await file(conn, clock, "TIP-AAAAA6", text="Nhà cháy")
     async with db.reading() as conn:
         found = await case_store.open_tips_since(conn, {"TT", "AP1"},
                                                  clock.now() - timedelta(days=14), besides=new)
         texts = await case_store.texts_of(conn, [keyed, old])
-    assert [(c.code, c.unit_code, c.key) for c in found] == [
-        ("TIP-AAAAA3", "AP1", case_store.StoredKey("cháy nhà", "chay nha", "12/3"))]
+        nothing = await case_store.open_tips_since(conn, {"DT-OTHER"}, clock.now(), besides=new)
+    assert list(found.ids) == [keyed, unkeyed] and list(found.codes) == ["TIP-AAAAA3",
+                                                                          "TIP-AAAAA7"]
+    assert (list(found.marked), list(found.plain), list(found.tokens), list(found.numbers)) == (
+        ["cháy nhà", ""], ["chay nha", ""], ["丁七", ""], ["12/3", ""])
+    assert found.missing == [unkeyed]  # filed before keys were kept: computed when needed
     assert texts == {keyed: "Cháy nhà\nảnh kèm", old: "cũ\nảnh kèm"}
+    assert list(nothing.ids) == []

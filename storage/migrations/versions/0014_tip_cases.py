@@ -2,8 +2,9 @@
 
 ``case_id`` is the id of the case's first tip, on every tip of the case (that one included); NULL
 for a tip on its own, which is a case by itself, so the distinct cases are the distinct
-``COALESCE(case_id, id)``. ``match_marked``, ``match_plain`` and ``match_numbers`` are the tip's
-words lower-cased with and without marks and its numbers (``tips.similarity.MatchKey``), written
+``COALESCE(case_id, id)``. ``match_marked``, ``match_plain``, ``match_tokens`` and
+``match_numbers`` are the tip's words lower-cased with and without marks, those words as code
+characters, and its numbers (``tips.similarity.MatchKey``), written
 when its staff notices are queued; NULL for a tip filed before this (computed when first needed).
 
 Revision ID: 0014
@@ -24,6 +25,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("case_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("match_marked", sa.Text(), nullable=True))
         batch.add_column(sa.Column("match_plain", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("match_tokens", sa.Text(), nullable=True))
         batch.add_column(sa.Column("match_numbers", sa.Text(), nullable=True))
     op.create_index("ix_tips_case_id", "tips", ["case_id"])
 
@@ -32,6 +34,7 @@ def downgrade() -> None:
     op.drop_index("ix_tips_case_id", table_name="tips")
     with op.batch_alter_table("tips") as batch:
         batch.drop_column("match_numbers")
+        batch.drop_column("match_tokens")
         batch.drop_column("match_plain")
         batch.drop_column("match_marked")
         batch.drop_column("case_id")
