@@ -28,8 +28,10 @@ from storage.tips_tables import outbox
 from tips import filing
 from tips.anonymity import Anonymizer
 from tips.context import TipsContext
+from tips.followup import view_status
 from tips.notices import new_tip_messages, similar_callback
 from tips.staff_notices import notice_words, queue_staff_notices
+from tips.status_text import render_status
 from tips.triage_conversation import TriageConversation
 
 AP1_OFFICER, AP2_OFFICER, COMMUNE_OFFICER, ADMIN = 5, 6, 7, 8
@@ -170,3 +172,24 @@ async def test_merging_without_asking_only_when_turned_on(db, clock):
     strict = await context(db, clock, similar_auto_merge=1.0)
     third = await report(strict, "p3", "AP1", ROBBERY_AGAIN + " luc 9 gio")
     assert (await notices_of(db, third.tip_id))[COMMUNE_OFFICER]["similar"]["merged"] is False
+
+
+async def test_status_shows_staff_the_case_and_the_tipster_only_their_tip(db, clock):
+    ctx = await context(db, clock)
+    first = await report(ctx, "p1", "AP1", ROBBERY)
+    second = await report(ctx, "p2", "AP2", ROBBERY_AGAIN)
+    await TriageConversation(ctx).similar_choice(
+        member(ctx, COMMUNE_OFFICER),
+        similar_callback(ctx.anonymizer, "m", second.tip_id, first.tip_id))
+    commune = render_status(ctx, await view_status(ctx, first.code, sender="s-7",
+                                                   member=member(ctx, COMMUNE_OFFICER)))
+    assert ctx.tr("status.case", count=2, codes=f"{first.code}, {second.code}") in commune
+    assert ctx.tr("audit.action.tip_merge") in render_status(ctx, await view_status(
+        ctx, second.code, sender="s-7", member=member(ctx, COMMUNE_OFFICER)))
+    # AP1's officer sees that the case holds two tips, and only the code they may see.
+    hamlet = render_status(ctx, await view_status(ctx, first.code, sender="s-5",
+                                                  member=member(ctx, AP1_OFFICER)))
+    assert ctx.tr("status.case", count=2, codes=first.code) in hamlet
+    tipster = render_status(ctx, await view_status(ctx, first.code, sender="p1", member=None))
+    assert first.code in tipster and second.code not in tipster
+    assert ctx.tr("status.case", count=2, codes="").split("2")[0] not in tipster
