@@ -5,8 +5,8 @@ The candidates are the open tips of the same part of the unit tree filed in the 
 neighbours under the same commune or district; the whole tree under the root). The database
 narrows them by unit and date (index ``ix_tips_unit_id_created_at``) and hands back only the
 stored keys (``tips.similarity.MatchKey``); rapidfuzz scores them all at once. The new tip's own
-key is stored here, so it is ready when later tips are compared with it; a tip filed before keys
-were kept gets its key computed from its texts when first needed, and stored.
+key is stored with its notices, so it is ready when later tips are compared with it; a tip filed
+before keys were kept gets its key computed from its texts when first needed, and stored.
 
 This runs after the tipster's receipt, with the staff notices, so it never delays the receipt.
 """
@@ -14,7 +14,7 @@ This runs after the tipster's receipt, with the staff notices, so it never delay
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -56,36 +56,52 @@ def _stored(key: MatchKey) -> case_store.StoredKey:
     return case_store.StoredKey(key.marked, key.plain, key.tokens, key.numbers)
 
 
+@dataclass(frozen=True)
+class Check:
+    """What checking a new tip found: the tip it is like (if any), its own key, and the keys
+    computed for tips filed before keys were kept; :func:`store_keys` writes the keys."""
+
+    similar: Similar | None
+    key: MatchKey
+    computed: dict[int, MatchKey] = field(default_factory=dict)
+
+
 async def find_similar(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
-                       items: Sequence[TipItem]) -> Similar | None:
-    """The open tip most like ``tip`` at or above ``tips.similar_suggest``, or None; stores the
-    new tip's key on the way."""
+                       items: Sequence[TipItem]) -> Check:
+    """The open tip most like ``tip`` at or above ``tips.similar_suggest``. Only reads: run on
+    a reading connection, so that SQLite's one writer is not held while 10,000 keys are read
+    and scored; the keys are stored by :func:`store_keys` with the notices."""
     key = match_key(text_of(items))
-    await case_store.store_match_key(conn, tip.id, _stored(key))
     if key.empty:
-        return None
+        return Check(None, key)
     since = tip.created_at - timedelta(days=ctx.settings.similar_days)
     found = await case_store.open_tips_since(
         conn, compared_units(ctx.directory.tree, tip.unit_code), since, besides=tip.id)
     keys = Keys(found.marked, found.plain, found.tokens, found.numbers)
+    computed: dict[int, MatchKey] = {}
     if found.missing:
-        keys = await _with_missing_keys(conn, found)
+        computed = await _missing_keys(conn, found.missing)
+        keys = Keys.of([computed.get(tip_id) or MatchKey(marked, plain, tokens, numbers)
+                        for tip_id, marked, plain, tokens, numbers in zip(
+                            found.ids, found.marked, found.plain, found.tokens, found.numbers,
+                            strict=True)])
     best = best_match(key, keys, ctx.settings.similar_suggest)
-    if best is None:
-        return None
-    similar = await tip_store.find_tip_by_id(conn, found.ids[best.index])
-    if similar is None:
-        return None
-    return Similar(similar.id, similar.code, similar.unit_code, best.score)
+    similar = None
+    if best is not None:
+        other = await tip_store.find_tip_by_id(conn, found.ids[best.index])
+        if other is not None:
+            similar = Similar(other.id, other.code, other.unit_code, best.score)
+    return Check(similar, key, computed)
 
 
-async def _with_missing_keys(conn: AsyncConnection, found: case_store.Candidates) -> Keys:
-    """Keys for the tips filed before keys were kept, computed from their texts and stored."""
-    texts = await case_store.texts_of(conn, found.missing)
-    computed = {tip_id: match_key(text) for tip_id, text in texts.items()}
-    for tip_id, key in computed.items():
+async def store_keys(conn: AsyncConnection, tip: Tip, check: Check) -> None:
+    """The new tip's key, and those computed for older tips, for the checks still to come."""
+    await case_store.store_match_key(conn, tip.id, _stored(check.key))
+    for tip_id, key in check.computed.items():
         await case_store.store_match_key(conn, tip_id, _stored(key))
-    keys = [computed.get(tip_id) or MatchKey(marked, plain, tokens, numbers)
-            for tip_id, marked, plain, tokens, numbers in zip(
-                found.ids, found.marked, found.plain, found.tokens, found.numbers, strict=True)]
-    return Keys.of(keys)
+
+
+async def _missing_keys(conn: AsyncConnection, tip_ids: list[int]) -> dict[int, MatchKey]:
+    """Keys of tips filed before keys were kept, computed from their texts."""
+    return {tip_id: match_key(text)
+            for tip_id, text in (await case_store.texts_of(conn, tip_ids)).items()}

@@ -11,7 +11,6 @@ awaiting, and the next start queues them (:func:`queue_missing_staff_notices`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -19,13 +18,13 @@ from core.address import Address
 from org.staff import may_act_on_unit
 from storage import outbox
 from storage import tips as tip_store
-from storage.tip_records import Tip, TipItem
+from storage.tip_records import Tip
 from tips import cases
 from tips.context import TipsContext
 from tips.filing import FilingResult
 from tips.notices import NoticeWords, new_tip_event
 from tips.recipients import tip_recipients
-from tips.similar_tips import Similar, find_similar
+from tips.similar_tips import Check, Similar, find_similar, store_keys
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +44,15 @@ async def queue_staff_notices(ctx: TipsContext, result: FilingResult) -> None:
     if tip is None:
         return
 
+    # Compared with the open tips before the writing transaction (SPEC §15): the reading and
+    # scoring do not hold SQLite's one writer, which the next resident's tip waits for.
+    async with ctx.db.reading() as conn:
+        check = await find_similar(conn, ctx, tip, result.items)
+
     async def queueing(conn: AsyncConnection) -> tuple[Address, ...]:
         if not await tip_store.claim_staff_notices(conn, tip.id):
             return ()
-        return await _enqueue(conn, ctx, tip, result.items)
+        return await _enqueue(conn, ctx, tip, check)
 
     ctx.wake_notifier(await ctx.db.run_transaction(queueing))
 
@@ -61,7 +65,8 @@ async def queue_missing_staff_notices(ctx: TipsContext) -> int:
             tip = await tip_store.find_tip_by_id(conn, tip_id)
             if tip is None or not await tip_store.claim_staff_notices(conn, tip_id):
                 continue
-            await _enqueue(conn, ctx, tip, await tip_store.tip_items_of(conn, tip_id))
+            items = await tip_store.tip_items_of(conn, tip_id)
+            await _enqueue(conn, ctx, tip, await find_similar(conn, ctx, tip, items))
             queued += 1
     if queued:
         log.info("staff notices of %d tip(s) interrupted by a restart were queued", queued)
@@ -70,11 +75,12 @@ async def queue_missing_staff_notices(ctx: TipsContext) -> int:
 
 
 async def _enqueue(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
-                   items: Sequence[TipItem]) -> tuple[Address, ...]:
+                   check: Check) -> tuple[Address, ...]:
     tree = ctx.directory.tree
     recipients = tip_recipients(tree, ctx.directory.all_staff(), tip.unit_code,
                                 ctx.settings.notify)
-    similar = await find_similar(conn, ctx, tip, items)
+    await store_keys(conn, tip, check)
+    similar = check.similar
     merged = similar is not None and await _merged_without_asking(conn, ctx, tip, similar)
     plain = new_tip_event(tip.id)
     with_similar = new_tip_event(tip.id, similar=similar, merged=merged)
