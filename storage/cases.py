@@ -70,51 +70,44 @@ class StoredKey:
     numbers: str
 
 
-@dataclass(frozen=True)
-class Candidates:
-    """Open tips a new one is compared with, as columns (10,000 rows make no object each).
-    ``missing``: those filed before keys were kept (their key columns hold empty strings)."""
-
-    ids: Sequence[int]
-    codes: Sequence[str]
-    marked: Sequence[str]
-    plain: Sequence[str]
-    tokens: Sequence[str]
-    numbers: Sequence[str]
-    missing: list[int]
-
-
 async def store_match_key(conn: AsyncConnection, tip_id: int, key: StoredKey) -> None:
     await conn.execute(update(tips).where(tips.c.id == tip_id).values(
         match_marked=key.marked, match_plain=key.plain, match_tokens=key.tokens,
         match_numbers=key.numbers))
 
 
-# Written as text: only the columns scored, no join (the units are looked up once, inside),
-# and cached by the driver.
-_OPEN_TIPS_SINCE = text(
-    "SELECT id, code, match_marked, match_plain, match_tokens, match_numbers FROM tips"
-    " WHERE unit_id IN (SELECT id FROM units WHERE code_key IN :unit_keys)"
-    " AND created_at >= :since AND state = :open AND id <> :besides ORDER BY id"
+# Written as text: one column, no join (the units are looked up once, inside), cached by the
+# driver. The keys themselves never change once written, so the caller keeps them in memory and
+# reads only the ones it has not seen (:func:`keys_of`).
+_OPEN_TIP_IDS_SINCE = text(
+    "SELECT id FROM tips WHERE unit_id IN (SELECT id FROM units WHERE code_key IN :unit_keys)"
+    # "state = 'open'" spelled as the partial index's condition, so both databases use it.
+    " AND created_at >= :since AND state = 'open' AND id <> :besides ORDER BY id"
 ).bindparams(bindparam("unit_keys", expanding=True), bindparam("since", type_=UTCDateTime()))
+_KEYS_OF = text(
+    "SELECT id, match_marked, match_plain, match_tokens, match_numbers FROM tips"
+    " WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+_BATCH = 500  # ids per statement: within every driver's limit on parameters
 
 
-async def open_tips_since(conn: AsyncConnection, unit_codes: Collection[str], since: datetime,
-                          *, besides: int) -> Candidates:
-    """The open tips of ``unit_codes`` filed since ``since``, but ``besides``: what a new tip is
-    compared with (index ``ix_tips_unit_id_created_at``), oldest first."""
-    rows = (await conn.execute(_OPEN_TIPS_SINCE, {
-        "unit_keys": [c.upper() for c in unit_codes], "since": since,
-        "open": TipState.OPEN.value, "besides": besides})).all()
-    if not rows:
-        return Candidates([], [], [], [], [], [], [])
-    ids, codes, marked, plain, tokens, numbers = zip(*rows, strict=True)
-    missing = [tip_id for tip_id, words in zip(ids, plain, strict=True) if words is None]
-    if missing:
-        def filled(column: tuple[str | None, ...]) -> list[str]:
-            return [value or "" for value in column]
-        marked, plain, tokens, numbers = (filled(c) for c in (marked, plain, tokens, numbers))
-    return Candidates(ids, codes, marked, plain, tokens, numbers, missing)
+async def open_tip_ids_since(conn: AsyncConnection, unit_codes: Collection[str],
+                             since: datetime, *, besides: int) -> list[int]:
+    """The open tips of ``unit_codes`` filed since ``since``, but ``besides``, oldest first: what
+    a new tip is compared with (partial index ``ix_tips_open_unit_id_created_at``)."""
+    rows = await conn.execute(_OPEN_TIP_IDS_SINCE, {
+        "unit_keys": [c.upper() for c in unit_codes], "since": since, "besides": besides})
+    return list(rows.scalars())
+
+
+async def keys_of(conn: AsyncConnection, tip_ids: Sequence[int]) -> dict[int, StoredKey | None]:
+    """The stored key of each tip; None for a tip filed before keys were kept."""
+    found: dict[int, StoredKey | None] = {}
+    for start in range(0, len(tip_ids), _BATCH):
+        rows = await conn.execute(_KEYS_OF, {"ids": list(tip_ids[start:start + _BATCH])})
+        for tip_id, marked, plain, tokens, numbers in rows:
+            found[tip_id] = (StoredKey(marked or "", plain, tokens or "", numbers or "")
+                             if plain is not None else None)
+    return found
 
 
 async def texts_of(conn: AsyncConnection, tip_ids: Collection[int]) -> dict[int, str]:

@@ -50,6 +50,10 @@ tips = Table(
     Column("match_numbers", Text, nullable=True),
     Index("ix_tips_sender_created_at", "sender", "created_at"),
     Index("ix_tips_unit_id_created_at", "unit_id", "created_at"),
+    # The open tips a new one is compared with (SPEC §15; migration 0014): read from the index
+    # alone, ids included, without visiting the closed ones.
+    Index("ix_tips_open_unit_id_created_at", "unit_id", "created_at",
+          sqlite_where=text("state = 'open'"), postgresql_where=text("state = 'open'")),
     Index("ix_tips_awaiting_staff_notices", "id", sqlite_where=text("NOT staff_notified"),
           postgresql_where=text("NOT staff_notified")),
 )

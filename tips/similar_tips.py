@@ -3,8 +3,9 @@
 The candidates are the open tips of the same part of the unit tree filed in the last
 ``tips.similar_days``: the subtree of the new tip's unit's parent (the new tip's unit and its
 neighbours under the same commune or district; the whole tree under the root). The database
-narrows them by unit and date (index ``ix_tips_unit_id_created_at``) and hands back only the
-stored keys (``tips.similarity.MatchKey``); rapidfuzz scores them all at once. The new tip's own
+narrows them by unit and date (index ``ix_tips_unit_id_created_at``) and hands back their ids;
+their stored keys (``tips.similarity.MatchKey``) are read once per process and kept, since a key
+never changes; rapidfuzz scores them all at once. The new tip's own
 key is stored with its notices, so it is ready when later tips are compared with it; a tip filed
 before keys were kept gets its key computed from its texts when first needed, and stored.
 
@@ -16,12 +17,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from weakref import WeakKeyDictionary
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from org.units import UnitTree
 from storage import cases as case_store
 from storage import tips as tip_store
+from storage.db import Database
 from storage.tip_records import Tip, TipItem
 from tips.context import TipsContext
 from tips.similarity import Keys, MatchKey, best_match, match_key
@@ -66,6 +69,34 @@ class Check:
     computed: dict[int, MatchKey] = field(default_factory=dict)
 
 
+# The keys read so far, per database: a key never changes once written, so each is read once
+# per process, and a check then reads only the ids of its candidates. Bounded: past the limit it
+# starts again (10,000 open tips of a fortnight are a few megabytes).
+_KEY_CACHE_LIMIT = 200_000
+_known_keys: WeakKeyDictionary[Database, dict[int, MatchKey]] = WeakKeyDictionary()
+_NO_WORDS = MatchKey("", "", "", "")
+
+
+async def _keys(conn: AsyncConnection, db: Database, tip_ids: list[int]) -> tuple[
+        list[MatchKey], dict[int, MatchKey]]:
+    """The keys of ``tip_ids`` in their order, and those computed for tips filed before keys
+    were kept (to be stored)."""
+    known = _known_keys.setdefault(db, {})
+    unknown = [tip_id for tip_id in tip_ids if tip_id not in known]
+    computed: dict[int, MatchKey] = {}
+    if unknown:
+        if len(known) + len(unknown) > _KEY_CACHE_LIMIT:
+            known.clear()
+        stored = await case_store.keys_of(conn, unknown)
+        missing = [tip_id for tip_id, key in stored.items() if key is None]
+        if missing:
+            computed = await _missing_keys(conn, missing)
+        for tip_id, key in stored.items():
+            known[tip_id] = (MatchKey(key.marked, key.plain, key.tokens, key.numbers)
+                             if key is not None else computed.get(tip_id, _NO_WORDS))
+    return [known.get(tip_id, _NO_WORDS) for tip_id in tip_ids], computed
+
+
 async def find_similar(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
                        items: Sequence[TipItem]) -> Check:
     """The open tip most like ``tip`` at or above ``tips.similar_suggest``. Only reads: run on
@@ -75,20 +106,13 @@ async def find_similar(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
     if key.empty:
         return Check(None, key)
     since = tip.created_at - timedelta(days=ctx.settings.similar_days)
-    found = await case_store.open_tips_since(
+    tip_ids = await case_store.open_tip_ids_since(
         conn, compared_units(ctx.directory.tree, tip.unit_code), since, besides=tip.id)
-    keys = Keys(found.marked, found.plain, found.tokens, found.numbers)
-    computed: dict[int, MatchKey] = {}
-    if found.missing:
-        computed = await _missing_keys(conn, found.missing)
-        keys = Keys.of([computed.get(tip_id) or MatchKey(marked, plain, tokens, numbers)
-                        for tip_id, marked, plain, tokens, numbers in zip(
-                            found.ids, found.marked, found.plain, found.tokens, found.numbers,
-                            strict=True)])
-    best = best_match(key, keys, ctx.settings.similar_suggest)
+    keys, computed = await _keys(conn, ctx.db, tip_ids)
+    best = best_match(key, Keys.of(keys), ctx.settings.similar_suggest)
     similar = None
     if best is not None:
-        other = await tip_store.find_tip_by_id(conn, found.ids[best.index])
+        other = await tip_store.find_tip_by_id(conn, tip_ids[best.index])
         if other is not None:
             similar = Similar(other.id, other.code, other.unit_code, best.score)
     return Check(similar, key, computed)

@@ -28,9 +28,14 @@ def upgrade() -> None:
         batch.add_column(sa.Column("match_tokens", sa.Text(), nullable=True))
         batch.add_column(sa.Column("match_numbers", sa.Text(), nullable=True))
     op.create_index("ix_tips_case_id", "tips", ["case_id"])
+    # The open tips a new one is compared with, read from the index alone.
+    op.create_index("ix_tips_open_unit_id_created_at", "tips", ["unit_id", "created_at"],
+                    sqlite_where=sa.text("state = 'open'"),
+                    postgresql_where=sa.text("state = 'open'"))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_tips_open_unit_id_created_at", table_name="tips")
     op.drop_index("ix_tips_case_id", table_name="tips")
     with op.batch_alter_table("tips") as batch:
         batch.drop_column("match_numbers")
