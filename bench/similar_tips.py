@@ -17,7 +17,7 @@ candidates' ids from the database, and scoring them. Figures only: nothing here 
 Run from the repository root::
 
     PYTHONPATH=. .venv/bin/python bench/similar_tips.py [--open 10000] [--checks 50]
-        [--database-url postgresql+asyncpg://...] [--seed 7]
+        [--database-url postgresql+asyncpg://.../an_empty_database] [--seed 7]
 """
 
 from __future__ import annotations
