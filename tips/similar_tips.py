@@ -14,6 +14,7 @@ This runs after the tipster's receipt, with the staff notices, so it never delay
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -95,6 +96,16 @@ async def _keys(conn: AsyncConnection, db: Database, tip_ids: list[int]) -> tupl
             known[tip_id] = (MatchKey(key.marked, key.plain, key.tokens, key.numbers)
                              if key is not None else computed.get(tip_id, _NO_WORDS))
     return [known.get(tip_id, _NO_WORDS) for tip_id in tip_ids], computed
+
+
+_check_turns: WeakKeyDictionary[Database, asyncio.Lock] = WeakKeyDictionary()
+
+
+def check_turn(db: Database) -> asyncio.Lock:
+    """One check at a time per database: a wave of tips would otherwise take every pooled
+    connection for their checks, and the next residents' receipts would wait for one. The
+    notices are not what a resident waits for (an officer's chat takes a message a second)."""
+    return _check_turns.setdefault(db, asyncio.Lock())
 
 
 async def find_similar(conn: AsyncConnection, ctx: TipsContext, tip: Tip,

@@ -24,7 +24,7 @@ from tips.context import TipsContext
 from tips.filing import FilingResult
 from tips.notices import NoticeWords, new_tip_event
 from tips.recipients import tip_recipients
-from tips.similar_tips import Check, Similar, find_similar, store_keys
+from tips.similar_tips import Check, Similar, check_turn, find_similar, store_keys
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ async def queue_staff_notices(ctx: TipsContext, result: FilingResult) -> None:
 
     # Compared with the open tips before the writing transaction (SPEC §15): the reading and
     # scoring do not hold SQLite's one writer, which the next resident's tip waits for.
-    async with ctx.db.reading() as conn:
+    async with check_turn(ctx.db), ctx.db.reading() as conn:
         check = await find_similar(conn, ctx, tip, result.items)
 
     async def queueing(conn: AsyncConnection) -> tuple[Address, ...]:
