@@ -214,6 +214,13 @@ def _read_tips(table: TableReader, log: ProblemLog) -> TipSettings:
     followup_days = table.positive_int("followup_days", 30)
     max_followups_per_hour = table.positive_int("max_followups_per_hour", 10)
     notify = table.choice("notify", NOTIFY_CHOICES, "unit_and_parent")
+    similar_days = table.positive_int("similar_days", 14)
+    similar_suggest = _fraction(table, "similar_suggest", 0.75)
+    similar_auto_merge = _fraction(table, "similar_auto_merge", 0.0, allow_zero=True)
+    if (table.ok("similar_suggest", "similar_auto_merge") and similar_auto_merge
+            and similar_auto_merge < similar_suggest):
+        table.problem("similar_auto_merge", "auto_merge_below_suggest",
+                      value=similar_auto_merge, suggest=similar_suggest)
     declared = table.array_of_tables("categories")
     table.finish()
     if "categories" in table.table:
@@ -224,7 +231,23 @@ def _read_tips(table: TableReader, log: ProblemLog) -> TipSettings:
     if all(c.key != OTHER_CATEGORY for c in categories):
         categories.append(Category(OTHER_CATEGORY, None))
     return TipSettings(max_per_hour, max_per_day, block_days, followup_days, notify,
-                       tuple(categories), max_followups_per_hour)
+                       tuple(categories), max_followups_per_hour, similar_days, similar_suggest,
+                       similar_auto_merge)
+
+
+def _fraction(table: TableReader, key: str, default: float, *, allow_zero: bool = False) -> float:
+    """A score from 0 to 1 (``0.75``; ``1`` is taken too). With ``allow_zero``, 0 turns off what
+    the score would start."""
+    raw = table.table.get(key)
+    whole = isinstance(raw, int) and not isinstance(raw, bool)
+    value = float(table.value(key, int, 0) if whole else table.value(key, float, default))
+    if not table.ok(key):
+        return default
+    if value > 1 or value < 0 or (value == 0 and not allow_zero):
+        table.problem(key, "not_a_fraction_or_zero" if allow_zero else "not_a_fraction",
+                      value=raw)
+        return default
+    return value
 
 
 def _read_outcomes(table: TableReader, log: ProblemLog) -> tuple[OutcomeKind, ...]:

@@ -90,6 +90,11 @@ class TipSettings:
     notify: str
     categories: tuple[Category, ...]
     max_followups_per_hour: int = 10  # per pseudonym: /reply and answers to questions
+    # Similar tips (SPEC §15): how far back, from what score a merge is suggested, and from
+    # what score tips are merged without asking (0: never; the officer turns it on).
+    similar_days: int = 14
+    similar_suggest: float = 0.75
+    similar_auto_merge: float = 0.0
 
 
 @dataclass(frozen=True)

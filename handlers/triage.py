@@ -75,6 +75,14 @@ async def notice_button(update: Update, context: BotContext) -> None:
     await PressReply(query, update.effective_message, LIST_CALLBACK)(answer)
 
 
+@guard("assess")  # merging is triage work too
+async def similar_button(update: Update, context: BotContext) -> None:
+    """*Gộp* or *Không trùng* under a new-tip notice that looks like another tip (SPEC §15)."""
+    query = update.callback_query
+    answer = await conversation_of(context).similar_choice(context.staff, query.data or "")
+    await PressReply(query, update.effective_message, LIST_CALLBACK)(answer)
+
+
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
     return [
         CommandHandler(["tips", "nguontin"], list_tips),
@@ -83,5 +91,6 @@ def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
         CommandHandler(["block", "chan"], block),
         CommandHandler(["outcome", "ketqua"], record_outcome),
         CallbackQueryHandler(notice_button, pattern=r"^tt:"),
+        CallbackQueryHandler(similar_button, pattern=r"^ts:"),
         CallbackQueryHandler(list_page, pattern=rf"^{LIST_CALLBACK}:"),
     ]

@@ -67,6 +67,7 @@ class TipFigures:
     unassessed: int
     closed: int
     by_category: Mapping[str, int]  # configured order first, then any other key found
+    cases: int = 0  # distinct cases (SPEC §15): merged tips count once, a tip alone is one
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ def _tip_figures(counts: TipCounts, category_keys: Sequence[str]) -> TipFigures:
         unassessed=by_assessment["unassessed"],
         closed=closed,
         by_category=_with_every_key(counts.by_category, category_keys),
+        cases=counts.cases,
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -46,6 +46,8 @@ from storage.rollup_tables import (
     unit_ancestors,
 )
 from storage.schema import UTCDateTime, group_member_counts, groups, units
+from storage.stats_rollup import zone_of
+from storage.tips_tables import tips
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ class TipCounts:
 
     by_category: dict[str, int]
     by_assessment_state: dict[tuple[str, str], int]
+    # Distinct cases among those tips (SPEC §15): merged tips are one, a tip on its own is one.
+    cases: int = 0
 
 
 @dataclass(frozen=True)
@@ -214,7 +218,24 @@ async def tip_counts(conn: AsyncConnection, scope_code: str, first_day: date,
 
     return TipCounts(by_category=await totals(stats_tip_category_days, "category"),
                      by_assessment_state=await totals(stats_tip_state_days, "assessment",
-                                                      "state"))
+                                                      "state"),
+                     cases=await case_count(conn, scope_id, first_day, last_day))
+
+
+async def case_count(conn: AsyncConnection, scope_id: ScalarSelect[int], first_day: date,
+                     last_day: date) -> int:
+    """Distinct cases among the tips received on the local days ``first_day``..``last_day``
+    in the scope (``tips.case_id``, or the tip itself when merged with none). Read from the
+    tips, not the running totals: a merge changes it without any tip being received."""
+    zone = zone_of(conn)
+    start = datetime.combine(first_day, time(), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
+    in_scope = select(unit_ancestors.c.unit_id).where(unit_ancestors.c.ancestor_id == scope_id)
+    found = await conn.execute(
+        select(func.count(distinct(func.coalesce(tips.c.case_id, tips.c.id))))
+        .where(tips.c.unit_id.in_(in_scope), tips.c.created_at >= start,
+               tips.c.created_at < end))
+    return int(found.scalar_one())
 
 
 async def outcome_totals(conn: AsyncConnection, scope_code: str, first_day: date,

@@ -77,6 +77,13 @@ class Tip:
     created_at: datetime
     bulletin_id: int | None
     closed_at: datetime | None
+    # The id of the case's first tip when merged with others (SPEC §15); None: a case by itself.
+    case_id: int | None = None
+
+    @property
+    def case(self) -> int:
+        """The case this tip is part of: the first tip's id (its own when alone)."""
+        return self.case_id if self.case_id is not None else self.id
 
 
 class Direction(StrEnum):

@@ -20,13 +20,19 @@ from storage.tips_tables import tip_items, tip_thread, tips
 _SELECT = select(
     tips.c.id, tips.c.code, units.c.code.label("unit_code"), tips.c.category, tips.c.sender,
     tips.c.assessment, tips.c.state, tips.c.created_at, tips.c.bulletin_id, tips.c.closed_at,
+    tips.c.case_id,
 ).select_from(tips.join(units, tips.c.unit_id == units.c.id))
 
 
 def _tip(row) -> Tip:  # noqa: ANN001
     return Tip(row.id, row.code, row.unit_code, row.category, row.sender,
                Assessment(row.assessment), TipState(row.state), row.created_at, row.bulletin_id,
-               row.closed_at)
+               row.closed_at, row.case_id)
+
+
+# For storage.cases, which reads tips the same way.
+TIP_SELECT = _SELECT
+tip_from_row = _tip
 
 
 # Spelled out rather than built with the dialects' ``insert().on_conflict_do_nothing()``:

@@ -40,8 +40,20 @@ tips = Table(
     Column("relay_expires_at", UTCDateTime(), nullable=True),
     # False from filing until its staff notices are queued, just after the receipt (0008).
     Column("staff_notified", Boolean, nullable=False, server_default=true()),
+    # Similar tips (SPEC §15; migration 0014): the id of the case's first tip on every tip of a
+    # case of merged tips, NULL for a tip on its own (a case by itself); and what the tip is
+    # compared by (tips.similarity.MatchKey), NULL until its staff notices were queued.
+    Column("case_id", Integer, nullable=True, index=True),
+    Column("match_marked", Text, nullable=True),
+    Column("match_plain", Text, nullable=True),
+    Column("match_tokens", Text, nullable=True),
+    Column("match_numbers", Text, nullable=True),
     Index("ix_tips_sender_created_at", "sender", "created_at"),
     Index("ix_tips_unit_id_created_at", "unit_id", "created_at"),
+    # The open tips a new one is compared with (SPEC §15; migration 0014): read from the index
+    # alone, ids included, without visiting the closed ones.
+    Index("ix_tips_open_unit_id_created_at", "unit_id", "created_at",
+          sqlite_where=text("state = 'open'"), postgresql_where=text("state = 'open'")),
     Index("ix_tips_awaiting_staff_notices", "id", sqlite_where=text("NOT staff_notified"),
           postgresql_where=text("NOT staff_notified")),
 )

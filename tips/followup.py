@@ -19,6 +19,7 @@ from enum import StrEnum
 
 from org.roles import Role, role_allows
 from org.staff import StaffMember, may_act_on_unit
+from storage import cases as case_store
 from storage import outbox, tip_senders
 from storage import tips as tip_store
 from storage.audit import AuditEntry, entries_for
@@ -50,6 +51,10 @@ class StatusView:
     undelivered: tuple[outbox.UndeliveredNotice, ...] = ()  # for staff
     write_again_at: datetime | None = None  # with TOO_MANY
     actions: tuple[AuditEntry, ...] = ()  # who did what to the tip, for staff (the audit log)
+    # For staff: the tips merged with this one that they may see, and how many the case holds
+    # (SPEC §15); a tipster never learns that others reported.
+    case: tuple[Tip, ...] = ()
+    case_size: int = 1
 
 
 def _below_officer(member: StaffMember | None) -> bool:
@@ -76,8 +81,12 @@ async def view_status(ctx: TipsContext, code_text: str, *, sender: str,
                 items = tuple(await tip_store.tip_items_of(conn, tip.id))
                 undelivered = tuple(await outbox.undelivered_to_tipster(conn, tip.id))
                 actions = tuple(await entries_for(conn, f"tip:{tip.code}"))
+                merged = await case_store.case_tips(conn, tip.id)
+                seen = tuple(t for t in merged if may_act_on_unit(
+                    member, t.unit_code, ctx.directory.tree, Role.OFFICER))
                 return StatusView(Lookup.FOUND, tip, thread, as_staff=True, items=items,
-                                  undelivered=undelivered, actions=actions)
+                                  undelivered=undelivered, actions=actions, case=seen,
+                                  case_size=len(merged))
     ctx.guesses.miss(sender, now)
     return StatusView(Lookup.NEEDS_OFFICER if _below_officer(member) else Lookup.NOT_FOUND)
 

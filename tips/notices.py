@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from core.capabilities import Capabilities
@@ -32,6 +32,9 @@ from core.outbound import Button, Media, MediaKind, OutboundMessage
 from storage.tip_records import ItemKind, Tip, TipItem
 from tips.anonymity import Anonymizer
 from tips.visible_text import for_staff
+
+if TYPE_CHECKING:
+    from tips.similar_tips import Similar
 
 TRIAGE_ACTIONS = {"v": "valuable", "n": "not_valuable", "f": "false", "q": "ask",
                   "o": "outcome", "c": "close"}
@@ -44,9 +47,52 @@ NEW_TIP = "new_tip"
 _UNCAPTIONED = frozenset({ItemKind.LOCATION, ItemKind.VIDEO_NOTE})
 
 
-def new_tip_event(tip_id: int) -> dict[str, Any]:
-    """The outbox row of a new tip to one officer: drawn when it is sent."""
-    return {"event": NEW_TIP, "tip_id": tip_id}
+def new_tip_event(tip_id: int, *, similar: Similar | None = None,
+                  merged: bool = False) -> dict[str, Any]:
+    """The outbox row of a new tip to one officer: drawn when it is sent. ``similar``: the open
+    tip it looks like (SPEC §15), for an officer who may see both; ``merged``: merged with it
+    already (``tips.similar_auto_merge``)."""
+    event: dict[str, Any] = {"event": NEW_TIP, "tip_id": tip_id}
+    if similar is not None:
+        event["similar"] = {"tip_id": similar.tip_id, "code": similar.code,
+                            "percent": similar.percent, "merged": merged}
+    return event
+
+
+SIMILAR_PREFIX = "ts"
+SIMILAR_ACTIONS = {"m": "merge", "d": "not_similar"}
+
+
+def similar_callback(anonymizer: Anonymizer, action: str, tip_id: int, other_id: int) -> str:
+    """*Gộp* (``m``) or *Không trùng* (``d``) under a notice: the new tip, then the other."""
+    payload = f"{SIMILAR_PREFIX}:{action}:{tip_id}:{other_id}"
+    return f"{payload}:{anonymizer.sign(payload)}"
+
+
+def parse_similar_callback(anonymizer: Anonymizer, data: str) -> tuple[str, int, int] | None:
+    """(action, new tip id, other tip id) from a verified button; None for anything else."""
+    parts = data.split(":")
+    if (len(parts) != 5 or parts[0] != SIMILAR_PREFIX or parts[1] not in SIMILAR_ACTIONS
+            or not parts[2].isdigit() or not parts[3].isdigit()):
+        return None
+    if not anonymizer.verify(":".join(parts[:4]), parts[4]):
+        return None
+    return SIMILAR_ACTIONS[parts[1]], int(parts[2]), int(parts[3])
+
+
+def _similar_part(tr: Translator, anonymizer: Anonymizer, tip_id: int,
+                  similar: dict[str, Any] | None) -> tuple[str, tuple[tuple[Button, ...], ...]]:
+    """The line and the buttons a notice adds for a tip that looks like another."""
+    if not similar or not isinstance(similar.get("tip_id"), int):
+        return "", ()
+    other, merged = similar["tip_id"], bool(similar.get("merged"))
+    line = tr("triage.similar_merged" if merged else "triage.similar_to",
+              code=str(similar.get("code", "")), percent=int(similar.get("percent", 0)))
+    buttons = [] if merged else [Button(tr("triage.button_merge"),
+                                        callback=similar_callback(anonymizer, "m", tip_id, other))]
+    buttons.append(Button(tr("triage.button_not_similar"),
+                          callback=similar_callback(anonymizer, "d", tip_id, other)))
+    return line, (tuple(buttons),)
 
 
 def new_tip_of(payload: dict[str, Any]) -> int | None:
@@ -108,22 +154,27 @@ class NoticeWords:
 
 
 def new_tip_messages(words: NoticeWords, tip: Tip, items: list[TipItem],
-                     capabilities: Capabilities) -> list[OutboundMessage]:
+                     capabilities: Capabilities, *,
+                     similar: dict[str, Any] | None = None) -> list[OutboundMessage]:
     """The notice of a new tip, then each part of it that the notice cannot hold, labelled, as
     the channel described by ``capabilities`` takes them. The notifier makes the parts answer
-    the notice where the channel has replies."""
+    the notice where the channel has replies. ``similar`` (the row's, ``new_tip_event``) adds
+    "có thể trùng với TIP-… (87%)" and *Gộp* / *Không trùng*."""
     tr = words.tr
     texts = [for_staff(i.text) for i in items if i.kind is ItemKind.TEXT and i.text]
     media = [i for i in items if i.kind is not ItemKind.TEXT]
     body = "\n\n".join(texts) if texts else tr("triage.no_text")
 
-    def summary(text: str) -> str:
-        return tr("triage.new_tip", code=tip.code, unit=tip.unit_code,
-                  unit_name=words.unit_name(tip.unit_code),
-                  category=words.category_label(tip.category),
-                  time=local_time(tip.created_at, words.tz), media=len(media), text=text)
+    similar_line, similar_buttons = _similar_part(tr, words.anonymizer, tip.id, similar)
 
-    buttons = triage_buttons(tr, words.anonymizer, tip.id)
+    def summary(text: str) -> str:
+        drawn = tr("triage.new_tip", code=tip.code, unit=tip.unit_code,
+                   unit_name=words.unit_name(tip.unit_code),
+                   category=words.category_label(tip.category),
+                   time=local_time(tip.created_at, words.tz), media=len(media), text=text)
+        return f"{drawn}\n\n{similar_line}" if similar_line else drawn
+
+    buttons = similar_buttons + triage_buttons(tr, words.anonymizer, tip.id)
     room = capabilities.text_limit - LABEL_ROOM
     notice = summary(body)
     if capabilities.measure(notice) <= room:

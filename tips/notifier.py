@@ -221,7 +221,8 @@ class Notifier:
             found = await self._tip(tip_id)
             if found is None:
                 raise LookupError(f"tip {tip_id} is gone")
-            drawn = new_tip_messages(self._words, *found, capabilities)
+            drawn = new_tip_messages(self._words, *found, capabilities,
+                                     similar=payload.get("similar"))
         elif is_question(payload):
             drawn = [question_message(self._words_of(address), payload)]
         elif payload.get("event") == relay_delivery.QUESTION_UNDELIVERED:

@@ -15,13 +15,16 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.address import Address
+from org.staff import may_act_on_unit
 from storage import outbox
 from storage import tips as tip_store
 from storage.tip_records import Tip
+from tips import cases
 from tips.context import TipsContext
 from tips.filing import FilingResult
 from tips.notices import NoticeWords, new_tip_event
 from tips.recipients import tip_recipients
+from tips.similar_tips import Check, Similar, check_turn, find_similar, store_keys
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +44,15 @@ async def queue_staff_notices(ctx: TipsContext, result: FilingResult) -> None:
     if tip is None:
         return
 
+    # Compared with the open tips before the writing transaction (SPEC §15): the reading and
+    # scoring do not hold SQLite's one writer, which the next resident's tip waits for.
+    async with check_turn(ctx.db), ctx.db.reading() as conn:
+        check = await find_similar(conn, ctx, tip, result.items)
+
     async def queueing(conn: AsyncConnection) -> tuple[Address, ...]:
         if not await tip_store.claim_staff_notices(conn, tip.id):
             return ()
-        return await _enqueue(conn, ctx, tip)
+        return await _enqueue(conn, ctx, tip, check)
 
     ctx.wake_notifier(await ctx.db.run_transaction(queueing))
 
@@ -57,7 +65,8 @@ async def queue_missing_staff_notices(ctx: TipsContext) -> int:
             tip = await tip_store.find_tip_by_id(conn, tip_id)
             if tip is None or not await tip_store.claim_staff_notices(conn, tip_id):
                 continue
-            await _enqueue(conn, ctx, tip)
+            items = await tip_store.tip_items_of(conn, tip_id)
+            await _enqueue(conn, ctx, tip, await find_similar(conn, ctx, tip, items))
             queued += 1
     if queued:
         log.info("staff notices of %d tip(s) interrupted by a restart were queued", queued)
@@ -65,10 +74,30 @@ async def queue_missing_staff_notices(ctx: TipsContext) -> int:
     return queued
 
 
-async def _enqueue(conn: AsyncConnection, ctx: TipsContext, tip: Tip) -> tuple[Address, ...]:
-    recipients = tip_recipients(ctx.directory.tree, ctx.directory.all_staff(), tip.unit_code,
+async def _enqueue(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
+                   check: Check) -> tuple[Address, ...]:
+    tree = ctx.directory.tree
+    recipients = tip_recipients(tree, ctx.directory.all_staff(), tip.unit_code,
                                 ctx.settings.notify)
-    event = new_tip_event(tip.id)
-    await outbox.enqueue_many(conn, [(member.address, event) for member in recipients],
-                              now=ctx.clock.now(), tip_id=tip.id)
+    await store_keys(conn, tip, check)
+    similar = check.similar
+    merged = similar is not None and await _merged_without_asking(conn, ctx, tip, similar)
+    plain = new_tip_event(tip.id)
+    with_similar = new_tip_event(tip.id, similar=similar, merged=merged)
+    # SPEC §12, need-to-know: only who may see both tips hears that they look alike.
+    await outbox.enqueue_many(conn, [
+        (member.address, with_similar if similar is not None and may_act_on_unit(
+            member, similar.unit_code, tree) else plain) for member in recipients],
+        now=ctx.clock.now(), tip_id=tip.id)
     return tuple(member.address for member in recipients)
+
+
+async def _merged_without_asking(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
+                                 similar: Similar) -> bool:
+    """``tips.similar_auto_merge`` (off unless an officer turns it on): alike enough, merged
+    at once; the notice says so and offers *Không trùng* to undo it."""
+    threshold = ctx.settings.similar_auto_merge
+    if not threshold or similar.score < threshold:
+        return False
+    into = await tip_store.find_tip_by_id(conn, similar.tip_id)
+    return into is not None and await cases.merge_in(conn, ctx, None, tip, into) is cases.Done.DONE

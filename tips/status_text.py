@@ -28,7 +28,8 @@ NOTICE_NAMES = {"tipster.being_checked": "relay.notice.being_checked",
                 "tipster.closed": "relay.notice.closed",
                 "tipster.closed_helped": "relay.notice.closed"}
 # The acts on a tip the audit log records, each with words in the catalogue (audit.action.*).
-TIP_ACTIONS = ("tip.assess", "tip.close", "tip.block", "tip.ask", "tip.outcome")
+TIP_ACTIONS = ("tip.assess", "tip.close", "tip.block", "tip.ask", "tip.outcome", "tip.merge",
+               "tip.unmerge", "tip.not_similar")
 _ASSESSMENTS = {a.value for a in Assessment}
 
 
@@ -115,6 +116,10 @@ def render_status(ctx: TipsContext, view: StatusView) -> str:
                     category=ctx.category_label(tip.category), time=when,
                     assessment=tr("assessment." + tip.assessment.value),
                     state=tr("state." + tip.state.value))]
+        if view.case_size > 1:
+            # The case's tips this member may see (SPEC §12: need-to-know), and how many in all.
+            lines.append(tr("status.case", count=view.case_size,
+                            codes=", ".join(t.code for t in view.case)))
         lines.append(render_content(ctx, view.items))
     else:
         lines = [tr("status.tipster", code=tip.code, time=when,

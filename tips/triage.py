@@ -83,6 +83,10 @@ async def _tell_tipster(conn: AsyncConnection, ctx: TipsContext, tip: Tip, key: 
     await outbox.enqueue(conn, payload=payload, now=now, relay_link=link, tip_id=tip.id)
 
 
+# A case of merged tips tells each of its tipsters the same way (tips.cases).
+tell_tipster = _tell_tipster
+
+
 async def assess(ctx: TipsContext, member: StaffMember, tip: Tip,
                  assessment: Assessment) -> TriageResult:
     if tip.assessment is assessment:

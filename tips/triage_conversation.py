@@ -14,12 +14,17 @@ from core.answers import Answer, Choice, Shown
 from core.tip_links import is_small_number
 from org.staff import StaffMember, scope_codes
 from reports.render.report_words import ReportWords
-from storage import tips as tip_store
+from storage import cases as case_store
 from storage.tip_records import Assessment, Tip, TipState
-from tips import outcomes, triage
+from tips import cases, outcomes, triage
 from tips.codes import parse_code
 from tips.context import TipsContext
-from tips.notices import TRIAGE_ACTIONS, local_time, parse_triage_callback
+from tips.notices import (
+    TRIAGE_ACTIONS,
+    local_time,
+    parse_similar_callback,
+    parse_triage_callback,
+)
 from tips.outcomes import MAX_QUANTITY, OutcomeResult, Recorded
 from tips.typed_words import echo, not_a_tip_code, unit_not_in_scope
 
@@ -59,7 +64,8 @@ class TriageConversation:
         ctx, tr = self.ctx, self.tr
         assessment, state = FILTERS[name]
         async with ctx.db.reading() as conn:
-            found, total = await tip_store.tips_in_units(
+            # A case of merged tips is one line, with how many tips it holds (SPEC §15).
+            found, total = await case_store.cases_in_units(
                 conn, scope_codes(member, ctx.directory.tree), assessment=assessment,
                 state=state, offset=offset, limit=PAGE)
         label = tr("triage.filter_" + name)
@@ -70,7 +76,9 @@ class TriageConversation:
         lines += [tr("triage.list_line", code=t.code, time=local_time(t.created_at, ctx.tz),
                      unit=t.unit_code, category=ctx.category_label(t.category),
                      assessment=tr("assessment." + t.assessment.value),
-                     state=tr("state." + t.state.value)) for t in found]
+                     state=tr("state." + t.state.value))
+                  + (tr("triage.list_case", count=count) if count > 1 else "")
+                  for t, count in found]
         paging = []
         if offset > 0:
             paging.append(Choice(tr("triage.newer"), f"{name}:{max(offset - PAGE, 0)}"))
@@ -95,14 +103,15 @@ class TriageConversation:
         return tip
 
     async def _assessed(self, member: StaffMember, tip: Tip, assessment: Assessment) -> Answer:
-        result = await triage.assess(self.ctx, member, tip, assessment)
+        # Any tip of a case assesses the case (SPEC §15); a tip alone is a case of one.
+        result = await cases.assess_case(self.ctx, member, tip, assessment)
         key = {triage.Done.DONE: "triage.assessed",
                triage.Done.RACED: "triage.assessed_meanwhile"}.get(result.done,
                                                                    "triage.unchanged")
         return self._say(key, code=tip.code, assessment=self.tr("assessment." + assessment))
 
     async def _closed(self, member: StaffMember, tip: Tip) -> Answer:
-        result = await triage.close(self.ctx, member, tip)
+        result = await cases.close_case(self.ctx, member, tip)
         key = "triage.closed" if result.done is triage.Done.DONE else "triage.already_closed"
         return self._say(key, code=tip.code)
 
@@ -186,3 +195,24 @@ class TriageConversation:
             answer = self._say("triage.outcome_how", code=tip.code,
                                kinds=", ".join(k.key for k in ctx.outcome_kinds))
         return Answer(answer.text, shown=Shown.ALERT)
+
+    async def similar_choice(self, member: StaffMember, signed: str) -> Answer:
+        """*Gộp* or *Không trùng* under a new tip's notice (SPEC §15): signed, and both tips
+        looked up in the member's scope now; a member who cannot see both is refused as for a
+        forged button. The answer is a short word on the button."""
+        ctx = self.ctx
+        parsed = parse_similar_callback(ctx.anonymizer, signed)
+        tip = other = None
+        if parsed is not None:
+            tip = await triage.tip_by_id_for_staff(ctx, member, parsed[1])
+            other = await triage.tip_by_id_for_staff(ctx, member, parsed[2])
+        if parsed is None or tip is None or other is None:
+            return Answer(self.tr("triage.bad_button"), shown=Shown.ALERT)
+        if parsed[0] == "merge":
+            done = await cases.merge(ctx, member, tip, other)
+            key = {cases.Done.DONE: "triage.merged",
+                   cases.Done.CLOSED: "triage.merge_closed"}.get(done, "triage.already_merged")
+        else:
+            unmerged = await cases.not_similar(ctx, member, tip, other)
+            key = "triage.unmerged" if unmerged else "triage.not_similar_noted"
+        return Answer(self.tr(key, code=tip.code, other=other.code), shown=Shown.ALERT)

@@ -41,7 +41,7 @@ BODY_SIZE = Pt(13)
 TABLE_SIZE = Pt(10)
 HEADER_WIDTHS = (Cm(6.5), Cm(9.5))  # issuing unit, motto: 16 cm between A4 margins of 3 and 2
 # The first table keeps the counts a superior reads first; all figures are in the XLSX.
-ACTIVITY_KEYS = ("groups", "members", "bulletins_sent", "deliveries", "tips_received",
+ACTIVITY_KEYS = ("groups", "members", "bulletins_sent", "deliveries", "tips_received", "cases",
                  "valuable")
 
 

@@ -28,7 +28,7 @@ def report_document(stats: UnitStatistics) -> dict[str, Any]:
         "tips": {"received": tips.received, "valuable": tips.valuable,
                  "not_valuable": tips.not_valuable, "false": tips.false,
                  "unassessed": tips.unassessed, "closed": tips.closed,
-                 "by_category": dict(tips.by_category)},
+                 "by_category": dict(tips.by_category), "cases": tips.cases},
         "outcomes": dict(stats.outcomes),
     }
 

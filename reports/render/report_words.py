@@ -141,6 +141,7 @@ BULLETIN_FIGURES: tuple[Figure, ...] = (
 )
 TIP_FIGURES: tuple[Figure, ...] = (
     ("tips_received", lambda s: s.tips.received),
+    ("cases", lambda s: s.tips.cases),
     ("valuable", lambda s: s.tips.valuable),
     ("not_valuable", lambda s: s.tips.not_valuable),
     ("false", lambda s: s.tips.false),

@@ -62,6 +62,7 @@ def render_stats_text(stats: UnitStatistics, words: ReportWords, *,
     lines.append(tr("stats.tips", received=n(tips.received), valuable=n(tips.valuable),
                     not_valuable=n(tips.not_valuable), false=n(tips.false),
                     unassessed=n(tips.unassessed), closed=n(tips.closed)))
+    lines.append(tr("stats.tip_cases", received=n(tips.received), cases=n(tips.cases)))
     # Only the categories that had tips: ten zero lines would hide the ones that matter.
     categories = [tr("stats.item", label=words.category_label(key), count=n(count))
                   for key, count in tips.by_category.items() if count]

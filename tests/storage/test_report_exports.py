@@ -51,9 +51,9 @@ async def test_district_docx_carries_exactly_the_reported_figures(db, write_conf
     activity, outcomes = tables[1], tables[2]
     # The district's own groups (8 of 16 members), then its hamlet (4 groups), then the total.
     assert activity[1:] == [
-        ["1", "Xã Tân Thành (trực tiếp)", "8", "128", "36", "288", "70", "40"],
-        ["2", "Ấp 1", "4", "68", "36", "144", "36", "20"],
-        ["", "Tổng cộng", "12", "196", "36", "432", "106", "60"],
+        ["1", "Xã Tân Thành (trực tiếp)", "8", "128", "36", "288", "70", "70", "40"],
+        ["2", "Ấp 1", "4", "68", "36", "144", "36", "36", "20"],
+        ["", "Tổng cộng", "12", "196", "36", "432", "106", "106", "60"],
     ]
     assert outcomes[0][2:] == ["Vụ việc được làm rõ", "Đối tượng", "Dao tự chế", "Súng tự chế",
                                "Dùi cui điện"]

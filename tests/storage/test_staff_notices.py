@@ -67,8 +67,9 @@ async def test_notices_are_queued_once_after_the_receipt(db, clock):
 
 async def test_notices_a_crash_kept_from_being_queued_are_queued_at_the_next_start(db, clock):
     ctx, woken = await tips_context(db, clock)
-    first = await filing.file_text(ctx, "p1", "tin thứ nhất", "sealed")
-    second = await filing.file_text(ctx, "p1", "tin thứ hai", "sealed")
+    # Two different incidents: neither notice suggests a merge (SPEC §15).
+    first = await filing.file_text(ctx, "p1", "có người lạ rình mò", "sealed")
+    second = await filing.file_text(ctx, "p1", "cháy nhà kho gần chợ", "sealed")
     # The process died after the receipts, before the notices.
     async with db.reading() as conn:
         assert await tip_store.tips_awaiting_staff_notices(conn) == [first.tip_id, second.tip_id]
@@ -85,6 +86,6 @@ async def test_notices_a_crash_kept_from_being_queued_are_queued_at_the_next_sta
     assert [json.loads(p) for p in payloads] == [new_tip_event(second.tip_id)] * 2
     assert tip is not None
     [notice] = new_tip_messages(notice_words(ctx), tip, items, CAPABILITIES)
-    assert "tin thứ hai" in notice.text and second.code in notice.text
+    assert "cháy nhà kho gần chợ" in notice.text and second.code in notice.text
     assert count == 4 and woken == [None]
     assert await queue_missing_staff_notices(ctx) == 0  # and never twice

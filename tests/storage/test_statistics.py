@@ -7,6 +7,7 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from channels.telegram_addresses import address_of_chat as telegram
 from core.config_model import DEFAULT_CATEGORIES, DEFAULT_OUTCOME_KINDS
@@ -16,7 +17,9 @@ from reports.periods import parse_period
 from reports.render.json_report import render_json
 from reports.stats import UnitStatistics, UnknownUnit, unit_statistics
 from storage import groups as group_store
+from storage.cases import merge as merge_tips
 from storage.tip_records import Assessment
+from storage.tips_tables import tips
 from tests.stats_seed import (
     VN,
     add_groups,
@@ -101,6 +104,12 @@ async def build_district(db) -> dict[str, list[int]]:
 async def test_district_report_carries_exactly_the_reported_figures(db):
     tree = await unit_tree(db)
     await build_district(db)
+    # Three residents reported one incident: merged, they are one case and still three tips.
+    async with db.transaction() as conn:
+        first, second, third = (await conn.execute(
+            select(tips.c.id).order_by(tips.c.id).limit(3))).scalars().all()
+        await merge_tips(conn, second, first)
+        await merge_tips(conn, third, first)
     stats = await stats_of(db, tree, "tt", DISTRICT_PERIOD, now=NOW)
     by_category = dict.fromkeys(DEFAULT_CATEGORIES, 0) | {
         "drugs": 20, "theft": 30, "fraud": 26, "other": 30}
@@ -111,7 +120,7 @@ async def test_district_report_carries_exactly_the_reported_figures(db):
         "bulletins": {"sent": 36, "deliveries": 432, "failed": 1, "weekly_target": 2,
                       "weeks_below_target": ["2026-W07"]},
         "tips": {"received": 106, "valuable": 60, "not_valuable": 30, "false": 6,
-                 "unassessed": 10, "closed": 80, "by_category": by_category},
+                 "unassessed": 10, "closed": 80, "by_category": by_category, "cases": 104},
         "outcomes": {"cases": 6, "persons": 69, "knives": 7, "guns": 4, "stun_batons": 5},
     }
 

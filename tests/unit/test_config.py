@@ -81,6 +81,13 @@ def test_each_broken_config_names_its_key(write_config, change, key):
         ('[reports]\nweekly = "every monday"\n', "reports.weekly"),
         ("[tips]\nmax_per_hour = 0\n", "tips.max_per_hour"),
         ('[tips]\nnotify = "everyone"\n', "tips.notify"),
+        ("[tips]\nsimilar_days = 0\n", "tips.similar_days"),
+        ("[tips]\nsimilar_suggest = 1.5\n", "tips.similar_suggest"),
+        ("[tips]\nsimilar_suggest = 0\n", "tips.similar_suggest"),
+        ('[tips]\nsimilar_suggest = "high"\n', "tips.similar_suggest"),
+        ("[tips]\nsimilar_auto_merge = -0.5\n", "tips.similar_auto_merge"),
+        ("[tips]\nsimilar_suggest = 0.8\nsimilar_auto_merge = 0.7\n",
+         "tips.similar_auto_merge"),
         ('[[tips.categories]]\nkey = "Drugs!"\nlabel = "Ma túy"\n', "tips.categories[0].key"),
         ("[[outcomes.kinds]]\nkey = \"cases\"\n", "outcomes.kinds[0].label"),
         ('[security]\nsecret_key_env = "SHORT_SECRET"\n', "security.secret_key_env"),
@@ -325,6 +332,8 @@ misfire_grace = "soon"
 [tips]
 max_per_hour = 0
 max_per_day = "many"
+similar_suggest = 2
+similar_auto_merge = 1.5
 [[tips.categories]]
 key = "Drugs!"
 label = "Ma túy"
@@ -351,6 +360,8 @@ url = "not a database"
 [tips]
 max_per_hour = 10
 max_per_day = 5
+similar_suggest = 0.9
+similar_auto_merge = 0.8
 [zalo_oa]
 oa_id = "OA xa Tan Thanh"
 app_id = "1234567890987654321"
@@ -571,3 +582,14 @@ def test_polling_needs_no_webhook_secret(write_config):
     environ = {key: value for key, value in ZALO_BOT_ENV.items()
                if key != "ZALO_BOT_WEBHOOK_SECRET"}
     assert load_config(write_config("[zalo_bot]\n"), environ).zalo_bot is not None
+
+
+def test_similar_tips_settings_are_read(write_config):
+    """SPEC §15: 14 days, a suggestion from 0.75, no merge without asking, unless set."""
+    config = load_config(write_config(), ENV)
+    assert (config.tips.similar_days, config.tips.similar_suggest,
+            config.tips.similar_auto_merge) == (14, 0.75, 0.0)
+    config = load_config(write_config(
+        "[tips]\nsimilar_days = 7\nsimilar_suggest = 0.8\nsimilar_auto_merge = 1\n"), ENV)
+    assert (config.tips.similar_days, config.tips.similar_suggest,
+            config.tips.similar_auto_merge) == (7, 0.8, 1.0)

@@ -43,7 +43,8 @@ def unit(code: str, name: str, groups: int, members: int, tips: int, valuable: i
         groups=GroupFigures(groups, members),
         bulletins=BulletinFigures(24, groups * 24, 1, 2, weeks),
         tips=TipFigures(tips, valuable, tips - valuable - 2, 1, 1, tips - 3,
-                        MappingProxyType({"drugs": tips - 5, "theft": 5, "other": 0})),
+                        MappingProxyType({"drugs": tips - 5, "theft": 5, "other": 0}),
+                        cases=tips - 2),
         outcomes=MappingProxyType({"cases": 0, "persons": 0, "knives": 0, "motorbikes": 0}
                                   | outcomes),
     )
@@ -91,7 +92,7 @@ def test_docx_has_the_bao_cao_header_title_results_and_table_by_unit():
     assert activity[0][:4] == ["STT", "Đơn vị", "Số nhóm", "Số thành viên"]
     assert activity[1][:4] == ["1", "Ấp 1", "20", "1.200"]
     assert activity[2][:4] == ["2", "Ấp 2", "17", "466"]
-    assert activity[3] == ["", "Tổng cộng", "37", "1.666", "24", "888", "60", "40"]
+    assert activity[3] == ["", "Tổng cộng", "37", "1.666", "24", "888", "60", "58", "40"]
     # Outcome headings carry the configured label, and the unit unless the label says it.
     assert outcomes[0] == ["STT", "Đơn vị", "Vụ việc được làm rõ, xử lý", "Đối tượng",
                            "Dao tự chế", "Xe máy tang vật (chiếc)"]

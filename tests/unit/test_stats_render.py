@@ -36,7 +36,7 @@ def sample(weeks: tuple[str, ...] = ("2026-W07",)) -> UnitStatistics:
         groups=GroupFigures(37, 1666),
         bulletins=BulletinFigures(36, 1332, 2, 2, weeks),
         tips=TipFigures(180, 146, 20, 4, 10, 150,
-                        MappingProxyType({"drugs": 120, "theft": 60, "fraud": 0})),
+                        MappingProxyType({"drugs": 120, "theft": 60, "fraud": 0}), cases=171),
         outcomes=MappingProxyType({"cases": 30, "persons": 77, "knives": 0}),
     )
 
@@ -47,6 +47,7 @@ def test_json_has_the_keys_and_inclusive_dates_of_spec_10():
     assert document["period"] == {"from": "2026-01-01", "to": "2026-12-31", "label": "2026"}
     assert document["bulletins"]["weeks_below_target"] == ["2026-W07"]
     assert document["tips"]["by_category"] == {"drugs": 120, "theft": 60, "fraud": 0}
+    assert document["tips"]["cases"] == sample().tips.cases  # SPEC §15: distinct cases
 
 
 def test_csv_is_one_flat_metric_value_table_named_like_the_json():
@@ -58,6 +59,7 @@ def test_csv_is_one_flat_metric_value_table_named_like_the_json():
     assert table["groups.members"] == "1666"
     assert table["bulletins.weeks_below_target"] == "2026-W07;2026-W09"
     assert table["tips.by_category.fraud"] == "0" and table["outcomes.persons"] == "77"
+    assert table["tips.cases"] == str(sample().tips.cases)
 
 
 def test_chat_text_uses_vietnamese_numbers_dates_and_labels():
@@ -70,6 +72,7 @@ def test_chat_text_uses_vietnamese_numbers_dates_and_labels():
     assert "1.332 lượt gửi" in text
     assert "tuần 07 (09/02/2026–15/02/2026)" in text
     assert "146 có giá trị" in text
+    assert f"Vụ việc: {sample().tips.cases} (từ 180 nguồn tin;" in text
     assert "DRUGS 120, THEFT 60" in text and "FRAUD" not in text  # categories with tips only
     assert "Kết quả:\n• <cases>: 30\n• <persons>: 77" in text and "<knives>" not in text
     english = render_stats_text(sample(()), ReportWords(Translator("en"), (), ()))

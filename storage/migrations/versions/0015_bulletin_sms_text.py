@@ -3,14 +3,14 @@ instead of the bulletin without diacritics. Kept on the bulletin and on a bullet
 Existing bulletins have none and go by SMS as before.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
