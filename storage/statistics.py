@@ -9,6 +9,11 @@ PostgreSQL both understand.
 
 Scope follows where things happened: groups and their deliveries by the unit the group is linked
 to *now*, tips and outcomes by their own unit.
+
+Figures by channel (SPEC §13): a group's channel is the prefix of its address
+(``telegram:-1001…``, ``zalo_oa:group:…``); a delivery's, its recipient's; a tip's, the channel
+it came in on (``tips.channel``); the running totals per channel are read in
+``storage/stats_channels.py``.
 """
 
 from __future__ import annotations
@@ -49,9 +54,16 @@ from storage.schema import UTCDateTime, group_member_counts, groups, units
 
 
 @dataclass(frozen=True)
+class GroupCount:
+    count: int
+    members: int
+
+
+@dataclass(frozen=True)
 class GroupTotals:
     count: int
     members: int
+    by_channel: dict[str, GroupCount]  # only the channels that have a group
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,7 @@ class DeliveryTotals:
     bulletins_sent: int  # distinct bulletins with at least one sent delivery
     deliveries_sent: int
     deliveries_failed: int
+
 
 
 @dataclass(frozen=True)
@@ -106,15 +119,29 @@ async def group_totals(conn: AsyncConnection, scope_code: str, at: datetime, *,
     # counted again since (a past period). For this month, that is no group at all.
     last_count = case((groups.c.member_count_at < at, groups.c.member_count),
                       else_=counted_before)
+    channel = channel_of_address(groups.c.address, conn.dialect.name)
     per_group = (
-        select(groups.c.id, last_count.label("members"))
+        select(groups.c.id, channel.label("channel"), last_count.label("members"))
         .where(_active_groups_in_scope(scope_code, own_only), groups.c.registered_at < at)
         .subquery()
     )
-    row = (await conn.execute(
-        select(func.count(per_group.c.id), func.coalesce(func.sum(per_group.c.members), 0))
-    )).one()
-    return GroupTotals(count=int(row[0]), members=int(row[1]))
+    rows = (await conn.execute(
+        select(per_group.c.channel, func.count(per_group.c.id),
+               func.coalesce(func.sum(per_group.c.members), 0))
+        .group_by(per_group.c.channel))).all()
+    by_channel = {name: GroupCount(int(count), int(members)) for name, count, members in rows}
+    return GroupTotals(count=sum(c.count for c in by_channel.values()),
+                       members=sum(c.members for c in by_channel.values()),
+                       by_channel=by_channel)
+
+
+def channel_of_address(address: ColumnElement[Any], dialect: str) -> ColumnElement[str]:
+    """The text before the first colon of an address column: its channel."""
+    # Neither database has a common name for "position of": SQLite says instr, PostgreSQL
+    # strpos. Typed as a plain string, so the address type does not try to parse the result.
+    position = (func.strpos(address, ":") if dialect == "postgresql"
+                else func.instr(address, ":"))
+    return func.substr(address, 1, position - 1, type_=String)
 
 
 async def delivery_totals(conn: AsyncConnection, scope_code: str, first_day: date,

@@ -53,7 +53,8 @@ class ZaloConversation:
             return
         pseudonym = self.ctx.anonymizer.pseudonym_of_address(event.sender)
         anonymizer = self.ctx.anonymizer
-        tipster = Tipster(pseudonym, lambda: anonymizer.seal_address(event.sender))
+        tipster = Tipster(pseudonym, lambda: anonymizer.seal_address(event.sender),
+                          event.sender.channel)
         reply = ZaloReply(self._channel, self._text_limit, self.ctx.tr, event.sender, pseudonym,
                           self.offered)
         try:
