@@ -131,8 +131,6 @@ async def unit_statistics(db: Database, tree: UnitTree, unit_code: str, period: 
         tip_counts = await statistics.tip_counts(conn, code, first, last, **own)
         outcome_totals = await statistics.outcome_totals(conn, code, first, last, **own)
         channel_totals = await stats_channels.channel_totals(conn, code, first, last, **own)
-        subscribers = await stats_channels.sms_subscriber_count(conn, code, period.end_utc,
-                                                                **own)
     return UnitStatistics(
         unit_code=unit.code,
         unit_name=unit.name,
@@ -144,7 +142,7 @@ async def unit_statistics(db: Database, tree: UnitTree, unit_code: str, period: 
             weeks_below_target=tuple(short_weeks)),
         tips=_tip_figures(tip_counts, category_keys),
         outcomes=_with_every_key(outcome_totals, outcome_kinds),
-        by_channel=_channel_figures(channels, group_totals, channel_totals, subscribers),
+        by_channel=_channel_figures(channels, group_totals, channel_totals),
     )
 
 
@@ -168,7 +166,8 @@ def configured_channels(config: Config) -> tuple[str, ...]:
 
 def _channel_figures(channels: Sequence[str], groups: statistics.GroupTotals,
                      carried: Mapping[str, stats_channels.ChannelTotals],
-                     subscribers: int) -> Mapping[str, ChannelFigures]:
+                     ) -> Mapping[str, ChannelFigures]:
+    subscribers = groups.subscribers
     found = set(groups.by_channel) | set(carried) | ({SMS} if subscribers else set())
     names = [*channels, *sorted(found - set(channels))]
     figures = {}

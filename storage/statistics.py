@@ -36,6 +36,7 @@ from sqlalchemy import (
     column,
     distinct,
     func,
+    or_,
     select,
     values,
 )
@@ -51,6 +52,7 @@ from storage.rollup_tables import (
     unit_ancestors,
 )
 from storage.schema import UTCDateTime, group_member_counts, groups, units
+from storage.sms_subscribers import SMS_RECIPIENT
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ class GroupTotals:
     count: int
     members: int
     by_channel: dict[str, GroupCount]  # only the channels that have a group
+    # SMS subscribers receiving now, first subscribed before ``at``: people, one each, not
+    # groups (storage.sms_subscribers), so in none of the figures above.
+    subscribers: int = 0
 
 
 @dataclass(frozen=True)
@@ -101,7 +106,8 @@ def _active_groups_in_scope(scope_code: str, own_only: bool) -> ColumnElement[bo
 
 async def group_totals(conn: AsyncConnection, scope_code: str, at: datetime, *,
         own_only: bool = False) -> GroupTotals:
-    """Active groups of the scope registered before ``at``, and their members as of ``at``.
+    """Active groups of the scope registered before ``at``, and their members as of ``at``,
+    in total and per channel; and the scope's SMS subscribers (in the same query: one trip).
 
     Members of a group = its last member count taken before ``at`` (a group with no count by
     then counts 0 members): the history table, not the current count, so that a report on a
@@ -117,22 +123,30 @@ async def group_totals(conn: AsyncConnection, scope_code: str, at: datetime, *,
     # The group row holds its newest count (storage.groups.record_member_count): when that was
     # taken before ``at`` it is the answer, and the history is searched only for the groups
     # counted again since (a past period). For this month, that is no group at all.
-    last_count = case((groups.c.member_count_at < at, groups.c.member_count),
+    last_count = case((groups.c.status == SMS_RECIPIENT, 1),
+                      (groups.c.member_count_at < at, groups.c.member_count),
                       else_=counted_before)
     channel = channel_of_address(groups.c.address, conn.dialect.name)
+    subtree = select(unit_ancestors.c.unit_id).where(
+        unit_ancestors.c.ancestor_id == scope_id_of(scope_code, own_only))
     per_group = (
-        select(groups.c.id, channel.label("channel"), last_count.label("members"))
-        .where(_active_groups_in_scope(scope_code, own_only), groups.c.registered_at < at)
+        select(groups.c.id, groups.c.status, channel.label("channel"),
+               last_count.label("members"))
+        .where(groups.c.unit_id.in_(subtree), or_(
+            and_(groups.c.status == ACTIVE, groups.c.registered_at < at),
+            and_(groups.c.status == SMS_RECIPIENT, groups.c.created_at < at)))
         .subquery()
     )
     rows = (await conn.execute(
-        select(per_group.c.channel, func.count(per_group.c.id),
+        select(per_group.c.status, per_group.c.channel, func.count(per_group.c.id),
                func.coalesce(func.sum(per_group.c.members), 0))
-        .group_by(per_group.c.channel))).all()
-    by_channel = {name: GroupCount(int(count), int(members)) for name, count, members in rows}
+        .group_by(per_group.c.status, per_group.c.channel))).all()
+    by_channel = {name: GroupCount(int(count), int(members))
+                  for status, name, count, members in rows if status == ACTIVE}
+    subscribers = sum(int(count) for status, _, count, _ in rows if status == SMS_RECIPIENT)
     return GroupTotals(count=sum(c.count for c in by_channel.values()),
                        members=sum(c.members for c in by_channel.values()),
-                       by_channel=by_channel)
+                       by_channel=by_channel, subscribers=subscribers)
 
 
 def channel_of_address(address: ColumnElement[Any], dialect: str) -> ColumnElement[str]:
