@@ -5,11 +5,11 @@ scope: a unit outside it gets the same answer as a unit that does not exist. Tip
 need-to-know (SPEC §12): an editor gets the groups, members and bulletins against the target
 (their work), not the tips, the categories or the outcomes (police results, recorded against
 tips, which move with them), and a line saying the rest is for officers; the chart, whose top
-panel is tips per week, is for officers too. The figures come
-from ``reports.stats`` (the same API as ``python -m bot report``). With the word ``chart``
-anywhere, the text is followed by a photo: tips per week by assessment and bulletins per group
-per week against the target (``reports.render.chart``), drawn in a worker thread so that the
-other chats are not kept waiting while matplotlib works.
+panel is tips per week, is for officers too. These checks are ``reports.chat_requests``'s; the
+figures come from ``reports.stats`` (the same API as ``python -m bot report``). With the word
+``chart`` anywhere, the text is followed by a photo: tips per week by assessment and bulletins
+per group per week against the target (``reports.render.chart``), drawn in a worker thread so
+that the other chats are not kept waiting while matplotlib works.
 """
 
 from __future__ import annotations
@@ -26,18 +26,12 @@ from core.i18n import Translator
 from handlers.argument_problems import echo, period_problem
 from handlers.bot_context import BotContext
 from handlers.commands import guard
-from org.roles import Role, role_allows
-from org.staff import may_act_on_unit
+from reports.chat_requests import Refusal, plan_statistics
 from reports.render.chart import render_weekly_chart
 from reports.render.report_words import report_words_for
 from reports.render.stats_text import format_day, render_stats_text
 from reports.stats import unit_statistics_for_config
-from reports.stats_request import (
-    StatsRequest,
-    StatsRequestError,
-    StatsRequestProblem,
-    read_stats_request,
-)
+from reports.stats_request import StatsRequest
 from reports.weekly_series import weekly_series_for_config
 
 log = logging.getLogger(__name__)
@@ -49,34 +43,33 @@ async def show_statistics(update: Update, context: BotContext) -> None:
     message = update.effective_message
     assert member is not None
     now = services.clock.now()
-    tree = services.directory.tree
-    request = read_stats_request(context.args or [], default_unit=member.unit_code, now=now,
-                                 tz=services.config.timezone,
-                                 is_unit=lambda code: may_act_on_unit(member, code, tree,
-                                                                      Role.EDITOR))
-    if isinstance(request, StatsRequestError):
-        if request.problem is StatsRequestProblem.BAD_PERIOD:
-            assert request.reason is not None
-            await message.reply_text(period_problem(tr, "stats.bad_period", request.word,
-                                                    request.reason))
-        else:
-            await message.reply_text(tr("stats.usage"))
+    plan = plan_statistics(context.args or [], member, services.directory.tree, now=now,
+                           tz=services.config.timezone)
+    if isinstance(plan, Refusal):
+        await message.reply_text(refusal_text(tr, plan))
         return
-    if not may_act_on_unit(member, request.unit_code, tree, Role.EDITOR):
-        await message.reply_text(tr("stats.unknown_unit", code=echo(request.unit_code)))
-        return
-    stats = await unit_statistics_for_config(services.db, tree, services.config,
-                                             request.unit_code, request.period, now=now)
-    sees_tips = role_allows(member.role, Role.OFFICER)
+    request = plan.request
+    stats = await unit_statistics_for_config(services.db, services.directory.tree,
+                                             services.config, request.unit_code, request.period,
+                                             now=now)
     text = render_stats_text(stats, report_words_for(services.config, tr),
-                             tip_figures=sees_tips)
-    if not sees_tips:
+                             tip_figures=plan.tip_figures)
+    if not plan.tip_figures:
         text = "\n".join((text, tr("stats.rest_for_officers")))
     await message.reply_text(text)
-    if request.chart and not sees_tips:
+    if plan.chart_refused:
         await message.reply_text(tr("stats.chart_for_officers"))
-    elif request.chart:
+    elif plan.chart:
         await send_chart(message, services, tr, request)
+
+
+def refusal_text(tr: Translator, refusal: Refusal) -> str:
+    """The line of a ``/stats`` or ``/report`` request that cannot be run."""
+    if refusal.period_error is not None:
+        return period_problem(tr, refusal.key, refusal.word or "", refusal.period_error)
+    if refusal.word is not None:
+        return tr(refusal.key, code=echo(refusal.word))
+    return tr(refusal.key)
 
 
 async def send_chart(message: Message, services: Services, tr: Translator,

@@ -14,6 +14,12 @@
   not ended at ``now`` is not judged yet.
 - ``tips``: received in the period, split by current assessment, closed, and by category.
 - ``outcomes``: quantities recorded in the period, by kind.
+- ``by_channel`` (SPEC §13): per channel, its groups and their members (for ``sms``, the
+  subscribers, one person each: the totals above count chat groups only, as they always have),
+  its deliveries and failures, and the tips that came in on it. Every channel asked for (the
+  configured ones) is present, with 0s; a channel found in the data is added after them. The
+  parts add up to the totals, except the SMS subscribers and ``sent`` (a bulletin sent on two
+  channels is one bulletin).
 
 The figures come from running totals kept per scope unit and local day
 (``storage/stats_rollup.py``), so a province's year costs about what a commune's month does.
@@ -24,17 +30,19 @@ keys found in the data but no longer configured are kept, so the parts still add
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from types import MappingProxyType
 
+from core.address import TELEGRAM
 from core.config_model import Config
 from org.units import UnitTree
 from reports.periods import Period, iso_week_label, make_period
-from storage import statistics
+from storage import statistics, stats_channels
 from storage.db import Database
 from storage.statistics import TipCounts, WeekBounds
 
+SMS = "sms"  # storage.sms_subscribers.SMS_CHANNEL: its recipients are subscribers, not groups
 ASSESSMENTS = ("valuable", "not_valuable", "false", "unassessed")
 CLOSED_STATE = "closed"
 
@@ -71,6 +79,20 @@ class TipFigures:
 
 
 @dataclass(frozen=True)
+class ChannelFigures:
+    """What one channel carried (SPEC §13)."""
+
+    groups: int  # for sms: subscribers
+    members: int  # for sms: subscribers (one person each)
+    deliveries: int
+    failed: int
+    tips: int
+
+
+NO_CHANNELS: Mapping[str, ChannelFigures] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
 class UnitStatistics:
     unit_code: str
     unit_name: str
@@ -79,18 +101,21 @@ class UnitStatistics:
     bulletins: BulletinFigures
     tips: TipFigures
     outcomes: Mapping[str, int]  # configured order first, then any other kind found
+    by_channel: Mapping[str, ChannelFigures] = field(default_factory=lambda: NO_CHANNELS)
 
 
 async def unit_statistics(db: Database, tree: UnitTree, unit_code: str, period: Period, *,
                           weekly_target: int, category_keys: Sequence[str],
                           outcome_kinds: Sequence[str], now: datetime | None = None,
-                          tz: tzinfo | None = None, own_only: bool = False) -> UnitStatistics:
+                          tz: tzinfo | None = None, own_only: bool = False,
+                          channels: Sequence[str] = (TELEGRAM,)) -> UnitStatistics:
     """The figures of ``unit_code``'s subtree over ``period``.
 
     ``outcome_kinds`` are kind keys. ``now`` (from the clock) keeps weeks still in progress out
     of ``weeks_below_target``; ``tz`` is the timezone the period was made in (by default the
     fixed offset of the period's start, exact for Asia/Ho_Chi_Minh, which has no summer time).
     ``own_only`` counts only what is linked to the unit itself, not to the units below it.
+    ``channels`` are the channels shown even with nothing to count (the configured ones).
     Raise :class:`UnknownUnit` for a code that names no unit.
     """
     unit = tree.find(unit_code)
@@ -106,6 +131,7 @@ async def unit_statistics(db: Database, tree: UnitTree, unit_code: str, period: 
                                                           **own)
         tip_counts = await statistics.tip_counts(conn, code, first, last, **own)
         outcome_totals = await statistics.outcome_totals(conn, code, first, last, **own)
+        channel_totals = await stats_channels.channel_totals(conn, code, first, last, **own)
     return UnitStatistics(
         unit_code=unit.code,
         unit_name=unit.name,
@@ -117,6 +143,7 @@ async def unit_statistics(db: Database, tree: UnitTree, unit_code: str, period: 
             weeks_below_target=tuple(short_weeks)),
         tips=_tip_figures(tip_counts, category_keys),
         outcomes=_with_every_key(outcome_totals, outcome_kinds),
+        by_channel=_channel_figures(channels, group_totals, channel_totals),
     )
 
 
@@ -128,7 +155,32 @@ async def unit_statistics_for_config(db: Database, tree: UnitTree, config: Confi
         db, tree, unit_code, period, weekly_target=config.bulletins.weekly_target,
         category_keys=[c.key for c in config.tips.categories],
         outcome_kinds=[k.key for k in config.outcome_kinds], now=now, tz=config.timezone,
-        own_only=own_only)
+        own_only=own_only, channels=configured_channels(config))
+
+
+def configured_channels(config: Config) -> tuple[str, ...]:
+    """The channels a report always shows, in this order: Telegram, then those configured."""
+    # The config tables are named after the channels they configure ([zalo_oa], [sms]).
+    optional = (("zalo_oa", config.zalo_oa), (SMS, config.sms))
+    return (TELEGRAM, *(name for name, settings in optional if settings is not None))
+
+
+def _channel_figures(channels: Sequence[str], groups: statistics.GroupTotals,
+                     carried: Mapping[str, stats_channels.ChannelTotals],
+                     ) -> Mapping[str, ChannelFigures]:
+    subscribers = groups.subscribers
+    found = set(groups.by_channel) | set(carried) | ({SMS} if subscribers else set())
+    names = [*channels, *sorted(found - set(channels))]
+    figures = {}
+    for name in names:
+        count = groups.by_channel.get(name, statistics.GroupCount(0, 0))
+        traffic = carried.get(name, stats_channels.ChannelTotals(0, 0, 0))
+        people = subscribers if name == SMS else 0
+        figures[name] = ChannelFigures(groups=count.count + people,
+                                       members=count.members + people,
+                                       deliveries=traffic.deliveries, failed=traffic.failed,
+                                       tips=traffic.tips)
+    return MappingProxyType(figures)
 
 
 def _tip_figures(counts: TipCounts, category_keys: Sequence[str]) -> TipFigures:

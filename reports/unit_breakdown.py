@@ -62,4 +62,5 @@ async def unit_breakdown(db: Database, tree: UnitTree, config: Config, unit_code
 
 def _has_anything(stats: UnitStatistics) -> bool:
     return bool(stats.groups.count or stats.bulletins.deliveries or stats.bulletins.failed
-                or stats.tips.received or any(stats.outcomes.values()))
+                or stats.tips.received or any(stats.outcomes.values())
+                or any(channel.groups for channel in stats.by_channel.values()))

@@ -59,6 +59,20 @@ stats_delivery_days = Table(
     Column("failed", Integer, nullable=False),
 )
 
+# Per channel and day (0016): (bulletin, recipient) pairs first delivered, deliveries that
+# failed, and tips received, for the report's figures by channel (SPEC §13). A channel is the
+# prefix of the recipient's address (``telegram``, ``zalo_oa``, ``sms``) or the tip's channel.
+stats_channel_days = Table(
+    "stats_channel_days",
+    metadata,
+    Column("scope_id", Integer, primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("channel", String(32), primary_key=True),
+    Column("deliveries", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+    Column("tips", Integer, nullable=False),
+)
+
 stats_outcome_days = Table(
     "stats_outcome_days",
     metadata,

@@ -9,6 +9,11 @@ PostgreSQL both understand.
 
 Scope follows where things happened: groups and their deliveries by the unit the group is linked
 to *now*, tips and outcomes by their own unit.
+
+Figures by channel (SPEC §13): a group's channel is the prefix of its address
+(``telegram:-1001…``, ``zalo_oa:group:…``); a delivery's, its recipient's; a tip's, the channel
+it came in on (``tips.channel``); the running totals per channel are read in
+``storage/stats_channels.py``.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from sqlalchemy import (
     column,
     distinct,
     func,
+    or_,
     select,
     values,
 )
@@ -46,14 +52,25 @@ from storage.rollup_tables import (
     unit_ancestors,
 )
 from storage.schema import UTCDateTime, group_member_counts, groups, units
+from storage.sms_subscribers import SMS_RECIPIENT
 from storage.stats_rollup import zone_of
 from storage.tips_tables import tips
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    count: int
+    members: int
 
 
 @dataclass(frozen=True)
 class GroupTotals:
     count: int
     members: int
+    by_channel: dict[str, GroupCount]  # only the channels that have a group
+    # SMS subscribers receiving now, first subscribed before ``at``: people, one each, not
+    # groups (storage.sms_subscribers), so in none of the figures above.
+    subscribers: int = 0
 
 
 @dataclass(frozen=True)
@@ -61,6 +78,7 @@ class DeliveryTotals:
     bulletins_sent: int  # distinct bulletins with at least one sent delivery
     deliveries_sent: int
     deliveries_failed: int
+
 
 
 @dataclass(frozen=True)
@@ -92,7 +110,8 @@ def _active_groups_in_scope(scope_code: str, own_only: bool) -> ColumnElement[bo
 
 async def group_totals(conn: AsyncConnection, scope_code: str, at: datetime, *,
         own_only: bool = False) -> GroupTotals:
-    """Active groups of the scope registered before ``at``, and their members as of ``at``.
+    """Active groups of the scope registered before ``at``, and their members as of ``at``,
+    in total and per channel; and the scope's SMS subscribers (in the same query: one trip).
 
     Members of a group = its last member count taken before ``at`` (a group with no count by
     then counts 0 members): the history table, not the current count, so that a report on a
@@ -108,17 +127,39 @@ async def group_totals(conn: AsyncConnection, scope_code: str, at: datetime, *,
     # The group row holds its newest count (storage.groups.record_member_count): when that was
     # taken before ``at`` it is the answer, and the history is searched only for the groups
     # counted again since (a past period). For this month, that is no group at all.
-    last_count = case((groups.c.member_count_at < at, groups.c.member_count),
+    last_count = case((groups.c.status == SMS_RECIPIENT, 1),
+                      (groups.c.member_count_at < at, groups.c.member_count),
                       else_=counted_before)
+    channel = channel_of_address(groups.c.address, conn.dialect.name)
+    subtree = select(unit_ancestors.c.unit_id).where(
+        unit_ancestors.c.ancestor_id == scope_id_of(scope_code, own_only))
     per_group = (
-        select(groups.c.id, last_count.label("members"))
-        .where(_active_groups_in_scope(scope_code, own_only), groups.c.registered_at < at)
+        select(groups.c.id, groups.c.status, channel.label("channel"),
+               last_count.label("members"))
+        .where(groups.c.unit_id.in_(subtree), or_(
+            and_(groups.c.status == ACTIVE, groups.c.registered_at < at),
+            and_(groups.c.status == SMS_RECIPIENT, groups.c.created_at < at)))
         .subquery()
     )
-    row = (await conn.execute(
-        select(func.count(per_group.c.id), func.coalesce(func.sum(per_group.c.members), 0))
-    )).one()
-    return GroupTotals(count=int(row[0]), members=int(row[1]))
+    rows = (await conn.execute(
+        select(per_group.c.status, per_group.c.channel, func.count(per_group.c.id),
+               func.coalesce(func.sum(per_group.c.members), 0))
+        .group_by(per_group.c.status, per_group.c.channel))).all()
+    by_channel = {name: GroupCount(int(count), int(members))
+                  for status, name, count, members in rows if status == ACTIVE}
+    subscribers = sum(int(count) for status, _, count, _ in rows if status == SMS_RECIPIENT)
+    return GroupTotals(count=sum(c.count for c in by_channel.values()),
+                       members=sum(c.members for c in by_channel.values()),
+                       by_channel=by_channel, subscribers=subscribers)
+
+
+def channel_of_address(address: ColumnElement[Any], dialect: str) -> ColumnElement[str]:
+    """The text before the first colon of an address column: its channel."""
+    # Neither database has a common name for "position of": SQLite says instr, PostgreSQL
+    # strpos. Typed as a plain string, so the address type does not try to parse the result.
+    position = (func.strpos(address, ":") if dialect == "postgresql"
+                else func.instr(address, ":"))
+    return func.substr(address, 1, position - 1, type_=String)
 
 
 async def delivery_totals(conn: AsyncConnection, scope_code: str, first_day: date,

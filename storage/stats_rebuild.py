@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import stats_rollup
 from storage.rollup_tables import (
+    stats_channel_days,
     stats_delivery_days,
     stats_group_weeks,
     stats_outcome_days,
@@ -38,7 +39,8 @@ from storage.tips_tables import outcomes, tips
 log = logging.getLogger(__name__)
 
 STATE_ID = 1
-ROLLUP_VERSION = "1"  # bump when what is counted changes: the next start rebuilds
+# Bump when what is counted changes: the next start rebuilds. 2: figures by channel (0016).
+ROLLUP_VERSION = "2"
 BATCH = 5000
 
 
@@ -91,15 +93,17 @@ async def rebuild_rollup(conn: AsyncConnection, now: datetime) -> None:
     tree = await tree_shape(conn)
     ancestors = _ancestors(tree)
     for table in (unit_ancestors, stats_tip_category_days, stats_tip_state_days,
-                  stats_delivery_days, stats_outcome_days,
+                  stats_delivery_days, stats_channel_days, stats_outcome_days,
                   stats_group_weeks, stats_week_groups, stats_rollup_state):
         await conn.execute(delete(table))
     await _insert(conn, unit_ancestors, [{"unit_id": unit, "ancestor_id": ancestor}
                                          for unit, chain in ancestors.items()
                                          for ancestor in chain])
-    await _rebuild_tips(conn, ancestors, zone)
+    by_channel = ChannelCounts()
+    await _rebuild_tips(conn, ancestors, zone, by_channel)
     await _rebuild_outcomes(conn, ancestors, zone)
-    await _rebuild_deliveries(conn, ancestors, zone)
+    await _rebuild_deliveries(conn, ancestors, zone, by_channel)
+    await _insert(conn, stats_channel_days, by_channel.rows(ancestors))
     await conn.execute(stats_rollup_state.insert().values(
         id=STATE_ID, timezone=zone.key, units_fingerprint=tree_fingerprint(tree, zone),
         built_at=now))
@@ -128,13 +132,33 @@ def _spread(counts: Mapping[tuple[Any, ...], int], ancestors: Mapping[int, list[
             for (scope, *key), n in per_scope.items()]
 
 
+class ChannelCounts:
+    """Deliveries, failures and tips per (unit, local day, channel), gathered while the other
+    totals are rebuilt (each source row is read once), then spread over the scopes."""
+
+    NAMES = ("deliveries", "failed", "tips")
+
+    def __init__(self) -> None:
+        self.counts = {name: Counter[tuple[Any, ...]]() for name in self.NAMES}
+
+    def rows(self, ancestors: Mapping[int, list[int]]) -> list[dict[str, Any]]:
+        merged: dict[tuple[Any, ...], dict[str, Any]] = defaultdict(
+            lambda: dict.fromkeys(self.NAMES, 0))
+        for name, counts in self.counts.items():
+            for row in _spread(counts, ancestors, ("day", "channel"), "n"):
+                merged[(row["scope_id"], row["day"], row["channel"])][name] += row["n"]
+        return [{"scope_id": scope, "day": day, "channel": channel, **amounts}
+                for (scope, day, channel), amounts in merged.items()]
+
+
 async def _rebuild_tips(conn: AsyncConnection, ancestors: Mapping[int, list[int]],
-                        zone: ZoneInfo) -> None:
+                        zone: ZoneInfo, by_channel: ChannelCounts) -> None:
     by_category: Counter[tuple[Any, ...]] = Counter()
     by_state: Counter[tuple[Any, ...]] = Counter()
     async for row in _rows(conn, select(tips.c.unit_id, tips.c.created_at, tips.c.category,
-                                        tips.c.assessment, tips.c.state)):
+                                        tips.c.assessment, tips.c.state, tips.c.channel)):
         day = stats_rollup.local_day(row.created_at, zone)
+        by_channel.counts["tips"][(row.unit_id, day, row.channel)] += 1
         by_category[(row.unit_id, day, row.category)] += 1
         by_state[(row.unit_id, day, row.assessment, row.state)] += 1
     await _insert(conn, stats_tip_category_days, _spread(
@@ -155,9 +179,10 @@ async def _rebuild_outcomes(conn: AsyncConnection, ancestors: Mapping[int, list[
 
 
 async def _rebuild_deliveries(conn: AsyncConnection, ancestors: Mapping[int, list[int]],
-                              zone: ZoneInfo) -> None:
+                              zone: ZoneInfo, by_channel: ChannelCounts) -> None:
     linked = {r.id: r for r in await conn.execute(
-        select(groups.c.id, groups.c.unit_id, groups.c.status, groups.c.registered_at)
+        select(groups.c.id, groups.c.unit_id, groups.c.address, groups.c.status,
+               groups.c.registered_at)
         .where(groups.c.unit_id.is_not(None)))}
     first_sent = select(deliveries.c.group_id, deliveries.c.bulletin_id,
                         func.min(deliveries.c.sent_at).label("at")) \
@@ -169,14 +194,18 @@ async def _rebuild_deliveries(conn: AsyncConnection, ancestors: Mapping[int, lis
     async for row in _rows(conn, first_sent):
         day = stats_rollup.local_day(stats_rollup.utc(row.at), zone)
         weeks[(row.group_id, stats_rollup.week_of(day))] += 1
-        if row.group_id in linked:
-            pairs[(linked[row.group_id].unit_id, day, row.bulletin_id)] += 1
+        group = linked.get(row.group_id)
+        if group is not None:
+            pairs[(group.unit_id, day, row.bulletin_id)] += 1
+            by_channel.counts["deliveries"][(group.unit_id, day, group.address.channel)] += 1
     async for row in _rows(conn, select(deliveries.c.group_id, deliveries.c.bulletin_id,
                                         deliveries.c.updated_at)
                            .where(deliveries.c.status == stats_rollup.FAILED)):
-        if row.group_id in linked:
-            failed[(linked[row.group_id].unit_id, stats_rollup.local_day(row.updated_at, zone),
-                    row.bulletin_id)] += 1
+        group = linked.get(row.group_id)
+        if group is not None:
+            day = stats_rollup.local_day(row.updated_at, zone)
+            failed[(group.unit_id, day, row.bulletin_id)] += 1
+            by_channel.counts["failed"][(group.unit_id, day, group.address.channel)] += 1
     await _insert(conn, stats_delivery_days, _delivery_rows(pairs, failed, ancestors))
     await _insert(conn, stats_group_weeks, [{"group_id": group, "week": week, "bulletins": n}
                                             for (group, week), n in weeks.items()])

@@ -11,6 +11,8 @@ What is counted where (the figures of SPEC §6, §10):
   failed;
 - a group's distinct bulletins per ISO week, and in each scope how many *judged* groups (active
   now, registered before the week began) got each number of bulletins that week;
+- per channel (the prefix of the recipient's address, the tip's channel): pairs first
+  delivered, deliveries failed and tips received, on the same days as above;
 - deliveries and the weekly histogram follow the group's *current* unit, as groups always have:
   when a group is linked elsewhere, leaves or comes back, its part is taken out and put back.
 """
@@ -31,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from storage.db import DEFAULT_TIMEZONE, TIMEZONE_OPTION
 from storage.prepared import prepared
 from storage.rollup_tables import (
+    stats_channel_days,
     stats_delivery_days,
     stats_group_weeks,
     stats_outcome_days,
@@ -41,6 +44,7 @@ from storage.rollup_tables import (
 )
 from storage.schema import deliveries, groups
 
+TELEGRAM = "telegram"  # core.address.TELEGRAM: the channel of every tip before 0016
 SENT = "sent"  # storage.deliveries imports this module, so its constants are not imported
 FAILED = "failed"
 ACTIVE = "active"
@@ -113,8 +117,10 @@ def _parameter(table: Table, name: str, dialect: str) -> str:
 
 # ---- tips and outcomes ----------------------------------------------------------------------
 async def tip_filed(conn: AsyncConnection, unit_id: int, received_at: datetime, category: str,
-                    assessment: str, state: str) -> None:
+                    assessment: str, state: str, channel: str = TELEGRAM) -> None:
     day = local_day(received_at, zone_of(conn))
+    await add_in_scopes(conn, stats_channel_days, unit_id, {"day": day, "channel": channel},
+                        {"deliveries": 0, "failed": 0, "tips": 1})
     await add_in_scopes(conn, stats_tip_category_days, unit_id,
                         {"day": day, "category": category}, {"tips": 1})
     await add_in_scopes(conn, stats_tip_state_days, unit_id,
@@ -148,7 +154,8 @@ async def delivery_sent(conn: AsyncConnection, delivery_id: int, sent_at: dateti
                         same_pair.c.status == SENT).scalar_subquery())
     row = (await conn.execute(
         select(deliveries.c.bulletin_id, deliveries.c.group_id, groups.c.unit_id,
-               groups.c.status, groups.c.registered_at, sent_rows.label("sent_rows"))
+               groups.c.address, groups.c.status, groups.c.registered_at,
+               sent_rows.label("sent_rows"))
         .select_from(deliveries.join(groups, groups.c.id == deliveries.c.group_id))
         .where(deliveries.c.id == delivery_id))).first()
     if row is None or row.sent_rows != 1:
@@ -157,6 +164,9 @@ async def delivery_sent(conn: AsyncConnection, delivery_id: int, sent_at: dateti
     day = local_day(sent_at, zone)
     await add_in_scopes(conn, stats_delivery_days, row.unit_id,
                         {"day": day, "bulletin_id": row.bulletin_id}, {"pairs": 1, "failed": 0})
+    await add_in_scopes(conn, stats_channel_days, row.unit_id,
+                        {"day": day, "channel": row.address.channel},
+                        {"deliveries": 1, "failed": 0, "tips": 0})
     week = week_of(day)
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     upsert = dialect.insert(stats_group_weeks).values(group_id=row.group_id, week=week,
@@ -181,14 +191,17 @@ async def _move_in_histogram(conn: AsyncConnection, unit_id: int, week: date, wa
 async def delivery_failed(conn: AsyncConnection, delivery_id: int, failed_at: datetime) -> None:
     """Call after the row became ``failed`` (it never leaves that state)."""
     row = (await conn.execute(
-        select(deliveries.c.bulletin_id, groups.c.unit_id)
+        select(deliveries.c.bulletin_id, groups.c.unit_id, groups.c.address)
         .select_from(deliveries.join(groups, groups.c.id == deliveries.c.group_id))
         .where(deliveries.c.id == delivery_id))).first()
     if row is None:
         return
+    day = local_day(failed_at, zone_of(conn))
     await add_in_scopes(conn, stats_delivery_days, row.unit_id, {
-        "day": local_day(failed_at, zone_of(conn)), "bulletin_id": row.bulletin_id},
-        {"pairs": 0, "failed": 1})
+        "day": day, "bulletin_id": row.bulletin_id}, {"pairs": 0, "failed": 1})
+    await add_in_scopes(conn, stats_channel_days, row.unit_id,
+                        {"day": day, "channel": row.address.channel},
+                        {"deliveries": 0, "failed": 1, "tips": 0})
 
 
 # ---- groups -----------------------------------------------------------------------------------
@@ -203,16 +216,26 @@ async def count_group(conn: AsyncConnection, group_id: int) -> None:
 
 
 async def _apply_group(conn: AsyncConnection, group_id: int, sign: int) -> None:
-    group = (await conn.execute(select(groups.c.unit_id, groups.c.status, groups.c.registered_at)
+    group = (await conn.execute(select(groups.c.unit_id, groups.c.address, groups.c.status,
+                                       groups.c.registered_at)
                                 .where(groups.c.id == group_id))).first()
     if group is None or group.unit_id is None:
         return
     zone = zone_of(conn)
+    per_day: Counter[date] = Counter()
+    failed_per_day: Counter[date] = Counter()
     for (day, bulletin_id), (pairs, failed) in (await group_deliveries(conn, group_id,
                                                                        zone)).items():
         await add_in_scopes(conn, stats_delivery_days, group.unit_id,
                             {"day": day, "bulletin_id": bulletin_id},
                             {"pairs": sign * pairs, "failed": sign * failed})
+        per_day[day] += pairs
+        failed_per_day[day] += failed
+    for day in per_day:
+        await add_in_scopes(conn, stats_channel_days, group.unit_id,
+                            {"day": day, "channel": group.address.channel},
+                            {"deliveries": sign * per_day[day],
+                             "failed": sign * failed_per_day[day], "tips": 0})
     weeks = await conn.execute(select(stats_group_weeks.c.week, stats_group_weeks.c.bulletins)
                                .where(stats_group_weeks.c.group_id == group_id))
     for week, bulletins in weeks.all():

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import stats_rollup
 from storage.rollup_tables import (
+    stats_channel_days,
     stats_delivery_days,
     stats_outcome_days,
     stats_rollup_state,
@@ -43,7 +44,7 @@ from storage.stats_rebuild import (
 # The totals kept per scope unit: what a moved unit takes with it. (``stats_group_weeks`` is
 # kept per group, wherever the group's unit hangs.)
 SCOPE_TABLES = (stats_tip_category_days, stats_tip_state_days, stats_delivery_days,
-                stats_outcome_days, stats_week_groups)
+                stats_outcome_days, stats_week_groups, stats_channel_days)
 
 Tree = Mapping[int, int | None]
 

@@ -41,10 +41,11 @@ tip_from_row = _tip
 # take it as it is. The unique index on ``code`` decides in the same statement: no "is it
 # free?" query first, and no error, which would end the transaction on PostgreSQL.
 _INSERT_TIP = prepared(text(
-    "INSERT INTO tips (code, unit_id, category, sender, bulletin_id, assessment, state,"
+    "INSERT INTO tips (code, unit_id, category, sender, channel, bulletin_id, assessment, state,"
     " created_at, relay_link, staff_notified)"
     " VALUES (:code, (SELECT units.id FROM units WHERE units.code_key = :unit_key), :category,"
-    " :sender, :bulletin_id, :assessment, :state, :created_at, :relay_link, :staff_notified)"
+    " :sender, :channel, :bulletin_id, :assessment, :state, :created_at, :relay_link,"
+    " :staff_notified)"
     " ON CONFLICT (code) DO NOTHING RETURNING id, unit_id"
 ).bindparams(bindparam("created_at", type_=UTCDateTime()),
              bindparam("staff_notified", type_=Boolean())).columns(id=Integer, unit_id=Integer))
@@ -61,15 +62,17 @@ _CLAIM_STAFF_NOTICES = prepared(text(
 
 async def insert_tip(conn: AsyncConnection, *, code: str, unit_code: str, category: str,
                      sender: str, bulletin_id: int | None, relay_link: str,
-                     items: Sequence[TipItem], now: datetime) -> int | None:
+                     items: Sequence[TipItem], now: datetime,
+                     channel: str = stats_rollup.TELEGRAM) -> int | None:
     """The new tip's id, or None when ``code`` is already taken (the caller draws another).
+    ``channel`` is the channel the tip came in on (the reports count tips by channel).
 
     The unit id is looked up inside the statement: an unknown unit breaks the NOT NULL of
     ``unit_id`` (callers file only units of the tree).
     """
     result = await conn.execute(_INSERT_TIP, {
         "code": code, "unit_key": unit_code.upper(), "category": category, "sender": sender,
-        "bulletin_id": bulletin_id, "assessment": Assessment.UNASSESSED.value,
+        "channel": channel, "bulletin_id": bulletin_id, "assessment": Assessment.UNASSESSED.value,
         "state": TipState.OPEN.value, "created_at": now, "relay_link": relay_link,
         "staff_notified": False})
     inserted = result.first()
@@ -77,7 +80,7 @@ async def insert_tip(conn: AsyncConnection, *, code: str, unit_code: str, catego
         return None
     tip_id: int = inserted.id
     await stats_rollup.tip_filed(conn, inserted.unit_id, now, category,
-                                 Assessment.UNASSESSED.value, TipState.OPEN.value)
+                                 Assessment.UNASSESSED.value, TipState.OPEN.value, channel)
     if items:
         await conn.execute(_INSERT_ITEMS, [
             {"tip_id": tip_id, "position": n, "kind": item.kind.value, "text": item.text,

@@ -31,6 +31,9 @@ tips = Table(
     Column("category", String(32), nullable=False),
     Column("bulletin_id", Integer, nullable=True),
     Column("sender", String(64), nullable=False),
+    # The channel the tip came in on (0016): shared by all of that channel's tipsters, so it
+    # names nobody; the sender's address itself is only ever sealed (relay_link).
+    Column("channel", String(32), nullable=False, server_default="telegram"),
     Column("assessment", String(16), nullable=False),
     Column("state", String(16), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),

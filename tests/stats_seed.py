@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from channels.telegram_addresses import address_of_chat, chat_id_of
+from channels.telegram_addresses import address_of_chat
+from core.address import TELEGRAM, Address
 from storage import bulletins as bulletin_store
 from storage import deliveries as delivery_store
 from storage import groups as group_store
@@ -34,17 +35,26 @@ def local(year: int, month: int, day: int, hour: int = 8, minute: int = 0,
                             tzinfo=VN)
 
 
+Chat = int | Address  # a Telegram chat id, or a group's address on any channel
+
+
+def _address(chat: Chat) -> Address:
+    return address_of_chat(chat) if isinstance(chat, int) else chat
+
+
 async def add_groups(db: Database, unit_code: str, members: Sequence[int],
-                     registered_at: datetime) -> list[int]:
-    """Link one group per entry of ``members`` to the unit, each counted once; chat ids."""
-    chat_ids = [-next(_chat_ids) for _ in members]
+                     registered_at: datetime, *, channel: str = TELEGRAM) -> list[Chat]:
+    """Link one group per entry of ``members`` to the unit, each counted once; chat ids (on
+    another ``channel``, addresses ``<channel>:group:<n>``)."""
+    chats: list[Chat] = [-next(_chat_ids) for _ in members]
+    if channel != TELEGRAM:
+        chats = [Address(channel, f"group:{-chat}") for chat in chats]
     async with db.transaction() as conn:
-        for chat_id, size in zip(chat_ids, members, strict=True):
-            await group_store.link_group(conn, address_of_chat(chat_id), f"Tổ {-chat_id}",
+        for chat, size in zip(chats, members, strict=True):
+            await group_store.link_group(conn, _address(chat), f"Tổ {len(chats)}",
                                          unit_code, STAFF, registered_at)
-            await group_store.record_member_count(conn, address_of_chat(chat_id), size,
-                                                  registered_at)
-    return chat_ids
+            await group_store.record_member_count(conn, _address(chat), size, registered_at)
+    return chats
 
 
 async def count_members(db: Database, chat_ids: Sequence[int], members: Sequence[int],
@@ -54,17 +64,17 @@ async def count_members(db: Database, chat_ids: Sequence[int], members: Sequence
             await group_store.record_member_count(conn, address_of_chat(chat_id), size, at)
 
 
-async def _group_ids(conn: AsyncConnection, chat_ids: Sequence[int]) -> list[int]:
+async def _group_ids(conn: AsyncConnection, chat_ids: Sequence[Chat]) -> list[int]:
     if not chat_ids:
         return []
     rows = await conn.execute(select(groups.c.id, groups.c.address).where(
-        groups.c.address.in_([address_of_chat(c) for c in chat_ids])))
-    by_chat = {chat_id_of(r.address): r.id for r in rows}
-    return [by_chat[c] for c in chat_ids]
+        groups.c.address.in_([_address(c) for c in chat_ids])))
+    by_address = {r.address: r.id for r in rows}
+    return [by_address[_address(c)] for c in chat_ids]
 
 
-async def send_bulletin(db: Database, unit_code: str, chat_ids: Sequence[int], at: datetime, *,
-                        failing: Sequence[int] = ()) -> int:
+async def send_bulletin(db: Database, unit_code: str, chat_ids: Sequence[Chat], at: datetime,
+                        *, failing: Sequence[Chat] = ()) -> int:
     """A bulletin of ``unit_code`` delivered at ``at``: sent to ``chat_ids``, failed for
     ``failing``. Returns its id."""
     async with db.transaction() as conn:
@@ -90,12 +100,12 @@ async def send_bulletin(db: Database, unit_code: str, chat_ids: Sequence[int], a
 
 async def file_tip(db: Database, unit_code: str, at: datetime, *, category: str = "other",
                    assessment: Assessment = Assessment.UNASSESSED,
-                   closed: bool = False) -> int:
+                   closed: bool = False, channel: str = TELEGRAM) -> int:
     async with db.transaction() as conn:
         tip_id = await tip_store.insert_tip(
             conn, code=f"TIP-S{next(_codes):05d}", unit_code=unit_code, category=category,
             sender="pseudonym", bulletin_id=None, relay_link="sealed",
-            items=[TipItem(ItemKind.TEXT, "nội dung")], now=at)
+            items=[TipItem(ItemKind.TEXT, "nội dung")], now=at, channel=channel)
         if assessment is not Assessment.UNASSESSED:
             await tip_store.set_assessment(conn, tip_id, assessment, at,
                                            was=Assessment.UNASSESSED)

@@ -19,6 +19,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from functools import cached_property
 
+from core.address import TELEGRAM
 from core.answers import Answer, Reply, Shown, Undelivered
 from core.tip_links import read_tip_link
 from storage import bulletins as bulletin_store
@@ -54,9 +55,12 @@ class Tipster:
     relay (only a filed tip keeps it). The adapter seals at the edge (``tips.anonymity``); it is
     asked to only when a tip is filed, since most messages are not a filing."""
 
-    def __init__(self, pseudonym: str, seal: Callable[[], str]) -> None:
+    def __init__(self, pseudonym: str, seal: Callable[[], str],
+                 channel: str = TELEGRAM) -> None:
         self.pseudonym = pseudonym
         self._seal = seal
+        # The channel they write on: a filed tip keeps it for the reports' figures by channel.
+        self.channel = channel
 
     @cached_property
     def relay_link(self) -> str:
@@ -99,7 +103,7 @@ class TipConversation:
             return
         # Limits are checked in the same transaction that files: refused, nothing is kept.
         result = await filing.file_text(self.ctx, tipster.pseudonym, words[:MAX_WORDS],
-                                        tipster.relay_link)
+                                        tipster.relay_link, channel=tipster.channel)
         await self.answer_filing(result, tipster, reply)
 
     async def start_from_link(self, tipster: Tipster, payload: str, reply: Reply) -> None:
@@ -230,7 +234,8 @@ class TipConversation:
     # Filing
 
     async def file_draft(self, tipster: Tipster, reply: Reply) -> None:
-        result = await filing.file_draft(self.ctx, tipster.pseudonym, tipster.relay_link)
+        result = await filing.file_draft(self.ctx, tipster.pseudonym, tipster.relay_link,
+                                         channel=tipster.channel)
         await self.answer_filing(result, tipster, reply)
 
     async def answer_filing(self, result: filing.FilingResult, tipster: Tipster,

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.address import TELEGRAM
 from storage import outbox, tip_senders
 from storage import tips as tip_store
 from storage.tip_records import Assessment, ItemKind, Tip, TipItem, TipState
@@ -52,13 +53,15 @@ class _Content:
     category: str
     bulletin_id: int | None
     items: tuple[TipItem, ...]
+    channel: str  # the channel it came in on (the reports count tips by channel)
 
 
 async def _standing(conn: AsyncConnection, sender: str, now: datetime) -> Standing:
     return await tip_senders.standing_of(conn, sender, **windows(now))
 
 
-async def file_text(ctx: TipsContext, sender: str, text: str, relay_link: str) -> FilingResult:
+async def file_text(ctx: TipsContext, sender: str, text: str, relay_link: str, *,
+                    channel: str = TELEGRAM) -> FilingResult:
     """``/tip text``: category "other", filed at once with the remembered unit. Without one, the
     text waits in a draft for the unit button (``Filed.NEEDS_UNIT``). Any draft in progress is
     replaced, as ``/tip`` replaces it."""
@@ -77,7 +80,7 @@ async def file_text(ctx: TipsContext, sender: str, text: str, relay_link: str) -
             draft = Draft(Step.UNIT_THEN_SUBMIT, None, "other", None, (item,))
             await tip_senders.save_draft(conn, sender, draft.to_record(), now)
             return FilingResult(Filed.NEEDS_UNIT)
-        content = _Content(unit.code, "other", None, (item,))
+        content = _Content(unit.code, "other", None, (item,), channel)
         result = await _file(conn, ctx, sender, relay_link, content, now)
         if standing.has_draft:
             await tip_senders.delete_draft(conn, sender)
@@ -86,7 +89,8 @@ async def file_text(ctx: TipsContext, sender: str, text: str, relay_link: str) -
     return await ctx.db.run_transaction(filing)
 
 
-async def file_draft(ctx: TipsContext, sender: str, relay_link: str) -> FilingResult:
+async def file_draft(ctx: TipsContext, sender: str, relay_link: str, *,
+                     channel: str = TELEGRAM) -> FilingResult:
     now = ctx.clock.now()
 
     async def filing(conn: AsyncConnection) -> FilingResult:
@@ -101,7 +105,8 @@ async def file_draft(ctx: TipsContext, sender: str, relay_link: str) -> FilingRe
         refusal = await refused(conn, sender, await _standing(conn, sender, now), ctx.limits, now)
         if refusal is not None:  # the draft stays, to be sent when they may
             return FilingResult(Filed.REFUSED, refused=refusal)
-        content = _Content(unit.code, draft.category or "other", draft.bulletin_id, items)
+        content = _Content(unit.code, draft.category or "other", draft.bulletin_id, items,
+                           channel)
         result = await _file(conn, ctx, sender, relay_link, content, now)
         await tip_senders.delete_draft(conn, sender)
         return result
@@ -116,7 +121,7 @@ async def _file(conn: AsyncConnection, ctx: TipsContext, sender: str, relay_link
         tip_id = await tip_store.insert_tip(
             conn, code=code, unit_code=content.unit_code, category=content.category,
             sender=sender, bulletin_id=content.bulletin_id, relay_link=relay_link,
-            items=content.items, now=now)
+            items=content.items, now=now, channel=content.channel)
         if tip_id is not None:
             break
     # Built from what was just inserted: no need to read the row back.

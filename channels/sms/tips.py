@@ -75,7 +75,7 @@ class SmsTips:
         if number is None:
             return None
         return Tipster(self._keys.pseudonym_of_address(number),
-                       lambda: self._keys.seal_address(sender))
+                       lambda: self._keys.seal_address(sender), sender.channel)
 
     async def on_tip_text(self, inbound: InboundText, said: KeywordText) -> None:
         tipster = self.tipster_of(inbound.sender)

@@ -75,7 +75,7 @@ class TypedConversation:
         only) and not raised, since what the person did is done."""
         pseudonym = self.ctx.anonymizer.pseudonym_of_address(sender)
         anonymizer = self.ctx.anonymizer
-        tipster = Tipster(pseudonym, lambda: anonymizer.seal_address(sender))
+        tipster = Tipster(pseudonym, lambda: anonymizer.seal_address(sender), sender.channel)
         reply = TypedReply(self._channel, self._text_limit, self._max_buttons, self.ctx.tr,
                            sender, pseudonym, self.offered)
         try:

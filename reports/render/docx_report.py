@@ -3,7 +3,8 @@
 Top left the issuing unit ("CÔNG AN TỈNH ĐỒNG THÁP" over "CÔNG AN XÃ TÂN THÀNH", then the
 number line), top right the national motto; the place and date; the title and subtitle; the
 period; the results paragraph in the reports' own phrasing; then the table by unit (two tables:
-eight or more outcome columns beside the activity figures would not fit a portrait A4 page).
+eight or more outcome columns beside the activity figures would not fit a portrait A4 page); then,
+where more than one channel is configured or carried anything, the table by channel (SPEC §13).
 Every word comes from the catalogue or config.toml, numbers as ``/stats`` writes them.
 """
 
@@ -21,6 +22,7 @@ from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from reports.render.channel_figures import CHANNEL_COLUMNS, channel_name, total_figures
 from reports.render.report_words import (
     BULLETIN_FIGURES,
     GROUP_FIGURES,
@@ -33,7 +35,7 @@ from reports.render.report_words import (
     unit_row_name,
 )
 from reports.render.stats_text import format_day
-from reports.stats import UnitStatistics
+from reports.stats import SMS, UnitStatistics
 from reports.unit_breakdown import UnitBreakdown
 
 FONT = "Times New Roman"  # the typeface of Vietnamese administrative documents
@@ -73,6 +75,11 @@ def render_docx(breakdown: UnitBreakdown, words: ReportWords, *, issued_on: date
     _unit_table(document, breakdown, words, outcome_columns(stats, words))
     if len(breakdown.rows) > 1:
         _body(document, tr("exports.note_bulletins"), italic=True)
+    if len(stats.by_channel) > 1:
+        _body(document, tr("exports.table_channels"), bold=True)
+        _channel_table(document, stats, words)
+        if SMS in stats.by_channel:
+            _body(document, tr("exports.note_sms"), italic=True)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -203,6 +210,25 @@ def _unit_table(document: DocumentObject, breakdown: UnitBreakdown, words: Repor
                *(n(value(row.stats)) for _, value in columns)])
     _fill(table.add_row().cells,
           ["", tr("exports.total_row"), *(n(value(breakdown.total)) for _, value in columns)],
+          bold=True)
+    return table
+
+
+def _channel_table(document: DocumentObject, stats: UnitStatistics,
+                   words: ReportWords) -> Table:
+    tr, n = words.tr, words.count
+    table = document.add_table(rows=1, cols=len(CHANNEL_COLUMNS) + 2)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _fill(table.rows[0].cells, [tr("exports.number_column"), tr("exports.channel_column"),
+                                *(tr("exports.figure." + key) for key, _ in CHANNEL_COLUMNS)],
+          bold=True)
+    for index, (name, figures) in enumerate(stats.by_channel.items(), start=1):
+        _fill(table.add_row().cells, [str(index), channel_name(name, tr),
+                                      *(n(value(figures)) for _, value in CHANNEL_COLUMNS)])
+    totals = total_figures(stats)
+    _fill(table.add_row().cells, ["", tr("exports.total_row"),
+                                  *(n(value(totals)) for _, value in CHANNEL_COLUMNS)],
           bold=True)
     return table
 

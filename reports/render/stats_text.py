@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from reports.render import channel_figures  # the module: it uses format_count from here
 from reports.stats import UnitStatistics
 
 if TYPE_CHECKING:  # report_words uses format_count from here
@@ -57,8 +58,9 @@ def render_stats_text(stats: UnitStatistics, words: ReportWords, *,
                         count=n(len(bulletins.weeks_below_target)), weeks=weeks))
     else:
         lines.append(tr("stats.target_met", target=n(bulletins.weekly_target)))
+    by_channel = channel_figures.channel_line(stats, tr, tip_figures=tip_figures)
     if not tip_figures:  # an editor's view (SPEC §12): no count of tips, nor what they led to
-        return "\n".join(lines)
+        return "\n".join([*lines, *filter(None, [by_channel])])
     lines.append(tr("stats.tips", received=n(tips.received), valuable=n(tips.valuable),
                     not_valuable=n(tips.not_valuable), false=n(tips.false),
                     unassessed=n(tips.unassessed), closed=n(tips.closed)))
@@ -72,4 +74,6 @@ def render_stats_text(stats: UnitStatistics, words: ReportWords, *,
     results = [tr("stats.outcome_line", figure=words.outcome_figure(key, count))
                for key, count in stats.outcomes.items() if count]
     lines.extend([tr("stats.outcomes"), *results] if results else [tr("stats.outcomes_none")])
+    if by_channel is not None:  # only when more than one channel has figures
+        lines.append(by_channel)
     return "\n".join(lines)

@@ -3,8 +3,9 @@
 The summary follows the Báo cáo: title, unit, period, then every figure of the report JSON with
 its label (categories and outcome kinds as configured, outcome headings with their units). The
 sheet by unit has one row per row of :class:`reports.unit_breakdown.UnitBreakdown` (the scope's
-direct children, see there why) and a total row. Numbers are numeric cells, so an officer can
-sum and chart them; words come from the catalogue.
+direct children, see there why) and a total row. The sheet by channel has one row per channel
+(SPEC §13; every configured channel, with 0s), the report's totals and a note on SMS. Numbers
+are numeric cells, so an officer can sum and chart them; words come from the catalogue.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reports.render.channel_figures import CHANNEL_COLUMNS, channel_name, total_figures
 from reports.render.report_words import (
     BULLETIN_FIGURES,
     GROUP_FIGURES,
@@ -46,6 +48,8 @@ def render_xlsx(breakdown: UnitBreakdown, words: ReportWords) -> bytes:
     summary.title = words.tr("exports.sheet_summary")
     _write_summary(summary, breakdown.total, words)
     _write_units(workbook.create_sheet(words.tr("exports.sheet_units")), breakdown, words)
+    _write_channels(workbook.create_sheet(words.tr("exports.sheet_channels")), breakdown.total,
+                    words)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -116,3 +120,23 @@ def _write_units(sheet: Worksheet, breakdown: UnitBreakdown, words: ReportWords)
     sheet.column_dimensions["B"].width = LABEL_WIDTH // 2 + 6
     for index in range(3, len(columns) + 3):
         sheet.column_dimensions[get_column_letter(index)].width = VALUE_WIDTH - 2
+
+
+def _write_channels(sheet: Worksheet, stats: UnitStatistics, words: ReportWords) -> None:
+    tr = words.tr
+    sheet.append([tr("exports.channel_column"),
+                  *(tr("exports.figure." + key) for key, _ in CHANNEL_COLUMNS)])
+    for name, figures in stats.by_channel.items():
+        sheet.append([channel_name(name, tr), *(value(figures) for _, value in CHANNEL_COLUMNS)])
+    totals = total_figures(stats)
+    sheet.append([tr("exports.total_row"), *(value(totals) for _, value in CHANNEL_COLUMNS)])
+    for cell in (*sheet[1], *sheet[sheet.max_row]):
+        cell.font = BOLD
+    for row_cells in sheet.iter_rows(min_row=2, min_col=2):
+        for cell in row_cells:
+            cell.number_format = NUMBER_FORMAT
+    sheet.append([])
+    sheet.append([tr("exports.note_sms")])
+    sheet.column_dimensions["A"].width = VALUE_WIDTH
+    for index in range(2, len(CHANNEL_COLUMNS) + 2):
+        sheet.column_dimensions[get_column_letter(index)].width = VALUE_WIDTH

@@ -20,7 +20,6 @@ from storage import tips as tip_store
 from storage.audit import entries_for
 from storage.migrate import _alembic_config, current_revision, head_revision
 from storage.schema import UTCDateTime, groups, units
-from storage.tip_records import ItemKind, TipItem
 from storage.tips_tables import tip_thread
 
 GROUP, OFFICER, EDITOR = -1001234, 42, 43
@@ -35,7 +34,9 @@ async def _migrate(db, action: str, revision: str) -> None:
 
 
 def _insert(sql: str):
-    return text(sql).bindparams(bindparam("at", type_=UTCDateTime()))
+    statement = text(sql)
+    return statement.bindparams(bindparam("at", type_=UTCDateTime())) if ":at" in sql \
+        else statement
 
 
 async def _rows_of_0009(db, clock) -> None:
@@ -43,13 +44,16 @@ async def _rows_of_0009(db, clock) -> None:
     at = clock.now()
     async with db.transaction() as conn:
         unit = (await conn.execute(select(units.c.id).where(units.c.code_key == "TT"))).scalar()
-        tip = await tip_store.insert_tip(
-            conn, code="TIP-AAAAAA", unit_code="TT", category="drugs", sender="p1",
-            bulletin_id=None, relay_link="sealed-link", items=[TipItem(ItemKind.TEXT, "chữ")],
-            now=at)
+        # Spelled out as 0009 had it: storage.tips writes the columns of the head revision.
+        tip = 1
         values = {"at": at, "unit": unit, "group": GROUP, "officer": OFFICER,
                   "editor": EDITOR, "tip": tip}
         statements = [
+            "INSERT INTO tips (id, code, unit_id, category, sender, bulletin_id, assessment,"
+            " state, created_at, relay_link, staff_notified) VALUES (:tip, 'TIP-AAAAAA', :unit,"
+            " 'drugs', 'p1', NULL, 'unassessed', 'open', :at, 'sealed-link', FALSE)",
+            "INSERT INTO tip_items (tip_id, position, kind, text, file_id)"
+            " VALUES (:tip, 0, 'text', 'chữ', NULL)",
             "INSERT INTO groups (id, chat_id, title, unit_id, status, registered_by,"
             " registered_at, created_at, updated_at)"
             " VALUES (1, :group, 'Tổ 1', :unit, 'active', :officer, :at, :at, :at)",

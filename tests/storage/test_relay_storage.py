@@ -35,6 +35,16 @@ async def file_one(conn, clock, code="TIP-AAAAAA", sender="p1") -> int:
         relay_link=f"sealed-{code}", items=[TipItem(ItemKind.TEXT, "chữ")], now=clock.now())
 
 
+async def file_one_as_0008(conn, clock) -> int:
+    """A tip as revision 0008 stored it (storage.tips writes the columns of the head revision)."""
+    return (await conn.execute(text(
+        "INSERT INTO tips (code, unit_id, category, sender, bulletin_id, assessment, state,"
+        " created_at, relay_link, staff_notified) SELECT 'TIP-AAAAAA', id, 'drugs', 'p1', NULL,"
+        " 'unassessed', 'open', :at, 'sealed-TIP-AAAAAA', FALSE FROM units"
+        " WHERE code_key = 'TT' RETURNING id").bindparams(bindparam("at", **_AT)),
+        {"at": clock.now()})).scalar_one()
+
+
 async def test_a_link_stops_relaying_at_its_expiry_before_any_purge(db, clock):
     await prepared(db, clock)
     async with db.transaction() as conn:
@@ -166,7 +176,7 @@ async def test_migration_0009_keeps_what_became_of_existing_questions_and_goes_b
     assert await current_revision(db) == "0008"
     asked_at, later = clock.now(), clock.now() + timedelta(minutes=5)
     async with db.transaction() as conn:
-        tip_id = await file_one(conn, clock)
+        tip_id = await file_one_as_0008(conn, clock)
         add_entry = text("INSERT INTO tip_thread (tip_id, at, direction, staff_telegram_id, text)"
                          " VALUES (:tip, :at, 'to_tipster', :officer, :text)").bindparams(
             bindparam("at", **_AT))

@@ -65,7 +65,7 @@ async def test_district_docx_carries_exactly_the_reported_figures(db, write_conf
 async def test_district_xlsx_carries_exactly_the_reported_figures(db, write_config):
     report = await district_file(db, write_config, "xlsx")
     assert report.filename == f"report-TT-{DISTRICT_PERIOD}.xlsx"
-    summary, by_unit = openpyxl.load_workbook(io.BytesIO(report.content)).worksheets
+    summary, by_unit, by_channel = openpyxl.load_workbook(io.BytesIO(report.content)).worksheets
     figures = {row[0]: row[1] for row in summary.iter_rows(values_only=True) if row[0]}
     assert {label: figures[label] for label in (
         "Số nhóm", "Số thành viên", "Bản tin đã chuyển tải", "Lượt gửi tới nhóm",
@@ -93,4 +93,10 @@ async def test_district_xlsx_carries_exactly_the_reported_figures(db, write_conf
         assert total[column[heading]] == expected
         # Every count but the distinct bulletins adds up over the rows.
         assert sum(row[column[heading]] for row in rows[1:-1]) == expected
+
+    # Only Telegram is configured and carried anything: its row holds every figure.
+    channels = list(by_channel.iter_rows(values_only=True))
+    assert channels[0][:2] == ("Kênh", "Số nhóm")
+    assert channels[1:3] == [("Telegram", 12, 196, 432, 1, 106),
+                             ("Tổng cộng", 12, 196, 432, 1, 106)]
     assert [row[0] for row in rows[1:-1]] == ["TT", "TT-A1"]

@@ -116,11 +116,14 @@ async def test_district_report_carries_exactly_the_reported_figures(db):
     assert json.loads(render_json(stats)) == {
         "period": {"from": "2026-01-05", "to": "2026-05-10", "label": DISTRICT_PERIOD},
         "unit": "TT",
-        "groups": {"count": 12, "members": 196},
+        "groups": {"count": 12, "members": 196,
+                   "by_channel": {"telegram": {"count": 12, "members": 196}}},
         "bulletins": {"sent": 36, "deliveries": 432, "failed": 1, "weekly_target": 2,
-                      "weeks_below_target": ["2026-W07"]},
+                      "weeks_below_target": ["2026-W07"],
+                      "by_channel": {"telegram": {"deliveries": 432, "failed": 1}}},
         "tips": {"received": 106, "valuable": 60, "not_valuable": 30, "false": 6,
-                 "unassessed": 10, "closed": 80, "by_category": by_category, "cases": 104},
+                 "unassessed": 10, "closed": 80, "by_category": by_category, "cases": 104,
+                 "by_channel": {"telegram": {"received": 106}}},
         "outcomes": {"cases": 6, "persons": 69, "knives": 7, "guns": 4, "stun_batons": 5},
     }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from channels.telegram_addresses import address_of_chat as telegram
 from org.directory import Directory
@@ -19,6 +19,7 @@ from storage import deliveries as delivery_store
 from storage import groups as group_store
 from storage import resends
 from storage.rollup_tables import (
+    stats_channel_days,
     stats_delivery_days,
     stats_group_weeks,
     stats_outcome_days,
@@ -43,7 +44,7 @@ from tests.stats_seed import (
 UNITS = [Unit("DT", "Tỉnh", None), Unit("TT", "Xã Tân Thành", "DT"),
          Unit("TT-A1", "Ấp 1", "TT"), Unit("BT", "Xã Bình Thành", "DT")]
 TOTALS = (stats_tip_category_days, stats_tip_state_days, stats_delivery_days,
-          stats_outcome_days, stats_group_weeks, stats_week_groups)
+          stats_outcome_days, stats_group_weeks, stats_week_groups, stats_channel_days)
 START = local(2026, 3, 2)
 
 
@@ -52,8 +53,8 @@ async def snapshot(db) -> dict[str, set[tuple]]:
     found = {}
     async with db.reading() as conn:
         for table in TOTALS:
-            amount = table.c[list(table.c.keys())[-1]]
-            rows = await conn.execute(select(table).where(amount != 0))
+            amounts = [c for c in table.c if not c.primary_key]
+            rows = await conn.execute(select(table).where(or_(*(a != 0 for a in amounts))))
             found[table.name] = {tuple(row) for row in rows}
     return found
 
@@ -64,7 +65,8 @@ async def a_busy_month(db) -> None:
     hamlet = await add_groups(db, "TT-A1", [10, 12, 14], START - timedelta(days=10))
     commune = await add_groups(db, "TT", [20, 22], START - timedelta(days=10))
     other = await add_groups(db, "BT", [30], START + timedelta(days=3))  # joins mid-week
-    everyone = [*hamlet, *commune, *other]
+    zalo = await add_groups(db, "TT", [40], START - timedelta(days=10), channel="zalo_oa")
+    everyone = [*hamlet, *commune, *other, *zalo]
     for day in range(28):
         at = START + timedelta(days=day, hours=chance.randint(0, 23))
         if day % 3 == 0:
@@ -75,7 +77,8 @@ async def a_busy_month(db) -> None:
             await file_tip(db, chance.choice(["TT", "TT-A1", "BT", "DT"]), at,
                            category=chance.choice(["drugs", "theft", "other"]),
                            assessment=chance.choice(list(Assessment)),
-                           closed=chance.random() < 0.4)
+                           closed=chance.random() < 0.4,
+                           channel=chance.choice(["telegram", "zalo_oa", "sms"]))
         if day % 5 == 0:
             await record_outcome(db, chance.choice(["TT-A1", "BT"]), at,
                                  {"cases": chance.randint(1, 3), "persons": 2})
@@ -85,6 +88,7 @@ async def a_busy_month(db) -> None:
                                      STAFF, later)
         await group_store.mark_group_inactive(conn, telegram(commune[0]), later)
         await group_store.mark_group_inactive(conn, telegram(hamlet[1]), later)
+        await group_store.link_group(conn, zalo[0], "Nhóm Zalo chuyển", "TT-A1", STAFF, later)
         await group_store.note_group_seen(conn, telegram(hamlet[1]), "Tổ quay lại",
                                           later)  # back again
 

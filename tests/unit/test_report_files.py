@@ -101,8 +101,9 @@ def test_docx_has_the_bao_cao_header_title_results_and_table_by_unit():
 
 def test_xlsx_summary_and_unit_sheets_hold_numbers_in_numeric_cells():
     workbook = openpyxl.load_workbook(io.BytesIO(render_xlsx(commune(), words())))
-    summary, by_unit = workbook.worksheets
-    assert (summary.title, by_unit.title) == ("Tổng hợp", "Theo đơn vị")
+    summary, by_unit, by_channel = workbook.worksheets
+    assert (summary.title, by_unit.title, by_channel.title) == ("Tổng hợp", "Theo đơn vị",
+                                                               "Theo kênh")
     assert summary["A1"].value == "BÁO CÁO"
     figures = {row[0]: row[1] for row in summary.iter_rows(values_only=True) if row[0]}
     assert figures["Đơn vị"] == "TT — Xã Tân Thành"
@@ -137,7 +138,7 @@ def test_an_english_deployment_gets_an_english_report():
             in text)
     assert "BÁO CÁO" not in text and "nhóm" not in text
     workbook = openpyxl.load_workbook(io.BytesIO(render_xlsx(commune(), english)))
-    assert [sheet.title for sheet in workbook.worksheets] == ["Summary", "By unit"]
+    assert [sheet.title for sheet in workbook.worksheets] == ["Summary", "By unit", "By channel"]
 
 
 def test_a_commune_without_results_says_so_and_leaves_zero_kinds_out():

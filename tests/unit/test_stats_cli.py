@@ -65,7 +65,8 @@ def test_json_report_of_the_root_unit_goes_to_standard_output(write_config, cloc
     document = json.loads(capsys.readouterr().out)
     assert document["unit"] == "DT"
     assert document["period"] == {"from": "2026-03-01", "to": "2026-03-31", "label": "2026-03"}
-    assert document["groups"] == {"count": 3, "members": 49}
+    assert document["groups"] == {"count": 3, "members": 49,
+                                  "by_channel": {"telegram": {"count": 3, "members": 49}}}
     assert document["bulletins"]["sent"] == 1 and document["bulletins"]["deliveries"] == 2
     assert document["tips"]["received"] == 2 and document["tips"]["valuable"] == 1
     assert document["tips"]["by_category"]["fire"] == 0

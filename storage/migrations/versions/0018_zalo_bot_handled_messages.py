@@ -3,14 +3,14 @@ may hand out an update again, also after a restart; each handled ``message_id`` 
 (as an HMAC, never in clear) and a repeat is dropped.
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0016
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
