@@ -27,11 +27,11 @@ from handlers.argument_problems import echo, period_problem
 from handlers.bot_context import BotContext
 from handlers.commands import guard
 from reports.chat_requests import Refusal, plan_statistics
-from reports.render.chart import render_weekly_chart
 from reports.render.report_words import report_words_for
 from reports.render.stats_text import format_day, render_stats_text
 from reports.stats import unit_statistics_for_config
 from reports.stats_request import StatsRequest
+from reports.weekly_chart import weekly_chart_png
 from reports.weekly_series import weekly_series_for_config
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ async def send_chart(message: Message, services: Services, tr: Translator,
                                             services.config, request.unit_code, request.period,
                                             now=services.clock.now())
     try:
-        png = await asyncio.to_thread(render_weekly_chart, series, tr)
+        png = await asyncio.to_thread(weekly_chart_png, series, tr)
     except Exception:
         # The figures already went out as text; a drawing failure must not look like silence.
         log.exception("statistics chart not drawn")

@@ -6,20 +6,19 @@ json and csv carry the scope's figures; xlsx and docx add the table by unit
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from core.config_model import Config
 from org.units import UnitTree
 from reports.periods import Period
 from reports.render.csv_report import render_csv
-from reports.render.docx_report import render_docx
 from reports.render.json_report import render_json
-from reports.render.report_words import report_words_for
+from reports.render.report_words import ReportWords, report_words_for
 from reports.render.stats_text import Translate
-from reports.render.xlsx_report import render_xlsx
 from reports.stats import UnitStatistics, unit_statistics_for_config
-from reports.unit_breakdown import unit_breakdown
+from reports.unit_breakdown import UnitBreakdown, unit_breakdown
 from storage.db import Database
 
 TEXT_FORMATS = ("json", "csv")  # standard output by default on the command line
@@ -56,10 +55,22 @@ async def build_report_file(db: Database, tree: UnitTree, config: Config, tr: Tr
         breakdown = await unit_breakdown(db, tree, config, unit_code, period, now=now)
         stats = breakdown.total
         words = report_words_for(config, tr)
-        if report_format == "xlsx":
-            content = render_xlsx(breakdown, words)
-        else:
-            issued_on = now.astimezone(config.timezone).date()
-            content = render_docx(breakdown, words, issued_on=issued_on)
+        issued_on = now.astimezone(config.timezone).date()
+        content = await asyncio.to_thread(render_office_file, report_format, breakdown, words,
+                                          issued_on)
     return ReportFile(report_filename(stats.unit_code, period.label, report_format), content,
                       stats)
+
+
+def render_office_file(report_format: str, breakdown: UnitBreakdown, words: ReportWords,
+                       issued_on: date) -> bytes:
+    """An XLSX or DOCX report. openpyxl and python-docx take about a second and tens of MB to
+    import: they load here, on the first report that needs them (in a worker thread, off the
+    event loop), so neither the bot's start nor a bot that never writes one pays for them."""
+    if report_format == "xlsx":
+        from reports.render.xlsx_report import render_xlsx
+
+        return render_xlsx(breakdown, words)
+    from reports.render.docx_report import render_docx
+
+    return render_docx(breakdown, words, issued_on=issued_on)

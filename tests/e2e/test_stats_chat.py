@@ -84,7 +84,7 @@ async def test_stats_month_chart_sends_the_figures_then_a_photo_of_the_weeks(har
         drawn.append(series)
         return render_weekly_chart(series, tr)
 
-    monkeypatch.setattr(handlers.stats, "render_weekly_chart", recording_renderer)
+    monkeypatch.setattr(handlers.stats, "weekly_chart_png", recording_renderer)
     await seed_march(harness.bot.services.db)
     text = (await say(fake, people.officer, "/stats month chart"))["text"]
     assert "Nhóm: 3 nhóm, 1.235 thành viên" in text

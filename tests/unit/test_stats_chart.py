@@ -85,3 +85,16 @@ def test_weekly_summary_slot_and_the_week_it_summarises():
     assert (week.label, week.first_day, week.last_day) == (
         "2026-W10", date(2026, 3, 2), date(2026, 3, 8))
     assert week.start_utc == datetime(2026, 3, 1, 17, 0, tzinfo=UTC)
+
+
+def test_starting_the_bot_loads_no_chart_or_office_library():
+    # Issue 19: matplotlib, openpyxl and python-docx load on the first chart or file asked for.
+    import subprocess
+    import sys
+
+    code = ("import sys, bot.cli; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'matplotlib', 'openpyxl', 'docx'}))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True).stdout.strip()
+    assert loaded == "[]"
