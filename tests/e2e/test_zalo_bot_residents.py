@@ -76,6 +76,7 @@ async def test_a_zalo_bot_resident_files_a_tip_an_officer_triages_and_asks_they_
     assert code in (await say(fake, people.officer, f"/reply {code} Mấy giờ thì có?"))["text"]
     sent = await zalo.wait_until_sent(resident.id, before + 1)
     assert "Mấy giờ thì có?" in sent[before].body["text"] and code in sent[before].body["text"]
+    assert f"/traloi {code}" in sent[before].body["text"]  # Zalo's words, not Telegram's reply
     # The resident answers with /traloi and asks how the tip is going.
     assert code in " ".join(await harness.writes(resident, f"/traloi {code} Khoảng 10 giờ tối"))
     await fake.wait_for_message(people.officer.id,

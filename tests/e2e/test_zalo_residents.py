@@ -66,6 +66,9 @@ async def test_a_zalo_resident_files_a_tip_an_officer_asks_and_status_works(harn
     [question] = sent[before:]
     assert "Mấy giờ thì có?" in question.message["text"] and code in question.message["text"]
     assert "attachment" not in question.message  # no Telegram-only button came along
+    # Worded for Zalo: the typed command, not Telegram's "reply to this message".
+    text = question.message["text"]
+    assert f"/traloi {code}" in text and "«Trả lời»" not in text
     # The resident answers with /traloi, and asks how the tip is going.
     said = await harness.writes(resident, f"/traloi {code} Khoảng 10 giờ tối")
     assert code in text_of(said)
