@@ -36,6 +36,7 @@ PREVIEW_CHARS = 1500
 # The actions of the composer's choices (a Telegram adapter puts them behind "bc:").
 TOPIC, UNITS, UNIT = "topic:", "units", "unit:"
 SEND_NOW, SEND_CONFIRMED, QUEUE, SUBMIT, CANCEL = "now", "nowok", "queue", "submit", "cancel"
+QUEUE_CONFIRMED = "queueok"  # "add to queue" after the SMS cost was shown
 SMS_VERSION, NO_SMS_VERSION = "sms", "nosms"
 
 
@@ -98,7 +99,15 @@ class BulletinComposer:
         if words is not None:
             result = await self.desk.submit(member, member.unit_code, "general",
                                             Content(words.strip()), Action.QUEUE)
-            return Composed(Answer(await self.result_text(result, member.unit_code)), Step.DONE)
+            told = [await self.result_text(result, member.unit_code)]
+            # Queued at once, as the command promises; what it will cost by SMS is told, and
+            # /queue can still take it out before its slot (SPEC §13: the officer sees it).
+            quote = (await self.desk.sms_costs.quote(result.bulletin)
+                     if result.bulletin.status == "queued" else None)
+            if quote is not None:
+                told.append("\n".join((self.tr("bulletins.sms_cost.queued"),
+                                        sms_cost_text(self.tr, quote, question=False))))
+            return Composed(Answer("\n\n".join(told)), Step.DONE)
         await self._keep(member.address, ComposerDraft(member.unit_code))
         return Composed(Answer(tr("bulletins.compose.ask_content")), Step.CONTENT)
 
@@ -235,10 +244,12 @@ class BulletinComposer:
         tr = self.tr
         if member is None:  # not staff (any more): their draft is not theirs to send
             return self._expired()
-        if choice == SEND_NOW:
-            asked = await self._sms_cost_question(member, address)
+        if choice in (SEND_NOW, QUEUE):
+            # SPEC §13: before a bulletin goes to SMS subscribers the officer sees the SMS and
+            # their cost, whether it goes now or at its slot.
+            asked = await self._sms_cost_question(member, address, queued=choice == QUEUE)
             if asked is not None:
-                return asked  # the draft stays until Confirm (nowok) or Cancel
+                return asked  # the draft stays until Confirm (nowok / queueok) or Cancel
         draft = await self._drop(address)
         if choice == CANCEL and draft is not None:
             return Composed(Answer(tr("bulletins.compose.cancelled")), Step.DONE,
@@ -250,10 +261,10 @@ class BulletinComposer:
         return Composed(Answer(await self.result_text(result, draft.unit)), Step.DONE,
                         in_place=True)
 
-    async def _sms_cost_question(self, member: StaffMember,
-                                 address: Address) -> Composed | None:
-        """"Send now" of a draft that would reach SMS subscribers: the preview again with the
-        SMS cost and Confirm / Cancel instead of sending; None when nothing goes by SMS."""
+    async def _sms_cost_question(self, member: StaffMember, address: Address, *,
+                                 queued: bool) -> Composed | None:
+        """"Send now" or "add to queue" of a draft that would reach SMS subscribers: the preview
+        again with the SMS cost and Confirm / Cancel instead; None when nothing goes by SMS."""
         draft = await self._draft(address)
         if draft is None or draft.content is None or draft.topic is None:
             return None
@@ -261,8 +272,12 @@ class BulletinComposer:
                                                        draft.content)
         if quote is None or not quote.needs_confirmation:
             return None
-        text = "\n\n".join((self.preview_text(draft), sms_cost_text(self.tr, quote)))
-        return Composed(Answer(text, confirm_choices(self.tr, SEND_CONFIRMED, CANCEL)),
+        cost = sms_cost_text(self.tr, quote)
+        if queued:  # counted today; at its slot it goes to the subscribers of that day
+            cost = "\n".join((self.tr("bulletins.sms_cost.queued"), cost))
+        text = "\n\n".join((self.preview_text(draft), cost))
+        confirm = QUEUE_CONFIRMED if queued else SEND_CONFIRMED
+        return Composed(Answer(text, confirm_choices(self.tr, confirm, CANCEL)),
                         Step.CONFIRM, in_place=True)
 
     async def result_text(self, result: Submitted, unit: str) -> str:

@@ -110,14 +110,16 @@ def vnd(amount: int) -> str:
     return f"{amount:,}".replace(",", ".")
 
 
-def sms_cost_text(tr: Translator, quote: SmsQuote) -> str:
+def sms_cost_text(tr: Translator, quote: SmsQuote, *, question: bool = True) -> str:
     """The question asked before a direct send reaches SMS subscribers: how many SMS, how many
-    parts each, about what they cost, what is left of the month's budget."""
+    parts each, about what they cost, what is left of the month's budget. Without
+    ``question``: the same figures, told (``/bulletin words`` queues at once)."""
     lines = [tr("bulletins.sms_cost.line", messages=quote.messages, segments=quote.segments,
                 cost=vnd(quote.cost_vnd), left=vnd(quote.budget_left_vnd))]
     if quote.over_budget:
         lines.append(tr("bulletins.sms_cost.over_budget"))
-    lines.append(tr("bulletins.sms_cost.question"))
+    if question:
+        lines.append(tr("bulletins.sms_cost.question"))
     return "\n".join(lines)
 
 

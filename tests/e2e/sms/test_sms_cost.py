@@ -142,3 +142,39 @@ async def test_confirm_under_an_alert_question_an_hour_old_sends_nothing(sms_har
     assert group_copies(chat.fake, groups[0].id) == 0
     assert sms_harness.gateway.post_attempts == 0
     assert await delivery_statuses(services.db) == []
+
+
+async def test_adding_to_the_queue_shows_the_sms_cost_first_and_queues_on_confirm(sms_harness):
+    chat = sms_harness.chat
+    services = chat.bot.services
+    await _two_subscribers(chat)
+    preview = await compose_and_choose(chat.fake, chat.people.officer, "Phòng cháy mùa khô",
+                                       "fire", "bc:queue")
+    assert "khi đến lượt theo lịch" in preview["text"]
+    assert "Sẽ gửi 2 tin SMS (1 đoạn mỗi tin), khoảng 1.000 đồng" in preview["text"]
+    assert [b["callback_data"] for b in preview["reply_markup"]["inline_keyboard"][0]] == [
+        "bc:queueok", "bc:cancel"]
+    assert "queued" not in await _bulletin_statuses(services.db)  # nothing queued yet
+    answer = await press_and_wait_for_edit(chat.fake, chat.people.officer, preview, "bc:queueok")
+    assert "vào hàng đợi" in answer
+    assert await _bulletin_statuses(services.db) == ["queued"]
+    await services.bulletins.engine.idle.wait()
+    assert sms_harness.gateway.post_attempts == 0  # queued: it goes at its slot, not now
+
+
+async def test_bulletin_with_words_is_queued_at_once_and_tells_its_sms_cost(sms_harness):
+    chat = sms_harness.chat
+    await _two_subscribers(chat)
+    answer = await answer_to(chat.fake, chat.people.officer, "/bantin Phòng cháy mùa khô")
+    assert "vào hàng đợi" in answer["text"]
+    assert "Sẽ gửi 2 tin SMS (1 đoạn mỗi tin), khoảng 1.000 đồng" in answer["text"]
+    assert "xác nhận" not in answer["text"] and "reply_markup" not in answer
+    assert await _bulletin_statuses(chat.bot.services.db) == ["queued"]
+
+
+async def _bulletin_statuses(db) -> list[str]:
+    from sqlalchemy import select
+
+    from storage.schema import bulletins
+    async with db.reading() as conn:
+        return [row[0] for row in (await conn.execute(select(bulletins.c.status))).all()]
