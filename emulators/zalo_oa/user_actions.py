@@ -1,6 +1,13 @@
 """Zalo's side of the OA webhook: a user writing to the OA (or in an OA group), posted to the
 bot's webhook signed as Zalo signs it (``events``); and raw posting, for tests that forge,
-tamper with or replay an event."""
+tamper with or replay an event.
+
+A person who writes without following the OA (``FakeZaloOA.anonymous_person``) sends the same
+things as ``anonymous_send_*`` events: ``sender.id`` their anonymous id, and
+``message.conversation_id`` the conversation the OA answers them in (Zalo's webhook
+documentation, developers.zalo.me/docs/official-account/webhook, "Người dùng ẩn danh": "dùng
+``conversation_id`` thay vì user thường … Body có thêm ``message.conversation_id``"; event names
+``anonymous_send_text|image|file|sticker``)."""
 
 from __future__ import annotations
 
@@ -45,6 +52,9 @@ class UserActions:
     async def _user_event(self, user: ZaloUser, event_name: str, message: dict[str, Any]
                           ) -> httpx.Response | None:
         user.last_message_at = self.now()
+        if user.conversation_id:  # not a follower: Zalo names the conversation in each event
+            event_name = event_name.replace("user_send_", "anonymous_send_", 1)
+            message = {**message, "conversation_id": user.conversation_id}
         return await self.post_event(self.signed_event(event_name, user.id, self.oa_id, message))
 
     def signed_event(self, event_name: str, sender_id: str, recipient_id: str,
