@@ -5,6 +5,8 @@ reaching them, and neither id in the database file or the log."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 import pytest
 
@@ -70,3 +72,23 @@ async def test_zalo_answers_an_anonymous_person_only_in_their_conversation():
                               "conversation_id": person.conversation_id}))["error"] == 0
         [sent] = zalo.sent_to(person.chat)
         assert sent.message == {"text": "Chào"}
+
+
+async def test_a_question_outside_the_window_waits_for_the_anonymous_persons_next_message(
+        harness):
+    fake, people, zalo = harness.fake, harness.people, harness.zalo
+    resident = zalo.anonymous_person("Người chưa quan tâm")
+    code = await file_tip_on_zalo(harness, resident, "Trộm chó ở xóm dưới")
+    await fake.wait_for_message(people.officer.id, lambda m: code in (m.get("text") or ""))
+    harness.advance(timedelta(days=8))  # past the 7 days the emulator allows
+    before = len(zalo.sent_to(resident.chat))
+    await say(fake, people.officer, f"/reply {code} Mấy con?")
+    told = await fake.wait_for_message(
+        people.officer.id, lambda m: "KHÔNG đến được" in (m.get("text") or ""))
+    assert code in told["text"]
+    assert len(zalo.sent_to(resident.chat)) == before
+    # They write again: the sealed relay link opens to their address (same conversation), and
+    # the question that waited goes to it.
+    await harness.writes(resident, f"/trangthai {code}")
+    sent = await zalo.wait_until_sent(resident.chat, before + 2)
+    assert any("Mấy con?" in s.message.get("text", "") for s in sent[before:])
