@@ -21,7 +21,10 @@ Built from Zalo's public documentation and SDK sources:
   ``refresh_token``; header ``secret_key``: the PHP SDK's ``OAuth2Client::getZaloTokenFrom
   RefreshToken``): each refresh token works once and the answer carries a new one; access tokens
   expire after ``expires_in`` seconds (Zalo: 90000, 25 hours; a string in the JSON);
-* error envelopes: HTTP 200 with a negative ``error`` and a ``message`` (``errors``).
+* error envelopes: HTTP 200 with a negative ``error`` and a ``message`` (``errors``);
+* the files a person's events link to (``message.attachments[].payload.url``): served by
+  ``GET /media/<name>`` without an access token, as Zalo's CDN links are opened by anyone who
+  has them; an unknown name is a 404.
 
 The OA API and the OAuth server share one port here (``api_base_url`` and ``oauth_base_url`` are
 the same root). Time is the emulator's own (``advance``), so a test moves a user's reply window
@@ -78,6 +81,7 @@ class FakeZaloOA(UserActions):
         self.access_token_lifetime = access_token_lifetime
         self.users: dict[str, ZaloUser] = {}
         self.anonymous_people: dict[str, ZaloUser] = {}  # by anonymous id
+        self.media: dict[str, tuple[bytes, str]] = {}  # path -> (bytes, content type)
         self.groups: dict[str, ZaloGroup] = {}
         self.sent: list[SentMessage] = []
         self.calls: list[ApiCall] = []
@@ -122,6 +126,12 @@ class FakeZaloOA(UserActions):
         person = ZaloUser(new_hex_id(), name, following=False, conversation_id=new_hex_id())
         self.anonymous_people[person.id] = person
         return person
+
+    def host_media(self, data: bytes, suffix: str, content_type: str) -> str:
+        """The URL a person's event links to for ``data`` (``GET`` serves it)."""
+        path = f"/media/{new_hex_id()}{suffix}"
+        self.media[path] = (data, content_type)
+        return f"{self.base_url}{path}"
 
     def group(self, name: str, *, members: int = 10) -> ZaloGroup:
         group = ZaloGroup(new_hex_id(), name, members)
@@ -199,6 +209,11 @@ class FakeZaloOA(UserActions):
     async def _route(self, request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and request.path == "/v4/oa/access_token":
             return self._refresh(request)
+        if request.method == "GET" and request.path.startswith("/media/"):
+            hosted = self.media.get(request.path)
+            if hosted is None:
+                return HttpResponse(404, b"", "text/plain")
+            return HttpResponse(200, hosted[0], hosted[1])
         body = self._body(request)
         to = _recipient(request.path, body)
         self.calls.append(ApiCall(request.path, to, body))
