@@ -13,6 +13,15 @@ form seen in public sources, ``POST /v3.0/oa/message`` with ``recipient.conversa
 reply to an *anonymous* user (``anonymous_send_text``: the PHP SDK's
 ``withAnonymousConversation(anonymous_id, conversation_id)``), not a group. The README's Zalo
 section has the whole argument.
+
+A person who writes without following the OA (``anonymous_send_*`` events) has no ``user_id``:
+the event's ``sender.id`` is their anonymous id and ``message.conversation_id`` names the
+conversation (Zalo's webhook documentation, developers.zalo.me/docs/official-account/webhook,
+"Người dùng ẩn danh gửi tin": "dùng ``conversation_id`` thay vì user thường … Body có thêm
+``message.conversation_id``", as summarised in public integration notes). The OA answers them
+with the same consultation message, its recipient being ``{"anonymous_id", "conversation_id"}``:
+what Zalo's PHP SDK builds (``MessageBuilder::withAnonymousConversation($anonymousId,
+$conversationId)``) for ``POST /v3.0/oa/message/cs`` (``ANONYMOUS_RECIPIENT_KEYS``).
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ GROUP_MESSAGE = "/v3.0/oa/group/message"
 GROUP_RECIPIENT_KEY = "group_id"
 GROUPS_OF_OA = "/v3.0/oa/group/getgroupsofoa"
 GROUP_INFO = "/v3.0/oa/group/getgroup"
+ANONYMOUS_RECIPIENT_KEYS = ("anonymous_id", "conversation_id")
 
 # Zalo's codes for an access token it no longer takes: renew it and ask again, once.
 ACCESS_TOKEN_INVALID = -216

@@ -1,5 +1,7 @@
 """The :class:`core.outbound.Channel` for a Zalo Official Account: consultation messages to a
-person (``zalo_oa:user:<id>``, ``POST /v3.0/oa/message/cs``) and GMF messages to an OA group
+person (``zalo_oa:user:<id>``, ``POST /v3.0/oa/message/cs``; a person writing without following,
+``zalo_oa:anon:<anonymous_id>:<conversation_id>``, by the same call with the anonymous recipient
+of ``api.ANONYMOUS_RECIPIENT_KEYS``) and GMF messages to an OA group
 (``zalo_oa:group:<id>``, ``api.GROUP_MESSAGE``), through :class:`api.ZaloApi`.
 
 What Zalo lets an OA do, as :class:`Capabilities`:
@@ -28,6 +30,7 @@ from datetime import timedelta
 from channels.text_parts import split_message
 from channels.zalo_oa.addresses import RecipientKind, recipient_of
 from channels.zalo_oa.api import (
+    ANONYMOUS_RECIPIENT_KEYS,
     CONSULTATION_MESSAGE,
     GROUP_MESSAGE,
     GROUP_RECIPIENT_KEY,
@@ -106,6 +109,9 @@ class ZaloOAChannel:
                                         in_group=in_group, tr=self._tr)}
         if in_group:
             path, body["recipient"] = GROUP_MESSAGE, {GROUP_RECIPIENT_KEY: recipient.id}
+        elif recipient.kind is RecipientKind.ANONYMOUS:
+            path, body["recipient"] = CONSULTATION_MESSAGE, dict(zip(
+                ANONYMOUS_RECIPIENT_KEYS, (recipient.id, recipient.conversation_id), strict=True))
         else:
             path, body["recipient"] = CONSULTATION_MESSAGE, {"user_id": recipient.id}
         try:

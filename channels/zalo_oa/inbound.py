@@ -6,6 +6,11 @@ Event names (developers.zalo.me/docs/official-account/webhook): ``user_send_text
 ``unfollow`` (the person under ``follower``), and the GMF group events ``user_send_group_*``,
 whose recipient is the group (``emulators.zalo_oa.events`` cites the sources).
 
+An ``anonymous_send_*`` event's sender is ``zalo_oa:anon:<sender.id>:<message.conversation_id>``:
+Zalo answers a person who does not follow the OA only by that pair (``api``). Such an event
+without a conversation id names no one the OA could answer and is dropped like one with no
+sender.
+
 The sender's address, the text and the attachments are a tipster's identity and words: they are
 left out of the event's ``repr`` so that no log line can carry them by accident.
 """
@@ -16,8 +21,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from channels.zalo_oa.addresses import group_address, user_address
-from core.address import Address
+from channels.zalo_oa.addresses import anonymous_address, group_address, user_address
+from core.address import Address, AddressError
 
 
 class EventKind(StrEnum):
@@ -50,7 +55,7 @@ class InboundEvent:
 
     kind: EventKind
     event_name: str
-    sender: Address = field(repr=False)  # zalo_oa:user:<id>: sealed before it is stored
+    sender: Address = field(repr=False)  # zalo_oa:user:… or zalo_oa:anon:…: sealed when stored
     text: str = field(default="", repr=False)
     attachments: tuple[Attachment, ...] = field(default=(), repr=False)
     group: Address | None = None  # the GMF group it was said in; None in a 1:1 chat
@@ -88,12 +93,20 @@ def parse_event(payload: dict[str, Any]) -> InboundEvent | None:
         kind = EventKind(kind_name)
     except ValueError:
         kind = EventKind.OTHER
+    anonymous = event_name.startswith("anonymous_")
+    if anonymous:
+        try:
+            sender = anonymous_address(sender_id, str(message.get("conversation_id") or ""))
+        except AddressError:
+            return None
+    else:
+        sender = user_address(sender_id)
     return InboundEvent(
-        kind=kind, event_name=event_name, sender=user_address(sender_id),
+        kind=kind, event_name=event_name, sender=sender,
         text=str(message.get("text") or ""),
         attachments=tuple(_attachment(a) for a in message.get("attachments") or []
                           if isinstance(a, dict)),
-        group=group, anonymous=event_name.startswith("anonymous_"),
+        group=group, anonymous=anonymous,
         message_id=str(message.get("msg_id") or ""))
 
 

@@ -8,6 +8,11 @@ Built from Zalo's public documentation and SDK sources:
   MESSAGE_V3`` and ``MessageBuilder``: ``recipient.user_id``, ``message.text``, buttons of type
   ``oa.query.hide`` / ``oa.open.url`` in a ``template`` attachment), accepted only within 7 days of
   the user's last message (-230 after that, -213 when the user does not follow the OA);
+* the answer to a person who writes without following (``anonymous_send_*`` events), the same
+  ``POST /v3.0/oa/message/cs`` with ``recipient: {"anonymous_id", "conversation_id"}`` (the PHP
+  SDK's ``MessageBuilder::withAnonymousConversation($anonymousId, $conversationId)``); a
+  conversation id that is not that person's is refused (-201). Zalo documents no reply window
+  of its own for them: the emulator applies the followers' 7 days, the stricter reading;
 * GMF group messages, ``POST /v3.0/oa/group/message`` with ``recipient.group_id``
   (developers.zalo.me/docs/official-account/nhom-chat-gmf/tin-nhan/text_message; the PHP SDK's
   ``MessageBuilder::withGroupId``); the group list ``GET /v3.0/oa/group/getgroupsofoa`` and group
@@ -16,7 +21,10 @@ Built from Zalo's public documentation and SDK sources:
   ``refresh_token``; header ``secret_key``: the PHP SDK's ``OAuth2Client::getZaloTokenFrom
   RefreshToken``): each refresh token works once and the answer carries a new one; access tokens
   expire after ``expires_in`` seconds (Zalo: 90000, 25 hours; a string in the JSON);
-* error envelopes: HTTP 200 with a negative ``error`` and a ``message`` (``errors``).
+* error envelopes: HTTP 200 with a negative ``error`` and a ``message`` (``errors``);
+* the files a person's events link to (``message.attachments[].payload.url``): served by
+  ``GET /media/<name>`` without an access token, as Zalo's CDN links are opened by anyone who
+  has them; an unknown name is a 404.
 
 The OA API and the OAuth server share one port here (``api_base_url`` and ``oauth_base_url`` are
 the same root). Time is the emulator's own (``advance``), so a test moves a user's reply window
@@ -72,6 +80,8 @@ class FakeZaloOA(UserActions):
         self.oa_id, self.oa_secret = oa_id, oa_secret
         self.access_token_lifetime = access_token_lifetime
         self.users: dict[str, ZaloUser] = {}
+        self.anonymous_people: dict[str, ZaloUser] = {}  # by anonymous id
+        self.media: dict[str, tuple[bytes, str]] = {}  # path -> (bytes, content type)
         self.groups: dict[str, ZaloGroup] = {}
         self.sent: list[SentMessage] = []
         self.calls: list[ApiCall] = []
@@ -110,6 +120,18 @@ class FakeZaloOA(UserActions):
         user = ZaloUser(new_user_id(), name, following=following)
         self.users[user.id] = user
         return user
+
+    def anonymous_person(self, name: str) -> ZaloUser:
+        """Someone who writes to the OA without following it (answered by conversation)."""
+        person = ZaloUser(new_hex_id(), name, following=False, conversation_id=new_hex_id())
+        self.anonymous_people[person.id] = person
+        return person
+
+    def host_media(self, data: bytes, suffix: str, content_type: str) -> str:
+        """The URL a person's event links to for ``data`` (``GET`` serves it)."""
+        path = f"/media/{new_hex_id()}{suffix}"
+        self.media[path] = (data, content_type)
+        return f"{self.base_url}{path}"
 
     def group(self, name: str, *, members: int = 10) -> ZaloGroup:
         group = ZaloGroup(new_hex_id(), name, members)
@@ -187,6 +209,11 @@ class FakeZaloOA(UserActions):
     async def _route(self, request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and request.path == "/v4/oa/access_token":
             return self._refresh(request)
+        if request.method == "GET" and request.path.startswith("/media/"):
+            hosted = self.media.get(request.path)
+            if hosted is None:
+                return HttpResponse(404, b"", "text/plain")
+            return HttpResponse(200, hosted[0], hosted[1])
         body = self._body(request)
         to = _recipient(request.path, body)
         self.calls.append(ApiCall(request.path, to, body))
@@ -290,17 +317,25 @@ class FakeZaloOA(UserActions):
 
     # ---- sending ------------------------------------------------------------------------
     def _send_consultation(self, body: dict[str, Any]) -> HttpResponse:
-        user = self.users.get(str((body.get("recipient") or {}).get("user_id")))
-        if user is None:
-            raise ZaloError.of(INVALID_PARAMETER, field="user_id")
-        if not user.following:
-            raise ZaloError.of(USER_NOT_FOLLOWER)
+        recipient = body.get("recipient") or {}
+        if "anonymous_id" in recipient:
+            user = self.anonymous_people.get(str(recipient["anonymous_id"]))
+            if user is None:
+                raise ZaloError.of(INVALID_PARAMETER, field="anonymous_id")
+            if recipient.get("conversation_id") != user.conversation_id:
+                raise ZaloError.of(INVALID_PARAMETER, field="conversation_id")
+        else:
+            user = self.users.get(str(recipient.get("user_id")))
+            if user is None:
+                raise ZaloError.of(INVALID_PARAMETER, field="user_id")
+            if not user.following:
+                raise ZaloError.of(USER_NOT_FOLLOWER)
         if (user.last_message_at is None
                 or self.now() - user.last_message_at > REPLY_WINDOW_SECONDS):
             raise ZaloError.of(OUTSIDE_REPLY_WINDOW)
         check_message(body.get("message"), in_group=False, attachment_ids=self.attachment_ids,
                       file_tokens=self.file_tokens)
-        sent = self._record(f"user:{user.id}", body["message"])
+        sent = self._record(user.chat, body["message"])
         return _json({"error": 0, "message": "Success",
                       "data": {"message_id": sent.message_id, "user_id": user.id}})
 
@@ -322,6 +357,8 @@ class FakeZaloOA(UserActions):
 
 def _recipient(path: str, body: dict[str, Any]) -> str | None:
     recipient = body.get("recipient") or {}
+    if path == "/v3.0/oa/message/cs" and "anonymous_id" in recipient:
+        return f"anon:{recipient['anonymous_id']}"
     if path == "/v3.0/oa/message/cs" and "user_id" in recipient:
         return f"user:{recipient['user_id']}"
     if path == "/v3.0/oa/group/message" and "group_id" in recipient:

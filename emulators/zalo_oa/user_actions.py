@@ -1,9 +1,22 @@
 """Zalo's side of the OA webhook: a user writing to the OA (or in an OA group), posted to the
 bot's webhook signed as Zalo signs it (``events``); and raw posting, for tests that forge,
-tamper with or replay an event."""
+tamper with or replay an event.
+
+A person who writes without following the OA (``FakeZaloOA.anonymous_person``) sends the same
+things as ``anonymous_send_*`` events: ``sender.id`` their anonymous id, and
+``message.conversation_id`` the conversation the OA answers them in (Zalo's webhook
+documentation, developers.zalo.me/docs/official-account/webhook, "Người dùng ẩn danh": "dùng
+``conversation_id`` thay vì user thường … Body có thêm ``message.conversation_id``"; event names
+``anonymous_send_text|image|file|sticker``).
+
+Attachments are those of the same page's table: ``image`` ``{thumbnail, url}``, ``audio``
+``{url}`` (an ``.amr`` recording), ``file`` ``{size, name, checksum (MD5), type, url}``,
+``location`` ``{coordinates: {latitude, longitude}}``. The URLs point at the emulator
+(``FakeZaloOA.host_media``), which serves the bytes as Zalo's CDN does."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +24,10 @@ import httpx
 
 from .events import SIGNATURE_HEADER, event_body, zevent_signature
 from .world import ZaloGroup, ZaloUser, new_hex_id
+
+# The smallest JPEG a viewer accepts as one (start and end of image), for images whose bytes a
+# test does not care about.
+MINIMAL_JPEG = b"\xff\xd8\xff\xd9"
 
 
 class UserActions:
@@ -22,14 +39,33 @@ class UserActions:
     webhook_url: str | None
     base_url: str  # a property of FakeZaloOA
     now: Callable[[], float]  # the emulator's time
+    host_media: Callable[[bytes, str, str], str]  # FakeZaloOA.host_media
 
     async def user_sends_text(self, user: ZaloUser, text: str) -> httpx.Response | None:
         return await self._user_event(user, "user_send_text", {"text": text})
 
-    async def user_sends_image(self, user: ZaloUser, caption: str = "") -> httpx.Response | None:
-        url = f"{self.base_url}/media/{new_hex_id()}.jpg"
+    async def user_sends_image(self, user: ZaloUser, caption: str = "",
+                               data: bytes = MINIMAL_JPEG) -> httpx.Response | None:
+        url = self.host_media(data, ".jpg", "image/jpeg")
         return await self._user_event(user, "user_send_image", {"text": caption, "attachments": [
             {"type": "image", "payload": {"url": url, "thumbnail": url}}]})
+
+    async def user_sends_file(self, user: ZaloUser, data: bytes, name: str,
+                              content_type: str = "application/octet-stream"
+                              ) -> httpx.Response | None:
+        """A file as Zalo's attachment describes one: ``{size, name, checksum (MD5), type,
+        url}`` (``type`` the name's extension)."""
+        url = self.host_media(data, "." + name.rpartition(".")[2], content_type)
+        return await self._user_event(user, "user_send_file", {"attachments": [
+            {"type": "file", "payload": {"url": url, "name": name, "size": str(len(data)),
+                                         "checksum": hashlib.md5(data).hexdigest(),
+                                         "type": name.rpartition(".")[2]}}]})
+
+    async def user_sends_audio(self, user: ZaloUser, data: bytes) -> httpx.Response | None:
+        """A voice message: Zalo links an ``.amr`` recording."""
+        url = self.host_media(data, ".amr", "audio/amr")
+        return await self._user_event(user, "user_send_audio", {"attachments": [
+            {"type": "audio", "payload": {"url": url}}]})
 
     async def user_sends_location(self, user: ZaloUser, latitude: float, longitude: float
                                   ) -> httpx.Response | None:
@@ -45,6 +81,9 @@ class UserActions:
     async def _user_event(self, user: ZaloUser, event_name: str, message: dict[str, Any]
                           ) -> httpx.Response | None:
         user.last_message_at = self.now()
+        if user.conversation_id:  # not a follower: Zalo names the conversation in each event
+            event_name = event_name.replace("user_send_", "anonymous_send_", 1)
+            message = {**message, "conversation_id": user.conversation_id}
         return await self.post_event(self.signed_event(event_name, user.id, self.oa_id, message))
 
     def signed_event(self, event_name: str, sender_id: str, recipient_id: str,

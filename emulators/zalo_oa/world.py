@@ -23,6 +23,14 @@ class ZaloUser:
     # Emulator time (seconds) of the user's last message to the OA: the consultation reply
     # window runs from it. None: never wrote.
     last_message_at: float | None = None
+    # Set for a person who writes without following the OA: ``id`` is then their anonymous id,
+    # and they are answered only by this pair (``anonymous_send_*`` events carry it).
+    conversation_id: str = ""
+
+    @property
+    def chat(self) -> str:
+        """How ``sent_to`` and the fault plan name this person's chat."""
+        return f"anon:{self.id}" if self.conversation_id else f"user:{self.id}"
 
 
 @dataclass
@@ -41,7 +49,7 @@ class SentMessage:
     """One message the OA sent, as the request carried it (``message`` object)."""
 
     message_id: str
-    to: str  # "user:<id>" or "group:<id>"
+    to: str  # "user:<id>", "anon:<anonymous id>" or "group:<id>"
     message: dict[str, Any]
     at: float
 
@@ -51,7 +59,7 @@ class ApiCall:
     """One request the emulator received (any path), for tests that count them."""
 
     path: str
-    to: str | None  # the recipient named by a send, "user:<id>" / "group:<id>"
+    to: str | None  # the recipient named by a send, "user:<id>" / "anon:<id>" / "group:<id>"
     body: dict[str, Any]
 
 

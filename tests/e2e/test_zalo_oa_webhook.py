@@ -180,3 +180,23 @@ async def test_nobodys_id_or_words_reach_the_products_log(db, zalo, received):
     written = logs.getvalue()
     assert "replayed" in written and "signature" in written and "failed" in written
     assert person.id not in written and "ma túy" not in written and "Lê Văn Dân" not in written
+
+
+async def test_the_files_an_event_links_to_can_be_downloaded_once_posted(zalo, webhook,
+                                                                        received):
+    """What a media reader will meet: each attachment's URL serves the person's bytes with no
+    access token (Zalo's CDN links), and an unknown one is a 404."""
+    person = zalo.user("Lê Văn Tệp")
+    await zalo.user_sends_file(person, b"%PDF-1.4 bien ban", "biên bản.pdf", "application/pdf")
+    await zalo.user_sends_audio(person, b"#!AMR\n voice")
+    await zalo.user_sends_image(person, "ảnh", data=b"\xff\xd8\xff\xe0 photo \xff\xd9")
+    document, voice, photo = received.events
+    assert (document.kind, voice.kind, photo.kind) == (EventKind.FILE, EventKind.AUDIO,
+                                                       EventKind.IMAGE)
+    assert document.attachments[0].name == "biên bản.pdf"
+    async with httpx.AsyncClient() as http:
+        for event, data in ((document, b"%PDF-1.4 bien ban"), (voice, b"#!AMR\n voice"),
+                            (photo, b"\xff\xd8\xff\xe0 photo \xff\xd9")):
+            response = await http.get(event.attachments[0].url)
+            assert (response.status_code, response.content) == (200, data)
+        assert (await http.get(f"{zalo.base_url}/media/unknown.jpg")).status_code == 404

@@ -64,17 +64,17 @@ class ZaloHarness:
     async def writes(self, user: ZaloUser, text: str) -> list[dict[str, Any]]:
         """``user`` writes ``text`` to the OA; the OA's answers to it (the webhook answers Zalo
         once the event was handled, so they have been sent by then)."""
-        before = len(self.zalo.sent_to(f"user:{user.id}"))
+        before = len(self.zalo.sent_to(user.chat))
         response = await self.zalo.user_sends_text(user, text)
         assert response is not None and response.status_code == 200
-        return [sent.message for sent in self.zalo.sent_to(f"user:{user.id}")[before:]]
+        return [sent.message for sent in self.zalo.sent_to(user.chat)[before:]]
 
     async def sends_location(self, user: ZaloUser, latitude: float, longitude: float
                              ) -> list[dict[str, Any]]:
-        before = len(self.zalo.sent_to(f"user:{user.id}"))
+        before = len(self.zalo.sent_to(user.chat))
         response = await self.zalo.user_sends_location(user, latitude, longitude)
         assert response is not None and response.status_code == 200
-        return [sent.message for sent in self.zalo.sent_to(f"user:{user.id}")[before:]]
+        return [sent.message for sent in self.zalo.sent_to(user.chat)[before:]]
 
 
 def button_titles(message: dict[str, Any]) -> list[str]:

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from channels.zalo_oa import signature as signature_module
-from channels.zalo_oa.addresses import group_address, user_address
+from channels.zalo_oa.addresses import anonymous_address, group_address, user_address
 from channels.zalo_oa.inbound import EventKind, parse_event
 from channels.zalo_oa.signature import expected_signature, signature_is_valid
 from emulators.zalo_oa import zevent_signature
@@ -79,8 +79,22 @@ def test_a_text_from_a_person_is_a_text_event_from_their_address():
 
 def test_an_anonymous_text_runs_as_a_text_and_says_so():
     parsed = parse_event(event(event_name="anonymous_send_text", sender={"id": "anon-7"},
-                               message={"msg_id": "1", "text": "/baomat"}))
+                               message={"msg_id": "1", "text": "/baomat",
+                                        "conversation_id": "c0nv-9"}))
     assert parsed is not None and parsed.kind is EventKind.TEXT and parsed.anonymous
+    # The address carries both ids Zalo needs to answer the person.
+    assert parsed.sender == anonymous_address("anon-7", "c0nv-9")
+    assert str(parsed.sender) == "zalo_oa:anon:anon-7:c0nv-9"
+    assert "anon-7" not in repr(parsed) and "c0nv-9" not in repr(parsed)
+
+
+def test_an_anonymous_event_without_a_conversation_names_no_one_to_answer():
+    assert parse_event(event(event_name="anonymous_send_text", sender={"id": "anon-7"},
+                             message={"msg_id": "1", "text": "/baomat"})) is None
+    # Nor is it ever taken for a follower's chat with the same id.
+    assert parse_event(event(event_name="anonymous_send_text", sender={"id": "anon-7"},
+                             message={"msg_id": "1", "text": "x",
+                                      "conversation_id": "a:b"})) is None
 
 
 def test_a_group_text_names_the_group():
