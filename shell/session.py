@@ -17,9 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from apscheduler.job import Job
-
-from core.i18n import has_key, t
+from core.i18n import t
 from emulators.telegram import FakeChat
 from org.phone_numbers import PhoneNumber
 
@@ -27,8 +25,8 @@ from . import commands as cmd
 from .cast import RESIDENT, Group, Person, add_group, read_registrations
 from .launch import ShellWorld
 from .render import BotTranscript, inline_buttons
-from .time_travel import job_kind, next_firing, run_job
-from .zalo_turns import ZaloSeat, act_on_zalo
+from .time_moves import move_clock
+from .zalo_turns import ZaloSeat, act_on_zalo, seat_in_group
 
 Write = Callable[[str], None]
 SETTLE_SECONDS = 30.0
@@ -117,12 +115,8 @@ class ShellSession:
             if group.planned_unit and group.unit_code is None:
                 self._write(self.tr("shell.group_not_registered", title=group.title,
                                     unit=group.planned_unit))
-        zalo = self.world.zalo
-        self._write(self.tr("shell.zalo.cast"))
-        self._write(self.tr("shell.zalo.resident_line", name=zalo.resident.name))
-        for number, zalo_group in enumerate(zalo.groups, start=1):
-            self._write(self.tr("shell.zalo.group_line", number=number, title=zalo_group.name,
-                                id=zalo_group.id))
+        for line in self.world.zalo.cast_lines(self.tr):
+            self._write(line)
 
     def print_bot_output(self) -> int:
         for line in (lines := self.all_new_lines()):
@@ -241,14 +235,10 @@ class ShellSession:
 
     def go_zalo_group(self, name: str) -> None:
         """``:group zalo N``: the resident in an OA group, seeing what the OA posts there."""
-        zalo = self.world.zalo
-        group = zalo.find_group(name)
-        if group is None:
-            choices = ", ".join(f"zalo {n} ({g.name})" for n, g in enumerate(zalo.groups, 1))
-            self._write(self.tr("shell.unknown_group", name=f"zalo {name}", choices=choices))
-            return
-        self.phone_number, self.zalo_seat = None, ZaloSeat(group)
-        self._write(self.tr("shell.now_in", place=self.place()))
+        seat = seat_in_group(self.world.zalo, name, self._write, self.tr)
+        if seat is not None:
+            self.phone_number, self.zalo_seat = None, seat
+            self._write(self.tr("shell.now_in", place=self.place()))
 
     def act(self, command: cmd.ShellCommand) -> bool:
         """Hand the action to the emulator; False (with the reason printed) if it cannot be."""
@@ -320,34 +310,8 @@ class ShellSession:
 
     async def advance_time(self, command: cmd.AdvanceTime) -> None:
         """Run every job due on the way, at its own time, then stop at the end time."""
-        clock, scheduler = self.world.clock, self.world.running.scheduler
-        settling = self.world.settling
-        end = clock.now() + command.delta
-        while (firing := next_firing(scheduler, clock.now(), end)) is not None:
-            clock.set(firing.at)
-            calls_before = self._requests_made()
-            for job in firing.jobs:
-                await run_job(job)
-            # Most firings (the hourly ones) do nothing: they skip the settle's short waits.
-            if self._requests_made() != calls_before or not await settling.quiet_now():
-                await settling.settle(SETTLE_SECONDS)
-            lines = self.all_new_lines()
-            if lines:  # a job that did nothing visible (most hourly ones) is not reported
-                jobs = ", ".join(dict.fromkeys(self._job_label(job) for job in firing.jobs))
-                self._write(self.tr("shell.time_fired", time=self.format_time(firing.at),
-                                    job=jobs))
-                for line in lines:
-                    self._write(line)
-        clock.set(end)
-        self._write(self.tr("shell.time_moved", time=self.format_time(end)))
-
-    def _requests_made(self) -> int:
-        telegram = sum(1 for call in self.world.fake.calls if call.method != "getUpdates")
-        return telegram + len(self.world.zalo.emulator.calls)
-
-    def _job_label(self, job: Job) -> str:
-        key = f"shell.jobs.{job_kind(job)}"
-        return self.tr(key) if has_key(key) else job_kind(job)
+        await move_clock(self.world, command.delta, self.all_new_lines, self._write, self.tr,
+                         self.format_time, settle_seconds=SETTLE_SECONDS)
 
 
 def zalo_group_name(name: str) -> str | None:

@@ -89,6 +89,12 @@ class ShellZalo:
         return next((group for group in self.groups if name.lower() in group.name.lower()),
                     None)
 
+    def cast_lines(self, tr: Translate) -> list[str]:
+        """For :who: the resident to play and the OA groups, with the ids an officer links."""
+        return [tr("shell.zalo.cast"), tr("shell.zalo.resident_line", name=self.resident.name),
+                *(tr("shell.zalo.group_line", number=number, title=group.name, id=group.id)
+                  for number, group in enumerate(self.groups, start=1))]
+
     def skip_to_now(self) -> None:
         self._printed = len(self.emulator.sent)
 

@@ -24,6 +24,17 @@ class ZaloSeat:
     group: ZaloGroup | None = None
 
 
+def seat_in_group(zalo: ShellZalo, name: str, write: Write, tr: Translate) -> ZaloSeat | None:
+    """The seat in OA group ``name`` (its number in :who, or a part of its name); None, with
+    the choices printed, if there is no such group."""
+    group = zalo.find_group(name)
+    if group is None:
+        choices = ", ".join(f"zalo {n} ({g.name})" for n, g in enumerate(zalo.groups, 1))
+        write(tr("shell.unknown_group", name=f"zalo {name}", choices=choices))
+        return None
+    return ZaloSeat(group)
+
+
 async def act_on_zalo(zalo: ShellZalo, seat: ZaloSeat, command: cmd.ShellCommand,
                       write: Write, tr: Translate) -> bool:
     """Post the event for ``command``; False (with the reason printed) when nothing reached
