@@ -237,6 +237,8 @@ async def test_shell_commands_help_and_mistakes_are_answered(shell):
     """)
     assert output_of(blocks, ":help")[0].startswith("Lệnh của shell")
     assert any(":time +3d" in line for line in output_of(blocks, ":help"))
+    help_text = "\n".join(output_of(blocks, ":help"))
+    assert "\n  :zalo " in help_text and "\n  :group zalo N " in help_text
     assert output_of(blocks, ":fly") == [
         'Không có lệnh shell ":fly". Gõ :help để xem các lệnh.']
     assert output_of(blocks, ":as mayor")[0].startswith('Không có người "mayor"')
@@ -291,6 +293,8 @@ async def test_shell_speaks_english_with_lang_en(tmp_path):
     assert "You are now Trần Văn Công (private)." in text
     assert "⏰ Shell time: Tuesday 03/03/2026 11:00" in text
     assert "Xin chào" not in text
+    assert "  :zalo                                become a resident chatting 1:1" in text
+    assert "  :group zalo 1   Zalo group Zalo Ấp 1 Tân Thành — zalo:" in text
 
 
 async def test_shell_takes_a_config_file_and_registers_a_group_per_unit(write_config, tmp_path):
