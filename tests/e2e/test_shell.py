@@ -294,7 +294,7 @@ async def test_shell_speaks_english_with_lang_en(tmp_path):
     assert "⏰ Shell time: Tuesday 03/03/2026 11:00" in text
     assert "Xin chào" not in text
     assert "  :zalo                                become a resident chatting 1:1" in text
-    assert "  :group zalo 1   Zalo group Zalo Ấp 1 Tân Thành — zalo:" in text
+    assert "  :group zalo 1   Zalo group Tổ tự quản Ấp 5 Tân Thành — zalo:" in text
 
 
 async def test_shell_takes_a_config_file_and_registers_a_group_per_unit(write_config, tmp_path):
@@ -433,13 +433,13 @@ async def test_shell_zalo_group_linked_by_an_officer_gets_the_alert(shell):
     """)
     cast = output_of(blocks, ":who")
     assert any(line.startswith("  :zalo ") and "Võ Thị Lan" in line for line in cast)
-    assert f"  :group zalo 1   nhóm Zalo Zalo Ấp 1 Tân Thành — zalo:{zalo_group.id}" in cast
+    assert f"  :group zalo 1   nhóm Zalo Tổ tự quản Ấp 5 Tân Thành — zalo:{zalo_group.id}" in cast
     assert zalo_group.id in "\n".join(output_of(blocks, "/nhom zalo"))
     alert = output_of(blocks, "/alert Cảnh báo: giả danh công an gọi điện đòi chuyển tiền")
-    [copy] = chat_blocks(alert, "nhóm Zalo Zalo Ấp 1 Tân Thành")
+    [copy] = chat_blocks(alert, "nhóm Zalo Tổ tự quản Ấp 5 Tân Thành")
     assert "   Cảnh báo: giả danh công an gọi điện đòi chuyển tiền" in copy
-    assert not chat_blocks(alert, "nhóm Zalo Zalo Ấp Bình Hòa")  # not linked
+    assert not chat_blocks(alert, "nhóm Zalo Tổ tự quản Ấp Bình Lợi")  # not linked
     assert output_of(blocks, ":group zalo 1") == [
-        "Bạn đang ở: nhóm Zalo Zalo Ấp 1 Tân Thành."]
+        "Bạn đang ở: nhóm Zalo Tổ tự quản Ấp 5 Tân Thành."]
     assert output_of(blocks, ":group zalo 9")[0].startswith('Không có nhóm "zalo 9"')
     assert shell.session.zalo_seat is None  # :private is back on Telegram
