@@ -136,6 +136,8 @@ def parse_line(line: str) -> ShellCommand:
               "exit": Quit(), "photo": SendPhoto(rest)}
     if name in simple:
         return simple[name]
+    if name == "zalo":  # the short form of ":as resident@zalo"
+        return BadUsage("zalo") if rest else PlayAs("resident@zalo")
     if name == "sms":
         return TextFromPhone(rest) if rest else ListPhones()
     if name == "as":

@@ -13,6 +13,7 @@ from bot.config import load_config
 from bot.runtime import RunningBot, start_bot
 from core.clock import ManualClock, SystemClock
 from core.config_model import Config
+from core.i18n import t
 from emulators.sms import FakeSmsGateway
 from emulators.telegram import FakeTelegramAPI
 
@@ -20,6 +21,7 @@ from .cast import Cast, make_groups, make_people, plans_for_config
 from .demo import demo_groups, write_demo_config
 from .settling import BotSettling
 from .sms_phone import ShellPhone, gateway_environ, shell_sms_config
+from .zalo_oa import ShellZalo, ShellZaloOA, shell_zalo_config, zalo_environ
 
 # Never set: the bot then keeps its generated key in the shell's data folder (mode 0600).
 SECRET_KEY_ENV = "KET_NOI_SHELL_SECRET_KEY"
@@ -45,11 +47,13 @@ class ShellWorld:
     settling: BotSettling
     demo: bool
     phone: ShellPhone  # the commune's SMS gateway phone (:sms)
+    zalo: ShellZalo  # the commune's Zalo Official Account (:zalo, :group zalo N)
 
     async def stop(self) -> None:
         await self.running.stop()
         await self.fake.stop()
         await self.phone.gateway.stop()
+        await self.zalo.emulator.stop()
 
 
 def shell_config(config: Config, data_dir: Path, fake: FakeTelegramAPI,
@@ -74,24 +78,29 @@ async def launch(options: ShellOptions) -> ShellWorld:
     await fake.start()
     gateway = FakeSmsGateway()
     await gateway.start()
+    start = options.start or SystemClock().now().replace(second=0, microsecond=0)
+    clock = ManualClock(start)
+    zalo = ShellZaloOA(clock)
+    await zalo.start()
     try:
         demo = options.config_path is None
         path = (options.config_path.resolve() if options.config_path
                 else write_demo_config(options.language or "vi", data_dir, fake.base_url))
-        config = shell_sms_config(
+        config = shell_zalo_config(shell_sms_config(
             shell_config(load_config(path, {}, need_token=False,
                                      language=options.language or "vi"),
-                         data_dir, fake, options.language), gateway)
-        start = options.start or SystemClock().now().replace(second=0, microsecond=0)
-        clock = ManualClock(start)
+                         data_dir, fake, options.language), gateway), zalo)
         # The staff must exist in the emulator before the bot can tell them anything.
         people = make_people(fake, config)
         running = await start_bot(config, fake.token, clock, poll_timeout=POLL_TIMEOUT,
-                                  environ=gateway_environ(gateway))
+                                  environ=gateway_environ(gateway) | zalo_environ(zalo))
     except BaseException:
         await fake.stop()
         await gateway.stop()
+        await zalo.stop()
         raise
+    if running.zalo is not None and running.zalo.webhook_started:
+        zalo.webhook_url = running.zalo.webhook.url
     if running.sms is not None and running.sms.receiver is not None:
         gateway.add_webhook(running.sms.receiver.url)
     # Wall-clock time fires nothing in the shell: :time runs the jobs (see time_travel).
@@ -105,6 +114,10 @@ async def launch(options: ShellOptions) -> ShellWorld:
         await running.stop()
         await fake.stop()
         await gateway.stop()
+        await zalo.stop()
         raise
+    shell_zalo = ShellZalo(zalo, t(config.language, "shell.demo.zalo_resident"),
+                           [t(config.language, "shell.demo.zalo_group_1"),
+                            t(config.language, "shell.demo.zalo_group_2")])
     return ShellWorld(fake, running, clock, config, path, Cast(people, groups), settling, demo,
-                      ShellPhone(gateway, clock))
+                      ShellPhone(gateway, clock), shell_zalo)

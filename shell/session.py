@@ -10,15 +10,14 @@ delivery engine sends them in parallel.
 from __future__ import annotations
 
 import mimetypes
+import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from apscheduler.job import Job
-
-from core.i18n import has_key, t
+from core.i18n import t
 from emulators.telegram import FakeChat
 from org.phone_numbers import PhoneNumber
 
@@ -26,10 +25,12 @@ from . import commands as cmd
 from .cast import RESIDENT, Group, Person, add_group, read_registrations
 from .launch import ShellWorld
 from .render import BotTranscript, inline_buttons
-from .time_travel import job_kind, next_firing, run_job
+from .time_moves import move_clock
+from .zalo_turns import ZaloSeat, act_on_zalo, seat_in_group
 
 Write = Callable[[str], None]
 SETTLE_SECONDS = 30.0
+ZALO_GROUP = re.compile(r"zalo[\s:]+(.+)", re.IGNORECASE)
 TO_THE_BOT = (cmd.SayText, cmd.Press, cmd.SendPhoto, cmd.SendFile, cmd.SendLocation)
 
 
@@ -45,12 +46,19 @@ class ShellSession:
         # Set: the person is someone texting the gateway phone from this number (:sms).
         self.phone_number: PhoneNumber | None = None
         world.phone.skip_to_now()
+        # Set: the person is the resident on Zalo, with the OA or in an OA group (:zalo).
+        self.zalo_seat: ZaloSeat | None = None
+        world.zalo.skip_to_now()
 
     def tr(self, key: str, /, **params: object) -> str:
         return t(self.language, key, **params)
 
     # ---- what the console shows around the conversation -----------------------------------
     def place(self) -> str:
+        if self.zalo_seat is not None and self.zalo_seat.group is not None:
+            return self.tr("shell.zalo.group_place", title=self.zalo_seat.group.name)
+        if self.zalo_seat is not None:
+            return self.tr("shell.zalo.place")
         if self.phone_number is not None:
             return self.tr("shell.sms.place")
         if self.group is None:
@@ -58,6 +66,8 @@ class ShellSession:
         return self.tr("shell.group_place", title=self.group.title)
 
     def speaker(self) -> str:
+        if self.zalo_seat is not None:
+            return self.tr("shell.zalo.person", name=self.world.zalo.resident.name)
         if self.phone_number is not None:
             return self.tr("shell.sms.person", number=self.phone_number.national)
         return self.person.name
@@ -105,12 +115,18 @@ class ShellSession:
             if group.planned_unit and group.unit_code is None:
                 self._write(self.tr("shell.group_not_registered", title=group.title,
                                     unit=group.planned_unit))
+        for line in self.world.zalo.cast_lines(self.tr):
+            self._write(line)
 
     def print_bot_output(self) -> int:
-        lines = self.transcript.new_lines() + self.world.phone.new_lines(self.tr)
-        for line in lines:
+        for line in (lines := self.all_new_lines()):
             self._write(line)
         return len(lines)
+
+    def all_new_lines(self) -> list[str]:
+        """What the bot sent since the last call: on Telegram, by SMS, on Zalo."""
+        return (self.transcript.new_lines() + self.world.phone.new_lines(self.tr)
+                + self.world.zalo.new_lines(self.tr))
 
     async def settle_and_print(self) -> int:
         settled = await self.world.settling.settle(SETTLE_SECONDS)
@@ -128,6 +144,11 @@ class ShellSession:
         if isinstance(command, cmd.AdvanceTime):
             await self.advance_time(command)
             return True
+        if isinstance(command, TO_THE_BOT) and self.zalo_seat is not None:
+            if (await act_on_zalo(self.world.zalo, self.zalo_seat, command, self._write, self.tr)
+                    and not await self.settle_and_print()):
+                self._write(self.tr("shell.nothing_new"))
+            return True
         if isinstance(command, cmd.SayText) and self.phone_number is not None:
             await self.world.phone.text_from(self.phone_number, command.text)
             if not await self.settle_and_print():
@@ -144,7 +165,7 @@ class ShellSession:
             await self.show_cast()
             return True
         if isinstance(command, cmd.NewGroup):
-            self.phone_number = None
+            self.phone_number, self.zalo_seat = None, None
             await self.new_group(command.title)
             return True
         if isinstance(command, cmd.TextFromPhone | cmd.ListPhones):
@@ -173,26 +194,31 @@ class ShellSession:
             self._write(self.tr("shell.sms.bad_number",
                                 reason=self.tr(f"phone.problem.{number.problem.value}")))
             return
-        self.phone_number = number
+        self.phone_number, self.zalo_seat = number, None
         self._write(self.tr("shell.now_as", name=self.speaker(), place=self.place()))
 
     def shell_only(self, command: cmd.ShellCommand) -> None:
         cast = self.world.cast
         if isinstance(command, cmd.ShowHelp):
             self._write(self.tr("shell.help"))
+        elif isinstance(command, cmd.PlayAs) and command.who == "resident@zalo":
+            self.phone_number, self.zalo_seat = None, ZaloSeat()
+            self._write(self.tr("shell.now_as", name=self.speaker(), place=self.place()))
         elif isinstance(command, cmd.PlayAs):
             person = cast.people.get(command.who)
             if person is None:
                 self._write(self.tr("shell.unknown_person", who=command.who,
-                                    choices=", ".join(cast.people)))
+                                    choices=", ".join([*cast.people, "resident@zalo"])))
                 return
             self.person = person
-            self.phone_number = None  # back on Telegram
+            self.phone_number, self.zalo_seat = None, None  # back on Telegram
             self._write(self.tr("shell.now_as", name=person.name, place=self.place()))
         elif isinstance(command, cmd.GoPrivate):
             self.group = None
-            self.phone_number = None
+            self.phone_number, self.zalo_seat = None, None
             self._write(self.tr("shell.now_in", place=self.place()))
+        elif isinstance(command, cmd.GoGroup) and zalo_group_name(command.name) is not None:
+            self.go_zalo_group(zalo_group_name(command.name) or "")
         elif isinstance(command, cmd.GoGroup):
             group = cast.find_group(command.name)
             if group is None:
@@ -200,12 +226,19 @@ class ShellSession:
                 self._write(self.tr("shell.unknown_group", name=command.name, choices=choices))
                 return
             self.group = group
-            self.phone_number = None
+            self.phone_number, self.zalo_seat = None, None
             self._write(self.tr("shell.now_in", place=self.place()))
         elif isinstance(command, cmd.BadUsage):
             self._write(self.tr("shell.usage", usage=self.tr(f"shell.usages.{command.command}")))
         elif isinstance(command, cmd.UnknownCommand):
             self._write(self.tr("shell.unknown_command", command=command.command))
+
+    def go_zalo_group(self, name: str) -> None:
+        """``:group zalo N``: the resident in an OA group, seeing what the OA posts there."""
+        seat = seat_in_group(self.world.zalo, name, self._write, self.tr)
+        if seat is not None:
+            self.phone_number, self.zalo_seat = None, seat
+            self._write(self.tr("shell.now_in", place=self.place()))
 
     def act(self, command: cmd.ShellCommand) -> bool:
         """Hand the action to the emulator; False (with the reason printed) if it cannot be."""
@@ -277,30 +310,11 @@ class ShellSession:
 
     async def advance_time(self, command: cmd.AdvanceTime) -> None:
         """Run every job due on the way, at its own time, then stop at the end time."""
-        clock, scheduler = self.world.clock, self.world.running.scheduler
-        settling = self.world.settling
-        end = clock.now() + command.delta
-        while (firing := next_firing(scheduler, clock.now(), end)) is not None:
-            clock.set(firing.at)
-            calls_before = self._requests_made()
-            for job in firing.jobs:
-                await run_job(job)
-            # Most firings (the hourly ones) do nothing: they skip the settle's short waits.
-            if self._requests_made() != calls_before or not await settling.quiet_now():
-                await settling.settle(SETTLE_SECONDS)
-            lines = self.transcript.new_lines()
-            if lines:  # a job that did nothing visible (most hourly ones) is not reported
-                jobs = ", ".join(dict.fromkeys(self._job_label(job) for job in firing.jobs))
-                self._write(self.tr("shell.time_fired", time=self.format_time(firing.at),
-                                    job=jobs))
-                for line in lines:
-                    self._write(line)
-        clock.set(end)
-        self._write(self.tr("shell.time_moved", time=self.format_time(end)))
+        await move_clock(self.world, command.delta, self.all_new_lines, self._write, self.tr,
+                         self.format_time, settle_seconds=SETTLE_SECONDS)
 
-    def _requests_made(self) -> int:
-        return sum(1 for call in self.world.fake.calls if call.method != "getUpdates")
 
-    def _job_label(self, job: Job) -> str:
-        key = f"shell.jobs.{job_kind(job)}"
-        return self.tr(key) if has_key(key) else job_kind(job)
+def zalo_group_name(name: str) -> str | None:
+    """``zalo 1`` / ``zalo:1`` → ``1``; None for a Telegram group's name."""
+    match = ZALO_GROUP.fullmatch(name.strip())
+    return match.group(1).strip() if match else None

@@ -51,12 +51,13 @@ def output_of(blocks: Transcript, line_end: str) -> list[str]:
 
 
 def chat_blocks(output: list[str], chat: str) -> list[list[str]]:
-    """The bot's messages to one chat (``🤖 → <chat>:`` and the lines under it)."""
+    """The bot's messages to one chat (``🤖 → <chat>:``, on Zalo ``💬 Zalo → <chat>:``, and the
+    lines under it)."""
     blocks: list[list[str]] = []
     current: list[str] | None = None
     for line in output:
-        if line.startswith("🤖") or line.startswith("⏰"):
-            current = [] if line.startswith(f"🤖 → {chat}") else None
+        if line.startswith(("🤖", "⏰", "💬", "📱")):
+            current = [] if line.startswith((f"🤖 → {chat}", f"💬 Zalo → {chat}")) else None
             if current is not None:
                 blocks.append(current)
         elif current is not None:
@@ -236,6 +237,8 @@ async def test_shell_commands_help_and_mistakes_are_answered(shell):
     """)
     assert output_of(blocks, ":help")[0].startswith("Lệnh của shell")
     assert any(":time +3d" in line for line in output_of(blocks, ":help"))
+    help_text = "\n".join(output_of(blocks, ":help"))
+    assert "\n  :zalo " in help_text and "\n  :group zalo N " in help_text
     assert output_of(blocks, ":fly") == [
         'Không có lệnh shell ":fly". Gõ :help để xem các lệnh.']
     assert output_of(blocks, ":as mayor")[0].startswith('Không có người "mayor"')
@@ -290,6 +293,8 @@ async def test_shell_speaks_english_with_lang_en(tmp_path):
     assert "You are now Trần Văn Công (private)." in text
     assert "⏰ Shell time: Tuesday 03/03/2026 11:00" in text
     assert "Xin chào" not in text
+    assert "  :zalo                                become a resident chatting 1:1" in text
+    assert "  :group zalo 1   Zalo group Tổ tự quản Ấp 5 Tân Thành — zalo:" in text
 
 
 async def test_shell_takes_a_config_file_and_registers_a_group_per_unit(write_config, tmp_path):
@@ -370,3 +375,71 @@ async def test_shell_sms_plays_a_phone_texting_the_gateway_and_prints_the_sms_it
                for b in chat_blocks(answered, "Trần Văn Công (riêng)"))
     assert output_of(blocks, ":sms")[1:] == [
         "  :sms 0901234567   đã nhắn 3 tin, đã nhận 4 SMS"]
+
+
+async def test_shell_zalo_resident_files_a_tip_and_a_question_waits_out_the_reply_window(shell):
+    blocks = await shell.run("""
+        :zalo
+        báo tin
+        :press 3
+        :press 1
+        1
+        Có người bán ma túy ở bến đò
+        :press 1
+    """)
+    assert output_of(blocks, ":zalo") == ["Bạn đang là Võ Thị Lan (Zalo) (Zalo OA, chat riêng)."]
+    [units] = chat_blocks(output_of(blocks, "báo tin"), "Võ Thị Lan (Zalo, riêng)")
+    assert "   3. Xã Tân Thành" in units  # numbered lines, for clients without buttons
+    assert units[-1].startswith("   [1] ✔ Chọn Tỉnh Đồng Tháp   [2] Xã Bình Thành")
+    filed = output_of(blocks, "Có người bán ma túy ở bến đò")
+    assert chat_blocks(filed, "Võ Thị Lan (Zalo, riêng)")[0][-1] == (
+        "   [1] Gửi tin báo   [2] Hủy")
+    receipt = output_of(blocks, ":press 1")
+    code = re.search(r"TIP-[0-9A-Z]{6}", "\n".join(receipt)).group(0)
+    notice = next(b for b in chat_blocks(receipt, "Trần Văn Công (riêng)")
+                  if f"🔔 Tin báo mới {code}" in "\n".join(b))
+    assert "   Có người bán ma túy ở bến đò" in notice
+    assert "Xã Tân Thành" in "\n".join(notice)
+    # Nothing on Telegram names the resident: staff see the tip, never who sent it.
+    assert not any("Võ Thị Lan" in line for line in receipt if not line.startswith("💬"))
+
+    # Eight silent days: Zalo's 7-day reply window closed on the shell's clock, so the
+    # officer's question waits for the resident's next message.
+    blocks = await shell.run(f"""
+        :time +8d
+        :as officer
+        /reply {code} Người bán đi xe gì?
+        :zalo
+        /trangthai {code}
+    """)
+    asked = output_of(blocks, f"/reply {code} Người bán đi xe gì?")
+    assert "sẽ gửi khi người báo tin nhắn lại" in "\n".join(asked)
+    assert not chat_blocks(asked, "Võ Thị Lan (Zalo, riêng)")
+    came = chat_blocks(output_of(blocks, f"/trangthai {code}"), "Võ Thị Lan (Zalo, riêng)")
+    assert any("Người bán đi xe gì?" in "\n".join(block) for block in came)
+
+
+async def test_shell_zalo_group_linked_by_an_officer_gets_the_alert(shell):
+    zalo_group = shell.world.zalo.groups[0]
+    blocks = await shell.run(f"""
+        :who
+        :as officer
+        /nhom zalo
+        /dangky TT-TANTHANH zalo:{zalo_group.id}
+        /alert Cảnh báo: giả danh công an gọi điện đòi chuyển tiền
+        :group zalo 1
+        :group zalo 9
+        :private
+    """)
+    cast = output_of(blocks, ":who")
+    assert any(line.startswith("  :zalo ") and "Võ Thị Lan" in line for line in cast)
+    assert f"  :group zalo 1   nhóm Zalo Tổ tự quản Ấp 5 Tân Thành — zalo:{zalo_group.id}" in cast
+    assert zalo_group.id in "\n".join(output_of(blocks, "/nhom zalo"))
+    alert = output_of(blocks, "/alert Cảnh báo: giả danh công an gọi điện đòi chuyển tiền")
+    [copy] = chat_blocks(alert, "nhóm Zalo Tổ tự quản Ấp 5 Tân Thành")
+    assert "   Cảnh báo: giả danh công an gọi điện đòi chuyển tiền" in copy
+    assert not chat_blocks(alert, "nhóm Zalo Tổ tự quản Ấp Bình Lợi")  # not linked
+    assert output_of(blocks, ":group zalo 1") == [
+        "Bạn đang ở: nhóm Zalo Tổ tự quản Ấp 5 Tân Thành."]
+    assert output_of(blocks, ":group zalo 9")[0].startswith('Không có nhóm "zalo 9"')
+    assert shell.session.zalo_seat is None  # :private is back on Telegram

@@ -8,6 +8,7 @@ import pytest
 
 from shell import commands as cmd
 from shell.cast import folded
+from shell.session import zalo_group_name
 
 
 @pytest.mark.parametrize(("line", "expected"), [
@@ -28,6 +29,9 @@ from shell.cast import folded
     (":who", cmd.ShowCast()),
     (":quit", cmd.Quit()),
     (":fly away", cmd.UnknownCommand(":fly")),
+    (":zalo", cmd.PlayAs("resident@zalo")),
+    (":as resident@zalo", cmd.PlayAs("resident@zalo")),
+    (":group zalo 1", cmd.GoGroup("zalo 1")),
 ])
 def test_shell_line_means(line, expected):
     assert cmd.parse_line(line) == expected
@@ -36,7 +40,8 @@ def test_shell_line_means(line, expected):
 @pytest.mark.parametrize(("line", "command"), [
     (":as", "as"), (":group", "group"), (":press two", "press"), (":press", "press"),
     (":time", "time"), (":time soon", "time"), (":time +0d", "time"), (":time -2h", "time"),
-    (":file", "file"), (":location 10.4", "location"), (":location north east", "location"),
+    (":file", "file"), (":zalo officer", "zalo"), (":location 10.4", "location"),
+    (":location north east", "location"),
 ])
 def test_shell_command_with_wrong_arguments_gets_its_usage(line, command):
     assert cmd.parse_line(line) == cmd.BadUsage(command)
@@ -52,3 +57,11 @@ def test_sms_with_a_number_plays_that_phone_and_alone_lists_the_numbers():
 
     assert parse_line(":sms 0901 234 567") == TextFromPhone("0901 234 567")
     assert parse_line(":SMS") == ListPhones()
+
+
+@pytest.mark.parametrize(("name", "zalo_group"), [
+    ("zalo 1", "1"), ("Zalo:2", "2"), ("zalo  Ấp 1", "Ấp 1"), ("zalo", None), ("Ấp 1", None),
+    ("zalovn", None),
+])
+def test_group_zalo_names_an_oa_group_and_anything_else_a_telegram_group(name, zalo_group):
+    assert zalo_group_name(name) == zalo_group
