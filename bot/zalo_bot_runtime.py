@@ -14,6 +14,7 @@ started (the bot runs on); an unreachable platform is a warning, and the receive
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from channels.zalo_bot.conversation import ZaloBotConversation
 from channels.zalo_bot.handled import HandledOnce
 from channels.zalo_bot.polling import UpdatePoller
 from channels.zalo_bot.webhook import ZaloBotWebhook
+from core.channel_words import ChannelWords
 from core.config_model import Config, ZaloBotSettings
 from tips.context import TipsContext
 
@@ -92,7 +94,9 @@ async def start_zalo_bot(config: Config, tips: TipsContext, router: ChannelRoute
         log.info("Zalo Bot: the bot can join groups; group chats are not handled yet")
     channel = ZaloBotChannel(api, tips.tr)
     router.register(ZALO_BOT, channel)
-    conversation = ZaloBotConversation(tips, channel, channel.text_limit)
+    # The typed commands' words (core.channel_words: zalo_bot.words.*), as on Zalo OA.
+    on_zalo = dataclasses.replace(tips, tr=ChannelWords(tips.tr.language, ZALO_BOT))
+    conversation = ZaloBotConversation(on_zalo, channel, channel.text_limit)
     handled = HandledOnce(tips.db, token, conversation.on_update, tips.clock)
     runtime = ZaloBotRuntime(http, channel, conversation)
     try:

@@ -18,6 +18,7 @@ Telegram), saying which environment variable takes the new token.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from channels.zalo_oa.inbound import InboundEvent
 from channels.zalo_oa.tokens import ChannelStopped, TokenKeeper
 from channels.zalo_oa.webhook import ZaloWebhook
 from core.address import TELEGRAM, Address
+from core.channel_words import ChannelWords
 from core.config_model import Config, StaffDecl, ZaloOASettings
 from core.outbound import TransientFailure
 from org.roles import Role
@@ -121,7 +123,10 @@ async def start_zalo(config: Config, tips: TipsContext, router: ChannelRouter,
     router.register(ZALO_OA, channel)
     groups = ZaloGroupDirectory(api)
     router.register_groups(ZALO_OA, groups)
-    conversation = ZaloConversation(tips, channel, channel.text_limit)
+    # A resident on Zalo reads the typed commands (/trangthai, /traloi), not Telegram's
+    # (core.channel_words: zalo_oa.words.* where the catalogue has them).
+    on_zalo = dataclasses.replace(tips, tr=ChannelWords(tips.tr.language, ZALO_OA))
+    conversation = ZaloConversation(on_zalo, channel, channel.text_limit)
     group_events = ZaloGroupEvents(db=tips.db, directory=tips.directory, clock=tips.clock,
                                    tr=tips.tr, channel=channel, groups=groups,
                                    staff_by_zalo_id=staff_by_zalo_id(config.staff))

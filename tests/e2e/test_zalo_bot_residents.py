@@ -55,6 +55,7 @@ async def file_tip_on_zalo_bot(harness: ZaloBotHarness, user: ZaloBotUser, words
     [receipt] = await harness.writes(user, number_of(added, "Gửi tin báo"))
     match = CODE.search(receipt)
     assert match is not None, receipt
+    assert f"/trangthai {match.group(0)}" in receipt, receipt  # Zalo's typed commands
     return match.group(0)
 
 

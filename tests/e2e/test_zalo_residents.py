@@ -47,6 +47,8 @@ async def file_tip_on_zalo(harness: ZaloHarness, user, words: str) -> str:
     [receipt] = await harness.writes(user, "Gửi tin báo")
     match = CODE.search(receipt["text"])
     assert match is not None, receipt
+    # Zalo's typed commands, not Telegram's (core.channel_words).
+    assert f"/trangthai {match.group(0)}" in receipt["text"], receipt
     return match.group(0)
 
 
