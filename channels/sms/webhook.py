@@ -26,11 +26,10 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 
-from tornado.httpserver import HTTPServer
-from tornado.netutil import bind_sockets
-from tornado.web import Application, RequestHandler
+from tornado.web import RequestHandler
 
 from channels.sms.provider import InboundText
+from channels.webhook_listener import WebhookListener
 from core.address import Address
 from core.clock import Clock
 from org.phone_numbers import InvalidNumber, parse_phone_number
@@ -79,32 +78,27 @@ class SmsWebhookReceiver:
     def __init__(self, *, signing_key: str, listen: str, port: int, path: str,
                  on_text: InboundCallback, seal: Sealer, clock: Clock) -> None:
         self._signing_key = signing_key
-        self._listen = listen
-        self._requested_port = port
-        self._path = "/" + path.lstrip("/")
         self._on_text = on_text
         self._seal = seal
         self._clock = clock
         self._seen: OrderedDict[str, None] = OrderedDict()
-        self._server: HTTPServer | None = None
-        self.port = 0
+        self._listener = WebhookListener(
+            listen=listen, port=port, path=path, handler=_EventHandler,
+            handler_args={"receiver": self}, max_body_bytes=MAX_BODY_BYTES)
+
+    @property
+    def port(self) -> int:
+        return self._listener.port
 
     @property
     def url(self) -> str:
-        return f"http://{self._listen}:{self.port}{self._path}"
+        return self._listener.url
 
     async def start(self) -> None:
-        application = Application([(self._path, _EventHandler, {"receiver": self})])
-        self._server = HTTPServer(application, max_body_size=MAX_BODY_BYTES)
-        sockets = bind_sockets(self._requested_port, self._listen)
-        self._server.add_sockets(sockets)
-        self.port = sockets[0].getsockname()[1]
+        await self._listener.start()
 
     async def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            await self._server.close_all_connections()
-            self._server = None
+        await self._listener.stop()
 
     async def accept(self, body: bytes, headers: Mapping[str, str]) -> int:
         """The HTTP status for one webhook request."""

@@ -20,12 +20,10 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-import re
 
-import tornado.httpserver
-import tornado.netutil
 import tornado.web
 
+from channels.webhook_listener import WebhookListener
 from channels.zalo_bot.handled import HandledOnce
 from channels.zalo_bot.updates import update_of
 
@@ -51,30 +49,23 @@ class ZaloBotWebhook:
                  path: str) -> None:
         self._handled = handled
         self._secret = secret.encode()
-        self._listen = listen
-        self._port = port
-        self._path = "/" + path.lstrip("/")
-        self._server: tornado.httpserver.HTTPServer | None = None
-        self.port = 0
+        self._listener = WebhookListener(
+            listen=listen, port=port, path=path, handler=_UpdateRequest,
+            handler_args={"receiver": self}, max_body_bytes=MAX_BODY_BYTES)
 
-    async def start(self) -> None:
-        # tornado reads a route as a regular expression; the configured path is literal.
-        app = tornado.web.Application([(re.escape(self._path), _UpdateRequest,
-                                        {"receiver": self})])
-        self._server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_BODY_BYTES)
-        sockets = tornado.netutil.bind_sockets(self._port, self._listen)
-        self._server.add_sockets(sockets)
-        self.port = sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            await self._server.close_all_connections()
-            self._server = None
+    @property
+    def port(self) -> int:
+        return self._listener.port
 
     @property
     def url(self) -> str:
-        return f"http://{self._listen}:{self.port}{self._path}"
+        return self._listener.url
+
+    async def start(self) -> None:
+        await self._listener.start()
+
+    async def stop(self) -> None:
+        await self._listener.stop()
 
     async def receive(self, body: bytes, secret: str | None) -> int:
         """The HTTP status for one posted update (the checks of the module docstring)."""

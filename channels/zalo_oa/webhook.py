@@ -26,14 +26,12 @@ import hashlib
 import hmac
 import json
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-import tornado.httpserver
-import tornado.netutil
 import tornado.web
 
+from channels.webhook_listener import WebhookListener
 from channels.zalo_oa.inbound import InboundEvent, event_identity, parse_event
 from channels.zalo_oa.signature import SIGNATURE_HEADER, signature_is_valid
 from core.clock import Clock
@@ -69,33 +67,26 @@ class ZaloWebhook:
         self._db = db
         self._app_id = app_id
         self._oa_secret = oa_secret
-        self._listen = listen
-        self._port = port
-        self._path = "/" + path.lstrip("/")
         self._on_event = on_event
         self._clock = clock
-        self._server: tornado.httpserver.HTTPServer | None = None
         self._pruned_at: datetime | None = None
-        self.port = 0
+        self._listener = WebhookListener(
+            listen=listen, port=port, path=path, handler=_EventRequest,
+            handler_args={"receiver": self}, max_body_bytes=MAX_BODY_BYTES)
 
-    async def start(self) -> None:
-        # tornado reads a route as a regular expression; the configured path is literal.
-        app = tornado.web.Application([(re.escape(self._path), _EventRequest,
-                                        {"receiver": self})])
-        self._server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_BODY_BYTES)
-        sockets = tornado.netutil.bind_sockets(self._port, self._listen)
-        self._server.add_sockets(sockets)
-        self.port = sockets[0].getsockname()[1]
-
-    async def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            await self._server.close_all_connections()
-            self._server = None
+    @property
+    def port(self) -> int:
+        return self._listener.port
 
     @property
     def url(self) -> str:
-        return f"http://{self._listen}:{self.port}{self._path}"
+        return self._listener.url
+
+    async def start(self) -> None:
+        await self._listener.start()
+
+    async def stop(self) -> None:
+        await self._listener.stop()
 
     async def receive(self, body: bytes, signature: str | None) -> int:
         """The HTTP status for one posted event (the checks of the module docstring)."""
