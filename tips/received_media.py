@@ -87,8 +87,8 @@ def _photo(received: Received) -> _Copy | Part:
             cleaned, mime, suffix = strip_png_metadata(data), "image/png", ".png"
         else:
             return Part(None, "zalo_media.unverifiable")
-    except ValueError:
-        return Part(None, "zalo_media.unreadable")
+    except ValueError:  # not the image it claims to be: nothing to check, nothing to keep
+        return Part(None, "zalo_media.unverifiable")
     if check_location_metadata(cleaned, mime_type=mime, file_name=None) is not LocationCheck.CLEAN:
         return Part(None, "zalo_media.unverifiable")
     return _Copy(ItemKind.PHOTO, MediaKind.PHOTO, cleaned, mime,

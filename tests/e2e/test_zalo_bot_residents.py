@@ -16,6 +16,7 @@ from sqlalchemy import text
 from emulators.zalo_bot import SECRET_HEADER, FakeZaloBot, ZaloBotUser
 from tests.e2e.tip_steps import CODE, button_data, press, say
 from tests.e2e.zalo_bot_chat import WEBHOOK_SECRET, ZaloBotHarness, bot_with_zalo_bot
+from tests.unit.test_exif import app1_exif, exif_tiff, jpeg
 
 
 @pytest.fixture
@@ -142,9 +143,17 @@ async def test_help_privacy_cancel_and_a_photo_on_the_zalo_bot(harness):
     [collect] = await harness.writes(resident, number_of(categories, "Ma túy"))
     assert "Ma túy" in collect
     before = len(zalo.sent_to(resident.id))
-    await zalo.user_sends_image(resident)
+    await zalo.user_sends_image(resident, "xe lạ", data=jpeg(app1_exif(exif_tiff())))
     [answer] = (await zalo.wait_until_sent(resident.id, before + 1))[before:]
-    assert "chỉ nhận chữ" in answer.body["text"]
+    assert "phần 1" in answer.body["text"]  # a photo is a part, its EXIF stripped
+    before = len(zalo.sent_to(resident.id))
+    await zalo.user_sends_image(resident)  # its link serves nothing
+    [answer] = (await zalo.wait_until_sent(resident.id, before + 1))[before:]
+    assert "không tải được" in answer.body["text"]
+    before = len(zalo.sent_to(resident.id))
+    await zalo.user_sends_sticker(resident)
+    [answer] = (await zalo.wait_until_sent(resident.id, before + 1))[before:]
+    assert "nhãn dán" in answer.body["text"] and "ảnh" in answer.body["text"]
     assert "Đã hủy tin báo" in " ".join(await harness.writes(resident, "/huy"))
 
 
