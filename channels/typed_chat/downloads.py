@@ -13,6 +13,7 @@ is logged.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -26,7 +27,10 @@ from tips.received_media import MAX_MEDIA_BYTES
 log = logging.getLogger(__name__)
 WITHHELD = "<Zalo media link withheld>"
 
-TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+TIMEOUT = httpx.Timeout(15.0, connect=5.0)  # each step (connect, each read)
+# The whole download: httpx's timeouts bound each read, not a server trickling bytes; the
+# webhook's answer waits for this, and Zalo re-posts an event unanswered for 30 seconds.
+TOTAL_SECONDS = 25.0
 MAX_REDIRECTS = 3
 
 
@@ -82,7 +86,11 @@ async def download(url: str, *, limit: int = MAX_MEDIA_BYTES) -> Downloaded:
         _withheld.links.add(str(request.url))
 
     try:
-        return await _download(url, limit, withhold)
+        async with asyncio.timeout(TOTAL_SECONDS):
+            return await _download(url, limit, withhold)
+    except TimeoutError:
+        log.info("Zalo media: the download took longer than %d seconds", TOTAL_SECONDS)
+        raise DownloadFailed(Refusal.UNREADABLE) from None
     finally:
         _withheld.links.difference_update(links)
 

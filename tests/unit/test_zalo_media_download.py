@@ -72,3 +72,29 @@ async def test_a_link_whose_file_is_gone_is_unreadable_and_in_no_log_line(caplog
     assert any(record.name == "httpx" for record in caplog.records)  # httpx did log them
     assert "0123456789abcdef" not in caplog.text and served not in caplog.text
     assert served.rsplit("/", 1)[1] not in caplog.text
+
+
+async def test_a_server_trickling_bytes_is_given_up_as_unreadable(monkeypatch):
+    """Each read comes in time, the whole never does: the total deadline ends it."""
+    monkeypatch.setattr("channels.typed_chat.downloads.TOTAL_SECONDS", 0.3)
+    stop = asyncio.Event()
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+        while not stop.is_set():
+            writer.write(b"z")
+            await writer.drain()
+            await asyncio.sleep(0.05)
+        writer.close()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        with pytest.raises(DownloadFailed) as refused:
+            await download(f"http://127.0.0.1:{port}/media/slow.mp4")
+        assert refused.value.refusal is Refusal.UNREADABLE
+    finally:
+        stop.set()
+        server.close()
+        await server.wait_closed()
