@@ -217,3 +217,28 @@ async def test_a_refused_token_leaves_the_channel_off_and_the_bot_runs_on(
         assert "refused the token in ZALO_BOT_TOKEN" in logs
         assert "revoked-by-the-bot-owner" not in logs
     assert zalo.polls == 0 and zalo.sent == []  # refused at getMe: nothing more was asked
+
+
+async def test_a_photo_sent_to_the_zalo_bot_reaches_the_officer_without_its_exif(harness):
+    """The platform links the photo (``message.photo``); the bot downloads it, strips what was
+    written around the picture and the officer gets that copy, labelled with the code; the link
+    and the chat id are nowhere the bot writes."""
+    fake, people, zalo = harness.fake, harness.people, harness.zalo
+    resident = zalo.user("Lê Thị Ảnh Bot")
+    [units] = await harness.writes(resident, "báo tin")
+    await harness.writes(resident, number_of(units, "Xã Tân Thành"))
+    [categories] = await harness.writes(resident, "1")
+    await harness.writes(resident, number_of(categories, "Ma túy"))
+    before = len(zalo.sent_to(resident.id))
+    await zalo.user_sends_image(resident, "xe lạ ở ngõ", data=jpeg(app1_exif(exif_tiff())))
+    [added] = (await zalo.wait_until_sent(resident.id, before + 1))[before:]
+    assert "phần 1" in added.body["text"]
+    [receipt] = await harness.writes(resident, number_of(added.body["text"], "Gửi tin báo"))
+    code = CODE.search(receipt).group(0)
+    photo = await fake.wait_for_message(people.officer.id, lambda m: "photo" in m)
+    assert code in photo["caption"] and "xe lạ ở ngõ" in photo["caption"]
+    assert fake.world.files[photo["photo"][-1]["file_id"]].data == jpeg()
+    links = [zalo.base_url + path for path in zalo.media]
+    logs = harness.logs.getvalue()
+    assert links and not any(link in logs or link.rsplit("/", 1)[1] in logs for link in links)
+    assert resident.id not in logs
