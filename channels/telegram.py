@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    ReplyParameters,
+)
 from telegram.constants import MessageLimit
 from telegram.error import (
     BadRequest,
@@ -133,22 +141,38 @@ class TelegramChannel:
         if media is None:
             return await self._bot.send_message(chat_id, message.text, **common)
         caption = message.text or None
-        if media.kind is MediaKind.PHOTO:
-            return await self._bot.send_photo(chat_id, media.file_id, caption=caption, **common)
-        if media.kind is MediaKind.VIDEO:
-            return await self._bot.send_video(chat_id, media.file_id, caption=caption, **common)
-        if media.kind is MediaKind.DOCUMENT:
-            return await self._bot.send_document(chat_id, media.file_id, caption=caption,
-                                                 **common)
-        if media.kind is MediaKind.VOICE:
-            return await self._bot.send_voice(chat_id, media.file_id, caption=caption, **common)
-        if media.kind is MediaKind.AUDIO:
-            return await self._bot.send_audio(chat_id, media.file_id, caption=caption, **common)
-        if media.kind is MediaKind.VIDEO_NOTE:  # video notes take no caption
-            return await self._bot.send_video_note(chat_id, media.file_id, **common)
+        if media.data is not None and media.kind is not MediaKind.LOCATION:
+            sent = await self._send_file(chat_id, media.kind, InputFile(
+                media.data, filename=media.file_name or None), caption, common)
+            file_id = uploaded_file_id(sent)
+            if media.uploaded is not None and file_id:
+                media.uploaded(file_id)
+            return sent
+        if media.kind is not MediaKind.LOCATION:
+            return await self._send_file(chat_id, media.kind, media.file_id, caption, common)
         latitude, longitude = (float(x) for x in media.file_id.split(","))
         return await self._bot.send_location(chat_id, latitude=latitude, longitude=longitude,
                                              **common)
+
+    async def _send_file(self, chat_id: int, kind: MediaKind, file: str | InputFile,
+                         caption: str | None, common: dict[str, Any]) -> Message:
+        """A file by Telegram's id, or uploaded (``InputFile``), sent as ``kind``."""
+        if kind is MediaKind.PHOTO:
+            return await self._bot.send_photo(chat_id, file, caption=caption, **common)
+        if kind is MediaKind.VIDEO:
+            return await self._bot.send_video(chat_id, file, caption=caption, **common)
+        if kind is MediaKind.DOCUMENT:
+            # An uploaded copy stays a document, whatever its bytes look like.
+            detection = {"disable_content_type_detection": True} if isinstance(
+                file, InputFile) else {}
+            return await self._bot.send_document(chat_id, file, caption=caption, **detection,
+                                                 **common)
+        if kind is MediaKind.VOICE:
+            return await self._bot.send_voice(chat_id, file, caption=caption, **common)
+        if kind is MediaKind.AUDIO:
+            return await self._bot.send_audio(chat_id, file, caption=caption, **common)
+        # video notes take no caption
+        return await self._bot.send_video_note(chat_id, file, **common)
 
     async def edit_buttons(self, to: Address, message_id: int,
                            buttons: tuple[tuple[Button, ...], ...]) -> None:
@@ -159,6 +183,16 @@ class TelegramChannel:
             if is_not_modified(error):
                 return
             raise classify(error) from error
+
+
+def uploaded_file_id(sent: Message) -> str | None:
+    """The id Telegram gave a file the bot uploaded: the next copy is sent by it."""
+    if sent.photo:
+        return sent.photo[-1].file_id
+    for file in (sent.document, sent.video, sent.voice, sent.audio, sent.video_note):
+        if file is not None:
+            return file.file_id
+    return None
 
 
 def is_not_modified(error: TelegramError) -> bool:

@@ -13,6 +13,7 @@ channel's business (:meth:`Channel.parts_for`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
@@ -49,8 +50,15 @@ class MediaKind(StrEnum):
 
 @dataclass(frozen=True)
 class Media:
+    """A file by the platform's id, or (``data``) by its bytes: a file the bot keeps itself (a
+    tipster's file from Zalo, ``storage.tip_media``) goes up once; the adapter hands the id the
+    platform gave it to ``uploaded``, so the next copy goes by that id."""
+
     kind: MediaKind
     file_id: str = ""  # for LOCATION: "latitude,longitude"
+    data: bytes | None = field(default=None, repr=False, compare=False)
+    file_name: str = ""
+    uploaded: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

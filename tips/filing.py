@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.address import TELEGRAM
-from storage import outbox, tip_senders
+from storage import outbox, tip_media, tip_senders
 from storage import tips as tip_store
 from storage.tip_records import Assessment, ItemKind, Tip, TipItem, TipState
 from storage.tip_senders import Standing
@@ -124,6 +124,8 @@ async def _file(conn: AsyncConnection, ctx: TipsContext, sender: str, relay_link
             items=content.items, now=now, channel=content.channel)
         if tip_id is not None:
             break
+    # Files kept by the bot (sent on Zalo) become the tip's; no statement for a tip without.
+    await tip_media.attach_to_tip(conn, tip_id, content.items)
     # Built from what was just inserted: no need to read the row back.
     tip = Tip(tip_id, code, content.unit_code, content.category, sender, Assessment.UNASSESSED,
               TipState.OPEN, now, content.bulletin_id, None)

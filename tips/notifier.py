@@ -16,6 +16,8 @@ text pieces and its media, one message per turn of the chat, ``parts_sent`` sayi
 got (a restart goes on from the next message), and the notice's message id kept in the row so
 the parts answer it where the channel has replies. Rows queued before this (drawn text, buttons
 and media, a tip's parts as rows of their own marked ``"thread"``) are still sent as they are.
+Drawing is ``tips.notice_drawing``'s job; a tipster's file kept by the bot (sent on Zalo) goes
+up as bytes the first time and by the platform's file id after (``tips.stored_media_sends``).
 """
 
 from __future__ import annotations
@@ -26,19 +28,14 @@ import dataclasses
 import logging
 import math
 from collections.abc import Collection
-from typing import Any
 
 from core.address import Address
 from core.capabilities import Capabilities
-from core.channel_words import ChannelWords
 from core.clock import Clock
 from core.i18n import DEFAULT_LANGUAGE, Translator
 from core.outbound import (
-    Button,
     Channel,
     ChatMoved,
-    Media,
-    MediaKind,
     OutboundMessage,
     Rejected,
     RetryLater,
@@ -48,11 +45,12 @@ from core.outbound import (
 from storage import outbox
 from storage import tips as tip_store
 from storage.db import Database
-from storage.tip_records import Delivery, Tip, TipItem
+from storage.tip_records import Delivery
 from tips import relay_delivery
 from tips.anonymity import Anonymizer
-from tips.notices import NoticeWords, new_tip_messages, new_tip_of, said
-from tips.questions import is_question, question_message
+from tips.notice_drawing import NoticeDrawer
+from tips.notices import NoticeWords, new_tip_of
+from tips.stored_media_sends import StoredMediaSends
 
 log = logging.getLogger(__name__)
 
@@ -66,18 +64,6 @@ IDLE_WAKE_SECONDS = 30.0
 WAKE_SLACK_SECONDS = 0.05
 
 
-def message_from_payload(payload: dict[str, Any], *,
-                         reply_to: int | None = None) -> OutboundMessage:
-    """A row queued with its words drawn (the format before rows held what happened)."""
-    buttons = tuple(tuple(Button(b["text"], url=b.get("url"), callback=b.get("callback"))
-                          for b in row) for row in payload.get("buttons", []))
-    media = payload.get("media")
-    return OutboundMessage(
-        text=payload.get("text", ""), buttons=buttons,
-        media=Media(MediaKind(media["kind"]), media["file_id"]) if media else None,
-        label=payload.get("label"), reply_to_message_id=reply_to)
-
-
 class Notifier:
     def __init__(self, db: Database, channel: Channel, anonymizer: Anonymizer,
                  clock: Clock, tr: Translator | None = None, *,
@@ -85,13 +71,12 @@ class Notifier:
         """``words`` draws a new tip's notice (the wiring builds it from the tips context);
         without it such rows cannot be drawn and fail, saying so."""
         self._db = db
-        self._words = words
-        # The tips drawn in this pass: a tip to ten officers is read once, not ten times.
-        self._tips: dict[int, tuple[Tip, list[TipItem]] | None] = {}
         self._channel = channel
         self._anonymizer = anonymizer
         self._clock = clock
         self._tr = tr or Translator(DEFAULT_LANGUAGE)  # the staff's language, for failures
+        self._drawer = NoticeDrawer(db, channel, self._tr, words)
+        self._stored_media = StoredMediaSends(db)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._last_sent: dict[Address, float] = {}
@@ -153,7 +138,7 @@ class Notifier:
     async def deliver_due(self) -> float:
         """Send what may go now; return how long until something else may."""
         loop = asyncio.get_running_loop()
-        self._tips.clear()
+        self._drawer.forget()
         async with self._db.reading() as conn:
             rows = await outbox.due_rows(conn, self._clock.now())
         next_wait = IDLE_WAKE_SECONDS
@@ -191,54 +176,6 @@ class Notifier:
             return await tip_store.live_relay_link_of(conn, row.tip_id,
                                                       self._clock.now()) is None
 
-    async def _reply_target(self, row: outbox.OutboxRow) -> int | None:
-        """A row of the old format: a part of a tip answers the tip's notice, a row of its own
-        sent before it in the same chat. If the notice failed, the part goes unanswered, still
-        naming the code."""
-        if row.payload.get("thread") != "reply" or row.address is None or row.tip_id is None:
-            return None
-        async with self._db.reading() as conn:
-            return await outbox.thread_start_message_id(conn, address=row.address,
-                                                        tip_id=row.tip_id, before_id=row.id)
-
-    async def _tip(self, tip_id: int) -> tuple[Tip, list[TipItem]] | None:
-        if tip_id not in self._tips:
-            async with self._db.reading() as conn:
-                tip = await tip_store.find_tip_by_id(conn, tip_id)
-                items = await tip_store.tip_items_of(conn, tip_id) if tip is not None else []
-            self._tips[tip_id] = (tip, items) if tip is not None else None
-        return self._tips[tip_id]
-
-    async def _drawn(self, row: outbox.OutboxRow, address: Address,
-                     capabilities: Capabilities) -> list[OutboundMessage]:
-        """The messages ``row`` becomes on the channel of ``address``, in order, each one that
-        channel takes; the message to send now is the one after those already sent."""
-        payload = row.payload
-        tip_id = new_tip_of(payload)
-        if tip_id is not None:
-            if self._words is None:
-                raise LookupError("no words to draw a new tip's notice with")
-            found = await self._tip(tip_id)
-            if found is None:
-                raise LookupError(f"tip {tip_id} is gone")
-            drawn = new_tip_messages(self._words, *found, capabilities,
-                                     similar=payload.get("similar"))
-        elif is_question(payload):
-            drawn = [question_message(self._words_of(address), payload)]
-        elif payload.get("event") == relay_delivery.QUESTION_UNDELIVERED:
-            drawn = [OutboundMessage(relay_delivery.question_undelivered_text(self._tr, payload))]
-        elif "say" in payload:
-            # What a person is told to do next depends on their channel (core.channel_words).
-            drawn = [OutboundMessage(said(self._words_of(address), payload),
-                                     label=payload.get("label"))]
-        else:
-            reply_to = await self._reply_target(row)
-            drawn = [message_from_payload(payload, reply_to=reply_to)]
-        return [part for message in drawn for part in self._channel.parts_for(address, message)]
-
-    def _words_of(self, address: Address) -> ChannelWords:
-        return ChannelWords(self._tr.language, address.channel)
-
     async def drawn(self, row: outbox.OutboxRow,
                     address: Address | None = None) -> list[OutboundMessage]:
         """What ``row`` says, as it will be sent to ``address`` (by default the staff member it
@@ -246,7 +183,7 @@ class Notifier:
         to = address if address is not None else row.address
         if to is None:
             raise ValueError("a notice to a tipster is drawn for the address its link opens")
-        return await self._drawn(row, to, self._channel.capabilities_for(to))
+        return await self._drawer.drawn(row, to, self._channel.capabilities_for(to))
 
     @staticmethod
     def _now_sending(row: outbox.OutboxRow, messages: list[OutboundMessage],
@@ -278,9 +215,10 @@ class Notifier:
         messages: list[OutboundMessage] = []
         try:
             capabilities = self._channel.capabilities_for(address)
-            messages = await self._drawn(row, address, capabilities)
-            message_id = await self._channel.send(
-                address, self._now_sending(row, messages, capabilities))
+            messages = await self._drawer.drawn(row, address, capabilities)
+            message = await self._stored_media.ready(
+                self._now_sending(row, messages, capabilities), address)
+            message_id = await self._channel.send(address, message)
         except RetryLater as err:
             await self._hold(row, err.seconds, err.reason, counts_as_attempt=False)
         except ChatMoved as err:
@@ -305,6 +243,7 @@ class Notifier:
         else:
             self._held_until.pop(row.id, None)
             async with self._db.transaction() as conn:
+                await self._stored_media.record(conn)
                 payload = ({**row.payload, "message_id": message_id}
                            if self._keeps_message_id(row) else None)
                 if row.parts_sent + 1 < len(messages):

@@ -9,9 +9,12 @@ sealed relay link, right here; nothing past this module sees it, nothing here lo
 
 What a text is, in order: a typed command or "báo tin" (``commands``); a choice from the last
 ones offered (its number or its button's title); any other words are a part of the tip being
-written (or "not understood" when none is). A location is a part too. Media is not taken yet
-(downloading a Zalo platform's media and cleaning it as on Telegram is not built): the person
-is told that only words and locations are accepted.
+written (or "not understood" when none is). A location is a part too. A photo, file, voice
+message or video (an :class:`Attachment`: the platform's link to it) is downloaded
+(``downloads``), cleaned as on Telegram and kept as the copy officers get
+(``tips.received_media``), only when a tip is waiting for parts; a download refused or failed
+gets the person a clear answer and keeps nothing. Other media (stickers, GIFs, links) are not
+taken: the person is told what is.
 
 Each channel's adapter turns its own events into :class:`Said` and names its help text and its
 "only words" text (locale keys), so the two Zalo channels share this loop and no flow is copied.
@@ -23,6 +26,7 @@ import logging
 from dataclasses import dataclass, field
 
 from channels.typed_chat.commands import Command, Typed, command_of
+from channels.typed_chat.downloads import DownloadFailed, Refusal, download
 from channels.typed_chat.replies import OfferedChoices, TypedReply
 from core.address import Address
 from core.answers import Answer, Undelivered
@@ -31,19 +35,32 @@ from storage.tip_records import ItemKind, TipItem
 from tips.context import TipsContext
 from tips.conversation import TipConversation, Tipster
 from tips.followup_conversation import FollowUpConversation
+from tips.received_media import Received, ReceivedKind, part_of
 from tips.tip_parts import Part
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file the person sent, as the platform describes it: the link to download it from
+    (never stored or logged), the file's own name (read for its extension only), a caption."""
+
+    kind: ReceivedKind
+    url: str = field(repr=False)
+    name: str = field(default="", repr=False)
+    caption: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
 class Said:
-    """What a person said, in the product's terms; its words and place are left out of the
-    ``repr`` so that no log line can carry them by accident."""
+    """What a person said, in the product's terms; its words, place and file are left out of
+    the ``repr`` so that no log line can carry them by accident."""
 
     text: str = field(default="", repr=False)
     location: tuple[float, float] | None = field(default=None, repr=False)
-    media: bool = False  # an image, file, voice, sticker…: not taken yet
+    attachment: Attachment | None = field(default=None, repr=False)
+    media: bool = False  # a sticker, a GIF, a link…: not taken
     kind: str = "text"  # the platform's name for it, for log lines
 
 
@@ -52,7 +69,7 @@ class ChatTexts:
     """The locale keys a channel answers with where the flows leave it the choice."""
 
     help: str  # the commands, for /help, /start and commands residents do not have
-    only_text: str  # media is not taken
+    only_text: str  # this kind of media is not taken (says which are)
 
 
 class TypedConversation:
@@ -92,6 +109,8 @@ class TypedConversation:
             latitude, longitude = said.location
             await self._part(Part(TipItem(ItemKind.LOCATION, None, f"{latitude},{longitude}")),
                              tipster, reply)
+        elif said.attachment is not None:
+            await self._attachment(said.attachment, tipster, reply)
         elif said.media:
             await self._part(Part(None, self._texts.only_text), tipster, reply)
         elif said.text:
@@ -124,6 +143,28 @@ class TypedConversation:
             await self.tips.cancel(tipster, reply)
         else:  # help, start, or a command residents do not have
             await reply(Answer(self.ctx.tr(self._texts.help)))
+
+    async def _attachment(self, attachment: Attachment, tipster: Tipster,
+                          reply: TypedReply) -> None:
+        async def read_part() -> Part:
+            # Called only while a tip is waiting for parts: nothing is downloaded otherwise.
+            try:
+                downloaded = await download(attachment.url)
+            except DownloadFailed as failed:
+                return Part(None, "zalo_media.too_big" if failed.refusal is Refusal.TOO_BIG
+                            else "zalo_media.unreadable")
+            part = await part_of(self.ctx, tipster.pseudonym, Received(
+                attachment.kind, downloaded.data, downloaded.mime_type, attachment.name,
+                attachment.caption))
+            if part.document is not None and not part.document.metadata_removed:
+                # Said before the part is counted, while the tip can still be dropped.
+                await reply(Answer(self.ctx.tr("zalo_media.renamed_only",
+                                               name=part.document.file_name)))
+            # The Telegram wording of a cleaned document points at a copy shown in the chat;
+            # Zalo shows none, so the part is acknowledged like any other.
+            return Part(part.item, part.problem)
+
+        await self.tips.add_part(tipster, read_part, reply)
 
     async def _part(self, part: Part, tipster: Tipster, reply: TypedReply) -> None:
         async def read_part() -> Part:

@@ -5,8 +5,11 @@ typed as text, choices as numbered lines (the platform has no buttons).
 
 The sender's address is the private chat, ``zalo_bot:<chat_id>``: it becomes a pseudonym and,
 only when a tip is filed, a sealed relay link, inside the shared conversation; staff questions
-come back through that link and the outbox like any relay. Images and stickers are not taken
-(``zalo_bot.only_text``). Updates from group chats are not handled: the platform's bots cannot
+come back through that link and the outbox like any relay. A photo is a part of the tip: the
+typed chat downloads it from the link in the update, strips its metadata and keeps the copy
+officers get, as for the OA. Stickers and the kinds the platform delivers as
+``message.unsupported.received`` are not taken (``zalo_media.bot_not_taken``). Updates from
+group chats are not handled: the platform's bots cannot
 join groups today (``getMe``: ``can_join_groups`` false).
 """
 
@@ -14,19 +17,23 @@ from __future__ import annotations
 
 import logging
 
-from channels.typed_chat.conversation import ChatTexts, Said, TypedConversation
+from channels.typed_chat.conversation import Attachment, ChatTexts, Said, TypedConversation
 from channels.zalo_bot.updates import BotUpdate, UpdateKind
 from core.outbound import Channel as OutboundChannel
 from tips.context import TipsContext
+from tips.received_media import ReceivedKind
 
 log = logging.getLogger(__name__)
 
-TEXTS = ChatTexts(help="zalo.help", only_text="zalo_bot.only_text")
+TEXTS = ChatTexts(help="zalo.help", only_text="zalo_media.bot_not_taken")
 
 
 def said_in(update: BotUpdate) -> Said:
     if update.kind is UpdateKind.TEXT:
         return Said(text=update.text, kind=update.event_name)
+    if update.kind is UpdateKind.IMAGE and update.photo_url:
+        return Said(attachment=Attachment(ReceivedKind.PHOTO, update.photo_url,
+                                          caption=update.text), kind=update.event_name)
     return Said(media=True, kind=update.event_name)
 
 

@@ -5,7 +5,9 @@ The platform's documentation gives an update as ``{"event_name": …, "message":
 "sticker"}}``; ``getUpdates`` returns it as the envelope's ``result``, and the webhook posts it
 either wrapped the same way (the documentation) or bare at the top level (as public clients
 observe): both are read. ``getUpdates`` has no ``update_id``: ``message_id`` is what makes an
-update the same update (SPEC §13).
+update the same update (SPEC §13). A photo (``message.image.received``) links its file in
+``photo`` (``photo_url`` in some clients' reading: either is taken) with its words in
+``caption``.
 
 The chat, the sender and the words are a tipster's identity and words: left out of the
 ``repr``, and the display name is never read at all.
@@ -40,6 +42,7 @@ class BotUpdate:
     chat: Address = field(repr=False)
     private: bool  # chat_type PRIVATE: a person's 1:1 chat with the bot
     text: str = field(default="", repr=False)
+    photo_url: str = field(default="", repr=False)  # a link to the platform's CDN
 
 
 def update_of(payload: Any) -> BotUpdate | None:
@@ -61,8 +64,12 @@ def update_of(payload: Any) -> BotUpdate | None:
     except AddressError:
         return None
     event_name = str(payload.get("event_name") or "")
-    text = message.get("text") if event_name == "message.text.received" else None
-    return BotUpdate(kind=_KINDS.get(event_name, UpdateKind.OTHER), event_name=event_name,
+    kind = _KINDS.get(event_name, UpdateKind.OTHER)
+    text = message.get("text") if kind is UpdateKind.TEXT else (
+        message.get("caption") if kind is UpdateKind.IMAGE else None)
+    photo = message.get("photo") or message.get("photo_url") if kind is UpdateKind.IMAGE else ""
+    return BotUpdate(kind=kind, event_name=event_name,
                      message_id=message_id, chat=address,
                      private=str(chat.get("chat_type") or "PRIVATE").upper() == "PRIVATE",
-                     text=text if isinstance(text, str) else "")
+                     text=text if isinstance(text, str) else "",
+                     photo_url=photo if isinstance(photo, str) else "")

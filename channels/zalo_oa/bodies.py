@@ -35,6 +35,10 @@ def message_body(message: OutboundMessage, capabilities: Capabilities, *,
         return _text_body(message, capabilities, in_group=in_group, tr=tr)
     if message.buttons:
         raise Rejected("a Zalo media message carries no buttons")
+    if media.data is not None and not media.file_id:
+        # A file the bot keeps (a tip's part sent on Zalo) would first have to be uploaded to
+        # Zalo (upload/image, upload/file); staff read tips on Telegram, so that is not built.
+        raise Rejected("a file given by its bytes is not uploaded to Zalo")
     if media.kind is MediaKind.PHOTO:
         if not capabilities.fits(message.text, caption=True):
             raise Rejected(f"caption longer than Zalo's {capabilities.caption_limit} characters")

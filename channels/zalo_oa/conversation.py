@@ -6,24 +6,32 @@ What is the OA's own: up to 5 choices also come as ``oa.query.hide`` buttons (``
 location without coordinates is not a place, group events (GMF) are not handled here, and after
 each message the questions that waited for Zalo's reply window to open again are sent
 (``waiting_questions``).
+
+Images, files, voice messages (``audio``) and videos arrive as a link to Zalo's CDN in
+``message.attachments[0].payload.url`` (``user_send_image`` / ``_file`` / ``_audio`` /
+``_video`` and their ``anonymous_send_*`` twins; a file also names itself in ``payload.name``;
+``emulators.zalo_oa.user_actions`` cites the shapes): they become :class:`Attachment` parts, which
+the typed chat downloads and cleans. Stickers, GIFs and links are not tip parts.
 """
 
 from __future__ import annotations
 
 import logging
 
-from channels.typed_chat.conversation import ChatTexts, Said, TypedConversation
+from channels.typed_chat.conversation import Attachment, ChatTexts, Said, TypedConversation
 from channels.zalo_oa.bodies import MAX_BUTTONS
 from channels.zalo_oa.inbound import EventKind, InboundEvent
 from channels.zalo_oa.waiting_questions import send_waiting_questions
 from core.outbound import Channel as OutboundChannel
 from tips.context import TipsContext
+from tips.received_media import ReceivedKind
 
 log = logging.getLogger(__name__)
 
-_MEDIA = frozenset({EventKind.IMAGE, EventKind.FILE, EventKind.AUDIO, EventKind.VIDEO,
-                    EventKind.GIF, EventKind.STICKER, EventKind.LINK})
-TEXTS = ChatTexts(help="zalo.help", only_text="zalo.only_text")
+_FILES = {EventKind.IMAGE: ReceivedKind.PHOTO, EventKind.FILE: ReceivedKind.FILE,
+          EventKind.AUDIO: ReceivedKind.VOICE, EventKind.VIDEO: ReceivedKind.VIDEO}
+_NOT_TAKEN = frozenset({EventKind.GIF, EventKind.STICKER, EventKind.LINK})
+TEXTS = ChatTexts(help="zalo.help", only_text="zalo_media.not_taken")
 
 
 def said_in(event: InboundEvent) -> Said | None:
@@ -35,7 +43,13 @@ def said_in(event: InboundEvent) -> Said | None:
         if place.latitude is not None and place.longitude is not None:
             return Said(location=(place.latitude, place.longitude), kind=event.event_name)
         return Said(media=True, kind=event.event_name)
-    if event.kind in _MEDIA:
+    if event.kind in _FILES:
+        linked = next((a for a in event.attachments if a.url), None)
+        if linked is None:  # nothing to download: said like a kind not taken
+            return Said(media=True, kind=event.event_name)
+        return Said(attachment=Attachment(_FILES[event.kind], linked.url, linked.name,
+                                          event.text), kind=event.event_name)
+    if event.kind in _NOT_TAKEN:
         return Said(media=True, kind=event.event_name)
     return None
 

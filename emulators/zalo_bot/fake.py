@@ -23,6 +23,11 @@ deleteWebhook, sendMessage, sendPhoto, sendSticker, sendChatAction) and public c
 * ``setWebhook`` takes ``url`` and ``secret_token`` (8 to 256 characters); each update is then
   POSTed to the URL wrapped as ``{"ok": true, "result": <update>}`` with the header
   ``X-Bot-Api-Secret-Token: <secret_token>``;
+* a person's photo (``message.image.received``) names its file by URL in ``message.photo`` with
+  the words in ``message.caption`` (the Node client's ``ZaloMessage``: ``photo?: string;
+  caption?: string``; clients written against the platform read ``photo_url`` too, and the
+  adapter takes either); the URL is served here by ``GET /media/<name>`` without the token, as
+  the platform's CDN serves it (:meth:`FakeZaloBot.host_media`); an unknown name is a 404;
 * ``sendMessage``: ``chat_id`` and ``text`` of 1 to 2000 characters; ``sendPhoto``: ``chat_id``,
   ``photo`` (a URL), ``caption`` of up to 2000; both answer ``{"message_id", "date"}``;
   ``sendChatAction``: ``action`` ``typing`` or ``upload_photo``.
@@ -85,6 +90,7 @@ class FakeZaloBot(UserSide):
         self.webhook_secret: str | None = None
         self.internal_errors: list[str] = []
         self.polls = 0  # getUpdates calls received; the newest one is the one that waits
+        self.media: dict[str, tuple[bytes, str]] = {}  # path -> (bytes, content type)
         self._changed = Signal()
         self._server = HttpServer(self._handle)
 
@@ -100,6 +106,12 @@ class FakeZaloBot(UserSide):
     def base_url(self) -> str:
         """The ``api_base_url`` of the ``[zalo_bot]`` config."""
         return f"http://127.0.0.1:{self._server.port}"
+
+    def host_media(self, data: bytes, suffix: str, content_type: str) -> str:
+        """The URL a person's update links to for ``data`` (``GET`` serves it)."""
+        path = f"/media/{new_hex_id()}{suffix}"
+        self.media[path] = (data, content_type)
+        return f"{self.base_url}{path}"
 
     # ---- faults -------------------------------------------------------------------------
     def inject_error(self, target: str, code: int, description: str, *, times: int = 1) -> None:
@@ -163,6 +175,11 @@ class FakeZaloBot(UserSide):
             self._changed.notify()
 
     async def _route(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "GET" and request.path.startswith("/media/"):
+            hosted = self.media.get(request.path)
+            if hosted is None:
+                return HttpResponse(404, b"", "text/plain")
+            return HttpResponse(200, hosted[0], hosted[1])
         prefix, _, method = request.path.lstrip("/").rpartition("/")
         if not prefix.startswith("bot"):
             raise BotApiError(NOT_FOUND, "Not Found")

@@ -27,6 +27,7 @@ class UserSide:
     webhook_url: str | None
     webhook_secret: str | None
     base_url: str  # a property of FakeZaloBot
+    host_media: Callable[[bytes, str, str], str]  # FakeZaloBot.host_media
     _changed: Signal
     _now_ms: Callable[[], int]
 
@@ -45,9 +46,12 @@ class UserSide:
         return await self.deliver(update_of(user, {"text": text}, "message.text.received",
                                             self._now_ms(), message_id))
 
-    async def user_sends_image(self, user: ZaloBotUser, caption: str = ""
-                               ) -> httpx.Response | None:
-        photo = f"{self.base_url}/media/{new_hex_id()}.jpg"
+    async def user_sends_image(self, user: ZaloBotUser, caption: str = "",
+                               data: bytes | None = None) -> httpx.Response | None:
+        """A photo: its URL in ``photo`` (served by ``GET /media/…`` when ``data`` is given;
+        without it, a link whose file is gone: 404)."""
+        photo = (self.host_media(data, ".jpg", "image/jpeg") if data is not None
+                 else f"{self.base_url}/media/{new_hex_id()}.jpg")
         return await self.deliver(update_of(user, {"photo": photo, "caption": caption},
                                             "message.image.received", self._now_ms()))
 

@@ -10,9 +10,14 @@ documentation, developers.zalo.me/docs/official-account/webhook, "Người dùng
 ``anonymous_send_text|image|file|sticker``).
 
 Attachments are those of the same page's table: ``image`` ``{thumbnail, url}``, ``audio``
-``{url}`` (an ``.amr`` recording), ``file`` ``{size, name, checksum (MD5), type, url}``,
-``location`` ``{coordinates: {latitude, longitude}}``. The URLs point at the emulator
-(``FakeZaloOA.host_media``), which serves the bytes as Zalo's CDN does."""
+``{url}`` (an ``.amr`` recording), ``video`` ``{thumbnail, description, url}``, ``file``
+``{size, name, checksum (MD5), type, url}``, ``location`` ``{coordinates: {latitude,
+longitude}}``; public typed clients read the same fields (e.g. ``trungndpc/CorporateServer``
+``UserSendMessageEvent.Payload``: ``thumbnail, url, description, id, type, checksum``;
+``hodachuy/AccentVietNameseandChatbot`` ``MessageAttachmentPayLoadZalo``: ``url, size, name,
+checksum, type``). An image may come with words (``message.text``), as a caption. The URLs point
+at the emulator (``FakeZaloOA.host_media``), which serves the bytes as Zalo's CDN does; a link
+whose file is gone (:meth:`UserActions.user_sends_broken_link`) answers 404."""
 
 from __future__ import annotations
 
@@ -45,10 +50,25 @@ class UserActions:
         return await self._user_event(user, "user_send_text", {"text": text})
 
     async def user_sends_image(self, user: ZaloUser, caption: str = "",
-                               data: bytes = MINIMAL_JPEG) -> httpx.Response | None:
-        url = self.host_media(data, ".jpg", "image/jpeg")
+                               data: bytes = MINIMAL_JPEG, content_type: str = "image/jpeg"
+                               ) -> httpx.Response | None:
+        suffix = ".png" if content_type == "image/png" else ".jpg"
+        url = self.host_media(data, suffix, content_type)
         return await self._user_event(user, "user_send_image", {"text": caption, "attachments": [
             {"type": "image", "payload": {"url": url, "thumbnail": url}}]})
+
+    async def user_sends_video(self, user: ZaloUser, data: bytes
+                               ) -> httpx.Response | None:
+        url = self.host_media(data, ".mp4", "video/mp4")
+        return await self._user_event(user, "user_send_video", {"attachments": [
+            {"type": "video", "payload": {"url": url, "thumbnail": url, "description": ""}}]})
+
+    async def user_sends_broken_link(self, user: ZaloUser, kind: str = "image"
+                                     ) -> httpx.Response | None:
+        """An attachment whose link no longer serves the file (the CDN answers 404)."""
+        url = f"{self.base_url}/media/{new_hex_id()}.jpg"
+        return await self._user_event(user, f"user_send_{kind}", {"attachments": [
+            {"type": kind, "payload": {"url": url}}]})
 
     async def user_sends_file(self, user: ZaloUser, data: bytes, name: str,
                               content_type: str = "application/octet-stream"

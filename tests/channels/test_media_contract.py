@@ -82,3 +82,28 @@ async def test_a_media_kind_the_channel_cannot_carry_is_refused_with_a_reason(
     assert not isinstance(refused.value, (RetryLater, TransientFailure, ChatMoved))
     assert refused.value.reason
     assert channel.received(to) == []
+
+
+async def test_a_file_given_by_its_bytes_arrives_and_its_id_comes_back_or_is_refused(
+    channel: ChannelUnderTest, captioned_kind: MediaKind,
+) -> None:
+    """A tipster's file the bot keeps (sent on Zalo, ``storage.tip_media``) goes to staff as
+    bytes: a channel that uploads delivers it as that kind and hands back the id it gave the
+    file (the next copy goes by it); one that does not refuses it with a reason. Never a
+    message without its file."""
+    to = recipient(channel)
+    handed_back: list[str] = []
+    media = Media(captioned_kind, data=b"\xff\xd8\xff\xe0 a kept copy \xff\xd9",
+                  file_name="tin-bao.jpg", uploaded=handed_back.append)
+
+    try:
+        message_id = await channel.adapter.send(to, OutboundMessage("TIP-7K3M9Q", media=media))
+    except Rejected as refused:
+        assert refused.reason
+        assert channel.received(to) == [] and handed_back == []
+        return
+
+    [arrived] = channel.received(to)
+    assert arrived.id == message_id and arrived.text == "TIP-7K3M9Q"
+    assert arrived.media is not None and arrived.media.kind is captioned_kind
+    assert handed_back == [arrived.media.file_id] and handed_back[0]

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from emulators.zalo_bot import SECRET_HEADER, FakeZaloBot, ZaloBotUser
 from tests.e2e.tip_steps import CODE, button_data, press, say
 from tests.e2e.zalo_bot_chat import WEBHOOK_SECRET, ZaloBotHarness, bot_with_zalo_bot
+from tests.unit.test_exif import app1_exif, exif_tiff, jpeg
 
 
 @pytest.fixture
@@ -142,9 +143,17 @@ async def test_help_privacy_cancel_and_a_photo_on_the_zalo_bot(harness):
     [collect] = await harness.writes(resident, number_of(categories, "Ma túy"))
     assert "Ma túy" in collect
     before = len(zalo.sent_to(resident.id))
-    await zalo.user_sends_image(resident)
+    await zalo.user_sends_image(resident, "xe lạ", data=jpeg(app1_exif(exif_tiff())))
     [answer] = (await zalo.wait_until_sent(resident.id, before + 1))[before:]
-    assert "chỉ nhận chữ" in answer.body["text"]
+    assert "phần 1" in answer.body["text"]  # a photo is a part, its EXIF stripped
+    before = len(zalo.sent_to(resident.id))
+    await zalo.user_sends_image(resident)  # its link serves nothing
+    [answer] = (await zalo.wait_until_sent(resident.id, before + 1))[before:]
+    assert "không tải được" in answer.body["text"]
+    before = len(zalo.sent_to(resident.id))
+    await zalo.user_sends_sticker(resident)
+    [answer] = (await zalo.wait_until_sent(resident.id, before + 1))[before:]
+    assert "nhãn dán" in answer.body["text"] and "ảnh" in answer.body["text"]
     assert "Đã hủy tin báo" in " ".join(await harness.writes(resident, "/huy"))
 
 
@@ -208,3 +217,28 @@ async def test_a_refused_token_leaves_the_channel_off_and_the_bot_runs_on(
         assert "refused the token in ZALO_BOT_TOKEN" in logs
         assert "revoked-by-the-bot-owner" not in logs
     assert zalo.polls == 0 and zalo.sent == []  # refused at getMe: nothing more was asked
+
+
+async def test_a_photo_sent_to_the_zalo_bot_reaches_the_officer_without_its_exif(harness):
+    """The platform links the photo (``message.photo``); the bot downloads it, strips what was
+    written around the picture and the officer gets that copy, labelled with the code; the link
+    and the chat id are nowhere the bot writes."""
+    fake, people, zalo = harness.fake, harness.people, harness.zalo
+    resident = zalo.user("Lê Thị Ảnh Bot")
+    [units] = await harness.writes(resident, "báo tin")
+    await harness.writes(resident, number_of(units, "Xã Tân Thành"))
+    [categories] = await harness.writes(resident, "1")
+    await harness.writes(resident, number_of(categories, "Ma túy"))
+    before = len(zalo.sent_to(resident.id))
+    await zalo.user_sends_image(resident, "xe lạ ở ngõ", data=jpeg(app1_exif(exif_tiff())))
+    [added] = (await zalo.wait_until_sent(resident.id, before + 1))[before:]
+    assert "phần 1" in added.body["text"]
+    [receipt] = await harness.writes(resident, number_of(added.body["text"], "Gửi tin báo"))
+    code = CODE.search(receipt).group(0)
+    photo = await fake.wait_for_message(people.officer.id, lambda m: "photo" in m)
+    assert code in photo["caption"] and "xe lạ ở ngõ" in photo["caption"]
+    assert fake.world.files[photo["photo"][-1]["file_id"]].data == jpeg()
+    links = [zalo.base_url + path for path in zalo.media]
+    logs = harness.logs.getvalue()
+    assert links and not any(link in logs or link.rsplit("/", 1)[1] in logs for link in links)
+    assert resident.id not in logs

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from storage.tips_tables import outbox
 from tests.e2e.tip_steps import CODE, say
 from tests.e2e.zalo_bot_harness import ZaloHarness, bot_with_zalo, button_payloads
+from tests.unit.test_exif import jpeg
 
 
 @pytest.fixture
@@ -117,7 +118,8 @@ async def test_commands_in_english_cancel_privacy_and_words_outside_a_tip(harnes
     assert "đơn vị nào" in units["text"]
 
 
-async def test_a_location_is_a_part_and_a_photo_is_answered_with_what_zalo_takes(harness):
+async def test_a_location_and_a_photo_are_parts_and_a_sticker_is_answered_with_what_zalo_takes(
+        harness):
     resident = harness.zalo.user("Lê Văn Ảnh")
     await harness.writes(resident, "báo tin")
     [categories] = await harness.writes(resident, "xã bình thành")  # no units under it
@@ -127,9 +129,15 @@ async def test_a_location_is_a_part_and_a_photo_is_answered_with_what_zalo_takes
     [added] = await harness.sends_location(resident, 10.45, 105.63)
     assert "phần 1" in added["text"]
     before = len(harness.zalo.sent_to(f"user:{resident.id}"))
-    await harness.zalo.user_sends_image(resident)
+    await harness.zalo.user_sends_image(resident, data=jpeg())
     [answer] = [s.message for s in harness.zalo.sent_to(f"user:{resident.id}")[before:]]
-    assert "chỉ nhận chữ và vị trí" in answer["text"]
+    assert "phần 2" in answer["text"]
+    before = len(harness.zalo.sent_to(f"user:{resident.id}"))
+    await harness.zalo.post_event(harness.zalo.signed_event(
+        "user_send_sticker", resident.id, harness.zalo.oa_id,
+        {"attachments": [{"type": "sticker", "payload": {"id": "1", "url": "https://x/y"}}]}))
+    [answer] = [s.message for s in harness.zalo.sent_to(f"user:{resident.id}")[before:]]
+    assert "nhãn dán" in answer["text"] and "ảnh" in answer["text"]
 
 
 async def test_a_refused_refresh_token_stops_zalo_tells_admins_and_the_bot_runs_on(
