@@ -21,7 +21,7 @@ PROVIDERS: tuple[str, ...] = ("android_gateway", "esms")
 ESMS_API_BASE_URL = "https://rest.esms.vn"
 DEFAULT_WEBHOOK_PORT = 8445
 DEFAULT_WEBHOOK_PATH = "/sms/webhook"
-# Any absolute path: the gateway app takes whatever URL the admin types.
+# Any path that starts with "/" (the listener serves it literally): looser than the Zalo tables.
 SMS_WEBHOOK_PATHS = PathRule(re.compile("/"), "sms_bad_path")
 DEFAULT_PRICE_VND = 500
 DEFAULT_MONTHLY_BUDGET_VND = 2_000_000
