@@ -10,16 +10,19 @@ refused without a valid signature, so an unsigned set-up would accept no text at
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from bot.config_reader import TableReader
+from bot.config_webhook import PathRule, check_webhook_keys, read_webhook_keys
 from core.config_model import EsmsSettings, SmsSettings
 
 PROVIDERS: tuple[str, ...] = ("android_gateway", "esms")
 ESMS_API_BASE_URL = "https://rest.esms.vn"
-DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"
 DEFAULT_WEBHOOK_PORT = 8445
 DEFAULT_WEBHOOK_PATH = "/sms/webhook"
+# Any path that starts with "/" (the listener serves it literally): looser than the Zalo tables.
+SMS_WEBHOOK_PATHS = PathRule(re.compile("/"), "sms_bad_path")
 DEFAULT_PRICE_VND = 500
 DEFAULT_MONTHLY_BUDGET_VND = 2_000_000
 DEFAULT_MAX_SEGMENTS = 3
@@ -46,9 +49,9 @@ def read_sms(root: TableReader, environ: Mapping[str, str],
     username_env = table.value("username_env", str, "SMS_GATEWAY_USER")
     password_env = table.value("password_env", str, "SMS_GATEWAY_PASSWORD")
     signing_env = table.value("webhook_signing_key_env", str, "SMS_WEBHOOK_SIGNING_KEY")
-    listen = table.value("webhook_listen", str, DEFAULT_WEBHOOK_LISTEN)
-    port = table.value("webhook_port", int, DEFAULT_WEBHOOK_PORT)
-    path = table.value("webhook_path", str, DEFAULT_WEBHOOK_PATH)
+    # Read whatever the provider (so never "unknown"); checked only where the gateway posts.
+    webhook = read_webhook_keys(table, port=DEFAULT_WEBHOOK_PORT, path=DEFAULT_WEBHOOK_PATH,
+                                rule=None)
     price = table.positive_int("price_vnd", DEFAULT_PRICE_VND, allow_zero=True)
     budget = table.positive_int("monthly_budget_vnd", DEFAULT_MONTHLY_BUDGET_VND,
                                 allow_zero=True)
@@ -59,12 +62,7 @@ def read_sms(root: TableReader, environ: Mapping[str, str],
         max_segments = DEFAULT_MAX_SEGMENTS
     esms = _read_esms(table, environ, need_secrets, required=not gateway)
     if gateway:
-        if not listen.strip():
-            table.problem("webhook_listen", "empty")
-        if table.ok("webhook_port") and not 1 <= port <= 65535:
-            table.problem("webhook_port", "bad_port", value=port)
-        if table.ok("webhook_path") and not path.startswith("/"):
-            table.problem("webhook_path", "sms_bad_path", value=path)
+        check_webhook_keys(table, webhook, SMS_WEBHOOK_PATHS)
         if need_secrets:
             for key, variable in (("username_env", username_env), ("password_env", password_env),
                                   ("webhook_signing_key_env", signing_env)):
@@ -72,8 +70,9 @@ def read_sms(root: TableReader, environ: Mapping[str, str],
     table.finish()
     return SmsSettings(
         provider=provider, api_base_url=base_url, username_env=username_env,
-        password_env=password_env, webhook_signing_key_env=signing_env, webhook_listen=listen,
-        webhook_port=port, webhook_path=path, price_vnd=price, monthly_budget_vnd=budget,
+        password_env=password_env, webhook_signing_key_env=signing_env,
+        webhook_listen=webhook.listen, webhook_port=webhook.port, webhook_path=webhook.path,
+        price_vnd=price, monthly_budget_vnd=budget,
         max_segments=max_segments, esms=esms)
 
 

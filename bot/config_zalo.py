@@ -13,17 +13,17 @@ import re
 from collections.abc import Mapping
 
 from bot.config_reader import TableReader
+from bot.config_webhook import read_webhook_keys
+from bot.config_zalo_keys import ZALO_WEBHOOK_PATHS, zalo_url
 from core.config_model import ZaloOASettings
 
 TABLE = "zalo_oa"
 DEFAULT_API_BASE_URL = "https://openapi.zalo.me"
 DEFAULT_OAUTH_BASE_URL = "https://oauth.zaloapp.com"
-DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"  # behind the TLS proxy, as for Telegram's webhook
 DEFAULT_WEBHOOK_PORT = 8444
 DEFAULT_WEBHOOK_PATH = "/zalo/webhook"
 # Zalo's OA and app ids are decimal numbers (up to 19-20 digits).
 ZALO_ID = re.compile(r"^[0-9]{1,24}$")
-WEBHOOK_PATH = re.compile(r"^/[A-Za-z0-9._~/-]{0,200}$")
 
 # (key, default variable, message when the variable is empty)
 _SECRETS = (
@@ -49,22 +49,15 @@ def read_zalo_oa(root: TableReader, environ: Mapping[str, str],
         variables.append(variable)
     api_base_url = _url(table, "api_base_url", DEFAULT_API_BASE_URL)
     oauth_base_url = _url(table, "oauth_base_url", DEFAULT_OAUTH_BASE_URL)
-    listen = table.value("webhook_listen", str, DEFAULT_WEBHOOK_LISTEN)
-    if table.ok("webhook_listen") and not listen.strip():
-        table.problem("webhook_listen", "empty")
-    port = table.value("webhook_port", int, DEFAULT_WEBHOOK_PORT)
-    if table.ok("webhook_port") and not 1 <= port <= 65535:
-        table.problem("webhook_port", "bad_port", value=port)
-    path = table.value("webhook_path", str, DEFAULT_WEBHOOK_PATH)
-    if table.ok("webhook_path") and not WEBHOOK_PATH.match(path):
-        table.problem("webhook_path", "zalo_bad_path", value=path)
+    webhook = read_webhook_keys(table, port=DEFAULT_WEBHOOK_PORT, path=DEFAULT_WEBHOOK_PATH,
+                                rule=ZALO_WEBHOOK_PATHS)
     table.finish()
     app_secret_env, oa_secret_env, refresh_token_env = variables
     return ZaloOASettings(
         oa_id=oa_id, app_id=app_id, app_secret_env=app_secret_env, oa_secret_env=oa_secret_env,
         refresh_token_env=refresh_token_env, api_base_url=api_base_url,
-        oauth_base_url=oauth_base_url, webhook_listen=listen, webhook_port=port,
-        webhook_path=path)
+        oauth_base_url=oauth_base_url, webhook_listen=webhook.listen, webhook_port=webhook.port,
+        webhook_path=webhook.path)
 
 
 def _zalo_id(table: TableReader, key: str) -> str:
@@ -75,7 +68,4 @@ def _zalo_id(table: TableReader, key: str) -> str:
 
 
 def _url(table: TableReader, key: str, default: str) -> str:
-    value = table.value(key, str, default)
-    if table.ok(key) and not value.startswith(("http://", "https://")):
-        table.problem(key, "zalo_bad_url", value=value, example=default)
-    return value.rstrip("/")
+    return zalo_url(table, key, default, example=default).rstrip("/")

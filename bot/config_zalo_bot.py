@@ -11,10 +11,11 @@ or ``webhook`` (the platform posts to ``webhook_url``, served on ``webhook_liste
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from bot.config_reader import TableReader
+from bot.config_webhook import read_webhook_keys
+from bot.config_zalo_keys import ZALO_WEBHOOK_PATHS, zalo_url
 from core.config_model import ZaloBotSettings
 
 TABLE = "zalo_bot"
@@ -22,10 +23,9 @@ MODES = ("polling", "webhook")
 DEFAULT_TOKEN_ENV = "ZALO_BOT_TOKEN"
 DEFAULT_SECRET_ENV = "ZALO_BOT_WEBHOOK_SECRET"
 DEFAULT_API_BASE_URL = "https://bot-api.zaloplatforms.com"
-DEFAULT_WEBHOOK_LISTEN = "127.0.0.1"  # behind the TLS proxy, as for Telegram's webhook
 DEFAULT_WEBHOOK_PORT = 8446
 DEFAULT_WEBHOOK_PATH = "/zalo-bot/webhook"
-WEBHOOK_PATH = re.compile(r"^/[A-Za-z0-9._~/-]{0,200}$")
+WEBHOOK_URL_EXAMPLE = "https://bot.example.vn/zalo-bot/webhook"
 SECRET_LENGTH = range(8, 257)  # setWebhook's secret_token: 8 to 256 characters
 
 
@@ -38,7 +38,8 @@ def read_zalo_bot(root: TableReader, environ: Mapping[str, str],
     token_env = table.value("token_env", str, DEFAULT_TOKEN_ENV)
     if need_token and table.ok("token_env") and not environ.get(token_env, "").strip():
         table.problem("token_env", "zalo_bot_token_missing", variable=token_env)
-    api_base_url = _url(table, "api_base_url", DEFAULT_API_BASE_URL)
+    api_base_url = zalo_url(table, "api_base_url", DEFAULT_API_BASE_URL,
+                            example=DEFAULT_API_BASE_URL).rstrip("/")
     mode = table.choice("mode", MODES, "polling")
     secret_env = table.value("webhook_secret_env", str, DEFAULT_SECRET_ENV)
     if need_token and mode == "webhook" and table.ok("webhook_secret_env"):
@@ -47,26 +48,12 @@ def read_zalo_bot(root: TableReader, environ: Mapping[str, str],
             table.problem("webhook_secret_env", "webhook_secret_missing", variable=secret_env)
         elif len(secret) not in SECRET_LENGTH or secret != secret.strip():
             table.problem("webhook_secret_env", "zalo_bot_secret_bad", variable=secret_env)
-    webhook_url = _url(table, "webhook_url", "") if "webhook_url" in table.table else ""
-    listen = table.value("webhook_listen", str, DEFAULT_WEBHOOK_LISTEN)
-    if table.ok("webhook_listen") and not listen.strip():
-        table.problem("webhook_listen", "empty")
-    port = table.value("webhook_port", int, DEFAULT_WEBHOOK_PORT)
-    if table.ok("webhook_port") and not 1 <= port <= 65535:
-        table.problem("webhook_port", "bad_port", value=port)
-    path = table.value("webhook_path", str, DEFAULT_WEBHOOK_PATH)
-    if table.ok("webhook_path") and not WEBHOOK_PATH.match(path):
-        table.problem("webhook_path", "zalo_bad_path", value=path)
+    webhook_url = (zalo_url(table, "webhook_url", "", example=WEBHOOK_URL_EXAMPLE)
+                   if "webhook_url" in table.table else "")
+    webhook = read_webhook_keys(table, port=DEFAULT_WEBHOOK_PORT, path=DEFAULT_WEBHOOK_PATH,
+                                rule=ZALO_WEBHOOK_PATHS)
     table.finish()
     return ZaloBotSettings(
         token_env=token_env, api_base_url=api_base_url, mode=mode,
-        webhook_secret_env=secret_env, webhook_url=webhook_url, webhook_listen=listen,
-        webhook_port=port, webhook_path=path)
-
-
-def _url(table: TableReader, key: str, default: str) -> str:
-    value = table.value(key, str, default)
-    if table.ok(key) and not value.startswith(("http://", "https://")):
-        table.problem(key, "zalo_bad_url", value=value,
-                      example=default or "https://bot.example.vn/zalo-bot/webhook")
-    return value.rstrip("/") if key == "api_base_url" else value
+        webhook_secret_env=secret_env, webhook_url=webhook_url, webhook_listen=webhook.listen,
+        webhook_port=webhook.port, webhook_path=webhook.path)

@@ -1,6 +1,10 @@
 """The HTTP listener a channel's webhook receiver runs: one tornado server (already a dependency
 through python-telegram-bot's webhooks extra) on the configured address, port and path, with a
-cap on the body size. The receiver keeps its own checks; this only serves, and says where."""
+cap on the body size. The receiver keeps its own checks; this only serves, and says where.
+
+A receiver that inherits :class:`ListenedReceiver` runs and says where by its listener's words
+(``port``, ``url``, ``start``, ``stop``), so the Zalo OA, Zalo Bot and SMS receivers do not each
+repeat them."""
 
 from __future__ import annotations
 
@@ -41,3 +45,24 @@ class WebhookListener:
             self._server.stop()
             await self._server.close_all_connections()
             self._server = None
+
+
+class ListenedReceiver:
+    """A webhook receiver served by its ``_listener``: the runtime starts, stops and reports it
+    (``port``, ``url``) as the receiver itself."""
+
+    _listener: WebhookListener
+
+    @property
+    def port(self) -> int:
+        return self._listener.port
+
+    @property
+    def url(self) -> str:
+        return self._listener.url
+
+    async def start(self) -> None:
+        await self._listener.start()
+
+    async def stop(self) -> None:
+        await self._listener.stop()

@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from tornado.web import RequestHandler
 
 from channels.sms.provider import InboundText
-from channels.webhook_listener import WebhookListener
+from channels.webhook_listener import ListenedReceiver, WebhookListener
 from core.address import Address
 from core.clock import Clock
 from org.phone_numbers import InvalidNumber, parse_phone_number
@@ -74,7 +74,7 @@ class _EventHandler(RequestHandler):
         self.finish()
 
 
-class SmsWebhookReceiver:
+class SmsWebhookReceiver(ListenedReceiver):
     def __init__(self, *, signing_key: str, listen: str, port: int, path: str,
                  on_text: InboundCallback, seal: Sealer, clock: Clock) -> None:
         self._signing_key = signing_key
@@ -85,20 +85,6 @@ class SmsWebhookReceiver:
         self._listener = WebhookListener(
             listen=listen, port=port, path=path, handler=_EventHandler,
             handler_args={"receiver": self}, max_body_bytes=MAX_BODY_BYTES)
-
-    @property
-    def port(self) -> int:
-        return self._listener.port
-
-    @property
-    def url(self) -> str:
-        return self._listener.url
-
-    async def start(self) -> None:
-        await self._listener.start()
-
-    async def stop(self) -> None:
-        await self._listener.stop()
 
     async def accept(self, body: bytes, headers: Mapping[str, str]) -> int:
         """The HTTP status for one webhook request."""

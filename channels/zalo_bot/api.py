@@ -15,6 +15,8 @@ from typing import Any
 
 import httpx
 
+from channels.http_transport import UnansweredRequest, json_answer, unanswered
+
 GET_ME = "getMe"
 GET_UPDATES = "getUpdates"
 SET_WEBHOOK = "setWebhook"
@@ -38,23 +40,9 @@ class BotApiError(Exception):
         return f"{self.description} ({self.code})"
 
 
-@dataclass(frozen=True)
-class BotTransportError(Exception):
-    """No envelope came back. ``may_have_arrived``: the request left and no answer came, so the
-    platform may have carried it out (a timeout, a dropped connection)."""
-
-    reason: str
-    may_have_arrived: bool
-
-    def __str__(self) -> str:
-        return self.reason
-
-
-def _unanswered(error: httpx.TransportError) -> BotTransportError:
-    # Only a failure to connect (or to get a pooled connection) proves the request never left.
-    never_left = isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout,
-                                    httpx.PoolTimeout))
-    return BotTransportError(type(error).__name__, may_have_arrived=not never_left)
+class BotTransportError(UnansweredRequest):
+    """No envelope came back from the platform
+    (:class:`channels.http_transport.UnansweredRequest`)."""
 
 
 class ZaloBotApi:
@@ -74,7 +62,7 @@ class ZaloBotApi:
             response = await self._http.post(f"{self._base}/bot{self._token}/{method}",
                                              json=body or {}, **options)
         except httpx.TransportError as error:
-            raise _unanswered(error) from None
+            raise unanswered(error, BotTransportError, quote_error=False) from None
         envelope = _envelope(response)
         if envelope.get("ok") is True:
             return envelope.get("result")
@@ -88,13 +76,7 @@ class ZaloBotApi:
 
 
 def _envelope(response: httpx.Response) -> dict[str, Any]:
-    if response.status_code >= 500:
-        raise BotTransportError(f"HTTP {response.status_code}", may_have_arrived=False)
-    try:
-        body = response.json()
-    except ValueError:
-        raise BotTransportError(f"HTTP {response.status_code}: not JSON",
-                                may_have_arrived=False) from None
+    body = json_answer(response, BotTransportError)
     if not isinstance(body, dict) or "ok" not in body:
         raise BotTransportError(f"HTTP {response.status_code}: not an envelope",
                                 may_have_arrived=False)

@@ -12,19 +12,18 @@ What the platform lets a bot do, as :class:`Capabilities`:
   its chat with no start parameter);
 * rates: the platform publishes none; the senders stay at Telegram's figures.
 
-The platform's message ids are 20 hex digits; :func:`message_number` keeps their low 63 bits as
-the integer the core keeps (nothing is looked up by it: no edits, no quoting).
+The platform's message ids become the core's integers by
+``channels.zalo_message_ids.message_number``.
 """
 
 from __future__ import annotations
-
-import hashlib
 
 from channels.numbered_choices import numbered_text
 from channels.text_parts import split_message
 from channels.zalo_bot.addresses import chat_id_of
 from channels.zalo_bot.api import SEND_MESSAGE, BotApiError, BotTransportError, ZaloBotApi
 from channels.zalo_bot.failures import classify
+from channels.zalo_message_ids import message_number
 from core.address import Address, AddressError
 from core.capabilities import ButtonStyle, Capabilities, RateLimits, utf16_length
 from core.i18n import DEFAULT_LANGUAGE, Translator
@@ -39,17 +38,6 @@ CAPABILITIES = Capabilities(
     rate=RateLimits(messages_per_second=20, group_messages_per_minute=20,
                     private_interval_seconds=1.0),
     measure=utf16_length)
-
-_MASK_63 = (1 << 63) - 1
-
-
-def message_number(message_id: str) -> int:
-    """The platform's message id as the integer the core keeps."""
-    try:
-        return int(message_id, 16) & _MASK_63
-    except ValueError:
-        return int.from_bytes(hashlib.sha256(message_id.encode()).digest()[:8]) & _MASK_63
-
 
 class ZaloBotChannel:
     capabilities = CAPABILITIES

@@ -1,5 +1,6 @@
 """The Zalo Bot API's refusals as the few outcomes the core tells apart (``core.outbound``; SPEC
-§12: rate refusals wait and retry, others fail the row with the reason).
+§12: rate refusals wait and retry, others fail the row with the reason). Only the Bot API's own
+codes are here: no answer at all means the same on every platform (``channels.http_transport``).
 
 Zalo publishes no table of error codes for the Bot API; its envelope is Telegram's, and so are
 the codes public clients meet (401 bad token, 408 empty poll). Read as on Telegram: 429 too many
@@ -14,7 +15,6 @@ from __future__ import annotations
 from channels.zalo_bot.api import BotApiError, BotTransportError
 from core.outbound import (
     ChatUnavailable,
-    MaybeDelivered,
     Rejected,
     RetryLater,
     SendFailure,
@@ -31,9 +31,7 @@ _NO_SUCH_CHAT = ("chat not found", "chat_id")
 
 def classify(error: BotApiError | BotTransportError) -> SendFailure:
     if isinstance(error, BotTransportError):
-        if error.may_have_arrived:
-            return MaybeDelivered(error.reason)
-        return TransientFailure(error.reason)
+        return error.send_failure()
     reason = str(error)
     if error.code == TOO_MANY_REQUESTS:
         return RetryLater(reason, RATE_LIMIT_WAIT)

@@ -31,6 +31,8 @@ from typing import Any, Protocol
 
 import httpx
 
+from channels.http_transport import UnansweredRequest, json_answer, unanswered
+
 CONSULTATION_MESSAGE = "/v3.0/oa/message/cs"
 GROUP_MESSAGE = "/v3.0/oa/group/message"
 GROUP_RECIPIENT_KEY = "group_id"
@@ -55,16 +57,8 @@ class ZaloApiError(Exception):
         return f"{self.message} ({self.code})"
 
 
-@dataclass(frozen=True)
-class ZaloTransportError(Exception):
-    """No envelope came back. ``may_have_arrived``: the request left and no answer came, so
-    Zalo may have carried it out (a timeout, a dropped connection)."""
-
-    reason: str
-    may_have_arrived: bool
-
-    def __str__(self) -> str:
-        return self.reason
+class ZaloTransportError(UnansweredRequest):
+    """No envelope came back from Zalo (:class:`channels.http_transport.UnansweredRequest`)."""
 
 
 class AccessTokens(Protocol):
@@ -73,23 +67,9 @@ class AccessTokens(Protocol):
     async def renew(self, refused: str) -> str: ...
 
 
-def _unanswered(error: httpx.TransportError) -> ZaloTransportError:
-    # Only a failure to connect (or to get a pooled connection) proves the request never left.
-    never_left = isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout,
-                                    httpx.PoolTimeout))
-    return ZaloTransportError(f"{type(error).__name__}: {error}" if str(error)
-                              else type(error).__name__, may_have_arrived=not never_left)
-
-
 def envelope_of(response: httpx.Response) -> dict[str, Any]:
     """The JSON envelope, or the transport error an answer that is not one means."""
-    if response.status_code >= 500:
-        raise ZaloTransportError(f"HTTP {response.status_code}", may_have_arrived=False)
-    try:
-        body = response.json()
-    except ValueError:
-        raise ZaloTransportError(f"HTTP {response.status_code}: not JSON",
-                                 may_have_arrived=False) from None
+    body = json_answer(response, ZaloTransportError)
     if not isinstance(body, dict):
         raise ZaloTransportError("not a JSON object", may_have_arrived=False)
     return body
@@ -122,7 +102,7 @@ class ZaloApi:
             response = await self._http.request(method, self._base + path,
                                                 headers={"access_token": token}, **content)
         except httpx.TransportError as error:
-            raise _unanswered(error) from error
+            raise unanswered(error, ZaloTransportError, quote_error=True) from error
         body = envelope_of(response)
         code = body.get("error", 0)
         if not isinstance(code, int) or code != 0:

@@ -16,18 +16,16 @@ What Zalo lets an OA do, as :class:`Capabilities`:
 * rates: Zalo publishes no figure, only that the call rate is counted per minute (-32); the
   senders stay well under the 20 requests a second public integration guides report.
 
-Zalo's message ids are 20 hex digits (80 bits); the core keeps an integer per message, so
-:func:`message_number` keeps their low 63 bits. Nothing is looked up on Zalo by it: Zalo has no
-edits, and quoting is not used.
+Zalo's message ids become the core's integers by ``channels.zalo_message_ids.message_number``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from datetime import timedelta
 
 from channels.text_parts import split_message
+from channels.zalo_message_ids import message_number
 from channels.zalo_oa.addresses import RecipientKind, recipient_of
 from channels.zalo_oa.api import (
     ANONYMOUS_RECIPIENT_KEYS,
@@ -69,17 +67,6 @@ CAPABILITIES = Capabilities(
     reply_window=REPLY_WINDOW, measure=utf16_length,
     # GMF group messages carry no buttons (``bodies``): a bulletin there has no "Đã phổ biến".
     group_buttons=False)
-
-_MASK_63 = (1 << 63) - 1
-
-
-def message_number(message_id: str) -> int:
-    """Zalo's message id as the integer the core keeps (see the module docstring)."""
-    try:
-        return int(message_id, 16) & _MASK_63
-    except ValueError:
-        return int.from_bytes(hashlib.sha256(message_id.encode()).digest()[:8]) & _MASK_63
-
 
 class ZaloOAChannel:
     capabilities = CAPABILITIES

@@ -1,5 +1,6 @@
 """Zalo's refusals as the few outcomes the core tells apart (``core.outbound``; SPEC §12 and
-§13: quota and rate errors wait and retry, others fail the row with the reason).
+§13: quota and rate errors wait and retry, others fail the row with the reason). Only Zalo's own
+codes are here: no answer at all means the same on every platform (``channels.http_transport``).
 
 Codes from Zalo's table of OA errors (developers.zalo.me/docs/official-account/phu-luc/ma-loi).
 Zalo gives no "retry after": the call rate (-32) is counted per minute, so a minute; a spent
@@ -11,12 +12,10 @@ from __future__ import annotations
 from channels.zalo_oa.api import ZaloApiError, ZaloTransportError
 from core.outbound import (
     ChatUnavailable,
-    MaybeDelivered,
     Rejected,
     ReplyWindowClosed,
     RetryLater,
     SendFailure,
-    TransientFailure,
 )
 
 RATE_LIMITED = -32
@@ -45,9 +44,7 @@ class OutsideReplyWindow(ReplyWindowClosed):
 def classify(error: ZaloApiError | ZaloTransportError, *, rate_limit_wait: float = RATE_LIMIT_WAIT,
              quota_wait: float = QUOTA_WAIT) -> SendFailure:
     if isinstance(error, ZaloTransportError):
-        if error.may_have_arrived:
-            return MaybeDelivered(error.reason)
-        return TransientFailure(error.reason)
+        return error.send_failure()
     reason = str(error)
     if error.code == RATE_LIMITED:
         return RetryLater(reason, rate_limit_wait)

@@ -44,8 +44,9 @@ from typing import Any
 
 import httpx
 
+from emulators.http_emulator import HttpEmulator
 from emulators.sms.segments import encoding_of, segments_of
-from emulators.telegram.http import HttpRequest, HttpResponse, HttpServer
+from emulators.telegram.http import HttpRequest, HttpResponse
 
 PENDING, PROCESSED, SENT, DELIVERED, FAILED = (
     "Pending", "Processed", "Sent", "Delivered", "Failed")
@@ -87,9 +88,10 @@ class WebhookCall:
     status: int
 
 
-class FakeSmsGateway:
+class FakeSmsGateway(HttpEmulator):
     def __init__(self, *, username: str = "sms", password: str = "gateway-password",
                  signing_key: str = "emulated-signing-key-0123456789") -> None:
+        super().__init__()
         self.username = username
         self.password = password
         self.signing_key = signing_key
@@ -99,22 +101,9 @@ class FakeSmsGateway:
         self.webhooks: list[dict[str, str]] = []
         self.webhook_calls: list[WebhookCall] = []
         self.unreachable: set[str] = set()
-        self._server = HttpServer(self._handle)
         self._fail_next: list[tuple[int, bool]] = []
         self._late_by: list[float] = []
         self._ids = itertools.count(1)
-        self.internal_errors: list[BaseException] = []
-
-    # ---- life --------------------------------------------------------------------------
-    async def start(self) -> None:
-        await self._server.start()
-
-    async def stop(self) -> None:
-        await self._server.stop()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.port}"
 
     # ---- faults ------------------------------------------------------------------------
     def fail_next_send(self, status: int = 500, *, html: bool = False) -> None:
@@ -184,12 +173,8 @@ class FakeSmsGateway:
         return statuses
 
     # ---- the API -----------------------------------------------------------------------
-    async def _handle(self, request: HttpRequest) -> HttpResponse:
-        try:
-            return await self._answer(request)
-        except Exception as error:  # an emulator bug must fail the test, not hang it
-            self.internal_errors.append(error)
-            return _json(500, {"message": "emulator error"})
+    def _bug_answer(self) -> HttpResponse:
+        return _json(500, {"message": "emulator error"})
 
     async def _answer(self, request: HttpRequest) -> HttpResponse:
         if not self._authorised(request.headers.get("authorization", "")):
