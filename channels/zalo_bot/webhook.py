@@ -23,7 +23,7 @@ import logging
 
 import tornado.web
 
-from channels.webhook_listener import WebhookListener
+from channels.webhook_listener import ListenedReceiver, WebhookListener
 from channels.zalo_bot.handled import HandledOnce
 from channels.zalo_bot.updates import update_of
 
@@ -44,7 +44,7 @@ class _UpdateRequest(tornado.web.RequestHandler):
         self.finish()
 
 
-class ZaloBotWebhook:
+class ZaloBotWebhook(ListenedReceiver):
     def __init__(self, *, handled: HandledOnce, secret: str, listen: str, port: int,
                  path: str) -> None:
         self._handled = handled
@@ -52,20 +52,6 @@ class ZaloBotWebhook:
         self._listener = WebhookListener(
             listen=listen, port=port, path=path, handler=_UpdateRequest,
             handler_args={"receiver": self}, max_body_bytes=MAX_BODY_BYTES)
-
-    @property
-    def port(self) -> int:
-        return self._listener.port
-
-    @property
-    def url(self) -> str:
-        return self._listener.url
-
-    async def start(self) -> None:
-        await self._listener.start()
-
-    async def stop(self) -> None:
-        await self._listener.stop()
 
     async def receive(self, body: bytes, secret: str | None) -> int:
         """The HTTP status for one posted update (the checks of the module docstring)."""

@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 
 import tornado.web
 
-from channels.webhook_listener import WebhookListener
+from channels.webhook_listener import ListenedReceiver, WebhookListener
 from channels.zalo_oa.inbound import InboundEvent, event_identity, parse_event
 from channels.zalo_oa.signature import SIGNATURE_HEADER, signature_is_valid
 from core.clock import Clock
@@ -61,7 +61,7 @@ class _EventRequest(tornado.web.RequestHandler):
         self.finish()
 
 
-class ZaloWebhook:
+class ZaloWebhook(ListenedReceiver):
     def __init__(self, *, db: Database, app_id: str, oa_secret: str, listen: str, port: int,
                  path: str, on_event: EventHandler, clock: Clock) -> None:
         self._db = db
@@ -73,20 +73,6 @@ class ZaloWebhook:
         self._listener = WebhookListener(
             listen=listen, port=port, path=path, handler=_EventRequest,
             handler_args={"receiver": self}, max_body_bytes=MAX_BODY_BYTES)
-
-    @property
-    def port(self) -> int:
-        return self._listener.port
-
-    @property
-    def url(self) -> str:
-        return self._listener.url
-
-    async def start(self) -> None:
-        await self._listener.start()
-
-    async def stop(self) -> None:
-        await self._listener.stop()
 
     async def receive(self, body: bytes, signature: str | None) -> int:
         """The HTTP status for one posted event (the checks of the module docstring)."""

@@ -10,6 +10,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from emulators.http_emulator import Refusal
+from emulators.telegram.http import HttpResponse
+
 UNAUTHORIZED = 401
 REQUEST_TIMEOUT = 408
 BAD_REQUEST = 400
@@ -20,9 +23,13 @@ TOO_MANY_REQUESTS = 429
 
 
 @dataclass(frozen=True)
-class BotApiError(Exception):
+class BotApiError(Refusal):
     code: int
     description: str
+
+    def answer(self) -> HttpResponse:
+        """The envelope, with the code as the HTTP status (as on Telegram)."""
+        return HttpResponse(self.code, self.body())
 
     def body(self) -> bytes:
         return json.dumps({"ok": False, "error_code": self.code,

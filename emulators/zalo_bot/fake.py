@@ -42,8 +42,8 @@ import json
 import time
 from typing import Any
 
-from emulators.telegram.http import HttpRequest, HttpResponse, HttpServer
-from emulators.telegram.waiting import Signal
+from emulators.http_emulator import HttpEmulator
+from emulators.telegram.http import HttpRequest, HttpResponse
 
 from .errors import (
     BAD_REQUEST,
@@ -71,11 +71,12 @@ def _ok(result: Any) -> HttpResponse:
                                         ensure_ascii=False).encode())
 
 
-class FakeZaloBot(UserSide):
+class FakeZaloBot(UserSide, HttpEmulator):
     """The Bot API for one bot, and the people who write to it."""
 
     def __init__(self, *, token: str = TOKEN, account_name: str = "bot.AnNinhXa",
                  can_join_groups: bool = False) -> None:
+        super().__init__()
         self.token = token
         self.account_name = account_name
         self.can_join_groups = can_join_groups
@@ -88,24 +89,8 @@ class FakeZaloBot(UserSide):
         self.faults = FaultPlan()
         self.webhook_url: str | None = None
         self.webhook_secret: str | None = None
-        self.internal_errors: list[str] = []
         self.polls = 0  # getUpdates calls received; the newest one is the one that waits
         self.media: dict[str, tuple[bytes, str]] = {}  # path -> (bytes, content type)
-        self._changed = Signal()
-        self._server = HttpServer(self._handle)
-
-    # ---- running ------------------------------------------------------------------------
-    async def start(self, port: int = 0) -> None:
-        await self._server.start(port)
-
-    async def stop(self) -> None:
-        self._changed.notify()
-        await self._server.stop()
-
-    @property
-    def base_url(self) -> str:
-        """The ``api_base_url`` of the ``[zalo_bot]`` config."""
-        return f"http://127.0.0.1:{self._server.port}"
 
     def host_media(self, data: bytes, suffix: str, content_type: str) -> str:
         """The URL a person's update links to for ``data`` (``GET`` serves it)."""
@@ -163,18 +148,10 @@ class FakeZaloBot(UserSide):
     def _now_ms(self) -> int:
         return int(time.time() * 1000)
 
-    async def _handle(self, request: HttpRequest) -> HttpResponse:
-        try:
-            return await self._route(request)
-        except BotApiError as error:
-            return HttpResponse(error.code, error.body())
-        except Exception as error:  # a bug of the emulator: answered, and the test fails
-            self.internal_errors.append(f"{request.method} {request.path}: {error!r}")
-            return HttpResponse(500, BotApiError(500, "emulator error").body())
-        finally:
-            self._changed.notify()
+    def _bug_answer(self) -> HttpResponse:
+        return BotApiError(500, "emulator error").answer()
 
-    async def _route(self, request: HttpRequest) -> HttpResponse:
+    async def _answer(self, request: HttpRequest) -> HttpResponse:
         if request.method == "GET" and request.path.startswith("/media/"):
             hosted = self.media.get(request.path)
             if hosted is None:

@@ -12,8 +12,12 @@ The OAuth server (``oauth.zaloapp.com/v4``) answers a refused refresh token with
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
+
+from emulators.http_emulator import Refusal
+from emulators.telegram.http import HttpResponse
 
 # Open API (openapi.zalo.me) codes used by the emulator.
 RATE_LIMITED = -32  # "Your application reached limit call api" (per minute)
@@ -42,7 +46,7 @@ MESSAGES: dict[int, str] = {
 
 
 @dataclass(frozen=True)
-class ZaloError(Exception):
+class ZaloError(Refusal):
     """A refusal, answered as Zalo answers it: HTTP 200 and the envelope."""
 
     code: int
@@ -54,3 +58,6 @@ class ZaloError(Exception):
 
     def envelope(self) -> dict[str, Any]:
         return {"error": self.code, "message": self.message}
+
+    def answer(self) -> HttpResponse:
+        return HttpResponse(200, json.dumps(self.envelope(), ensure_ascii=False).encode())

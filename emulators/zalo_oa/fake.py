@@ -39,8 +39,8 @@ import time
 from typing import Any
 from urllib.parse import parse_qs
 
-from emulators.telegram.http import HttpRequest, HttpResponse, HttpServer
-from emulators.telegram.waiting import Signal
+from emulators.http_emulator import HttpEmulator
+from emulators.telegram.http import HttpRequest, HttpResponse
 
 from .errors import (
     ACCESS_TOKEN_EXPIRED,
@@ -70,12 +70,13 @@ def _json(body: dict[str, Any], status: int = 200) -> HttpResponse:
     return HttpResponse(status, json.dumps(body, ensure_ascii=False).encode())
 
 
-class FakeZaloOA(UserActions):
+class FakeZaloOA(UserActions, HttpEmulator):
     """Zalo's OA API and OAuth server for one app and one OA."""
 
     def __init__(self, *, app_id: str = APP_ID, app_secret: str = APP_SECRET,
                  oa_id: str = OA_ID, oa_secret: str = OA_SECRET,
                  access_token_lifetime: float = ACCESS_TOKEN_LIFETIME) -> None:
+        super().__init__()
         self.app_id, self.app_secret = app_id, app_secret
         self.oa_id, self.oa_secret = oa_id, oa_secret
         self.access_token_lifetime = access_token_lifetime
@@ -90,24 +91,9 @@ class FakeZaloOA(UserActions):
         self.attachment_ids: set[str] = set()
         self.file_tokens: set[str] = set()
         self.webhook_url: str | None = None
-        self.internal_errors: list[str] = []
         self._offset = 0.0
-        self._changed = Signal()
-        self._server = HttpServer(self._handle)
 
-    # ---- running ------------------------------------------------------------------------
-    async def start(self, port: int = 0) -> None:
-        await self._server.start(port)
-
-    async def stop(self) -> None:
-        self._changed.notify()
-        await self._server.stop()
-
-    @property
-    def base_url(self) -> str:
-        """Both ``api_base_url`` and ``oauth_base_url`` of the ``[zalo_oa]`` config."""
-        return f"http://127.0.0.1:{self._server.port}"
-
+    # ---- time ---------------------------------------------------------------------------
     def now(self) -> float:
         return time.time() + self._offset
 
@@ -195,18 +181,10 @@ class FakeZaloOA(UserActions):
         return found
 
     # ---- HTTP ---------------------------------------------------------------------------
-    async def _handle(self, request: HttpRequest) -> HttpResponse:
-        try:
-            return await self._route(request)
-        except ZaloError as error:
-            return _json(error.envelope())
-        except Exception as error:  # a bug of the emulator: answered, and the test fails
-            self.internal_errors.append(f"{request.method} {request.path}: {error!r}")
-            return _json({"error": -1, "message": "emulator error"}, 500)
-        finally:
-            self._changed.notify()
+    def _bug_answer(self) -> HttpResponse:
+        return _json({"error": -1, "message": "emulator error"}, 500)
 
-    async def _route(self, request: HttpRequest) -> HttpResponse:
+    async def _answer(self, request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and request.path == "/v4/oa/access_token":
             return self._refresh(request)
         if request.method == "GET" and request.path.startswith("/media/"):
