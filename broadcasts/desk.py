@@ -22,12 +22,14 @@ from storage import deliveries as delivery_store
 from storage import schedules as schedule_store
 from storage.bulletins import DIRECT, DRAFT, BulletinRecord
 from storage.db import Database
+from storage.recipient_channels import sms_among_deliveries
 
 from . import bulletins, notices, resends, slots
 from .compliance import groups_below_target, iso_week_of
 from .delivery import DeliveryEngine, RetryPolicy
 from .dispatch_reports import DispatchReports
 from .pacing import SendPacer
+from .recipient_words import RecipientCount
 from .rendering import render_bulletin
 from .sms_cost import SmsCosts, SmsTariff
 from .staff_notices import tell_staff
@@ -141,8 +143,10 @@ class BulletinDesk:
                                  notices.queue_ran_dry(self.language, run))
         return runs
 
-    async def resend_uncertain(self, member: StaffMember, dispatch_id: int) -> int | None:
-        """Re-send the uncertain rows of one dispatch; None when it is not the member's."""
+    async def resend_uncertain(self, member: StaffMember,
+                               dispatch_id: int) -> RecipientCount | None:
+        """Re-send the uncertain rows of one dispatch (how many, and how many of them are SMS
+        subscribers); None when it is not the member's."""
         async with self.db.transaction() as conn:
             dispatch = await delivery_store.find_dispatch(conn, dispatch_id)
             if dispatch is None or not may_act_on_unit(member, dispatch.unit_code,
@@ -152,8 +156,9 @@ class BulletinDesk:
             if ids:
                 # A fresh summary for the re-send: the first one has been sent already.
                 await delivery_store.reopen_summary(conn, dispatch_id)
+            sms = await sms_among_deliveries(conn, ids)
         self.engine.enqueue(dispatch_id, ids, urgent=dispatch.kind == delivery_store.ALERT)
-        return len(ids)
+        return RecipientCount(len(ids), sms)
 
     async def force_resend(self, member: StaffMember,
                            dispatch_id: int) -> resends.ForcedResend | None:
