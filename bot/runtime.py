@@ -97,7 +97,8 @@ async def prepare_storage(config: Config, clock: Clock) -> tuple[Database, Direc
         directory = Directory(db)
         await directory.sync_from_config(
             [Unit(u.code, u.name, u.parent) for u in config.units],
-            [StaffMember(address_of_chat(s.telegram_id), Role(s.role), s.unit, from_config=True)
+            [StaffMember(address_of_chat(s.telegram_id), Role(s.role), s.unit, from_config=True,
+                         zalo_user_id=s.zalo_user_id)
              for s in config.staff],
             clock.now(),
         )

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import httpx
@@ -35,10 +35,11 @@ from channels.zalo_oa.groups import ZaloGroupDirectory
 from channels.zalo_oa.inbound import InboundEvent
 from channels.zalo_oa.tokens import ChannelStopped, TokenKeeper
 from channels.zalo_oa.webhook import ZaloWebhook
-from core.address import TELEGRAM, Address
+from core.address import Address
 from core.channel_words import ChannelWords
-from core.config_model import Config, StaffDecl, ZaloOASettings
+from core.config_model import Config, ZaloOASettings
 from core.outbound import TransientFailure
+from org.directory import Directory
 from org.roles import Role
 from storage import outbox
 from tips.context import TipsContext
@@ -89,10 +90,25 @@ class ZaloRuntime:
         await self.http.aclose()
 
 
-def staff_by_zalo_id(staff: tuple[StaffDecl, ...]) -> dict[str, Address]:
-    """``[[staff]] zalo_user_id`` → the staff member's address (their Telegram chat)."""
-    return {decl.zalo_user_id: Address(TELEGRAM, str(decl.telegram_id))
-            for decl in staff if decl.zalo_user_id}
+class StaffByZaloId(Mapping[str, Address]):
+    """A staff member's Zalo user id → their address, read from the directory at each look-up:
+    the ids are in the staff table (``[[staff]] zalo_user_id`` seeds them at start-up, and
+    ``/staff zalo`` changes them while the bot runs), so a change counts at once."""
+
+    def __init__(self, directory: Directory) -> None:
+        self._directory = directory
+
+    def __getitem__(self, zalo_user_id: str) -> Address:
+        member = self._directory.staff_by_zalo_user_id(zalo_user_id)
+        if member is None:
+            raise KeyError(zalo_user_id)
+        return member.address
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([m.zalo_user_id for m in self._directory.all_staff() if m.zalo_user_id])
+
+    def __len__(self) -> int:
+        return sum(1 for m in self._directory.all_staff() if m.zalo_user_id)
 
 
 async def tell_admins_channel_stopped(tips: TipsContext, settings: ZaloOASettings) -> None:
@@ -129,7 +145,7 @@ async def start_zalo(config: Config, tips: TipsContext, router: ChannelRouter,
     conversation = ZaloConversation(on_zalo, channel, channel.text_limit)
     group_events = ZaloGroupEvents(db=tips.db, directory=tips.directory, clock=tips.clock,
                                    tr=tips.tr, channel=channel, groups=groups,
-                                   staff_by_zalo_id=staff_by_zalo_id(config.staff))
+                                   staff_by_zalo_id=StaffByZaloId(tips.directory))
 
     async def on_event(event: InboundEvent) -> None:
         # A GMF group's events (SPEC §13: /dangky there) and a person's 1:1 chat part here.

@@ -1,11 +1,10 @@
 """The bulletin desk: the one object handlers and jobs talk to about bulletins. It turns a
 request (send now, queue, alert, a slot, a re-send) into planned delivery rows, hands them to
-the delivery engine, and tells staff what happened."""
+the delivery engine, and tells staff what happened (``broadcasts.dispatch_reports``: summaries
+and uncertain copies; ``broadcasts.staff_notices``: how a notice reaches staff)."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -13,7 +12,7 @@ from core.address import Address
 from core.capabilities import Capabilities
 from core.clock import Clock
 from core.config_model import Config
-from core.outbound import Channel, OutboundMessage, RetryLater, SendFailure, TransientFailure
+from core.outbound import Channel, OutboundMessage
 from core.schedule_spec import ScheduleSpec, parse_schedule_spec
 from org.directory import Directory
 from org.roles import Role
@@ -23,17 +22,17 @@ from storage import deliveries as delivery_store
 from storage import schedules as schedule_store
 from storage.bulletins import DIRECT, DRAFT, BulletinRecord
 from storage.db import Database
+from storage.recipient_channels import sms_among_deliveries
 
 from . import bulletins, notices, resends, slots
 from .compliance import groups_below_target, iso_week_of
 from .delivery import DeliveryEngine, RetryPolicy
+from .dispatch_reports import DispatchReports
 from .pacing import SendPacer
+from .recipient_words import RecipientCount
 from .rendering import render_bulletin
 from .sms_cost import SmsCosts, SmsTariff
-
-log = logging.getLogger(__name__)
-NOTICE_RETRIES = 3
-NOTICE_BACKOFF = 1.0  # seconds before the second try of a notice after a network error
+from .staff_notices import tell_staff
 
 
 @dataclass(frozen=True)
@@ -72,10 +71,12 @@ class BulletinDesk:
         self.language = config.language
         self._notices = notice_channel
         self.schedule_changed: Callable[[], None] = lambda: None
-        self._summarising: set[int] = set()
+        self.reports = DispatchReports(db=db, directory=directory, clock=clock,
+                                       language=self.language, tell=self._tell)
         self.engine = DeliveryEngine(db, delivery_channel, clock, render=self._render,
                                      quiet_now=self._quiet_now,
-                                     on_dispatch_done=self._dispatch_done, workers=workers,
+                                     on_dispatch_done=self.reports.dispatch_done,
+                                     workers=workers,
                                      pacer=pacer, policy=policy)
         # What a direct send will cost in SMS, asked before an alert or "send now" goes.
         self.sms_costs = SmsCosts(db, directory, clock, delivery_channel.capabilities_for,
@@ -83,30 +84,9 @@ class BulletinDesk:
 
     # ---- life cycle -------------------------------------------------------------------
     async def start(self) -> None:
-        """Resume pending rows; tell senders about rows a crash left uncertain, and send the
-        summaries a crash kept from going out. Both are owed in the database until sent, so a
-        crash at any point loses neither (one may, rarely, arrive twice)."""
+        """Resume pending rows, then send what a crash left owed to staff."""
         await self.engine.start()
-        async with self.db.reading() as conn:
-            unreported = await delivery_store.unreported_uncertain(conn)
-        for dispatch_id, count in unreported.items():
-            await self._report_uncertain(dispatch_id, count)
-        async with self.db.reading() as conn:
-            owed = await delivery_store.summaries_owed(conn)
-        for dispatch_id in owed:
-            await self._dispatch_done(dispatch_id)
-
-    async def _report_uncertain(self, dispatch_id: int, count: int) -> None:
-        async with self.db.reading() as conn:
-            dispatch = await delivery_store.find_dispatch(conn, dispatch_id)
-            lines = await delivery_store.dispatch_lines(conn, dispatch_id)
-        if dispatch is None:
-            return
-        if await self._tell(self._recipients(dispatch),
-                            notices.uncertain_after_restart(self.language, dispatch_id, lines,
-                                                            count)):
-            async with self.db.transaction() as conn:
-                await delivery_store.uncertain_reported(conn, dispatch_id)
+        await self.reports.send_owed()
 
     async def stop(self) -> None:
         await self.engine.stop()
@@ -163,8 +143,10 @@ class BulletinDesk:
                                  notices.queue_ran_dry(self.language, run))
         return runs
 
-    async def resend_uncertain(self, member: StaffMember, dispatch_id: int) -> int | None:
-        """Re-send the uncertain rows of one dispatch; None when it is not the member's."""
+    async def resend_uncertain(self, member: StaffMember,
+                               dispatch_id: int) -> RecipientCount | None:
+        """Re-send the uncertain rows of one dispatch (how many, and how many of them are SMS
+        subscribers); None when it is not the member's."""
         async with self.db.transaction() as conn:
             dispatch = await delivery_store.find_dispatch(conn, dispatch_id)
             if dispatch is None or not may_act_on_unit(member, dispatch.unit_code,
@@ -174,8 +156,9 @@ class BulletinDesk:
             if ids:
                 # A fresh summary for the re-send: the first one has been sent already.
                 await delivery_store.reopen_summary(conn, dispatch_id)
+            sms = await sms_among_deliveries(conn, ids)
         self.engine.enqueue(dispatch_id, ids, urgent=dispatch.kind == delivery_store.ALERT)
-        return len(ids)
+        return RecipientCount(len(ids), sms)
 
     async def force_resend(self, member: StaffMember,
                            dispatch_id: int) -> resends.ForcedResend | None:
@@ -250,55 +233,5 @@ class BulletinDesk:
         return quiet is not None and quiet.contains(
             self.clock.now().astimezone(self.config.timezone).time())
 
-    def _recipients(self, dispatch: delivery_store.Dispatch) -> list[Address]:
-        if dispatch.requested_by is not None:
-            return [dispatch.requested_by]
-        return notices.officers_for_unit(self.directory, dispatch.unit_code)
-
-    async def _dispatch_done(self, dispatch_id: int) -> None:
-        # One summary at a time per dispatch in this process (a worker finishing the dispatch
-        # and the start-up sweep may meet); the database says whether it is still owed.
-        if dispatch_id in self._summarising:
-            return
-        self._summarising.add(dispatch_id)
-        try:
-            async with self.db.reading() as conn:
-                if not await delivery_store.summary_due(conn, dispatch_id):
-                    return
-                dispatch = await delivery_store.find_dispatch(conn, dispatch_id)
-                lines = await delivery_store.dispatch_lines(conn, dispatch_id)
-                acknowledged = await ack_store.acknowledged_groups(
-                    conn, {line.bulletin_id for line in lines})
-            assert dispatch is not None
-            message = notices.delivery_summary(self.language, dispatch_id, dispatch.unit_code,
-                                               lines, acknowledged)
-            if await self._tell(self._recipients(dispatch), message):
-                async with self.db.transaction() as conn:
-                    await delivery_store.mark_summary_sent(conn, dispatch_id, self.clock.now())
-        finally:
-            self._summarising.discard(dispatch_id)
-
     async def _tell(self, addresses: Sequence[Address], message: OutboundMessage) -> bool:
-        """Notices to staff: waited out on flood control, never dropped for it. False when a
-        recipient could not be reached for now (a notice owed in the database is then sent
-        again at the next start-up); a recipient who refuses for good does not count."""
-        settled = True
-        for address in addresses:
-            for attempt in range(NOTICE_RETRIES):
-                try:
-                    await self._notices.send(address, message)
-                    break
-                except RetryLater as wait:
-                    await asyncio.sleep(wait.seconds)
-                except TransientFailure as failure:
-                    log.warning("notice to a staff member not delivered yet: %s", failure.reason)
-                    if attempt == NOTICE_RETRIES - 1:
-                        settled = False
-                    else:
-                        await asyncio.sleep(NOTICE_BACKOFF * 2 ** attempt)
-                except SendFailure as failure:
-                    log.warning("notice to a staff member not delivered: %s", failure.reason)
-                    break
-            else:
-                settled = False
-        return settled
+        return await tell_staff(self._notices, addresses, message)

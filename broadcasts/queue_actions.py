@@ -1,7 +1,8 @@
 """``/queue`` and the choices that act on bulletins, as use cases any channel calls (SPEC §5,
 §12): the listing of drafts and queued bulletins with approve / move up / remove; the approval
 choices on an officer's notice; "re-send to these groups" for uncertain copies; and the forced
-re-send under a delivery summary, which asks first and sends only on confirmation.
+re-send under a delivery summary, which asks first and sends only on confirmation. Recipients
+are named by channel: groups, SMS subscribers, or both (``broadcasts.recipient_words``).
 
 A listing shows each person only the choices they may make (``broadcasts.bulletins``'
 ``may_approve``, ``may_move_up``, ``may_remove``): an editor sees no approve or move-up choice,
@@ -26,6 +27,7 @@ from . import bulletins as bulletin_rules
 from . import resends as resend_rules
 from .bulletins import Verdict
 from .desk import BulletinDesk
+from .recipient_words import RecipientCount, recipients_phrase
 
 PREVIEW = 60
 FROM_LISTING = ":l"  # the choice sits under a listing, which is redrawn after it
@@ -84,7 +86,9 @@ class QueueDesk:
                             status=tr("bulletins.queue.status_" + bulletin.status),
                             unit=bulletin.unit_code,
                             topic=tr("bulletins.topics." + bulletin.topic),
-                            waiting=item.groups_waiting, preview=preview))
+                            waiting=recipients_phrase(tr, RecipientCount(item.groups_waiting,
+                                                                         item.sms_waiting)),
+                            preview=preview))
             kinds = []
             if bulletin.status == DRAFT and bulletin_rules.may_approve(member, bulletin, tree):
                 kinds.append("approve")
@@ -132,10 +136,10 @@ class QueueDesk:
         count = (await self.desk.resend_uncertain(member, int(match[1])) if match else None)
         if count is None:
             return self._refused("bulletins.queue.not_found")
-        if count == 0:
+        if count.total == 0:
             return self._refused("bulletins.resend.nothing")
-        return Pressed(clear_choices=True,
-                       reply=Answer(self.tr("bulletins.resend.started", count=count)))
+        return Pressed(clear_choices=True, reply=Answer(self.tr(
+            "bulletins.resend.started", recipients=recipients_phrase(self.tr, count))))
 
     async def _forced(self, member: StaffMember, step: str, dispatch_id: int) -> Pressed:
         tr, desk = self.tr, self.desk
@@ -150,7 +154,7 @@ class QueueDesk:
                 return self._refused("bulletins.force.nothing")
             return Pressed(reply=Answer(
                 tr("bulletins.force.confirm", ids=_ids(preview.bulletin_ids),
-                   count=preview.groups),
+                   recipients=recipients_phrase(tr, RecipientCount(preview.groups))),
                 ((Choice(tr("bulletins.button.force_confirm"), f"forceok:{dispatch_id}"),
                   Choice(tr("bulletins.button.force_cancel"), f"forceno:{dispatch_id}")),)))
         done = await desk.force_resend(member, dispatch_id)
@@ -160,5 +164,7 @@ class QueueDesk:
             return self._refused("bulletins.force.already")
         if done.dispatch_id is None:
             return self._refused("bulletins.force.nothing")
+        # A forced re-send goes to groups only (broadcasts.resends: an SMS costs money).
+        sent_to = RecipientCount(len(done.delivery_ids))
         return Pressed(redraw=Answer(tr("bulletins.force.started", ids=_ids(done.bulletin_ids),
-                                        count=len(done.delivery_ids))))
+                                        recipients=recipients_phrase(tr, sent_to))))

@@ -5,11 +5,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
+from core.config_model import Config
 from handlers.access import chat_place, requires
 from handlers.bot_context import BotContext
 from handlers.commands import guard
 from handlers.private_chat import point_to_private_chat
 from handlers.tips import cancel_tip, start_from_payload
+from org.help_lines import SMS_TWO_WAY, ZALO_OA, channel_help_keys
 from org.permissions import Place, commands_for
 
 
@@ -41,11 +43,21 @@ async def show_help(update: Update, context: BotContext) -> None:
         alias = tr("help.alias", alias=command.alias) if command.alias else ""
         lines.append(tr("help.line", name=command.name, alias=alias,
                         description=tr(command.help_key)))
+    lines.extend(tr(key) for key in channel_help_keys(role, chat_place(update),
+                                                      channels_running(context.services.config)))
     if context.staff is not None:
         lines.append("")
         lines.append(tr("help.you_are_staff", role=tr("roles." + context.staff.role.value),
                         unit=context.staff.unit_code))
     await update.effective_message.reply_text("\n".join(lines))
+
+
+def channels_running(config: Config) -> set[str]:
+    """The channels /help names forms of: the Zalo OA, and an SMS phone residents can text."""
+    running = {ZALO_OA} if config.zalo_oa is not None else set()
+    if config.sms is not None and config.sms.provider == "android_gateway":
+        running.add(SMS_TWO_WAY)
+    return running
 
 
 # Not guard("cancel"): in a group it points to the private chat rather than refusing.

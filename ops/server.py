@@ -37,7 +37,8 @@ class _OpsHandler(RequestHandler):
 
 class HealthHandler(_OpsHandler):
     async def get(self) -> None:
-        report = health_report(await self.figures.refresh(), TELEGRAM_STATE, PROCESS_ROLE)
+        report = health_report(await self.figures.refresh(), TELEGRAM_STATE, PROCESS_ROLE,
+                               self.figures.inbox)
         self.set_status(report.http_status)
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.finish(json.dumps(report.body))

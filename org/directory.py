@@ -8,6 +8,7 @@ first and then its cache, so the two never disagree within one process.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ class StaffChange(StrEnum):
     UNKNOWN_UNIT = "unknown_unit"
     DECLARED_IN_CONFIG = "declared_in_config"
     SELF = "self"
+    ZALO_SET = "zalo_set"
+    ZALO_CLEARED = "zalo_cleared"
+    ZALO_TAKEN = "zalo_taken"  # another staff member has that Zalo id (``member``: them)
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,13 @@ class Directory:
                                declared_staff: Sequence[StaffMember], now: datetime) -> None:
         async with self._db.transaction() as conn:
             synced = await unit_store.sync_units(conn, declared_units, now)
-            await staff_store.sync_config_staff(conn, declared_staff, now)
+            zalo_ids_taken = await staff_store.sync_config_staff(conn, declared_staff, now)
         await self.reload()
+        if zalo_ids_taken:
+            # Not the ids themselves: staff's own ids are kept out of logs too.
+            log.warning("%d staff member(s) added in chat had a Zalo user id that config.toml "
+                        "now gives to someone it declares: the file's entry has it now",
+                        zalo_ids_taken)
         for code in synced.taken_over:
             log.warning("unit %s, added in chat, is now declared in config.toml: the file's name "
                         "and parent apply, and it is changed only there from now on", code)
@@ -96,6 +105,10 @@ class Directory:
     def staff_member(self, address: Address | None) -> StaffMember | None:
         return self._staff.get(address) if address is not None else None
 
+    def staff_by_zalo_user_id(self, zalo_user_id: str) -> StaffMember | None:
+        """The staff member whose Zalo id for the OA this is (a staff list is small)."""
+        return next((m for m in self._staff.values() if m.zalo_user_id == zalo_user_id), None)
+
     def all_staff(self) -> list[StaffMember]:
         return sorted(self._staff.values(),
                       key=lambda m: (m.unit_code, m.role, m.address.sort_key()))
@@ -108,7 +121,8 @@ class Directory:
         existing = self._staff.get(address)
         if existing is not None and existing.from_config:
             return StaffChangeResult(StaffChange.DECLARED_IN_CONFIG, existing)
-        member = StaffMember(address, role, unit.code, from_config=False)
+        member = StaffMember(address, role, unit.code, from_config=False,
+                             zalo_user_id=existing.zalo_user_id if existing else None)
         async with self._db.transaction() as conn:
             await staff_store.upsert_staff(conn, member, added_by=actor, now=now)
             await record_action(conn, at=now, actor=actor, action="staff.add",
@@ -133,6 +147,29 @@ class Directory:
                                 subject=f"staff:{address}")
         del self._staff[address]
         return StaffChangeResult(StaffChange.REMOVED, existing)
+
+    async def set_staff_zalo_id(self, actor: Address, address: Address,
+                                zalo_user_id: str | None, now: datetime) -> StaffChangeResult:
+        """Set (or clear, with None) the Zalo id of a staff member added in chat; config
+        staff have theirs in the file (``[[staff]] zalo_user_id``), read at every start."""
+        existing = self._staff.get(address)
+        if existing is None:
+            return StaffChangeResult(StaffChange.NOT_FOUND)
+        if existing.from_config:
+            return StaffChangeResult(StaffChange.DECLARED_IN_CONFIG, existing)
+        holder = self.staff_by_zalo_user_id(zalo_user_id) if zalo_user_id else None
+        if holder is not None and holder.address != address:
+            return StaffChangeResult(StaffChange.ZALO_TAKEN, holder)
+        member = dataclasses.replace(existing, zalo_user_id=zalo_user_id)
+        async with self._db.transaction() as conn:
+            await staff_store.set_zalo_user_id(conn, address, zalo_user_id)
+            # The id itself stays out of the audit detail, as out of the logs.
+            await record_action(conn, at=now, actor=actor, action="staff.zalo",
+                                subject=f"staff:{address}",
+                                detail="set" if zalo_user_id else "cleared")
+        self._staff[address] = member
+        change = StaffChange.ZALO_SET if zalo_user_id else StaffChange.ZALO_CLEARED
+        return StaffChangeResult(change, member)
 
     # ---- units added in chat (SPEC §2, §7 /unit) ------------------------------------------
     # Each change is checked against the tree as the database has it, written with its audit

@@ -1,10 +1,13 @@
-"""``/staff add ID ROLE UNIT`` · ``remove ID`` · ``list`` (``/canbo``): what the admin's words ask,
-what the directory does about it, and the answer, as plain data every channel draws (SPEC §7).
+"""``/staff add ID ROLE UNIT`` · ``remove ID`` · ``zalo ID ZALO_ID|-`` · ``list`` (``/canbo``): what
+the admin's words ask, what the directory does about it, and the answer, as plain data every
+channel draws (SPEC §7).
 
 The adapter has already checked that the person is an admin in their private chat
 (``org.permissions``); it passes the words after the command and draws the :class:`StaffAnswer`.
 An ID is the person's numeric id on the channel the admin writes from (their Telegram user id
-today): that is what an admin can read off a profile and type.
+today): that is what an admin can read off a profile and type. ``zalo`` sets the staff member's
+Zalo user id for the OA (what lets them type ``/dangky MÃ`` inside an OA group, SPEC §13), or
+clears it with ``-``; staff declared in config.toml have theirs in the file.
 """
 
 from __future__ import annotations
@@ -28,11 +31,15 @@ _CHANGE_KEYS = {
     StaffChange.NOT_FOUND: "staff.not_found",
     StaffChange.DECLARED_IN_CONFIG: "staff.declared_in_config",
     StaffChange.SELF: "staff.self",
+    StaffChange.ZALO_SET: "staff.zalo_set",
+    StaffChange.ZALO_CLEARED: "staff.zalo_cleared",
 }
 
 # The words each action takes after its name.
-ARGUMENT_COUNTS = {"add": 3, "remove": 1, "list": 0}
+ARGUMENT_COUNTS = {"add": 3, "remove": 1, "zalo": 2, "list": 0}
 _LARGEST_ID = 2**63  # a database BIGINT, and every platform's numeric ids fit below it
+CLEAR_WORD = "-"  # ``/staff zalo ID -``: no Zalo id any more
+_LONGEST_ZALO_ID = 64  # the column's width; Zalo's ids for an OA are about 19 digits
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,12 @@ class StaffAnswer:
 
 def parse_staff_id(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and 0 < int(text) < _LARGEST_ID \
+        else None
+
+
+def parse_zalo_user_id(text: str) -> str | None:
+    """A Zalo user id as config.toml takes it (``[[staff]] zalo_user_id``): ASCII digits."""
+    return text if text.isascii() and text.isdigit() and len(text) <= _LONGEST_ZALO_ID \
         else None
 
 
@@ -68,6 +81,8 @@ class StaffCommand:
             return self.listing()
         if action == "add":
             return await self.add(words[1], words[2], words[3], now)
+        if action == "zalo":
+            return await self.set_zalo(words[1], words[2], now)
         return await self.remove(words[1], now)
 
     def _refuse(self, key: str, **values: object) -> StaffAnswer:
@@ -106,6 +121,23 @@ class StaffCommand:
         return StaffAnswer(Answer(text),
                            address if result.change is StaffChange.REMOVED else None)
 
+    async def set_zalo(self, id_text: str, zalo_text: str, now: datetime) -> StaffAnswer:
+        person_id = parse_staff_id(id_text)
+        if person_id is None:
+            return self._refuse("staff.bad_id", word=echo(id_text))
+        zalo_user_id = None if zalo_text == CLEAR_WORD else parse_zalo_user_id(zalo_text)
+        if zalo_user_id is None and zalo_text != CLEAR_WORD:
+            # Not echoed: it may be someone's Zalo id, and a wrong one is no help to read back.
+            return self._refuse("staff.bad_zalo_id")
+        address = self._address(person_id)
+        result = await self.directory.set_staff_zalo_id(self.actor, address, zalo_user_id, now)
+        if result.change is StaffChange.ZALO_TAKEN:
+            return StaffAnswer(Answer(self.tr("staff.zalo_taken",
+                                              other=result.member.address.id)))
+        if result.change is StaffChange.DECLARED_IN_CONFIG:
+            return StaffAnswer(Answer(self.tr("staff.zalo_in_config", id=person_id)))
+        return StaffAnswer(Answer(self.tr(_CHANGE_KEYS[result.change], id=person_id)))
+
     def listing(self) -> StaffAnswer:
         tr = self.tr
         members = self.directory.all_staff()
@@ -113,5 +145,6 @@ class StaffCommand:
         lines.extend(
             tr("staff.list_line", id=m.address.id, role=tr("roles." + m.role.value),
                unit=m.unit_code, source=tr("staff.from_config") if m.from_config else "")
+            + (tr("staff.list_zalo") if m.zalo_user_id else "")
             for m in members)
         return StaffAnswer(Answer("\n".join(lines)))

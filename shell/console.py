@@ -25,6 +25,7 @@ from bot.secret_key import SecretKeyError
 from core.i18n import t
 
 from .launch import ShellOptions, ShellWorld, launch
+from .log_secrets import ShellSecretsFilter
 from .session import ShellSession, Write
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -164,7 +165,8 @@ def run_shell(config_path: Path | None, data_dir: Path | None, language: str | N
             import readline  # noqa: F401 - line editing and history for input()
     # The bot's own log goes to a file: the terminal is the conversation.
     with (data / "shell.log").open("a", encoding="utf-8") as log_file:
-        configure_logging("INFO", stream=log_file)
+        # The secrets the shell makes up for Zalo and SMS are redacted too (shell.log_secrets).
+        configure_logging("INFO", stream=log_file).addFilter(ShellSecretsFilter(options.secrets))
         try:
             return asyncio.run(_serve(options, interactive, sys.stdout))
         except KeyboardInterrupt:  # Ctrl-C: the session's own clean-up has run

@@ -5,7 +5,7 @@ people and groups of the session."""
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from emulators.telegram import FakeTelegramAPI
 
 from .cast import Cast, make_groups, make_people, plans_for_config
 from .demo import demo_groups, write_demo_config
+from .log_secrets import ShellSecrets
 from .settling import BotSettling
 from .sms_phone import ShellPhone, gateway_environ, shell_sms_config
 from .zalo_oa import ShellZalo, ShellZaloOA, shell_zalo_config, zalo_environ
@@ -34,6 +35,9 @@ class ShellOptions:
     config_path: Path | None = None  # None: the demo config
     language: str | None = None  # None: the config's (the demo's: Vietnamese)
     start: datetime | None = None  # where the shell's clock starts; None: now, to the minute
+    # The emulated Zalo OA's and SMS phone's secrets, made up here so that the shell's log
+    # can be told them before anything runs (shell.log_secrets).
+    secrets: ShellSecrets = field(default_factory=ShellSecrets)
 
 
 @dataclass
@@ -76,11 +80,13 @@ async def launch(options: ShellOptions) -> ShellWorld:
     data_dir.mkdir(parents=True, exist_ok=True)
     fake = FakeTelegramAPI()
     await fake.start()
-    gateway = FakeSmsGateway()
+    made_up = options.secrets
+    gateway = FakeSmsGateway(username=made_up.sms_username, password=made_up.sms_password,
+                             signing_key=made_up.sms_signing_key)
     await gateway.start()
     start = options.start or SystemClock().now().replace(second=0, microsecond=0)
     clock = ManualClock(start)
-    zalo = ShellZaloOA(clock)
+    zalo = ShellZaloOA(clock, made_up)
     await zalo.start()
     try:
         demo = options.config_path is None

@@ -9,22 +9,19 @@ delivery engine sends them in parallel.
 
 from __future__ import annotations
 
-import mimetypes
 import re
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
-from urllib.parse import parse_qs, urlparse
 
 from core.i18n import t
-from emulators.telegram import FakeChat
 from org.phone_numbers import PhoneNumber
 
 from . import commands as cmd
 from .cast import RESIDENT, Group, Person, add_group, read_registrations
 from .launch import ShellWorld
-from .render import BotTranscript, inline_buttons
+from .render import BotTranscript
+from .telegram_turns import TelegramTurn
 from .time_moves import move_clock
 from .zalo_turns import ZaloSeat, act_on_zalo, seat_in_group
 
@@ -241,72 +238,12 @@ class ShellSession:
             self._write(self.tr("shell.now_in", place=self.place()))
 
     def act(self, command: cmd.ShellCommand) -> bool:
-        """Hand the action to the emulator; False (with the reason printed) if it cannot be."""
-        fake, user = self.world.fake, self.person.user
-        chat: FakeChat | None = self.group.chat if self.group else None
-        if isinstance(command, cmd.SayText):
-            fake.send_message(user, command.text, chat=chat)
-        elif isinstance(command, cmd.SendPhoto):
-            fake.send_photo(user, caption=command.caption or None, chat=chat)
-        elif isinstance(command, cmd.SendLocation):
-            fake.send_location(user, command.latitude, command.longitude, chat=chat)
-        elif isinstance(command, cmd.SendFile):
-            path = Path(command.path).expanduser()
-            try:
-                data = path.read_bytes()
-            except OSError:
-                self._write(self.tr("shell.file_missing", path=path))
-                return False
-            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            fake.send_document(user, path.name, data, mime, caption=command.caption or None,
-                               chat=chat)
-        elif isinstance(command, cmd.Press):
-            return self.press(command.number)
-        return True
-
-    def here(self) -> int:
-        return self.group.chat.id if self.group else self.person.user.id
-
-    def latest_keyboard(self) -> dict[str, Any] | None:
-        """The newest bot message in this chat that still has buttons: the one a person
-        would press on."""
-        world = self.world.fake.world
-        for chat_id, message_id in reversed(world.sent):
-            if chat_id == self.here():
-                message = world.message(chat_id, message_id)
-                if message is not None and inline_buttons(message):
-                    return message
-        return None
-
-    def press(self, number: int) -> bool:
-        """Button ``number`` (from 1) of the newest message with buttons in this chat."""
-        message = self.latest_keyboard()
-        buttons = inline_buttons(message)
-        if message is None:
-            self._write(self.tr("shell.no_buttons_yet"))
-            return False
-        if not 1 <= number <= len(buttons):
-            self._write(self.tr("shell.no_button", number=number, count=len(buttons)))
-            return False
-        button = buttons[number - 1]
-        if button.get("url"):
-            return self.open_link(number, button["url"])
-        self.world.fake.press_button(self.person.user, message, button.get("callback_data", ""))
-        return True
-
-    def open_link(self, number: int, url: str) -> bool:
-        """A ``t.me/<bot>?start=…`` link opens the private chat with ``/start …``, as on a
-        phone; any other link is only shown."""
-        parsed = urlparse(url)
-        bot = self.world.fake.bot_username.lower()
-        payload = parse_qs(parsed.query).get("start", [""])[0]
-        if parsed.netloc != "t.me" or parsed.path.strip("/").lower() != bot:
-            self._write(self.tr("shell.button_link", number=number, url=url))
-            return False
-        self.group = None
-        text = f"/start {payload}" if payload else "/start"
-        self.world.fake.send_message(self.person.user, text)
-        return True
+        """On Telegram (``shell.telegram_turns``); a start link may take the person out of
+        the group into their private chat."""
+        turn = TelegramTurn(self.world.fake, self.person, self.group, self._write, self.tr)
+        acted = turn.act(command)
+        self.group = turn.group
+        return acted
 
     async def advance_time(self, command: cmd.AdvanceTime) -> None:
         """Run every job due on the way, at its own time, then stop at the end time."""

@@ -17,7 +17,6 @@ only inside the shell.
 from __future__ import annotations
 
 import dataclasses
-import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -25,6 +24,8 @@ from core.clock import Clock
 from core.config_model import Config, ZaloOASettings
 from emulators.zalo_oa import FakeZaloOA
 from emulators.zalo_oa.world import SentMessage, ZaloGroup, ZaloUser
+
+from .log_secrets import ShellSecrets
 
 Translate = Callable[..., str]
 # The variables the shell's [zalo_oa] names; their values are made up at each start.
@@ -39,9 +40,11 @@ class ShellZaloOA(FakeZaloOA):
     """The emulator on the shell's clock: reply windows and token lifetimes move with
     ``:time``, never with the wall clock."""
 
-    def __init__(self, clock: Clock) -> None:
-        super().__init__(app_secret=secrets.token_urlsafe(24),
-                         oa_secret=secrets.token_urlsafe(24))
+    def __init__(self, clock: Clock, shell_secrets: ShellSecrets) -> None:
+        super().__init__(app_secret=shell_secrets.zalo_app_secret,
+                         oa_secret=shell_secrets.zalo_oa_secret)
+        # Shared with the shell log's filter, which redacts every token issued here.
+        self.tokens = shell_secrets.zalo_tokens
         self._clock = clock
 
     def now(self) -> float:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.address import Address
 from storage.groups import ACTIVE
 from storage.schema import bulletins, deliveries, groups, units
+from storage.sms_subscribers import SMS_RECIPIENT
 from storage.units import unit_id_of
 
 DRAFT, QUEUED, DIRECT, REMOVED = "draft", "queued", "direct", "removed"
@@ -91,17 +92,20 @@ async def remove_bulletin(conn: AsyncConnection, bulletin_id: int) -> bool:
 @dataclass(frozen=True)
 class WaitingBulletin:
     bulletin: BulletinRecord
-    groups_waiting: int  # active groups under the bulletin's unit that have not had it
+    # Active groups and SMS subscribers under the bulletin's unit that have not had it.
+    groups_waiting: int
+    sms_waiting: int = 0  # of those, SMS subscribers (officers read "người nhận SMS")
 
 
-def _groups_waiting() -> ColumnElement[int]:
-    """Per bulletin row: active groups of its unit's subtree with no delivery row for it.
+def _groups_waiting(sms_only: bool = False) -> ColumnElement[int]:
+    """Per bulletin row: active groups and SMS subscribers of its unit's subtree with no
+    delivery row for it (with ``sms_only``: the SMS subscribers).
 
     The subtree is a recursive walk down ``units.parent_id`` (standard SQL, the same on SQLite
     and PostgreSQL), so the count stays in the database however long the history grows.
     """
     below = select(units.c.id.label("top"), units.c.id.label("unit_id")).cte(
-        "unit_below", recursive=True)
+        "sms_unit_below" if sms_only else "unit_below", recursive=True)
     below = below.union_all(select(below.c.top, units.c.id)
                             .where(units.c.parent_id == below.c.unit_id))
     # Correlated two levels deep: the bulletin comes from the outer query, the group from the
@@ -110,9 +114,12 @@ def _groups_waiting() -> ColumnElement[int]:
               .where(deliveries.c.bulletin_id == bulletins.c.id,
                      deliveries.c.group_id == groups.c.id)
               .correlate_except(deliveries).exists())
+    # SMS subscribers' recipient rows get the queue's bulletins as groups do (broadcasts.slots).
+    receiving = (groups.c.status == SMS_RECIPIENT if sms_only
+                 else groups.c.status.in_((ACTIVE, SMS_RECIPIENT)))
     return (select(func.count(groups.c.id))
             .select_from(groups.join(below, groups.c.unit_id == below.c.unit_id))
-            .where(below.c.top == bulletins.c.unit_id, groups.c.status == ACTIVE, ~had_it)
+            .where(below.c.top == bulletins.c.unit_id, receiving, ~had_it)
             .correlate(bulletins).scalar_subquery())
 
 
@@ -157,10 +164,11 @@ async def waiting_bulletins(conn: AsyncConnection, unit_codes: Collection[str],
     each with the number of groups still waiting for it."""
     waiting = _groups_waiting()
     rows = await conn.execute(
-        _SELECT.add_columns(waiting.label("groups_waiting"))
+        _SELECT.add_columns(waiting.label("groups_waiting"),
+                            _groups_waiting(sms_only=True).label("sms_waiting"))
         .where(_still_waiting(waiting), _in_units(unit_codes))
         .order_by(bulletins.c.queue_position).limit(limit))
-    return [WaitingBulletin(_record(r), r.groups_waiting) for r in rows]
+    return [WaitingBulletin(_record(r), r.groups_waiting, r.sms_waiting) for r in rows]
 
 
 async def next_bulletin_for_group(conn: AsyncConnection, group_id: int,

@@ -37,3 +37,5 @@ class StaffMember:
     role: Role
     unit_code: str
     from_config: bool
+    # Their Zalo user id for the OA (digits), when one is set: /register inside an OA group.
+    zalo_user_id: str | None = None

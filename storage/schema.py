@@ -148,6 +148,9 @@ staff = Table(
     Column("source", String(16), nullable=False),  # config | chat
     Column("added_by", AddressColumn(), nullable=True),
     Column("added_at", UTCDateTime(), nullable=False),
+    # Their Zalo user id for the OA, digits (0021): lets them /register inside an OA group.
+    Column("zalo_user_id", String(64), nullable=True),
+    Index("ix_staff_zalo_user_id", "zalo_user_id", unique=True),
 )
 
 audit_log = Table(

@@ -13,13 +13,15 @@ from storage.org_records import Role, StaffMember
 from storage.schema import staff, units
 from storage.units import unit_id_of
 
-_SELECT = select(staff.c.address, staff.c.role, staff.c.source, units.c.code).select_from(
+_SELECT = select(staff.c.address, staff.c.role, staff.c.source, units.c.code,
+                 staff.c.zalo_user_id).select_from(
     staff.join(units, staff.c.unit_id == units.c.id)
 )
 
 
 def _member(row) -> StaffMember:  # noqa: ANN001
-    return StaffMember(row.address, Role(row.role), row.code, row.source == "config")
+    return StaffMember(row.address, Role(row.role), row.code, row.source == "config",
+                       row.zalo_user_id)
 
 
 async def find_staff(conn: AsyncConnection, address: Address) -> StaffMember | None:
@@ -42,7 +44,8 @@ async def upsert_staff(conn: AsyncConnection, member: StaffMember, *, added_by: 
                        now: datetime) -> None:
     unit_id = await unit_id_of(conn, member.unit_code)
     source = "config" if member.from_config else "chat"
-    values = {"role": member.role.value, "unit_id": unit_id, "source": source}
+    values = {"role": member.role.value, "unit_id": unit_id, "source": source,
+              "zalo_user_id": member.zalo_user_id}
     changed = await conn.execute(
         update(staff).where(staff.c.address == member.address).values(**values)
     )
@@ -51,14 +54,21 @@ async def upsert_staff(conn: AsyncConnection, member: StaffMember, *, added_by: 
             address=member.address, added_by=added_by, added_at=now, **values))
 
 
+async def set_zalo_user_id(conn: AsyncConnection, address: Address,
+                           zalo_user_id: str | None) -> None:
+    await conn.execute(update(staff).where(staff.c.address == address)
+                       .values(zalo_user_id=zalo_user_id))
+
+
 async def delete_staff(conn: AsyncConnection, address: Address) -> bool:
     result = await conn.execute(delete(staff).where(staff.c.address == address))
     return result.rowcount > 0
 
 
 async def sync_config_staff(conn: AsyncConnection, declared: Sequence[StaffMember],
-                            now: datetime) -> None:
-    """Make the config's staff list true in the database.
+                            now: datetime) -> int:
+    """Make the config's staff list true in the database; returns how many staff added in
+    chat lost their Zalo id to the file.
 
     A person dropped from the file loses the role they had from the file; people added in chat
     keep theirs (an admin added them on purpose).
@@ -67,5 +77,17 @@ async def sync_config_staff(conn: AsyncConnection, declared: Sequence[StaffMembe
     await conn.execute(
         delete(staff).where(staff.c.source == "config", staff.c.address.not_in(declared_addresses))
     )
+    # A Zalo id the file gives is the file's: whoever held it from chat loses it (the ids are
+    # unique), and every config row's id is rewritten below, so clear those first too.
+    declared_zalo_ids = [m.zalo_user_id for m in declared if m.zalo_user_id]
+    await conn.execute(update(staff).where(staff.c.source == "config")
+                       .values(zalo_user_id=None))
+    taken_from_chat = 0
+    if declared_zalo_ids:
+        taken = await conn.execute(update(staff)
+                                   .where(staff.c.zalo_user_id.in_(declared_zalo_ids))
+                                   .values(zalo_user_id=None))
+        taken_from_chat = taken.rowcount
     for member in declared:
         await upsert_staff(conn, member, added_by=None, now=now)
+    return taken_from_chat

@@ -1,7 +1,7 @@
 """What is said in an OA's GMF groups (SPEC §13): only ``/dangky MÃ`` (``/register``) is acted
-on, when a staff member whose ``[[staff]] zalo_user_id`` is the sender types it; the answer goes
-back into the group as a GMF message. Everything else said in a group is none of the bot's
-business: not read, not stored, not logged.
+on, when a staff member whose Zalo id (``[[staff]] zalo_user_id`` or ``/staff zalo``) is the
+sender types it; the answer goes back into the group as a GMF message. Everything else said in
+a group is none of the bot's business: not read, not stored, not logged.
 
 A message in a GMF group arrives as ``user_send_group_text`` (``inbound``: its ``recipient.id`` is
 the group, its ``sender.id`` the person's id for this OA); see ``emulators.zalo_oa.events`` for
@@ -43,7 +43,9 @@ class ZaloGroupEvents:
         self._tr = tr
         self._channel = channel
         self._groups = groups
-        self._staff_by_zalo_id = dict(staff_by_zalo_id)
+        # Kept as given, not copied: the runtime's mapping reads the staff table's ids (set in
+        # chat by /staff zalo) at each look-up.
+        self._staff_by_zalo_id = staff_by_zalo_id
 
     async def on_event(self, event: InboundEvent) -> None:
         group = event.group

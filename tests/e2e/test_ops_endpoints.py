@@ -55,7 +55,8 @@ async def test_health_and_metrics_of_a_running_bot(fake, people, tmp_path, clock
                                 lambda r: _healthy(r) and r.json()["outbox"] == 0,
                                 "a healthy bot with nothing left to send")
         assert health.json() == {"status": "ok", "role": "leader", "database": "ok",
-                                 "telegram": "ok", "outbox": 0, "pending_deliveries": 0}
+                                 "telegram": "ok", "outbox": 0, "pending_deliveries": 0,
+                                 "inbox": 0}
         before = (await get_when(f"{ops}/metrics", lambda r: r.status_code == 200,
                                  "metrics")).text
         assert sample(before, "kna_leader") == 1

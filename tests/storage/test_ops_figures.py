@@ -6,8 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from core.address import Address
+from ops.database_figures import DatabaseFigures
+from ops.health import health_report
+from ops.role import ProcessRole
+from ops.telegram_state import TelegramState
 from org.directory import Directory
 from org.units import Unit
+from storage import inbox as inbox_store
 from storage import outbox as outbox_store
 from storage.ops_figures import read_ops_figures
 from tests.stats_seed import add_groups, file_tip, send_bulletin
@@ -40,3 +45,18 @@ async def test_figures_count_tips_deliveries_by_channel_and_the_outbox(db):
 async def _figures(db):
     async with db.reading() as conn:
         return await read_ops_figures(conn)
+
+
+async def test_healthz_inbox_is_the_webhook_updates_accepted_and_not_handled_yet(db):
+    """SPEC §14: /healthz's ``inbox``, read by the ops server's own figures as it serves it."""
+    async with db.transaction() as conn:
+        for update_id in (1, 2, 3, 4):
+            await inbox_store.accept_update(conn, update_id, "sealed", AT)
+        await inbox_store.take_update(conn, 1, AT)
+        await inbox_store.finish_update(conn, 1)
+        await inbox_store.take_update(conn, 2, AT)  # being handled: not done yet
+    figures = DatabaseFigures(db)
+    report = health_report(await figures.refresh(), TelegramState(state="ok"), ProcessRole(),
+                           figures.inbox)
+    assert report.body["inbox"] == 3
+    assert report.body["outbox"] == 0  # the keys SPEC §14 lists are all still there

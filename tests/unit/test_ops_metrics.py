@@ -96,12 +96,21 @@ def test_health_is_503_only_when_the_database_is_down():
     ok = health_report(FIGURES, TelegramState(state="ok"), role)
     assert ok.http_status == 200
     assert ok.body == {"status": "ok", "role": "leader", "database": "ok", "telegram": "ok",
-                       "outbox": 2, "pending_deliveries": 6}
+                       "outbox": 2, "pending_deliveries": 6, "inbox": 0}
     telegram_down = health_report(FIGURES, TelegramState(state="failing"), role)
     assert (telegram_down.http_status, telegram_down.body["status"]) == (200, "degraded")
     down = health_report(None, TelegramState(state="ok"), role)
     assert down.http_status == 503
     assert down.body["database"] == "failing" and down.body["outbox"] is None
+    assert down.body["inbox"] is None
+
+
+def test_health_counts_the_webhook_updates_not_handled_yet_as_the_inbox():
+    role = ProcessRole()
+    inbox = {"received": 4, "taken": 1, "done": 250, "uncertain": 2, "unreadable": 1}
+    report = health_report(FIGURES, TelegramState(state="ok"), role, inbox)
+    assert report.body["inbox"] == 5
+    assert health_report(FIGURES, TelegramState(state="ok"), role, {"done": 9}).body["inbox"] == 0
 
 
 def _value(name: str, **labels: str) -> float:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from core.clock import ManualClock
 from core.i18n import t
 from emulators.zalo_oa.world import SentMessage
+from shell.log_secrets import ShellSecrets
 from shell.zalo_oa import ShellZalo, ShellZaloOA
 
 
@@ -16,16 +17,16 @@ def tr(key: str, /, **params: object) -> str:
 
 def test_the_emulator_reads_the_shells_clock_so_time_travel_moves_the_reply_window():
     clock = ManualClock(datetime(2026, 3, 3, 2, 0, tzinfo=UTC))
-    zalo = ShellZaloOA(clock)
+    zalo = ShellZaloOA(clock, ShellSecrets())
     assert zalo.now() == clock.now().timestamp()
     clock.advance(timedelta(days=8))
     assert zalo.now() == clock.now().timestamp()
     # Secrets are made up per start, never the emulator's fixed defaults.
-    assert zalo.oa_secret != ShellZaloOA(clock).oa_secret
+    assert zalo.oa_secret != ShellZaloOA(clock, ShellSecrets()).oa_secret
 
 
 def test_the_oas_messages_are_printed_with_their_numbered_buttons_and_recipient():
-    zalo = ShellZalo(ShellZaloOA(ManualClock(datetime(2026, 3, 3, tzinfo=UTC))),
+    zalo = ShellZalo(ShellZaloOA(ManualClock(datetime(2026, 3, 3, tzinfo=UTC)), ShellSecrets()),
                      "Võ Thị Lan", ["Zalo Ấp 1"])
     resident, group = zalo.resident, zalo.groups[0]
     buttons = [{"title": "Có", "type": "oa.query.hide", "payload": "Có"},
