@@ -3,14 +3,14 @@ a Zalo OA group. Set by an admin in chat (``/staff zalo ID ZALO_ID``) or, for st
 config.toml, by ``[[staff]] zalo_user_id`` at start-up. At most one staff member per Zalo id.
 
 Revision ID: 0021
-Revises: 0018
+Revises: 0019
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0018"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
