@@ -1,7 +1,7 @@
 """The bulletin desk: the one object handlers and jobs talk to about bulletins. It turns a
 request (send now, queue, alert, a slot, a re-send) into planned delivery rows, hands them to
 the delivery engine, and tells staff what happened (``broadcasts.dispatch_reports``: summaries
-and uncertain copies; ``broadcasts.staff_notices``: how a notice reaches staff)."""
+and uncertain copies; ``broadcasts.notice_sending``: how a notice reaches staff)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from .pacing import SendPacer
 from .recipient_words import RecipientCount
 from .rendering import render_bulletin
 from .sms_cost import SmsCosts, SmsTariff
-from .staff_notices import tell_staff
+from .notice_sending import tell_staff
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import asyncio
 import pytest
 from sqlalchemy import update
 
-import broadcasts.staff_notices
+import broadcasts.notice_sending
 from broadcasts import bulletins as rules
 from broadcasts.bulletins import Action, Content
 from channels.telegram_addresses import address_of_chat
@@ -17,12 +17,12 @@ from core.outbound import TransientFailure
 from storage.schema import deliveries
 from tests.bulletin_seed import OFFICER, link_groups, make_desk
 
-UNREACHABLE = [TransientFailure("Bad Gateway")] * broadcasts.staff_notices.NOTICE_RETRIES
+UNREACHABLE = [TransientFailure("Bad Gateway")] * broadcasts.notice_sending.NOTICE_RETRIES
 
 
 @pytest.fixture
 async def env(write_config, clock, monkeypatch):
-    monkeypatch.setattr(broadcasts.staff_notices, "NOTICE_BACKOFF", 0.0)
+    monkeypatch.setattr(broadcasts.notice_sending, "NOTICE_BACKOFF", 0.0)
     desk, groups, staff = await make_desk(write_config(), clock)
     yield desk, groups, staff
     await desk.stop()
