@@ -28,11 +28,11 @@ from . import bulletins, notices, resends, slots
 from .compliance import groups_below_target, iso_week_of
 from .delivery import DeliveryEngine, RetryPolicy
 from .dispatch_reports import DispatchReports
+from .notice_sending import tell_staff
 from .pacing import SendPacer
 from .recipient_words import RecipientCount
 from .rendering import render_bulletin
 from .sms_cost import SmsCosts, SmsTariff
-from .notice_sending import tell_staff
 
 
 @dataclass(frozen=True)
