@@ -40,6 +40,7 @@ from channels.zalo_oa.api import (
 )
 from channels.zalo_oa.bodies import MAX_BUTTONS, message_body
 from channels.zalo_oa.failures import QUOTA_WAIT, RATE_LIMIT_WAIT, classify
+from channels.zalo_oa.media_files import ZaloMediaFiles
 from core.address import Address, AddressError
 from core.capabilities import ButtonStyle, Capabilities, RateLimits, utf16_length
 from core.i18n import DEFAULT_LANGUAGE, Translator
@@ -85,8 +86,10 @@ class ZaloOAChannel:
     capabilities = CAPABILITIES
     text_limit = CAPABILITIES.text_limit
 
-    def __init__(self, api: ZaloApi, tr: Translator | None = None, *, oa_id: str = "") -> None:
+    def __init__(self, api: ZaloApi, tr: Translator | None = None, *, oa_id: str = "",
+                 media: ZaloMediaFiles | None = None) -> None:
         self._api = api
+        self._media = media  # a bulletin's Telegram file, uploaded to Zalo (zout)
         # The deployment's language, for the line under numbered choices.
         self._tr = tr or Translator(DEFAULT_LANGUAGE)
         self._oa_link = f"{OA_LINK}{oa_id}" if oa_id else None
@@ -105,6 +108,8 @@ class ZaloOAChannel:
         except AddressError as error:
             raise ChatUnavailable(str(error)) from error
         in_group = recipient.kind is RecipientKind.GROUP
+        if self._media is not None:
+            message = await self._media.prepared(message)
         body = {"message": message_body(self._with_links(message), CAPABILITIES,
                                         in_group=in_group, tr=self._tr)}
         if in_group:
@@ -117,8 +122,10 @@ class ZaloOAChannel:
         try:
             data = await self._api.post(path, body)
         except (ZaloApiError, ZaloTransportError) as error:
-            raise classify(error, rate_limit_wait=self.rate_limit_wait,
-                           quota_wait=self.quota_wait) from error
+            stale = (await self._media.forget_refused_id(error, message)
+                     if self._media is not None else None)
+            raise stale or classify(error, rate_limit_wait=self.rate_limit_wait,
+                                    quota_wait=self.quota_wait) from error
         return message_number(str(data.get("message_id", "")))
 
     def _with_links(self, message: OutboundMessage) -> OutboundMessage:

@@ -1,0 +1,89 @@
+"""A photo bulletin composed on Telegram reaching Zalo OA groups (issue 17, SPEC §12, §13): the
+photo is read from Telegram once, uploaded to Zalo once (``/v2.0/oa/upload/image``) for every OA
+group, and each group gets an image message naming the attachment id the emulator issued, beside
+the Telegram groups, exactly once each. A photo Zalo refuses (over its 1 MB) reaches the OA groups
+as the words with the photo described, and the rows are sent, not failed."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from storage.schema import deliveries
+from storage.zalo_uploads import zalo_uploads
+from tests.e2e.bulletin_steps import group_copies
+from tests.e2e.bulletin_steps import linked_groups as link
+from tests.e2e.test_groups_and_staff import reply_to
+from tests.e2e.zalo_bot_harness import bot_with_zalo
+
+IMAGE_UPLOAD = "/v2.0/oa/upload/image"
+JPEG_HEAD = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
+TOO_BIG_PHOTO = JPEG_HEAD + b"\x00" * (1024 * 1024 + 1)
+
+
+@pytest.fixture
+async def zharness(fake, people, tmp_path, clock, e2e_storage_url):
+    async with bot_with_zalo(fake, people, tmp_path, clock, e2e_storage_url) as running:
+        yield running
+
+
+async def _photo_bulletin(zharness, caption: str, **photo):
+    fake, people, zalo = zharness.fake, zharness.people, zharness.zalo
+    services = zharness.bot.services
+    telegram_groups = await link(fake, services.db, "TT-TANTHANH", 1, services.clock)
+    oa_groups = [zalo.group(f"Zalo Ấp {n}", members=20) for n in (1, 2)]
+    for group in oa_groups:
+        await reply_to(fake, people.officer, f"/dangky TT-TANTHANH zalo:{group.id}")
+    await reply_to(fake, people.officer, "/bulletin")
+    fake.send_photo(people.officer, caption=caption, **photo)
+    topics = await fake.wait_for_message(people.officer.id, lambda m: "chủ đề" in m["text"])
+    fake.press_button(people.officer, topics, "bc:topic:theft")
+    await fake.wait_for_call("editMessageText")
+    fake.press_button(people.officer, topics, "bc:now")
+    summary = await fake.wait_for_message(
+        people.officer.id, lambda m: "Kết quả gửi" in m.get("text", ""), timeout=20)
+    return telegram_groups, oa_groups, summary
+
+
+async def _statuses(services) -> list[str]:
+    async with services.db.reading() as conn:
+        return sorted(row.status for row in await conn.execute(select(deliveries.c.status)))
+
+
+async def test_a_photo_bulletin_reaches_oa_groups_as_an_image_uploaded_once(zharness):
+    fake, zalo = zharness.fake, zharness.zalo
+    telegram_groups, oa_groups, summary = await _photo_bulletin(zharness, "Đối tượng trộm chó")
+
+    assert "đã gửi 3/3 nhóm" in summary["text"]
+    assert [group_copies(fake, chat.id) for chat in telegram_groups] == [1]
+    assert "photo" in fake.sent_messages(telegram_groups[0].id)[0]
+    [upload] = zalo.uploads  # one upload for two OA groups
+    assert upload[0] == IMAGE_UPLOAD
+    for group in oa_groups:
+        [copy] = zalo.sent_to(f"group:{group.id}")
+        [element] = copy.message["attachment"]["payload"]["elements"]
+        assert element == {"media_type": "image", "attachment_id": upload[1]}
+        assert "Đối tượng trộm chó" in copy.message["text"]
+        assert "có kèm" not in copy.message["text"]
+    assert await _statuses(zharness.bot.services) == ["sent"] * 3
+    async with zharness.bot.services.db.reading() as conn:
+        [kept] = list(await conn.execute(select(zalo_uploads)))
+    assert kept.zalo_id == upload[1] and kept.refused_reason is None
+
+
+async def test_a_photo_zalo_refuses_is_described_in_words_and_the_rows_are_sent(zharness):
+    fake, zalo = zharness.fake, zharness.zalo
+    telegram_groups, oa_groups, summary = await _photo_bulletin(
+        zharness, "Ảnh camera khu chợ", data=TOO_BIG_PHOTO)
+
+    assert "đã gửi 3/3 nhóm" in summary["text"]
+    assert "photo" in fake.sent_messages(telegram_groups[0].id)[0]
+    assert zalo.uploads == []  # refused: nothing issued
+    assert sum(1 for call in zalo.calls if call.path == IMAGE_UPLOAD) == 1  # asked once
+    for group in oa_groups:
+        [copy] = zalo.sent_to(f"group:{group.id}")
+        assert "attachment" not in copy.message
+        lines = copy.message["text"].splitlines()
+        assert lines[1] == "📎 Bản tin có kèm ảnh (kênh này không gửi được tệp)."
+        assert "Ảnh camera khu chợ" in copy.message["text"]
+    assert await _statuses(zharness.bot.services) == ["sent"] * 3
