@@ -12,8 +12,11 @@
 * a document: a ``file`` attachment holding the token of Zalo's file upload, with no text.
 
 GMF group messages carry text, images and files but no buttons: a link of a group message goes
-in its text or its photo's caption ("Báo tin: https://zalo.me/…"); a choice that would answer back cannot be offered in
-a group at all and is refused, never dropped.
+in its text or its photo's caption ("Báo tin: https://zalo.me/…"); a choice that would answer
+back cannot be offered in a group at all and is refused, never dropped.
+
+A bulletin's file arrives here already swapped for the id Zalo gave it (``media_files``: the
+Telegram file id it was composed with means nothing to Zalo), or described in words.
 """
 
 from __future__ import annotations

@@ -6,10 +6,14 @@ as the words with the photo described, and the rows are sent, not failed."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
-from storage.schema import deliveries
+from channels.zalo_oa.addresses import group_address
+from core.outbound import Media, MediaKind, OutboundMessage, RetryLater
+from storage.schema import bulletins, deliveries
 from storage.zalo_uploads import zalo_uploads
 from tests.e2e.bulletin_steps import group_copies
 from tests.e2e.bulletin_steps import linked_groups as link
@@ -87,3 +91,28 @@ async def test_a_photo_zalo_refuses_is_described_in_words_and_the_rows_are_sent(
         assert lines[1] == "📎 Bản tin có kèm ảnh (kênh này không gửi được tệp)."
         assert "Ảnh camera khu chợ" in copy.message["text"]
     assert await _statuses(zharness.bot.services) == ["sent"] * 3
+
+
+async def test_an_id_zalo_no_longer_knows_is_uploaded_again_and_the_copy_retried(zharness):
+    zalo, channel = zharness.zalo, zharness.bot.zalo.channel
+    _, oa_groups, _ = await _photo_bulletin(zharness, "Đối tượng trộm chó")
+    [first] = zalo.uploads
+    message = zalo.sent_to(f"group:{oa_groups[0].id}")[0].message
+    zalo.forget_uploads()  # Zalo dropped the image (it keeps one at most 7 days)
+    zharness.clock.advance(timedelta(hours=1))  # an id given an hour ago may have expired
+
+    bulletin = await _bulletin_photo(zharness)
+    again = OutboundMessage(message["text"], media=Media(MediaKind.PHOTO, bulletin))
+    with pytest.raises(RetryLater) as retry:
+        await channel.send(group_address(oa_groups[0].id), again)
+    assert retry.value.seconds == 0  # the row's retry uploads the photo again
+    await channel.send(group_address(oa_groups[0].id), again)
+    [_, second] = zalo.uploads
+    assert second[1] != first[1]
+    latest = zalo.sent_to(f"group:{oa_groups[0].id}")[-1]
+    assert latest.message["attachment"]["payload"]["elements"][0]["attachment_id"] == second[1]
+
+
+async def _bulletin_photo(zharness) -> str:
+    async with zharness.bot.services.db.reading() as conn:
+        return (await conn.execute(select(bulletins.c.media_file_id))).scalar_one()
