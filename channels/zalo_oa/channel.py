@@ -109,7 +109,7 @@ class ZaloOAChannel:
             raise ChatUnavailable(str(error)) from error
         in_group = recipient.kind is RecipientKind.GROUP
         if self._media is not None:
-            message = await self._media.prepared(message)
+            message = await self._media.prepared(message, lambda words: self.send(to, words))
         body = {"message": message_body(self._with_links(message), CAPABILITIES,
                                         in_group=in_group, tr=self._tr)}
         if in_group:
@@ -122,10 +122,10 @@ class ZaloOAChannel:
         try:
             data = await self._api.post(path, body)
         except (ZaloApiError, ZaloTransportError) as error:
-            stale = (await self._media.forget_refused_id(error, message)
-                     if self._media is not None else None)
-            raise stale or classify(error, rate_limit_wait=self.rate_limit_wait,
-                                    quota_wait=self.quota_wait) from error
+            media_failure = (await self._media.failure_of(error, message)
+                             if self._media is not None else None)
+            raise media_failure or classify(error, rate_limit_wait=self.rate_limit_wait,
+                                            quota_wait=self.quota_wait) from error
         return message_number(str(data.get("message_id", "")))
 
     def _with_links(self, message: OutboundMessage) -> OutboundMessage:

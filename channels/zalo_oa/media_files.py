@@ -11,12 +11,21 @@ A file Zalo refuses (over 1 MB for an image or 5 MB for a file, a type it does n
 Telegram will not hand over (over the Bot API's 20 MB) is remembered as refused, and every OA group
 gets the words with the file described, the line a video gets (``bulletins.render.
 file_not_carried``) under the header: a sent message, not a failed row, so the officer's summary
-counts the groups that got the bulletin. A document whose message carries words is described the
-same way: Zalo's file message carries no text, and one delivery row is one message (NOTES).
+counts the groups that got the bulletin.
+
+Zalo's file message carries no text, so a document with words goes as two messages within the
+row's one send: the words first (``send_words``: the header, the body, the "Báo tin" link), then
+the file. The file's id is known before either is sent. If the file's message then fails, the
+group has the words but not the file: the row is answered :class:`MaybeDelivered` (uncertain:
+never sent again by itself, the officer is told and may resend), never retried into a second
+copy of the words (:meth:`failure_of`).
 
 Zalo keeps an uploaded image at most 7 days (``uploads``); an id older than ``REUSE_FOR`` is
 uploaded again, and an id Zalo answers as unknown is forgotten (:meth:`forget_refused_id`) so the
 row's retry uploads the file again.
+
+Whose send this is does not matter here: the file is the bulletin's (an officer's), never a
+tipster's, and the key kept is a digest of its file id (``storage.zalo_uploads``).
 """
 
 from __future__ import annotations
@@ -35,7 +44,15 @@ from channels.zalo_oa.failures import INVALID_PARAMETER, classify
 from channels.zalo_oa.uploads import FileToUpload, ZaloUploads
 from core.clock import Clock
 from core.i18n import Translator
-from core.outbound import Media, MediaKind, OutboundMessage, RetryLater, TransientFailure
+from core.outbound import (
+    MaybeDelivered,
+    Media,
+    MediaKind,
+    OutboundMessage,
+    RetryLater,
+    SendFailure,
+    TransientFailure,
+)
 from storage.db import Database
 from storage.zalo_uploads import find_upload, forget_zalo_id, record_upload
 
@@ -60,6 +77,9 @@ class TelegramFile:
 
 
 TelegramFiles = Callable[[str], Awaitable[TelegramFile]]
+SendWords = Callable[[OutboundMessage], Awaitable[int]]
+# OutboundMessage.extra key: the words of this document's message went before it.
+WORDS_SENT = "zalo_words_sent"
 
 
 def is_telegram_file(media: Media) -> bool:
@@ -90,34 +110,49 @@ class ZaloMediaFiles:
         # refusal of it is not answered by uploading again (no loop of uploads).
         self._given: dict[str, datetime] = {}
 
-    async def prepared(self, message: OutboundMessage) -> OutboundMessage:
+    async def prepared(self, message: OutboundMessage, send_words: SendWords) -> OutboundMessage:
+        """The message as Zalo can take it; a document's words already sent by
+        ``send_words`` (the same recipient's send, for a message without a file)."""
         media = message.media
         if media is None or not is_telegram_file(media):
             return message
-        if media.kind is MediaKind.DOCUMENT and message.text:
-            return described(message, media.kind, self._tr)
         lock = self._locks.setdefault(media.file_id, asyncio.Lock())
         async with lock:
             zalo_id = await self._zalo_id(media)
         if zalo_id is None:
             return described(message, media.kind, self._tr)
-        return dataclasses.replace(message, media=dataclasses.replace(media, file_id=zalo_id))
+        with_id = dataclasses.replace(media, file_id=zalo_id)
+        if media.kind is not MediaKind.DOCUMENT or not message.text:
+            return dataclasses.replace(message, media=with_id)
+        await send_words(dataclasses.replace(message, media=None))
+        return dataclasses.replace(message, text="", buttons=(), media=with_id,
+                                   extra={**message.extra, WORDS_SENT: "1"})
 
-    async def forget_refused_id(self, error: ZaloApiError | ZaloTransportError,
-                                message: OutboundMessage) -> RetryLater | None:
-        """Zalo refused the send for the file's id (expired or unknown to it): the id is
-        forgotten and the row retried at once, which uploads the file again. None otherwise."""
-        media = message.media
+    async def failure_of(self, error: ZaloApiError | ZaloTransportError,
+                         message: OutboundMessage) -> SendFailure | None:
+        """What a refused send of a prepared message means, where the file makes it differ
+        from ``failures.classify`` (None: it does not).
+
+        * the document's words went before it: the group has part of the bulletin, so the row
+          is uncertain, not retried (:class:`MaybeDelivered`);
+        * Zalo refused the file's id (expired or unknown to it): the id is forgotten and the row
+          retried at once, which uploads the file again."""
+        forgotten = await self._forget_refused_id(error, message.media)
+        if message.extra.get(WORDS_SENT):
+            return MaybeDelivered(f"the words went, the file did not: {error}")
+        return RetryLater(str(error), 0.0) if forgotten else None
+
+    async def _forget_refused_id(self, error: ZaloApiError | ZaloTransportError,
+                                 media: Media | None) -> bool:
         if (media is None or media.kind not in _UPLOADED_KINDS
                 or not isinstance(error, ZaloApiError) or error.code != INVALID_PARAMETER
                 or "attachment" not in error.message):
-            return None
+            return False
         given = self._given.get(media.file_id)
         if given is not None and self._clock.now() - given < JUST_GIVEN:
-            return None
+            return False  # just given: not expired, so uploading again would not help
         async with self._db.transaction() as conn:
-            forgotten = await forget_zalo_id(conn, media.file_id)
-        return RetryLater(str(error), 0.0) if forgotten else None
+            return await forget_zalo_id(conn, media.file_id)
 
     async def _zalo_id(self, media: Media) -> str | None:
         now = self._clock.now()

@@ -21,6 +21,8 @@ from tests.e2e.test_groups_and_staff import reply_to
 from tests.e2e.zalo_bot_harness import bot_with_zalo
 
 IMAGE_UPLOAD = "/v2.0/oa/upload/image"
+FILE_UPLOAD = "/v2.0/oa/upload/file"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 JPEG_HEAD = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
 TOO_BIG_PHOTO = JPEG_HEAD + b"\x00" * (1024 * 1024 + 1)
 
@@ -31,7 +33,8 @@ async def zharness(fake, people, tmp_path, clock, e2e_storage_url):
         yield running
 
 
-async def _photo_bulletin(zharness, caption: str, **photo):
+async def _photo_bulletin(zharness, caption: str, *, document: tuple[str, bytes] | None = None,
+                          **photo):
     fake, people, zalo = zharness.fake, zharness.people, zharness.zalo
     services = zharness.bot.services
     telegram_groups = await link(fake, services.db, "TT-TANTHANH", 1, services.clock)
@@ -39,7 +42,10 @@ async def _photo_bulletin(zharness, caption: str, **photo):
     for group in oa_groups:
         await reply_to(fake, people.officer, f"/dangky TT-TANTHANH zalo:{group.id}")
     await reply_to(fake, people.officer, "/bulletin")
-    fake.send_photo(people.officer, caption=caption, **photo)
+    if document is not None:
+        fake.send_document(people.officer, *document, caption=caption)
+    else:
+        fake.send_photo(people.officer, caption=caption, **photo)
     topics = await fake.wait_for_message(people.officer.id, lambda m: "chủ đề" in m["text"])
     fake.press_button(people.officer, topics, "bc:topic:theft")
     await fake.wait_for_call("editMessageText")
@@ -116,3 +122,35 @@ async def test_an_id_zalo_no_longer_knows_is_uploaded_again_and_the_copy_retried
 async def _bulletin_photo(zharness) -> str:
     async with zharness.bot.services.db.reading() as conn:
         return (await conn.execute(select(bulletins.c.media_file_id))).scalar_one()
+
+
+async def test_a_document_bulletin_reaches_oa_groups_as_its_words_then_the_file(zharness):
+    zalo = zharness.zalo
+    _, oa_groups, summary = await _photo_bulletin(
+        zharness, "Thông báo lịch tuần tra", document=("lich-tuan-tra.pdf", PDF))
+
+    assert "đã gửi 3/3 nhóm" in summary["text"]
+    [upload] = zalo.uploads  # one upload for two OA groups
+    assert upload[0] == FILE_UPLOAD and upload[2] == len(PDF)
+    [call] = [call for call in zalo.calls if call.path == FILE_UPLOAD]
+    assert call.body["file_name"] == "ban-tin.pdf"  # not the officer's own file name
+    for group in oa_groups:
+        words, file = zalo.sent_to(f"group:{group.id}")
+        assert words.message["text"].startswith("📢 BẢN TIN AN NINH")
+        assert "Thông báo lịch tuần tra" in words.message["text"]
+        assert "có kèm" not in words.message["text"]
+        assert file.message == {"attachment": {"type": "file", "payload": {"token": upload[1]}}}
+    assert await _statuses(zharness.bot.services) == ["sent"] * 3
+
+
+async def test_a_document_of_a_type_zalo_refuses_is_described_in_words(zharness):
+    zalo = zharness.zalo
+    _, oa_groups, summary = await _photo_bulletin(
+        zharness, "Danh sách hộ", document=("danh-sach.xlsx", b"PK\x03\x04 sheet"))
+
+    assert "đã gửi 3/3 nhóm" in summary["text"]
+    assert zalo.uploads == []
+    for group in oa_groups:
+        [copy] = zalo.sent_to(f"group:{group.id}")
+        assert copy.message["text"].splitlines()[1] == (
+            "📎 Bản tin có kèm tài liệu (kênh này không gửi được tệp).")

@@ -4,6 +4,7 @@ when Zalo will not take the file (``channels.zalo_oa.media_files.described``).""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
@@ -11,12 +12,13 @@ import pytest
 from broadcasts.bulletins import Content
 from broadcasts.rendering import render_bulletin
 from broadcasts.sms_cost import provisional_bulletin
+from channels.zalo_oa.api import ZaloApiError
 from channels.zalo_oa.bodies import message_body
 from channels.zalo_oa.channel import CAPABILITIES as ZALO_OA
-from channels.zalo_oa.media_files import described, is_telegram_file
+from channels.zalo_oa.media_files import WORDS_SENT, ZaloMediaFiles, described, is_telegram_file
 from core.address import Address
 from core.i18n import Translator
-from core.outbound import Button, Media, MediaKind, OutboundMessage, Rejected
+from core.outbound import Button, MaybeDelivered, Media, MediaKind, OutboundMessage, Rejected
 
 NOW = datetime(2026, 3, 5, 8, 0, tzinfo=UTC)
 TR = Translator("vi")
@@ -68,3 +70,14 @@ def test_only_a_file_named_by_a_telegram_id_is_uploaded():
     assert not is_telegram_file(Media(MediaKind.PHOTO, "https://example.org/a.jpg"))
     assert not is_telegram_file(Media(MediaKind.PHOTO, "", data=b"\xff\xd8\xff"))
     assert not is_telegram_file(Media(MediaKind.VIDEO, "BAACAgIAAxkB"))
+
+
+async def test_a_file_refused_after_its_words_went_makes_the_row_uncertain_not_retried():
+    media = ZaloMediaFiles(None, None, None, None, TR)  # type: ignore[arg-type]
+    file_part = OutboundMessage("", media=Media(MediaKind.DOCUMENT, "0a1b2c3d4e5f60718293"),
+                                extra={WORDS_SENT: "1"})
+    failure = await media.failure_of(ZaloApiError(-32, "Your application reached limit call api"),
+                                     file_part)
+    assert isinstance(failure, MaybeDelivered) and "the words went" in str(failure)
+    alone = dataclasses.replace(file_part, extra={})
+    assert await media.failure_of(ZaloApiError(-32, "rate"), alone) is None
