@@ -89,7 +89,7 @@ class ZaloOAChannel:
     def __init__(self, api: ZaloApi, tr: Translator | None = None, *, oa_id: str = "",
                  media: ZaloMediaFiles | None = None) -> None:
         self._api = api
-        self._media = media  # a bulletin's Telegram file, uploaded to Zalo (zout)
+        self.media = media  # a bulletin's Telegram file, uploaded to Zalo (zout)
         # The deployment's language, for the line under numbered choices.
         self._tr = tr or Translator(DEFAULT_LANGUAGE)
         self._oa_link = f"{OA_LINK}{oa_id}" if oa_id else None
@@ -108,8 +108,8 @@ class ZaloOAChannel:
         except AddressError as error:
             raise ChatUnavailable(str(error)) from error
         in_group = recipient.kind is RecipientKind.GROUP
-        if self._media is not None:
-            message = await self._media.prepared(message, lambda words: self.send(to, words))
+        if self.media is not None:
+            message = await self.media.prepared(message, lambda words: self.send(to, words))
         body = {"message": message_body(self._with_links(message), CAPABILITIES,
                                         in_group=in_group, tr=self._tr)}
         if in_group:
@@ -122,8 +122,8 @@ class ZaloOAChannel:
         try:
             data = await self._api.post(path, body)
         except (ZaloApiError, ZaloTransportError) as error:
-            media_failure = (await self._media.failure_of(error, message)
-                             if self._media is not None else None)
+            media_failure = (await self.media.failure_of(error, message)
+                             if self.media is not None else None)
             raise media_failure or classify(error, rate_limit_wait=self.rate_limit_wait,
                                             quota_wait=self.quota_wait) from error
         return message_number(str(data.get("message_id", "")))

@@ -40,8 +40,8 @@ from datetime import datetime, timedelta
 from pathlib import PurePosixPath
 
 from channels.zalo_oa.api import ZaloApiError, ZaloTransportError
-from channels.zalo_oa.failures import INVALID_PARAMETER, classify
-from channels.zalo_oa.uploads import FileToUpload, ZaloUploads
+from channels.zalo_oa.failures import INVALID_PARAMETER, QUOTA_WAIT, RATE_LIMIT_WAIT, classify
+from channels.zalo_oa.uploads import FileToUpload, ZaloUploads, known_refusal
 from core.clock import Clock
 from core.i18n import Translator
 from core.outbound import (
@@ -106,6 +106,10 @@ class ZaloMediaFiles:
         self._telegram_files = telegram_files
         self._tr = tr
         self._locks: dict[str, asyncio.Lock] = {}
+        # How long a row waits after Zalo's rate and quota refusals of an upload, as after those
+        # of a send (``failures``); shortened only by the end-to-end tests.
+        self.rate_limit_wait = RATE_LIMIT_WAIT
+        self.quota_wait = QUOTA_WAIT
         # Ids this process got from Zalo, with when: one just given cannot have expired, so a
         # refusal of it is not answered by uploading again (no loop of uploads).
         self._given: dict[str, datetime] = {}
@@ -170,10 +174,14 @@ class ZaloMediaFiles:
         upload = FileToUpload(media.kind, file.data, NEUTRAL_NAME + suffix,
                               mimetypes.guess_type(NEUTRAL_NAME + suffix)[0]
                               or "application/octet-stream")
+        refusal = known_refusal(upload)
+        if refusal is not None:
+            return await self._refused(media, refusal)
         try:
             zalo_id = await self._uploads.upload(upload)
         except (ZaloApiError, ZaloTransportError) as error:
-            failure = classify(error)
+            failure = classify(error, rate_limit_wait=self.rate_limit_wait,
+                               quota_wait=self.quota_wait)
             if isinstance(failure, TransientFailure | RetryLater):
                 raise failure from error  # no answer, or Zalo's rate or quota: the row waits
             return await self._refused(media, str(error))

@@ -40,6 +40,9 @@ FILE_LIMIT = 5 * 1024 * 1024  # bytes, PDF, DOC and DOCX
 # What the answer names the uploaded file by, per kind.
 _ID_FIELD = {MediaKind.PHOTO: "attachment_id", MediaKind.DOCUMENT: "token"}
 _PATH = {MediaKind.PHOTO: IMAGE_UPLOAD, MediaKind.DOCUMENT: FILE_UPLOAD}
+_LIMIT = {MediaKind.PHOTO: IMAGE_LIMIT, MediaKind.DOCUMENT: FILE_LIMIT}
+_SUFFIXES = {MediaKind.PHOTO: (".jpg", ".jpeg", ".png"),
+             MediaKind.DOCUMENT: (".pdf", ".doc", ".docx")}
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,16 @@ class FileToUpload:
     data: bytes
     file_name: str  # neutral (ban-tin.jpg): the name shows in the group
     content_type: str
+
+
+def known_refusal(file: FileToUpload) -> str | None:
+    """Why Zalo would refuse ``file`` by its published limits, before spending an upload of
+    the OA's monthly quota on it; None when it may go (Zalo still has the last word)."""
+    if len(file.data) > _LIMIT[file.kind]:
+        return f"{len(file.data)} bytes, over Zalo's {_LIMIT[file.kind]} for a {file.kind}"
+    if not file.file_name.lower().endswith(_SUFFIXES[file.kind]):
+        return f"Zalo takes no {file.file_name.rpartition('.')[2] or '?'} {file.kind}"
+    return None
 
 
 class ZaloUploads:

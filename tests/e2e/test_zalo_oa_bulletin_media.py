@@ -88,8 +88,11 @@ async def test_a_photo_zalo_refuses_is_described_in_words_and_the_rows_are_sent(
 
     assert "đã gửi 3/3 nhóm" in summary["text"]
     assert "photo" in fake.sent_messages(telegram_groups[0].id)[0]
-    assert zalo.uploads == []  # refused: nothing issued
-    assert sum(1 for call in zalo.calls if call.path == IMAGE_UPLOAD) == 1  # asked once
+    # Over Zalo's published 1 MB: known without spending an upload of the month's quota.
+    assert [call for call in zalo.calls if call.path == IMAGE_UPLOAD] == []
+    async with zharness.bot.services.db.reading() as conn:
+        [kept] = list(await conn.execute(select(zalo_uploads)))
+    assert kept.zalo_id is None and "over Zalo's 1048576" in kept.refused_reason
     for group in oa_groups:
         [copy] = zalo.sent_to(f"group:{group.id}")
         assert "attachment" not in copy.message
@@ -150,7 +153,34 @@ async def test_a_document_of_a_type_zalo_refuses_is_described_in_words(zharness)
 
     assert "đã gửi 3/3 nhóm" in summary["text"]
     assert zalo.uploads == []
+    assert [call for call in zalo.calls if call.path == FILE_UPLOAD] == []
     for group in oa_groups:
         [copy] = zalo.sent_to(f"group:{group.id}")
         assert copy.message["text"].splitlines()[1] == (
             "📎 Bản tin có kèm tài liệu (kênh này không gửi được tệp).")
+
+
+async def test_a_photo_zalos_upload_refuses_is_asked_once_and_described_for_every_group(zharness):
+    zalo = zharness.zalo
+    zalo.inject_error(IMAGE_UPLOAD, -201, "file is invalid!")
+    _, oa_groups, summary = await _photo_bulletin(zharness, "Ảnh đối tượng")
+
+    assert "đã gửi 3/3 nhóm" in summary["text"]
+    assert len([call for call in zalo.calls if call.path == IMAGE_UPLOAD]) == 1
+    for group in oa_groups:
+        [copy] = zalo.sent_to(f"group:{group.id}")
+        assert "attachment" not in copy.message
+        assert "có kèm ảnh" in copy.message["text"]
+
+
+async def test_an_upload_met_by_zalos_rate_limit_waits_and_the_photo_still_goes(zharness):
+    zalo = zharness.zalo
+    zharness.bot.zalo.channel.media.rate_limit_wait = 0.2  # Zalo names no wait: ours, shortened
+    zalo.inject_error(IMAGE_UPLOAD, -32, "Your application reached limit call api")
+    _, oa_groups, summary = await _photo_bulletin(zharness, "Ảnh đối tượng")
+
+    assert "đã gửi 3/3 nhóm" in summary["text"]
+    [upload] = zalo.uploads
+    for group in oa_groups:
+        [copy] = zalo.sent_to(f"group:{group.id}")
+        assert copy.message["attachment"]["payload"]["elements"][0]["attachment_id"] == upload[1]
