@@ -123,6 +123,9 @@ class ZaloMediaFiles:
         lock = self._locks.setdefault(media.file_id, asyncio.Lock())
         async with lock:
             zalo_id = await self._zalo_id(media)
+        if not lock.locked():
+            # Whoever comes next finds Zalo's answer in the database: the lock has done its job.
+            self._locks.pop(media.file_id, None)
         if zalo_id is None:
             return described(message, media.kind, self._tr)
         with_id = dataclasses.replace(media, file_id=zalo_id)
