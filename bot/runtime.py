@@ -27,6 +27,7 @@ from bot.zalo_bot_runtime import ZaloBotRuntime, start_zalo_bot
 from bot.zalo_runtime import ZaloRuntime, start_zalo
 from channels.telegram import TelegramChannel
 from channels.telegram_addresses import address_of_chat
+from channels.telegram_files import telegram_file_reader
 from channels.zalo_oa.addresses import ZALO_OA
 from core.address import TELEGRAM
 from core.clock import Clock
@@ -168,7 +169,8 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         await notifier.start()
         await queue_missing_staff_notices(tips)
         # Zalo OA when [zalo_oa] is configured: registered in the router, its webhook started.
-        zalo = await start_zalo(config, tips, router, os.environ if environ is None else environ)
+        zalo = await start_zalo(config, tips, router, os.environ if environ is None else environ,
+                                telegram_file_reader(application.bot))
         # Zalo Bot when [zalo_bot] is configured: registered in the router, receiving.
         zalo_bot = await start_zalo_bot(config, tips, router,
                                         os.environ if environ is None else environ)

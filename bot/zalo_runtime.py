@@ -33,7 +33,9 @@ from channels.zalo_oa.conversation import ZaloConversation
 from channels.zalo_oa.group_events import ZaloGroupEvents
 from channels.zalo_oa.groups import ZaloGroupDirectory
 from channels.zalo_oa.inbound import InboundEvent
+from channels.zalo_oa.media_files import TelegramFiles, ZaloMediaFiles
 from channels.zalo_oa.tokens import ChannelStopped, TokenKeeper
+from channels.zalo_oa.uploads import ZaloUploads
 from channels.zalo_oa.webhook import ZaloWebhook
 from core.address import Address
 from core.channel_words import ChannelWords
@@ -123,7 +125,8 @@ async def tell_admins_channel_stopped(tips: TipsContext, settings: ZaloOASetting
 
 
 async def start_zalo(config: Config, tips: TipsContext, router: ChannelRouter,
-                     environ: Mapping[str, str]) -> ZaloRuntime | None:
+                     environ: Mapping[str, str],
+                     telegram_files: TelegramFiles | None = None) -> ZaloRuntime | None:
     """The channel, registered and listening; None (and nothing done) without ``[zalo_oa]``."""
     settings = config.zalo_oa
     if settings is None:
@@ -135,7 +138,10 @@ async def start_zalo(config: Config, tips: TipsContext, router: ChannelRouter,
                          first_refresh_token=environ[settings.refresh_token_env],
                          refresh_token_env=settings.refresh_token_env, clock=tips.clock)
     api = ZaloApi(http, settings.api_base_url, keeper)
-    channel = ZaloOAChannel(api, tips.tr, oa_id=settings.oa_id)
+    # A bulletin's photo or document (a Telegram file id) is uploaded to Zalo once, then reused.
+    media = (ZaloMediaFiles(tips.db, tips.clock, ZaloUploads(http, settings.api_base_url, keeper),
+                            telegram_files, tips.tr) if telegram_files is not None else None)
+    channel = ZaloOAChannel(api, tips.tr, oa_id=settings.oa_id, media=media)
     router.register(ZALO_OA, channel)
     groups = ZaloGroupDirectory(api)
     router.register_groups(ZALO_OA, groups)

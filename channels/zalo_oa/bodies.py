@@ -12,12 +12,16 @@
 * a document: a ``file`` attachment holding the token of Zalo's file upload, with no text.
 
 GMF group messages carry text, images and files but no buttons: a link of a group message goes
-in its text ("Báo tin: https://zalo.me/…"); a choice that would answer back cannot be offered in
-a group at all and is refused, never dropped.
+in its text or its photo's caption ("Báo tin: https://zalo.me/…"); a choice that would answer
+back cannot be offered in a group at all and is refused, never dropped.
+
+A bulletin's file arrives here already swapped for the id Zalo gave it (``media_files``: the
+Telegram file id it was composed with means nothing to Zalo), or described in words.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from channels.numbered_choices import numbered_text
@@ -33,8 +37,11 @@ def message_body(message: OutboundMessage, capabilities: Capabilities, *,
     media = message.media
     if media is None:
         return _text_body(message, capabilities, in_group=in_group, tr=tr)
-    if message.buttons:
+    if message.buttons and not in_group:
         raise Rejected("a Zalo media message carries no buttons")
+    if message.buttons:
+        # A group's photo takes its links in the caption, as a group's text does.
+        message = dataclasses.replace(message, text=_with_link_lines(message), buttons=())
     if media.data is not None and not media.file_id:
         # A file the bot keeps (a tip's part sent on Zalo) would first have to be uploaded to
         # Zalo (upload/image, upload/file); staff read tips on Telegram, so that is not built.
@@ -62,16 +69,22 @@ def _text_body(message: OutboundMessage, capabilities: Capabilities, *,
     if not in_group and len(buttons) > MAX_BUTTONS:
         text, buttons = numbered_text(tr, text, message.buttons), []
     if in_group and buttons:
-        if any(button.url is None for button in buttons):
-            raise Rejected("a Zalo group message has no buttons to answer with")
-        text += "".join(f"\n{button.text}: {button.url}" for button in buttons)
-        buttons = []
+        text, buttons = _with_link_lines(message), []
     if not capabilities.fits(text):
         raise Rejected(f"text longer than Zalo's {capabilities.text_limit} characters")
     if not buttons:
         return {"text": text}
     return {"text": text, "attachment": {"type": "template", "payload": {
         "buttons": [_button(button) for button in buttons]}}}
+
+
+def _with_link_lines(message: OutboundMessage) -> str:
+    """The text with each link button as a line "title: url" under it (a GMF group message
+    has no buttons); a button that would answer back has no place there and is refused."""
+    buttons = [button for row in message.buttons for button in row]
+    if any(button.url is None for button in buttons):
+        raise Rejected("a Zalo group message has no buttons to answer with")
+    return message.text + "".join(f"\n{button.text}: {button.url}" for button in buttons)
 
 
 def _button(button: Button) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from channels.zalo_oa.api import (
 )
 from channels.zalo_oa.bodies import MAX_BUTTONS, message_body
 from channels.zalo_oa.failures import QUOTA_WAIT, RATE_LIMIT_WAIT, classify
+from channels.zalo_oa.media_files import ZaloMediaFiles
 from core.address import Address, AddressError
 from core.capabilities import ButtonStyle, Capabilities, RateLimits, utf16_length
 from core.i18n import DEFAULT_LANGUAGE, Translator
@@ -72,8 +73,10 @@ class ZaloOAChannel:
     capabilities = CAPABILITIES
     text_limit = CAPABILITIES.text_limit
 
-    def __init__(self, api: ZaloApi, tr: Translator | None = None, *, oa_id: str = "") -> None:
+    def __init__(self, api: ZaloApi, tr: Translator | None = None, *, oa_id: str = "",
+                 media: ZaloMediaFiles | None = None) -> None:
         self._api = api
+        self.media = media  # a bulletin's Telegram file, uploaded to Zalo (zout)
         # The deployment's language, for the line under numbered choices.
         self._tr = tr or Translator(DEFAULT_LANGUAGE)
         self._oa_link = f"{OA_LINK}{oa_id}" if oa_id else None
@@ -92,6 +95,8 @@ class ZaloOAChannel:
         except AddressError as error:
             raise ChatUnavailable(str(error)) from error
         in_group = recipient.kind is RecipientKind.GROUP
+        if self.media is not None:
+            message = await self.media.prepared(message, lambda words: self.send(to, words))
         body = {"message": message_body(self._with_links(message), CAPABILITIES,
                                         in_group=in_group, tr=self._tr)}
         if in_group:
@@ -104,8 +109,10 @@ class ZaloOAChannel:
         try:
             data = await self._api.post(path, body)
         except (ZaloApiError, ZaloTransportError) as error:
-            raise classify(error, rate_limit_wait=self.rate_limit_wait,
-                           quota_wait=self.quota_wait) from error
+            media_failure = (await self.media.failure_of(error, message)
+                             if self.media is not None else None)
+            raise media_failure or classify(error, rate_limit_wait=self.rate_limit_wait,
+                                            quota_wait=self.quota_wait) from error
         return message_number(str(data.get("message_id", "")))
 
     def _with_links(self, message: OutboundMessage) -> OutboundMessage:

@@ -21,6 +21,10 @@ Built from Zalo's public documentation and SDK sources:
   ``refresh_token``; header ``secret_key``: the PHP SDK's ``OAuth2Client::getZaloTokenFrom
   RefreshToken``): each refresh token works once and the answer carries a new one; access tokens
   expire after ``expires_in`` seconds (Zalo: 90000, 25 hours; a string in the JSON);
+* uploads, ``POST /v2.0/oa/upload/image`` (``data.attachment_id``) and ``POST /v2.0/oa/upload/file``
+  (``data.token``) with their limits (``uploads``, where the sources are cited); a message naming
+  an ``attachment_id`` or file ``token`` the emulator did not issue, or one older than 7 days, is
+  refused (-201), as Zalo cannot know a file it was never given (a Telegram file id);
 * error envelopes: HTTP 200 with a negative ``error`` and a ``message`` (``errors``);
 * the files a person's events link to (``message.attachments[].payload.url``): served by
   ``GET /media/<name>`` without an access token, as Zalo's CDN links are opened by anyone who
@@ -54,6 +58,7 @@ from .errors import (
 )
 from .faults import FaultPlan
 from .messages import check_message
+from .uploads import IMAGE_UPLOAD, UPLOAD_LIFETIME, UPLOAD_PATHS, check_upload, uploaded_file
 from .user_actions import UserActions
 from .world import ApiCall, SentMessage, TokenBook, ZaloGroup, ZaloUser, new_hex_id, new_user_id
 
@@ -90,6 +95,8 @@ class FakeZaloOA(UserActions, HttpEmulator):
         self.faults = FaultPlan()
         self.attachment_ids: set[str] = set()
         self.file_tokens: set[str] = set()
+        self.uploads: list[tuple[str, str, int]] = []  # (path, id issued, size) per upload
+        self._issued_at: dict[str, float] = {}  # attachment id or file token -> when
         self.webhook_url: str | None = None
         self._offset = 0.0
 
@@ -131,12 +138,19 @@ class FakeZaloOA(UserActions, HttpEmulator):
     def upload_image(self) -> str:
         attachment_id = new_hex_id()
         self.attachment_ids.add(attachment_id)
+        self._issued_at[attachment_id] = self.now()
         return attachment_id
 
     def upload_file(self) -> str:
         token = new_hex_id() + new_hex_id()
         self.file_tokens.add(token)
+        self._issued_at[token] = self.now()
         return token
+
+    def forget_uploads(self) -> None:
+        """Every attachment id and file token issued so far is unknown from now on."""
+        self.attachment_ids.clear()
+        self.file_tokens.clear()
 
     def unfollow(self, user: ZaloUser) -> None:
         user.following = False
@@ -192,6 +206,8 @@ class FakeZaloOA(UserActions, HttpEmulator):
             if hosted is None:
                 return HttpResponse(404, b"", "text/plain")
             return HttpResponse(200, hosted[0], hosted[1])
+        if request.method == "POST" and request.path in UPLOAD_PATHS:
+            return self._upload(request)
         body = self._body(request)
         to = _recipient(request.path, body)
         self.calls.append(ApiCall(request.path, to, body))
@@ -210,6 +226,7 @@ class FakeZaloOA(UserActions, HttpEmulator):
             return self._groups_of_oa(request)
         if request.method == "GET" and request.path == "/v3.0/oa/group/getgroup":
             return self._group_info(request)
+        self._expire_uploads()
         if request.method == "POST" and request.path == "/v3.0/oa/message/cs":
             answer = self._send_consultation(body)
         elif request.method == "POST" and request.path == "/v3.0/oa/group/message":
@@ -266,6 +283,34 @@ class FakeZaloOA(UserActions, HttpEmulator):
             "refresh_token": self.tokens.issue_refresh_token(),
             "expires_in": str(int(self.access_token_lifetime)),
         })
+
+    # ---- uploads ------------------------------------------------------------------------
+    def _upload(self, request: HttpRequest) -> HttpResponse:
+        file_name, data = uploaded_file(request)
+        self.calls.append(ApiCall(request.path, None, {"file_name": file_name,
+                                                        "size": len(data)}))
+        server_fault = self.faults.take_server_error(request.path)
+        if server_fault is not None:
+            return _json({"error": -500, "message": "Internal server error"}, server_fault.status)
+        self._check_access_token(request)
+        injected = self.faults.take_error(request.path)
+        if injected is not None:
+            raise injected
+        check_upload(request.path, file_name, data)
+        if request.path == IMAGE_UPLOAD:
+            issued, key = self.upload_image(), "attachment_id"
+        else:
+            issued, key = self.upload_file(), "token"
+        self.uploads.append((request.path, issued, len(data)))
+        return _json({"error": 0, "message": "Success", "data": {key: issued}})
+
+    def _expire_uploads(self) -> None:
+        """Zalo keeps an uploaded image at most 7 days (``uploads``)."""
+        for issued, at in list(self._issued_at.items()):
+            if self.now() - at > UPLOAD_LIFETIME:
+                self.attachment_ids.discard(issued)
+                self.file_tokens.discard(issued)
+                del self._issued_at[issued]
 
     # ---- groups -------------------------------------------------------------------------
     def _groups_of_oa(self, request: HttpRequest) -> HttpResponse:
