@@ -2,14 +2,14 @@
 its Zalo id reused for every OA group (``storage.zalo_uploads``).
 
 Revision ID: 0023
-Revises: 0019
+Revises: 0021
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0023"
-down_revision = "0019"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
