@@ -27,7 +27,7 @@ from bot.receiving import open_webhook_inbox
 from bot.report_command import REPORT_FORMATS, run_report
 from bot.runtime import prepare_storage, start_bot
 from bot.secret_key import SecretKeyError
-from bot.storage_failure import STORAGE_FAILURES, storage_failure_message
+from bot.storage_failure import storage_failure_message, storage_failures
 from bot.zalo_bot_runtime import zalo_bot_secrets
 from bot.zalo_runtime import zalo_secrets
 from core.clock import SystemClock
@@ -135,7 +135,7 @@ def _storage_kind(config: Config) -> str:
 async def _upgrade(config: Config) -> int:
     try:
         db, _ = await prepare_storage(config, SystemClock())
-    except STORAGE_FAILURES as err:
+    except storage_failures() as err:
         print(storage_failure_message(config, err), file=sys.stderr)
         return EXIT_FAILED
     revision = await current_revision(db)
@@ -198,7 +198,7 @@ async def _serve(config: Config, token: str) -> int:
             PROCESS_ROLE.take("leader")
             status = await _run_bot(config, token, stop,
                                     leadership.lost if leadership is not None else None, inbox)
-    except STORAGE_FAILURES as err:
+    except storage_failures() as err:
         print(storage_failure_message(config, err), file=sys.stderr)
         status = EXIT_FAILED
     finally:
@@ -232,7 +232,7 @@ async def _run_bot(config: Config, token: str, stop: asyncio.Event,
         print(t(config.language, "cli.telegram_unreachable",
                 url=config.telegram.api_base_url, detail=err.message), file=sys.stderr)
         return EXIT_FAILED
-    except STORAGE_FAILURES as err:
+    except storage_failures() as err:
         print(storage_failure_message(config, err), file=sys.stderr)
         return EXIT_FAILED
     try:

@@ -1,0 +1,83 @@
+"""Start time: from ``python -m bot run`` being spawned to its first ``getUpdates``.
+
+The bot runs as its own process (``bench/bot_process.py``: polling mode, SQLite, WARNING logs)
+against the Bot API emulator on 127.0.0.1 in this process; the emulator stamps each call on
+arrival with the same monotonic clock the spawn was timed with. Two kinds of start, each
+``--runs`` times:
+
+* **first start**: an empty data folder, so every migration runs;
+* **restart**: the same folder again, schema current (the usual start in production).
+
+Also printed: the time to the first ``getMe`` (the interpreter, the imports and the storage
+before the Telegram application starts) and how many ``getMe`` calls one start makes.
+Figures only, nothing asserted. The machine's load average is printed with them: on a shared
+machine wall times vary. From the repository root::
+
+    .venv/bin/python bench/start_time.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.bot_process import BotProcess
+from emulators.telegram import FakeTelegramAPI
+
+
+async def one_start(fake: FakeTelegramAPI, bot: BotProcess) -> tuple[float, float, int]:
+    """(seconds to the first getMe, seconds to the first getUpdates, getMe calls)."""
+    await bot.start()
+    try:
+        polled = await bot.first_get_updates()
+        get_me = [c for c in fake.world.calls if c.method == "getMe" and c.at >= bot.spawned_at]
+        return get_me[0].at - bot.spawned_at, polled, len(get_me)
+    finally:
+        await bot.stop()
+
+
+def describe(name: str, rows: list[tuple[float, float, int]]) -> str:
+    firsts = [r[0] for r in rows]
+    polls = [r[1] for r in rows]
+    runs = " ".join(f"{p:.2f}" for p in polls)
+    return (f"{name:<13} to getUpdates: median {statistics.median(polls):.2f} s, "
+            f"min {min(polls):.2f} s (runs: {runs}); to first getMe: median "
+            f"{statistics.median(firsts):.2f} s; getMe calls per start: {rows[0][2]}")
+
+
+async def run(runs: int) -> None:
+    fake = FakeTelegramAPI()
+    await fake.start()
+    officer = fake.user("Cán bộ thử")
+    first: list[tuple[float, float, int]] = []
+    again: list[tuple[float, float, int]] = []
+    try:
+        for _ in range(runs):
+            bot = BotProcess(fake, Path(tempfile.mkdtemp(prefix="bench-start-")), officer)
+            first.append(await one_start(fake, bot))
+            again.append(await one_start(fake, bot))
+    finally:
+        await fake.stop()
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"python -m bot run (polling, SQLite) to its first getUpdates; {runs} runs each; "
+          f"load average {load}")
+    print(describe("first start", first))
+    print(describe("restart", again))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    asyncio.run(run(args.runs))
+
+
+if __name__ == "__main__":
+    main()
