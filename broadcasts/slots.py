@@ -120,9 +120,12 @@ async def _run_slot(db: Database, tree: UnitTree, unit_code: str,
             return None
         pairs = []
         sms_without_news = 0
+        # Each group's next bulletin (as ``next_bulletin_for_group``), with one query per queued
+        # bulletin instead of one per group: a commune of a province has 25,000 groups.
+        queued = await bulletin_store.queued_bulletin_ids(conn, sources)
+        had = {b: await bulletin_store.groups_that_had(conn, b) for b in queued}
         for group in unit_groups:
-            bulletin_id = await bulletin_store.next_bulletin_for_group(conn, group.group_id,
-                                                                       sources)
+            bulletin_id = next((b for b in queued if group.group_id not in had[b]), None)
             if bulletin_id is not None:
                 pairs.append((bulletin_id, group.group_id))
             elif group.address.channel == SMS_CHANNEL:
