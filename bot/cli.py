@@ -38,7 +38,6 @@ from ops.role import PROCESS_ROLE
 from ops.run_lock import AlreadyRunning, take_run_lock
 from ops.server import start_ops
 from ops.webhook_inbox import WebhookInbox
-from shell.console import run_shell
 from storage.migrate import current_revision
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -90,6 +89,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
                        or "config.toml")
     command = args.command or "run"
     if command == "shell":  # its own config: the demo one unless --config names a file
+        # Imported here: the shell brings the Telegram emulator, which a running bot never needs.
+        from shell.console import run_shell
+
         return run_shell(args.config, args.data, args.lang)
     need_token = command in ("run", "check-config")
     try:

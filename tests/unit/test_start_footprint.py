@@ -26,10 +26,11 @@ def test_the_newest_revision_read_from_the_files_is_alembics_head() -> None:
     assert newest_revision_in_files() == head_revision()
 
 
-def test_importing_the_bot_loads_neither_alembic_nor_asyncpg() -> None:
+def test_importing_the_bot_loads_neither_alembic_nor_asyncpg_nor_the_emulators() -> None:
     loaded = _loaded_after("import bot.cli")
     assert "alembic" not in loaded
     assert "asyncpg" not in loaded  # SQLite deployments never need the PostgreSQL driver
+    assert "emulators" not in loaded  # only the offline shell (python -m bot shell) uses them
 
 
 def test_a_current_schema_is_not_migrated_again_so_alembic_stays_unloaded(tmp_path: Path) -> None:
