@@ -62,6 +62,12 @@ def libraries_loaded(pid: int) -> list[str]:
                   if f"/site-packages/{folder}/" in maps or f"/site-packages/{folder}." in maps)
 
 
+def cpu_seconds_of(pid: int) -> float:
+    """User plus system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class BotProcess:
     """One ``python -m bot run`` in ``folder`` (its config, database and log live there)."""
 

@@ -8,8 +8,10 @@ arrival with the same monotonic clock the spawn was timed with. Two kinds of sta
 * **first start**: an empty data folder, so every migration runs;
 * **restart**: the same folder again, schema current (the usual start in production).
 
-Also printed: the time to the first ``getMe`` (the interpreter, the imports and the storage
-before the Telegram application starts) and how many ``getMe`` calls one start makes.
+Also printed: the CPU time the bot had used by its first ``getUpdates`` (steadier than the
+wall time on a loaded machine), the time to the first ``getMe`` (the interpreter, the imports
+and the storage before the Telegram application starts) and how many ``getMe`` calls one start
+makes.
 Figures only, nothing asserted. The machine's load average is printed with them: on a shared
 machine wall times vary. From the repository root::
 
@@ -28,27 +30,30 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bot_process import BotProcess
+from bench.bot_process import BotProcess, cpu_seconds_of
 from emulators.telegram import FakeTelegramAPI
 
 
-async def one_start(fake: FakeTelegramAPI, bot: BotProcess) -> tuple[float, float, int]:
-    """(seconds to the first getMe, seconds to the first getUpdates, getMe calls)."""
+async def one_start(fake: FakeTelegramAPI, bot: BotProcess) -> tuple[float, float, int, float]:
+    """(seconds to the first getMe, seconds to the first getUpdates, getMe calls, CPU seconds
+    the bot had used when its first getUpdates arrived)."""
     await bot.start()
     try:
         polled = await bot.first_get_updates()
+        cpu = cpu_seconds_of(bot.pid)
         get_me = [c for c in fake.world.calls if c.method == "getMe" and c.at >= bot.spawned_at]
-        return get_me[0].at - bot.spawned_at, polled, len(get_me)
+        return get_me[0].at - bot.spawned_at, polled, len(get_me), cpu
     finally:
         await bot.stop()
 
 
-def describe(name: str, rows: list[tuple[float, float, int]]) -> str:
+def describe(name: str, rows: list[tuple[float, float, int, float]]) -> str:
     firsts = [r[0] for r in rows]
     polls = [r[1] for r in rows]
     runs = " ".join(f"{p:.2f}" for p in polls)
     return (f"{name:<13} to getUpdates: median {statistics.median(polls):.2f} s, "
-            f"min {min(polls):.2f} s (runs: {runs}); to first getMe: median "
+            f"min {min(polls):.2f} s (runs: {runs}); CPU used by then: median "
+            f"{statistics.median(r[3] for r in rows):.2f} s; to first getMe: median "
             f"{statistics.median(firsts):.2f} s; getMe calls per start: {rows[0][2]}")
 
 
@@ -56,8 +61,8 @@ async def run(runs: int) -> None:
     fake = FakeTelegramAPI()
     await fake.start()
     officer = fake.user("Cán bộ thử")
-    first: list[tuple[float, float, int]] = []
-    again: list[tuple[float, float, int]] = []
+    first: list[tuple[float, float, int, float]] = []
+    again: list[tuple[float, float, int, float]] = []
     try:
         for _ in range(runs):
             bot = BotProcess(fake, Path(tempfile.mkdtemp(prefix="bench-start-")), officer)
