@@ -15,7 +15,7 @@ makes.
 Figures only, nothing asserted. The machine's load average is printed with them: on a shared
 machine wall times vary. From the repository root::
 
-    .venv/bin/python bench/start_time.py [--runs 5]
+    .venv/bin/python bench/start_time.py [--runs 5] [--round-trip 0.15]
 """
 
 from __future__ import annotations
@@ -26,12 +26,18 @@ import os
 import statistics
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bot_process import BotProcess, cpu_seconds_of
 from emulators.telegram import FakeTelegramAPI
+
+# Bot API methods a start calls before it polls: with --round-trip each answer is held that long,
+# as Telegram's servers are a round trip away (about 0.1-0.3 s from Việt Nam).
+START_METHODS = ("getMe", "setMyCommands", "deleteMyCommands", "deleteWebhook", "sendMessage")
+before_polling: Counter[str] = Counter()
 
 
 async def one_start(fake: FakeTelegramAPI, bot: BotProcess) -> tuple[float, float, int, float]:
@@ -41,7 +47,11 @@ async def one_start(fake: FakeTelegramAPI, bot: BotProcess) -> tuple[float, floa
     try:
         polled = await bot.first_get_updates()
         cpu = cpu_seconds_of(bot.pid)
-        get_me = [c for c in fake.world.calls if c.method == "getMe" and c.at >= bot.spawned_at]
+        calls = [c for c in fake.world.calls
+                 if bot.spawned_at <= c.at < bot.spawned_at + polled]
+        before_polling.clear()
+        before_polling.update(c.method for c in calls)
+        get_me = [c for c in calls if c.method == "getMe"]
         return get_me[0].at - bot.spawned_at, polled, len(get_me), cpu
     finally:
         await bot.stop()
@@ -57,9 +67,12 @@ def describe(name: str, rows: list[tuple[float, float, int, float]]) -> str:
             f"{statistics.median(firsts):.2f} s; getMe calls per start: {rows[0][2]}")
 
 
-async def run(runs: int) -> None:
+async def run(runs: int, round_trip: float) -> None:
     fake = FakeTelegramAPI()
     await fake.start()
+    if round_trip:
+        for method in START_METHODS:
+            fake.inject_delay(method, round_trip, times=1_000_000)
     officer = fake.user("Cán bộ thử")
     first: list[tuple[float, float, int, float]] = []
     again: list[tuple[float, float, int, float]] = []
@@ -72,16 +85,20 @@ async def run(runs: int) -> None:
         await fake.stop()
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"python -m bot run (polling, SQLite) to its first getUpdates; {runs} runs each; "
-          f"load average {load}")
+          f"Bot API round trip {round_trip:.2f} s; load average {load}")
     print(describe("first start", first))
     print(describe("restart", again))
+    print("Bot API calls before the first getUpdates (last restart): "
+          + ", ".join(f"{method} {n}" for method, n in before_polling.most_common()))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--round-trip", type=float, default=0.0,
+                        help="seconds the emulator holds each answer before polling starts")
     args = parser.parse_args()
-    asyncio.run(run(args.runs))
+    asyncio.run(run(args.runs, args.round_trip))
 
 
 if __name__ == "__main__":
