@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from bot.report_command import EXIT_FAILED, EXIT_OK, EXIT_USAGE, ReportRefused, open_stored
-from bot.storage_failure import STORAGE_FAILURES, storage_failure_message
+from bot.storage_failure import storage_failure_message, storage_failures
 from core.address import Address
 from core.clock import Clock
 from core.config_model import Config
@@ -88,7 +88,7 @@ async def _export(config: Config, clock: Clock, args: argparse.Namespace) -> str
         rows = await audit_export(db, directory.tree, config.timezone, Translator(language),
                                   role_of, since=since, until=until,
                                   unit_code=unit.code if unit is not None else None)
-    except STORAGE_FAILURES as err:
+    except storage_failures() as err:
         raise ReportRefused(storage_failure_message(config, err), EXIT_FAILED) from None
     finally:
         await db.close()

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from bot.secret_key import KEY_FILE_NAME
-from bot.storage_failure import STORAGE_FAILURES, storage_failure_message
+from bot.storage_failure import storage_failure_message, storage_failures
 from core.config_model import Config
 from core.i18n import t
 from ops.run_lock import AlreadyRunning, take_run_lock
@@ -110,7 +110,7 @@ async def _restore(config: Config, backup: Path, *, force: bool,
             await db.close()
     except BackupError as err:
         return _refused(config, err)
-    except STORAGE_FAILURES as err:
+    except storage_failures() as err:
         print(storage_failure_message(config, err), file=sys.stderr)
         return EXIT_FAILED
     print(t(config.language, "ops.restore.done", path=backup, revision=revision))

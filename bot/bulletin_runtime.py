@@ -39,16 +39,21 @@ class BulletinRuntime:
         await self.bot.shutdown()
 
 
-async def start_bulletins(services: Services, token: str, notice_channel: Channel,
+def open_delivery_bot(services: Services, token: str) -> Bot:
+    """The delivery engine's own Bot, not yet initialized: ``bot.runtime`` initializes it beside
+    the Application's (each asks ``getMe``), so a start waits for one round trip, not two."""
+    return delivery_bot(services.config, token, DELIVERY_WORKERS, InstrumentedRequest)
+
+
+async def start_bulletins(services: Services, bot: Bot, notice_channel: Channel,
                           scheduler: BaseScheduler,
                           also: Iterable[tuple[str, ChannelAdapter]] = (),
                           sms_tariff: SmsTariff | None = None) -> BulletinRuntime:
     """Start the desk: resume pending deliveries, report uncertain ones, schedule the slots
-    and run any slot missed while the bot was down. ``also``: the other configured channels'
+    and run any slot missed while the bot was down. ``bot``: from :func:`open_delivery_bot`,
+    initialized; the returned runtime shuts it down. ``also``: the other configured channels'
     adapters (SMS), which bulletin copies go through as they are; ``sms_tariff``: the SMS
     adapter's billing, for the cost an officer confirms before a direct send."""
-    bot = delivery_bot(services.config, token, DELIVERY_WORKERS, InstrumentedRequest)
-    await bot.initialize()
     delivery = ChannelRouter([(TELEGRAM, DeliveryChannel(bot, services.bot_username)), *also])
     desk = BulletinDesk(db=services.db, directory=services.directory, config=services.config,
                         clock=services.clock, delivery_channel=delivery,

@@ -27,7 +27,7 @@ from bot.receiving import open_webhook_inbox
 from bot.report_command import REPORT_FORMATS, run_report
 from bot.runtime import prepare_storage, start_bot
 from bot.secret_key import SecretKeyError
-from bot.storage_failure import STORAGE_FAILURES, storage_failure_message
+from bot.storage_failure import storage_failure_message, storage_failures
 from bot.zalo_bot_runtime import zalo_bot_secrets
 from bot.zalo_runtime import zalo_secrets
 from core.clock import SystemClock
@@ -38,7 +38,6 @@ from ops.role import PROCESS_ROLE
 from ops.run_lock import AlreadyRunning, take_run_lock
 from ops.server import start_ops
 from ops.webhook_inbox import WebhookInbox
-from shell.console import run_shell
 from storage.migrate import current_revision
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -90,6 +89,9 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
                        or "config.toml")
     command = args.command or "run"
     if command == "shell":  # its own config: the demo one unless --config names a file
+        # Imported here: the shell brings the Telegram emulator, which a running bot never needs.
+        from shell.console import run_shell
+
         return run_shell(args.config, args.data, args.lang)
     need_token = command in ("run", "check-config")
     try:
@@ -135,7 +137,7 @@ def _storage_kind(config: Config) -> str:
 async def _upgrade(config: Config) -> int:
     try:
         db, _ = await prepare_storage(config, SystemClock())
-    except STORAGE_FAILURES as err:
+    except storage_failures() as err:
         print(storage_failure_message(config, err), file=sys.stderr)
         return EXIT_FAILED
     revision = await current_revision(db)
@@ -198,7 +200,7 @@ async def _serve(config: Config, token: str) -> int:
             PROCESS_ROLE.take("leader")
             status = await _run_bot(config, token, stop,
                                     leadership.lost if leadership is not None else None, inbox)
-    except STORAGE_FAILURES as err:
+    except storage_failures() as err:
         print(storage_failure_message(config, err), file=sys.stderr)
         status = EXIT_FAILED
     finally:
@@ -232,7 +234,7 @@ async def _run_bot(config: Config, token: str, stop: asyncio.Event,
         print(t(config.language, "cli.telegram_unreachable",
                 url=config.telegram.api_base_url, detail=err.message), file=sys.stderr)
         return EXIT_FAILED
-    except STORAGE_FAILURES as err:
+    except storage_failures() as err:
         print(storage_failure_message(config, err), file=sys.stderr)
         return EXIT_FAILED
     try:

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from bot.runtime import prepare_storage
-from bot.storage_failure import STORAGE_FAILURES, missing_database, storage_failure_message
+from bot.storage_failure import missing_database, storage_failure_message, storage_failures
 from core.clock import Clock
 from core.config_model import Config
 from core.i18n import Translator, t
@@ -81,7 +81,7 @@ async def open_stored(config: Config, clock: Clock,
                               config=config.path), EXIT_FAILED)
     try:
         return await prepare_storage(config, clock)
-    except STORAGE_FAILURES as err:
+    except storage_failures() as err:
         raise ReportRefused(storage_failure_message(config, err), EXIT_FAILED) from None
 
 

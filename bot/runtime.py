@@ -6,6 +6,7 @@ Used by ``python -m bot run`` and, unchanged, by the end-to-end tests (which poi
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import Mapping
@@ -15,7 +16,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram.ext import Application
 
 from bot.app import build_application
-from bot.bulletin_runtime import BulletinRuntime, start_bulletins
+from bot.bulletin_runtime import BulletinRuntime, open_delivery_bot, start_bulletins
 from bot.channel_router import ChannelRouter
 from bot.jobs import start_jobs
 from bot.receiving import Receiving, start_receiving
@@ -151,8 +152,10 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
     services.group_directories = router
     notifier = Notifier(db, router, tips.anonymizer, clock, tips.tr, words=notice_words(tips))
     tips.wake_notifier = notifier.wake
+    delivery_bot = open_delivery_bot(services, token)  # shut down by ``bulletins`` once started
     try:
-        await application.initialize()
+        # Both ask getMe (checking the token): side by side, one round trip to Telegram.
+        await asyncio.gather(application.initialize(), delivery_bot.initialize())
         services.bot_username = application.bot.username
         # One line per channel; Zalo OA and SMS register beside it when configured.
         router.register(TELEGRAM, TelegramChannel(application.bot, services.bot_username))
@@ -181,7 +184,7 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         also = [(sms.name, sms.channel)] if sms else []
         if zalo is not None:
             also.append((ZALO_OA, zalo.channel))
-        bulletins = await start_bulletins(services, token, router, scheduler, also=also,
+        bulletins = await start_bulletins(services, delivery_bot, router, scheduler, also=also,
                                           sms_tariff=sms.billing if sms else None)
         receiving = await start_receiving(application, config, poll_timeout,
                                           os.environ if environ is None else environ,
@@ -189,6 +192,8 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
     except BaseException:
         if bulletins is not None:
             await bulletins.stop()
+        else:
+            await delivery_bot.shutdown()
         await notifier.stop()
         if zalo is not None:
             await zalo.stop()

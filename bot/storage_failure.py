@@ -2,24 +2,32 @@
 ``db upgrade``, ``report``): which server or file, and what to check.
 
 asyncpg raises its own exceptions while connecting (SQLAlchemy wraps only what happens after), so
-both kinds are recognised, by the SQLSTATE the server sent where there is one.
+both kinds are recognised, by the SQLSTATE the server sent where there is one. asyncpg's are
+named only once asyncpg is loaded (an asyncpg error cannot exist before): a bot on SQLite never
+loads the PostgreSQL driver.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-import asyncpg
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.config_model import Config
 from core.i18n import t
 
-# What may come out of opening, migrating or reading the database.
-STORAGE_FAILURES: tuple[type[BaseException], ...] = (
-    SQLAlchemyError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError,
-)
+
+def storage_failures() -> tuple[type[BaseException], ...]:
+    """What may come out of opening, migrating or reading the database (``except
+    storage_failures():`` is evaluated when an exception reaches it)."""
+    asyncpg = sys.modules.get("asyncpg")
+    if asyncpg is None:
+        return (SQLAlchemyError, OSError)
+    return (SQLAlchemyError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError)
+
+
 DATABASE_MISSING = "3D000"  # invalid_catalog_name
 LOGIN_REFUSED = ("28000", "28P01")  # invalid_authorization_specification, invalid_password
 SQLITE_CANTOPEN = 14

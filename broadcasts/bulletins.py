@@ -16,7 +16,6 @@ from storage import deliveries as delivery_store
 from storage.audit import record_action
 from storage.bulletins import BulletinRecord, WaitingBulletin
 from storage.db import Database
-from storage.sms_subscribers import SMS_CHANNEL
 
 TOPICS: tuple[str, ...] = ("drugs", "theft", "robbery", "traffic", "fraud", "fire", "drowning",
                            "youth", "general")
@@ -78,13 +77,11 @@ async def plan_direct_send(db: Database, tree: UnitTree, bulletin: BulletinRecor
                            requested_by: int, now: datetime) -> Planned:
     """Every active group of the bulletin's unit subtree, at once (send now, alerts)."""
     async with db.transaction() as conn:
-        targets = await delivery_store.active_groups(conn, tree.subtree_codes(bulletin.unit_code))
         dispatch_id = await delivery_store.insert_dispatch(
             conn, kind=kind, unit_code=bulletin.unit_code, requested_by=requested_by, now=now)
-        ids = await delivery_store.plan_deliveries(
-            conn, dispatch_id, [(bulletin.id, g.group_id) for g in targets], now)
-    return Planned(dispatch_id, ids,
-                   sum(1 for g in targets if g.address.channel == SMS_CHANNEL))
+        ids, sms = await delivery_store.plan_unit_deliveries(
+            conn, dispatch_id, bulletin.id, tree.subtree_codes(bulletin.unit_code), now)
+    return Planned(dispatch_id, ids, sms)
 
 
 async def find_visible(db: Database, tree: UnitTree, member: StaffMember,

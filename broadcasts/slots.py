@@ -83,12 +83,9 @@ async def run_due_slots(db: Database, tree: UnitTree, default: ScheduleSpec,
     by more than ``grace``."""
     async with db.reading() as conn:
         overrides = await schedule_store.unit_schedule_overrides(conn)
-        targets = await delivery_store.active_groups(conn, [u.code for u in tree])
-    by_unit: dict[str, list[delivery_store.TargetGroup]] = {}
-    for target in targets:
-        by_unit.setdefault(target.unit_code, []).append(target)
+        unit_codes = await delivery_store.units_with_active_groups(conn, [u.code for u in tree])
     runs = []
-    for unit_code, unit_groups in sorted(by_unit.items()):
+    for unit_code in unit_codes:
         schedule = effective_schedule(tree, unit_code, default, overrides)
         slot_at = latest_slot_at(schedule.spec, timezone, now)
         if slot_at is None or now - slot_at > grace:
@@ -98,8 +95,10 @@ async def run_due_slots(db: Database, tree: UnitTree, default: ScheduleSpec,
         async with db.reading() as conn:
             last = await schedule_store.last_slot_run(conn, unit_code,
                                                       schedule_store.BULLETIN_SLOT)
-        if last is not None and slot_at <= last:
-            continue  # a schedule change must not bring back a slot older than one already run
+            if last is not None and slot_at <= last:
+                continue  # a schedule change must not bring back a slot older than one run
+            # Read only for a slot that runs: at start-up usually none is due.
+            unit_groups = await delivery_store.active_groups(conn, [unit_code])
         try:
             run = await _run_slot(db, tree, unit_code, unit_groups, slot_at, now)
         except Exception:
@@ -121,9 +120,12 @@ async def _run_slot(db: Database, tree: UnitTree, unit_code: str,
             return None
         pairs = []
         sms_without_news = 0
+        # Each group's next bulletin (as ``next_bulletin_for_group``), with one query per queued
+        # bulletin instead of one per group: a commune of a province has 25,000 groups.
+        queued = await bulletin_store.queued_bulletin_ids(conn, sources)
+        had = {b: await bulletin_store.groups_that_had(conn, b) for b in queued}
         for group in unit_groups:
-            bulletin_id = await bulletin_store.next_bulletin_for_group(conn, group.group_id,
-                                                                       sources)
+            bulletin_id = next((b for b in queued if group.group_id not in had[b]), None)
             if bulletin_id is not None:
                 pairs.append((bulletin_id, group.group_id))
             elif group.address.channel == SMS_CHANNEL:

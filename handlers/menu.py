@@ -6,7 +6,9 @@ private chat shows the commands of their role. Every command is listed with its 
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable
 
 from telegram import (
     Bot,
@@ -27,6 +29,10 @@ from org.permissions import Place, commands_for
 from org.roles import Role
 
 log = logging.getLogger(__name__)
+# Scopes published side by side at start: one after the other, three calls per staff member
+# would keep the bot from polling for seconds (a round trip to Telegram each); a few at a time
+# stays far from any flood limit.
+SCOPES_AT_ONCE = 8
 
 
 def menu(role: Role | None, place: Place, language: str) -> list[BotCommand]:
@@ -48,13 +54,21 @@ async def _publish(bot: Bot, scope: BotCommandScope, role: Role | None, place: P
 
 async def publish_menus(bot: Bot, services: Services) -> None:
     language = services.config.language
-    await _publish(bot, BotCommandScopeAllPrivateChats(), None, Place.PRIVATE, language)
-    await _publish(bot, BotCommandScopeAllGroupChats(), None, Place.GROUP, language)
-    await _publish(bot, BotCommandScopeAllChatAdministrators(), Role.OFFICER, Place.GROUP,
-                   language)
-    for member in services.directory.all_staff():
-        if member.address.channel == TELEGRAM:
-            await publish_staff_menu(bot, services, chat_id_of(member.address))
+    scopes: list[Awaitable[None]] = [
+        _publish(bot, BotCommandScopeAllPrivateChats(), None, Place.PRIVATE, language),
+        _publish(bot, BotCommandScopeAllGroupChats(), None, Place.GROUP, language),
+        _publish(bot, BotCommandScopeAllChatAdministrators(), Role.OFFICER, Place.GROUP,
+                 language),
+        *(publish_staff_menu(bot, services, chat_id_of(member.address))
+          for member in services.directory.all_staff() if member.address.channel == TELEGRAM),
+    ]
+    gate = asyncio.Semaphore(SCOPES_AT_ONCE)
+
+    async def in_turn(scope: Awaitable[None]) -> None:
+        async with gate:
+            await scope
+
+    await asyncio.gather(*(in_turn(scope) for scope in scopes))
 
 
 async def publish_staff_menu(bot: Bot, services: Services, telegram_id: int) -> None:

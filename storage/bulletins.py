@@ -171,6 +171,25 @@ async def waiting_bulletins(conn: AsyncConnection, unit_codes: Collection[str],
     return [WaitingBulletin(_record(r), r.groups_waiting, r.sms_waiting) for r in rows]
 
 
+async def queued_bulletin_ids(conn: AsyncConnection, unit_codes: Collection[str]) -> list[int]:
+    """The queued bulletins of ``unit_codes``, in the order :func:`next_bulletin_for_group`
+    takes them."""
+    rows = await conn.execute(
+        select(bulletins.c.id)
+        .select_from(bulletins.join(units, bulletins.c.unit_id == units.c.id))
+        .where(bulletins.c.status == QUEUED,
+               units.c.code_key.in_([c.upper() for c in unit_codes]))
+        .order_by(bulletins.c.queue_position, bulletins.c.id))
+    return list(rows.scalars())
+
+
+async def groups_that_had(conn: AsyncConnection, bulletin_id: int) -> set[int]:
+    """The groups with a delivery row for the bulletin, whatever its status."""
+    rows = await conn.execute(select(deliveries.c.group_id)
+                              .where(deliveries.c.bulletin_id == bulletin_id))
+    return set(rows.scalars())
+
+
 async def next_bulletin_for_group(conn: AsyncConnection, group_id: int,
                                   unit_codes: Collection[str]) -> int | None:
     """The first queued bulletin of ``unit_codes`` (the group's unit and its ancestors) that has

@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 
@@ -75,6 +75,18 @@ async def active_groups(conn: AsyncConnection, unit_codes: Collection[str]) -> l
     return [TargetGroup(r.id, r.address, r.code) for r in rows]
 
 
+async def units_with_active_groups(conn: AsyncConnection,
+                                   unit_codes: Collection[str]) -> list[str]:
+    """Which of these units have somewhere for their bulletins to go (as :func:`active_groups`),
+    without reading the groups: a province has 100,000 of them."""
+    rows = await conn.execute(
+        select(units.c.code).distinct()
+        .select_from(groups.join(units, groups.c.unit_id == units.c.id))
+        .where(groups.c.status.in_((ACTIVE, SMS_RECIPIENT)),
+               units.c.code_key.in_([c.upper() for c in unit_codes])))
+    return sorted(rows.scalars())
+
+
 async def insert_dispatch(conn: AsyncConnection, *, kind: str, unit_code: str,
                           requested_by: Address | None, now: datetime) -> int:
     unit_id = await unit_id_of(conn, unit_code)
@@ -104,6 +116,34 @@ async def plan_deliveries(conn: AsyncConnection, dispatch_id: int,
                               .where(deliveries.c.dispatch_id == dispatch_id)
                               .order_by(deliveries.c.id))
     return [r.id for r in rows]
+
+
+async def plan_unit_deliveries(conn: AsyncConnection, dispatch_id: int, bulletin_id: int,
+                               unit_codes: Collection[str], now: datetime) -> tuple[list[int], int]:
+    """A pending row of the bulletin for each of :func:`active_groups`, written by the database
+    itself (``INSERT … SELECT``: an alert to a province's 100,000 groups never holds them in
+    memory). Returns the new rows' ids in group order, and how many go to SMS subscribers."""
+    def value(column_name: str, given: object) -> ColumnElement[object]:
+        return literal(given, deliveries.c[column_name].type)
+
+    targets = (
+        select(value("bulletin_id", bulletin_id), groups.c.id, value("dispatch_id", dispatch_id),
+               value("status", PENDING), value("silent", False), value("attempts", 0),
+               value("created_at", now), value("updated_at", now))
+        .select_from(groups.join(units, groups.c.unit_id == units.c.id))
+        .where(groups.c.status.in_((ACTIVE, SMS_RECIPIENT)),
+               units.c.code_key.in_([c.upper() for c in unit_codes]))
+        .order_by(groups.c.id))
+    await conn.execute(deliveries.insert().from_select(
+        ["bulletin_id", "group_id", "dispatch_id", "status", "silent", "attempts", "created_at",
+         "updated_at"], targets))
+    ids = await conn.execute(select(deliveries.c.id).where(deliveries.c.dispatch_id == dispatch_id)
+                             .order_by(deliveries.c.id))
+    sms = await conn.execute(
+        select(func.count()).select_from(deliveries.join(groups,
+                                                         deliveries.c.group_id == groups.c.id))
+        .where(deliveries.c.dispatch_id == dispatch_id, groups.c.status == SMS_RECIPIENT))
+    return list(ids.scalars()), int(sms.scalar_one())
 
 
 async def load_job(conn: AsyncConnection, delivery_id: int) -> DeliveryJob | None:

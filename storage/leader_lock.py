@@ -13,10 +13,14 @@ snapshot for the life of the process.
 
 from __future__ import annotations
 
-import asyncpg
+from typing import TYPE_CHECKING
+
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.sql.elements import TextClause
+
+if TYPE_CHECKING:  # imported where a lock is taken: a bot on SQLite never loads asyncpg for it
+    import asyncpg
 
 # "KNA_LEAD" as a 63-bit number: the one advisory lock key this application uses.
 LEADER_LOCK_KEY = int.from_bytes(b"KNA_LEAD", "big") & 0x7FFF_FFFF_FFFF_FFFF
@@ -63,6 +67,8 @@ class LeaderLockSession:
 
     @classmethod
     async def open(cls, storage_url: str) -> LeaderLockSession:
+        import asyncpg
+
         dsn = make_url(storage_url).set(drivername="postgresql").render_as_string(
             hide_password=False)
         return cls(await asyncpg.connect(dsn, server_settings=KEEPALIVE_SETTINGS))
@@ -86,6 +92,8 @@ class LeaderLockSession:
         return bool(held)
 
     async def close(self) -> None:
+        import asyncpg
+
         # Closing the session releases the lock: the next leader need not wait.
         try:
             await self._connection.close(timeout=5)
