@@ -22,7 +22,6 @@ from functools import cached_property
 from core.address import TELEGRAM
 from core.answers import Answer, Reply, Shown, Undelivered
 from core.tip_links import read_tip_link
-from storage import bulletins as bulletin_store
 from tips import filing
 from tips.context import TipsContext
 from tips.flow_answers import (
@@ -86,20 +85,10 @@ class TipConversation:
 
     # Starting
 
-    async def may_start(self, tipster: Tipster, reply: Reply) -> bool:
-        """Limits and blocks, before a flow begins: refused, the sender is told and nothing
-        changes (a draft they were writing stays)."""
-        refused = await self.intake.refused_at_start(tipster.pseudonym)
-        if refused is None:
-            return True
-        await reply(refusal_answer(self.ctx, refused))
-        return False
-
     async def tip_command(self, tipster: Tipster, words: str, reply: Reply) -> None:
         """``/tip``: the guided flow; ``/tip words``: filed at once with the remembered unit."""
         if not has_visible_text(words):  # nothing anyone could read: the guided flow
-            if await self.may_start(tipster, reply):
-                await reply(self.step_answer(await self.intake.begin(tipster.pseudonym)))
+            await self._begin(tipster, reply)
             return
         # Limits are checked in the same transaction that files: refused, nothing is kept.
         result = await filing.file_text(self.ctx, tipster.pseudonym, words[:MAX_WORDS],
@@ -107,22 +96,22 @@ class TipConversation:
         await self.answer_filing(result, tipster, reply)
 
     async def start_from_link(self, tipster: Tipster, payload: str, reply: Reply) -> None:
-        """``tip``, ``tip_<UNIT>``, ``tip-b<BULLETIN>``: the flow with what the link knows."""
-        if not await self.may_start(tipster, reply):
-            return
+        """``tip``, ``tip_<UNIT>``, ``tip-b<BULLETIN>``: the flow with what the link knows (a
+        tip started from a bulletin's "Báo tin" button goes to the bulletin's unit)."""
         link = read_tip_link(payload, lambda code: self.intake.selectable_unit(code) is not None)
-        unit_code, bulletin_id = link.unit_code, link.bulletin_id
-        if bulletin_id is not None:
-            unit_code = await self._unit_of_bulletin(bulletin_id)
-        draft = await self.intake.begin(tipster.pseudonym, unit_code=unit_code,
-                                        bulletin_id=bulletin_id)
-        await reply(self.step_answer(draft))
+        await self._begin(tipster, reply, unit_code=link.unit_code, bulletin_id=link.bulletin_id)
 
-    async def _unit_of_bulletin(self, bulletin_id: int) -> str | None:
-        """The unit a bulletin came from: a tip started from its "Báo tin" button goes there."""
-        async with self.ctx.db.reading() as conn:
-            record = await bulletin_store.find_bulletin(conn, bulletin_id)
-        return record.unit_code if record else None
+    async def _begin(self, tipster: Tipster, reply: Reply, *, unit_code: str | None = None,
+                     bulletin_id: int | None = None) -> None:
+        """Limits and blocks, then the flow's first question, in one transaction: refused, the
+        sender is told and nothing changes (a draft they were writing stays)."""
+        started = await self.intake.begin_unless_refused(
+            tipster.pseudonym, unit_code=unit_code, bulletin_id=bulletin_id,
+            unit_of_bulletin=bulletin_id is not None)
+        if isinstance(started, Draft):
+            await reply(self.step_answer(started))
+        else:
+            await reply(refusal_answer(self.ctx, started))
 
     # Choices
 
