@@ -27,11 +27,36 @@ QUIET_SECONDS = 2.5  # no new Bot API call for this long: the bot's work for the
 LOOK_EVERY = 0.05
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process (every thread), from outside it."""
+@dataclass(frozen=True)
+class CpuReading:
+    """A process's CPU time so far, read from outside it, two ways: in clock ticks
+    (``/proc/<pid>/stat`` utime + stime: every thread, ended ones included, but 10 ms steps,
+    too coarse for the echo bot's few hundred milliseconds) and in nanoseconds per live thread
+    (``/proc/<pid>/task/*/schedstat``)."""
+
+    ticks: float
+    threads: dict[str, float]
+
+    def since(self, before: CpuReading) -> float:
+        """Seconds of CPU from ``before`` to this reading: the fine figure if no thread ended
+        in between (an ended thread's time leaves the per-thread sum), else the coarse one."""
+        if before.threads.keys() <= self.threads.keys():
+            return sum(self.threads.values()) - sum(before.threads.values())
+        return self.ticks - before.ticks
+
+
+def cpu_seconds(pid: int) -> CpuReading:
     with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+    ticks = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
+    threads: dict[str, float] = {}
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat", encoding="ascii") as stat:
+                threads[task] = int(stat.read().split()[0]) / 1e9
+        except FileNotFoundError:
+            continue  # ended meanwhile: since() sees it missing and takes the ticks
+    return CpuReading(ticks, threads)
 
 
 def rss_mib(pid: int) -> float:
@@ -106,14 +131,15 @@ class BotProcess:
 
     async def settle(self) -> None:
         """Wait until the bot has made no call for QUIET_SECONDS (outbox drained)."""
-        await self.measure_until_quiet(self.pid, 0.0, 0, 0)
+        await self.measure_until_quiet(self.pid, None, 0, 0)
 
-    async def measure_until_quiet(self, pid: int, cpu0: float, calls0: int,
+    async def measure_until_quiet(self, pid: int, cpu0: CpuReading | None, calls0: int,
                                   updates0: int, began: float | None = None) -> Window:
         """The window from ``began`` to the last call of the bot's, once it has gone quiet."""
         began = time.perf_counter() if began is None else began
         last_calls = self.calls()
-        last = Window(cpu_seconds(pid) - cpu0, time.perf_counter() - began,
+        cpu0 = cpu0 or cpu_seconds(pid)
+        last = Window(cpu_seconds(pid).since(cpu0), time.perf_counter() - began,
                       self.updates - updates0, last_calls - calls0)
         quiet_since = time.perf_counter()
         while time.perf_counter() - quiet_since < QUIET_SECONDS:
@@ -121,6 +147,6 @@ class BotProcess:
             calls = self.calls()
             if calls != last_calls:
                 last_calls, quiet_since = calls, time.perf_counter()
-                last = Window(cpu_seconds(pid) - cpu0, quiet_since - began,
+                last = Window(cpu_seconds(pid).since(cpu0), quiet_since - began,
                               self.updates - updates0, calls - calls0)
         return last

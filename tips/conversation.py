@@ -153,27 +153,47 @@ class TipConversation:
 
     # Parts
 
-    async def add_part(self, tipster: Tipster, read_part: ReadPart, reply: Reply) -> None:
+    async def add_part(self, tipster: Tipster, read_part: ReadPart, reply: Reply, *,
+                       read_first: bool = False) -> None:
         """Any message outside a command: part of the tip being written, if there is one. The
         message is read (``read_part``: a file is cleaned and stored again) only when a tip is
-        waiting for parts."""
+        waiting for parts, unless the adapter says reading it costs nothing (``read_first``:
+        a text, a photo's file id, a location), when the draft is read and written in one
+        transaction instead of two."""
+        if read_first:
+            part = await read_part()
+            if part.item is not None:
+                added, draft = await self.intake.add_item(tipster.pseudonym, part.item)
+                if added is ItemAdded.NO_DRAFT:
+                    await self._not_collecting(draft, reply)
+                else:
+                    await self._answer_added(added, draft, part, reply)
+                return
         draft = await self.intake.draft_of(tipster.pseudonym)
-        if draft is None:
-            await reply(self._say("fallback.not_understood"))
-            return
-        if draft.step is not Step.COLLECT:
-            await reply(self.step_answer(draft))  # a choice is still to be made: ask again
+        if draft is None or draft.step is not Step.COLLECT:
+            await self._not_collecting(draft, reply)
             return
         part = await read_part()
         if part.item is None:
             await reply(self._say(part.problem or "tip.not_accepted"))
             return
         added, updated = await self.intake.add_item(tipster.pseudonym, part.item)
+        await self._answer_added(added, updated, part, reply)
+
+    async def _not_collecting(self, draft: Draft | None, reply: Reply) -> None:
+        if draft is None:
+            await reply(self._say("fallback.not_understood"))
+        else:
+            await reply(self.step_answer(draft))  # a choice is still to be made: ask again
+
+    async def _answer_added(self, added: ItemAdded, updated: Draft | None, part: Part,
+                            reply: Reply) -> None:
         if added is ItemAdded.INVISIBLE:
             await reply(self._say("tip.invisible"))
         elif added is ItemAdded.FULL:
             await reply(Answer(self.ctx.tr("tip.full", max=MAX_ITEMS), send_choices(self.ctx)))
-        elif updated is None:  # the draft was sent or dropped meanwhile (another device)
+        elif added is ItemAdded.NO_DRAFT or updated is None:
+            # The draft was sent or dropped meanwhile (another device).
             await reply(self._say("fallback.not_understood"))
         elif part.document is not None:
             # Said now, while the tip can still be dropped (/cancel): what of the file officers
