@@ -271,7 +271,7 @@ def print_summary(args: argparse.Namespace, paths: tuple[str, ...],
         print(f"{path:8} {real_ms:10.3f} {echo_ms:10.3f} {per_tip:8.1f} "
               f"{' '.join(f'{r:.2f}x' for r in ratios):>28} {median:6.2f}x "
               f"≤{TARGETS[path]:.1f}x {verdict}")
-    print("load average (1/5/15 min) at the start and after each path: "
+    print("load average (1/5/15 min) at the start and after each run: "
           + "; ".join(f"{a:.2f} {b:.2f} {c:.2f}" for a, b, c in loads[:: max(1, len(paths))]))
     print(f"RSS at the end: real bot {rss['real']:.0f} MiB, echo bot {rss['echo']:.0f} MiB; "
           f"answers not received within {REPLY_TIMEOUT:.0f} s: real {lost['real']}, "
