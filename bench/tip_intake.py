@@ -29,6 +29,10 @@ Timed phases:
 * wave, limiter bypassed: the same again with PTB's AIORateLimiter skipped, because it allows
   only 30 requests/s with a ``chat_id`` and so caps both bots in a wave.
 
+The other paths (a first-time resident's ``/tip text``, the guided flow, a bulletin's link), each
+bot in a process of its own and measured from outside, are ``bench/tip_intake_paths.py``: there
+the fakes' work is not in the bots' figures, as it is here.
+
 "CPU per tip" is the process's CPU time over the phase (handlers, database, background tasks,
 the fakes, the idle bot's polling) per receipt.
 Figures only: nothing here asserts on time.

@@ -94,8 +94,11 @@ async def collect_content(update: Update, context: BotContext) -> None:
     async def read_part() -> Part:
         return await content_of(message, context)
 
+    # Only a file (a document, an audio file) is downloaded to be read; anything else is read
+    # from the update itself, so the draft can be read and written in one go.
+    free = message.document is None and message.audio is None
     await conversation_of(context).add_part(tipster_of(update, context), read_part,
-                                            reply_to(update))
+                                            reply_to(update), read_first=free)
 
 
 def handlers() -> list[BaseHandler]:  # type: ignore[type-arg]

@@ -22,7 +22,6 @@ from functools import cached_property
 from core.address import TELEGRAM
 from core.answers import Answer, Reply, Shown, Undelivered
 from core.tip_links import read_tip_link
-from storage import bulletins as bulletin_store
 from tips import filing
 from tips.context import TipsContext
 from tips.flow_answers import (
@@ -86,20 +85,10 @@ class TipConversation:
 
     # Starting
 
-    async def may_start(self, tipster: Tipster, reply: Reply) -> bool:
-        """Limits and blocks, before a flow begins: refused, the sender is told and nothing
-        changes (a draft they were writing stays)."""
-        refused = await self.intake.refused_at_start(tipster.pseudonym)
-        if refused is None:
-            return True
-        await reply(refusal_answer(self.ctx, refused))
-        return False
-
     async def tip_command(self, tipster: Tipster, words: str, reply: Reply) -> None:
         """``/tip``: the guided flow; ``/tip words``: filed at once with the remembered unit."""
         if not has_visible_text(words):  # nothing anyone could read: the guided flow
-            if await self.may_start(tipster, reply):
-                await reply(self.step_answer(await self.intake.begin(tipster.pseudonym)))
+            await self._begin(tipster, reply)
             return
         # Limits are checked in the same transaction that files: refused, nothing is kept.
         result = await filing.file_text(self.ctx, tipster.pseudonym, words[:MAX_WORDS],
@@ -107,22 +96,22 @@ class TipConversation:
         await self.answer_filing(result, tipster, reply)
 
     async def start_from_link(self, tipster: Tipster, payload: str, reply: Reply) -> None:
-        """``tip``, ``tip_<UNIT>``, ``tip-b<BULLETIN>``: the flow with what the link knows."""
-        if not await self.may_start(tipster, reply):
-            return
+        """``tip``, ``tip_<UNIT>``, ``tip-b<BULLETIN>``: the flow with what the link knows (a
+        tip started from a bulletin's "Báo tin" button goes to the bulletin's unit)."""
         link = read_tip_link(payload, lambda code: self.intake.selectable_unit(code) is not None)
-        unit_code, bulletin_id = link.unit_code, link.bulletin_id
-        if bulletin_id is not None:
-            unit_code = await self._unit_of_bulletin(bulletin_id)
-        draft = await self.intake.begin(tipster.pseudonym, unit_code=unit_code,
-                                        bulletin_id=bulletin_id)
-        await reply(self.step_answer(draft))
+        await self._begin(tipster, reply, unit_code=link.unit_code, bulletin_id=link.bulletin_id)
 
-    async def _unit_of_bulletin(self, bulletin_id: int) -> str | None:
-        """The unit a bulletin came from: a tip started from its "Báo tin" button goes there."""
-        async with self.ctx.db.reading() as conn:
-            record = await bulletin_store.find_bulletin(conn, bulletin_id)
-        return record.unit_code if record else None
+    async def _begin(self, tipster: Tipster, reply: Reply, *, unit_code: str | None = None,
+                     bulletin_id: int | None = None) -> None:
+        """Limits and blocks, then the flow's first question, in one transaction: refused, the
+        sender is told and nothing changes (a draft they were writing stays)."""
+        started = await self.intake.begin_unless_refused(
+            tipster.pseudonym, unit_code=unit_code, bulletin_id=bulletin_id,
+            unit_of_bulletin=bulletin_id is not None)
+        if isinstance(started, Draft):
+            await reply(self.step_answer(started))
+        else:
+            await reply(refusal_answer(self.ctx, started))
 
     # Choices
 
@@ -164,27 +153,47 @@ class TipConversation:
 
     # Parts
 
-    async def add_part(self, tipster: Tipster, read_part: ReadPart, reply: Reply) -> None:
+    async def add_part(self, tipster: Tipster, read_part: ReadPart, reply: Reply, *,
+                       read_first: bool = False) -> None:
         """Any message outside a command: part of the tip being written, if there is one. The
         message is read (``read_part``: a file is cleaned and stored again) only when a tip is
-        waiting for parts."""
+        waiting for parts, unless the adapter says reading it costs nothing (``read_first``:
+        a text, a photo's file id, a location), when the draft is read and written in one
+        transaction instead of two."""
+        if read_first:
+            part = await read_part()
+            if part.item is not None:
+                added, draft = await self.intake.add_item(tipster.pseudonym, part.item)
+                if added is ItemAdded.NO_DRAFT:
+                    await self._not_collecting(draft, reply)
+                else:
+                    await self._answer_added(added, draft, part, reply)
+                return
         draft = await self.intake.draft_of(tipster.pseudonym)
-        if draft is None:
-            await reply(self._say("fallback.not_understood"))
-            return
-        if draft.step is not Step.COLLECT:
-            await reply(self.step_answer(draft))  # a choice is still to be made: ask again
+        if draft is None or draft.step is not Step.COLLECT:
+            await self._not_collecting(draft, reply)
             return
         part = await read_part()
         if part.item is None:
             await reply(self._say(part.problem or "tip.not_accepted"))
             return
         added, updated = await self.intake.add_item(tipster.pseudonym, part.item)
+        await self._answer_added(added, updated, part, reply)
+
+    async def _not_collecting(self, draft: Draft | None, reply: Reply) -> None:
+        if draft is None:
+            await reply(self._say("fallback.not_understood"))
+        else:
+            await reply(self.step_answer(draft))  # a choice is still to be made: ask again
+
+    async def _answer_added(self, added: ItemAdded, updated: Draft | None, part: Part,
+                            reply: Reply) -> None:
         if added is ItemAdded.INVISIBLE:
             await reply(self._say("tip.invisible"))
         elif added is ItemAdded.FULL:
             await reply(Answer(self.ctx.tr("tip.full", max=MAX_ITEMS), send_choices(self.ctx)))
-        elif updated is None:  # the draft was sent or dropped meanwhile (another device)
+        elif added is ItemAdded.NO_DRAFT or updated is None:
+            # The draft was sent or dropped meanwhile (another device).
             await reply(self._say("fallback.not_understood"))
         elif part.document is not None:
             # Said now, while the tip can still be dropped (/cancel): what of the file officers
