@@ -48,7 +48,8 @@ from storage.tips_tables import tip_items, tips
 from tips.anonymity import Anonymizer
 from tips.context import TipsContext
 from tips.similar_tips import compared_units, find_similar
-from tips.similarity import Keys, MatchKey, best_match, match_key, without_marks
+from tips.similarity import Keys, MatchKey, match_key, without_marks
+from tips.similarity_scores import best_match
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 HAMLETS = [f"TT-A{n:02d}" for n in range(1, 11)]
