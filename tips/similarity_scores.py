@@ -85,11 +85,13 @@ def _numbers_scores(query: MatchKey, keys: Keys) -> np.ndarray:
     # Each number of the query against every number of the candidates, by characters: a plate
     # with one digit mistyped still counts; a different number does not. The candidates'
     # numbers lie side by side, each candidate's from ``starts``.
+    # (Without a list per candidate: thousands of small lists per check made the garbage
+    # collector run, and now and then a full collection of the whole process, mid-check.)
     mine = query.numbers.split()
-    theirs = [keys.numbers[i].split() for i in owners]
-    counts = np.fromiter((len(t) for t in theirs), dtype=np.int64, count=len(theirs))
+    theirs = [keys.numbers[i] for i in owners]
+    counts = np.fromiter((t.count(" ") + 1 for t in theirs), dtype=np.int64, count=len(theirs))
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    matched = process.cdist(mine, [n for t in theirs for n in t], scorer=fuzz.ratio,
+    matched = process.cdist(mine, " ".join(theirs).split(), scorer=fuzz.ratio,
                             dtype=np.float32) >= NUMBER_FLOOR
     mine_found = np.maximum.reduceat(matched, starts, axis=1).sum(axis=0)
     theirs_found = np.add.reduceat(matched.any(axis=0), starts)
