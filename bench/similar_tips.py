@@ -9,14 +9,21 @@ diacritics, so the scores are spread as in life. Then ``--checks`` new tips are 
 the staff notices check it (``tips.similar_tips.find_similar``, on a reading connection: the
 candidates read by unit and date, scored by rapidfuzz).
 
-Printed: the first check, which reads every candidate's key once (the process keeps them: a key
-never changes); then the other checks (p50, p95, max), in wall time and in the process's CPU
-time (what it costs on a machine nobody shares), and two parts measured apart: reading the
-candidates' ids from the database, and scoring them. Figures only: nothing here asserts on time.
+Each new tip is filed first, as filing files it; every tenth check, a second engine on the same
+database (another bot process) files a tip of its own before it, and every tenth (offset by
+five) closes one of the open tips: the index reads the new tip by id, or the closed tip's unit
+again.
+
+Printed: the first check, which reads every candidate's id and key into the process's index
+(``tips.open_tip_index``) and imports rapidfuzz and numpy; then the other checks (p50, p95,
+p99, max), in all and by what happened before them, in wall time and in the process's CPU
+time (what it costs on a machine nobody shares); and parts measured apart: the fingerprint
+query each check runs, reading every candidate's id as each check did before the index (for a
+side-by-side ratio in one run), and scoring. Figures only: nothing here asserts on time.
 
 Run from the repository root::
 
-    PYTHONPATH=. .venv/bin/python bench/similar_tips.py [--open 10000] [--checks 50]
+    PYTHONPATH=. .venv/bin/python bench/similar_tips.py [--open 10000] [--checks 200]
         [--database-url postgresql+asyncpg://.../an_empty_database] [--seed 7]
 """
 
@@ -39,6 +46,7 @@ from core.config_model import Category, TipSettings
 from core.i18n import Translator
 from org.directory import Directory
 from org.units import Unit
+from storage import cases as case_store
 from storage import open_tips as open_store
 from storage.db import open_database
 from storage.migrate import upgrade_to_head
@@ -131,7 +139,8 @@ async def run(args: argparse.Namespace) -> None:
         index = index_of(db)
         scope = compared_units(directory.tree, HAMLETS[0])
         times: dict[str, list[float]] = {name: [] for name in KINDS}
-        cpu, fingerprint, scoring, suggested, last_id = [], [], [], 0, 2 * args.open
+        cpu, fingerprint, every_id, scoring = [], [], [], []
+        suggested, last_id = 0, 2 * args.open
         for n in range(args.checks + 1):
             kind = KINDS[0] if n == 0 else KINDS[1 + (n % 10 == 0) + (n % 10 == 5) * 2]
             if kind == KINDS[2]:
@@ -153,6 +162,11 @@ async def run(args: argparse.Namespace) -> None:
                 await open_store.fingerprints(conn, scope, NOW - timedelta(days=14),
                                               besides=tip.id)
                 fingerprint.append(time.perf_counter() - t0)
+                # What each check read before the index (session 9): every candidate's id.
+                t0 = time.perf_counter()
+                await case_store.open_tip_ids_since(conn, scope, NOW - timedelta(days=14),
+                                                    besides=tip.id)
+                every_id.append(time.perf_counter() - t0)
                 tip_ids = await index.candidates(conn, scope, NOW - timedelta(days=14),
                                                  besides=tip.id)
                 keys = Keys.of([index.keys[tip_id] for tip_id in tip_ids])
@@ -183,7 +197,8 @@ async def run(args: argparse.Namespace) -> None:
     # CPU time of the process (the driver's thread included): what the check costs when the
     # machine is not shared; wall time above also holds the waits for a busy CPU.
     figures("whole check, CPU", cpu)
-    figures("fingerprint query", fingerprint)
+    figures("fingerprint query (each check)", fingerprint)
+    figures("reading every candidate id (before)", every_id)
     figures("scoring (rapidfuzz)", scoring)
 
 
@@ -214,7 +229,7 @@ async def close_some_tip(db, rng: random.Random, upto: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--open", type=int, default=10_000)
-    parser.add_argument("--checks", type=int, default=50)
+    parser.add_argument("--checks", type=int, default=200)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--seed", type=int, default=7)
     asyncio.run(run(parser.parse_args()))
