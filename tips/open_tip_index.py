@@ -44,9 +44,8 @@ class _Unit:
     since: datetime  # holds every open tip filed from here on (as of the last check)
     filed: dict[int, datetime] = field(default_factory=dict)  # tip id -> filed at
 
-    def figures(self, since: datetime, besides: int) -> tuple[int, int, int]:
-        ids = [tip_id for tip_id, at in self.filed.items() if at >= since and tip_id != besides]
-        return len(ids), sum(ids), max(ids, default=0)
+    def ids(self, since: datetime, besides: int) -> list[int]:
+        return [tip_id for tip_id, at in self.filed.items() if at >= since and tip_id != besides]
 
     def drop_before(self, since: datetime) -> list[int]:
         """Forget the tips filed before ``since`` (the window moved on); their ids."""
@@ -55,6 +54,11 @@ class _Unit:
             del self.filed[tip_id]
         self.since = since
         return old
+
+
+def _figures(ids: list[int]) -> tuple[int, int, int]:
+    """What ``storage.open_tips.UnitFingerprint.figures`` says of the same tips."""
+    return len(ids), sum(ids), max(ids, default=0)
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,7 @@ class OpenTipIndex:
         """The ids of the open tips of ``unit_codes`` filed since ``since``, but ``besides``,
         in id order: as the database holds them now."""
         found = await open_store.fingerprints(conn, list(unit_codes), since, besides=besides)
+        held_ids: dict[int, list[int]] = {}  # per unit whose figures match: its candidates
         differing: list[open_store.UnitFingerprint] = []
         for unit in found:
             self._unit_ids[unit.code_key] = unit.unit_id
@@ -90,25 +95,33 @@ class OpenTipIndex:
                 continue
             if held.since < since:
                 self._forget(held.drop_before(since))
-            if held.figures(since, besides) != unit.figures:
+            ids = held.ids(since, besides)
+            if _figures(ids) == unit.figures:
+                held_ids[unit.unit_id] = ids
+            else:
                 differing.append(unit)
         added, read = 0, 0
         if differing:
-            added = await self._add_filed(conn, [u for u in differing
-                                                 if u.unit_id in self._units
+            added = await self._add_filed(conn, [u for u in differing if u.unit_id in self._units
                                                  and self._units[u.unit_id].since <= since],
                                           since)
-            stale = [u.unit_id for u in differing
-                     if u.unit_id not in self._units or self._units[u.unit_id].since > since
-                     or self._units[u.unit_id].figures(since, besides) != u.figures]
+            stale = []
+            for unit in differing:
+                held = self._units.get(unit.unit_id)
+                ids = held.ids(since, besides) if held and held.since <= since else []
+                if held and held.since <= since and _figures(ids) == unit.figures:
+                    held_ids[unit.unit_id] = ids
+                else:
+                    stale.append(unit.unit_id)
             if stale:
                 await self._read_units(conn, stale, since)
                 read = len(stale)
+                for unit_id in stale:
+                    held_ids[unit_id] = self._units[unit_id].ids(since, besides)
         self.last_reads = IndexReads(read, added)
-        ids = [tip_id for unit in found for tip_id, at in self._units[unit.unit_id].filed.items()
-               if at >= since and tip_id != besides]
-        ids.sort()
-        return ids
+        candidates = [tip_id for ids in held_ids.values() for tip_id in ids]
+        candidates.sort()
+        return candidates
 
     def add(self, tip_id: int, unit_code: str, filed_at: datetime, key: MatchKey) -> None:
         """A tip just checked (filed and open): the next check finds it here. Only into a unit

@@ -21,6 +21,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from itertools import repeat
 from types import ModuleType
 from weakref import WeakKeyDictionary
 
@@ -92,7 +93,7 @@ async def _keys(conn: AsyncConnection, known: dict[int, MatchKey], tip_ids: list
         for tip_id, key in stored.items():
             known[tip_id] = (MatchKey(key.marked, key.plain, key.tokens, key.numbers)
                              if key is not None else computed.get(tip_id, _NO_WORDS))
-    return Keys.of([known.get(tip_id, _NO_WORDS) for tip_id in tip_ids]), computed
+    return Keys.of(list(map(known.get, tip_ids, repeat(_NO_WORDS)))), computed
 
 
 async def _scoring() -> ModuleType:

@@ -20,6 +20,7 @@ import unicodedata
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
 # "59-X1 234.56", "59X1-23456", "51F 123.45", "29 A 12345": two digits, a series of one or two
@@ -74,8 +75,7 @@ class Keys:
 
     @classmethod
     def of(cls, keys: Sequence[MatchKey]) -> Keys:
-        return cls([k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys],
-                   [k[3] for k in keys])
+        return cls(*(list(map(itemgetter(n), keys)) for n in range(4)))
 
     def __len__(self) -> int:
         return len(self.plain)
