@@ -1,13 +1,15 @@
 """Statistics at scale (issue 5, item 7): the ``/stats`` queries on a province's five years.
 
-Generates (once, then cached) a province of 100 communes x 10 hamlets with 10,000 groups, their
-member-count history, two bulletins a week per commune over the last year (about a million
-deliveries) and 1,000,000 tips over 5 years with assessments, categories and outcomes; then
-times ``reports.stats.unit_statistics`` (every query ``/stats`` runs) for a month, a quarter
-and a year, at province and at commune scope, and prints p50 and p99 next to the targets
-(< 100 ms on SQLite, < 50 ms on PostgreSQL) and next to a naive aggregation in Python (rows of
-the period fetched, counted in Python). Both ways must give the same figures: a mismatch is
-printed and the exit status is 1. Figures only: nothing here asserts on time.
+Generates (once, then cached) a province of 100 communes x 10 hamlets with 10,000 groups on
+four channels (Telegram, Zalo OA, Zalo Bot, SMS subscribers) and their member-count history,
+two bulletins a week per commune over the last year (about a million deliveries) and 1,000,000
+tips over 5 years on the four channels, with assessments, categories, outcomes and 6 % of them
+merged into cases; then times ``reports.stats.unit_statistics`` (every query ``/stats`` runs,
+``by_channel`` and ``tips.cases`` included) for a month, a quarter and a year, at province and
+at commune scope, and prints p50 and p99 next to the targets (< 100 ms on SQLite, < 50 ms on
+PostgreSQL) and next to a naive aggregation in Python (rows of the period fetched, counted in
+Python). Both ways must give the same figures, by channel and cases too: a mismatch is printed
+and the exit status is 1. Figures only: nothing here asserts on time.
 
     .venv/bin/python bench/stats.py                          # SQLite, the issue's sizes
     .venv/bin/python bench/stats.py --postgres postgresql+asyncpg://postgres@127.0.0.1/bench
