@@ -1,13 +1,15 @@
 """Statistics at scale (issue 5, item 7): the ``/stats`` queries on a province's five years.
 
-Generates (once, then cached) a province of 100 communes x 10 hamlets with 10,000 groups, their
-member-count history, two bulletins a week per commune over the last year (about a million
-deliveries) and 1,000,000 tips over 5 years with assessments, categories and outcomes; then
-times ``reports.stats.unit_statistics`` (every query ``/stats`` runs) for a month, a quarter
-and a year, at province and at commune scope, and prints p50 and p99 next to the targets
-(< 100 ms on SQLite, < 50 ms on PostgreSQL) and next to a naive aggregation in Python (rows of
-the period fetched, counted in Python). Both ways must give the same figures: a mismatch is
-printed and the exit status is 1. Figures only: nothing here asserts on time.
+Generates (once, then cached) a province of 100 communes x 10 hamlets with 10,000 groups on
+four channels (Telegram, Zalo OA, Zalo Bot, SMS subscribers) and their member-count history,
+two bulletins a week per commune over the last year (about a million deliveries) and 1,000,000
+tips over 5 years on the four channels, with assessments, categories, outcomes and 6 % of them
+merged into cases; then times ``reports.stats.unit_statistics`` (every query ``/stats`` runs,
+``by_channel`` and ``tips.cases`` included) for a month, a quarter and a year, at province and
+at commune scope, and prints p50 and p99 next to the targets (< 100 ms on SQLite, < 50 ms on
+PostgreSQL) and next to a naive aggregation in Python (rows of the period fetched, counted in
+Python). Both ways must give the same figures, by channel and cases too: a mismatch is printed
+and the exit status is 1. Figures only: nothing here asserts on time.
 
     .venv/bin/python bench/stats.py                          # SQLite, the issue's sizes
     .venv/bin/python bench/stats.py --postgres postgresql+asyncpg://postgres@127.0.0.1/bench
@@ -53,9 +55,10 @@ from bench.stats_data import (
 from bench.stats_explain import explain
 from bench.stats_naive import figures, naive_figures
 from org.units import UnitTree
-from reports.periods import parse_period
+from reports.periods import Period, parse_period
 from reports.stats import unit_statistics
 from reports.weekly_series import weekly_series
+from storage import statistics
 from storage import units as unit_store
 from storage.db import Database, open_database
 from storage.migrate import upgrade_to_head
@@ -173,6 +176,24 @@ async def postgres_database(data: DataSet, url: str, regenerate: bool,
     return db
 
 
+# The index proposed for the distinct cases (NOTES-simspeed.md; not in the migrations yet):
+# the merged tips alone, by unit and day, their case included, so that counting a province's
+# cases reads a few thousand index entries instead of every tip of the period.
+MERGED_INDEX = ("CREATE INDEX IF NOT EXISTS ix_tips_merged_unit_id_created_at"
+                " ON tips (unit_id, created_at, case_id) WHERE case_id IS NOT NULL")
+
+
+async def merged_index(db: Database, *, create: bool) -> None:
+    started = time.monotonic()
+    async with db.transaction() as conn:
+        await conn.execute(text(MERGED_INDEX if create else
+                                "DROP INDEX IF EXISTS ix_tips_merged_unit_id_created_at"))
+        if create and db.dialect == "postgresql":
+            await conn.execute(text("ANALYZE tips"))
+    print(f"{db.dialect}: proposed index {'built' if create else 'dropped'} in "
+          f"{time.monotonic() - started:.1f} s")
+
+
 async def run_stats(db: Database, tree: UnitTree, scope: str, period_text: str) -> Any:
     period = parse_period(period_text, now=NOW, tz=VN)
     return await unit_statistics(db, tree, scope, period, weekly_target=WEEKLY_TARGET,
@@ -180,12 +201,25 @@ async def run_stats(db: Database, tree: UnitTree, scope: str, period_text: str) 
                                  now=NOW, tz=VN)
 
 
+async def case_count(db: Database, scope: str, period: Period, received: int) -> int:
+    async with db.reading() as conn:
+        return await statistics.case_count(conn, statistics.scope_id_of(scope, False),
+                                           period.first_day, period.last_day, received=received)
+
+
+# The process's CPU time of the last timed call, per run: on SQLite the queries run in the
+# process (the driver's thread), so this is what a run costs on a machine nobody shares.
+CPU_MS: list[float] = []
+
+
 async def timed(repeat: int, call: Any) -> tuple[list[float], Any]:
     samples, result = [], None
+    CPU_MS.clear()
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = await call()
         samples.append((time.perf_counter() - started) * 1000)
+        CPU_MS.append((time.process_time() - cpu) * 1000)
     return samples, result
 
 
@@ -194,7 +228,8 @@ async def measure(db: Database, tree: UnitTree, repeat: int, naive_repeat: int) 
     target = TARGET_MS[backend]
     agree = True
     print(f"\n{'backend':<11}{'scope':<10}{'period':<9}{'p50 ms':>9}{'p99 ms':>9}"
-          f"{'target':>10}{'naive p50 ms':>14}{'chart p50':>11}  figures")
+          f"{'CPU p50':>9}{'CPU p99':>9}"
+          f"{'target':>10}{'naive p50 ms':>14}{'chart p50':>11}{'cases p50':>11}  figures")
     for scope in (ROOT, COMMUNE):
         scope_codes = tree.subtree_codes(scope)
         for name, period_text in PERIODS:
@@ -202,20 +237,26 @@ async def measure(db: Database, tree: UnitTree, repeat: int, naive_repeat: int) 
             await run_stats(db, tree, scope, period_text)  # warm the caches once
             samples, stats = await timed(repeat, lambda s=scope, p=period_text:
                                          run_stats(db, tree, s, p))
+            cpu_samples = list(CPU_MS)
             naive_samples, naive = await timed(naive_repeat, lambda c=scope_codes, p=period:
                                                naive_figures(db, c, p, now=NOW, tz=VN,
                                                              weekly_target=WEEKLY_TARGET))
             # The weekly chart's queries (``/stats … chart``, before drawing): no target.
             chart_samples, _ = await timed(repeat, lambda s=scope, p=period: weekly_series(
                 db, tree, s, p, weekly_target=WEEKLY_TARGET, tz=VN, now=NOW))
+            # The distinct cases alone (part of the figures above): read from the tips.
+            cases_samples, _ = await timed(repeat, lambda s=scope, p=period, n=stats.tips.received:
+                                           case_count(db, s, p, n))
             same = figures(stats) == naive
             agree = agree and same
             p50, p99 = percentile(samples, 0.5), percentile(samples, 0.99)
             verdict = "ok" if p99 < target else "OVER"
             label = "province" if scope == ROOT else "commune"
             print(f"{backend:<11}{label:<10}{name:<9}{p50:>9.1f}{p99:>9.1f}"
+                  f"{percentile(cpu_samples, 0.5):>9.1f}{percentile(cpu_samples, 0.99):>9.1f}"
                   f"{f'<{target:.0f} {verdict}':>10}{percentile(naive_samples, 0.5):>14.1f}"
-                  f"{percentile(chart_samples, 0.5):>11.1f}  "
+                  f"{percentile(chart_samples, 0.5):>11.1f}"
+                  f"{percentile(cases_samples, 0.5):>11.1f}  "
                   f"{'same' if same else 'MISMATCH'}: {stats.tips.received:,} tips, "
                   f"{stats.bulletins.deliveries:,} deliveries, "
                   f"{len(stats.bulletins.weeks_below_target)} weeks below target")
@@ -245,9 +286,13 @@ async def run(args: argparse.Namespace) -> int:
         if args.generate_only:
             await db.close()
             continue
+        if args.merged_index:
+            await merged_index(db, create=True)
         if args.explain:
             await explain(db, lambda d=db: run_stats(d, tree, ROOT, "2026"))
         agree = await measure(db, tree, args.repeat, args.naive_repeat) and agree
+        if args.merged_index:
+            await merged_index(db, create=False)
         await db.close()
     if not agree:
         print("\nMISMATCH: the SQL figures and the naive figures differ (see above)")
@@ -276,6 +321,9 @@ def main() -> None:
     parser.add_argument("--data-dir", default=str(Path(tempfile.gettempdir()) / "kna-bench-stats"))
     parser.add_argument("--regenerate", action="store_true")
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--merged-index", action="store_true",
+                        help="measure with the index proposed for the distinct cases (built "
+                             "before, dropped after)")
     parser.add_argument("--generate-only", action="store_true",
                         help="make (or check) the cached data and stop")
     args = parser.parse_args()

@@ -31,6 +31,18 @@ ASSESSMENT_WEIGHTS = (40, 30, 5, 25)
 OUTCOME_KINDS = ("cases", "persons", "knives", "guns", "stun_batons")
 OUTCOME_WEIGHTS = (30, 40, 15, 5, 10)
 BATCH = 50_000
+# Bump when what is generated changes, so that a cached data set is made again. 2: groups and
+# tips on four channels, SMS subscribers, merged cases, tip ids in filing order.
+DATA_VERSION = 2
+# Where groups are (SPEC §13): Telegram groups, Zalo OA GMF groups, Zalo Bot groups, and SMS
+# subscribers (recipient rows of their own); and where tips come in.
+GROUP_CHANNELS = ("telegram", "zalo_oa", "zalo_bot", "sms")
+GROUP_CHANNEL_WEIGHTS = (55, 25, 12, 8)
+GROUP_ADDRESS = {"telegram": "telegram:-{chat}", "zalo_oa": "zalo_oa:group:g{g:08x}",
+                 "zalo_bot": "zalo_bot:g{g:08x}"}
+TIP_CHANNELS = ("telegram", "zalo_oa", "zalo_bot", "sms")
+TIP_CHANNEL_WEIGHTS = (50, 25, 15, 10)
+MERGED_SHARE = 0.06
 
 
 @dataclass(frozen=True)
@@ -53,7 +65,7 @@ class Sizes:
         return datetime(2027 - self.years, 1, 1, tzinfo=VN)
 
     def key(self) -> str:
-        return "-".join(f"{k}{v}" for k, v in asdict(self).items())
+        return f"v{DATA_VERSION}-" + "-".join(f"{k}{v}" for k, v in asdict(self).items())
 
 
 def unit_list(sizes: Sizes) -> list[Unit]:
@@ -94,7 +106,7 @@ COLUMNS = {
                    "attempts", "last_error", "message_id", "created_at", "updated_at", "sent_at"),
     "tips": ("id", "code", "unit_id", "category", "bulletin_id", "sender", "assessment",
              "state", "created_at", "assessed_at", "closed_at", "relay_link",
-             "relay_expires_at"),
+             "relay_expires_at", "channel", "case_id"),
     "outcomes": ("id", "tip_id", "unit_id", "kind", "quantity", "note", "recorded_by",
                  "recorded_at"),
 }
@@ -126,10 +138,16 @@ def generate(sizes: Sizes, unit_ids: dict[str, int]) -> Tables:
                                                counted))
             last_counted = counted
             counted += timedelta(days=rng.randint(80, 100), seconds=rng.randint(0, 86_399))
-        # As the bot keeps it: the group row holds its last count (storage.groups).
-        tables.groups.append((g, f"telegram:{-1_000_000_000 - g}", f"Tổ {g}", unit_ids[place],
-                              status,
-                              members, last_counted, STAFF, at, at, at))
+        # As the bot keeps it: the group row holds its last count (storage.groups). SMS
+        # subscribers are recipient rows too (storage.sms_subscribers): one person, no count.
+        channel = rng.choices(GROUP_CHANNELS, GROUP_CHANNEL_WEIGHTS)[0]
+        if channel == "sms":
+            tables.groups.append((g, f"sms:sealed-{g:06d}", f"SMS {g:06d}", unit_ids[place],
+                                  "sms", None, None, None, None, at, at))
+        else:
+            address = GROUP_ADDRESS[channel].format(g=g, chat=1_000_000_000 + g)
+            tables.groups.append((g, address, f"Tổ {g}", unit_ids[place], status, members,
+                                  last_counted, STAFF, at, at, at))
 
     # Bulletins: each commune sends one on Monday and one on Thursday to its whole subtree
     # (some weeks only one); 0.2 % of deliveries fail.
@@ -162,19 +180,31 @@ def generate(sizes: Sizes, unit_ids: dict[str, int]) -> Tables:
         monday += timedelta(weeks=1)
 
     # Tips, a quarter of them still unassessed; 5 % lead to an outcome a few days later.
+    # Tips come in on every channel; 6 % are merged into the case of one of the 50 tips filed
+    # just before (SPEC §15: the case is named by its first tip's id, which holds it too).
     tip_places = hamlets * 4 + communes * max(1, sizes.hamlets)  # 80 % filed in hamlets
     categories = rng.choices(CATEGORIES, CATEGORY_WEIGHTS, k=sizes.tips)
     assessments = rng.choices(ASSESSMENTS, ASSESSMENT_WEIGHTS, k=sizes.tips)
+    channels = rng.choices(TIP_CHANNELS, TIP_CHANNEL_WEIGHTS, k=sizes.tips)
+    # Ids in the order tips were filed, as the bot gives them: a case's tips lie hours apart.
+    filed_at = sorted(start + timedelta(seconds=int(rng.random() * span))
+                      for _ in range(sizes.tips))
+    case_ids: list[int | None] = [None] * (sizes.tips + 1)
+    for t in range(2, sizes.tips + 1):
+        if rng.random() < MERGED_SHARE:
+            other = max(1, t - rng.randint(1, 50))
+            case_ids[t] = case_ids[other] = case_ids[other] or other
     for t in range(1, sizes.tips + 1):
         place = rng.choice(tip_places)
-        at = start + timedelta(seconds=int(rng.random() * span))
+        at = filed_at[t - 1]
         assessment = assessments[t - 1]
         assessed = None if assessment == "unassessed" else at + timedelta(hours=6)
         closed = assessed is not None and rng.random() < 0.7
         tables.tips.append((t, f"TIP-{t:07d}", unit_ids[place], categories[t - 1], None,
                             f"p{rng.randrange(200_000):06d}", assessment,
                             "closed" if closed else "open", at, assessed,
-                            at + timedelta(days=2) if closed else None, None, None))
+                            at + timedelta(days=2) if closed else None, None, None,
+                            channels[t - 1], case_ids[t]))
         if assessment == "valuable" and rng.random() < 0.125:
             recorded = min(at + timedelta(days=rng.randint(1, 20)), end - timedelta(seconds=1))
             kind = rng.choices(OUTCOME_KINDS, OUTCOME_WEIGHTS)[0]

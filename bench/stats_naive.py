@@ -13,7 +13,7 @@ from collections.abc import Collection
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from reports.periods import Period, iso_week_label, make_period
 from reports.stats import UnitStatistics
@@ -32,6 +32,10 @@ def figures(stats: UnitStatistics) -> dict[str, Any]:
                  stats.tips.false, stats.tips.unassessed, stats.tips.closed),
         "by_category": {k: n for k, n in stats.tips.by_category.items() if n},
         "outcomes": {k: n for k, n in stats.outcomes.items() if n},
+        "cases": stats.tips.cases,
+        "by_channel": {name: (c.groups, c.members, c.deliveries, c.failed, c.tips)
+                       for name, c in stats.by_channel.items()
+                       if c.groups or c.members or c.deliveries or c.failed or c.tips},
     }
 
 
@@ -55,7 +59,8 @@ async def naive_figures(db: Database, scope: Collection[str], period: Period, *,
         unit_ids = {r[0] for r in await conn.execute(select(units.c.id, units.c.code_key))
                     if r[1] in keys}
         all_groups = (await conn.execute(select(groups.c.id, groups.c.unit_id, groups.c.status,
-                                                groups.c.registered_at))).all()
+                                                groups.c.registered_at, groups.c.created_at,
+                                                groups.c.address))).all()
         counts = await conn.execute(
             select(group_member_counts.c.group_id, group_member_counts.c.members,
                    group_member_counts.c.counted_at, group_member_counts.c.id)
@@ -69,10 +74,11 @@ async def naive_figures(db: Database, scope: Collection[str], period: Period, *,
                             deliveries.c.sent_at < window_end),
                         and_(deliveries.c.updated_at >= start, deliveries.c.updated_at < end)))
         )).all()
-        tip_rows = await conn.execute(
-            select(tips.c.unit_id, tips.c.category, tips.c.assessment, tips.c.state)
-            .where(tips.c.created_at >= start, tips.c.created_at < end))
-        tip_counts = Counter((r[1], r[2], r[3]) for r in tip_rows if r[0] in unit_ids)
+        tip_rows = [r for r in await conn.execute(
+            select(tips.c.unit_id, tips.c.category, tips.c.assessment, tips.c.state,
+                   tips.c.channel, func.coalesce(tips.c.case_id, tips.c.id))
+            .where(tips.c.created_at >= start, tips.c.created_at < end)) if r[0] in unit_ids]
+        tip_counts = Counter((r[1], r[2], r[3]) for r in tip_rows)
         outcome_rows = await conn.execute(
             select(outcomes.c.unit_id, outcomes.c.kind, outcomes.c.quantity)
             .where(outcomes.c.recorded_at >= start, outcomes.c.recorded_at < end))
@@ -113,6 +119,28 @@ async def naive_figures(db: Database, scope: Collection[str], period: Period, *,
         by_assessment[assessment] += n
         by_category[category] += n
     closed = sum(n for (_c, _a, state), n in tip_counts.items() if state == "closed")
+    # By channel: a group's is its address's prefix; an SMS subscriber counts as one group of
+    # one member; a delivery's channel is its recipient's.
+    channel_of = {g.id: g.address.channel for g in all_groups if g.id in in_scope}
+    by_channel: dict[str, list[int]] = {}
+
+    def add(channel: str, at: int, n: int = 1) -> None:
+        by_channel.setdefault(channel, [0] * 5)[at] += n
+
+    for g in counted:
+        add(channel_of[g.id], 0)
+        add(channel_of[g.id], 1, latest[g.id][2] if g.id in latest else 0)
+    for g in all_groups:
+        if g.id in in_scope and g.status == "sms" and g.created_at < end:
+            add(channel_of[g.id], 0)
+            add(channel_of[g.id], 1)
+    for d in sent:
+        add(channel_of[d.group_id], 2)
+    for d in delivery_rows:
+        if d.group_id in in_scope and d.status == "failed" and start <= d.updated_at < end:
+            add(channel_of[d.group_id], 3)
+    for r in tip_rows:
+        add(r[4], 4)
     return {
         "groups": (len(counted), members),
         "bulletins": (len({d.bulletin_id for d in sent}), len(sent), failed, tuple(short_weeks)),
@@ -121,4 +149,6 @@ async def naive_figures(db: Database, scope: Collection[str], period: Period, *,
                  by_assessment["unassessed"], closed),
         "by_category": {k: n for k, n in by_category.items() if n},
         "outcomes": {k: n for k, n in outcome_totals.items() if n},
+        "cases": len({r[5] for r in tip_rows}),
+        "by_channel": {name: tuple(n) for name, n in by_channel.items() if any(n)},
     }

@@ -257,26 +257,35 @@ async def tip_counts(conn: AsyncConnection, scope_code: str, first_day: date,
             .group_by(*(table.c[k] for k in keys)).having(total > 0))
         return {(tuple(r[:-1]) if len(keys) > 1 else r[0]): int(r[-1]) for r in rows}
 
+    by_assessment_state = await totals(stats_tip_state_days, "assessment", "state")
     return TipCounts(by_category=await totals(stats_tip_category_days, "category"),
-                     by_assessment_state=await totals(stats_tip_state_days, "assessment",
-                                                      "state"),
-                     cases=await case_count(conn, scope_id, first_day, last_day))
+                     by_assessment_state=by_assessment_state,
+                     cases=await case_count(conn, scope_id, first_day, last_day,
+                                            received=sum(by_assessment_state.values())))
 
 
 async def case_count(conn: AsyncConnection, scope_id: ScalarSelect[int], first_day: date,
-                     last_day: date) -> int:
-    """Distinct cases among the tips received on the local days ``first_day``..``last_day``
-    in the scope (``tips.case_id``, or the tip itself when merged with none). Read from the
-    tips, not the running totals: a merge changes it without any tip being received."""
+                     last_day: date, *, received: int) -> int:
+    """Distinct cases among the ``received`` tips of the local days ``first_day``..``last_day``
+    in the scope (``tips.case_id``, or the tip itself when merged with none).
+
+    A tip merged with none is a case of its own, so only the merged tips are read: the cases
+    are the tips received, less the merged ones, plus the distinct cases among those. Read
+    from the tips, not the running totals: a merge changes it without any tip being received.
+    (Of a province's 200,000 tips a year, a few percent are merged: with an index over the
+    merged tips alone, ``(unit_id, created_at, case_id) WHERE case_id IS NOT NULL``, this reads
+    only those; see NOTES-simspeed.md.)"""
+    if not received:
+        return 0
     zone = zone_of(conn)
     start = datetime.combine(first_day, time(), tzinfo=zone).astimezone(UTC)
     end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
     in_scope = select(unit_ancestors.c.unit_id).where(unit_ancestors.c.ancestor_id == scope_id)
-    found = await conn.execute(
-        select(func.count(distinct(func.coalesce(tips.c.case_id, tips.c.id))))
-        .where(tips.c.unit_id.in_(in_scope), tips.c.created_at >= start,
-               tips.c.created_at < end))
-    return int(found.scalar_one())
+    merged, cases = (await conn.execute(
+        select(func.count(), func.count(distinct(tips.c.case_id)))
+        .where(tips.c.case_id.is_not(None), tips.c.unit_id.in_(in_scope),
+               tips.c.created_at >= start, tips.c.created_at < end))).one()
+    return received - int(merged) + int(cases)
 
 
 async def outcome_totals(conn: AsyncConnection, scope_code: str, first_day: date,

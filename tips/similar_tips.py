@@ -2,12 +2,13 @@
 
 The candidates are the open tips of the same part of the unit tree filed in the last
 ``tips.similar_days``: the subtree of the new tip's unit's parent (the new tip's unit and its
-neighbours under the same commune or district; the whole tree under the root). The database
-narrows them by unit and date (index ``ix_tips_unit_id_created_at``) and hands back their ids;
-their stored keys (``tips.similarity.MatchKey``) are read once per process and kept, since a key
-never changes; rapidfuzz scores them all at once. The new tip's own
-key is stored with its notices, so it is ready when later tips are compared with it; a tip filed
-before keys were kept gets its key computed from its texts when first needed, and stored.
+neighbours under the same commune or district; the whole tree under the root). The process
+keeps them in memory with their stored keys (``tips.open_tip_index``), checked against the
+database by one counting query per check, so a check reads only what changed since the last
+one; rapidfuzz scores them all at once (``tips.similarity_scores``, imported by the first
+check). The new tip's own key is stored with its notices, so it is ready when later tips are
+compared with it; a tip filed before keys were kept gets its key computed from its texts when
+first needed, and stored.
 
 This runs after the tipster's receipt, with the staff notices, so it never delays the receipt.
 """
@@ -15,9 +16,13 @@ This runs after the tipster's receipt, with the staff notices, so it never delay
 from __future__ import annotations
 
 import asyncio
+import importlib
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from itertools import repeat
+from types import ModuleType
 from weakref import WeakKeyDictionary
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -28,7 +33,8 @@ from storage import tips as tip_store
 from storage.db import Database
 from storage.tip_records import Tip, TipItem
 from tips.context import TipsContext
-from tips.similarity import Keys, MatchKey, best_match, match_key
+from tips.open_tip_index import index_of
+from tips.similarity import Keys, MatchKey, match_key
 
 
 @dataclass(frozen=True)
@@ -70,24 +76,16 @@ class Check:
     computed: dict[int, MatchKey] = field(default_factory=dict)
 
 
-# The keys read so far, per database: a key never changes once written, so each is read once
-# per process, and a check then reads only the ids of its candidates. Bounded: past the limit it
-# starts again (10,000 open tips of a fortnight are a few megabytes).
-_KEY_CACHE_LIMIT = 200_000
-_known_keys: WeakKeyDictionary[Database, dict[int, MatchKey]] = WeakKeyDictionary()
 _NO_WORDS = MatchKey("", "", "", "")
 
 
-async def _keys(conn: AsyncConnection, db: Database, tip_ids: list[int]) -> tuple[
-        list[MatchKey], dict[int, MatchKey]]:
+async def _keys(conn: AsyncConnection, known: dict[int, MatchKey], tip_ids: list[int]) -> tuple[
+        Keys, dict[int, MatchKey]]:
     """The keys of ``tip_ids`` in their order, and those computed for tips filed before keys
-    were kept (to be stored)."""
-    known = _known_keys.setdefault(db, {})
+    were kept (to be stored). Only the keys not held yet (``known``) are read."""
     unknown = [tip_id for tip_id in tip_ids if tip_id not in known]
     computed: dict[int, MatchKey] = {}
     if unknown:
-        if len(known) + len(unknown) > _KEY_CACHE_LIMIT:
-            known.clear()
         stored = await case_store.keys_of(conn, unknown)
         missing = [tip_id for tip_id, key in stored.items() if key is None]
         if missing:
@@ -95,7 +93,16 @@ async def _keys(conn: AsyncConnection, db: Database, tip_ids: list[int]) -> tupl
         for tip_id, key in stored.items():
             known[tip_id] = (MatchKey(key.marked, key.plain, key.tokens, key.numbers)
                              if key is not None else computed.get(tip_id, _NO_WORDS))
-    return [known.get(tip_id, _NO_WORDS) for tip_id in tip_ids], computed
+    return Keys.of(list(map(known.get, tip_ids, repeat(_NO_WORDS)))), computed
+
+
+async def _scoring() -> ModuleType:
+    """``tips.similarity_scores``, imported on first use in a worker thread: numpy and rapidfuzz
+    take some 90 ms to import, which would stall every chat of the bot if done on the loop."""
+    module = sys.modules.get("tips.similarity_scores")
+    if module is None:
+        module = await asyncio.to_thread(importlib.import_module, "tips.similarity_scores")
+    return module
 
 
 _check_turns: WeakKeyDictionary[Database, asyncio.Lock] = WeakKeyDictionary()
@@ -117,10 +124,13 @@ async def find_similar(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
     if key.empty:
         return Check(None, key)
     since = tip.created_at - timedelta(days=ctx.settings.similar_days)
-    tip_ids = await case_store.open_tip_ids_since(
-        conn, compared_units(ctx.directory.tree, tip.unit_code), since, besides=tip.id)
-    keys, computed = await _keys(conn, ctx.db, tip_ids)
-    best = best_match(key, Keys.of(keys), ctx.settings.similar_suggest)
+    index = index_of(ctx.db)
+    tip_ids = await index.candidates(conn, compared_units(ctx.directory.tree, tip.unit_code),
+                                     since, besides=tip.id)
+    keys, computed = await _keys(conn, index.keys, tip_ids)
+    best = (await _scoring()).best_match(key, keys, ctx.settings.similar_suggest)
+    # The next check compares with this tip too, without reading it.
+    index.add(tip.id, tip.unit_code, tip.created_at, key)
     similar = None
     if best is not None:
         other = await tip_store.find_tip_by_id(conn, tip_ids[best.index])

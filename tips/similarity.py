@@ -9,18 +9,8 @@ code score them all at once (``process.cdist``): no Python loop per candidate, n
 model. (rapidfuzz's own token scorers split and sort every candidate again on each call, a
 hundred times slower over 10,000 candidates than comparing keys made once.)
 
-The score:
-
-* words: how many words the two share (of the shorter tip's, and of both: Dice), words in any
-  order, leaving out words that say nothing of the incident ("có", "bị", "ở"); and the sorted
-  words compared by characters, which forgives typos and split or joined syllables as
-  character n-grams would; averaged. Compared without marks; when both tips were written with
-  marks, the comparison with marks counts for half, so "ma túy" and "mã tùy" are told apart.
-* numbers weigh most: number plates ("59-X1 234.56" → ``59x123456``), phone-like strings
-  ("0912 345 678" → ``0912345678``) and house or other numbers ("12/3", "45A"), each written
-  without its separators. When both tips carry numbers, the numbers are
-  :data:`NUMBER_WEIGHT` of the score: the same plate lifts two differently written tips above
-  the suggestion threshold, and two plates that differ pull two alike tips below it.
+How the keys are scored is in ``tips/similarity_scores.py``, which brings numpy and rapidfuzz:
+it is imported by the first check, not at start-up (this module needs neither).
 """
 
 from __future__ import annotations
@@ -30,16 +20,8 @@ import unicodedata
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import numpy as np
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Indel
-
-NUMBER_WEIGHT = 0.65
-# A number pair scored below this (by characters) is a different number: "12" is not "21".
-NUMBER_FLOOR = 80.0
-# Candidates given the (slower) comparison with marks: the best by the unmarked one.
-MARKED_SHORTLIST = 20
+from operator import itemgetter
+from typing import NamedTuple
 
 # "59-X1 234.56", "59X1-23456", "51F 123.45", "29 A 12345": two digits, a series of one or two
 # letters and an optional digit, then four or five digits, any separators between the groups.
@@ -65,11 +47,11 @@ _FUNCTION_WORDS = frozenset({
 _CODE_BASE, _CODE_SPAN = 0x4E00, 20_000
 
 
-@dataclass(frozen=True)
-class MatchKey:
+class MatchKey(NamedTuple):
     """What a tip is compared by, made once and stored with it: its words with marks, its words
     without marks in sorted order, its meaningful words as a string of one code character
-    each (sorted), and its numbers."""
+    each (sorted), and its numbers. A tuple of strings, so that the garbage collector stops
+    looking at the 10,000 a process holds (``tips.open_tip_index``)."""
 
     marked: str
     plain: str
@@ -93,8 +75,7 @@ class Keys:
 
     @classmethod
     def of(cls, keys: Sequence[MatchKey]) -> Keys:
-        return cls([k.marked for k in keys], [k.plain for k in keys], [k.tokens for k in keys],
-                   [k.numbers for k in keys])
+        return cls(*(list(map(itemgetter(n), keys)) for n in range(4)))
 
     def __len__(self) -> int:
         return len(self.plain)
@@ -110,7 +91,7 @@ def _words(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
-def _token_codes(words: list[str]) -> str:
+def token_codes(words: list[str]) -> str:
     """One character per meaningful word (a stable hash into a block of CJK characters), sorted:
     rapidfuzz then compares word multisets as fast as it compares characters."""
     return "".join(sorted(chr(_CODE_BASE + zlib.crc32(w.encode()) % _CODE_SPAN)
@@ -135,107 +116,5 @@ def match_key(text: str) -> MatchKey:
     # The words with marks keep no number the plain words lost: numbers weigh on their own.
     marked_words = [word for word in _words(marked).split()
                     if not word.isdigit() or len(word) <= 2]
-    return MatchKey(" ".join(marked_words), " ".join(sorted(words)), _token_codes(words),
+    return MatchKey(" ".join(marked_words), " ".join(sorted(words)), token_codes(words),
                     " ".join(sorted(numbers)))
-
-
-def _combined(overlap: np.ndarray, dice: np.ndarray, characters: np.ndarray) -> np.ndarray:
-    return (overlap + dice + characters) / 3.0
-
-
-def _words_scores(query: MatchKey, keys: Keys) -> np.ndarray:
-    """Per candidate, 0..100: the share of the fewer words found in the other tip, the Dice
-    coefficient of the two word sets, and rapidfuzz's ratio of the sorted words by
-    characters (typos, split or joined syllables), averaged. Words are compared as their code
-    characters: on sorted strings the Indel distance is |A| + |B| - 2·|A∩B|."""
-    lengths = np.fromiter(map(len, keys.tokens), dtype=np.float32, count=len(keys))
-    mine = float(len(query.tokens))
-    distance = process.cdist([query.tokens], keys.tokens, scorer=Indel.distance,
-                             dtype=np.int32)[0].astype(np.float32)
-    shared = (mine + lengths - distance) / 2.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        overlap = np.nan_to_num(100.0 * shared / np.minimum(mine, lengths))
-        dice = np.nan_to_num(200.0 * shared / (mine + lengths))
-    characters = process.cdist([query.plain], keys.plain, scorer=fuzz.ratio,
-                               dtype=np.float32)[0]
-    return _combined(overlap, dice, characters)
-
-
-def _marked_score(query: MatchKey, marked: str) -> float:
-    """The same comparison on the words with their marks ("ma túy" is not "mã tùy")."""
-    first, second = query.marked.split(), marked.split()
-    mine, theirs = _token_codes(first), _token_codes(second)
-    if not mine or not theirs:
-        return 0.0
-    shared = (len(mine) + len(theirs) - Indel.distance(mine, theirs)) / 2.0
-    characters = fuzz.ratio(" ".join(sorted(first)), " ".join(sorted(second)))
-    return float(_combined(np.float32(100.0 * shared / min(len(mine), len(theirs))),
-                           np.float32(200.0 * shared / (len(mine) + len(theirs))),
-                           np.float32(characters)))
-
-
-def _has_marks(marked: str) -> bool:
-    return marked != without_marks(marked)
-
-
-def _numbers_scores(query: MatchKey, keys: Keys) -> np.ndarray:
-    """Per candidate: the share of the fewer numbers found in the other tip (0..100), NaN where
-    either tip has none (then the words alone decide)."""
-    result = np.full(len(keys), np.nan, dtype=np.float32)
-    if not query.numbers:
-        return result
-    owners = [i for i, numbers in enumerate(keys.numbers) if numbers]
-    if not owners:
-        return result
-    # Each number of the query against every number of the candidates, by characters: a plate
-    # with one digit mistyped still counts; a different number does not. The candidates'
-    # numbers lie side by side, each candidate's from ``starts``.
-    mine = query.numbers.split()
-    theirs = [keys.numbers[i].split() for i in owners]
-    counts = np.fromiter((len(t) for t in theirs), dtype=np.int64, count=len(theirs))
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    matched = process.cdist(mine, [n for t in theirs for n in t], scorer=fuzz.ratio,
-                            dtype=np.float32) >= NUMBER_FLOOR
-    mine_found = np.maximum.reduceat(matched, starts, axis=1).sum(axis=0)
-    theirs_found = np.add.reduceat(matched.any(axis=0), starts)
-    found = np.minimum(mine_found, theirs_found)
-    result[np.asarray(owners)] = 100.0 * found / np.minimum(len(mine), counts)
-    return result
-
-
-def scores(query: MatchKey, candidates: Keys | Sequence[MatchKey]) -> np.ndarray:
-    """How alike ``query`` is to each of ``candidates``, 0..1, in their order."""
-    keys = candidates if isinstance(candidates, Keys) else Keys.of(candidates)
-    if not len(keys) or query.empty:
-        return np.zeros(len(keys), dtype=np.float32)
-    words = _words_scores(query, keys)
-    if _has_marks(query.marked):
-        # The comparison with marks, for the best few that were written with marks too.
-        for i in np.argsort(-words)[:MARKED_SHORTLIST]:
-            if _has_marks(keys.marked[i]):
-                words[i] = (words[i] + _marked_score(query, keys.marked[i])) / 2.0
-    numbers = _numbers_scores(query, keys)
-    combined = np.where(np.isnan(numbers), words,
-                        NUMBER_WEIGHT * np.nan_to_num(numbers) + (1 - NUMBER_WEIGHT) * words)
-    return combined / 100.0
-
-
-def similarity(first: str, second: str) -> float:
-    """How alike two texts are, 0..1 (the same score :func:`scores` gives)."""
-    return float(scores(match_key(first), [match_key(second)])[0])
-
-
-@dataclass(frozen=True)
-class Match:
-    index: int  # in the candidates given
-    score: float
-
-
-def best_match(query: MatchKey, keys: Keys | Sequence[MatchKey],
-               threshold: float) -> Match | None:
-    """The most alike of ``keys`` at or above ``threshold``, or None."""
-    if not len(keys):
-        return None
-    found = scores(query, keys)
-    best = int(np.argmax(found))
-    return Match(best, float(found[best])) if found[best] >= threshold else None

@@ -1,10 +1,11 @@
-"""SPEC §15: how alike two short Vietnamese tips are (tips.similarity)."""
+"""SPEC §15: how alike two short Vietnamese tips are (tips.similarity, tips.similarity_scores)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tips.similarity import best_match, match_key, scores, similarity, without_marks
+from tips.similarity import match_key, without_marks
+from tips.similarity_scores import best_match, scores, similarity
 
 SUGGEST = 0.75  # the default tips.similar_suggest
 
