@@ -57,6 +57,10 @@ tips = Table(
     # alone, ids included, without visiting the closed ones.
     Index("ix_tips_open_unit_id_created_at", "unit_id", "created_at",
           sqlite_where=text("state = 'open'"), postgresql_where=text("state = 'open'")),
+    # The merged tips alone (SPEC §15; migration 0024): the reports' distinct cases read these,
+    # not every tip of the period.
+    Index("ix_tips_merged_unit_id_created_at", "unit_id", "created_at", "case_id",
+          sqlite_where=text("case_id IS NOT NULL"), postgresql_where=text("case_id IS NOT NULL")),
     Index("ix_tips_awaiting_staff_notices", "id", sqlite_where=text("NOT staff_notified"),
           postgresql_where=text("NOT staff_notified")),
 )
