@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import String, cast, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 
@@ -73,6 +73,18 @@ async def active_groups(conn: AsyncConnection, unit_codes: Collection[str]) -> l
                units.c.code_key.in_([c.upper() for c in unit_codes]))
         .order_by(groups.c.id))
     return [TargetGroup(r.id, r.address, r.code) for r in rows]
+
+
+async def count_active_groups(conn: AsyncConnection, unit_codes: Collection[str],
+                              channel: str) -> int:
+    """How many active groups of one channel (``telegram``) the units have: what a direct send
+    would reach there, counted without reading the groups."""
+    return (await conn.execute(
+        select(func.count())
+        .select_from(groups.join(units, groups.c.unit_id == units.c.id))
+        .where(groups.c.status == ACTIVE,
+               cast(groups.c.address, String).like(f"{channel}:%"),
+               units.c.code_key.in_([c.upper() for c in unit_codes])))).scalar_one()
 
 
 async def insert_dispatch(conn: AsyncConnection, *, kind: str, unit_code: str,
