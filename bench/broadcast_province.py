@@ -76,6 +76,12 @@ TIP_EVERY = 3.0  # seconds between the resident's tips
 STEP_TIMEOUT = 900.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used (``/proc/<pid>/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Watch:
     """Reads the emulator's message log incrementally (the log grows to N copies; scanning it
     whole at every change would cost the emulator more than it spends answering)."""
@@ -152,6 +158,7 @@ async def run(groups: int, paid: bool, stars: float, tips: bool) -> None:
         watch.scan()
         before, _ = memory_of(process.pid)
         hits_before = fake.rate_limit_hits
+        cpu_before = cpu_seconds(process.pid)
         fake.send_message(officer, "/alert Cảnh báo thử: giả danh công an gọi điện lừa đảo")
         started = time.monotonic()
         if paid:
@@ -176,6 +183,7 @@ async def run(groups: int, paid: bool, stars: float, tips: bool) -> None:
             if now - started > STEP_TIMEOUT:
                 raise TimeoutError(f"only {len(watch.copies)}/{groups} groups reached")
         wall = watch.last_copy_at - started
+        cpu = cpu_seconds(process.pid) - cpu_before
 
         def every_receipt() -> bool:
             watch.scan()
@@ -213,6 +221,8 @@ async def run(groups: int, paid: bool, stars: float, tips: bool) -> None:
     print(f"most unpaid sends in any second: {limiter.most_in_a_second}; "
           f"most paid: {limiter.most_paid_in_a_second}")
     print(f"duplicates: {sum(n - 1 for n in watch.copies.values())}")
+    print(f"bot CPU while sending: {cpu:.1f} s = {cpu / groups * 1000:.1f} ms a copy (all its "
+          f"work included); {cpu / wall * 100:.0f}% of one core")
     print(f"bot RSS MiB: before {before:.1f}, peak while sending {max(rss, default=0):.1f} "
           f"(VmHWM {peak_hwm:.1f}), after {after:.1f}; growth {max([*rss, after]) - before:.1f}")
     if latencies:
