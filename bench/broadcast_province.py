@@ -53,7 +53,7 @@ log_level = "WARNING"
 [telegram]
 api_base_url = "{base_url}"
 [storage]
-url = "sqlite+aiosqlite:///{db}"
+url = "{db}"
 [bulletins]
 paid_broadcast = {paid}
 [tips]
@@ -68,7 +68,7 @@ telegram_id = {officer}
 role = "officer"
 unit = "TINH"
 [[staff]]
-telegram_id = 1
+telegram_id = {admin}
 role = "admin"
 unit = "TINH"
 """
@@ -122,7 +122,7 @@ async def seed(config_path: Path, chat_ids: list[int]) -> None:
     await db.close()
 
 
-async def run(groups: int, paid: bool, stars: float, tips: bool) -> None:
+async def run(groups: int, paid: bool, stars: float, tips: bool, storage: str | None) -> None:
     fake = FakeTelegramAPI(rate_limits=True)
     fake.stars.top_up(stars)
     await fake.start()
@@ -132,9 +132,11 @@ async def run(groups: int, paid: bool, stars: float, tips: bool) -> None:
     communes = "".join(f'[[units]]\ncode = "{c}"\nname = "Xã {c}"\nparent = "TINH"\n'
                        for c in COMMUNES)
     config = folder / "config.toml"
-    config.write_text(CONFIG.format(base_url=fake.base_url, db=folder / "bot.db",
+    db_url = storage or f"sqlite+aiosqlite:///{folder / 'bot.db'}"
+    config.write_text(CONFIG.format(base_url=fake.base_url, db=db_url,
                                     paid="true" if paid else "false", communes=communes,
-                                    officer=officer.id), encoding="utf-8")
+                                    officer=officer.id, admin=fake.user("Quản trị").id),
+                      encoding="utf-8")
     chats = [fake.group(f"Tổ {n + 1}") for n in range(groups)]
     await seed(config, [chat.id for chat in chats])
     env = {**os.environ, "BOT_TOKEN": fake.token, "PYTHONPATH": str(REPO)}
@@ -162,10 +164,11 @@ async def run(groups: int, paid: bool, stars: float, tips: bool) -> None:
         fake.send_message(officer, "/alert Cảnh báo thử: giả danh công an gọi điện lừa đảo")
         started = time.monotonic()
         if paid:
+            # The bot's pid, for a profiler: py-spy record --pid PID (see the README).
+            print(f"bot pid: {process.pid}", flush=True)
             question = await fake.wait_for_message(
-                officer.id, lambda m: "inline_keyboard" in m.get("reply_markup", {}),
-                timeout=60)
-            print("officer's question:", question.get("text", "").split("\n\n")[-2])
+                officer.id, lambda m: "Telegram Stars" in m.get("text", ""), timeout=60)
+            print("officer's question:", question["text"].split("\n\n")[-2])
             fake.press_button(officer, question, "al:ok")
             started = time.monotonic()
         next_tip = started + 1.0
@@ -206,7 +209,8 @@ async def run(groups: int, paid: bool, stars: float, tips: bool) -> None:
     every_send = sum(1 for call in fake.calls if call.method in SENDING_METHODS
                      and call.status == 200 and started <= call.at <= watch.last_copy_at
                      and not call.params.get("allow_paid_broadcast"))
-    print(f"bot process (python -m bot run), SQLite; groups: {groups}; "
+    database = "PostgreSQL" if storage else "SQLite"
+    print(f"bot process (python -m bot run), {database}; groups: {groups}; "
           f"paid broadcast: {'on' if paid else 'off'}; load average: {os.getloadavg()}")
     print(f"wall time (command or confirmation -> last copy): {wall:.2f} s")
     print(f"throughput: {groups / wall:.1f} msg/s = {groups / wall / ceiling:.3f} of "
@@ -243,8 +247,11 @@ def main() -> None:
                         help="the bot's Star balance in the emulator (default 10,000)")
     parser.add_argument("--no-tips", action="store_true",
                         help="no resident filing tips while the alert goes")
+    parser.add_argument("--storage-url", default=None,
+                        help="an empty PostgreSQL database (postgresql+asyncpg://...) instead "
+                             "of a SQLite file")
     args = parser.parse_args()
-    asyncio.run(run(args.groups, args.paid, args.stars, not args.no_tips))
+    asyncio.run(run(args.groups, args.paid, args.stars, not args.no_tips, args.storage_url))
 
 
 if __name__ == "__main__":

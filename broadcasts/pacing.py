@@ -23,6 +23,7 @@ from core.capabilities import RateLimits
 
 OVERALL_PER_SECOND = 30
 GROUP_PER_MINUTE = 20
+PRUNE_AT = 4096  # groups' tokens kept before the idle ones are dropped
 
 
 class WindowTokens:
@@ -91,6 +92,7 @@ class SendPacer:
         self._per_group = per_group_minute
         self._minute = minute
         self._groups: dict[Address, WindowTokens] = {}
+        self._prune_at = PRUNE_AT
 
     @asynccontextmanager
     async def turn(self, address: Address) -> AsyncIterator[None]:
@@ -123,5 +125,9 @@ class SendPacer:
 
     def _forget_idle_groups(self) -> None:
         # Bounded memory over months of sends: groups with nothing in flight are dropped.
-        if len(self._groups) > 4096:
+        # Pruned when twice as many as last time are kept: with more groups busy than that
+        # (a province's alert holds each group's token for a minute) a prune at every send
+        # would cost a pass over all of them each time.
+        if len(self._groups) > self._prune_at:
             self._groups = {k: v for k, v in self._groups.items() if not v.idle}
+            self._prune_at = max(PRUNE_AT, 2 * len(self._groups))
