@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from telegram.ext import AIORateLimiter, Application, ContextTypes
+from telegram.ext import Application, ContextTypes
 
 from bot.services import SERVICES_KEY, Services
 from bot.update_order import PerChatUpdateProcessor
+from channels.telegram_flood import SharedFloodLimiter
 from handlers import (
     bulletin_broadcast,
     bulletin_queue,
@@ -36,7 +37,9 @@ JOURNEYS = (bulletins, start, groups, staff, units, tips, tip_followup, triage, 
 
 
 # Telegram's limits (~30 messages/s overall, 20/min per group): PTB's limiter paces the bot's
-# sends and waits out this many 429s itself before the send fails with RetryAfter.
+# sends and waits out this many 429s itself before the send fails with RetryAfter; the overall
+# budget is shared with the delivery engine, the Application's sends first in line
+# (``channels.telegram_flood``).
 FLOOD_RETRIES = 3
 
 
@@ -47,7 +50,7 @@ def build_application(services: Services, token: str) -> Application:  # type: i
         .token(token)
         .base_url(telegram.api_base_url)
         .base_file_url(telegram.api_file_url)
-        .rate_limiter(AIORateLimiter(max_retries=FLOOD_RETRIES))
+        .rate_limiter(SharedFloodLimiter(services.telegram_flood, max_retries=FLOOD_RETRIES))
         .request(InstrumentedRequest(connection_pool_size=APPLICATION_POOL_SIZE))
         .get_updates_request(InstrumentedRequest())
         .context_types(ContextTypes(context=BotContext))

@@ -17,6 +17,7 @@ from telegram import Bot
 from bot.channel_router import ChannelRouter
 from bot.services import Services
 from broadcasts.desk import BulletinDesk
+from broadcasts.pacing import SendPacer
 from broadcasts.scheduler import BulletinJobs
 from broadcasts.sms_cost import SmsTariff
 from channels.telegram_delivery import DeliveryChannel, delivery_bot
@@ -60,6 +61,9 @@ async def start_bulletins(services: Services, bot: Bot, notice_channel: Channel,
                         notice_channel=notice_channel,
                         bot_username=services.bot_username, workers=DELIVERY_WORKERS,
                         sms_tariff=sms_tariff)
+    # Group copies take their turn from the budget the Application's answers share, so an
+    # answer to a resident never waits behind a broadcast (``channels.telegram_flood``).
+    desk.engine.use_pacer(TELEGRAM, SendPacer(overall=services.telegram_flood))
     services.bulletins = desk
     jobs = BulletinJobs(scheduler, desk)
     await desk.start()

@@ -201,8 +201,9 @@ def _read_bulletins(table: TableReader) -> BulletinSettings:
     weekly_target = table.positive_int("weekly_target", 2, allow_zero=True)
     quiet_hours = table.parsed("quiet_hours", parse_quiet_hours, "22:00-06:00", "bad_quiet_hours")
     misfire_grace = table.parsed("misfire_grace", parse_duration, "6h", "bad_duration")
+    paid_broadcast = table.value("paid_broadcast", bool, False)
     table.finish()
-    return BulletinSettings(schedule, weekly_target, quiet_hours, misfire_grace)
+    return BulletinSettings(schedule, weekly_target, quiet_hours, misfire_grace, paid_broadcast)
 
 
 def _read_tips(table: TableReader, log: ProblemLog) -> TipSettings:

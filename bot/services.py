@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from bot.channel_router import ChannelRouter
 from broadcasts.desk import BulletinDesk
+from broadcasts.pacing import WindowTokens
+from channels.telegram_flood import telegram_flood_budget
 from core.clock import Clock
 from core.config_model import Config
 from org.channel_groups import GroupDirectories
@@ -31,3 +33,6 @@ class Services:
     # What each channel knows of its groups (member counts, the Zalo OA's list): the bot's
     # router, set at start-up (``bot.runtime``).
     group_directories: GroupDirectories = field(default_factory=ChannelRouter)
+    # Telegram's ~30 messages/s for this bot, shared by the Application's sends (first in
+    # line) and the delivery engine's (``channels.telegram_flood``).
+    telegram_flood: WindowTokens = field(default_factory=telegram_flood_budget)

@@ -1,24 +1,34 @@
 """``/alert text``, as use cases any channel calls (SPEC §5, §13): at once to every group (and
 SMS subscriber) in the officer's scope, bypassing the queue; first the SMS cost with Confirm /
-Cancel when SMS subscribers are among them. The alert then waits in the database
-(``broadcasts.composer_drafts``) for the choice, taken once: a second choice, or one made on a
-question more than an hour old, sends nothing.
+Cancel when SMS subscribers are among them, and the cost in Telegram Stars when alerts go as paid
+broadcasts (``bulletins.paid_broadcast``: 0.1 Star for each Telegram group). The alert then
+waits in the database (``broadcasts.composer_drafts``) for the choice, taken once: a second
+choice, or one made on a question more than an hour old, sends nothing.
 """
 
 from __future__ import annotations
 
+from core.address import TELEGRAM
 from core.answers import Answer, Shown
 from core.i18n import Translator
 from org.staff import StaffMember
+from storage import deliveries as delivery_store
 from tips.visible_text import has_visible_text
 
 from .composer_drafts import hold_alert, take_alert
 from .desk import BulletinDesk
-from .sms_cost import confirm_choices, sms_cost_text
+from .sms_cost import confirm_choices, sms_cost_text, vnd
 
 PREVIEW_CHARS = 1500  # of the alert in the SMS question (the whole would pass Telegram's 4096)
 # The actions of the SMS question's choices (a Telegram adapter puts them behind "al:").
 CONFIRM, CANCEL = "ok", "no"
+PAID_TENTHS_OF_A_STAR = 1  # Telegram's fee for one paid broadcast message: 0.1 Star
+
+
+def stars_text(tenths: int) -> str:
+    """Stars as the bot writes numbers: 1.234 or 0,3."""
+    whole, tenth = divmod(tenths, 10)
+    return vnd(whole) + (f",{tenth}" if tenth else "")
 
 
 class AlertDesk:
@@ -36,12 +46,30 @@ class AlertDesk:
             return Answer("\n".join((tr("bulletins.alert.empty"), tr("bulletins.alert.usage"))))
         unit = desk.home_unit(member)
         quote = await desk.sms_costs.for_alert(member, unit, text)
-        if quote is not None and quote.needs_confirmation:
+        sms_question = quote is not None and quote.needs_confirmation
+        paid_groups = await self._paid_groups(unit)
+        if sms_question or paid_groups:
             await hold_alert(desk.db, member.address, unit, text, desk.clock.now())
-            question = "\n\n".join((tr("bulletins.alert.ask_sms", body=text[:PREVIEW_CHARS]),
-                                     sms_cost_text(tr, quote)))
-            return Answer(question, confirm_choices(tr, CONFIRM, CANCEL))
+            ask = "bulletins.alert.ask_sms" if sms_question else "bulletins.alert_paid.ask"
+            parts = [tr(ask, body=text[:PREVIEW_CHARS])]
+            if paid_groups:
+                parts.append(tr("bulletins.alert_paid.cost", groups=vnd(paid_groups),
+                                stars=stars_text(paid_groups * PAID_TENTHS_OF_A_STAR)))
+            if quote is not None and sms_question:
+                parts.append(sms_cost_text(tr, quote))
+            else:
+                parts.append(tr("bulletins.sms_cost.question"))
+            return Answer("\n\n".join(parts), confirm_choices(tr, CONFIRM, CANCEL))
         return Answer(await self._send(member, text))
+
+    async def _paid_groups(self, unit: str) -> int:
+        """Telegram groups the alert would reach as paid broadcasts; 0 when alerts are free."""
+        desk = self.desk
+        if not desk.config.bulletins.paid_broadcast:
+            return 0
+        async with desk.db.reading() as conn:
+            return await delivery_store.count_active_groups(
+                conn, desk.directory.tree.subtree_codes(unit), TELEGRAM)
 
     async def answer_sms_question(self, member: StaffMember, action: str) -> Answer:
         """Confirm or Cancel under the SMS question; the answer replaces the question (an

@@ -19,6 +19,11 @@ the request and the write that records it. The rule here is *never a duplicate, 
 Alert rows go before every row not yet started (a priority queue): an alert is never stuck
 behind a large slot that the flood limits are pacing.
 
+With ``paid_alerts`` (``bulletins.paid_broadcast``) an alert's Telegram copies go as paid
+broadcasts (``allow_paid_broadcast``: up to 1,000 a second, 0.1 Star each, the officer having
+been told the cost) through a pacer of their own; bulletins never do. When the bot's balance
+cannot pay (``PaidSendRefused``), the rest of that dispatch goes unpaid at the normal pace.
+
 Errors that prove nothing was delivered are retried: 429 after ``retry_after``; 5xx and network
 errors with bounded exponential backoff, then ``failed``; a migrated group is followed to its new
 id; a group that removed or blocked the bot is marked inactive and its row ``failed``.
@@ -34,15 +39,17 @@ from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
-from core.address import Address
+from core.address import TELEGRAM, Address
 from core.capabilities import Capabilities
 from core.clock import Clock
 from core.outbound import (
+    PAID_BROADCAST,
     Channel,
     ChatMoved,
     ChatUnavailable,
     MaybeDelivered,
     OutboundMessage,
+    PaidSendRefused,
     RetryLater,
     SendFailure,
     TransientFailure,
@@ -53,7 +60,7 @@ from storage import sms_subscribers as sms_store
 from storage.bulletins import BulletinRecord, find_bulletin
 from storage.db import Database
 
-from .pacing import SendPacer
+from .pacing import GROUP_PER_MINUTE, SendPacer
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +71,7 @@ IDEMPOTENCY_KEY = "idempotency_key"
 # A bulletin's copy (silent or not), drawn for the capabilities of the channel it goes to.
 Render = Callable[[BulletinRecord, bool, Capabilities], OutboundMessage]
 DispatchDone = Callable[[int], Awaitable[None]]
+PAID_PER_SECOND = 1000  # Telegram's allow_paid_broadcast ceiling
 
 
 @dataclass
@@ -89,7 +97,7 @@ class DeliveryEngine:
     def __init__(self, db: Database, channel: Channel, clock: Clock, *, render: Render,
                  quiet_now: Callable[[], bool], on_dispatch_done: DispatchDone,
                  workers: int = 12, pacer: SendPacer | None = None,
-                 policy: RetryPolicy | None = None) -> None:
+                 policy: RetryPolicy | None = None, paid_alerts: bool = False) -> None:
         self._db = db
         self._channel = channel
         self._clock = clock
@@ -101,6 +109,9 @@ class DeliveryEngine:
         # paces every channel alone.
         self._pacer = pacer
         self._pacers: dict[str, SendPacer] = {}
+        self._paid_alerts = paid_alerts
+        self._paid_pacer = SendPacer(PAID_PER_SECOND, GROUP_PER_MINUTE)
+        self._unpaid_dispatches: set[int] = set()  # their balance ran out: the rest goes free
         self._policy = policy or RetryPolicy()
         # (priority, order, dispatch id, delivery id): alert rows jump every waiting slot row,
         # so an alert is not stuck behind a large, paced slot; FIFO within a priority.
@@ -113,6 +124,11 @@ class DeliveryEngine:
         self._closing = False  # stop(): workers finish the row in hand, then leave
         self.idle = asyncio.Event()
         self.idle.set()
+
+    def use_pacer(self, channel: str, pacer: SendPacer) -> None:
+        """Pace one channel's sends with ``pacer`` (one sharing the bot's budget with its other
+        senders, ``channels.telegram_flood``) instead of one of the engine's own."""
+        self._pacers[channel] = pacer
 
     # ---- life cycle -------------------------------------------------------------------
     async def start(self) -> dict[int, int]:
@@ -227,11 +243,19 @@ class DeliveryEngine:
                 return  # still pending: resumed after the restart, never left half-sent
             silent = not bulletin.is_alert and self._quiet_now()
             message = self._render(bulletin, silent, self._channel.capabilities_for(address))
-            message = dataclasses.replace(
-                message, extra={**message.extra, IDEMPOTENCY_KEY: f"delivery-{delivery_id}"})
-            outcome = await self._attempt(delivery_id, address, message, silent, progress)
+            extra = {**message.extra, IDEMPOTENCY_KEY: f"delivery-{delivery_id}"}
+            paid = self._pays_for(bulletin, job.dispatch_id, address)
+            if paid:
+                extra[PAID_BROADCAST] = True
+            message = dataclasses.replace(message, extra=extra)
+            outcome = await self._attempt(delivery_id, address, message, silent, progress,
+                                          paid=paid)
             if outcome is None:
                 return  # not ours to send (no longer pending)
+            if isinstance(outcome, PaidSendRefused):
+                log.warning("paid broadcast refused (%s): dispatch %s goes on unpaid",
+                            outcome.reason, job.dispatch_id)
+                self._unpaid_dispatches.add(job.dispatch_id)
             retry_in = await self._record(delivery_id, address, outcome, tries)
             if retry_in is None:
                 return
@@ -240,7 +264,14 @@ class DeliveryEngine:
             if retry_in > 0:
                 await asyncio.sleep(retry_in)
 
-    def _pacer_for(self, address: Address) -> SendPacer:
+    def _pays_for(self, bulletin: BulletinRecord, dispatch_id: int, address: Address) -> bool:
+        """Alerts only, Telegram only, while the balance pays."""
+        return (self._paid_alerts and bulletin.is_alert and address.channel == TELEGRAM
+                and dispatch_id not in self._unpaid_dispatches)
+
+    def _pacer_for(self, address: Address, *, paid: bool = False) -> SendPacer:
+        if paid:
+            return self._paid_pacer
         if self._pacer is not None:
             return self._pacer
         pacer = self._pacers.get(address.channel)
@@ -250,8 +281,9 @@ class DeliveryEngine:
         return pacer
 
     async def _attempt(self, delivery_id: int, address: Address, message: OutboundMessage,
-                       silent: bool, progress: _Progress) -> int | SendFailure | None:
-        async with self._pacer_for(address).turn(address):
+                       silent: bool, progress: _Progress, *,
+                       paid: bool = False) -> int | SendFailure | None:
+        async with self._pacer_for(address, paid=paid).turn(address):
             async with self._db.transaction() as conn:
                 if not await store.claim_for_sending(conn, delivery_id, silent=silent,
                                                      now=self._clock.now()):
@@ -279,7 +311,9 @@ class DeliveryEngine:
             async with self._db.transaction() as conn:
                 await store.mark_uncertain(conn, delivery_id, outcome.reason, now)
             return None
-        if isinstance(outcome, RetryLater):
+        if isinstance(outcome, PaidSendRefused):
+            retry_in = 0.0  # nothing went out: again at once, unpaid
+        elif isinstance(outcome, RetryLater):
             tries["rate"] += 1
             retry_in = outcome.seconds if tries["rate"] <= policy.rate_limit_waits else None
         elif isinstance(outcome, ChatMoved):

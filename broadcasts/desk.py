@@ -77,7 +77,8 @@ class BulletinDesk:
                                      quiet_now=self._quiet_now,
                                      on_dispatch_done=self.reports.dispatch_done,
                                      workers=workers,
-                                     pacer=pacer, policy=policy)
+                                     pacer=pacer, policy=policy,
+                                     paid_alerts=config.bulletins.paid_broadcast)
         # What a direct send will cost in SMS, asked before an alert or "send now" goes.
         self.sms_costs = SmsCosts(db, directory, clock, delivery_channel.capabilities_for,
                                   self._render, sms_tariff)

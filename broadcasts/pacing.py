@@ -14,6 +14,7 @@ whatever the network latency. The cost is one round trip per window (≈1% on a 
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -22,20 +23,41 @@ from core.capabilities import RateLimits
 
 OVERALL_PER_SECOND = 30
 GROUP_PER_MINUTE = 20
+PRUNE_AT = 4096  # groups' tokens kept before the idle ones are dropped
 
 
-class _WindowTokens:
-    """``limit`` tokens; a token returns ``window`` seconds after it is given back."""
+class WindowTokens:
+    """``limit`` tokens; a token returns ``window`` seconds after it is given back.
+
+    ``take(first=True)`` is served before every plain ``take`` already waiting: one budget can
+    be shared by the delivery engine's group sends and the answers a bot gives in private chats
+    (``channels.telegram_flood``), and an answer then waits for the next free token, never
+    behind a broadcast's queue.
+    """
 
     def __init__(self, limit: int, window: float) -> None:
         self.limit = limit
         self.window = window
-        self._free = asyncio.Semaphore(limit)
+        self._free = limit
         self._held = 0
+        self._first: deque[asyncio.Future[None]] = deque()
+        self._rest: deque[asyncio.Future[None]] = deque()
 
-    async def take(self) -> None:
-        await self._free.acquire()
-        self._held += 1
+    async def take(self, *, first: bool = False) -> None:
+        if self._free > 0 and not self._first and not self._rest:
+            self._free -= 1
+            self._held += 1
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        (self._first if first else self._rest).append(waiter)
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():
+                self._return()  # granted just as we were cancelled: pass it on
+            else:
+                (self._first if first else self._rest).remove(waiter)
+            raise
 
     def give_back_later(self) -> None:
         asyncio.get_running_loop().call_later(self.window, self._return)
@@ -44,8 +66,15 @@ class _WindowTokens:
         self._return()
 
     def _return(self) -> None:
+        # A waiting taker gets the token as it is (still held): never idle in between.
+        for queue in (self._first, self._rest):
+            while queue:
+                waiter = queue.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)
+                    return
         self._held -= 1
-        self._free.release()
+        self._free += 1
 
     @property
     def idle(self) -> bool:
@@ -57,11 +86,13 @@ class SendPacer:
 
     def __init__(self, per_second: int = OVERALL_PER_SECOND,
                  per_group_minute: int = GROUP_PER_MINUTE, *, second: float = 1.0,
-                 minute: float = 60.0) -> None:
-        self._overall = _WindowTokens(per_second, second)
+                 minute: float = 60.0, overall: WindowTokens | None = None) -> None:
+        # ``overall``: a budget shared with other senders of the same bot (see WindowTokens).
+        self._overall = overall or WindowTokens(per_second, second)
         self._per_group = per_group_minute
         self._minute = minute
-        self._groups: dict[Address, _WindowTokens] = {}
+        self._groups: dict[Address, WindowTokens] = {}
+        self._prune_at = PRUNE_AT
 
     @asynccontextmanager
     async def turn(self, address: Address) -> AsyncIterator[None]:
@@ -86,13 +117,17 @@ class SendPacer:
         return cls(max(1, int(rate.messages_per_second)),
                    max(1, int(rate.group_messages_per_minute)))
 
-    def _group_tokens(self, address: Address) -> _WindowTokens:
+    def _group_tokens(self, address: Address) -> WindowTokens:
         tokens = self._groups.get(address)
         if tokens is None:
-            tokens = self._groups[address] = _WindowTokens(self._per_group, self._minute)
+            tokens = self._groups[address] = WindowTokens(self._per_group, self._minute)
         return tokens
 
     def _forget_idle_groups(self) -> None:
         # Bounded memory over months of sends: groups with nothing in flight are dropped.
-        if len(self._groups) > 4096:
+        # Pruned when twice as many as last time are kept: with more groups busy than that
+        # (a province's alert holds each group's token for a minute) a prune at every send
+        # would cost a pass over all of them each time.
+        if len(self._groups) > self._prune_at:
             self._groups = {k: v for k, v in self._groups.items() if not v.idle}
+            self._prune_at = max(PRUNE_AT, 2 * len(self._groups))

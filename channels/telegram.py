@@ -29,6 +29,7 @@ from channels.text_parts import split_message, split_text
 from core.address import Address
 from core.capabilities import ButtonStyle, Capabilities, RateLimits, utf16_length
 from core.outbound import (
+    PAID_BROADCAST,
     Button,
     ChatMoved,
     ChatUnavailable,
@@ -133,6 +134,8 @@ class TelegramChannel:
     async def _send(self, chat_id: int, message: OutboundMessage) -> Message:
         common = {"reply_markup": keyboard(message.buttons, self.bot_username),
                   "disable_notification": message.silent}
+        if message.extra.get(PAID_BROADCAST):  # an alert the officer chose to pay for
+            common["allow_paid_broadcast"] = True
         if message.reply_to_message_id is not None:
             # An officer may have deleted the message replied to: the reply still goes, plain.
             common["reply_parameters"] = ReplyParameters(message.reply_to_message_id,

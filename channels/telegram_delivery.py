@@ -9,6 +9,12 @@ The delivery engine gets a Bot of its own, not the Application's, for three reas
 
 A timeout is reported as ``MaybeDelivered`` (the request may have reached Telegram), unlike a
 5xx or a refused connection, after which nothing was delivered and a retry is safe.
+
+A paid broadcast (``allow_paid_broadcast``, an alert under ``bulletins.paid_broadcast``) that the
+bot's Star balance cannot pay for is ``PaidSendRefused``: the Bot API does not document that
+answer; the emulator answers ``400 BALANCE_TOO_LOW`` (``emulators/telegram/paid_broadcast.py``
+says why), and any 400 on a paid send that names the balance or Stars is taken as it. A 400
+proves nothing went out, so the engine sends the copy again unpaid.
 """
 
 from __future__ import annotations
@@ -21,7 +27,14 @@ from telegram.request import HTTPXRequest
 from channels.telegram import TelegramChannel
 from core.address import Address
 from core.config_model import Config
-from core.outbound import MaybeDelivered, OutboundMessage, TransientFailure
+from core.outbound import (
+    PAID_BROADCAST,
+    MaybeDelivered,
+    OutboundMessage,
+    PaidSendRefused,
+    Rejected,
+    TransientFailure,
+)
 
 DELIVERY_READ_TIMEOUT = 60.0  # seconds; Telegram answers in well under a second when healthy
 
@@ -34,6 +47,15 @@ class DeliveryChannel(TelegramChannel):
             if _may_have_arrived(failure.__cause__):
                 raise MaybeDelivered(failure.reason) from failure.__cause__
             raise
+        except Rejected as failure:
+            if message.extra.get(PAID_BROADCAST) and _names_the_balance(failure.reason):
+                raise PaidSendRefused(failure.reason) from failure.__cause__
+            raise
+
+
+def _names_the_balance(reason: str) -> bool:
+    words = reason.upper()
+    return "BALANCE" in words or "STARS" in words
 
 
 def _may_have_arrived(error: BaseException | None) -> bool:

@@ -64,6 +64,9 @@ class BulletinSettings:
     weekly_target: int
     quiet_hours: QuietHours | None  # None: no quiet hours
     misfire_grace: timedelta
+    # Alerts (never bulletins) go to Telegram groups as paid broadcasts: up to 1,000 a second
+    # for 0.1 Star a copy, the officer told the cost before sending.
+    paid_broadcast: bool = False
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,16 @@ class OverBudget(Rejected):
     ``sms.monthly_budget_vnd`` nothing more goes that month)."""
 
 
+class PaidSendRefused(OverBudget):
+    """Not sent: a paid broadcast (Telegram's ``allow_paid_broadcast``) the bot's Star balance
+    cannot pay for. Nothing went out; the same copy may go again unpaid, at the normal pace."""
+
+
+# ``OutboundMessage.extra`` key: send this copy as a paid broadcast (Telegram; channels that
+# know nothing of it ignore it).
+PAID_BROADCAST = "allow_paid_broadcast"
+
+
 class Channel(Protocol):
     """What the core sends through: every address goes through its own channel."""
 

@@ -11,7 +11,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, literal, select, update
+from sqlalchemy import String, cast, exists, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 
@@ -85,6 +85,18 @@ async def units_with_active_groups(conn: AsyncConnection,
         .where(groups.c.status.in_((ACTIVE, SMS_RECIPIENT)),
                units.c.code_key.in_([c.upper() for c in unit_codes])))
     return sorted(rows.scalars())
+
+
+async def count_active_groups(conn: AsyncConnection, unit_codes: Collection[str],
+                              channel: str) -> int:
+    """How many active groups of one channel (``telegram``) the units have: what a direct send
+    would reach there, counted without reading the groups."""
+    return (await conn.execute(
+        select(func.count())
+        .select_from(groups.join(units, groups.c.unit_id == units.c.id))
+        .where(groups.c.status == ACTIVE,
+               cast(groups.c.address, String).like(f"{channel}:%"),
+               units.c.code_key.in_([c.upper() for c in unit_codes])))).scalar_one()
 
 
 async def insert_dispatch(conn: AsyncConnection, *, kind: str, unit_code: str,

@@ -23,11 +23,12 @@ from types import TracebackType
 from typing import Any
 
 from .errors import ApiError, gateway_error
-from .faults import FaultPlan, RateLimiter
+from .faults import SENDING_METHODS, FaultPlan, RateLimiter
 from .forms import FormError, decode_body
 from .http import HttpRequest, HttpResponse, HttpServer
 from .inspection import Inspection
 from .methods import Method, find_method
+from .paid_broadcast import StarLedger, is_paid
 from .params import Params
 from .scene import SceneBuilding
 from .user_actions import UserActions
@@ -81,6 +82,11 @@ class FakeTelegramAPI(UserActions, SceneBuilding, Inspection):
     @property
     def bot_username(self) -> str:
         return self.world.bot.username or ""
+
+    @property
+    def stars(self) -> StarLedger:
+        """The bot's Star balance (``top_up``) and what paid broadcasts spent."""
+        return self.world.stars
 
     @property
     def rate_limit_hits(self) -> int:
@@ -220,5 +226,11 @@ class FakeTelegramAPI(UserActions, SceneBuilding, Inspection):
         injected = self.faults.take_error(name, params.values)
         if injected is not None:
             raise injected
-        self.rate_limiter.check(name, params.values.get("chat_id"))
-        return await method(self.world, params)
+        paid = name in SENDING_METHODS and is_paid(params)
+        if paid:
+            self.world.stars.require()
+        self.rate_limiter.check(name, params.values.get("chat_id"), paid=paid)
+        result = await method(self.world, params)
+        if paid:
+            self.world.stars.charge()
+        return result

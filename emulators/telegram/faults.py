@@ -3,7 +3,16 @@
 Injected errors and delays are consumed in the order they were added, per method (and chat, when
 given). The rate limiter models the limits Telegram documents for bots: about 30 messages per
 second overall, 20 per minute in one group, and about one per second in one private chat (short
-bursts tolerated). It is off unless asked for, because most tests do not want flood control.
+bursts tolerated). A paid broadcast (``allow_paid_broadcast``, see ``paid_broadcast``) is
+counted in a window of its own, up to 1,000 a second, instead of the 30; the limits of one chat
+still apply to it (the Bot API lifts the *broadcasting* limits only). It is off unless asked
+for, because most tests do not want flood control.
+
+Sources: the Bots FAQ, "My bot is hitting limits, how do I avoid this?"
+(https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this): "avoid
+sending more than one message per second" in one chat, "not more than 30 messages per second or
+so" to many users, "not more than 20 messages per minute to the same group"; the Bot API's
+``allow_paid_broadcast`` ("up to 1000 messages per second, ignoring broadcasting limits").
 """
 
 from __future__ import annotations
@@ -27,6 +36,7 @@ SENDING_METHODS = frozenset(
 )  # fmt: skip
 
 GLOBAL_PER_SECOND = 30
+PAID_PER_SECOND = 1000
 GROUP_PER_MINUTE = 20
 PRIVATE_BURST = 3
 PRIVATE_PER_SECOND = 1.0
@@ -90,15 +100,19 @@ class RateLimiter:
         self.enabled = enabled
         self.hits = 0
         self._overall: deque[float] = deque()
+        self._paid: deque[float] = deque()
+        self.most_in_a_second = 0  # the most unpaid sends any sliding second held
+        self.most_paid_in_a_second = 0
         self._groups: dict[int, deque[float]] = {}
         self._private: dict[int, tuple[float, float]] = {}  # chat_id -> (tokens, at)
 
-    def check(self, method: str, chat_id: Any) -> None:
+    def check(self, method: str, chat_id: Any, *, paid: bool = False) -> None:
         """Raise 429 if this sending call would exceed a limit; otherwise count it."""
         if not self.enabled or method not in SENDING_METHODS:
             return
         now = self.clock()
-        wait = self._overall_wait(now)
+        window = self._paid if paid else self._overall
+        wait = self._window_wait(window, PAID_PER_SECOND if paid else GLOBAL_PER_SECOND, now)
         if isinstance(chat_id, int) and chat_id < 0:
             wait = max(wait, self._group_wait(chat_id, now))
         elif isinstance(chat_id, int):
@@ -106,18 +120,22 @@ class RateLimiter:
         if wait > 0:
             self.hits += 1
             raise too_many_requests(max(1, math.ceil(wait)))
-        self._overall.append(now)
+        window.append(now)
+        if paid:
+            self.most_paid_in_a_second = max(self.most_paid_in_a_second, len(window))
+        else:
+            self.most_in_a_second = max(self.most_in_a_second, len(window))
         if isinstance(chat_id, int) and chat_id < 0:
             self._groups[chat_id].append(now)
         elif isinstance(chat_id, int):
             tokens, _ = self._private[chat_id]
             self._private[chat_id] = (tokens - 1.0, now)
 
-    def _overall_wait(self, now: float) -> float:
-        window = self._overall
+    @staticmethod
+    def _window_wait(window: deque[float], limit: int, now: float) -> float:
         while window and window[0] <= now - 1.0:
             window.popleft()
-        return window[0] + 1.0 - now if len(window) >= GLOBAL_PER_SECOND else 0.0
+        return window[0] + 1.0 - now if len(window) >= limit else 0.0
 
     def _group_wait(self, chat_id: int, now: float) -> float:
         window = self._groups.setdefault(chat_id, deque())

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from . import bot_settings, chats, editing, media, polling, sending
+from . import bot_settings, chats, editing, media, paid_broadcast, polling, sending
 from .params import Params
 from .world import World
 
@@ -22,6 +22,7 @@ METHODS: dict[str, Method] = {
     **editing.METHODS,
     **chats.METHODS,
     **media.METHODS,
+    **paid_broadcast.METHODS,
 }
 _BY_LOWER_NAME = {name.lower(): (name, method) for name, method in METHODS.items()}
 

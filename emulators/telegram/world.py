@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import ApiError, chat_not_found, forbidden
+from .paid_broadcast import StarLedger
 from .updates import UpdateQueue
 from .waiting import Signal
 
@@ -179,6 +180,8 @@ class World:
         # (description | short_description | name, language_code) -> text
         self.bot_texts: dict[tuple[str, str], str] = {}
         self.webhook: dict[str, Any] = {"url": ""}
+        # The bot's Telegram Star balance, which paid broadcasts spend (``paid_broadcast``).
+        self.stars = StarLedger()
         self.callback_queries: dict[str, dict[str, Any]] = {}
         self.callback_answers: dict[str, dict[str, Any]] = {}
         self.stopping = False
