@@ -93,7 +93,11 @@ async def enqueue_many(conn: AsyncConnection, notices: Sequence[tuple[Address, d
             for address, payload in notices])
 
 
-async def due_rows(conn: AsyncConnection, now: datetime, limit: int = 200) -> list[OutboxRow]:
+DUE_ROWS_LIMIT = 200
+
+
+async def due_rows(conn: AsyncConnection, now: datetime,
+                   limit: int = DUE_ROWS_LIMIT) -> list[OutboxRow]:
     """The oldest due notice of each recipient: one busy chat (an admin who hears of every tip)
     must not hold up everyone else's notices, and each chat's notices keep their order."""
     due = (outbox.c.status == PENDING) & (outbox.c.not_before <= now)
