@@ -109,10 +109,23 @@ async def due_rows(conn: AsyncConnection, now: datetime,
                       r.tip_id, r.thread_entry_id, r.parts_sent) for r in rows]
 
 
+# Every message the outbox sends is marked twice (storage/prepared.py: built once, run straight
+# on the inline SQLite connection).
+_MARK_SENDING = prepared(text(
+    f"UPDATE outbox SET status = '{SENDING}', attempts = attempts + 1"
+    f" WHERE id = :id AND status = '{PENDING}'"))
+# A sealed link is kept only while it is needed: not after the notice is done with.
+_MARK_SENT = prepared(text(
+    f"UPDATE outbox SET status = '{SENT}', sent_at = :sent_at, last_error = NULL,"
+    " relay_link = NULL WHERE id = :id").bindparams(bindparam("sent_at", type_=UTCDateTime())))
+_MARK_SENT_WITH_PAYLOAD = prepared(text(
+    f"UPDATE outbox SET status = '{SENT}', sent_at = :sent_at, last_error = NULL,"
+    " relay_link = NULL, payload = :payload WHERE id = :id"
+).bindparams(bindparam("sent_at", type_=UTCDateTime())))
+
+
 async def mark_sending(conn: AsyncConnection, row_id: int) -> bool:
-    result = await conn.execute(update(outbox).where(outbox.c.id == row_id,
-                                                     outbox.c.status == PENDING)
-                                .values(status=SENDING, attempts=outbox.c.attempts + 1))
+    result = await conn.execute(_MARK_SENDING, {"id": row_id})
     return result.rowcount > 0
 
 
@@ -120,12 +133,11 @@ async def mark_sent(conn: AsyncConnection, row_id: int, now: datetime, *,
                     payload: dict[str, Any] | None = None) -> None:
     """Sent; ``payload``, when given, replaces the stored one (a tip's notice keeps the id of
     the message it became, which the tip's parts reply to)."""
-    # A sealed link is kept only while it is needed: not after the notice is done with.
-    values: dict[str, Any] = {"status": SENT, "sent_at": now, "last_error": None,
-                              "relay_link": None}
-    if payload is not None:
-        values["payload"] = json.dumps(payload, ensure_ascii=False)
-    await conn.execute(update(outbox).where(outbox.c.id == row_id).values(**values))
+    if payload is None:
+        await conn.execute(_MARK_SENT, {"id": row_id, "sent_at": now})
+    else:
+        await conn.execute(_MARK_SENT_WITH_PAYLOAD, {
+            "id": row_id, "sent_at": now, "payload": json.dumps(payload, ensure_ascii=False)})
 
 
 # The payload of a tip's notice starts with this (tips/notices.py puts "thread" first, and JSON
