@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select, text, update
+from sqlalchemy import Select, bindparam, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.address import Address
@@ -94,17 +94,23 @@ async def enqueue_many(conn: AsyncConnection, notices: Sequence[tuple[Address, d
 
 
 DUE_ROWS_LIMIT = 200
+# Read on every pass of the outbox worker (at most one a second while notices wait): built once
+# and run straight on the inline SQLite connection (storage/prepared.py).
+_DUE_ROWS = prepared(text(
+    "SELECT id, address, relay_link, payload, attempts, tip_id, thread_entry_id, parts_sent"
+    " FROM outbox WHERE id IN (SELECT min(id) FROM outbox"
+    f" WHERE status = '{PENDING}' AND not_before <= :now"
+    " GROUP BY coalesce(address, relay_link)) ORDER BY id LIMIT :limit"
+).bindparams(bindparam("now", type_=UTCDateTime())).columns(
+    outbox.c.id, outbox.c.address, outbox.c.relay_link, outbox.c.payload, outbox.c.attempts,
+    outbox.c.tip_id, outbox.c.thread_entry_id, outbox.c.parts_sent))
 
 
 async def due_rows(conn: AsyncConnection, now: datetime,
                    limit: int = DUE_ROWS_LIMIT) -> list[OutboxRow]:
     """The oldest due notice of each recipient: one busy chat (an admin who hears of every tip)
     must not hold up everyone else's notices, and each chat's notices keep their order."""
-    due = (outbox.c.status == PENDING) & (outbox.c.not_before <= now)
-    recipient = func.coalesce(outbox.c.address, outbox.c.relay_link)
-    oldest = select(func.min(outbox.c.id)).where(due).group_by(recipient).scalar_subquery()
-    rows = await conn.execute(select(outbox).where(outbox.c.id.in_(oldest))
-                              .order_by(outbox.c.id).limit(limit))
+    rows = await conn.execute(_DUE_ROWS, {"now": now, "limit": limit})
     return [OutboxRow(r.id, r.address, r.relay_link, json.loads(r.payload), r.attempts,
                       r.tip_id, r.thread_entry_id, r.parts_sent) for r in rows]
 
