@@ -13,6 +13,7 @@ that, as it would have had they been sent a little later. The read runs in one g
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -57,12 +58,17 @@ class NoticeDrawer:
         self._words = words
         # tip id -> (loop time it was read, the tip and its items, or None: gone)
         self._tips: dict[int, tuple[float, tuple[Tip, list[TipItem]] | None]] = {}
+        # A kept tip's notice as drawn for a channel's capabilities (the same for every officer
+        # on that channel), by (tip id, capabilities, the row's similar tips).
+        self._notices: dict[tuple[int, Capabilities, str], list[OutboundMessage]] = {}
 
     def forget(self) -> None:
         """A new pass: tips read more than ``TIP_KEPT_SECONDS`` ago are read again."""
         oldest = asyncio.get_running_loop().time() - TIP_KEPT_SECONDS
         for tip_id in [tip_id for tip_id, (at, _) in self._tips.items() if at < oldest]:
             del self._tips[tip_id]
+        self._notices = {key: drawn for key, drawn in self._notices.items()
+                         if key[0] in self._tips}
 
     async def _tip(self, tip_id: int) -> tuple[Tip, list[TipItem]] | None:
         kept = self._tips.get(tip_id)
@@ -101,11 +107,15 @@ class NoticeDrawer:
         if tip_id is not None:
             if self._words is None:
                 raise LookupError("no words to draw a new tip's notice with")
+            similar = payload.get("similar")
+            key = (tip_id, capabilities, json.dumps(similar, sort_keys=True))
             found = await self._tip(tip_id)
             if found is None:
                 raise LookupError(f"tip {tip_id} is gone")
-            drawn = new_tip_messages(self._words, *found, capabilities,
-                                     similar=payload.get("similar"))
+            drawn = self._notices.get(key) or []
+            if not drawn:
+                drawn = self._notices[key] = new_tip_messages(self._words, *found, capabilities,
+                                                              similar=similar)
         elif is_question(payload):
             drawn = [question_message(self._words_of(address), payload)]
         elif payload.get("event") == relay_delivery.QUESTION_UNDELIVERED:
