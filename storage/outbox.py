@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, select, text, update
+from sqlalchemy import Select, bindparam, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.address import Address
@@ -93,22 +93,45 @@ async def enqueue_many(conn: AsyncConnection, notices: Sequence[tuple[Address, d
             for address, payload in notices])
 
 
-async def due_rows(conn: AsyncConnection, now: datetime, limit: int = 200) -> list[OutboxRow]:
+DUE_ROWS_LIMIT = 200
+# Read on every pass of the outbox worker (at most one a second while notices wait): built once
+# and run straight on the inline SQLite connection (storage/prepared.py).
+_DUE_ROWS = prepared(text(
+    "SELECT id, address, relay_link, payload, attempts, tip_id, thread_entry_id, parts_sent"
+    " FROM outbox WHERE id IN (SELECT min(id) FROM outbox"
+    f" WHERE status = '{PENDING}' AND not_before <= :now"
+    " GROUP BY coalesce(address, relay_link)) ORDER BY id LIMIT :limit"
+).bindparams(bindparam("now", type_=UTCDateTime())).columns(
+    outbox.c.id, outbox.c.address, outbox.c.relay_link, outbox.c.payload, outbox.c.attempts,
+    outbox.c.tip_id, outbox.c.thread_entry_id, outbox.c.parts_sent))
+
+
+async def due_rows(conn: AsyncConnection, now: datetime,
+                   limit: int = DUE_ROWS_LIMIT) -> list[OutboxRow]:
     """The oldest due notice of each recipient: one busy chat (an admin who hears of every tip)
     must not hold up everyone else's notices, and each chat's notices keep their order."""
-    due = (outbox.c.status == PENDING) & (outbox.c.not_before <= now)
-    recipient = func.coalesce(outbox.c.address, outbox.c.relay_link)
-    oldest = select(func.min(outbox.c.id)).where(due).group_by(recipient).scalar_subquery()
-    rows = await conn.execute(select(outbox).where(outbox.c.id.in_(oldest))
-                              .order_by(outbox.c.id).limit(limit))
+    rows = await conn.execute(_DUE_ROWS, {"now": now, "limit": limit})
     return [OutboxRow(r.id, r.address, r.relay_link, json.loads(r.payload), r.attempts,
                       r.tip_id, r.thread_entry_id, r.parts_sent) for r in rows]
 
 
+# Every message the outbox sends is marked twice (storage/prepared.py: built once, run straight
+# on the inline SQLite connection).
+_MARK_SENDING = prepared(text(
+    f"UPDATE outbox SET status = '{SENDING}', attempts = attempts + 1"
+    f" WHERE id = :id AND status = '{PENDING}'"))
+# A sealed link is kept only while it is needed: not after the notice is done with.
+_MARK_SENT = prepared(text(
+    f"UPDATE outbox SET status = '{SENT}', sent_at = :sent_at, last_error = NULL,"
+    " relay_link = NULL WHERE id = :id").bindparams(bindparam("sent_at", type_=UTCDateTime())))
+_MARK_SENT_WITH_PAYLOAD = prepared(text(
+    f"UPDATE outbox SET status = '{SENT}', sent_at = :sent_at, last_error = NULL,"
+    " relay_link = NULL, payload = :payload WHERE id = :id"
+).bindparams(bindparam("sent_at", type_=UTCDateTime())))
+
+
 async def mark_sending(conn: AsyncConnection, row_id: int) -> bool:
-    result = await conn.execute(update(outbox).where(outbox.c.id == row_id,
-                                                     outbox.c.status == PENDING)
-                                .values(status=SENDING, attempts=outbox.c.attempts + 1))
+    result = await conn.execute(_MARK_SENDING, {"id": row_id})
     return result.rowcount > 0
 
 
@@ -116,12 +139,11 @@ async def mark_sent(conn: AsyncConnection, row_id: int, now: datetime, *,
                     payload: dict[str, Any] | None = None) -> None:
     """Sent; ``payload``, when given, replaces the stored one (a tip's notice keeps the id of
     the message it became, which the tip's parts reply to)."""
-    # A sealed link is kept only while it is needed: not after the notice is done with.
-    values: dict[str, Any] = {"status": SENT, "sent_at": now, "last_error": None,
-                              "relay_link": None}
-    if payload is not None:
-        values["payload"] = json.dumps(payload, ensure_ascii=False)
-    await conn.execute(update(outbox).where(outbox.c.id == row_id).values(**values))
+    if payload is None:
+        await conn.execute(_MARK_SENT, {"id": row_id, "sent_at": now})
+    else:
+        await conn.execute(_MARK_SENT_WITH_PAYLOAD, {
+            "id": row_id, "sent_at": now, "payload": json.dumps(payload, ensure_ascii=False)})
 
 
 # The payload of a tip's notice starts with this (tips/notices.py puts "thread" first, and JSON

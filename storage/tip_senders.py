@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, bindparam, delete, exists, func, select, update
+from sqlalchemy import Select, bindparam, delete, exists, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.address import Address
@@ -81,8 +81,28 @@ async def latest_tip_code(conn: AsyncConnection, sender: str) -> str | None:
                                .limit(1))).scalar()
 
 
+# Each step of the guided flow reads and writes the draft, and the first tip remembers the unit:
+# built once, run straight on the inline SQLite connection (storage/prepared.py).
+_LOAD_DRAFT = prepared(select(tip_drafts).where(tip_drafts.c.sender == bindparam("sender")))
+_UPDATE_DRAFT = prepared(text(
+    "UPDATE tip_drafts SET step = :step, unit_code = :unit_code, category = :category,"
+    " bulletin_id = :bulletin_id, updated_at = :updated_at, items = :items"
+    " WHERE sender = :sender").bindparams(bindparam("updated_at", type_=UTCDateTime())))
+_INSERT_DRAFT = prepared(text(
+    "INSERT INTO tip_drafts (sender, step, unit_code, category, bulletin_id, updated_at, items)"
+    " VALUES (:sender, :step, :unit_code, :category, :bulletin_id, :updated_at, :items)"
+).bindparams(bindparam("updated_at", type_=UTCDateTime())))
+_UPDATE_UNIT = prepared(text(
+    "UPDATE tipster_units SET unit_code = :unit_code, updated_at = :updated_at"
+    " WHERE sender = :sender").bindparams(bindparam("updated_at", type_=UTCDateTime())))
+_INSERT_UNIT = prepared(text(
+    "INSERT INTO tipster_units (sender, unit_code, updated_at)"
+    " VALUES (:sender, :unit_code, :updated_at)"
+).bindparams(bindparam("updated_at", type_=UTCDateTime())))
+
+
 async def load_draft(conn: AsyncConnection, sender: str) -> DraftRecord | None:
-    row = (await conn.execute(select(tip_drafts).where(tip_drafts.c.sender == sender))).first()
+    row = (await conn.execute(_LOAD_DRAFT, {"sender": sender})).first()
     if row is None:
         return None
     items = tuple(TipItem.from_json(i) for i in json.loads(row.items))
@@ -91,13 +111,12 @@ async def load_draft(conn: AsyncConnection, sender: str) -> DraftRecord | None:
 
 async def save_draft(conn: AsyncConnection, sender: str, draft: DraftRecord,
                      now: datetime) -> None:
-    values = {"step": draft.step, "unit_code": draft.unit_code, "category": draft.category,
-              "bulletin_id": draft.bulletin_id, "updated_at": now,
+    values = {"sender": sender, "step": draft.step, "unit_code": draft.unit_code,
+              "category": draft.category, "bulletin_id": draft.bulletin_id, "updated_at": now,
               "items": json.dumps([i.to_json() for i in draft.items], ensure_ascii=False)}
-    changed = await conn.execute(update(tip_drafts).where(tip_drafts.c.sender == sender)
-                                 .values(**values))
+    changed = await conn.execute(_UPDATE_DRAFT, values)
     if changed.rowcount == 0:
-        await conn.execute(tip_drafts.insert().values(sender=sender, **values))
+        await conn.execute(_INSERT_DRAFT, values)
 
 
 async def delete_draft(conn: AsyncConnection, sender: str) -> bool:
@@ -117,11 +136,10 @@ async def remembered_unit(conn: AsyncConnection, sender: str) -> str | None:
 
 async def remember_unit(conn: AsyncConnection, sender: str, unit_code: str,
                         now: datetime) -> None:
-    changed = await conn.execute(update(tipster_units).where(tipster_units.c.sender == sender)
-                                 .values(unit_code=unit_code, updated_at=now))
+    values = {"sender": sender, "unit_code": unit_code, "updated_at": now}
+    changed = await conn.execute(_UPDATE_UNIT, values)
     if changed.rowcount == 0:
-        await conn.execute(tipster_units.insert().values(sender=sender, unit_code=unit_code,
-                                                         updated_at=now))
+        await conn.execute(_INSERT_UNIT, values)
 
 
 async def block_sender(conn: AsyncConnection, sender: str, until: datetime, tip_id: int,

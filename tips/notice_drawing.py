@@ -3,13 +3,20 @@ sends it): a new tip's notice, its text pieces and its media (``tips.notices``),
 a tipster, a question that could not be delivered, a catalogue message, or a row of the old
 format whose words were drawn when it was queued.
 
-A tip to ten officers is read once per pass of the outbox, not ten times (:meth:`forget` starts
-a pass afresh).
+A tip to ten officers, in a notice and its parts (one message a second per chat), is read once,
+not once per message: it is kept for a few seconds (``TIP_KEPT_SECONDS``, at most ``TIPS_KEPT``
+of them), so what an officer changes meanwhile (an assessment) shows in the notices drawn after
+that, as it would have had they been sent a little later. The read runs in one go
+(``Database.run_transaction``: inline on a SQLite file, no trips to aiosqlite's thread).
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.address import Address
 from core.capabilities import Capabilities
@@ -23,6 +30,9 @@ from storage.tip_records import Tip, TipItem
 from tips import relay_delivery
 from tips.notices import NoticeWords, new_tip_messages, new_tip_of, said
 from tips.questions import is_question, question_message
+
+TIP_KEPT_SECONDS = 5.0
+TIPS_KEPT = 256
 
 
 def message_from_payload(payload: dict[str, Any], *,
@@ -46,19 +56,34 @@ class NoticeDrawer:
         self._channel = channel
         self._tr = tr
         self._words = words
-        self._tips: dict[int, tuple[Tip, list[TipItem]] | None] = {}
+        # tip id -> (loop time it was read, the tip and its items, or None: gone)
+        self._tips: dict[int, tuple[float, tuple[Tip, list[TipItem]] | None]] = {}
+        # A kept tip's notice as drawn for a channel's capabilities (the same for every officer
+        # on that channel), by (tip id, capabilities, the row's similar tips).
+        self._notices: dict[tuple[int, Capabilities, str], list[OutboundMessage]] = {}
 
     def forget(self) -> None:
-        """A new pass: tips are read again (an officer may have assessed one meanwhile)."""
-        self._tips.clear()
+        """A new pass: tips read more than ``TIP_KEPT_SECONDS`` ago are read again."""
+        oldest = asyncio.get_running_loop().time() - TIP_KEPT_SECONDS
+        for tip_id in [tip_id for tip_id, (at, _) in self._tips.items() if at < oldest]:
+            del self._tips[tip_id]
+        self._notices = {key: drawn for key, drawn in self._notices.items()
+                         if key[0] in self._tips}
 
     async def _tip(self, tip_id: int) -> tuple[Tip, list[TipItem]] | None:
-        if tip_id not in self._tips:
-            async with self._db.reading() as conn:
-                tip = await tip_store.find_tip_by_id(conn, tip_id)
-                items = await tip_store.tip_items_of(conn, tip_id) if tip is not None else []
-            self._tips[tip_id] = (tip, items) if tip is not None else None
-        return self._tips[tip_id]
+        kept = self._tips.get(tip_id)
+        if kept is not None:
+            return kept[1]
+
+        async def read(conn: AsyncConnection) -> tuple[Tip, list[TipItem]] | None:
+            tip = await tip_store.find_tip_by_id(conn, tip_id)
+            return (tip, await tip_store.tip_items_of(conn, tip_id)) if tip is not None else None
+
+        found = await self._db.run_transaction(read)
+        if len(self._tips) >= TIPS_KEPT:
+            del self._tips[next(iter(self._tips))]  # the one read first
+        self._tips[tip_id] = (asyncio.get_running_loop().time(), found)
+        return found
 
     async def _reply_target(self, row: outbox.OutboxRow) -> int | None:
         """A row of the old format: a part of a tip answers the tip's notice, a row of its own
@@ -82,11 +107,15 @@ class NoticeDrawer:
         if tip_id is not None:
             if self._words is None:
                 raise LookupError("no words to draw a new tip's notice with")
+            similar = payload.get("similar")
+            key = (tip_id, capabilities, json.dumps(similar, sort_keys=True))
             found = await self._tip(tip_id)
             if found is None:
                 raise LookupError(f"tip {tip_id} is gone")
-            drawn = new_tip_messages(self._words, *found, capabilities,
-                                     similar=payload.get("similar"))
+            drawn = self._notices.get(key) or []
+            if not drawn:
+                drawn = self._notices[key] = new_tip_messages(self._words, *found, capabilities,
+                                                              similar=similar)
         elif is_question(payload):
             drawn = [question_message(self._words_of(address), payload)]
         elif payload.get("event") == relay_delivery.QUESTION_UNDELIVERED:

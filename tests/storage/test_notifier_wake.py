@@ -131,3 +131,19 @@ async def test_a_wake_without_chats_always_looks(db, clock, running):
     notifier.wake()  # a relay notice to a tipster: its chat is not known here
     await settle()
     assert notifier.passes > passes
+
+
+async def test_a_pass_that_sent_plans_the_next_for_the_chats_next_turn(db, clock, running):
+    notifier, channel = running
+    before = await notifier.until_waiting()  # the pass at start, on an empty queue
+    await queue(db, clock, OFFICER, "first")
+    await queue(db, clock, OFFICER, "second")
+    notifier.wake([address_of_chat(OFFICER)])
+    await channel.until_sent(1)
+    passes = await notifier.until_waiting()
+    # One pass sent and planned the officer's next turn; no pass re-read the queue in between
+    # only to find that chat still busy.
+    assert passes == before + 1
+    assert notifier.last_wait > 0.5
+    await channel.until_sent(2)
+    assert channel.sent == [(OFFICER, "first"), (OFFICER, "second")]
