@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.test_groups_and_staff import reply_to
-from tests.e2e.zalo_bot_harness import bot_with_zalo
+from tests.e2e.zalo_oa_harness import bot_with_zalo
 
 
 @pytest.fixture

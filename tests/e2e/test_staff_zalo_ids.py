@@ -9,7 +9,7 @@ import pytest
 from channels.zalo_oa.addresses import group_address
 from storage.groups import find_group
 from tests.e2e.test_groups_and_staff import reply_to
-from tests.e2e.zalo_bot_harness import ZaloHarness, bot_with_zalo
+from tests.e2e.zalo_oa_harness import ZaloHarness, bot_with_zalo
 
 OFFICER_ADDED_IN_CHAT = 7_700_002
 

@@ -13,7 +13,7 @@ import pytest
 from emulators.zalo_oa.errors import INVALID_PARAMETER
 from tests.e2e.test_zalo_residents import file_tip_on_zalo, harness_no_zalo_id, text_of
 from tests.e2e.tip_steps import say
-from tests.e2e.zalo_bot_harness import bot_with_zalo
+from tests.e2e.zalo_oa_harness import bot_with_zalo
 from tests.e2e.zalo_steps import running_zalo
 
 

@@ -16,7 +16,7 @@ from storage.schema import deliveries
 from tests.e2e.bulletin_steps import group_copies
 from tests.e2e.bulletin_steps import linked_groups as link
 from tests.e2e.test_groups_and_staff import reply_to
-from tests.e2e.zalo_bot_harness import ZaloHarness, bot_with_zalo
+from tests.e2e.zalo_oa_harness import ZaloHarness, bot_with_zalo
 
 STAFF_ON_ZALO_TELEGRAM_ID = 7_700_001
 ZALO_STAFF_NAME = "Cán bộ Zalo"

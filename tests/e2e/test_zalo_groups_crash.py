@@ -21,7 +21,7 @@ from storage.schema import deliveries, groups
 from tests.e2e.bulletin_steps import group_copies
 from tests.e2e.conftest import write_e2e_config
 from tests.e2e.ops_process import bot_process
-from tests.e2e.zalo_bot_harness import ZALO_TABLE, free_port, zalo_environ
+from tests.e2e.zalo_oa_harness import ZALO_TABLE, free_port, zalo_environ
 
 
 async def test_a_kill_mid_send_leaves_the_oa_group_uncertain_and_never_sends_twice(

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from storage.schema import metadata
 from storage.tip_media import media_count, tip_media
 from tests.e2e.test_zalo_residents import harness_no_zalo_id
-from tests.e2e.zalo_bot_harness import ZaloHarness, bot_with_zalo
+from tests.e2e.zalo_oa_harness import ZaloHarness, bot_with_zalo
 from tests.unit.test_exif import app1_exif, exif_tiff, jpeg
 
 GPS_PHOTO = jpeg(app1_exif(exif_tiff()))

@@ -18,7 +18,7 @@ from storage.zalo_uploads import zalo_uploads
 from tests.e2e.bulletin_steps import group_copies
 from tests.e2e.bulletin_steps import linked_groups as link
 from tests.e2e.test_groups_and_staff import reply_to
-from tests.e2e.zalo_bot_harness import bot_with_zalo
+from tests.e2e.zalo_oa_harness import bot_with_zalo
 
 IMAGE_UPLOAD = "/v2.0/oa/upload/image"
 FILE_UPLOAD = "/v2.0/oa/upload/file"

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from storage.tips_tables import outbox
 from tests.e2e.tip_steps import CODE, say
-from tests.e2e.zalo_bot_harness import ZaloHarness, bot_with_zalo, button_payloads
+from tests.e2e.zalo_oa_harness import ZaloHarness, bot_with_zalo, button_payloads
 from tests.unit.test_exif import jpeg
 
 
