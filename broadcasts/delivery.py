@@ -43,6 +43,7 @@ from core.address import TELEGRAM, Address
 from core.capabilities import Capabilities
 from core.clock import Clock
 from core.outbound import (
+    IDEMPOTENCY_KEY,
     PAID_BROADCAST,
     Channel,
     ChatMoved,
@@ -53,6 +54,7 @@ from core.outbound import (
     RetryLater,
     SendFailure,
     TransientFailure,
+    delivery_key,
 )
 from org import groups as group_service
 from storage import deliveries as store
@@ -67,7 +69,6 @@ log = logging.getLogger(__name__)
 URGENT, ROUTINE = 0, 1
 # ``OutboundMessage.extra`` key a channel with idempotent sends (SMS providers) uses as the
 # request's id: the delivery row's id, so a retry of the same row is never a second message.
-IDEMPOTENCY_KEY = "idempotency_key"
 # A bulletin's copy (silent or not), drawn for the capabilities of the channel it goes to.
 Render = Callable[[BulletinRecord, bool, Capabilities], OutboundMessage]
 DispatchDone = Callable[[int], Awaitable[None]]
@@ -243,7 +244,7 @@ class DeliveryEngine:
                 return  # still pending: resumed after the restart, never left half-sent
             silent = not bulletin.is_alert and self._quiet_now()
             message = self._render(bulletin, silent, self._channel.capabilities_for(address))
-            extra = {**message.extra, IDEMPOTENCY_KEY: f"delivery-{delivery_id}"}
+            extra = {**message.extra, IDEMPOTENCY_KEY: delivery_key(delivery_id)}
             paid = self._pays_for(bulletin, job.dispatch_id, address)
             if paid:
                 extra[PAID_BROADCAST] = True

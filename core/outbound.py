@@ -141,6 +141,16 @@ class PaidSendRefused(OverBudget):
 # know nothing of it ignore it).
 PAID_BROADCAST = "allow_paid_broadcast"
 
+# ``OutboundMessage.extra`` key: the sender's own name for this one send, so that a channel whose
+# platform takes one (an SMS gateway's message id) refuses a retry instead of sending it twice.
+IDEMPOTENCY_KEY = "idempotency_key"
+
+
+def delivery_key(delivery_id: int) -> str:
+    """A bulletin copy's idempotency key: its delivery row's id (also what an SMS gateway's
+    state report is asked by)."""
+    return f"delivery-{delivery_id}"
+
 
 class Channel(Protocol):
     """What the core sends through: every address goes through its own channel."""

@@ -36,6 +36,7 @@ from core.capabilities import Capabilities
 from core.clock import Clock
 from core.i18n import DEFAULT_LANGUAGE, Translator
 from core.outbound import (
+    IDEMPOTENCY_KEY,
     Channel,
     ChatMoved,
     OutboundMessage,
@@ -58,7 +59,6 @@ log = logging.getLogger(__name__)
 
 # ``OutboundMessage.extra`` key a channel with idempotent sends (SMS providers) uses as the
 # message's id there: a retry of a part whose answer was lost is never a second SMS.
-IDEMPOTENCY_KEY = "idempotency_key"
 PER_CHAT_INTERVAL = 1.0
 MAX_ATTEMPTS = 5
 IDLE_WAKE_SECONDS = 30.0

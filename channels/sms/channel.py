@@ -43,12 +43,11 @@ from channels.sms.gsm7 import capacity, cut_to_segments, segment_count, septets,
 from channels.sms.provider import SmsProvider
 from core.address import Address
 from core.capabilities import ButtonStyle, Capabilities, RateLimits
-from core.outbound import Button, ChatUnavailable, OutboundMessage, Rejected
+from core.outbound import IDEMPOTENCY_KEY, Button, ChatUnavailable, OutboundMessage, Rejected
 from org.phone_numbers import InvalidNumber, PhoneNumber, parse_phone_number
 from tips.notices import pieces_of
 
 SMS_CHANNEL = "sms"
-IDEMPOTENCY_KEY = "idempotency_key"
 # In the first SMS of a message sent in parts: the segments of all its parts, for the budget.
 WHOLE_SEGMENTS = "sms_whole_segments"
 # A part's header leaves room for this many parts (a staff message is a few SMS at most).

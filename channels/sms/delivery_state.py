@@ -31,7 +31,7 @@ from channels.sms.provider import FINAL_STATES, SmsProvider, SmsState
 from core.address import Address
 from core.clock import Clock
 from core.i18n import Translator
-from core.outbound import Channel, OutboundMessage, SendFailure
+from core.outbound import Channel, OutboundMessage, SendFailure, delivery_key
 from storage import sms_delivery_states as store
 from storage.db import Database
 
@@ -39,8 +39,6 @@ log = logging.getLogger(__name__)
 
 INTERVAL = 60.0  # seconds between two passes
 WINDOW = timedelta(days=1)
-# The provider id of a delivery row's SMS: the idempotency key broadcasts.delivery gives it.
-DELIVERY_KEY = "delivery-{}"
 
 
 class SmsDeliveryStates:
@@ -67,7 +65,7 @@ class SmsDeliveryStates:
             if copy.delivery_id in self._settled:
                 continue
             try:
-                report = await self._provider.report(DELIVERY_KEY.format(copy.delivery_id))
+                report = await self._provider.report(delivery_key(copy.delivery_id))
             except SendFailure as failure:
                 log.warning("SMS states not checked: the gateway did not answer (%s)",
                             type(failure).__name__)

@@ -14,11 +14,11 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from broadcasts.sms_subscribers import SmsSubscribers, Subscription
-from channels.sms.channel import IDEMPOTENCY_KEY, MAX_KEY_LENGTH, SmsChannel
+from channels.sms.channel import MAX_KEY_LENGTH, SmsChannel
 from channels.sms.keywords import Keyword, KeywordText, read_keyword
 from channels.sms.provider import InboundText
 from core.i18n import Translator
-from core.outbound import OutboundMessage, SendFailure
+from core.outbound import IDEMPOTENCY_KEY, OutboundMessage, SendFailure
 
 log = logging.getLogger(__name__)
 

@@ -26,13 +26,13 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from channels.numbered_choices import Buttons, chosen_callback
-from channels.sms.channel import IDEMPOTENCY_KEY, SmsChannel
+from channels.sms.channel import SmsChannel
 from channels.sms.keywords import Keyword, KeywordText
 from channels.sms.provider import InboundText
 from core.address import Address
 from core.answers import Answer, Reply, Undelivered
 from core.i18n import Translator
-from core.outbound import Button, OutboundMessage, SendFailure
+from core.outbound import IDEMPOTENCY_KEY, Button, OutboundMessage, SendFailure
 from core.tip_links import is_small_number
 from tips.conversation import TipConversation, Tipster
 from tips.flow_answers import CHOOSE, OPEN

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from channels.sms.android_gateway import AndroidGatewayProvider
-from channels.sms.channel import IDEMPOTENCY_KEY, SmsChannel
+from channels.sms.channel import SmsChannel
 from channels.sms.esms import EsmsProvider
 from channels.sms.gsm7 import segment_count
 from channels.sms.provider import InboundText, SmsState
@@ -22,6 +22,7 @@ from channels.sms.webhook import SmsWebhookReceiver
 from core.address import Address
 from core.clock import SystemClock
 from core.outbound import (
+    IDEMPOTENCY_KEY,
     ChatUnavailable,
     MaybeDelivered,
     OutboundMessage,
