@@ -67,8 +67,6 @@ from .pacing import GROUP_PER_MINUTE, SendPacer
 log = logging.getLogger(__name__)
 
 URGENT, ROUTINE = 0, 1
-# ``OutboundMessage.extra`` key a channel with idempotent sends (SMS providers) uses as the
-# request's id: the delivery row's id, so a retry of the same row is never a second message.
 # A bulletin's copy (silent or not), drawn for the capabilities of the channel it goes to.
 Render = Callable[[BulletinRecord, bool, Capabilities], OutboundMessage]
 DispatchDone = Callable[[int], Awaitable[None]]
@@ -244,6 +242,8 @@ class DeliveryEngine:
                 return  # still pending: resumed after the restart, never left half-sent
             silent = not bulletin.is_alert and self._quiet_now()
             message = self._render(bulletin, silent, self._channel.capabilities_for(address))
+            # A channel with idempotent sends (SMS providers) takes the row's id as the request's:
+            # a retry of the same row is never a second message.
             extra = {**message.extra, IDEMPOTENCY_KEY: delivery_key(delivery_id)}
             paid = self._pays_for(bulletin, job.dispatch_id, address)
             if paid:
