@@ -193,6 +193,7 @@ class DeliveryEngine:
         self._outstanding[dispatch_id] -= 1
         if self._outstanding[dispatch_id] <= 0:
             del self._outstanding[dispatch_id]
+            self._unpaid_dispatches.discard(dispatch_id)
             try:
                 await self._on_dispatch_done(dispatch_id)
             except Exception:

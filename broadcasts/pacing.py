@@ -14,6 +14,7 @@ whatever the network latency. The cost is one round trip per window (≈1% on a 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -56,7 +57,9 @@ class WindowTokens:
             if waiter.done() and not waiter.cancelled():
                 self._return()  # granted just as we were cancelled: pass it on
             else:
-                (self._first if first else self._rest).remove(waiter)
+                # A give-back between the cancel and this line may have popped it already.
+                with contextlib.suppress(ValueError):
+                    (self._first if first else self._rest).remove(waiter)
             raise
 
     def give_back_later(self) -> None:

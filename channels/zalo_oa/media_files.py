@@ -191,7 +191,10 @@ class ZaloMediaFiles:
         async with self._db.transaction() as conn:
             await record_upload(conn, media.file_id, media.kind.value, zalo_id=zalo_id,
                                 refused_reason=None, now=self._clock.now())
-        self._given[zalo_id] = self._clock.now()
+        now = self._clock.now()
+        # Only ids given in the last JUST_GIVEN matter: forget the older ones (one per file).
+        self._given = {key: at for key, at in self._given.items() if now - at < JUST_GIVEN}
+        self._given[zalo_id] = now
         return zalo_id
 
     async def _refused(self, media: Media, reason: str) -> None:

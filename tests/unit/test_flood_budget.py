@@ -50,6 +50,23 @@ async def test_a_cancelled_taker_leaves_no_token_behind():
     await tokens.take()  # the token is free again
 
 
+async def test_a_taker_cancelled_while_a_token_is_handed_on_ends_cancelled():
+    """The cancel lands, then a give-back pops the cancelled waiter before the taker runs again:
+    the taker still ends with CancelledError (not a ValueError from its queue), the token goes
+    to the next waiter, and none is lost."""
+    tokens = WindowTokens(1, window=60.0)
+    await tokens.take()
+    cancelled = asyncio.create_task(tokens.take())
+    following = asyncio.create_task(tokens.take())
+    await asyncio.sleep(0)
+    cancelled.cancel()
+    tokens.give_back_now()  # in the same turn as the cancel
+    with pytest.raises(asyncio.CancelledError):
+        await cancelled
+    await asyncio.wait_for(following, 1.0)
+    assert following.done() and not following.cancelled()
+
+
 def test_paid_sends_have_a_window_of_their_own_and_group_limits_still_hold():
     now = [100.0]
     limiter = RateLimiter(lambda: now[0], enabled=True)
