@@ -58,7 +58,7 @@ from org.units import UnitTree
 from reports.periods import Period, parse_period
 from reports.stats import unit_statistics
 from reports.weekly_series import weekly_series
-from storage import statistics
+from storage import statistics, stats_tips
 from storage import units as unit_store
 from storage.db import Database, open_database
 from storage.migrate import upgrade_to_head
@@ -198,7 +198,7 @@ async def run_stats(db: Database, tree: UnitTree, scope: str, period_text: str) 
 
 async def case_count(db: Database, scope: str, period: Period, received: int) -> int:
     async with db.reading() as conn:
-        return await statistics.case_count(conn, statistics.scope_id_of(scope, False),
+        return await stats_tips.case_count(conn, statistics.scope_id_of(scope, False),
                                            period.first_day, period.last_day, received=received)
 
 

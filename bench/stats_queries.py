@@ -25,7 +25,7 @@ from bench.stats import NOW, WEEKLY_TARGET, percentile
 from bench.stats_data import ROOT, VN
 from reports.periods import parse_period
 from reports.stats import _judged_weeks
-from storage import statistics, stats_channels
+from storage import statistics, stats_channels, stats_tips
 from storage.db import open_database
 
 Query = Callable[[Any], Awaitable[Any]]
@@ -41,8 +41,8 @@ def queries(scope: str, period_text: str) -> dict[str, Query]:
         "delivery_totals": lambda c: statistics.delivery_totals(c, scope, first, last),
         "weeks_below_target": lambda c: statistics.weeks_below_target(
             c, scope, weeks, WEEKLY_TARGET),
-        "tip_counts (all)": lambda c: statistics.tip_counts(c, scope, first, last),
-        "case_count": lambda c: statistics.case_count(c, scope_id, first, last, received=1),
+        "tip_counts (all)": lambda c: stats_tips.tip_counts(c, scope, first, last),
+        "case_count": lambda c: stats_tips.case_count(c, scope_id, first, last, received=1),
         "outcome_totals": lambda c: statistics.outcome_totals(c, scope, first, last),
         "channel_totals": lambda c: stats_channels.channel_totals(c, scope, first, last),
     }
