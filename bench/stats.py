@@ -58,7 +58,7 @@ from org.units import UnitTree
 from reports.periods import Period, parse_period
 from reports.stats import unit_statistics
 from reports.weekly_series import weekly_series
-from storage import statistics
+from storage import statistics, stats_tips
 from storage import units as unit_store
 from storage.db import Database, open_database
 from storage.migrate import upgrade_to_head
@@ -198,7 +198,7 @@ async def run_stats(db: Database, tree: UnitTree, scope: str, period_text: str) 
 
 async def case_count(db: Database, scope: str, period: Period, received: int) -> int:
     async with db.reading() as conn:
-        return await statistics.case_count(conn, statistics.scope_id_of(scope, False),
+        return await stats_tips.case_count(conn, statistics.scope_id_of(scope, False),
                                            period.first_day, period.last_day, received=received)
 
 
@@ -224,7 +224,8 @@ async def measure(db: Database, tree: UnitTree, repeat: int, naive_repeat: int) 
     agree = True
     print(f"\n{'backend':<11}{'scope':<10}{'period':<9}{'p50 ms':>9}{'p99 ms':>9}"
           f"{'CPU p50':>9}{'CPU p99':>9}"
-          f"{'target':>10}{'naive p50 ms':>14}{'chart p50':>11}{'cases p50':>11}  figures")
+          f"{'target':>10}{'naive p50 ms':>14}{'chart p50':>11}{'cases p50':>11}{'slowest':>9}"
+          f"{'at run':>7}  figures")
     for scope in (ROOT, COMMUNE):
         scope_codes = tree.subtree_codes(scope)
         for name, period_text in PERIODS:
@@ -251,7 +252,8 @@ async def measure(db: Database, tree: UnitTree, repeat: int, naive_repeat: int) 
                   f"{percentile(cpu_samples, 0.5):>9.1f}{percentile(cpu_samples, 0.99):>9.1f}"
                   f"{f'<{target:.0f} {verdict}':>10}{percentile(naive_samples, 0.5):>14.1f}"
                   f"{percentile(chart_samples, 0.5):>11.1f}"
-                  f"{percentile(cases_samples, 0.5):>11.1f}  "
+                  f"{percentile(cases_samples, 0.5):>11.1f}"
+                  f"{max(samples):>9.1f}{samples.index(max(samples)) + 1:>7}  "
                   f"{'same' if same else 'MISMATCH'}: {stats.tips.received:,} tips, "
                   f"{stats.bulletins.deliveries:,} deliveries, "
                   f"{len(stats.bulletins.weeks_below_target)} weeks below target")

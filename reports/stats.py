@@ -38,9 +38,10 @@ from core.address import TELEGRAM
 from core.config_model import Config
 from org.units import UnitTree
 from reports.periods import Period, iso_week_label, make_period
-from storage import statistics, stats_channels
+from storage import statistics, stats_channels, stats_tips
 from storage.db import Database
-from storage.statistics import TipCounts, WeekBounds
+from storage.statistics import WeekBounds
+from storage.stats_tips import TipCounts
 
 SMS = "sms"  # storage.sms_subscribers.SMS_CHANNEL: its recipients are subscribers, not groups
 ASSESSMENTS = ("valuable", "not_valuable", "false", "unassessed")
@@ -129,7 +130,7 @@ async def unit_statistics(db: Database, tree: UnitTree, unit_code: str, period: 
         delivery_totals = await statistics.delivery_totals(conn, code, first, last, **own)
         short_weeks = await statistics.weeks_below_target(conn, code, weeks, weekly_target,
                                                           **own)
-        tip_counts = await statistics.tip_counts(conn, code, first, last, **own)
+        tip_counts = await stats_tips.tip_counts(conn, code, first, last, **own)
         outcome_totals = await statistics.outcome_totals(conn, code, first, last, **own)
         channel_totals = await stats_channels.channel_totals(conn, code, first, last, **own)
     return UnitStatistics(

@@ -4,7 +4,8 @@ Each function takes the code of the scope's unit (the figures cover its subtree)
 days of the period, and reads the running totals of ``storage/stats_rollup.py``, which hold
 each figure already counted per scope unit and local day (or ISO week): a province's year is a
 few thousand rows instead of a million deliveries. Only the groups and their members are read
-from the groups themselves (ten thousand rows at most). The queries stay within what SQLite and
+from the groups themselves (ten thousand rows at most). The tips' figures and cases are
+counted in ``storage/stats_tips.py``. The queries stay within what SQLite and
 PostgreSQL both understand.
 
 Scope follows where things happened: groups and their deliveries by the unit the group is linked
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -30,7 +31,6 @@ from sqlalchemy import (
     ScalarSelect,
     String,
     Subquery,
-    Table,
     and_,
     case,
     column,
@@ -46,15 +46,11 @@ from storage.groups import ACTIVE
 from storage.rollup_tables import (
     stats_delivery_days,
     stats_outcome_days,
-    stats_tip_category_days,
-    stats_tip_state_days,
     stats_week_groups,
     unit_ancestors,
 )
 from storage.schema import UTCDateTime, group_member_counts, groups, units
 from storage.sms_subscribers import SMS_RECIPIENT
-from storage.stats_rollup import zone_of
-from storage.tips_tables import tips
 
 
 @dataclass(frozen=True)
@@ -79,16 +75,6 @@ class DeliveryTotals:
     deliveries_sent: int
     deliveries_failed: int
 
-
-
-@dataclass(frozen=True)
-class TipCounts:
-    """Tips per category, and per (current assessment, current state)."""
-
-    by_category: dict[str, int]
-    by_assessment_state: dict[tuple[str, str], int]
-    # Distinct cases among those tips (SPEC §15): merged tips are one, a tip on its own is one.
-    cases: int = 0
 
 
 @dataclass(frozen=True)
@@ -239,53 +225,6 @@ async def weeks_below_target(conn: AsyncConnection, scope_code: str,
         .order_by(judged_per_week.c.label)
     )
     return [r[0] for r in rows]
-
-
-async def tip_counts(conn: AsyncConnection, scope_code: str, first_day: date,
-                     last_day: date, *,
-        own_only: bool = False) -> TipCounts:
-    """Tips received on the local days ``first_day``..``last_day``, counted per category, and
-    per current assessment and current state."""
-    scope_id = scope_id_of(scope_code, own_only)
-
-    async def totals(table: Table, *keys: str) -> dict[Any, int]:
-        total = func.sum(table.c.tips)
-        rows = await conn.execute(
-            select(*(table.c[k] for k in keys), total)
-            .where(table.c.scope_id == scope_id, table.c.day >= first_day,
-                   table.c.day <= last_day)
-            .group_by(*(table.c[k] for k in keys)).having(total > 0))
-        return {(tuple(r[:-1]) if len(keys) > 1 else r[0]): int(r[-1]) for r in rows}
-
-    by_assessment_state = await totals(stats_tip_state_days, "assessment", "state")
-    return TipCounts(by_category=await totals(stats_tip_category_days, "category"),
-                     by_assessment_state=by_assessment_state,
-                     cases=await case_count(conn, scope_id, first_day, last_day,
-                                            received=sum(by_assessment_state.values())))
-
-
-async def case_count(conn: AsyncConnection, scope_id: ScalarSelect[int], first_day: date,
-                     last_day: date, *, received: int) -> int:
-    """Distinct cases among the ``received`` tips of the local days ``first_day``..``last_day``
-    in the scope (``tips.case_id``, or the tip itself when merged with none).
-
-    A tip merged with none is a case of its own, so only the merged tips are read: the cases
-    are the tips received, less the merged ones, plus the distinct cases among those. Read
-    from the tips, not the running totals: a merge changes it without any tip being received.
-    (Of a province's 200,000 tips a year, a few percent are merged: with an index over the
-    merged tips alone, ``(unit_id, created_at, case_id) WHERE case_id IS NOT NULL``, this reads
-    only those; see NOTES-simspeed.md.)"""
-    if not received:
-        return 0
-    zone = zone_of(conn)
-    start = datetime.combine(first_day, time(), tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
-    in_scope = select(unit_ancestors.c.unit_id).where(unit_ancestors.c.ancestor_id == scope_id)
-    merged, cases = (await conn.execute(
-        select(func.count(), func.count(distinct(tips.c.case_id)))
-        .where(tips.c.case_id.is_not(None), tips.c.unit_id.in_(in_scope),
-               tips.c.created_at >= start, tips.c.created_at < end))).one()
-    return received - int(merged) + int(cases)
 
 
 async def outcome_totals(conn: AsyncConnection, scope_code: str, first_day: date,
