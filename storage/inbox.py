@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.conflict_insert import conflict_insert
 from storage.leader_lock import leader_fence
 from storage.schema import telegram_inbox
 
@@ -36,9 +36,8 @@ class InboxRow:
 async def accept_update(conn: AsyncConnection, update_id: int, sealed: str,
                         now: datetime) -> bool:
     """True when the update is new; False for one already in the inbox (a re-POST)."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     result = await conn.execute(
-        dialect.insert(telegram_inbox).on_conflict_do_nothing(index_elements=["update_id"])
+        conflict_insert(conn, telegram_inbox).on_conflict_do_nothing(index_elements=["update_id"])
         .values(update_id=update_id, state=RECEIVED, payload=sealed, received_at=now))
     return result.rowcount == 1
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, exists, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 
+from storage.conflict_insert import conflict_insert
 from storage.deliveries import OPEN_STATES, PENDING
 from storage.groups import ACTIVE
 from storage.schema import deliveries, groups
@@ -50,9 +50,8 @@ async def plan_round(conn: AsyncConnection, dispatch_id: int, targets: list[Rese
     Returns the ids of the rows planned now."""
     if not targets:
         return []
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     for target in targets:
-        await conn.execute(dialect.insert(deliveries).on_conflict_do_nothing().values(
+        await conn.execute(conflict_insert(conn, deliveries).on_conflict_do_nothing().values(
             bulletin_id=target.bulletin_id, group_id=target.group_id, round=target.next_round,
             dispatch_id=dispatch_id, status=PENDING, silent=False, attempts=0, created_at=now,
             updated_at=now))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.address import Address
+from storage.conflict_insert import conflict_insert
 from storage.schema import slot_runs, unit_schedules, units
 from storage.units import unit_id_of
 
@@ -43,8 +43,7 @@ async def claim_slot(conn: AsyncConnection, unit_code: str, purpose: str, slot_a
     transaction, so the claim and the plan commit together or not at all.
     """
     unit_id = await unit_id_of(conn, unit_code)
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    result = await conn.execute(dialect.insert(slot_runs).on_conflict_do_nothing().values(
+    result = await conn.execute(conflict_insert(conn, slot_runs).on_conflict_do_nothing().values(
         unit_id=unit_id, purpose=purpose, slot_at=slot_at, ran_at=now))
     return result.rowcount == 1
 

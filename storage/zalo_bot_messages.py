@@ -8,16 +8,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.conflict_insert import conflict_insert
 from storage.schema import zalo_bot_handled_messages as handled
 
 
 async def claim_message(conn: AsyncConnection, message_key: str, now: datetime) -> bool:
     """True the first time ``message_key`` is claimed, False for a repeat."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    result = await conn.execute(dialect.insert(handled).on_conflict_do_nothing()
+    result = await conn.execute(conflict_insert(conn, handled).on_conflict_do_nothing()
                                 .values(message_key=message_key, handled_at=now))
     return result.rowcount == 1
 

@@ -7,16 +7,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.conflict_insert import conflict_insert
 from storage.schema import zalo_seen_events
 
 
 async def remember_event(conn: AsyncConnection, event_key: str, now: datetime) -> bool:
     """True the first time ``event_key`` is seen, False for a replay."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    result = await conn.execute(dialect.insert(zalo_seen_events).on_conflict_do_nothing()
+    result = await conn.execute(conflict_insert(conn, zalo_seen_events).on_conflict_do_nothing()
                                 .values(event_key=event_key, seen_at=now))
     return result.rowcount == 1
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.conflict_insert import conflict_insert
 from storage.schema import zalo_tokens
 
 
@@ -34,8 +34,7 @@ async def seed_tokens(conn: AsyncConnection, oa_id: str, refresh_token: str, fin
     """Keep the operator's first refresh token, unless the chain in the database is newer: it is
     taken only when there is no row, or when the stored chain was refused and the operator has
     put a different token in the environment since."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    await conn.execute(dialect.insert(zalo_tokens).on_conflict_do_nothing().values(
+    await conn.execute(conflict_insert(conn, zalo_tokens).on_conflict_do_nothing().values(
         oa_id=oa_id, refresh_token=refresh_token, seed_fingerprint=fingerprint, updated_at=now))
     await conn.execute(update(zalo_tokens).where(
         zalo_tokens.c.oa_id == oa_id, zalo_tokens.c.refused_at.is_not(None),

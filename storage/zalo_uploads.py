@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Column, String, Table, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.conflict_insert import conflict_insert
 from storage.schema import UTCDateTime, metadata
 
 zalo_uploads = Table(
@@ -57,11 +57,10 @@ async def find_upload(conn: AsyncConnection, file_id: str) -> ZaloUpload | None:
 async def record_upload(conn: AsyncConnection, file_id: str, kind: str, *, zalo_id: str | None,
                         refused_reason: str | None, now: datetime) -> None:
     """What Zalo answered for the file, replacing an earlier answer (a re-upload)."""
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     values = {"kind": kind, "zalo_id": zalo_id,
               "refused_reason": refused_reason[:255] if refused_reason else None,
               "uploaded_at": now}
-    statement = dialect.insert(zalo_uploads).values(file_key=file_key(file_id), **values)
+    statement = conflict_insert(conn, zalo_uploads).values(file_key=file_key(file_id), **values)
     await conn.execute(statement.on_conflict_do_update(index_elements=["file_key"],
                                                        set_=values))
 
