@@ -96,6 +96,8 @@ class FakeZaloOA(UserActions, HttpEmulator):
         self.attachment_ids: set[str] = set()
         self.file_tokens: set[str] = set()
         self.uploads: list[tuple[str, str, int]] = []  # (path, id issued, size) per upload
+        # The other reading of an upload's answer some sources give: ``data`` is the id itself.
+        self.bare_upload_ids = False
         self._issued_at: dict[str, float] = {}  # attachment id or file token -> when
         self.webhook_url: str | None = None
         self._offset = 0.0
@@ -175,7 +177,8 @@ class FakeZaloOA(UserActions, HttpEmulator):
         self.faults.add_server_error(target, status, html)
 
     def inject_delay(self, target: str, seconds: float) -> None:
-        """The next send to ``target`` is carried out, then answered ``seconds`` late."""
+        """The next send to ``target`` (or upload to the path ``target``) is carried out, then
+        answered ``seconds`` late."""
         self.faults.add_delay(target, seconds)
 
     # ---- inspection ---------------------------------------------------------------------
@@ -207,7 +210,7 @@ class FakeZaloOA(UserActions, HttpEmulator):
                 return HttpResponse(404, b"", "text/plain")
             return HttpResponse(200, hosted[0], hosted[1])
         if request.method == "POST" and request.path in UPLOAD_PATHS:
-            return self._upload(request)
+            return await self._upload(request)
         body = self._body(request)
         to = _recipient(request.path, body)
         self.calls.append(ApiCall(request.path, to, body))
@@ -285,7 +288,7 @@ class FakeZaloOA(UserActions, HttpEmulator):
         })
 
     # ---- uploads ------------------------------------------------------------------------
-    def _upload(self, request: HttpRequest) -> HttpResponse:
+    async def _upload(self, request: HttpRequest) -> HttpResponse:
         file_name, data = uploaded_file(request)
         self.calls.append(ApiCall(request.path, None, {"file_name": file_name,
                                                         "size": len(data)}))
@@ -302,7 +305,12 @@ class FakeZaloOA(UserActions, HttpEmulator):
         else:
             issued, key = self.upload_file(), "token"
         self.uploads.append((request.path, issued, len(data)))
-        return _json({"error": 0, "message": "Success", "data": {key: issued}})
+        delay = self.faults.take_delay(request.path)
+        if delay:
+            self._changed.notify()
+            await asyncio.sleep(delay)
+        return _json({"error": 0, "message": "Success",
+                      "data": issued if self.bare_upload_ids else {key: issued}})
 
     def _expire_uploads(self) -> None:
         """Zalo keeps an uploaded image at most 7 days (``uploads``)."""
