@@ -25,6 +25,7 @@ from storage.bulletins import DRAFT, WaitingBulletin
 
 from . import bulletins as bulletin_rules
 from . import resends as resend_rules
+from .alerts import AlertDesk
 from .bulletins import Verdict
 from .desk import BulletinDesk
 from .recipient_words import RecipientCount, recipients_phrase
@@ -32,7 +33,7 @@ from .recipient_words import RecipientCount, recipients_phrase
 PREVIEW = 60
 FROM_LISTING = ":l"  # the choice sits under a listing, which is redrawn after it
 QUEUE_ACTION = re.compile(r"^(approve|remove|up):(\d{1,9})(:l)?$")
-RESEND_ACTION = re.compile(r"^resend:(\d{1,9})$")
+RESEND_ACTION = re.compile(r"^(resend|resendok|resendno):(\d{1,9})$")
 FORCE_ACTION = re.compile(r"^(force|forceok|forceno):(\d{1,9})$")
 VERDICT_KEYS = {Verdict.NOT_FOUND: "bulletins.queue.not_found",
                 Verdict.NOT_ALLOWED: "bulletins.queue.not_allowed",
@@ -133,7 +134,18 @@ class QueueDesk:
         if forced is not None:
             return await self._forced(member, forced[1], int(forced[2]))
         match = RESEND_ACTION.match(action)
-        count = (await self.desk.resend_uncertain(member, int(match[1])) if match else None)
+        if match is None:
+            return self._refused("bulletins.queue.not_found")
+        step, dispatch_id = match[1], int(match[2])
+        if step == "resendno":
+            return Pressed(redraw=Answer(self.tr("bulletins.force.cancelled")))
+        if step == "resend":
+            # A paid alert's copies cost Stars again: the cost question first (broadcasts.alerts).
+            question = await AlertDesk(self.desk, self.tr).paid_resend_question(
+                member, dispatch_id, f"resendok:{dispatch_id}", f"resendno:{dispatch_id}")
+            if question is not None:
+                return Pressed(reply=question)
+        count = await self.desk.resend_uncertain(member, dispatch_id)
         if count is None:
             return self._refused("bulletins.queue.not_found")
         if count.total == 0:
