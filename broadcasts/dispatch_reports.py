@@ -2,9 +2,10 @@
 done, and the copies a crash left uncertain (SPEC §12). Both are owed in the database until
 they went out, so a crash at any point loses neither (one may, rarely, arrive twice).
 
-The summary also says how many Zalo OA groups got a bulletin's words with its photo or document
-described instead of the file itself: Zalo refused the file (over its 1 MB or 5 MB, a type it
-does not take) or Telegram would not hand it over, as ``storage.zalo_uploads`` keeps it. Those
+The summary also says how many Zalo OA groups got a bulletin's words with its file described
+instead of the file itself: a photo or document Zalo refused (over its 1 MB or 5 MB, a type it
+does not take) or Telegram would not hand over, as ``storage.zalo_uploads`` keeps it, or a kind
+Zalo OA never carries (a video, a voice note: ``broadcasts.rendering`` describes it). Those
 copies are sent, not failed, so the officer would otherwise read "sent to all" and not know."""
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from . import notices
 
 Tell = Callable[[Sequence[Address], OutboundMessage], Awaitable[bool]]
 # The Zalo OA channel's name in an address (``channels.zalo_oa.addresses.ZALO_OA``; the core
-# does not import adapters), and the kinds of file it uploads (the others it never carries).
+# does not import adapters), and the kinds of file it uploads (its ``Capabilities.media``; the
+# others it never carries).
 ZALO_OA = "zalo_oa"
 UPLOADED_KINDS = ("photo", "document")
 
@@ -114,14 +116,17 @@ class DispatchReports:
 async def words_instead_of_file(conn: AsyncConnection,
                                 lines: Sequence[delivery_store.DeliveryLine]) -> dict[str, int]:
     """Per file kind, the Zalo OA groups that were sent a bulletin's words with its file
-    described, because the file was refused for Zalo (``storage.zalo_uploads``)."""
+    described: a kind Zalo OA does not carry, or a file refused for Zalo
+    (``storage.zalo_uploads``)."""
     sent = Counter(line.bulletin_id for line in lines
                    if line.channel == ZALO_OA and line.status == delivery_store.SENT)
     found: Counter[str] = Counter()
     for bulletin_id, count in sent.items():
         bulletin = await find_bulletin(conn, bulletin_id)
-        if (bulletin is None or bulletin.media_kind not in UPLOADED_KINDS
-                or not bulletin.media_file_id):
+        if bulletin is None or not bulletin.media_kind or not bulletin.media_file_id:
+            continue
+        if bulletin.media_kind not in UPLOADED_KINDS:
+            found[bulletin.media_kind] += count
             continue
         upload = await find_upload(conn, bulletin.media_file_id)
         if upload is not None and upload.refused_reason is not None:

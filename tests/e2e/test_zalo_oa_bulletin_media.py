@@ -35,7 +35,7 @@ async def zharness(fake, people, tmp_path, clock, e2e_storage_url):
 
 
 async def _photo_bulletin(zharness, caption: str, *, document: tuple[str, bytes] | None = None,
-                          **photo):
+                          video: bool = False, **photo):
     fake, people, zalo = zharness.fake, zharness.people, zharness.zalo
     services = zharness.bot.services
     telegram_groups = await link(fake, services.db, "TT-TANTHANH", 1, services.clock)
@@ -45,6 +45,8 @@ async def _photo_bulletin(zharness, caption: str, *, document: tuple[str, bytes]
     await reply_to(fake, people.officer, "/bulletin")
     if document is not None:
         fake.send_document(people.officer, *document, caption=caption)
+    elif video:
+        fake.send_video(people.officer, caption=caption)
     else:
         fake.send_photo(people.officer, caption=caption, **photo)
     topics = await fake.wait_for_message(people.officer.id, lambda m: "chủ đề" in m["text"])
@@ -193,3 +195,15 @@ async def test_an_upload_met_by_zalos_rate_limit_waits_and_the_photo_still_goes(
     for group in oa_groups:
         [copy] = zalo.sent_to(f"group:{group.id}")
         assert copy.message["attachment"]["payload"]["elements"][0]["attachment_id"] == upload[1]
+
+
+async def test_a_video_bulletin_reaches_oa_groups_as_words_and_the_summary_says_so(zharness):
+    zalo = zharness.zalo
+    _, oa_groups, summary = await _photo_bulletin(zharness, "Clip camera đầu hẻm", video=True)
+
+    assert "đã gửi 3/3 nhóm" in summary["text"]
+    assert "2 nhóm Zalo OA chỉ nhận phần chữ, không kèm video" in summary["text"]
+    assert zalo.uploads == []
+    for group in oa_groups:
+        [copy] = zalo.sent_to(f"group:{group.id}")
+        assert "attachment" not in copy.message and "có kèm video" in copy.message["text"]
