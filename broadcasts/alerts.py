@@ -58,7 +58,7 @@ class AlertDesk:
             ask = "bulletins.alert.ask_sms" if sms_question else "bulletins.alert_paid.ask"
             parts = [tr(ask, body=text[:PREVIEW_CHARS])]
             if paid_groups:
-                parts.append(self._paid_cost(paid_groups))
+                parts.append(self.paid_cost(paid_groups))
             if quote is not None and sms_question:
                 parts.append(sms_cost_text(tr, quote))
             else:
@@ -78,11 +78,12 @@ class AlertDesk:
         if paid is None:
             return None
         return Answer("\n\n".join((tr("bulletins.alert_paid.ask", body=paid.body[:PREVIEW_CHARS]),
-                                    self._paid_cost(paid.groups),
+                                    self.paid_cost(paid.groups),
                                     tr("bulletins.sms_cost.question"))),
                       confirm_choices(tr, confirm, cancel))
 
-    def _paid_cost(self, groups: int) -> str:
+    def paid_cost(self, groups: int) -> str:
+        """The cost line of the paid-broadcast question, for ``groups`` Telegram groups."""
         return self.tr("bulletins.alert_paid.cost", groups=vnd(groups),
                        stars=stars_text(groups * PAID_TENTHS_OF_A_STAR))
 

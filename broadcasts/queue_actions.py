@@ -164,9 +164,13 @@ class QueueDesk:
                 return self._refused("bulletins.queue.not_found")
             if preview.groups == 0:
                 return self._refused("bulletins.force.nothing")
+            question = tr("bulletins.force.confirm", ids=_ids(preview.bulletin_ids),
+                          recipients=recipients_phrase(tr, RecipientCount(preview.groups)))
+            if preview.paid_groups and desk.config.bulletins.paid_broadcast:
+                # An alert's Telegram copies are paid broadcasts: what they cost, again.
+                question += "\n\n" + AlertDesk(desk, tr).paid_cost(preview.paid_groups)
             return Pressed(reply=Answer(
-                tr("bulletins.force.confirm", ids=_ids(preview.bulletin_ids),
-                   recipients=recipients_phrase(tr, RecipientCount(preview.groups))),
+                question,
                 ((Choice(tr("bulletins.button.force_confirm"), f"forceok:{dispatch_id}"),
                   Choice(tr("bulletins.button.force_cancel"), f"forceno:{dispatch_id}")),)))
         done = await desk.force_resend(member, dispatch_id)

@@ -6,7 +6,7 @@ the record. Rules live here; SQL in ``storage.resends``.
 Also what re-sending a dispatch's uncertain copies would pay for (:func:`paid_uncertain`): an
 alert's copies to Telegram groups go as paid broadcasts when ``bulletins.paid_broadcast`` is on
 (``broadcasts.delivery``), so a re-send of them costs Stars again and the officer is asked first
-(``broadcasts.alerts``)."""
+(``broadcasts.alerts``); a forced re-send's preview counts them too (``paid_groups``)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,8 @@ RESEND = "resend"  # the dispatch kind of a forced re-send
 class ResendPreview:
     bulletin_ids: list[int]
     groups: int
+    # Of those, an alert's copies to Telegram groups: paid again when paid broadcasts are on.
+    paid_groups: int = 0
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,12 @@ async def resend_preview(db: Database, tree: UnitTree, member: StaffMember,
         if not _may_resend(await delivery_store.find_dispatch(conn, dispatch_id), tree, member):
             return None
         targets = await store.resend_targets(conn, dispatch_id)
-    return ResendPreview(sorted({t.bulletin_id for t in targets}), len(targets))
+        bulletin_ids = sorted({t.bulletin_id for t in targets})
+        alerts = {b for b in bulletin_ids
+                  if (bulletin := await find_bulletin(conn, b)) is not None and bulletin.is_alert}
+    return ResendPreview(bulletin_ids, len(targets),
+                         sum(1 for t in targets if t.bulletin_id in alerts
+                             and t.channel == TELEGRAM))
 
 
 async def force_resend(db: Database, tree: UnitTree, member: StaffMember, dispatch_id: int,

@@ -120,3 +120,35 @@ async def test_someone_elses_dispatch_is_neither_asked_about_nor_re_sent(write_c
         assert pressed.refused and pressed.note == VI("bulletins.queue.not_found")
     finally:
         await desk.db.close()
+
+
+async def test_a_forced_resend_of_a_paid_alert_says_what_it_costs_before_the_confirmation(
+        write_config, clock):
+    desk, officer = await _desk(write_config, clock)
+    try:
+        dispatch_id = await _dispatch(desk, officer, clock)
+        async with desk.db.transaction() as conn:  # every copy settled: all may be re-sent
+            await conn.execute(update(deliveries)
+                               .where(deliveries.c.dispatch_id == dispatch_id)
+                               .values(status=delivery_store.SENT))
+        asked = await QueueDesk(desk, VI).resend(officer, f"force:{dispatch_id}")
+        confirm, cost = asked.reply.text.split("\n\n")
+        assert confirm.startswith("Gửi lại bản tin #1 tới 3 nhóm? ")
+        assert cost == AlertDesk(desk, VI).paid_cost(3)
+        assert "3 nhóm Telegram: 0,3 Telegram Stars" in cost
+    finally:
+        await desk.db.close()
+
+
+async def test_a_forced_resend_of_a_bulletin_names_no_cost(write_config, clock):
+    desk, officer = await _desk(write_config, clock)
+    try:
+        dispatch_id = await _dispatch(desk, officer, clock, alert=False)
+        async with desk.db.transaction() as conn:
+            await conn.execute(update(deliveries)
+                               .where(deliveries.c.dispatch_id == dispatch_id)
+                               .values(status=delivery_store.SENT))
+        asked = await QueueDesk(desk, VI).resend(officer, f"force:{dispatch_id}")
+        assert "Stars" not in asked.reply.text and "\n\n" not in asked.reply.text
+    finally:
+        await desk.db.close()
