@@ -65,6 +65,7 @@ async def start_bulletins(services: Services, bot: Bot, notice_channel: Channel,
     # answer to a resident never waits behind a broadcast (``channels.telegram_flood``).
     desk.engine.use_pacer(TELEGRAM, SendPacer(overall=services.telegram_flood))
     services.bulletins = desk
+    desk.wake_notices = services.tips.wake_notifier  # "queue ran dry" goes through the outbox
     jobs = BulletinJobs(scheduler, desk)
     await desk.start()
     await jobs.start()

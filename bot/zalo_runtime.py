@@ -139,7 +139,7 @@ async def start_zalo(config: Config, tips: TipsContext, router: ChannelRouter,
                          refresh_token_env=settings.refresh_token_env, clock=tips.clock)
     api = ZaloApi(http, settings.api_base_url, keeper)
     # A bulletin's photo or document (a Telegram file id) is uploaded to Zalo once, then reused.
-    media = (ZaloMediaFiles(tips.db, tips.clock, ZaloUploads(http, settings.api_base_url, keeper),
+    media = (ZaloMediaFiles(tips.db, tips.clock, ZaloUploads(api),
                             telegram_files, tips.tr) if telegram_files is not None else None)
     channel = ZaloOAChannel(api, tips.tr, oa_id=settings.oa_id, media=media)
     router.register(ZALO_OA, channel)

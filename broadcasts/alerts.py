@@ -4,6 +4,10 @@ Cancel when SMS subscribers are among them, and the cost in Telegram Stars when 
 broadcasts (``bulletins.paid_broadcast``: 0.1 Star for each Telegram group). The alert then
 waits in the database (``broadcasts.composer_drafts``) for the choice, taken once: a second
 choice, or one made on a question more than an hour old, sends nothing.
+
+Re-sending an alert's uncertain copies pays again for those to Telegram groups: the officer is
+asked the same cost question first (:meth:`AlertDesk.paid_resend_question`), and only the
+confirmation re-sends (``broadcasts.queue_actions``).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from org.staff import StaffMember
 from storage import deliveries as delivery_store
 from tips.visible_text import has_visible_text
 
+from . import resends
 from .composer_drafts import hold_alert, take_alert
 from .desk import BulletinDesk
 from .sms_cost import confirm_choices, sms_cost_text, vnd
@@ -53,14 +58,34 @@ class AlertDesk:
             ask = "bulletins.alert.ask_sms" if sms_question else "bulletins.alert_paid.ask"
             parts = [tr(ask, body=text[:PREVIEW_CHARS])]
             if paid_groups:
-                parts.append(tr("bulletins.alert_paid.cost", groups=vnd(paid_groups),
-                                stars=stars_text(paid_groups * PAID_TENTHS_OF_A_STAR)))
+                parts.append(self.paid_cost(paid_groups))
             if quote is not None and sms_question:
                 parts.append(sms_cost_text(tr, quote))
             else:
                 parts.append(tr("bulletins.sms_cost.question"))
             return Answer("\n\n".join(parts), confirm_choices(tr, CONFIRM, CANCEL))
         return Answer(await self._send(member, text))
+
+    async def paid_resend_question(self, member: StaffMember, dispatch_id: int, confirm: str,
+                                   cancel: str) -> Answer | None:
+        """Before re-sending a dispatch's uncertain copies: the alert's cost question again,
+        in the same words, when some of them would go as paid broadcasts; None when the
+        re-send costs no Stars (or the dispatch is not the member's: the re-send refuses)."""
+        desk, tr = self.desk, self.tr
+        if not desk.config.bulletins.paid_broadcast:
+            return None
+        paid = await resends.paid_uncertain(desk.db, desk.directory.tree, member, dispatch_id)
+        if paid is None:
+            return None
+        return Answer("\n\n".join((tr("bulletins.alert_paid.ask", body=paid.body[:PREVIEW_CHARS]),
+                                    self.paid_cost(paid.groups),
+                                    tr("bulletins.sms_cost.question"))),
+                      confirm_choices(tr, confirm, cancel))
+
+    def paid_cost(self, groups: int) -> str:
+        """The cost line of the paid-broadcast question, for ``groups`` Telegram groups."""
+        return self.tr("bulletins.alert_paid.cost", groups=vnd(groups),
+                       stars=stars_text(groups * PAID_TENTHS_OF_A_STAR))
 
     async def _paid_groups(self, unit: str) -> int:
         """Telegram groups the alert would reach as paid broadcasts; 0 when alerts are free."""

@@ -9,6 +9,8 @@ ACK = "ack:"  # under a bulletin in a group: "Đã phổ biến"
 APPROVE, REMOVE, MOVE_UP = "bq:approve:", "bq:remove:", "bq:up:"
 FROM_LISTING = ":l"  # suffix: the button sits under a /queue listing, which is redrawn
 RESEND = "bu:resend:"
+# Under the Stars cost asked again before a paid alert's uncertain copies are re-sent.
+RESEND_CONFIRM, RESEND_CANCEL = "bu:resendok:", "bu:resendno:"
 FORCE, FORCE_CONFIRM, FORCE_CANCEL = "bu:force:", "bu:forceok:", "bu:forceno:"
 COMPOSE = "bc:"
 COMPOSE_SEND_CONFIRMED = "bc:nowok"  # "send now" after the SMS cost was shown (sms_cost)
@@ -17,7 +19,7 @@ ALERT_SMS_CONFIRM, ALERT_SMS_CANCEL = "al:ok", "al:no"
 
 ACK_PATTERN = re.compile(r"^ack:(\d{1,9})$")
 QUEUE_PATTERN = re.compile(r"^bq:(approve|remove|up):(\d{1,9})(:l)?$")
-RESEND_PATTERN = re.compile(r"^bu:resend:(\d{1,9})$")
+RESEND_PATTERN = re.compile(r"^bu:(resend|resendok|resendno):(\d{1,9})$")
 FORCE_PATTERN = re.compile(r"^bu:(force|forceok|forceno):(\d{1,9})$")
 
 ACK_PREFIX_PATTERN = r"^ack:"

@@ -1,11 +1,17 @@
 """The bulletin desk: the one object handlers and jobs talk to about bulletins. It turns a
 request (send now, queue, alert, a slot, a re-send) into planned delivery rows, hands them to
 the delivery engine, and tells staff what happened (``broadcasts.dispatch_reports``: summaries
-and uncertain copies; ``broadcasts.notice_sending``: how a notice reaches staff)."""
+and uncertain copies; ``broadcasts.notice_sending``: how a notice reaches staff).
+
+A slot's "queue ran dry" notices go through the staff outbox instead (``storage.outbox``): a
+start-up catch-up runs every commune's slot at once, and an officer standing in for communes
+without officers of their own would get one notice per commune in the same second. The outbox
+worker gives each private chat one message a second (SPEC §12), so they are queued, never
+refused by Telegram and waited out, and the start-up does not wait for them either."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from core.address import Address
@@ -19,6 +25,7 @@ from org.roles import Role
 from org.staff import StaffMember, may_act_on_unit
 from storage import acknowledgements as ack_store
 from storage import deliveries as delivery_store
+from storage import outbox
 from storage import schedules as schedule_store
 from storage.bulletins import DIRECT, DRAFT, BulletinRecord
 from storage.db import Database
@@ -71,6 +78,9 @@ class BulletinDesk:
         self.language = config.language
         self._notices = notice_channel
         self.schedule_changed: Callable[[], None] = lambda: None
+        # Notices were queued in the staff outbox for these chats: its worker looks now (the
+        # wiring sets it to the outbox worker's ``wake``).
+        self.wake_notices: Callable[[Collection[Address]], None] = lambda chats: None
         self.reports = DispatchReports(db=db, directory=directory, clock=clock,
                                        language=self.language, tell=self._tell)
         self.engine = DeliveryEngine(db, delivery_channel, clock, render=self._render,
@@ -136,12 +146,15 @@ class BulletinDesk:
         runs = await slots.run_due_slots(self.db, self.directory.tree, settings.schedule,
                                          self.config.timezone, settings.misfire_grace,
                                          self.clock.now())
+        dry: list[tuple[Address, OutboundMessage]] = []
         for run in runs:
             if run.dispatch_id is not None:
                 self.engine.enqueue(run.dispatch_id, run.delivery_ids)
             if run.groups_without_news:
-                await self._tell(notices.officers_for_unit(self.directory, run.unit_code),
-                                 notices.queue_ran_dry(self.language, run))
+                message = notices.queue_ran_dry(self.language, run)
+                dry.extend((address, message) for address in
+                           notices.officers_for_unit(self.directory, run.unit_code))
+        await self._queue_notices(dry)
         return runs
 
     async def resend_uncertain(self, member: StaffMember,
@@ -236,3 +249,15 @@ class BulletinDesk:
 
     async def _tell(self, addresses: Sequence[Address], message: OutboundMessage) -> bool:
         return await tell_staff(self._notices, addresses, message)
+
+    async def _queue_notices(self, told: Sequence[tuple[Address, OutboundMessage]]) -> None:
+        """Words (no buttons) for staff, queued in the outbox and sent by its worker, one a
+        second per chat. Queued once, after the slot was claimed, as they were sent once
+        before: a crash between the two loses them, a restart never repeats one that went."""
+        if not told:
+            return
+        async with self.db.transaction() as conn:
+            await outbox.enqueue_many(conn, [(address, {"text": message.text})
+                                             for address, message in told],
+                                      now=self.clock.now())
+        self.wake_notices({address for address, _ in told})

@@ -1,22 +1,40 @@
 """What the officer who asked for a dispatch hears about it: the delivery summary when it is
 done, and the copies a crash left uncertain (SPEC §12). Both are owed in the database until
-they went out, so a crash at any point loses neither (one may, rarely, arrive twice)."""
+they went out, so a crash at any point loses neither (one may, rarely, arrive twice).
+
+The summary also says how many Zalo OA groups got a bulletin's words with its file described
+instead of the file itself: a photo or document Zalo refused (over its 1 MB or 5 MB, a type it
+does not take) or Telegram would not hand over, as ``storage.zalo_uploads`` keeps it, or a kind
+Zalo OA never carries (a video, a voice note: ``broadcasts.rendering`` describes it). Those
+copies are sent, not failed, so the officer would otherwise read "sent to all" and not know."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
+
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.address import Address
 from core.clock import Clock
+from core.i18n import t
 from core.outbound import OutboundMessage
 from org.directory import Directory
 from storage import acknowledgements as ack_store
 from storage import deliveries as delivery_store
+from storage.bulletins import find_bulletin
 from storage.db import Database
+from storage.zalo_uploads import find_upload
 
 from . import notices
 
 Tell = Callable[[Sequence[Address], OutboundMessage], Awaitable[bool]]
+# The Zalo OA channel's name in an address (``channels.zalo_oa.addresses.ZALO_OA``; the core
+# does not import adapters), and the kinds of file it uploads (its ``Capabilities.media``; the
+# others it never carries).
+ZALO_OA = "zalo_oa"
+UPLOADED_KINDS = ("photo", "document")
 
 
 class DispatchReports:
@@ -72,11 +90,45 @@ class DispatchReports:
                 lines = await delivery_store.dispatch_lines(conn, dispatch_id)
                 acknowledged = await ack_store.acknowledged_groups(
                     conn, {line.bulletin_id for line in lines})
+                words_only = await words_instead_of_file(conn, lines)
             assert dispatch is not None
             message = notices.delivery_summary(self.language, dispatch_id, dispatch.unit_code,
                                                lines, acknowledged)
+            if words_only:
+                message = self._with_words_only(message, words_only)
             if await self._tell(self.recipients(dispatch), message):
                 async with self.db.transaction() as conn:
                     await delivery_store.mark_summary_sent(conn, dispatch_id, self.clock.now())
         finally:
             self._summarising.discard(dispatch_id)
+
+    def _with_words_only(self, summary: OutboundMessage,
+                         words_only: dict[str, int]) -> OutboundMessage:
+        """The summary with a line per file kind under its first (how many groups got it)."""
+        header, _, rest = summary.text.partition("\n")
+        lines = [t(self.language, "bulletins.notice.summary_words_only", count=count,
+                   kind=t(self.language, f"media_kind.{kind}"))
+                 for kind, count in sorted(words_only.items())]
+        return dataclasses.replace(summary, text="\n".join([header, *lines, *([rest] if rest
+                                                                              else [])]))
+
+
+async def words_instead_of_file(conn: AsyncConnection,
+                                lines: Sequence[delivery_store.DeliveryLine]) -> dict[str, int]:
+    """Per file kind, the Zalo OA groups that were sent a bulletin's words with its file
+    described: a kind Zalo OA does not carry, or a file refused for Zalo
+    (``storage.zalo_uploads``)."""
+    sent = Counter(line.bulletin_id for line in lines
+                   if line.channel == ZALO_OA and line.status == delivery_store.SENT)
+    found: Counter[str] = Counter()
+    for bulletin_id, count in sent.items():
+        bulletin = await find_bulletin(conn, bulletin_id)
+        if bulletin is None or not bulletin.media_kind or not bulletin.media_file_id:
+            continue
+        if bulletin.media_kind not in UPLOADED_KINDS:
+            found[bulletin.media_kind] += count
+            continue
+        upload = await find_upload(conn, bulletin.media_file_id)
+        if upload is not None and upload.refused_reason is not None:
+            found[bulletin.media_kind] += count
+    return dict(found)

@@ -25,6 +25,7 @@ from storage.bulletins import DRAFT, WaitingBulletin
 
 from . import bulletins as bulletin_rules
 from . import resends as resend_rules
+from .alerts import AlertDesk
 from .bulletins import Verdict
 from .desk import BulletinDesk
 from .recipient_words import RecipientCount, recipients_phrase
@@ -32,7 +33,7 @@ from .recipient_words import RecipientCount, recipients_phrase
 PREVIEW = 60
 FROM_LISTING = ":l"  # the choice sits under a listing, which is redrawn after it
 QUEUE_ACTION = re.compile(r"^(approve|remove|up):(\d{1,9})(:l)?$")
-RESEND_ACTION = re.compile(r"^resend:(\d{1,9})$")
+RESEND_ACTION = re.compile(r"^(resend|resendok|resendno):(\d{1,9})$")
 FORCE_ACTION = re.compile(r"^(force|forceok|forceno):(\d{1,9})$")
 VERDICT_KEYS = {Verdict.NOT_FOUND: "bulletins.queue.not_found",
                 Verdict.NOT_ALLOWED: "bulletins.queue.not_allowed",
@@ -133,7 +134,18 @@ class QueueDesk:
         if forced is not None:
             return await self._forced(member, forced[1], int(forced[2]))
         match = RESEND_ACTION.match(action)
-        count = (await self.desk.resend_uncertain(member, int(match[1])) if match else None)
+        if match is None:
+            return self._refused("bulletins.queue.not_found")
+        step, dispatch_id = match[1], int(match[2])
+        if step == "resendno":
+            return Pressed(redraw=Answer(self.tr("bulletins.force.cancelled")))
+        if step == "resend":
+            # A paid alert's copies cost Stars again: the cost question first (broadcasts.alerts).
+            question = await AlertDesk(self.desk, self.tr).paid_resend_question(
+                member, dispatch_id, f"resendok:{dispatch_id}", f"resendno:{dispatch_id}")
+            if question is not None:
+                return Pressed(reply=question)
+        count = await self.desk.resend_uncertain(member, dispatch_id)
         if count is None:
             return self._refused("bulletins.queue.not_found")
         if count.total == 0:
@@ -152,9 +164,13 @@ class QueueDesk:
                 return self._refused("bulletins.queue.not_found")
             if preview.groups == 0:
                 return self._refused("bulletins.force.nothing")
+            question = tr("bulletins.force.confirm", ids=_ids(preview.bulletin_ids),
+                          recipients=recipients_phrase(tr, RecipientCount(preview.groups)))
+            if preview.paid_groups and desk.config.bulletins.paid_broadcast:
+                # An alert's Telegram copies are paid broadcasts: what they cost, again.
+                question += "\n\n" + AlertDesk(desk, tr).paid_cost(preview.paid_groups)
             return Pressed(reply=Answer(
-                tr("bulletins.force.confirm", ids=_ids(preview.bulletin_ids),
-                   recipients=recipients_phrase(tr, RecipientCount(preview.groups))),
+                question,
                 ((Choice(tr("bulletins.button.force_confirm"), f"forceok:{dispatch_id}"),
                   Choice(tr("bulletins.button.force_cancel"), f"forceno:{dispatch_id}")),)))
         done = await desk.force_resend(member, dispatch_id)

@@ -26,6 +26,7 @@ class ResendTarget:
     bulletin_id: int
     group_id: int
     next_round: int
+    channel: str = "telegram"  # of the group's address (a paid alert pays for Telegram's)
 
 
 async def resend_targets(conn: AsyncConnection, dispatch_id: int) -> list[ResendTarget]:
@@ -36,12 +37,14 @@ async def resend_targets(conn: AsyncConnection, dispatch_id: int) -> list[Resend
                                     other.c.group_id == deliveries.c.group_id,
                                     other.c.status.in_(OPEN_STATES)))
     rows = await conn.execute(
-        select(deliveries.c.bulletin_id, deliveries.c.group_id, deliveries.c.round)
+        select(deliveries.c.bulletin_id, deliveries.c.group_id, deliveries.c.round,
+               groups.c.address)
         .select_from(deliveries.join(groups, deliveries.c.group_id == groups.c.id))
         .where(deliveries.c.dispatch_id == dispatch_id, groups.c.status == ACTIVE,
                deliveries.c.status.not_in(OPEN_STATES), ~in_flight)
         .order_by(deliveries.c.id))
-    return [ResendTarget(r.bulletin_id, r.group_id, r.round + 1) for r in rows]
+    return [ResendTarget(r.bulletin_id, r.group_id, r.round + 1, r.address.channel)
+            for r in rows]
 
 
 async def plan_round(conn: AsyncConnection, dispatch_id: int, targets: list[ResendTarget],

@@ -82,31 +82,50 @@ class ZaloApi:
         self._tokens = tokens
 
     async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        return await self._call("POST", path, json=body)
+        return _object(await self._call("POST", path, json=body))
 
     async def get(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
-        return await self._call("GET", path, params=params)
+        return _object(await self._call("GET", path, params=params))
 
-    async def _call(self, method: str, path: str, **content: Any) -> dict[str, Any]:
+    async def upload(self, path: str, files: dict[str, tuple[str, bytes, str]]) -> Any:
+        """A multipart upload (``files`` as httpx takes them); the envelope's ``data`` as it
+        came, an object or not (sources disagree on its shape: ``uploads``).
+
+        An upload that may have arrived is only an unused id on Zalo's side: asking again is
+        harmless, so every transport failure counts as "never left" (``may_have_arrived``
+        False) and the caller may simply ask again."""
+        return await self._call("POST", path, harmless_to_repeat=True, files=files)
+
+    async def _call(self, method: str, path: str, *, harmless_to_repeat: bool = False,
+                    **content: Any) -> Any:
         token = await self._tokens.access_token()
         try:
-            return await self._once(method, path, token, **content)
+            return await self._once(method, path, token, harmless_to_repeat, content)
         except ZaloApiError as error:
             if error.code not in _TOKEN_REFUSALS:
                 raise
         # A refused token did nothing: asking again with a renewed one cannot duplicate.
-        return await self._once(method, path, await self._tokens.renew(token), **content)
+        return await self._once(method, path, await self._tokens.renew(token),
+                                harmless_to_repeat, content)
 
-    async def _once(self, method: str, path: str, token: str, **content: Any) -> dict[str, Any]:
+    async def _once(self, method: str, path: str, token: str, harmless_to_repeat: bool,
+                    content: dict[str, Any]) -> Any:
         try:
             response = await self._http.request(method, self._base + path,
                                                 headers={"access_token": token}, **content)
         except httpx.TransportError as error:
+            if harmless_to_repeat:
+                raise ZaloTransportError(f"{path}: {type(error).__name__}",
+                                         may_have_arrived=False) from error
             raise unanswered(error, ZaloTransportError, quote_error=True) from error
         body = envelope_of(response)
         code = body.get("error", 0)
         if not isinstance(code, int) or code != 0:
             raise ZaloApiError(code if isinstance(code, int) else -1,
                                str(body.get("message", "")))
-        data = body.get("data")
-        return data if isinstance(data, dict) else {}
+        return body.get("data")
+
+
+def _object(data: Any) -> dict[str, Any]:
+    """A message or group call's ``data``: an object, or nothing worth reading."""
+    return data if isinstance(data, dict) else {}

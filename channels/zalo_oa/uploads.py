@@ -13,24 +13,15 @@ projects post the same paths with the access token in the ``access_token`` heade
 disagree on where the id is: most read ``data.attachment_id``, one reads ``data`` as the id itself
 when it is a string; both are taken here.
 
-Both are v2.0 paths of the same API root as the v3.0 messages; the access token and its renewal
-are the same as for every call (``api.AccessTokens``).
+Both are v2.0 paths of the same API root as the v3.0 messages, asked through the same client
+(``api.ZaloApi.upload``): the access token, its renewal and the envelope are those of every call.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import httpx
-
-from channels.zalo_oa.api import (
-    ACCESS_TOKEN_EXPIRED,
-    ACCESS_TOKEN_INVALID,
-    AccessTokens,
-    ZaloApiError,
-    ZaloTransportError,
-    envelope_of,
-)
+from channels.zalo_oa.api import ZaloApi, ZaloTransportError
 from core.outbound import MediaKind
 
 IMAGE_UPLOAD = "/v2.0/oa/upload/image"
@@ -64,38 +55,15 @@ def known_refusal(file: FileToUpload) -> str | None:
 
 
 class ZaloUploads:
-    def __init__(self, http: httpx.AsyncClient, api_base_url: str, tokens: AccessTokens) -> None:
-        self._http = http
-        self._base = api_base_url.rstrip("/")
-        self._tokens = tokens
+    def __init__(self, api: ZaloApi) -> None:
+        self._api = api
 
     async def upload(self, file: FileToUpload) -> str:
         """The id Zalo gave the file; :class:`ZaloApiError` when Zalo refused it (too big, not
-        a type it takes, quota), :class:`ZaloTransportError` when no answer came."""
-        token = await self._tokens.access_token()
-        try:
-            return await self._once(file, token)
-        except ZaloApiError as error:
-            if error.code not in (ACCESS_TOKEN_INVALID, ACCESS_TOKEN_EXPIRED):
-                raise
-        return await self._once(file, await self._tokens.renew(token))
-
-    async def _once(self, file: FileToUpload, token: str) -> str:
-        try:
-            response = await self._http.post(
-                self._base + _PATH[file.kind], headers={"access_token": token},
-                files={"file": (file.file_name, file.data, file.content_type)})
-        except httpx.TransportError as error:
-            # An upload that may have arrived is only an unused id on Zalo's side: asking again
-            # is harmless, so every transport failure counts as "never left".
-            raise ZaloTransportError(f"upload: {type(error).__name__}",
-                                     may_have_arrived=False) from error
-        body = envelope_of(response)
-        code = body.get("error", 0)
-        if not isinstance(code, int) or code != 0:
-            raise ZaloApiError(code if isinstance(code, int) else -1,
-                               str(body.get("message", "")))
-        data = body.get("data")
+        a type it takes, quota), :class:`ZaloTransportError` when no answer came (never
+        "may have arrived": ``ZaloApi.upload``)."""
+        data = await self._api.upload(
+            _PATH[file.kind], {"file": (file.file_name, file.data, file.content_type)})
         found = data.get(_ID_FIELD[file.kind]) if isinstance(data, dict) else data
         if not isinstance(found, str) or not found:
             raise ZaloTransportError("upload answer without an id", may_have_arrived=False)

@@ -37,11 +37,11 @@ The people writing to the bot, and the platform's posts to the webhook, are in `
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from typing import Any
 
+from emulators.fault_plan import FaultInjection
 from emulators.http_emulator import HttpEmulator
 from emulators.telegram.http import HttpRequest, HttpResponse
 
@@ -71,7 +71,7 @@ def _ok(result: Any) -> HttpResponse:
                                         ensure_ascii=False).encode())
 
 
-class FakeZaloBot(UserSide, HttpEmulator):
+class FakeZaloBot(UserSide, FaultInjection[BotApiError], HttpEmulator):
     """The Bot API for one bot, and the people who write to it."""
 
     def __init__(self, *, token: str = TOKEN, account_name: str = "bot.AnNinhXa",
@@ -98,18 +98,12 @@ class FakeZaloBot(UserSide, HttpEmulator):
         self.media[path] = (data, content_type)
         return f"{self.base_url}{path}"
 
-    # ---- faults -------------------------------------------------------------------------
-    def inject_error(self, target: str, code: int, description: str, *, times: int = 1) -> None:
-        """The next ``times`` calls for ``target`` (a chat id, or a method name) are refused
-        with this envelope."""
-        self.faults.add_error(target, BotApiError(code, description), times)
+    # ---- faults (``emulators.fault_plan``): targets a chat id, or a method name ------------
+    def _fault_error(self, code: int, message: str) -> BotApiError:
+        return BotApiError(code, message)
 
-    def inject_server_error(self, target: str, *, status: int = 502, html: bool = False) -> None:
-        self.faults.add_server_error(target, status, html)
-
-    def inject_delay(self, target: str, seconds: float) -> None:
-        """The next send to ``target`` is carried out, then answered ``seconds`` late."""
-        self.faults.add_delay(target, seconds)
+    def _server_error_answer(self, status: int) -> HttpResponse:
+        return BotApiError(status, "Internal Server Error").answer()
 
     # ---- inspection ---------------------------------------------------------------------
     def sent_to(self, chat_id: str) -> list[SentMessage]:
@@ -166,20 +160,14 @@ class FakeZaloBot(UserSide, HttpEmulator):
         chat_id = str(body["chat_id"]) if "chat_id" in body else None
         self.calls.append(ApiCall(method, chat_id, body))
         target = chat_id or method
-        server_fault = self.faults.take_server_error(target)
+        server_fault = self._server_fault(target)
         if server_fault is not None:
-            if server_fault.html:
-                return HttpResponse(server_fault.status, b"<html><body>502 Bad Gateway</body>"
-                                    b"</html>", "text/html")
-            raise BotApiError(server_fault.status, "Internal Server Error")
+            return server_fault
         injected = self.faults.take_error(target)
         if injected is not None:
             raise injected
         answer = await self._method(method, body)
-        delay = self.faults.take_delay(target)
-        if delay:
-            self._changed.notify()
-            await asyncio.sleep(delay)
+        await self._answer_late(target)
         return answer
 
     @staticmethod

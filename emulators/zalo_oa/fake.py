@@ -37,12 +37,12 @@ without sleeping.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
 from typing import Any
 from urllib.parse import parse_qs
 
+from emulators.fault_plan import FaultInjection
 from emulators.http_emulator import HttpEmulator
 from emulators.telegram.http import HttpRequest, HttpResponse
 
@@ -75,7 +75,7 @@ def _json(body: dict[str, Any], status: int = 200) -> HttpResponse:
     return HttpResponse(status, json.dumps(body, ensure_ascii=False).encode())
 
 
-class FakeZaloOA(UserActions, HttpEmulator):
+class FakeZaloOA(UserActions, FaultInjection[ZaloError], HttpEmulator):
     """Zalo's OA API and OAuth server for one app and one OA."""
 
     def __init__(self, *, app_id: str = APP_ID, app_secret: str = APP_SECRET,
@@ -96,6 +96,8 @@ class FakeZaloOA(UserActions, HttpEmulator):
         self.attachment_ids: set[str] = set()
         self.file_tokens: set[str] = set()
         self.uploads: list[tuple[str, str, int]] = []  # (path, id issued, size) per upload
+        # The other reading of an upload's answer some sources give: ``data`` is the id itself.
+        self.bare_upload_ids = False
         self._issued_at: dict[str, float] = {}  # attachment id or file token -> when
         self.webhook_url: str | None = None
         self._offset = 0.0
@@ -165,18 +167,13 @@ class FakeZaloOA(UserActions, HttpEmulator):
         for token in self.tokens.access_tokens:
             self.tokens.access_tokens[token] = self.now() - 1
 
-    # ---- faults -------------------------------------------------------------------------
-    def inject_error(self, target: str, code: int, message: str, *, times: int = 1) -> None:
-        """The next ``times`` sends to ``target`` ("user:<id>", "group:<id>") or refreshes
-        ("oauth") are refused with this envelope."""
-        self.faults.add_error(target, ZaloError(code, message), times)
+    # ---- faults (``emulators.fault_plan``): targets "user:<id>", "group:<id>", "oauth", or an
+    # upload's path --------------------------------------------------------------------------
+    def _fault_error(self, code: int, message: str) -> ZaloError:
+        return ZaloError(code, message)
 
-    def inject_server_error(self, target: str, *, status: int = 502, html: bool = False) -> None:
-        self.faults.add_server_error(target, status, html)
-
-    def inject_delay(self, target: str, seconds: float) -> None:
-        """The next send to ``target`` is carried out, then answered ``seconds`` late."""
-        self.faults.add_delay(target, seconds)
+    def _server_error_answer(self, status: int) -> HttpResponse:
+        return _json({"error": -500, "message": "Internal server error"}, status)
 
     # ---- inspection ---------------------------------------------------------------------
     def sent_to(self, target: str) -> list[SentMessage]:
@@ -207,16 +204,13 @@ class FakeZaloOA(UserActions, HttpEmulator):
                 return HttpResponse(404, b"", "text/plain")
             return HttpResponse(200, hosted[0], hosted[1])
         if request.method == "POST" and request.path in UPLOAD_PATHS:
-            return self._upload(request)
+            return await self._upload(request)
         body = self._body(request)
         to = _recipient(request.path, body)
         self.calls.append(ApiCall(request.path, to, body))
-        server_fault = self.faults.take_server_error(to or request.path)
+        server_fault = self._server_fault(to or request.path)
         if server_fault is not None:
-            if server_fault.html:
-                return HttpResponse(server_fault.status, b"<html><body>502 Bad Gateway</body>"
-                                    b"</html>", "text/html")
-            return _json({"error": -500, "message": "Internal server error"}, server_fault.status)
+            return server_fault
         self._check_access_token(request)
         if to is not None:
             injected = self.faults.take_error(to)
@@ -233,10 +227,7 @@ class FakeZaloOA(UserActions, HttpEmulator):
             answer = self._send_to_group(body)
         else:
             return _json({"error": -404, "message": "Not found"}, 404)
-        delay = self.faults.take_delay(to or "")
-        if delay:
-            self._changed.notify()
-            await asyncio.sleep(delay)
+        await self._answer_late(to or "")
         return answer
 
     @staticmethod
@@ -263,9 +254,9 @@ class FakeZaloOA(UserActions, HttpEmulator):
     def _refresh(self, request: HttpRequest) -> HttpResponse:
         form = {key: values[0] for key, values in parse_qs(request.body.decode()).items()}
         self.calls.append(ApiCall(request.path, "oauth", {"grant_type": form.get("grant_type")}))
-        server_fault = self.faults.take_server_error("oauth")
+        server_fault = self._server_fault("oauth")
         if server_fault is not None:
-            return _json({"error": -500, "message": "Internal server error"}, server_fault.status)
+            return server_fault
         injected = self.faults.take_error("oauth")
         if injected is not None:
             return _json({"error": injected.code, "error_name": "Injected",
@@ -285,13 +276,13 @@ class FakeZaloOA(UserActions, HttpEmulator):
         })
 
     # ---- uploads ------------------------------------------------------------------------
-    def _upload(self, request: HttpRequest) -> HttpResponse:
+    async def _upload(self, request: HttpRequest) -> HttpResponse:
         file_name, data = uploaded_file(request)
         self.calls.append(ApiCall(request.path, None, {"file_name": file_name,
                                                         "size": len(data)}))
-        server_fault = self.faults.take_server_error(request.path)
+        server_fault = self._server_fault(request.path)
         if server_fault is not None:
-            return _json({"error": -500, "message": "Internal server error"}, server_fault.status)
+            return server_fault
         self._check_access_token(request)
         injected = self.faults.take_error(request.path)
         if injected is not None:
@@ -302,7 +293,9 @@ class FakeZaloOA(UserActions, HttpEmulator):
         else:
             issued, key = self.upload_file(), "token"
         self.uploads.append((request.path, issued, len(data)))
-        return _json({"error": 0, "message": "Success", "data": {key: issued}})
+        await self._answer_late(request.path)
+        return _json({"error": 0, "message": "Success",
+                      "data": issued if self.bare_upload_ids else {key: issued}})
 
     def _expire_uploads(self) -> None:
         """Zalo keeps an uploaded image at most 7 days (``uploads``)."""

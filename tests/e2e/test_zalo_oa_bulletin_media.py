@@ -2,7 +2,8 @@
 photo is read from Telegram once, uploaded to Zalo once (``/v2.0/oa/upload/image``) for every OA
 group, and each group gets an image message naming the attachment id the emulator issued, beside
 the Telegram groups, exactly once each. A photo Zalo refuses (over its 1 MB) reaches the OA groups
-as the words with the photo described, and the rows are sent, not failed."""
+as the words with the photo described, and the rows are sent, not failed; the officer's summary
+says how many OA groups got the words only."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ async def zharness(fake, people, tmp_path, clock, e2e_storage_url):
 
 
 async def _photo_bulletin(zharness, caption: str, *, document: tuple[str, bytes] | None = None,
-                          **photo):
+                          video: bool = False, **photo):
     fake, people, zalo = zharness.fake, zharness.people, zharness.zalo
     services = zharness.bot.services
     telegram_groups = await link(fake, services.db, "TT-TANTHANH", 1, services.clock)
@@ -44,6 +45,8 @@ async def _photo_bulletin(zharness, caption: str, *, document: tuple[str, bytes]
     await reply_to(fake, people.officer, "/bulletin")
     if document is not None:
         fake.send_document(people.officer, *document, caption=caption)
+    elif video:
+        fake.send_video(people.officer, caption=caption)
     else:
         fake.send_photo(people.officer, caption=caption, **photo)
     topics = await fake.wait_for_message(people.officer.id, lambda m: "chủ đề" in m["text"])
@@ -65,6 +68,7 @@ async def test_a_photo_bulletin_reaches_oa_groups_as_an_image_uploaded_once(zhar
     telegram_groups, oa_groups, summary = await _photo_bulletin(zharness, "Đối tượng trộm chó")
 
     assert "đã gửi 3/3 nhóm" in summary["text"]
+    assert "chỉ nhận phần chữ" not in summary["text"]
     assert [group_copies(fake, chat.id) for chat in telegram_groups] == [1]
     assert "photo" in fake.sent_messages(telegram_groups[0].id)[0]
     [upload] = zalo.uploads  # one upload for two OA groups
@@ -86,7 +90,11 @@ async def test_a_photo_zalo_refuses_is_described_in_words_and_the_rows_are_sent(
     telegram_groups, oa_groups, summary = await _photo_bulletin(
         zharness, "Ảnh camera khu chợ", data=TOO_BIG_PHOTO)
 
-    assert "đã gửi 3/3 nhóm" in summary["text"]
+    # Sent to all three, and the officer reads that the OA groups got the words without it.
+    header, words_only = summary["text"].splitlines()[:2]
+    assert "đã gửi 3/3 nhóm" in header
+    assert words_only == ("2 nhóm Zalo OA chỉ nhận phần chữ, không kèm ảnh: Zalo không nhận tệp "
+                          "này (quá lớn hoặc không đúng loại).")
     assert "photo" in fake.sent_messages(telegram_groups[0].id)[0]
     # Over Zalo's published 1 MB: known without spending an upload of the month's quota.
     assert [call for call in zalo.calls if call.path == IMAGE_UPLOAD] == []
@@ -133,6 +141,7 @@ async def test_a_document_bulletin_reaches_oa_groups_as_its_words_then_the_file(
         zharness, "Thông báo lịch tuần tra", document=("lich-tuan-tra.pdf", PDF))
 
     assert "đã gửi 3/3 nhóm" in summary["text"]
+    assert "chỉ nhận phần chữ" not in summary["text"]
     [upload] = zalo.uploads  # one upload for two OA groups
     assert upload[0] == FILE_UPLOAD and upload[2] == len(PDF)
     [call] = [call for call in zalo.calls if call.path == FILE_UPLOAD]
@@ -152,6 +161,7 @@ async def test_a_document_of_a_type_zalo_refuses_is_described_in_words(zharness)
         zharness, "Danh sách hộ", document=("danh-sach.xlsx", b"PK\x03\x04 sheet"))
 
     assert "đã gửi 3/3 nhóm" in summary["text"]
+    assert "2 nhóm Zalo OA chỉ nhận phần chữ, không kèm tài liệu" in summary["text"]
     assert zalo.uploads == []
     assert [call for call in zalo.calls if call.path == FILE_UPLOAD] == []
     for group in oa_groups:
@@ -166,6 +176,7 @@ async def test_a_photo_zalos_upload_refuses_is_asked_once_and_described_for_ever
     _, oa_groups, summary = await _photo_bulletin(zharness, "Ảnh đối tượng")
 
     assert "đã gửi 3/3 nhóm" in summary["text"]
+    assert "2 nhóm Zalo OA chỉ nhận phần chữ, không kèm ảnh" in summary["text"]
     assert len([call for call in zalo.calls if call.path == IMAGE_UPLOAD]) == 1
     for group in oa_groups:
         [copy] = zalo.sent_to(f"group:{group.id}")
@@ -184,3 +195,15 @@ async def test_an_upload_met_by_zalos_rate_limit_waits_and_the_photo_still_goes(
     for group in oa_groups:
         [copy] = zalo.sent_to(f"group:{group.id}")
         assert copy.message["attachment"]["payload"]["elements"][0]["attachment_id"] == upload[1]
+
+
+async def test_a_video_bulletin_reaches_oa_groups_as_words_and_the_summary_says_so(zharness):
+    zalo = zharness.zalo
+    _, oa_groups, summary = await _photo_bulletin(zharness, "Clip camera đầu hẻm", video=True)
+
+    assert "đã gửi 3/3 nhóm" in summary["text"]
+    assert "2 nhóm Zalo OA chỉ nhận phần chữ, không kèm video" in summary["text"]
+    assert zalo.uploads == []
+    for group in oa_groups:
+        [copy] = zalo.sent_to(f"group:{group.id}")
+        assert "attachment" not in copy.message and "có kèm video" in copy.message["text"]

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from channels.zalo_oa.addresses import group_address
-from channels.zalo_oa.api import ZaloApiError
+from channels.zalo_oa.api import ZaloApiError, ZaloTransportError
 from channels.zalo_oa.uploads import FileToUpload, ZaloUploads
 from core.outbound import Media, MediaKind, OutboundMessage, Rejected
 from emulators.zalo_oa import FakeZaloOA
@@ -35,7 +35,7 @@ async def wired(db, zalo) -> AsyncIterator[Wired]:
 
 
 def _uploads(wired: Wired, zalo: FakeZaloOA) -> ZaloUploads:
-    return ZaloUploads(wired.http, zalo.base_url, wired.keeper)
+    return ZaloUploads(wired.api)
 
 
 async def test_an_image_and_a_file_get_the_ids_zalo_issues(wired, zalo):
@@ -94,3 +94,37 @@ async def test_a_group_message_naming_an_id_zalo_did_not_issue_or_no_longer_keep
     with pytest.raises(Rejected, match="attachment"):
         await wired.channel.send(to, OutboundMessage("Ảnh", media=Media(MediaKind.PHOTO, image)))
     assert len(zalo.sent_to(f"group:{group.id}")) == 1
+
+
+async def test_an_upload_answered_too_late_never_may_have_arrived_and_is_asked_again(db, zalo):
+    # A send answered late may have been carried out (uncertain); an upload answered late is
+    # only an unused id on Zalo's side, so the caller may simply ask again.
+    async with zalo_channel(db, zalo, zalo.first_refresh_token(), read_timeout=0.2) as wired:
+        uploads = _uploads(wired, zalo)
+        zalo.inject_delay("/v2.0/oa/upload/image", 1.0)
+        with pytest.raises(ZaloTransportError) as late:
+            await uploads.upload(FileToUpload(MediaKind.PHOTO, PNG, "ban-tin.png", "image/png"))
+        assert late.value.may_have_arrived is False
+        assert "ReadTimeout" in str(late.value)
+        image = await uploads.upload(FileToUpload(MediaKind.PHOTO, PNG, "ban-tin.png",
+                                                  "image/png"))
+    assert [issued for _, issued, _ in zalo.uploads][-1] == image
+    assert len(zalo.uploads) == 2
+
+
+async def test_an_answer_naming_the_id_as_data_itself_is_read_too(wired, zalo):
+    zalo.bare_upload_ids = True
+    token = await _uploads(wired, zalo).upload(
+        FileToUpload(MediaKind.DOCUMENT, PDF, "ban-tin.pdf", "application/pdf"))
+    assert token in zalo.file_tokens
+
+
+async def test_a_send_answered_too_late_may_have_arrived(db, zalo):
+    # The same client, for a message rather than an upload: the other rule still holds.
+    group = zalo.group("Tổ Ấp 2")
+    async with zalo_channel(db, zalo, zalo.first_refresh_token(), read_timeout=0.2) as wired:
+        zalo.inject_delay(f"group:{group.id}", 1.0)
+        with pytest.raises(ZaloTransportError) as late:
+            await wired.api.post("/v3.0/oa/group/message", {
+                "recipient": {"group_id": group.id}, "message": {"text": "Chào"}})
+    assert late.value.may_have_arrived is True
