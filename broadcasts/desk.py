@@ -3,11 +3,12 @@ request (send now, queue, alert, a slot, a re-send) into planned delivery rows, 
 the delivery engine, and tells staff what happened (``broadcasts.dispatch_reports``: summaries
 and uncertain copies; ``broadcasts.notice_sending``: how a notice reaches staff).
 
-A slot's "queue ran dry" notices go through the staff outbox instead (``storage.outbox``): a
-start-up catch-up runs every commune's slot at once, and an officer standing in for communes
-without officers of their own would get one notice per commune in the same second. The outbox
-worker gives each private chat one message a second (SPEC §12), so they are queued, never
-refused by Telegram and waited out, and the start-up does not wait for them either."""
+A slot's "queue ran dry" notices go through the staff outbox instead
+(``broadcasts.staff_outbox``), queued in the transaction that claims the slot: a start-up
+catch-up runs every commune's slot at once, and an officer standing in for communes without
+officers of their own would get one notice per commune in the same second. The outbox worker
+gives each private chat one message a second (SPEC §12), so they are queued, never refused by
+Telegram and waited out, the job does not wait for them, and a crash loses none."""
 
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ from org.roles import Role
 from org.staff import StaffMember, may_act_on_unit
 from storage import acknowledgements as ack_store
 from storage import deliveries as delivery_store
-from storage import outbox
 from storage import schedules as schedule_store
 from storage.bulletins import DIRECT, DRAFT, BulletinRecord
 from storage.db import Database
@@ -40,6 +40,7 @@ from .pacing import SendPacer
 from .recipient_words import RecipientCount
 from .rendering import render_bulletin
 from .sms_cost import SmsCosts, SmsTariff
+from .staff_outbox import StaffNotice, notices_to
 
 
 @dataclass(frozen=True)
@@ -145,17 +146,22 @@ class BulletinDesk:
         settings = self.config.bulletins
         runs = await slots.run_due_slots(self.db, self.directory.tree, settings.schedule,
                                          self.config.timezone, settings.misfire_grace,
-                                         self.clock.now())
-        dry: list[tuple[Address, OutboundMessage]] = []
+                                         self.clock.now(), told=self._dry_queue_notices)
         for run in runs:
             if run.dispatch_id is not None:
                 self.engine.enqueue(run.dispatch_id, run.delivery_ids)
-            if run.groups_without_news:
-                message = notices.queue_ran_dry(self.language, run)
-                dry.extend((address, message) for address in
-                           notices.officers_for_unit(self.directory, run.unit_code))
-        await self._queue_notices(dry)
+        told = {address for run in runs for address in run.told}
+        if told:
+            self.wake_notices(told)
         return runs
+
+    def _dry_queue_notices(self, run: slots.SlotRun) -> list[StaffNotice]:
+        """What the unit's officers are told of a slot that had nothing new for some groups:
+        queued in the slot's claim, so a claimed slot always has them."""
+        if not run.groups_without_news:
+            return []
+        return notices_to(notices.officers_for_unit(self.directory, run.unit_code),
+                          notices.queue_ran_dry(self.language, run))
 
     async def resend_uncertain(self, member: StaffMember,
                                dispatch_id: int) -> RecipientCount | None:
@@ -249,15 +255,3 @@ class BulletinDesk:
 
     async def _tell(self, addresses: Sequence[Address], message: OutboundMessage) -> bool:
         return await tell_staff(self._notices, addresses, message)
-
-    async def _queue_notices(self, told: Sequence[tuple[Address, OutboundMessage]]) -> None:
-        """Words (no buttons) for staff, queued in the outbox and sent by its worker, one a
-        second per chat. Queued once, after the slot was claimed, as they were sent once
-        before: a crash between the two loses them, a restart never repeats one that went."""
-        if not told:
-            return
-        async with self.db.transaction() as conn:
-            await outbox.enqueue_many(conn, [(address, {"text": message.text})
-                                             for address, message in told],
-                                      now=self.clock.now())
-        self.wake_notices({address for address, _ in told})
