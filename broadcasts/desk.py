@@ -3,12 +3,12 @@ request (send now, queue, alert, a slot, a re-send) into planned delivery rows, 
 the delivery engine, and tells staff what happened (``broadcasts.dispatch_reports``: summaries
 and uncertain copies; ``broadcasts.notice_sending``: how a notice reaches staff).
 
-A slot's "queue ran dry" notices go through the staff outbox instead
-(``broadcasts.staff_outbox``), queued in the transaction that claims the slot: a start-up
-catch-up runs every commune's slot at once, and an officer standing in for communes without
-officers of their own would get one notice per commune in the same second. The outbox worker
-gives each private chat one message a second (SPEC §12), so they are queued, never refused by
-Telegram and waited out, the job does not wait for them, and a crash loses none."""
+A slot's "queue ran dry" notices and the Sunday below-target warnings go through the staff
+outbox instead (``broadcasts.staff_outbox``), queued in the transaction that claims the slot or
+the week: a start-up catch-up runs every commune's slot at once, and an officer standing in for
+communes without officers of their own would get one notice per commune in the same second. The
+outbox worker gives each private chat one message a second (SPEC §12), so they are queued, never
+refused by Telegram and waited out, the job does not wait for them, and a crash loses none."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from org.roles import Role
 from org.staff import StaffMember, may_act_on_unit
 from storage import acknowledgements as ack_store
 from storage import deliveries as delivery_store
+from storage import outbox
 from storage import schedules as schedule_store
 from storage.bulletins import DIRECT, DRAFT, BulletinRecord
 from storage.db import Database
@@ -226,22 +227,29 @@ class BulletinDesk:
         self.schedule_changed()
 
     async def warn_below_target(self) -> None:
-        """Sunday evening: each unit's officers hear which of its groups are short this week."""
+        """Sunday evening: each unit's officers hear which of its groups are short this week.
+        Queued in the staff outbox with the week's claim: a crash loses no warning and repeats
+        none, and an officer standing in for many units gets them one a second, none refused."""
         settings, now = self.config.bulletins, self.clock.now()
         week = iso_week_of(now, self.config.timezone)
+        told: set[Address] = set()
         for unit in self.directory.tree:
             short = await groups_below_target(self.db, [unit.code], now, self.config.timezone,
                                               settings.weekly_target)
             if not short:
                 continue
+            warning = notices_to(notices.officers_for_unit(self.directory, unit.code),
+                                 notices.below_target(self.language, week.label,
+                                                      settings.weekly_target, short))
             async with self.db.transaction() as conn:
                 if not await schedule_store.claim_slot(conn, unit.code,
                                                        schedule_store.COMPLIANCE_CHECK,
                                                        week.start, now):
                     continue
-            await self._tell(notices.officers_for_unit(self.directory, unit.code),
-                             notices.below_target(self.language, week.label,
-                                                  settings.weekly_target, short))
+                await outbox.enqueue_many(conn, warning, now=now)
+            told.update(address for address, _ in warning)
+        if told:
+            self.wake_notices(told)
 
     # ---- plumbing ---------------------------------------------------------------------
     def _render(self, bulletin: BulletinRecord, silent: bool,

@@ -230,13 +230,18 @@ async def test_sunday_warning_names_groups_below_the_weekly_target(env, clock):
     await settle(desk)
     groups.failures.clear()
     staff.sent.clear()
+    before = await queued_notices(desk)
     clock.set(datetime(2026, 3, 8, 12, 0, tzinfo=UTC))  # Sunday 19:00 local
     await desk.warn_below_target()
     await desk.warn_below_target()  # once a week, however often it runs
-    assert staff.sent == []  # both groups reached 2 this week
+    assert await queued_notices(desk) == before  # both groups reached 2 this week
     clock.advance(timedelta(days=7))
     await desk.warn_below_target()
-    assert len(staff.sent) == 1
-    text = staff.sent[0][1].text
+    await desk.warn_below_target()
+    warned = (await queued_notices(desk))[len(before):]
+    # Queued in the staff outbox with the week's claim, once; not told inline.
+    assert [address for address, _ in warned] == [address_of_chat(OFFICER)]
+    assert staff.sent == []
+    text = warned[0][1]
     assert "2026-W11" in text and all(f"Tổ TT-TANTHANH {n}" in text for n in (1, 2))
     assert len(chats) == 2
