@@ -3,12 +3,13 @@ request (send now, queue, alert, a slot, a re-send) into planned delivery rows, 
 the delivery engine, and tells staff what happened (``broadcasts.dispatch_reports``: summaries
 and uncertain copies; ``broadcasts.notice_sending``: how a notice reaches staff).
 
-A slot's "queue ran dry" notices and the Sunday below-target warnings go through the staff
-outbox instead (``broadcasts.staff_outbox``), queued in the transaction that claims the slot or
-the week: a start-up catch-up runs every commune's slot at once, and an officer standing in for
-communes without officers of their own would get one notice per commune in the same second. The
-outbox worker gives each private chat one message a second (SPEC §12), so they are queued, never
-refused by Telegram and waited out, the job does not wait for them, and a crash loses none."""
+A slot's "queue ran dry" notices, the Sunday below-target warnings and an editor's approval
+requests go through the staff outbox instead (``broadcasts.staff_outbox``), queued in the
+transaction that claims the slot or the week, or writes the draft: a start-up catch-up runs every
+commune's slot at once, and an officer standing in for communes without officers of their own
+would get one notice per commune in the same second. The outbox worker gives each private chat
+one message a second (SPEC §12), so they are queued, never refused by Telegram and waited out,
+the caller does not wait for them, and a crash loses none (a draft's buttons travel with it)."""
 
 from __future__ import annotations
 
@@ -109,14 +110,21 @@ class BulletinDesk:
                      content: bulletins.Content, action: bulletins.Action) -> Submitted:
         now = self.clock.now()
         bulletin = await bulletins.create_bulletin(self.db, member, unit_code, topic, content,
-                                                   action, now)
+                                                   action, now, told=self._approval_requests)
         if bulletin.status == DRAFT:
-            message = notices.approval_request(self.language, bulletin)
-            await self._tell(notices.officers_for_unit(self.directory, unit_code), message)
+            self.wake_notices(set(notices.officers_for_unit(self.directory, unit_code)))
             return Submitted(bulletin, 0)
         if bulletin.status == DIRECT:
             return await self._send_direct(bulletin, "now", member)
         return Submitted(bulletin, 0)
+
+    def _approval_requests(self, bulletin: BulletinRecord) -> list[StaffNotice]:
+        """An editor's draft: the unit's officers are asked to approve it (its buttons approve
+        or remove it), queued with the draft."""
+        if bulletin.status != DRAFT:
+            return []
+        return notices_to(notices.officers_for_unit(self.directory, bulletin.unit_code),
+                          notices.approval_request(self.language, bulletin))
 
     async def alert(self, member: StaffMember, text: str) -> Submitted:
         """SPEC §5: at once, to every active group (and SMS subscriber) in the officer's scope,

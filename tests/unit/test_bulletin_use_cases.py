@@ -15,7 +15,14 @@ from broadcasts.queue_actions import QueueDesk
 from channels.telegram_addresses import address_of_chat
 from core.answers import Shown
 from core.i18n import Translator
-from tests.bulletin_seed import EDITOR, OFFICER, OTHER_OFFICER, link_groups, make_desk
+from tests.bulletin_seed import (
+    EDITOR,
+    OFFICER,
+    OTHER_OFFICER,
+    deliver_staff_notices,
+    link_groups,
+    make_desk,
+)
 
 TR = Translator("vi")
 
@@ -95,6 +102,7 @@ async def test_an_editor_submits_a_draft_and_a_forged_unit_changes_nothing(env):
     assert "unit:TT-BINHTHANH" not in actions(units.answer)
     done = await composer.finish(editor, editor.address, "now")  # an editor's press: a draft
     assert done.answer.text == TR("bulletins.compose.draft_submitted", id=1)
+    await deliver_staff_notices(desk)  # queued in the staff outbox with the draft
     assert notices.sent  # the officers were asked to approve
 
 
