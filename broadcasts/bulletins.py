@@ -78,8 +78,9 @@ async def create_bulletin(db: Database, member: StaffMember, unit_code: str, top
             sms_text=content.sms_text)
         await record_action(conn, at=now, actor=member.address, action="bulletin.create",
                             subject=f"bulletin:{bulletin.id}", detail=f"{status} {unit_code}")
-        if told is not None:
-            await outbox.enqueue_many(conn, told(bulletin), now=now)
+        notices = told(bulletin) if told is not None else ()
+        if notices:
+            await outbox.enqueue_many(conn, notices, now=now)
     return bulletin
 
 

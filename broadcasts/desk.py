@@ -1,19 +1,20 @@
 """The bulletin desk: the one object handlers and jobs talk to about bulletins. It turns a
 request (send now, queue, alert, a slot, a re-send) into planned delivery rows, hands them to
 the delivery engine, and tells staff what happened (``broadcasts.dispatch_reports``: summaries
-and uncertain copies; ``broadcasts.notice_sending``: how a notice reaches staff).
+and uncertain copies).
 
-A slot's "queue ran dry" notices, the Sunday below-target warnings and an editor's approval
-requests go through the staff outbox instead (``broadcasts.staff_outbox``), queued in the
-transaction that claims the slot or the week, or writes the draft: a start-up catch-up runs every
-commune's slot at once, and an officer standing in for communes without officers of their own
-would get one notice per commune in the same second. The outbox worker gives each private chat
-one message a second (SPEC §12), so they are queued, never refused by Telegram and waited out,
-the caller does not wait for them, and a crash loses none (a draft's buttons travel with it)."""
+Every notice to staff goes through the staff outbox (``broadcasts.staff_outbox``), queued in the
+transaction of the change it reports: a slot's claim ("queue ran dry"), the week's claim (groups
+below target), an editor's draft (its approval request, with the buttons that approve or remove
+it), a dispatch marked summarised or its uncertain copies marked reported. A start-up catch-up
+runs every commune's slot at once, and an officer standing in for communes without officers of
+their own would get one notice per commune in the same second; the outbox worker gives each
+private chat one message a second (SPEC §12), so they are queued, never refused by Telegram and
+waited out, the caller does not wait for them, and a crash loses none and repeats none."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from core.address import Address
@@ -37,7 +38,6 @@ from . import bulletins, notices, resends, slots
 from .compliance import groups_below_target, iso_week_of
 from .delivery import DeliveryEngine, RetryPolicy
 from .dispatch_reports import DispatchReports
-from .notice_sending import tell_staff
 from .pacing import SendPacer
 from .recipient_words import RecipientCount
 from .rendering import render_bulletin
@@ -79,13 +79,16 @@ class BulletinDesk:
         self.clock = clock
         self.bot_username = bot_username
         self.language = config.language
-        self._notices = notice_channel
+        # ``notice_channel`` is not used: every notice to staff is queued in the staff outbox
+        # and sent by its worker, on the channel the wiring gave it (the same router). The
+        # parameter stays for its callers (bot.bulletin_runtime, bench/broadcast.py).
         self.schedule_changed: Callable[[], None] = lambda: None
         # Notices were queued in the staff outbox for these chats: its worker looks now (the
         # wiring sets it to the outbox worker's ``wake``).
         self.wake_notices: Callable[[Collection[Address]], None] = lambda chats: None
         self.reports = DispatchReports(db=db, directory=directory, clock=clock,
-                                       language=self.language, tell=self._tell)
+                                       language=self.language,
+                                       wake=lambda chats: self.wake_notices(chats))
         self.engine = DeliveryEngine(db, delivery_channel, clock, render=self._render,
                                      quiet_now=self._quiet_now,
                                      on_dispatch_done=self.reports.dispatch_done,
@@ -268,6 +271,3 @@ class BulletinDesk:
         quiet = self.config.bulletins.quiet_hours
         return quiet is not None and quiet.contains(
             self.clock.now().astimezone(self.config.timezone).time())
-
-    async def _tell(self, addresses: Sequence[Address], message: OutboundMessage) -> bool:
-        return await tell_staff(self._notices, addresses, message)

@@ -159,5 +159,6 @@ async def _run_slot(db: Database, tree: UnitTree, unit_code: str,
                       sum(1 for g in unit_groups if g.address.channel == SMS_CHANNEL),
                       sms_without_news)
         notices = told(run)
-        await outbox.enqueue_many(conn, notices, now=now)
+        if notices:
+            await outbox.enqueue_many(conn, notices, now=now)
     return dataclasses.replace(run, told=frozenset(address for address, _ in notices))

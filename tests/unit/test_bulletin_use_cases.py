@@ -4,8 +4,6 @@ and content in, answers with choices out, as a Zalo or SMS adapter would call th
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from broadcasts.alerts import AlertDesk
@@ -23,6 +21,7 @@ from tests.bulletin_seed import (
     link_groups,
     make_desk,
 )
+from tests.bulletin_seed import settle as settle_desk
 
 TR = Translator("vi")
 
@@ -45,7 +44,7 @@ def actions(answer) -> list[str]:
 
 
 async def settle(desk) -> None:
-    await asyncio.wait_for(desk.engine.idle.wait(), 10)
+    await settle_desk(desk)  # and staff got what it queued for them in the outbox
 
 
 async def test_the_composer_walks_content_topic_preview_and_sends_now(env, clock):

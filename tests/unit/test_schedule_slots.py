@@ -19,6 +19,7 @@ from channels.telegram_addresses import address_of_chat
 from core.schedule_spec import parse_schedule_spec
 from storage.tips_tables import outbox
 from tests.bulletin_seed import ADMIN, OFFICER, link_groups, make_desk
+from tests.bulletin_seed import settle as settle_desk
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 THURSDAY_0800 = datetime(2026, 3, 5, 1, 0, tzinfo=UTC)  # the clock fixture's instant
@@ -34,7 +35,7 @@ async def env(write_config, clock):
 
 
 async def settle(desk) -> None:
-    await asyncio.wait_for(desk.engine.idle.wait(), 10)
+    await settle_desk(desk)  # and staff got what it queued for them in the outbox
 
 
 async def queue(desk, body, unit="TT-TANTHANH", who=OFFICER):
@@ -81,8 +82,6 @@ async def test_each_slot_sends_the_next_unseen_bulletin_and_never_repeats(env, c
     staff.sent.clear()
     clock.advance(timedelta(days=3))  # Thursday: the queue is dry
     await desk.run_due_slots()
-    await settle(desk)
-    assert len(groups.sent) == 4  # nothing old re-sent
     # The officer is told through the staff outbox (one message a second per chat), not at once.
     assert staff.sent == []
     told = await queued_notices(desk)
@@ -90,6 +89,9 @@ async def test_each_slot_sends_the_next_unseen_bulletin_and_never_repeats(env, c
     assert "2/2" in told[0][1] and "TT-TANTHANH" in told[0][1]
     await desk.run_due_slots()  # the same slot looked at again: told once
     assert len(await queued_notices(desk)) == 1
+    await settle(desk)
+    assert len(groups.sent) == 4  # nothing old re-sent
+    assert [chat for chat, _ in staff.sent] == [OFFICER]
 
 
 async def test_a_late_group_gets_the_oldest_bulletin_it_has_not_had(env, clock):
