@@ -4,6 +4,7 @@ direct send (send now, alerts). Rules about who may do what live here; SQL lives
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -13,9 +14,12 @@ from org.staff import StaffMember, may_act_on_unit, scope_codes
 from org.units import UnitTree
 from storage import bulletins as store
 from storage import deliveries as delivery_store
+from storage import outbox
 from storage.audit import record_action
 from storage.bulletins import BulletinRecord, WaitingBulletin
 from storage.db import Database
+
+from .staff_outbox import StaffNotice
 
 TOPICS: tuple[str, ...] = ("drugs", "theft", "robbery", "traffic", "fraud", "fire", "drowning",
                            "youth", "general")
@@ -56,8 +60,12 @@ class Planned:
 
 
 async def create_bulletin(db: Database, member: StaffMember, unit_code: str, topic: str,
-                          content: Content, action: Action, now: datetime) -> BulletinRecord:
-    """An editor's bulletin is a draft until an officer approves it, whatever they chose."""
+                          content: Content, action: Action, now: datetime, *,
+                          told: Callable[[BulletinRecord], Sequence[StaffNotice]] | None = None,
+                          ) -> BulletinRecord:
+    """An editor's bulletin is a draft until an officer approves it, whatever they chose.
+    ``told``: what staff hear of the new bulletin (a draft's approval request), queued in the
+    staff outbox in the bulletin's own transaction, so a draft never waits unannounced."""
     if member.role is Role.EDITOR:
         status = store.DRAFT
     else:
@@ -70,6 +78,9 @@ async def create_bulletin(db: Database, member: StaffMember, unit_code: str, top
             sms_text=content.sms_text)
         await record_action(conn, at=now, actor=member.address, action="bulletin.create",
                             subject=f"bulletin:{bulletin.id}", detail=f"{status} {unit_code}")
+        notices = told(bulletin) if told is not None else ()
+        if notices:
+            await outbox.enqueue_many(conn, notices, now=now)
     return bulletin
 
 

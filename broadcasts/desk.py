@@ -1,17 +1,20 @@
 """The bulletin desk: the one object handlers and jobs talk to about bulletins. It turns a
 request (send now, queue, alert, a slot, a re-send) into planned delivery rows, hands them to
 the delivery engine, and tells staff what happened (``broadcasts.dispatch_reports``: summaries
-and uncertain copies; ``broadcasts.notice_sending``: how a notice reaches staff).
+and uncertain copies).
 
-A slot's "queue ran dry" notices go through the staff outbox instead (``storage.outbox``): a
-start-up catch-up runs every commune's slot at once, and an officer standing in for communes
-without officers of their own would get one notice per commune in the same second. The outbox
-worker gives each private chat one message a second (SPEC §12), so they are queued, never
-refused by Telegram and waited out, and the start-up does not wait for them either."""
+Every notice to staff goes through the staff outbox (``broadcasts.staff_outbox``), queued in the
+transaction of the change it reports: a slot's claim ("queue ran dry"), the week's claim (groups
+below target), an editor's draft (its approval request, with the buttons that approve or remove
+it), a dispatch marked summarised or its uncertain copies marked reported. A start-up catch-up
+runs every commune's slot at once, and an officer standing in for communes without officers of
+their own would get one notice per commune in the same second; the outbox worker gives each
+private chat one message a second (SPEC §12), so they are queued, never refused by Telegram and
+waited out, the caller does not wait for them, and a crash loses none and repeats none."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from core.address import Address
@@ -35,11 +38,11 @@ from . import bulletins, notices, resends, slots
 from .compliance import groups_below_target, iso_week_of
 from .delivery import DeliveryEngine, RetryPolicy
 from .dispatch_reports import DispatchReports
-from .notice_sending import tell_staff
 from .pacing import SendPacer
 from .recipient_words import RecipientCount
 from .rendering import render_bulletin
 from .sms_cost import SmsCosts, SmsTariff
+from .staff_outbox import StaffNotice, notices_to
 
 
 @dataclass(frozen=True)
@@ -76,13 +79,16 @@ class BulletinDesk:
         self.clock = clock
         self.bot_username = bot_username
         self.language = config.language
-        self._notices = notice_channel
+        # ``notice_channel`` is not used: every notice to staff is queued in the staff outbox
+        # and sent by its worker, on the channel the wiring gave it (the same router). The
+        # parameter stays for its callers (bot.bulletin_runtime, bench/broadcast.py).
         self.schedule_changed: Callable[[], None] = lambda: None
         # Notices were queued in the staff outbox for these chats: its worker looks now (the
         # wiring sets it to the outbox worker's ``wake``).
         self.wake_notices: Callable[[Collection[Address]], None] = lambda chats: None
         self.reports = DispatchReports(db=db, directory=directory, clock=clock,
-                                       language=self.language, tell=self._tell)
+                                       language=self.language,
+                                       wake=lambda chats: self.wake_notices(chats))
         self.engine = DeliveryEngine(db, delivery_channel, clock, render=self._render,
                                      quiet_now=self._quiet_now,
                                      on_dispatch_done=self.reports.dispatch_done,
@@ -107,14 +113,21 @@ class BulletinDesk:
                      content: bulletins.Content, action: bulletins.Action) -> Submitted:
         now = self.clock.now()
         bulletin = await bulletins.create_bulletin(self.db, member, unit_code, topic, content,
-                                                   action, now)
+                                                   action, now, told=self._approval_requests)
         if bulletin.status == DRAFT:
-            message = notices.approval_request(self.language, bulletin)
-            await self._tell(notices.officers_for_unit(self.directory, unit_code), message)
+            self.wake_notices(set(notices.officers_for_unit(self.directory, unit_code)))
             return Submitted(bulletin, 0)
         if bulletin.status == DIRECT:
             return await self._send_direct(bulletin, "now", member)
         return Submitted(bulletin, 0)
+
+    def _approval_requests(self, bulletin: BulletinRecord) -> list[StaffNotice]:
+        """An editor's draft: the unit's officers are asked to approve it (its buttons approve
+        or remove it), queued with the draft."""
+        if bulletin.status != DRAFT:
+            return []
+        return notices_to(notices.officers_for_unit(self.directory, bulletin.unit_code),
+                          notices.approval_request(self.language, bulletin))
 
     async def alert(self, member: StaffMember, text: str) -> Submitted:
         """SPEC §5: at once, to every active group (and SMS subscriber) in the officer's scope,
@@ -145,17 +158,22 @@ class BulletinDesk:
         settings = self.config.bulletins
         runs = await slots.run_due_slots(self.db, self.directory.tree, settings.schedule,
                                          self.config.timezone, settings.misfire_grace,
-                                         self.clock.now())
-        dry: list[tuple[Address, OutboundMessage]] = []
+                                         self.clock.now(), told=self._dry_queue_notices)
         for run in runs:
             if run.dispatch_id is not None:
                 self.engine.enqueue(run.dispatch_id, run.delivery_ids)
-            if run.groups_without_news:
-                message = notices.queue_ran_dry(self.language, run)
-                dry.extend((address, message) for address in
-                           notices.officers_for_unit(self.directory, run.unit_code))
-        await self._queue_notices(dry)
+        told = {address for run in runs for address in run.told}
+        if told:
+            self.wake_notices(told)
         return runs
+
+    def _dry_queue_notices(self, run: slots.SlotRun) -> list[StaffNotice]:
+        """What the unit's officers are told of a slot that had nothing new for some groups:
+        queued in the slot's claim, so a claimed slot always has them."""
+        if not run.groups_without_news:
+            return []
+        return notices_to(notices.officers_for_unit(self.directory, run.unit_code),
+                          notices.queue_ran_dry(self.language, run))
 
     async def resend_uncertain(self, member: StaffMember,
                                dispatch_id: int) -> RecipientCount | None:
@@ -220,22 +238,29 @@ class BulletinDesk:
         self.schedule_changed()
 
     async def warn_below_target(self) -> None:
-        """Sunday evening: each unit's officers hear which of its groups are short this week."""
+        """Sunday evening: each unit's officers hear which of its groups are short this week.
+        Queued in the staff outbox with the week's claim: a crash loses no warning and repeats
+        none, and an officer standing in for many units gets them one a second, none refused."""
         settings, now = self.config.bulletins, self.clock.now()
         week = iso_week_of(now, self.config.timezone)
+        told: set[Address] = set()
         for unit in self.directory.tree:
             short = await groups_below_target(self.db, [unit.code], now, self.config.timezone,
                                               settings.weekly_target)
             if not short:
                 continue
+            warning = notices_to(notices.officers_for_unit(self.directory, unit.code),
+                                 notices.below_target(self.language, week.label,
+                                                      settings.weekly_target, short))
             async with self.db.transaction() as conn:
                 if not await schedule_store.claim_slot(conn, unit.code,
                                                        schedule_store.COMPLIANCE_CHECK,
                                                        week.start, now):
                     continue
-            await self._tell(notices.officers_for_unit(self.directory, unit.code),
-                             notices.below_target(self.language, week.label,
-                                                  settings.weekly_target, short))
+                await outbox.enqueue_many(conn, warning, now=now)
+            told.update(address for address, _ in warning)
+        if told:
+            self.wake_notices(told)
 
     # ---- plumbing ---------------------------------------------------------------------
     def _render(self, bulletin: BulletinRecord, silent: bool,
@@ -246,18 +271,3 @@ class BulletinDesk:
         quiet = self.config.bulletins.quiet_hours
         return quiet is not None and quiet.contains(
             self.clock.now().astimezone(self.config.timezone).time())
-
-    async def _tell(self, addresses: Sequence[Address], message: OutboundMessage) -> bool:
-        return await tell_staff(self._notices, addresses, message)
-
-    async def _queue_notices(self, told: Sequence[tuple[Address, OutboundMessage]]) -> None:
-        """Words (no buttons) for staff, queued in the outbox and sent by its worker, one a
-        second per chat. Queued once, after the slot was claimed, as they were sent once
-        before: a crash between the two loses them, a restart never repeats one that went."""
-        if not told:
-            return
-        async with self.db.transaction() as conn:
-            await outbox.enqueue_many(conn, [(address, {"text": message.text})
-                                             for address, message in told],
-                                      now=self.clock.now())
-        self.wake_notices({address for address, _ in told})

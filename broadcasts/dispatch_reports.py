@@ -1,6 +1,9 @@
 """What the officer who asked for a dispatch hears about it: the delivery summary when it is
 done, and the copies a crash left uncertain (SPEC §12). Both are owed in the database until
-they went out, so a crash at any point loses neither (one may, rarely, arrive twice).
+they are queued in the staff outbox (``broadcasts.staff_outbox``), in the transaction that marks
+them told: a crash at any point loses neither and queues neither twice, and the outbox worker
+sends them one a second per chat with their buttons (re-send, forced re-send), so an officer
+whose many dispatches finish at once is not held up by Telegram refusing the next one.
 
 The summary also says how many Zalo OA groups got a bulletin's words with its file described
 instead of the file itself: a photo or document Zalo refused (over its 1 MB or 5 MB, a type it
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -23,13 +26,16 @@ from core.outbound import OutboundMessage
 from org.directory import Directory
 from storage import acknowledgements as ack_store
 from storage import deliveries as delivery_store
+from storage import outbox
 from storage.bulletins import find_bulletin
 from storage.db import Database
 from storage.zalo_uploads import find_upload
 
 from . import notices
+from .staff_outbox import notices_to
 
-Tell = Callable[[Sequence[Address], OutboundMessage], Awaitable[bool]]
+# Notices were queued in the staff outbox for these chats: its worker looks now.
+Wake = Callable[[Collection[Address]], None]
 # The Zalo OA channel's name in an address (``channels.zalo_oa.addresses.ZALO_OA``; the core
 # does not import adapters), and the kinds of file it uploads (its ``Capabilities.media``; the
 # others it never carries).
@@ -39,37 +45,41 @@ UPLOADED_KINDS = ("photo", "document")
 
 class DispatchReports:
     def __init__(self, *, db: Database, directory: Directory, clock: Clock, language: str,
-                 tell: Tell) -> None:
+                 wake: Wake) -> None:
         self.db = db
         self.directory = directory
         self.clock = clock
         self.language = language
-        self._tell = tell
+        self._wake = wake
         self._summarising: set[int] = set()
 
     async def send_owed(self) -> None:
-        """At start: tell senders about rows a crash left uncertain, and send the summaries
-        a crash kept from going out."""
+        """At start: tell senders about rows a crash left uncertain, and queue the summaries
+        a crash kept from being queued."""
         async with self.db.reading() as conn:
             unreported = await delivery_store.unreported_uncertain(conn)
-        for dispatch_id, count in unreported.items():
-            await self.report_uncertain(dispatch_id, count)
+        for dispatch_id in unreported:
+            await self.report_uncertain(dispatch_id)
         async with self.db.reading() as conn:
             owed = await delivery_store.summaries_owed(conn)
         for dispatch_id in owed:
             await self.dispatch_done(dispatch_id)
 
-    async def report_uncertain(self, dispatch_id: int, count: int) -> None:
-        async with self.db.reading() as conn:
+    async def report_uncertain(self, dispatch_id: int) -> None:
+        """The copies of a dispatch a restart left uncertain, once: queued with the mark that
+        they were reported."""
+        now = self.clock.now()
+        async with self.db.transaction() as conn:
+            count = (await delivery_store.unreported_uncertain(conn)).get(dispatch_id)
             dispatch = await delivery_store.find_dispatch(conn, dispatch_id)
+            if count is None or dispatch is None:
+                return
             lines = await delivery_store.dispatch_lines(conn, dispatch_id)
-        if dispatch is None:
-            return
-        if await self._tell(self.recipients(dispatch),
-                            notices.uncertain_after_restart(self.language, dispatch_id, lines,
-                                                            count)):
-            async with self.db.transaction() as conn:
-                await delivery_store.uncertain_reported(conn, dispatch_id)
+            told = notices_to(self.recipients(dispatch), notices.uncertain_after_restart(
+                self.language, dispatch_id, lines, count))
+            await outbox.enqueue_many(conn, told, now=now)
+            await delivery_store.uncertain_reported(conn, dispatch_id)
+        self._wake({address for address, _ in told})
 
     def recipients(self, dispatch: delivery_store.Dispatch) -> list[Address]:
         if dispatch.requested_by is not None:
@@ -83,22 +93,27 @@ class DispatchReports:
             return
         self._summarising.add(dispatch_id)
         try:
-            async with self.db.reading() as conn:
+            now = self.clock.now()
+            async with self.db.transaction() as conn:
                 if not await delivery_store.summary_due(conn, dispatch_id):
                     return
                 dispatch = await delivery_store.find_dispatch(conn, dispatch_id)
+                assert dispatch is not None
                 lines = await delivery_store.dispatch_lines(conn, dispatch_id)
                 acknowledged = await ack_store.acknowledged_groups(
                     conn, {line.bulletin_id for line in lines})
                 words_only = await words_instead_of_file(conn, lines)
-            assert dispatch is not None
-            message = notices.delivery_summary(self.language, dispatch_id, dispatch.unit_code,
-                                               lines, acknowledged)
-            if words_only:
-                message = self._with_words_only(message, words_only)
-            if await self._tell(self.recipients(dispatch), message):
-                async with self.db.transaction() as conn:
-                    await delivery_store.mark_summary_sent(conn, dispatch_id, self.clock.now())
+                message = notices.delivery_summary(self.language, dispatch_id,
+                                                   dispatch.unit_code, lines, acknowledged)
+                if words_only:
+                    message = self._with_words_only(message, words_only)
+                # Marked told as it is queued: another process summarising the same dispatch
+                # finds it marked and queues nothing.
+                if not await delivery_store.mark_summary_sent(conn, dispatch_id, now):
+                    return
+                told = notices_to(self.recipients(dispatch), message)
+                await outbox.enqueue_many(conn, told, now=now)
+            self._wake({address for address, _ in told})
         finally:
             self._summarising.discard(dispatch_id)
 

@@ -4,24 +4,32 @@ queued bulletin it has not had; a group with nothing new gets nothing (never an 
 A slot is claimed in ``slot_runs`` under a unique constraint before anything is planned, in the
 same transaction as the plan, so a slot runs once however often it is looked at: by its cron job,
 by the catch-up after a restart (a slot missed while the bot was down, within
-``bulletins.misfire_grace``), or by two processes at once.
+``bulletins.misfire_grace``), or by two processes at once. What staff are told about the slot
+(its "queue ran dry" notices, ``told``) is queued in the staff outbox in that transaction too:
+a claimed slot always has its notices, and a slot whose notices were not queued was not
+claimed either, so the catch-up after a crash runs it again.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from core.address import Address
 from core.schedule_spec import ScheduleSpec, parse_schedule_spec
 from org.units import UnitTree
 from storage import bulletins as bulletin_store
 from storage import deliveries as delivery_store
+from storage import outbox
 from storage import schedules as schedule_store
 from storage.db import Database
 from storage.sms_subscribers import SMS_CHANNEL
+
+from .staff_outbox import StaffNotice
 
 LOOK_BACK_DAYS = 8  # one full week plus a day covers every weekly slot
 
@@ -57,6 +65,16 @@ class SlotRun:
     # Of those, SMS subscribers (officers read "người nhận SMS" for them).
     sms: int = 0
     sms_without_news: int = 0
+    # The staff chats its notices were queued for in the outbox (to wake its worker for).
+    told: frozenset[Address] = frozenset()
+
+
+# What staff are told about a slot that ran: outbox rows, queued with the slot's claim.
+Told = Callable[[SlotRun], Sequence[StaffNotice]]
+
+
+def _tell_nobody(run: SlotRun) -> Sequence[StaffNotice]:
+    return ()
 
 
 @dataclass(frozen=True)
@@ -78,9 +96,10 @@ def effective_schedule(tree: UnitTree, unit_code: str, default: ScheduleSpec,
 
 
 async def run_due_slots(db: Database, tree: UnitTree, default: ScheduleSpec,
-                        timezone: ZoneInfo, grace: timedelta, now: datetime) -> list[SlotRun]:
+                        timezone: ZoneInfo, grace: timedelta, now: datetime,
+                        told: Told = _tell_nobody) -> list[SlotRun]:
     """Run, once, the latest slot of every unit with active groups, if it is due and not late
-    by more than ``grace``."""
+    by more than ``grace``; ``told`` says what staff hear of each run (queued with it)."""
     async with db.reading() as conn:
         overrides = await schedule_store.unit_schedule_overrides(conn)
         unit_codes = await delivery_store.units_with_active_groups(conn, [u.code for u in tree])
@@ -100,7 +119,7 @@ async def run_due_slots(db: Database, tree: UnitTree, default: ScheduleSpec,
             # Read only for a slot that runs: at start-up usually none is due.
             unit_groups = await delivery_store.active_groups(conn, [unit_code])
         try:
-            run = await _run_slot(db, tree, unit_code, unit_groups, slot_at, now)
+            run = await _run_slot(db, tree, unit_code, unit_groups, slot_at, now, told)
         except Exception:
             log.exception("slot of unit %s failed; the other units go on", unit_code)
             continue
@@ -111,7 +130,7 @@ async def run_due_slots(db: Database, tree: UnitTree, default: ScheduleSpec,
 
 async def _run_slot(db: Database, tree: UnitTree, unit_code: str,
                     unit_groups: list[delivery_store.TargetGroup], slot_at: datetime,
-                    now: datetime) -> SlotRun | None:
+                    now: datetime, told: Told) -> SlotRun | None:
     # The group's own unit and every unit above it may have queued bulletins for it.
     sources = [unit_code, *(u.code for u in tree.ancestors(unit_code))]
     async with db.transaction() as conn:
@@ -135,7 +154,11 @@ async def _run_slot(db: Database, tree: UnitTree, unit_code: str,
             dispatch_id = await delivery_store.insert_dispatch(
                 conn, kind="slot", unit_code=unit_code, requested_by=None, now=now)
             ids = await delivery_store.plan_deliveries(conn, dispatch_id, pairs, now)
-    return SlotRun(unit_code, slot_at, dispatch_id, ids, len(unit_groups),
-                   len(unit_groups) - len(pairs),
-                   sum(1 for g in unit_groups if g.address.channel == SMS_CHANNEL),
-                   sms_without_news)
+        run = SlotRun(unit_code, slot_at, dispatch_id, ids, len(unit_groups),
+                      len(unit_groups) - len(pairs),
+                      sum(1 for g in unit_groups if g.address.channel == SMS_CHANNEL),
+                      sms_without_news)
+        notices = told(run)
+        if notices:
+            await outbox.enqueue_many(conn, notices, now=now)
+    return dataclasses.replace(run, told=frozenset(address for address, _ in notices))

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
+import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+from sqlalchemy import select
 
 from bot.config import load_config
 from bot.runtime import prepare_storage
@@ -21,7 +25,10 @@ from core.capabilities import Capabilities
 from core.clock import ManualClock
 from core.outbound import Button, OutboundMessage
 from storage import groups as group_store
+from storage import outbox
 from storage.db import Database
+from storage.tips_tables import outbox as outbox_table
+from tips.notice_drawing import message_from_payload
 
 OFFICER, EDITOR, OTHER_OFFICER, ADMIN = 900000002, 900000004, 900000003, 900000001
 # Fast retries: the policy's shape is what is tested, not its real-world pauses.
@@ -89,4 +96,32 @@ async def make_desk(config_path: Path, clock: ManualClock, *, workers: int = 4,
                         delivery_channel=groups_channel, notice_channel=staff_channel,
                         bot_username="ketnoi_antt_bot", workers=workers,
                         pacer=pacer or SendPacer(1000, 1000), policy=QUICK)
+    _STAFF_CHANNELS[desk] = staff_channel
     return desk, groups_channel, staff_channel
+
+
+# The recording staff channel of each desk ``make_desk`` built: where its outbox notices go.
+_STAFF_CHANNELS: weakref.WeakKeyDictionary[BulletinDesk, RecordingChannel] = \
+    weakref.WeakKeyDictionary()
+
+
+async def deliver_staff_notices(desk: BulletinDesk) -> None:
+    """What the outbox worker (``tips.notifier``) does, at once and without its pacing: each
+    pending staff notice in the outbox goes to the desk's recording staff channel, in order,
+    and is marked sent. Notices the desk queues (summaries, approval requests) land there."""
+    staff = _STAFF_CHANNELS[desk]
+    async with desk.db.transaction() as conn:
+        rows = (await conn.execute(
+            select(outbox_table.c.id, outbox_table.c.address, outbox_table.c.payload)
+            .where(outbox_table.c.status == outbox.PENDING,
+                   outbox_table.c.address.is_not(None))
+            .order_by(outbox_table.c.id))).all()
+        for row in rows:
+            await staff.send(row.address, message_from_payload(json.loads(row.payload)))
+            await outbox.mark_sent(conn, row.id, desk.clock.now())
+
+
+async def settle(desk: BulletinDesk) -> None:
+    """The delivery engine has nothing left to do, and staff got what it queued for them."""
+    await asyncio.wait_for(desk.engine.idle.wait(), 10)
+    await deliver_staff_notices(desk)

@@ -17,6 +17,7 @@ from bot.runtime import start_bot
 from channels.telegram_addresses import address_of_chat
 from emulators.telegram import FakeTelegramAPI
 from storage import groups as group_store
+from storage import outbox as outbox_store
 from storage.tips_tables import outbox
 from tests.e2e.conftest import BOT_ENV, CONFIG
 
@@ -93,3 +94,43 @@ async def test_one_notice_per_dry_commune_spaced_per_chat_and_never_again_after_
         await running.stop()
     assert len(dry_notices(fake, officer)) == len(COMMUNES)
     assert fake.rate_limit_hits == 0
+
+
+class Crash(BaseException):
+    """The process dies here: nothing after it runs, no ``except Exception`` catches it."""
+
+
+async def test_a_crash_as_a_slot_queues_its_notices_loses_neither_the_slot_nor_them(
+        fake, tmp_path, clock, e2e_storage_url, monkeypatch):
+    officer, admin = fake.user("Cán bộ tỉnh"), fake.user("Quản trị")
+    path = province_config(tmp_path, fake, officer.id, admin.id, e2e_storage_url)
+    config = load_config(path, {"BOT_TOKEN": fake.token})
+    running = await start_bot(config, fake.token, clock, poll_timeout=1, environ=BOT_ENV)
+    try:
+        async with running.services.db.transaction() as conn:
+            chat = fake.group("Tổ XA-1", members=12)
+            await group_store.link_group(conn, address_of_chat(chat.id), chat.title, "XA-1",
+                                         address_of_chat(1), clock.now())
+
+        async def die(*args, **kwargs):
+            raise Crash
+
+        # The process dies as the slot's notices are being queued.
+        with monkeypatch.context() as patch:
+            patch.setattr(outbox_store, "enqueue_many", die)
+            with pytest.raises(Crash):
+                await running.services.bulletins.run_due_slots()
+    finally:
+        await running.stop()
+    assert dry_notices(fake, officer) == []
+
+    # The restart's catch-up runs the slot: it was not claimed without its notices.
+    running = await start_bot(config, fake.token, clock, poll_timeout=1, environ=BOT_ENV)
+    try:
+        await fake.wait_until(lambda: len(dry_notices(fake, officer)) == 1, timeout=20,
+                              what="the dry-queue notice after the restart")
+        assert "của XA-1 " in dry_notices(fake, officer)[0]
+        assert await running.services.bulletins.run_due_slots() == []
+    finally:
+        await running.stop()
+    assert len(dry_notices(fake, officer)) == 1

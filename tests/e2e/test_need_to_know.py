@@ -107,6 +107,9 @@ async def test_an_editors_stats_show_groups_and_bulletins_but_no_tip_figure(harn
 async def test_an_editors_queue_shows_only_the_buttons_they_may_press(harness):
     fake, people = harness.fake, harness.people
     await compose_and_choose(fake, people.editor, "Phòng cháy mùa khô", "fire", "bc:submit")
+    # The approval request comes through the staff outbox, a moment later: let it arrive before
+    # the officer's own command, whose answer is what is read next.
+    await fake.wait_for_message(people.officer.id, lambda m: "chờ duyệt" in m.get("text", ""))
     assert "hàng đợi" in (await say(fake, people.officer, "/bulletin Bản tin của cán bộ"))["text"]
     editors = await say(fake, people.editor, "/queue")
     assert "#1" in editors["text"] and "#2" in editors["text"]

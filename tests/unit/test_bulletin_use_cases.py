@@ -4,8 +4,6 @@ and content in, answers with choices out, as a Zalo or SMS adapter would call th
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from broadcasts.alerts import AlertDesk
@@ -15,7 +13,15 @@ from broadcasts.queue_actions import QueueDesk
 from channels.telegram_addresses import address_of_chat
 from core.answers import Shown
 from core.i18n import Translator
-from tests.bulletin_seed import EDITOR, OFFICER, OTHER_OFFICER, link_groups, make_desk
+from tests.bulletin_seed import (
+    EDITOR,
+    OFFICER,
+    OTHER_OFFICER,
+    deliver_staff_notices,
+    link_groups,
+    make_desk,
+)
+from tests.bulletin_seed import settle as settle_desk
 
 TR = Translator("vi")
 
@@ -38,7 +44,7 @@ def actions(answer) -> list[str]:
 
 
 async def settle(desk) -> None:
-    await asyncio.wait_for(desk.engine.idle.wait(), 10)
+    await settle_desk(desk)  # and staff got what it queued for them in the outbox
 
 
 async def test_the_composer_walks_content_topic_preview_and_sends_now(env, clock):
@@ -95,6 +101,7 @@ async def test_an_editor_submits_a_draft_and_a_forged_unit_changes_nothing(env):
     assert "unit:TT-BINHTHANH" not in actions(units.answer)
     done = await composer.finish(editor, editor.address, "now")  # an editor's press: a draft
     assert done.answer.text == TR("bulletins.compose.draft_submitted", id=1)
+    await deliver_staff_notices(desk)  # queued in the staff outbox with the draft
     assert notices.sent  # the officers were asked to approve
 
 

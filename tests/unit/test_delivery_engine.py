@@ -22,6 +22,7 @@ from storage import deliveries as store
 from storage.groups import find_group
 from storage.schema import deliveries
 from tests.bulletin_seed import OFFICER, link_groups, make_desk
+from tests.bulletin_seed import settle as settle_desk
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ async def env(write_config, clock):
 
 
 async def settle(desk) -> None:
-    await asyncio.wait_for(desk.engine.idle.wait(), 10)
+    await settle_desk(desk)  # and staff got what it queued for them in the outbox
 
 
 async def rows(desk) -> list:

@@ -19,6 +19,7 @@ from channels.telegram_addresses import address_of_chat
 from core.schedule_spec import parse_schedule_spec
 from storage.tips_tables import outbox
 from tests.bulletin_seed import ADMIN, OFFICER, link_groups, make_desk
+from tests.bulletin_seed import settle as settle_desk
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 THURSDAY_0800 = datetime(2026, 3, 5, 1, 0, tzinfo=UTC)  # the clock fixture's instant
@@ -34,7 +35,7 @@ async def env(write_config, clock):
 
 
 async def settle(desk) -> None:
-    await asyncio.wait_for(desk.engine.idle.wait(), 10)
+    await settle_desk(desk)  # and staff got what it queued for them in the outbox
 
 
 async def queue(desk, body, unit="TT-TANTHANH", who=OFFICER):
@@ -81,8 +82,6 @@ async def test_each_slot_sends_the_next_unseen_bulletin_and_never_repeats(env, c
     staff.sent.clear()
     clock.advance(timedelta(days=3))  # Thursday: the queue is dry
     await desk.run_due_slots()
-    await settle(desk)
-    assert len(groups.sent) == 4  # nothing old re-sent
     # The officer is told through the staff outbox (one message a second per chat), not at once.
     assert staff.sent == []
     told = await queued_notices(desk)
@@ -90,6 +89,9 @@ async def test_each_slot_sends_the_next_unseen_bulletin_and_never_repeats(env, c
     assert "2/2" in told[0][1] and "TT-TANTHANH" in told[0][1]
     await desk.run_due_slots()  # the same slot looked at again: told once
     assert len(await queued_notices(desk)) == 1
+    await settle(desk)
+    assert len(groups.sent) == 4  # nothing old re-sent
+    assert [chat for chat, _ in staff.sent] == [OFFICER]
 
 
 async def test_a_late_group_gets_the_oldest_bulletin_it_has_not_had(env, clock):
@@ -230,13 +232,18 @@ async def test_sunday_warning_names_groups_below_the_weekly_target(env, clock):
     await settle(desk)
     groups.failures.clear()
     staff.sent.clear()
+    before = await queued_notices(desk)
     clock.set(datetime(2026, 3, 8, 12, 0, tzinfo=UTC))  # Sunday 19:00 local
     await desk.warn_below_target()
     await desk.warn_below_target()  # once a week, however often it runs
-    assert staff.sent == []  # both groups reached 2 this week
+    assert await queued_notices(desk) == before  # both groups reached 2 this week
     clock.advance(timedelta(days=7))
     await desk.warn_below_target()
-    assert len(staff.sent) == 1
-    text = staff.sent[0][1].text
+    await desk.warn_below_target()
+    warned = (await queued_notices(desk))[len(before):]
+    # Queued in the staff outbox with the week's claim, once; not told inline.
+    assert [address for address, _ in warned] == [address_of_chat(OFFICER)]
+    assert staff.sent == []
+    text = warned[0][1]
     assert "2026-W11" in text and all(f"Tổ TT-TANTHANH {n}" in text for n in (1, 2))
     assert len(chats) == 2
