@@ -25,8 +25,9 @@ from bench.stats import NOW, WEEKLY_TARGET, percentile
 from bench.stats_data import ROOT, VN
 from reports.periods import parse_period
 from reports.stats import _judged_weeks
-from storage import statistics, stats_channels, stats_tips
+from storage import statistics, stats_channels, stats_tips, stats_weeks
 from storage.db import open_database
+from storage.stats_period import period_figures
 
 Query = Callable[[Any], Awaitable[Any]]
 
@@ -39,12 +40,15 @@ def queries(scope: str, period_text: str) -> dict[str, Query]:
     return {
         "group_totals": lambda c: statistics.group_totals(c, scope, period.end_utc),
         "delivery_totals": lambda c: statistics.delivery_totals(c, scope, first, last),
-        "weeks_below_target": lambda c: statistics.weeks_below_target(
+        "weeks_below_target": lambda c: stats_weeks.weeks_below_target(
             c, scope, weeks, WEEKLY_TARGET),
         "tip_counts (all)": lambda c: stats_tips.tip_counts(c, scope, first, last),
         "case_count": lambda c: stats_tips.case_count(c, scope_id, first, last, received=1),
         "outcome_totals": lambda c: statistics.outcome_totals(c, scope, first, last),
         "channel_totals": lambda c: stats_channels.channel_totals(c, scope, first, last),
+        # All of the above in one statement, as /stats reads them (storage/stats_period.py).
+        "period_figures (all)": lambda c: period_figures(
+            c, scope, first, last, period.end_utc, weeks, WEEKLY_TARGET),
     }
 
 
@@ -52,7 +56,7 @@ async def run(args: argparse.Namespace) -> None:
     url = args.postgres or f"sqlite+aiosqlite:///{args.sqlite}"
     settings = {"plan_cache_mode": "force_custom_plan"} if args.custom_plans else {}
     db = open_database(url, connect_args={"server_settings": settings} if args.postgres else {})
-    print(f"{'scope':<10}{'period':<8}{'query':<22}{'first 3 ms':>22}{'p50 ms':>9}{'p99 ms':>9}"
+    print(f"{'scope':<10}{'period':<8}{'query':<24}{'first 3 ms':>22}{'p50 ms':>9}{'p99 ms':>9}"
           f"{'slowest':>9}{'at run':>7}")
     for scope, label in ((ROOT, "province"), ("X001", "commune")):
         for period_text in args.periods:
@@ -65,7 +69,7 @@ async def run(args: argparse.Namespace) -> None:
                         samples.append((time.perf_counter() - started) * 1000)
                 first = " ".join(f"{s:.1f}" for s in samples[:3])
                 rest = samples[3:] or samples
-                print(f"{label:<10}{period_text:<8}{name:<22}{first:>22}"
+                print(f"{label:<10}{period_text:<8}{name:<24}{first:>22}"
                       f"{percentile(rest, 0.5):>9.1f}{percentile(rest, 0.99):>9.1f}"
                       f"{max(samples):>9.1f}{samples.index(max(samples)) + 1:>7}")
     await db.close()

@@ -17,12 +17,8 @@ from sqlalchemy import Date, String, and_, case, column, func, select, values
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.rollup_tables import stats_tip_state_days, stats_week_groups
-from storage.statistics import (
-    WeekBounds,
-    judged_groups_per_week,
-    report_weeks,
-    scope_id_of,
-)
+from storage.statistics import WeekBounds, active_groups_in_scope, scope_id_of
+from storage.stats_weeks import judged_groups_per_week, report_weeks
 
 
 @dataclass(frozen=True)
@@ -81,7 +77,8 @@ async def weekly_group_bulletins(conn: AsyncConnection, scope_code: str,
     if not weeks:
         return []
     week_table = report_weeks(weeks, "chart_bulletin_weeks")
-    judged_per_week = judged_groups_per_week(week_table, weeks, scope_code, own_only=False)
+    judged_per_week = judged_groups_per_week(week_table, weeks,
+                                             active_groups_in_scope(scope_code))
     # The scope's weekly histogram: how many judged groups got exactly n distinct bulletins.
     histogram = stats_week_groups
     received_per_week = (
