@@ -25,8 +25,8 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    CTE,
     ColumnElement,
+    Integer,
     ScalarSelect,
     Select,
     String,
@@ -35,6 +35,7 @@ from sqlalchemy import (
     case,
     distinct,
     func,
+    literal,
     or_,
     select,
 )
@@ -82,11 +83,10 @@ class WeekBounds:
 
 
 def scope_groups(scope_code: str, at: datetime, dialect: str, *,
-                 own_only: bool = False) -> CTE:
+                 own_only: bool = False) -> Subquery:
     """The scope's groups counted at ``at``, one row each (id, status, channel, registered_at,
     members): active groups registered before ``at`` and SMS subscribers (status ``sms``)
-    subscribed before it. Read once per statement: the groups' totals and the weekly target
-    both count from it.
+    subscribed before it.
 
     Members of a group = its last member count taken before ``at`` (a group with no count by
     then counts 0 members): the history table, not the current count, so that a report on a
@@ -111,30 +111,30 @@ def scope_groups(scope_code: str, at: datetime, dialect: str, *,
     return (
         select(groups.c.id, groups.c.status, channel.label("channel"), groups.c.registered_at,
                last_count.label("members"))
-        .where(groups.c.unit_id.in_(_subtree(scope_code, own_only)), or_(
+        .where(groups.c.unit_id.in_(subtree(scope_code, own_only)), or_(
             and_(groups.c.status == ACTIVE, groups.c.registered_at < at),
             and_(groups.c.status == SMS_RECIPIENT, groups.c.created_at < at)))
-        .cte("scope_groups")
+        .subquery("scope_groups")
     )
 
 
-def active_groups_in_scope(scope_code: str, *, own_only: bool = False) -> Subquery:
-    """(id, status, registered_at) of the scope's active groups, whenever registered."""
-    return (select(groups.c.id, groups.c.status, groups.c.registered_at)
-            .where(groups.c.unit_id.in_(_subtree(scope_code, own_only)),
-                   groups.c.status == ACTIVE, groups.c.registered_at.is_not(None))
-            .subquery("active_groups"))
-
-
-def _subtree(scope_code: str, own_only: bool) -> Select[Any]:
+def subtree(scope_code: str, own_only: bool) -> Select[Any]:
+    """The ids of the units in the scope."""
     return select(unit_ancestors.c.unit_id).where(
         unit_ancestors.c.ancestor_id == scope_id_of(scope_code, own_only))
 
 
-def group_part(scope: CTE) -> Select[Any]:
-    """Per (status, channel): groups and their members (``scope_groups``)."""
+def group_part(scope_code: str, at: datetime, dialect: str, *, own_only: bool = False,
+               judged_from: datetime | None = None) -> Select[Any]:
+    """Per (status, channel): groups and their members as of ``at`` (``scope_groups``), and
+    how many were registered by ``judged_from`` (the first week's start: the groups held to
+    the weekly target in every week, ``storage/stats_weeks.py``), in the same pass."""
+    scope = scope_groups(scope_code, at, dialect, own_only=own_only)
+    judged = (func.count(case((scope.c.registered_at <= judged_from, scope.c.id)))
+              if judged_from is not None else literal(0, Integer))
     return (part_select(GROUPS, [scope.c.status, scope.c.channel],
-                        [func.count(scope.c.id), func.coalesce(func.sum(scope.c.members), 0)])
+                        [func.count(scope.c.id), func.coalesce(func.sum(scope.c.members), 0),
+                         judged])
             .group_by(scope.c.status, scope.c.channel))
 
 
@@ -147,13 +147,18 @@ def read_group_totals(rows: Sequence[PartRow]) -> GroupTotals:
                        by_channel=by_channel, subscribers=subscribers)
 
 
+def read_judged_groups(rows: Sequence[PartRow]) -> int:
+    """The active groups registered by ``group_part``'s ``judged_from``."""
+    return sum(judged for _, status, _, _, _, judged in rows if status == ACTIVE)
+
+
 async def group_totals(conn: AsyncConnection, scope_code: str, at: datetime, *,
         own_only: bool = False) -> GroupTotals:
     """Active groups of the scope registered before ``at``, and their members as of ``at``,
     in total and per channel; and the scope's SMS subscribers (in the same query: one trip).
     See ``scope_groups``."""
-    scope = scope_groups(scope_code, at, conn.dialect.name, own_only=own_only)
-    rows = rows_by_part(await conn.execute(group_part(scope)))
+    rows = rows_by_part(await conn.execute(
+        group_part(scope_code, at, conn.dialect.name, own_only=own_only)))
     return read_group_totals(rows[GROUPS])
 
 

@@ -4,20 +4,22 @@ got fewer bulletins than the target, and the groups held to it each week.
 A group is judged in a week when it is active now and was registered before the week began (a
 group that joins mid-week is not held to a whole week's target); a judged group with no delivery
 at all that week falls short too. How many judged groups met the target comes from the running
-weekly histogram (``stats_week_groups``); how many there were, from the groups themselves: in
-``/stats`` from the same rows the groups' totals count (``storage.statistics.scope_groups``),
-so the scope's groups are read once per report.
+weekly histogram (``stats_week_groups``); how many there were, from the groups: those
+registered before the first week are counted by the groups' totals in the same pass over the
+scope's groups (``storage.statistics.group_part``), those registered since (few) are read here
+with the first week each is judged in. The comparison is made in Python, over a few rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     CTE,
     Date,
-    FromClause,
     Select,
     String,
     Subquery,
@@ -25,17 +27,25 @@ from sqlalchemy import (
     column,
     func,
     select,
+    union_all,
     values,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.groups import ACTIVE
 from storage.rollup_tables import stats_week_groups
-from storage.schema import UTCDateTime
-from storage.statistics import WeekBounds, scope_groups, scope_id_of
+from storage.schema import UTCDateTime, groups
+from storage.statistics import (
+    GROUPS,
+    WeekBounds,
+    group_part,
+    read_judged_groups,
+    scope_id_of,
+    subtree,
+)
 from storage.stats_parts import PartRow, part_select, rows_by_part
 
-SHORT_WEEKS = "short_weeks"
+JOINED, ON_TARGET = "joined_in_week", "on_target_in_week"
 
 
 def report_weeks(weeks: Sequence[WeekBounds], name: str) -> CTE:
@@ -46,53 +56,54 @@ def report_weeks(weeks: Sequence[WeekBounds], name: str) -> CTE:
     ).data([(w.label, w.first_day, w.start) for w in weeks]).cte(name)
 
 
-def judged_groups_per_week(week_table: CTE, weeks: Sequence[WeekBounds],
-                           scope: FromClause) -> Subquery:
-    """(label, monday, groups): the groups of ``scope`` (rows with id, status and
-    registered_at: the scope's groups) held to the target in each week."""
-    # Judged groups: those registered before the first week, counted once, plus those
-    # registered since then and before the week (few: no week is joined to every group).
-    active = scope.c.status == ACTIVE
-    first_start = min(w.start for w in weeks)
-    judged_before = (select(func.count(scope.c.id))
-                     .where(active, scope.c.registered_at <= first_start).scalar_subquery())
-    return (
-        select(week_table.c.label, week_table.c.monday,
-               (judged_before + func.count(scope.c.id)).label("groups"))
-        .select_from(week_table.outerjoin(scope, and_(
-            active, scope.c.registered_at > first_start,
-            scope.c.registered_at <= week_table.c.starts)))
-        .group_by(week_table.c.label, week_table.c.monday)
-        .subquery()
-    )
+def first_start(weeks: Sequence[WeekBounds]) -> datetime:
+    return min(w.start for w in weeks)
 
 
-def short_weeks_part(scope: FromClause, scope_code: str, weeks: Sequence[WeekBounds],
-                     weekly_target: int, *, own_only: bool = False) -> Select[Any]:
-    """One row per week of ``weeks`` in which a judged group of ``scope`` (the scope's groups
-    counted at the last week's start or later) got fewer than ``weekly_target`` bulletins."""
+def _joined_since(scope_code: str, weeks: Sequence[WeekBounds], own_only: bool) -> Subquery:
+    """The scope's active groups registered after the first week began (few)."""
+    return (select(groups.c.id, groups.c.registered_at)
+            .where(groups.c.unit_id.in_(subtree(scope_code, own_only)),
+                   groups.c.status == ACTIVE, groups.c.registered_at > first_start(weeks))
+            .subquery("joined_since"))
+
+
+def short_weeks_parts(scope_code: str, weeks: Sequence[WeekBounds], weekly_target: int, *,
+                      own_only: bool = False) -> list[Select[Any]]:
+    """Two parts: per week, the groups registered since the first week began and first judged
+    in it (labels sort as weeks do: a group judged in a week is judged in every later one);
+    and the judged groups that met ``weekly_target`` (the running weekly histogram)."""
     week_table = report_weeks(weeks, "report_weeks")
-    judged_per_week = judged_groups_per_week(week_table, weeks, scope)
-    # Judged groups that met the target: the running weekly histogram of the scope.
+    joined = _joined_since(scope_code, weeks, own_only)
+    first_judged = (select(func.min(week_table.c.label))
+                    .where(week_table.c.starts >= joined.c.registered_at)
+                    .scalar_subquery().label("week"))
+    per_group = select(joined.c.id, first_judged).subquery("first_judged")
     histogram = stats_week_groups
-    on_target_per_week = (
-        select(histogram.c.week, func.sum(histogram.c.groups).label("groups"))
-        .where(histogram.c.scope_id == scope_id_of(scope_code, own_only),
-               histogram.c.week.in_([w.first_day for w in weeks]),
-               histogram.c.bulletins >= weekly_target)
-        .group_by(histogram.c.week)
-        .subquery()
-    )
-    return (
-        part_select(SHORT_WEEKS, [judged_per_week.c.label], [])
-        .select_from(judged_per_week.outerjoin(
-            on_target_per_week, on_target_per_week.c.week == judged_per_week.c.monday))
-        .where(judged_per_week.c.groups > func.coalesce(on_target_per_week.c.groups, 0))
-    )
+    return [
+        part_select(JOINED, [per_group.c.week], [func.count(per_group.c.id)])
+        .where(per_group.c.week.is_not(None)).group_by(per_group.c.week),
+        part_select(ON_TARGET, [week_table.c.label], [func.sum(histogram.c.groups)])
+        .select_from(week_table.join(histogram, and_(
+            histogram.c.scope_id == scope_id_of(scope_code, own_only),
+            histogram.c.week == week_table.c.monday,
+            histogram.c.bulletins >= weekly_target)))
+        .group_by(week_table.c.label),
+    ]
 
 
-def read_short_weeks(rows: Sequence[PartRow]) -> list[str]:
-    return sorted(row.key for row in rows)
+def read_short_weeks(weeks: Sequence[WeekBounds], judged_before: int,
+                     rows: Mapping[str, Sequence[PartRow]]) -> list[str]:
+    """The labels of the weeks in which fewer groups met the target than were judged, from the
+    groups registered by the first week's start and the two parts of ``short_weeks_parts``."""
+    joined = Counter({row.key: row.first for row in rows.get(JOINED, ())})
+    on_target = {row.key: row.first for row in rows.get(ON_TARGET, ())}
+    short, judged = [], judged_before
+    for label in sorted(w.label for w in weeks):
+        judged += joined[label]
+        if judged > on_target.get(label, 0):
+            short.append(label)
+    return short
 
 
 async def weeks_below_target(conn: AsyncConnection, scope_code: str,
@@ -100,11 +111,33 @@ async def weeks_below_target(conn: AsyncConnection, scope_code: str,
                              own_only: bool = False) -> list[str]:
     """Labels of the ``weeks`` in which some group of the scope got fewer than
     ``weekly_target`` distinct bulletins (``/stats`` reads it with the other figures, in
-    ``storage/stats_period.py``; this is that part alone)."""
+    ``storage/stats_period.py``; this is that part alone, with the groups' totals)."""
     if not weeks or weekly_target <= 0:
         return []
-    scope = scope_groups(scope_code, max(w.end for w in weeks), conn.dialect.name,
-                         own_only=own_only)
-    rows = rows_by_part(await conn.execute(
-        short_weeks_part(scope, scope_code, weeks, weekly_target, own_only=own_only)))
-    return read_short_weeks(rows[SHORT_WEEKS])
+    rows = rows_by_part(await conn.execute(union_all(
+        group_part(scope_code, max(w.end for w in weeks), conn.dialect.name,
+                   own_only=own_only, judged_from=first_start(weeks)),
+        *short_weeks_parts(scope_code, weeks, weekly_target, own_only=own_only))))
+    return read_short_weeks(weeks, read_judged_groups(rows[GROUPS]), rows)
+
+
+def judged_groups_per_week(week_table: CTE, weeks: Sequence[WeekBounds], scope_code: str,
+                           own_only: bool) -> Subquery:
+    """(label, monday, groups): the groups of the scope held to the target in each week (the
+    weekly chart, ``storage/weekly_series.py``)."""
+    # Judged groups: those registered before the first week, counted once, plus those
+    # registered since then and before the week (few: no week is joined to every group).
+    in_scope = and_(groups.c.unit_id.in_(subtree(scope_code, own_only)),
+                    groups.c.status == ACTIVE, groups.c.registered_at.is_not(None))
+    judged_before = (select(func.count(groups.c.id))
+                     .where(in_scope, groups.c.registered_at <= first_start(weeks))
+                     .scalar_subquery())
+    return (
+        select(week_table.c.label, week_table.c.monday,
+               (judged_before + func.count(groups.c.id)).label("groups"))
+        .select_from(week_table.outerjoin(groups, and_(
+            in_scope, groups.c.registered_at > first_start(weeks),
+            groups.c.registered_at <= week_table.c.starts)))
+        .group_by(week_table.c.label, week_table.c.monday)
+        .subquery()
+    )

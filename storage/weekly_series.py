@@ -17,7 +17,7 @@ from sqlalchemy import Date, String, and_, case, column, func, select, values
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.rollup_tables import stats_tip_state_days, stats_week_groups
-from storage.statistics import WeekBounds, active_groups_in_scope, scope_id_of
+from storage.statistics import WeekBounds, scope_id_of
 from storage.stats_weeks import judged_groups_per_week, report_weeks
 
 
@@ -77,8 +77,7 @@ async def weekly_group_bulletins(conn: AsyncConnection, scope_code: str,
     if not weeks:
         return []
     week_table = report_weeks(weeks, "chart_bulletin_weeks")
-    judged_per_week = judged_groups_per_week(week_table, weeks,
-                                             active_groups_in_scope(scope_code))
+    judged_per_week = judged_groups_per_week(week_table, weeks, scope_code, own_only=False)
     # The scope's weekly histogram: how many judged groups got exactly n distinct bulletins.
     histogram = stats_week_groups
     received_per_week = (
