@@ -24,8 +24,10 @@ from sqlalchemy import (
     String,
     Subquery,
     and_,
+    case,
     column,
     func,
+    null,
     select,
     union_all,
     values,
@@ -71,24 +73,27 @@ def _joined_since(scope_code: str, weeks: Sequence[WeekBounds], own_only: bool) 
 def short_weeks_parts(scope_code: str, weeks: Sequence[WeekBounds], weekly_target: int, *,
                       own_only: bool = False) -> list[Select[Any]]:
     """Two parts: per week, the groups registered since the first week began and first judged
-    in it (labels sort as weeks do: a group judged in a week is judged in every later one);
-    and the judged groups that met ``weekly_target`` (the running weekly histogram)."""
-    week_table = report_weeks(weeks, "report_weeks")
+    in it (a group judged in a week is judged in every later one); and per week (its Monday),
+    the judged groups that met ``weekly_target`` (the running weekly histogram).
+
+    The weeks are bound parameters, not a table of ``VALUES``: SQLAlchemy cannot cache a
+    statement holding one, and compiled the whole statement anew on every call (several ms)."""
     joined = _joined_since(scope_code, weeks, own_only)
-    first_judged = (select(func.min(week_table.c.label))
-                    .where(week_table.c.starts >= joined.c.registered_at)
-                    .scalar_subquery().label("week"))
+    in_order = sorted(weeks, key=lambda w: w.start)
+    first_judged = case(*((joined.c.registered_at <= w.start, w.label) for w in in_order),
+                        else_=null()).label("week")
     per_group = select(joined.c.id, first_judged).subquery("first_judged")
     histogram = stats_week_groups
+    # The week's label for its Monday (a date as text differs between the databases).
+    week_label = case(*((histogram.c.week == w.first_day, w.label) for w in in_order))
     return [
         part_select(JOINED, [per_group.c.week], [func.count(per_group.c.id)])
         .where(per_group.c.week.is_not(None)).group_by(per_group.c.week),
-        part_select(ON_TARGET, [week_table.c.label], [func.sum(histogram.c.groups)])
-        .select_from(week_table.join(histogram, and_(
-            histogram.c.scope_id == scope_id_of(scope_code, own_only),
-            histogram.c.week == week_table.c.monday,
-            histogram.c.bulletins >= weekly_target)))
-        .group_by(week_table.c.label),
+        part_select(ON_TARGET, [week_label], [func.sum(histogram.c.groups)])
+        .where(histogram.c.scope_id == scope_id_of(scope_code, own_only),
+               histogram.c.week.in_([w.first_day for w in weeks]),
+               histogram.c.bulletins >= weekly_target)
+        .group_by(histogram.c.week),
     ]
 
 
@@ -99,11 +104,11 @@ def read_short_weeks(weeks: Sequence[WeekBounds], judged_before: int,
     joined = Counter({row.key: row.first for row in rows.get(JOINED, ())})
     on_target = {row.key: row.first for row in rows.get(ON_TARGET, ())}
     short, judged = [], judged_before
-    for label in sorted(w.label for w in weeks):
-        judged += joined[label]
-        if judged > on_target.get(label, 0):
-            short.append(label)
-    return short
+    for week in sorted(weeks, key=lambda w: w.start):
+        judged += joined[week.label]
+        if judged > on_target.get(week.label, 0):
+            short.append(week.label)
+    return sorted(short)
 
 
 async def weeks_below_target(conn: AsyncConnection, scope_code: str,
