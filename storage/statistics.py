@@ -45,7 +45,7 @@ from storage.groups import ACTIVE
 from storage.rollup_tables import stats_delivery_days, stats_outcome_days, unit_ancestors
 from storage.schema import group_member_counts, groups, units
 from storage.sms_subscribers import SMS_RECIPIENT
-from storage.stats_parts import PartRow, part_select, rows_by_part
+from storage.stats_parts import PartRow, Value, part_select, rows_by_part
 
 # The parts of a period's figures read here (storage/stats_parts.py).
 GROUPS, DELIVERIES, OUTCOMES = "groups", "deliveries", "outcomes"
@@ -82,7 +82,7 @@ class WeekBounds:
     end: datetime
 
 
-def scope_groups(scope_code: str, at: datetime, dialect: str, *,
+def scope_groups(scope_code: Value, at: Value, dialect: str, *,
                  own_only: bool = False) -> Subquery:
     """The scope's groups counted at ``at``, one row each (id, status, channel, registered_at,
     members): active groups registered before ``at`` and SMS subscribers (status ``sms``)
@@ -118,14 +118,14 @@ def scope_groups(scope_code: str, at: datetime, dialect: str, *,
     )
 
 
-def subtree(scope_code: str, own_only: bool) -> Select[Any]:
+def subtree(scope_code: Value, own_only: bool) -> Select[Any]:
     """The ids of the units in the scope."""
     return select(unit_ancestors.c.unit_id).where(
         unit_ancestors.c.ancestor_id == scope_id_of(scope_code, own_only))
 
 
-def group_part(scope_code: str, at: datetime, dialect: str, *, own_only: bool = False,
-               judged_from: datetime | None = None) -> Select[Any]:
+def group_part(scope_code: Value, at: Value, dialect: str, *, own_only: bool = False,
+               judged_from: Value | None = None) -> Select[Any]:
     """Per (status, channel): groups and their members as of ``at`` (``scope_groups``), and
     how many were registered by ``judged_from`` (the first week's start: the groups held to
     the weekly target in every week, ``storage/stats_weeks.py``), in the same pass."""
@@ -171,7 +171,7 @@ def channel_of_address(address: ColumnElement[Any], dialect: str) -> ColumnEleme
     return func.substr(address, 1, position - 1, type_=String)
 
 
-def delivery_part(scope_code: str, first_day: date, last_day: date, *,
+def delivery_part(scope_code: Value, first_day: Value, last_day: Value, *,
                   own_only: bool = False) -> Select[Any]:
     """Distinct bulletins sent, (bulletin, group) pairs first delivered and deliveries failed
     on the local days ``first_day``..``last_day`` (one row)."""
@@ -199,7 +199,7 @@ async def delivery_totals(conn: AsyncConnection, scope_code: str, first_day: dat
     return read_delivery_totals(rows[DELIVERIES])
 
 
-def outcome_part(scope_code: str, first_day: date, last_day: date, *,
+def outcome_part(scope_code: Value, first_day: Value, last_day: Value, *,
                  own_only: bool = False) -> Select[Any]:
     """Quantities per outcome kind recorded on the local days ``first_day``..``last_day``."""
     table = stats_outcome_days
@@ -223,7 +223,9 @@ async def outcome_totals(conn: AsyncConnection, scope_code: str, first_day: date
     return read_outcome_totals(rows[OUTCOMES])
 
 
-def scope_id_of(scope_code: str, own_only: bool) -> ScalarSelect[int]:
-    """The unit's subtree scope, or (``own_only``) what is linked to the unit itself."""
+def scope_id_of(scope_code: Value, own_only: bool) -> ScalarSelect[int]:
+    """The unit's subtree scope, or (``own_only``) what is linked to the unit itself.
+    ``scope_code``: a unit's code, or a bound parameter given the code in capitals."""
     unit_id = -units.c.id if own_only else units.c.id
-    return select(unit_id).where(units.c.code_key == scope_code.upper()).scalar_subquery()
+    key = scope_code.upper() if isinstance(scope_code, str) else scope_code
+    return select(unit_id).where(units.c.code_key == key).scalar_subquery()

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.rollup_tables import stats_channel_days
 from storage.statistics import scope_id_of
-from storage.stats_parts import PartRow, part_select, rows_by_part
+from storage.stats_parts import PartRow, Value, part_select, rows_by_part
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class ChannelTotals:
 CHANNELS = "channels"
 
 
-def channel_part(scope_code: str, first_day: date, last_day: date, *,
+def channel_part(scope_code: Value, first_day: Value, last_day: Value, *,
                  own_only: bool = False) -> Select[Any]:
     """Per channel: deliveries, failures and tips of the local days ``first_day``..
     ``last_day`` within the subtree of ``scope_code``."""

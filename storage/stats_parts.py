@@ -18,6 +18,10 @@ from sqlalchemy import ColumnElement, Integer, Select, String, literal, null, se
 
 KEYS, COUNTS = 2, 3
 
+# What a part is built from: a Python value (a unit's code, a day, a moment), or a bound
+# parameter of the same type when the statement is built once and run many times.
+Value = Any
+
 
 class PartRow(NamedTuple):
     part: str

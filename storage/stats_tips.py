@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.rollup_tables import stats_tip_category_days, stats_tip_state_days, unit_ancestors
 from storage.statistics import scope_id_of
-from storage.stats_parts import PartRow, part_select, rows_by_part
+from storage.stats_parts import PartRow, Value, part_select, rows_by_part
 from storage.stats_rollup import zone_of
 from storage.tips_tables import tips
 
@@ -30,10 +30,11 @@ class TipCounts:
     cases: int = 0
 
 
-def tip_parts(conn: AsyncConnection, scope_code: str, first_day: date, last_day: date, *,
+def tip_parts(scope_code: Value, first_day: Value, last_day: Value, bounds: tuple[Value, Value], *,
               own_only: bool = False) -> list[Select[Any]]:
-    """Tips received on the local days ``first_day``..``last_day``, per category, per current
-    assessment and state, and the merged tips with their distinct cases: three parts."""
+    """Tips received on the local days ``first_day``..``last_day`` (``bounds``: their UTC
+    start and end, ``local_bounds``), per category, per current assessment and state, and the
+    merged tips with their distinct cases: three parts. Values or bound parameters."""
     scope_id = scope_id_of(scope_code, own_only)
 
     def totals(part: str, table: Table, *keys: str) -> Select[Any]:
@@ -45,7 +46,17 @@ def tip_parts(conn: AsyncConnection, scope_code: str, first_day: date, last_day:
 
     return [totals(BY_CATEGORY, stats_tip_category_days, "category"),
             totals(BY_STATE, stats_tip_state_days, "assessment", "state"),
-            _merged_tips(conn, scope_id, first_day, last_day, MERGED)]
+            _merged_tips(scope_id, *bounds, MERGED)]
+
+
+def local_bounds(conn: AsyncConnection, first_day: date, last_day: date) -> tuple[datetime,
+                                                                                   datetime]:
+    """The UTC start and end of the local days ``first_day``..``last_day`` (the database's
+    timezone, the one the running totals count days in)."""
+    zone = zone_of(conn)
+    start = datetime.combine(first_day, time(), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
+    return start, end
 
 
 def read_tip_counts(rows: Mapping[str, Sequence[PartRow]]) -> TipCounts:
@@ -66,19 +77,18 @@ async def tip_counts(conn: AsyncConnection, scope_code: str, first_day: date,
     """Tips received on the local days ``first_day``..``last_day``, counted per category, and
     per current assessment and current state, and the distinct cases among them (one
     statement; ``/stats`` reads them with its other figures, ``storage/stats_period.py``)."""
-    return read_tip_counts(rows_by_part(await conn.execute(union_all(
-        *tip_parts(conn, scope_code, first_day, last_day, own_only=own_only)))))
+    return read_tip_counts(rows_by_part(await conn.execute(union_all(*tip_parts(
+        scope_code, first_day, last_day, local_bounds(conn, first_day, last_day),
+        own_only=own_only)))))
 
 
 BY_CATEGORY, BY_STATE, MERGED = "tips_by_category", "tips_by_state", "merged_tips"
 
 
-def _merged_tips(conn: AsyncConnection, scope_id: ScalarSelect[int], first_day: date,
-                 last_day: date, part: str) -> Select[Any]:
-    """(``part``, merged tips, distinct cases among them) of the local days in the scope."""
-    zone = zone_of(conn)
-    start = datetime.combine(first_day, time(), tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
+def _merged_tips(scope_id: ScalarSelect[int], start: Value, end: Value,
+                 part: str) -> Select[Any]:
+    """(``part``, merged tips, distinct cases among them) filed from ``start`` to ``end``
+    (UTC) in the scope."""
     in_scope = select(unit_ancestors.c.unit_id).where(unit_ancestors.c.ancestor_id == scope_id)
     return (part_select(part, [], [func.count(), func.count(distinct(tips.c.case_id))])
             .where(tips.c.case_id.is_not(None), tips.c.unit_id.in_(in_scope),
@@ -100,5 +110,5 @@ async def case_count(conn: AsyncConnection, scope_id: ScalarSelect[int], first_d
     if not received:
         return 0
     merged = rows_by_part(await conn.execute(
-        _merged_tips(conn, scope_id, first_day, last_day, MERGED)))[MERGED]
+        _merged_tips(scope_id, *local_bounds(conn, first_day, last_day), MERGED)))[MERGED]
     return received - merged[0].first + merged[0].second

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     CTE,
@@ -45,7 +45,7 @@ from storage.statistics import (
     scope_id_of,
     subtree,
 )
-from storage.stats_parts import PartRow, part_select, rows_by_part
+from storage.stats_parts import PartRow, Value, part_select, rows_by_part
 
 JOINED, ON_TARGET = "joined_in_week", "on_target_in_week"
 
@@ -62,36 +62,49 @@ def first_start(weeks: Sequence[WeekBounds]) -> datetime:
     return min(w.start for w in weeks)
 
 
-def _joined_since(scope_code: str, weeks: Sequence[WeekBounds], own_only: bool) -> Subquery:
+class WeekValues(NamedTuple):
+    """A judged week as the statement sees it: Python values, or bound parameters when the
+    statement is built once for many calls (``storage/stats_period.py``)."""
+
+    label: Value
+    monday: Value
+    start: Value
+
+
+def week_values(weeks: Sequence[WeekBounds]) -> list[WeekValues]:
+    """The weeks in order, as values."""
+    return [WeekValues(w.label, w.first_day, w.start) for w in sorted(weeks, key=lambda w: w.start)]
+
+
+def _joined_since(scope_code: Value, weeks: Sequence[WeekValues], own_only: bool) -> Subquery:
     """The scope's active groups registered after the first week began (few)."""
     return (select(groups.c.id, groups.c.registered_at)
             .where(groups.c.unit_id.in_(subtree(scope_code, own_only)),
-                   groups.c.status == ACTIVE, groups.c.registered_at > first_start(weeks))
+                   groups.c.status == ACTIVE, groups.c.registered_at > weeks[0].start)
             .subquery("joined_since"))
 
 
-def short_weeks_parts(scope_code: str, weeks: Sequence[WeekBounds], weekly_target: int, *,
+def short_weeks_parts(scope_code: Value, weeks: Sequence[WeekValues], weekly_target: Value, *,
                       own_only: bool = False) -> list[Select[Any]]:
     """Two parts: per week, the groups registered since the first week began and first judged
-    in it (a group judged in a week is judged in every later one); and per week (its Monday),
-    the judged groups that met ``weekly_target`` (the running weekly histogram).
+    in it (a group judged in a week is judged in every later one); and per week, the judged
+    groups that met ``weekly_target`` (the running weekly histogram). ``weeks`` in order.
 
-    The weeks are bound parameters, not a table of ``VALUES``: SQLAlchemy cannot cache a
-    statement holding one, and compiled the whole statement anew on every call (several ms)."""
+    The weeks are values in the statement, not a table of ``VALUES``: SQLAlchemy cannot cache
+    a statement holding one, and compiled the whole statement anew on every call."""
     joined = _joined_since(scope_code, weeks, own_only)
-    in_order = sorted(weeks, key=lambda w: w.start)
-    first_judged = case(*((joined.c.registered_at <= w.start, w.label) for w in in_order),
+    first_judged = case(*((joined.c.registered_at <= w.start, w.label) for w in weeks),
                         else_=null()).label("week")
     per_group = select(joined.c.id, first_judged).subquery("first_judged")
     histogram = stats_week_groups
     # The week's label for its Monday (a date as text differs between the databases).
-    week_label = case(*((histogram.c.week == w.first_day, w.label) for w in in_order))
+    week_label = case(*((histogram.c.week == w.monday, w.label) for w in weeks))
     return [
         part_select(JOINED, [per_group.c.week], [func.count(per_group.c.id)])
         .where(per_group.c.week.is_not(None)).group_by(per_group.c.week),
         part_select(ON_TARGET, [week_label], [func.sum(histogram.c.groups)])
         .where(histogram.c.scope_id == scope_id_of(scope_code, own_only),
-               histogram.c.week.in_([w.first_day for w in weeks]),
+               histogram.c.week.in_([w.monday for w in weeks]),
                histogram.c.bulletins >= weekly_target)
         .group_by(histogram.c.week),
     ]
@@ -122,7 +135,7 @@ async def weeks_below_target(conn: AsyncConnection, scope_code: str,
     rows = rows_by_part(await conn.execute(union_all(
         group_part(scope_code, max(w.end for w in weeks), conn.dialect.name,
                    own_only=own_only, judged_from=first_start(weeks)),
-        *short_weeks_parts(scope_code, weeks, weekly_target, own_only=own_only))))
+        *short_weeks_parts(scope_code, week_values(weeks), weekly_target, own_only=own_only))))
     return read_short_weeks(weeks, read_judged_groups(rows[GROUPS]), rows)
 
 
