@@ -5,8 +5,10 @@ days of the period, and reads the running totals of ``storage/stats_rollup.py``,
 each figure already counted per scope unit and local day (or ISO week): a province's year is a
 few thousand rows instead of a million deliveries. Only the groups and their members are read
 from the groups themselves (ten thousand rows at most). The tips' figures and cases are
-counted in ``storage/stats_tips.py``. The queries stay within what SQLite and
-PostgreSQL both understand.
+counted in ``storage/stats_tips.py``, the weekly target in ``storage/stats_weeks.py``. Each
+figure is a *part* (``storage/stats_parts.py``): ``/stats`` reads them all in one statement
+(``storage/stats_period.py``), each function here reads its part alone. The queries stay within
+what SQLite and PostgreSQL both understand.
 
 Scope follows where things happened: groups and their deliveries by the unit the group is linked
 to *now*, tips and outcomes by their own unit.
