@@ -54,6 +54,7 @@ from bench.stats_data import (
 )
 from bench.stats_explain import explain
 from bench.stats_naive import figures, naive_figures
+from bench.stats_server_cpu import ServerCpu
 from org.units import UnitTree
 from reports.periods import Period, parse_period
 from reports.stats import unit_statistics
@@ -203,18 +204,26 @@ async def case_count(db: Database, scope: str, period: Period, received: int) ->
 
 
 # The process's CPU time of the last timed call, per run: on SQLite the queries run in the
-# process (the driver's thread), so this is what a run costs on a machine nobody shares.
+# process (the driver's thread), so this is what a run costs on a machine nobody shares. On
+# PostgreSQL, the server's backends' CPU time too (SERVER_MS; bench/stats_server_cpu.py): the
+# client's plus the server's is what a run costs there.
 CPU_MS: list[float] = []
+SERVER_MS: list[float] = []
 
 
-async def timed(repeat: int, call: Any) -> tuple[list[float], Any]:
+async def timed(repeat: int, call: Any, server: ServerCpu | None = None,
+                ) -> tuple[list[float], Any]:
     samples, result = [], None
     CPU_MS.clear()
+    SERVER_MS.clear()
     for _ in range(repeat):
         started, cpu = time.perf_counter(), time.process_time()
+        served = server.nanoseconds() if server else 0
         result = await call()
         samples.append((time.perf_counter() - started) * 1000)
         CPU_MS.append((time.process_time() - cpu) * 1000)
+        if server:
+            SERVER_MS.append((server.nanoseconds() - served) / 1e6)
     return samples, result
 
 
@@ -223,7 +232,7 @@ async def measure(db: Database, tree: UnitTree, repeat: int, naive_repeat: int) 
     target = TARGET_MS[backend]
     agree = True
     print(f"\n{'backend':<11}{'scope':<10}{'period':<9}{'p50 ms':>9}{'p99 ms':>9}"
-          f"{'CPU p50':>9}{'CPU p99':>9}"
+          f"{'CPU p50':>9}{'CPU p99':>9}{'srv p50':>9}{'srv p99':>9}"
           f"{'target':>10}{'naive p50 ms':>14}{'chart p50':>11}{'cases p50':>11}{'slowest':>9}"
           f"{'at run':>7}  figures")
     for scope in (ROOT, COMMUNE):
@@ -231,9 +240,10 @@ async def measure(db: Database, tree: UnitTree, repeat: int, naive_repeat: int) 
         for name, period_text in PERIODS:
             period = parse_period(period_text, now=NOW, tz=VN)
             await run_stats(db, tree, scope, period_text)  # warm the caches once
+            server = await ServerCpu.of(db)
             samples, stats = await timed(repeat, lambda s=scope, p=period_text:
-                                         run_stats(db, tree, s, p))
-            cpu_samples = list(CPU_MS)
+                                         run_stats(db, tree, s, p), server)
+            cpu_samples, server_samples = list(CPU_MS), list(SERVER_MS)
             naive_samples, naive = await timed(naive_repeat, lambda c=scope_codes, p=period:
                                                naive_figures(db, c, p, now=NOW, tz=VN,
                                                              weekly_target=WEEKLY_TARGET))
@@ -250,6 +260,7 @@ async def measure(db: Database, tree: UnitTree, repeat: int, naive_repeat: int) 
             label = "province" if scope == ROOT else "commune"
             print(f"{backend:<11}{label:<10}{name:<9}{p50:>9.1f}{p99:>9.1f}"
                   f"{percentile(cpu_samples, 0.5):>9.1f}{percentile(cpu_samples, 0.99):>9.1f}"
+                  f"{_ms(server_samples, 0.5):>9}{_ms(server_samples, 0.99):>9}"
                   f"{f'<{target:.0f} {verdict}':>10}{percentile(naive_samples, 0.5):>14.1f}"
                   f"{percentile(chart_samples, 0.5):>11.1f}"
                   f"{percentile(cases_samples, 0.5):>11.1f}"
@@ -260,6 +271,10 @@ async def measure(db: Database, tree: UnitTree, repeat: int, naive_repeat: int) 
             if not same:
                 print(f"  MISMATCH\n  sql:   {figures(stats)}\n  naive: {naive}")
     return agree
+
+
+def _ms(samples: Sequence[float], q: float) -> str:
+    return f"{percentile(samples, q):.1f}" if samples else "-"
 
 
 async def run(args: argparse.Namespace) -> int:

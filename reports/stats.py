@@ -38,9 +38,10 @@ from core.address import TELEGRAM
 from core.config_model import Config
 from org.units import UnitTree
 from reports.periods import Period, iso_week_label, make_period
-from storage import statistics, stats_channels, stats_tips
+from storage import statistics, stats_channels
 from storage.db import Database
 from storage.statistics import WeekBounds
+from storage.stats_period import period_figures
 from storage.stats_tips import TipCounts
 
 SMS = "sms"  # storage.sms_subscribers.SMS_CHANNEL: its recipients are subscribers, not groups
@@ -123,16 +124,10 @@ async def unit_statistics(db: Database, tree: UnitTree, unit_code: str, period: 
     if unit is None:
         raise UnknownUnit(unit_code)
     weeks = _judged_weeks(period, tz or _offset_of(period), now)
-    first, last = period.first_day, period.last_day
-    code, own = unit.code, {"own_only": own_only}
     async with db.reading() as conn:
-        group_totals = await statistics.group_totals(conn, code, period.end_utc, **own)
-        delivery_totals = await statistics.delivery_totals(conn, code, first, last, **own)
-        short_weeks = await statistics.weeks_below_target(conn, code, weeks, weekly_target,
-                                                          **own)
-        tip_counts = await stats_tips.tip_counts(conn, code, first, last, **own)
-        outcome_totals = await statistics.outcome_totals(conn, code, first, last, **own)
-        channel_totals = await stats_channels.channel_totals(conn, code, first, last, **own)
+        found = await period_figures(conn, unit.code, period.first_day, period.last_day,
+                                     period.end_utc, weeks, weekly_target, own_only=own_only)
+    group_totals, delivery_totals = found.groups, found.deliveries
     return UnitStatistics(
         unit_code=unit.code,
         unit_name=unit.name,
@@ -141,10 +136,10 @@ async def unit_statistics(db: Database, tree: UnitTree, unit_code: str, period: 
         bulletins=BulletinFigures(
             sent=delivery_totals.bulletins_sent, deliveries=delivery_totals.deliveries_sent,
             failed=delivery_totals.deliveries_failed, weekly_target=weekly_target,
-            weeks_below_target=tuple(short_weeks)),
-        tips=_tip_figures(tip_counts, category_keys),
-        outcomes=_with_every_key(outcome_totals, outcome_kinds),
-        by_channel=_channel_figures(channels, group_totals, channel_totals),
+            weeks_below_target=tuple(found.weeks_below_target)),
+        tips=_tip_figures(found.tips, category_keys),
+        outcomes=_with_every_key(found.outcomes, outcome_kinds),
+        by_channel=_channel_figures(channels, group_totals, found.channels),
     )
 
 

@@ -12,7 +12,7 @@ rebuilt from the source tables whenever the unit tree or the timezone changes
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, ForeignKey, Integer, String, Table
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table
 
 from storage.schema import UTCDateTime, metadata
 
@@ -24,6 +24,8 @@ unit_ancestors = Table(
     metadata,
     Column("unit_id", Integer, ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
     Column("ancestor_id", Integer, primary_key=True),
+    # A scope's units, looked up by the scope (0025): the statistics' subtree lookups.
+    Index("ix_unit_ancestors_ancestor_id_unit_id", "ancestor_id", "unit_id"),
 )
 
 # Tips received on ``day`` (local), by category; and by *current* assessment and state. Two

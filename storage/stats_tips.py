@@ -1,31 +1,21 @@
 """Tips in the statistics (SPEC §6, §10, §15): received per category and per current
 assessment and state, from the running totals (``storage/stats_rollup.py``), and the distinct
-cases among them, from the merged tips; one statement for all three.
+cases among them, from the merged tips: three parts of one statement (``storage/stats_parts.py``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import (
-    ColumnElement,
-    ScalarSelect,
-    Select,
-    String,
-    Table,
-    distinct,
-    func,
-    literal,
-    null,
-    select,
-    union_all,
-)
+from sqlalchemy import ScalarSelect, Select, Table, distinct, func, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.rollup_tables import stats_tip_category_days, stats_tip_state_days, unit_ancestors
 from storage.statistics import scope_id_of
+from storage.stats_parts import PartRow, Value, part_select, rows_by_part
 from storage.stats_rollup import zone_of
 from storage.tips_tables import tips
 
@@ -40,41 +30,40 @@ class TipCounts:
     cases: int = 0
 
 
-
-async def tip_counts(conn: AsyncConnection, scope_code: str, first_day: date,
-                     last_day: date, *,
-        own_only: bool = False) -> TipCounts:
-    """Tips received on the local days ``first_day``..``last_day``, counted per category, and
-    per current assessment and current state, and the distinct cases among them.
-
-    One statement (``UNION ALL`` of the three counts), not three: on PostgreSQL each statement
-    costs a round trip and SQLAlchemy's work around it, about as much as counting a province's
-    year in the running totals (``bench/stats_queries.py``)."""
+def tip_parts(scope_code: Value, first_day: Value, last_day: Value, bounds: tuple[Value, Value], *,
+              own_only: bool = False) -> list[Select[Any]]:
+    """Tips received on the local days ``first_day``..``last_day`` (``bounds``: their UTC
+    start and end, ``local_bounds``), per category, per current assessment and state, and the
+    merged tips with their distinct cases: three parts. Values or bound parameters."""
     scope_id = scope_id_of(scope_code, own_only)
 
     def totals(part: str, table: Table, *keys: str) -> Select[Any]:
         total = func.sum(table.c.tips)
-        padded = [*(table.c[k] for k in keys), *[null()] * (2 - len(keys))]
-        return (select(literal(part, String).label("part"), *padded, total, literal(0))
+        return (part_select(part, [table.c[k] for k in keys], [total])
                 .where(table.c.scope_id == scope_id, table.c.day >= first_day,
                        table.c.day <= last_day)
                 .group_by(*(table.c[k] for k in keys)).having(total > 0))
 
-    rows = await conn.execute(union_all(
-        totals(_BY_CATEGORY, stats_tip_category_days, "category"),
-        totals(_BY_STATE, stats_tip_state_days, "assessment", "state"),
-        _merged_tips(conn, scope_id, first_day, last_day,
-                     literal(_MERGED, String), null(), null())))
-    by_category: dict[str, int] = {}
-    by_assessment_state: dict[tuple[str, str], int] = {}
-    merged_tips = merged_cases = 0
-    for part, first_key, second_key, count, other in rows:
-        if part == _BY_CATEGORY:
-            by_category[first_key] = int(count)
-        elif part == _BY_STATE:
-            by_assessment_state[(first_key, second_key)] = int(count)
-        else:
-            merged_tips, merged_cases = int(count), int(other)
+    return [totals(BY_CATEGORY, stats_tip_category_days, "category"),
+            totals(BY_STATE, stats_tip_state_days, "assessment", "state"),
+            _merged_tips(scope_id, *bounds, MERGED)]
+
+
+def local_bounds(conn: AsyncConnection, first_day: date, last_day: date) -> tuple[datetime,
+                                                                                   datetime]:
+    """The UTC start and end of the local days ``first_day``..``last_day`` (the database's
+    timezone, the one the running totals count days in)."""
+    zone = zone_of(conn)
+    start = datetime.combine(first_day, time(), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
+    return start, end
+
+
+def read_tip_counts(rows: Mapping[str, Sequence[PartRow]]) -> TipCounts:
+    by_category = {row.key: row.first for row in rows.get(BY_CATEGORY, ())}
+    by_assessment_state = {(row.key, row.key2): row.first for row in rows.get(BY_STATE, ())}
+    merged = rows.get(MERGED)
+    merged_tips, merged_cases = (merged[0].first, merged[0].second) if merged else (0, 0)
     received = sum(by_assessment_state.values())
     # A tip merged with none is a case of its own (see case_count).
     cases = received - merged_tips + merged_cases if received else 0
@@ -82,18 +71,26 @@ async def tip_counts(conn: AsyncConnection, scope_code: str, first_day: date,
                      cases=cases)
 
 
-_BY_CATEGORY, _BY_STATE, _MERGED = "category", "state", "merged"
+async def tip_counts(conn: AsyncConnection, scope_code: str, first_day: date,
+                     last_day: date, *,
+        own_only: bool = False) -> TipCounts:
+    """Tips received on the local days ``first_day``..``last_day``, counted per category, and
+    per current assessment and current state, and the distinct cases among them (one
+    statement; ``/stats`` reads them with its other figures, ``storage/stats_period.py``)."""
+    return read_tip_counts(rows_by_part(await conn.execute(union_all(*tip_parts(
+        scope_code, first_day, last_day, local_bounds(conn, first_day, last_day),
+        own_only=own_only)))))
 
 
-def _merged_tips(conn: AsyncConnection, scope_id: ScalarSelect[int], first_day: date,
-                 last_day: date, *leading: ColumnElement[Any]) -> Select[Any]:
-    """(``leading``..., merged tips, distinct cases among them) of the local days in the
-    scope."""
-    zone = zone_of(conn)
-    start = datetime.combine(first_day, time(), tzinfo=zone).astimezone(UTC)
-    end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=zone).astimezone(UTC)
+BY_CATEGORY, BY_STATE, MERGED = "tips_by_category", "tips_by_state", "merged_tips"
+
+
+def _merged_tips(scope_id: ScalarSelect[int], start: Value, end: Value,
+                 part: str) -> Select[Any]:
+    """(``part``, merged tips, distinct cases among them) filed from ``start`` to ``end``
+    (UTC) in the scope."""
     in_scope = select(unit_ancestors.c.unit_id).where(unit_ancestors.c.ancestor_id == scope_id)
-    return (select(*leading, func.count(), func.count(distinct(tips.c.case_id)))
+    return (part_select(part, [], [func.count(), func.count(distinct(tips.c.case_id))])
             .where(tips.c.case_id.is_not(None), tips.c.unit_id.in_(in_scope),
                    tips.c.created_at >= start, tips.c.created_at < end))
 
@@ -112,6 +109,6 @@ async def case_count(conn: AsyncConnection, scope_id: ScalarSelect[int], first_d
     only those; see NOTES-simspeed.md.)"""
     if not received:
         return 0
-    merged, cases = (await conn.execute(
-        _merged_tips(conn, scope_id, first_day, last_day))).one()
-    return received - int(merged) + int(cases)
+    merged = rows_by_part(await conn.execute(
+        _merged_tips(scope_id, *local_bounds(conn, first_day, last_day), MERGED)))[MERGED]
+    return received - merged[0].first + merged[0].second

@@ -17,12 +17,8 @@ from sqlalchemy import Date, String, and_, case, column, func, select, values
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.rollup_tables import stats_tip_state_days, stats_week_groups
-from storage.statistics import (
-    WeekBounds,
-    judged_groups_per_week,
-    report_weeks,
-    scope_id_of,
-)
+from storage.statistics import WeekBounds, scope_id_of
+from storage.stats_weeks import judged_groups_per_week, report_weeks
 
 
 @dataclass(frozen=True)
