@@ -1,9 +1,9 @@
-"""``INSERT … ON CONFLICT`` in the connection's own dialect.
+"""``INSERT … ON CONFLICT`` in the connection's own dialect: one place that chooses between
+SQLite's and PostgreSQL's ``insert`` (eight storage modules each had the same two lines).
 
-Why a function rather than importing both dialects' ``insert``: ``sqlalchemy.dialects.postgresql``
-weighs about 2 MiB and 20 ms of start-up, and a bot on SQLite (the default) never needs it; it is
-imported here only when a PostgreSQL connection asks for it (``bench/memory.py``,
-``bench/start_time.py``).
+The PostgreSQL dialect is imported on first use here; note that it is loaded at start anyway
+on SQLite, by the partial indexes' ``postgresql_where`` in ``storage.tips_tables`` (SQLAlchemy
+validates dialect keywords by loading the dialect), so this saves no memory by itself.
 """
 
 from __future__ import annotations

@@ -27,9 +27,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Date, String, Table, TextClause, bindparam, func, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.conflict_insert import conflict_insert
 from storage.db import DEFAULT_TIMEZONE, TIMEZONE_OPTION
 from storage.prepared import prepared
 from storage.rollup_tables import (
@@ -168,8 +168,7 @@ async def delivery_sent(conn: AsyncConnection, delivery_id: int, sent_at: dateti
                         {"day": day, "channel": row.address.channel},
                         {"deliveries": 1, "failed": 0, "tips": 0})
     week = week_of(day)
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    upsert = dialect.insert(stats_group_weeks).values(group_id=row.group_id, week=week,
+    upsert = conflict_insert(conn, stats_group_weeks).values(group_id=row.group_id, week=week,
                                                       bulletins=1)
     bulletins = (await conn.execute(upsert.on_conflict_do_update(
         index_elements=["group_id", "week"],
