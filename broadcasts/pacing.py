@@ -21,9 +21,11 @@ from contextlib import asynccontextmanager
 
 from core.address import Address
 from core.capabilities import RateLimits
+from core.outbound import Channel
 
 OVERALL_PER_SECOND = 30
 GROUP_PER_MINUTE = 20
+PAID_PER_SECOND = 1000  # Telegram's allow_paid_broadcast ceiling
 PRUNE_AT = 4096  # groups' tokens kept before the idle ones are dropped
 
 
@@ -134,3 +136,29 @@ class SendPacer:
         if len(self._groups) > self._prune_at:
             self._groups = {k: v for k, v in self._groups.items() if not v.idle}
             self._prune_at = max(PRUNE_AT, 2 * len(self._groups))
+
+
+class ChannelPacers:
+    """The delivery engine's pacers: one per channel within its declared rate (``Capabilities.
+    rate``), unless one is given (``use``: a budget shared with the bot's answers; ``every``:
+    tests and benchmarks pace every channel alone), and one for paid broadcasts."""
+
+    def __init__(self, channel: Channel, every: SendPacer | None = None) -> None:
+        self._channel = channel
+        self._every = every
+        self._pacers: dict[str, SendPacer] = {}
+        self.paid = SendPacer(PAID_PER_SECOND, GROUP_PER_MINUTE)
+
+    def use(self, channel: str, pacer: SendPacer) -> None:
+        self._pacers[channel] = pacer
+
+    def for_address(self, address: Address, *, paid: bool = False) -> SendPacer:
+        if paid:
+            return self.paid
+        if self._every is not None:
+            return self._every
+        pacer = self._pacers.get(address.channel)
+        if pacer is None:
+            rate = self._channel.capabilities_for(address).rate
+            pacer = self._pacers[address.channel] = SendPacer.for_rate(rate)
+        return pacer
