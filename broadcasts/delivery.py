@@ -296,11 +296,16 @@ class DeliveryEngine:
     async def _attempt(self, delivery_id: int, address: Address, message: OutboundMessage,
                        silent: bool, progress: _Progress, *,
                        paid: bool = False) -> int | SendFailure | None:
-        async with self._pacers.for_address(address, paid=paid).turn(address):
+        async def claim() -> bool:
             async with self._db.transaction() as conn:
-                if not await store.claim_for_sending(conn, delivery_id, silent=silent,
-                                                     now=self._clock.now()):
-                    return None
+                return await store.claim_for_sending(conn, delivery_id, silent=silent,
+                                                     now=self._clock.now())
+
+        # The row is ``sending`` in its own commit before the request; that commit is made
+        # before the overall token is taken, so the token is held for the request alone.
+        async with self._pacers.for_address(address, paid=paid).turn(address, claim) as go:
+            if not go:
+                return None
             progress.in_doubt = True
             try:
                 outcome: int | SendFailure = await self._channel.send(address, message)

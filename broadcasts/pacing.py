@@ -1,14 +1,27 @@
 """Pacing of bulletin sends under a channel's flood limits (``Capabilities.rate``; Telegram's:
 ~30 messages/s overall and 20/min in one group; every address a bulletin goes to is a group).
-The delivery engine keeps one pacer per channel.
+The delivery engine keeps one pacer per channel (``ChannelPacers``), and one for paid sends.
 
 Why our own limiter rather than only PTB's ``AIORateLimiter``: Telegram (and the fake API in the
 tests) count messages in a *sliding window*, while ``AIORateLimiter`` is a leaky bucket that
 lets a full burst through and then refills continuously - against a sliding window that provokes
-429s at every burst boundary (measured with ``bench/broadcast.py``). Here a send takes a token
-and gives it back only one window *after its answer arrived*: the server saw the request before
-we saw the answer, so any window of the server's clock holds at most ``limit`` of our requests,
-whatever the network latency. The cost is one round trip per window (≈1% on a fast link).
+429s at every burst boundary (measured with ``bench/broadcast.py``).
+
+The rule kept here: a send takes a token, and the token comes back one window *after the
+send's answer arrived*. Why no window of Telegram's clock can then hold more than ``limit`` of
+our sends: a token's next send starts after the previous answer + window; Telegram saw the
+previous request before it answered (arrival <= our answer), and sees the next one after we
+start it (arrival >= our start), so two sends on one token arrive at least a window apart, and
+``limit`` tokens allow at most ``limit`` arrivals in any window - whatever the latency, with no
+assumption about either clock.
+
+The price is the time a token is held beyond the window: from taking it to the answer. Counting
+from the request's *start* instead (plus a safety margin) would not be provable: it needs the
+request to reach Telegram within the margin, and only the answer proves that; when the answer
+comes within the margin, "answer + window" is already the earlier of the two. So what can be won
+back is what sat between the token and the request: the row's pending -> sending commit is made
+*before* the overall token is taken (``SendPacer.turn``'s ``claim``), and the token is held for
+the request alone - one bare round trip a window (a few ms on a fast link).
 """
 
 from __future__ import annotations
@@ -16,7 +29,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from core.address import Address
@@ -100,17 +113,28 @@ class SendPacer:
         self._prune_at = PRUNE_AT
 
     @asynccontextmanager
-    async def turn(self, address: Address) -> AsyncIterator[None]:
+    async def turn(self, address: Address,
+                   claim: Callable[[], Awaitable[bool]] | None = None) -> AsyncIterator[bool]:
+        """A turn to send to ``address``: yields True once the send may go.
+
+        ``claim`` (the delivery row's pending -> sending commit) runs after the group's token
+        and before the overall one, so the overall token is held for the request alone and not
+        for a database write (see the module docstring); when it returns False the turn yields
+        False at once and gives the group's token straight back (nothing is sent)."""
         group = self._group_tokens(address)
         # The group token first: a busy group must not hold an overall token while it waits.
         await group.take()
         try:
+            if claim is not None and not await claim():
+                group.give_back_now()
+                yield False
+                return
             await self._overall.take()
         except BaseException:
             group.give_back_now()
             raise
         try:
-            yield
+            yield True
         finally:
             self._overall.give_back_later()
             group.give_back_later()
