@@ -51,13 +51,17 @@ class WindowTokens:
     behind a broadcast's queue.
     """
 
+    # Slots, and queues made only when someone waits: a province's alert keeps one of these
+    # per group for a minute (the group's 20/min), 5,000 of them at once.
+    __slots__ = ("_first", "_free", "_held", "_rest", "limit", "window")
+
     def __init__(self, limit: int, window: float) -> None:
         self.limit = limit
         self.window = window
         self._free = limit
         self._held = 0
-        self._first: deque[asyncio.Future[None]] = deque()
-        self._rest: deque[asyncio.Future[None]] = deque()
+        self._first: deque[asyncio.Future[None]] | None = None
+        self._rest: deque[asyncio.Future[None]] | None = None
 
     async def take(self, *, first: bool = False) -> None:
         if self._free > 0 and not self._first and not self._rest:
@@ -65,7 +69,11 @@ class WindowTokens:
             self._held += 1
             return
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        (self._first if first else self._rest).append(waiter)
+        if first:
+            queue = self._first = self._first if self._first is not None else deque()
+        else:
+            queue = self._rest = self._rest if self._rest is not None else deque()
+        queue.append(waiter)
         try:
             await waiter
         except asyncio.CancelledError:
@@ -74,7 +82,7 @@ class WindowTokens:
             else:
                 # A give-back between the cancel and this line may have popped it already.
                 with contextlib.suppress(ValueError):
-                    (self._first if first else self._rest).remove(waiter)
+                    queue.remove(waiter)
             raise
 
     def give_back_later(self) -> None:
@@ -86,7 +94,7 @@ class WindowTokens:
     def _return(self) -> None:
         # A waiting taker gets the token as it is (still held): never idle in between.
         for queue in (self._first, self._rest):
-            while queue:
+            while queue:  # None or empty: nobody waits there
                 waiter = queue.popleft()
                 if not waiter.done():
                     waiter.set_result(None)

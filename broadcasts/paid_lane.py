@@ -41,6 +41,7 @@ from core.outbound import (
     SendFailure,
 )
 from storage import deliveries as store
+from storage import delivery_batches as batches
 from storage.bulletins import BulletinRecord
 from storage.db import Database
 
@@ -128,6 +129,10 @@ class PaidLane:
             self._busy.add(me)
             try:
                 await self._batch_of(taken)
+            except Exception:
+                # A bug: the batch's claimed rows stay ``sending`` (uncertain at the next start,
+                # never sent twice); the runner goes on with the next batch.
+                log.exception("a paid batch stopped by an unexpected error")
             finally:
                 self._busy.discard(me)
 
@@ -147,7 +152,7 @@ class PaidLane:
         now = self._clock.now()
         try:
             jobs, others = await self._db.run_transaction(
-                lambda conn: store.claim_batch(conn, list(dispatch_of), channel=TELEGRAM,
+                lambda conn: batches.claim_batch(conn, list(dispatch_of), channel=TELEGRAM,
                                                now=now))
         except Exception:
             # Nothing was claimed (the transaction rolled back): the rows go one by one, where
@@ -194,7 +199,7 @@ class PaidLane:
 
         try:
             await self._db.run_transaction(
-                lambda conn: store.record_batch_answers(conn, sent, lost, now))
+                lambda conn: batches.record_batch_answers(conn, sent, lost, now))
         except Exception:
             # The rows stay ``sending``: the next start reports them uncertain (their requests
             # left), never sends them again.

@@ -33,17 +33,21 @@ async def deliveries_sent(conn: AsyncConnection, delivery_ids: Sequence[int],
     """Call after these rows became ``sent`` (in the same transaction)."""
     if not delivery_ids:
         return
+    ids = list(delivery_ids)
+    # The pair's rows delivered before this batch: a pair counts once, on its first delivery.
     same_pair = deliveries.alias("same_pair")
-    sent_rows = (select(func.count()).select_from(same_pair)
-                 .where(same_pair.c.bulletin_id == deliveries.c.bulletin_id,
-                        same_pair.c.group_id == deliveries.c.group_id,
-                        same_pair.c.status == SENT).scalar_subquery())
+    sent_before = (select(func.count()).select_from(same_pair)
+                   .where(same_pair.c.bulletin_id == deliveries.c.bulletin_id,
+                          same_pair.c.group_id == deliveries.c.group_id,
+                          same_pair.c.status == SENT, same_pair.c.id.not_in(ids))
+                   .scalar_subquery())
     rows = (await conn.execute(
         select(deliveries.c.bulletin_id, deliveries.c.group_id, groups.c.unit_id,
                groups.c.address, groups.c.status, groups.c.registered_at,
-               sent_rows.label("sent_rows"))
+               sent_before.label("sent_before"))
         .select_from(deliveries.join(groups, groups.c.id == deliveries.c.group_id))
-        .where(deliveries.c.id.in_(list(delivery_ids))))).all()
+        .where(deliveries.c.id.in_(ids)).order_by(deliveries.c.id))).all()
+    seen: set[tuple[int, int]] = set()  # pairs first delivered within this batch
     zone = zone_of(conn)
     day = local_day(sent_at, zone)
     week = week_of(day)
@@ -52,8 +56,10 @@ async def deliveries_sent(conn: AsyncConnection, delivery_ids: Sequence[int],
     histogram: Counter[tuple[int, int]] = Counter()  # (unit, bulletins that week): groups
     upsert = _group_week_upsert(conn.dialect.name)
     for row in rows:
-        if row.sent_rows != 1:
+        pair = (row.bulletin_id, row.group_id)
+        if row.sent_before or pair in seen:
             continue  # a forced re-send: not a second delivery (stats_rollup.delivery_sent)
+        seen.add(pair)
         pairs[row.unit_id, row.bulletin_id] += 1
         channels[row.unit_id, row.address.channel] += 1
         bulletins = (await conn.execute(upsert, {"group_id": row.group_id,

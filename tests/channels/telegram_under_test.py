@@ -31,9 +31,9 @@ from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.app import FLOOD_RETRIES
+from channels.bot_api_client import BotApiClient
 from channels.telegram import TelegramChannel, deep_link
 from channels.telegram_addresses import address_of_chat, chat_id_of
-from channels.bot_api_client import BotApiClient
 from channels.telegram_delivery import DeliveryChannel
 from core.capabilities import ButtonStyle
 from core.outbound import (
