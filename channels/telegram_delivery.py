@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 import httpx
 from telegram import Bot
@@ -152,8 +154,13 @@ def observe_answer(method: str, status: int | None, seconds: float) -> None:
     TELEGRAM_STATE.record(method, ok=not failing)
 
 
-def paid_client(bot: Bot, pool_size: int) -> BotApiClient:
-    """The lean client paid copies go through, on the delivery bot's URL and token."""
+def paid_client(bot: Bot, pool_size: int) -> BotApiClient | None:
+    """The lean client paid copies go through, on the delivery bot's URL and token; None (PTB
+    sends them) when the environment names an HTTP proxy for the Bot API, which httpx honours
+    and the lean client does not speak."""
+    parts = urlsplit(bot.base_url)
+    if getproxies().get(parts.scheme) and not proxy_bypass(parts.hostname or ""):
+        return None
     return BotApiClient(bot.base_url, pool_size=pool_size, read_timeout=DELIVERY_READ_TIMEOUT,
                         connect_timeout=10.0, pool_timeout=30.0, tls=shared_tls_context(),
                         observe=observe_answer)

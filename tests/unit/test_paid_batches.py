@@ -137,3 +137,21 @@ async def test_the_totals_written_for_batches_equal_a_rebuild(env, clock):
     async with desk.db.transaction() as conn:
         await rebuild_rollup(conn, clock.now())
     assert await snapshot(desk.db) == kept
+
+
+async def test_rows_left_pending_by_a_stop_are_resumed_paid_after_the_restart(
+        env, clock, write_config):
+    desk, groups, _ = env
+    chats = await link_groups(desk.db, "TT-TANTHANH", 4, clock.now())
+    await alert(desk)  # planned and queued, never started: the process stops here
+    assert await statuses(desk) == ["pending"] * 4
+    restarted, again, _ = await make_desk(write_config(PAID), clock)
+    try:
+        assert await restarted.engine.start() == {}
+        await settle(restarted)
+        assert [paid_copies(again, c) for c in chats] == [[True]] * 4
+        assert not groups.sent
+        assert await statuses(restarted) == ["sent"] * 4
+    finally:
+        await restarted.stop()
+        await restarted.db.close()
