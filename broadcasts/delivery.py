@@ -4,7 +4,8 @@ Telegram's limits, and survives crashes without ever sending a copy twice (SPEC 
 Telegram has no idempotency key, so exactly-once is impossible when the process dies between
 the request and the write that records it. The rule here is *never a duplicate, no silent loss*:
 
-* a row is marked ``sending`` in its own commit just before its request;
+* a row is marked ``sending`` in a commit before its request (its own, or its paid batch's:
+  ``broadcasts.paid_lane``);
 * an answer, success or error, moves it to ``sent`` / ``failed`` / back to ``pending``;
 * a row still ``sending`` at start-up became uncertain (``sending_to_uncertain``): it is never
   re-sent on its own; the officer who sent is told and may re-send exactly those groups;
