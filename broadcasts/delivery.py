@@ -298,9 +298,9 @@ class DeliveryEngine:
                        silent: bool, progress: _Progress, *,
                        paid: bool = False) -> int | SendFailure | None:
         async def claim() -> bool:
-            async with self._db.transaction() as conn:
-                return await store.claim_for_sending(conn, delivery_id, silent=silent,
-                                                     now=self._clock.now())
+            now = self._clock.now()
+            return await self._db.run_transaction(
+                lambda conn: store.claim_for_sending(conn, delivery_id, silent=silent, now=now))
 
         # The row is ``sending`` in its own commit before the request; that commit is made
         # before the overall token is taken, so the token is held for the request alone.

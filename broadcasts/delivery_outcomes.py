@@ -54,13 +54,15 @@ async def record_outcome(db: Database, clock: Clock, policy: RetryPolicy, delive
     """Write what the answer proved. Returns seconds to wait before retrying, or None."""
     now = clock.now()
     retry_in: float | None = None
+    # The answer's write runs in one go (inline on SQLite: Database.run_transaction).
     if isinstance(outcome, int):
-        async with db.transaction() as conn:
-            await store.mark_sent(conn, delivery_id, outcome, now)
+        message_id = outcome
+        await db.run_transaction(lambda conn: store.mark_sent(conn, delivery_id, message_id, now))
         return None
     if isinstance(outcome, MaybeDelivered):
-        async with db.transaction() as conn:
-            await store.mark_uncertain(conn, delivery_id, outcome.reason, now)
+        reason = outcome.reason
+        await db.run_transaction(
+            lambda conn: store.mark_uncertain(conn, delivery_id, reason, now))
         return None
     if isinstance(outcome, PaidSendRefused):
         retry_in = 0.0  # nothing went out: again at once, unpaid
@@ -81,11 +83,9 @@ async def record_outcome(db: Database, clock: Clock, policy: RetryPolicy, delive
         tries["network"] += 1
         if tries["network"] < policy.network_attempts:
             retry_in = policy.backoff(tries["network"])
-    async with db.transaction() as conn:
-        if retry_in is None:
-            await store.mark_failed(conn, delivery_id, outcome.reason, now)
-        else:
-            await store.back_to_pending(conn, delivery_id, outcome.reason, now)
+    move = store.mark_failed if retry_in is None else store.back_to_pending
+    reason = outcome.reason
+    await db.run_transaction(lambda conn: move(conn, delivery_id, reason, now))
     if retry_in is None:
         log.info("delivery %s failed: %s", delivery_id, outcome.reason)
     return retry_in
