@@ -4,7 +4,8 @@ Telegram's limits, and survives crashes without ever sending a copy twice (SPEC 
 Telegram has no idempotency key, so exactly-once is impossible when the process dies between
 the request and the write that records it. The rule here is *never a duplicate, no silent loss*:
 
-* a row is marked ``sending`` in its own commit just before its request;
+* a row is marked ``sending`` in a commit before its request (its own, or its paid batch's:
+  ``broadcasts.paid_lane``);
 * an answer, success or error, moves it to ``sent`` / ``failed`` / back to ``pending``;
 * a row still ``sending`` at start-up became uncertain (``sending_to_uncertain``): it is never
   re-sent on its own; the officer who sent is told and may re-send exactly those groups;
@@ -21,12 +22,11 @@ behind a large slot that the flood limits are pacing.
 
 With ``paid_alerts`` (``bulletins.paid_broadcast``) an alert's Telegram copies go as paid
 broadcasts (``allow_paid_broadcast``: up to 1,000 a second, 0.1 Star each, the officer having
-been told the cost) through a pacer of their own; bulletins never do. When the bot's balance
-cannot pay (``PaidSendRefused``), the rest of that dispatch goes unpaid at the normal pace.
+been told the cost), in batches (``broadcasts.paid_lane``) through a pacer of their own;
+bulletins never do. When the bot's balance cannot pay (``PaidSendRefused``), the rest of that
+dispatch goes unpaid, row by row, at the normal pace.
 
-Errors that prove nothing was delivered are retried: 429 after ``retry_after``; 5xx and network
-errors with bounded exponential backoff, then ``failed``; a migrated group is followed to its new
-id; a group that removed or blocked the bot is marked inactive and its row ``failed``.
+What each answer proves and what is retried: ``broadcasts.delivery_outcomes``.
 """
 
 from __future__ import annotations
@@ -47,22 +47,19 @@ from core.outbound import (
     PAID_BROADCAST,
     Channel,
     ChatMoved,
-    ChatUnavailable,
     MaybeDelivered,
     OutboundMessage,
     PaidSendRefused,
-    RetryLater,
     SendFailure,
-    TransientFailure,
     delivery_key,
 )
-from org import groups as group_service
 from storage import deliveries as store
-from storage import sms_subscribers as sms_store
 from storage.bulletins import BulletinRecord, find_bulletin
 from storage.db import Database
 
-from .pacing import GROUP_PER_MINUTE, SendPacer
+from .delivery_outcomes import RetryPolicy, record_outcome
+from .pacing import ChannelPacers, SendPacer
+from .paid_lane import PaidLane
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +67,6 @@ URGENT, ROUTINE = 0, 1
 # A bulletin's copy (silent or not), drawn for the capabilities of the channel it goes to.
 Render = Callable[[BulletinRecord, bool, Capabilities], OutboundMessage]
 DispatchDone = Callable[[int], Awaitable[None]]
-PAID_PER_SECOND = 1000  # Telegram's allow_paid_broadcast ceiling
 
 
 @dataclass
@@ -78,18 +74,7 @@ class _Progress:
     in_doubt: bool = False  # a request for this row may have reached Telegram
 
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    # Tries for refused connections and 5xx before the row fails: with the backoff below this
-    # rides out about ten minutes of Telegram trouble, since a failed row is never re-sent.
-    network_attempts: int = 14
-    backoff_first: float = 0.5
-    backoff_cap: float = 60.0
-    rate_limit_waits: int = 10  # 429s tolerated for one row before it fails
-    migrations: int = 2
-
-    def backoff(self, tries: int) -> float:
-        return min(self.backoff_cap, self.backoff_first * 2 ** (tries - 1))
+__all__ = ["DeliveryEngine", "RetryPolicy"]
 
 
 class DeliveryEngine:
@@ -104,12 +89,8 @@ class DeliveryEngine:
         self._quiet_now = quiet_now
         self._on_dispatch_done = on_dispatch_done
         self._worker_count = workers
-        # One pacer per channel, within its declared rate; ``pacer`` (tests, the benchmark)
-        # paces every channel alone.
-        self._pacer = pacer
-        self._pacers: dict[str, SendPacer] = {}
+        self._pacers = ChannelPacers(channel, pacer)
         self._paid_alerts = paid_alerts
-        self._paid_pacer = SendPacer(PAID_PER_SECOND, GROUP_PER_MINUTE)
         self._unpaid_dispatches: set[int] = set()  # their balance ran out: the rest goes free
         self._policy = policy or RetryPolicy()
         # (priority, order, dispatch id, delivery id): alert rows jump every waiting slot row,
@@ -123,11 +104,13 @@ class DeliveryEngine:
         self._closing = False  # stop(): workers finish the row in hand, then leave
         self.idle = asyncio.Event()
         self.idle.set()
+        self._paid_lane = PaidLane(db, channel, clock, self, self._paid_copy,
+                                   self._pacers.paid)
 
     def use_pacer(self, channel: str, pacer: SendPacer) -> None:
         """Pace one channel's sends with ``pacer`` (one sharing the bot's budget with its other
         senders, ``channels.telegram_flood``) instead of one of the engine's own."""
-        self._pacers[channel] = pacer
+        self._pacers.use(channel, pacer)
 
     # ---- life cycle -------------------------------------------------------------------
     async def start(self) -> dict[int, int]:
@@ -141,6 +124,7 @@ class DeliveryEngine:
             self.enqueue(dispatch_id, ids, urgent=dispatch_id in alerts)
         self._workers = [asyncio.create_task(self._work(), name=f"delivery-{n}")
                          for n in range(self._worker_count)]
+        self._paid_lane.start()
         if uncertain:
             log.warning("deliveries left in flight by the last run are uncertain: %s",
                         sum(uncertain.values()))
@@ -153,8 +137,10 @@ class DeliveryEngine:
         for task in idle:
             task.cancel()
         busy = [task for task in self._workers if task in self._busy]
+        lane = asyncio.create_task(self._paid_lane.stop(grace))
         if busy:
             await asyncio.wait(busy, timeout=grace)
+        await lane
         await self.abort()
 
     async def abort(self) -> None:
@@ -164,15 +150,54 @@ class DeliveryEngine:
             task.cancel()
         await asyncio.gather(*self._workers, return_exceptions=True)
         self._workers = []
+        await self._paid_lane.abort()
 
     def enqueue(self, dispatch_id: int, delivery_ids: Iterable[int], *,
                 urgent: bool = False) -> None:
-        """Rows to send; ``urgent`` (alerts) go before every row not yet started."""
+        """Rows to send; ``urgent`` (alerts) go before every row not yet started, in paid
+        batches when alerts are paid for."""
+        ids = list(delivery_ids)
+        if not ids:
+            return
+        self._outstanding[dispatch_id] += len(ids)
+        self.idle.clear()
+        if urgent and self._paid_alerts and self.pays_for(dispatch_id):
+            self._paid_lane.add(dispatch_id, ids)
+            return
         priority = URGENT if urgent else ROUTINE
-        for delivery_id in delivery_ids:
-            self._outstanding[dispatch_id] += 1
-            self.idle.clear()
+        for delivery_id in ids:
             self._queue.put_nowait((priority, next(self._order), dispatch_id, delivery_id))
+
+    # ---- what the paid lane asks of the engine (broadcasts.paid_lane.Engine) ------------
+    def pays_for(self, dispatch_id: int) -> bool:
+        return self._paid_alerts and dispatch_id not in self._unpaid_dispatches
+
+    def send_one_by_one(self, dispatch_id: int, delivery_id: int, delay: float = 0.0) -> None:
+        """A row already counted as outstanding, to the row-by-row path (after ``delay``)."""
+        item = (URGENT, next(self._order), dispatch_id, delivery_id)
+        if delay > 0:
+            asyncio.get_running_loop().call_later(delay, self._queue.put_nowait, item)
+        else:
+            self._queue.put_nowait(item)
+
+    async def settled(self, dispatch_id: int) -> None:
+        await self._settled(dispatch_id)
+
+    async def bulletin(self, bulletin_id: int) -> BulletinRecord:
+        return await self._bulletin(bulletin_id)
+
+    async def record(self, delivery_id: int, address: Address,
+                     outcome: int | SendFailure) -> float | None:
+        return await self._record(delivery_id, address, outcome, Counter())
+
+    def refused(self, dispatch_id: int, reason: str) -> None:
+        if dispatch_id not in self._unpaid_dispatches:
+            log.warning("paid broadcast refused (%s): dispatch %s goes on unpaid",
+                        reason, dispatch_id)
+        self._unpaid_dispatches.add(dispatch_id)
+
+    def _paid_copy(self, bulletin: BulletinRecord, address: Address) -> OutboundMessage:
+        return self._render(bulletin, False, self._channel.capabilities_for(address))
 
     # ---- the work ---------------------------------------------------------------------
     async def _work(self) -> None:
@@ -255,9 +280,7 @@ class DeliveryEngine:
             if outcome is None:
                 return  # not ours to send (no longer pending)
             if isinstance(outcome, PaidSendRefused):
-                log.warning("paid broadcast refused (%s): dispatch %s goes on unpaid",
-                            outcome.reason, job.dispatch_id)
-                self._unpaid_dispatches.add(job.dispatch_id)
+                self.refused(job.dispatch_id, outcome.reason)
             retry_in = await self._record(delivery_id, address, outcome, tries)
             if retry_in is None:
                 return
@@ -271,25 +294,19 @@ class DeliveryEngine:
         return (self._paid_alerts and bulletin.is_alert and address.channel == TELEGRAM
                 and dispatch_id not in self._unpaid_dispatches)
 
-    def _pacer_for(self, address: Address, *, paid: bool = False) -> SendPacer:
-        if paid:
-            return self._paid_pacer
-        if self._pacer is not None:
-            return self._pacer
-        pacer = self._pacers.get(address.channel)
-        if pacer is None:
-            rate = self._channel.capabilities_for(address).rate
-            pacer = self._pacers[address.channel] = SendPacer.for_rate(rate)
-        return pacer
-
     async def _attempt(self, delivery_id: int, address: Address, message: OutboundMessage,
                        silent: bool, progress: _Progress, *,
                        paid: bool = False) -> int | SendFailure | None:
-        async with self._pacer_for(address, paid=paid).turn(address):
-            async with self._db.transaction() as conn:
-                if not await store.claim_for_sending(conn, delivery_id, silent=silent,
-                                                     now=self._clock.now()):
-                    return None
+        async def claim() -> bool:
+            now = self._clock.now()
+            return await self._db.run_transaction(
+                lambda conn: store.claim_for_sending(conn, delivery_id, silent=silent, now=now))
+
+        # The row is ``sending`` in its own commit before the request; that commit is made
+        # before the overall token is taken, so the token is held for the request alone.
+        async with self._pacers.for_address(address, paid=paid).turn(address, claim) as go:
+            if not go:
+                return None
             progress.in_doubt = True
             try:
                 outcome: int | SendFailure = await self._channel.send(address, message)
@@ -302,41 +319,5 @@ class DeliveryEngine:
     async def _record(self, delivery_id: int, address: Address, outcome: int | SendFailure,
                       tries: Counter[str]) -> float | None:
         """Write what the answer proved. Returns seconds to wait before retrying, or None."""
-        now = self._clock.now()
-        policy = self._policy
-        retry_in: float | None = None
-        if isinstance(outcome, int):
-            async with self._db.transaction() as conn:
-                await store.mark_sent(conn, delivery_id, outcome, now)
-            return None
-        if isinstance(outcome, MaybeDelivered):
-            async with self._db.transaction() as conn:
-                await store.mark_uncertain(conn, delivery_id, outcome.reason, now)
-            return None
-        if isinstance(outcome, PaidSendRefused):
-            retry_in = 0.0  # nothing went out: again at once, unpaid
-        elif isinstance(outcome, RetryLater):
-            tries["rate"] += 1
-            retry_in = outcome.seconds if tries["rate"] <= policy.rate_limit_waits else None
-        elif isinstance(outcome, ChatMoved):
-            tries["moved"] += 1
-            if tries["moved"] <= policy.migrations:
-                await group_service.group_migrated(self._db, address, outcome.new_address, now)
-                retry_in = 0.0
-        elif isinstance(outcome, ChatUnavailable):
-            await group_service.bot_left_group(self._db, address, now)
-            if address.channel == sms_store.SMS_CHANNEL:  # an officer sees it in /sms list
-                async with self._db.transaction() as conn:
-                    await sms_store.recipient_unreachable(conn, address, now)
-        elif isinstance(outcome, TransientFailure):
-            tries["network"] += 1
-            if tries["network"] < policy.network_attempts:
-                retry_in = policy.backoff(tries["network"])
-        async with self._db.transaction() as conn:
-            if retry_in is None:
-                await store.mark_failed(conn, delivery_id, outcome.reason, now)
-            else:
-                await store.back_to_pending(conn, delivery_id, outcome.reason, now)
-        if retry_in is None:
-            log.info("delivery %s failed: %s", delivery_id, outcome.reason)
-        return retry_in
+        return await record_outcome(self._db, self._clock, self._policy, delivery_id, address,
+                                    outcome, tries)

@@ -1,14 +1,27 @@
 """Pacing of bulletin sends under a channel's flood limits (``Capabilities.rate``; Telegram's:
 ~30 messages/s overall and 20/min in one group; every address a bulletin goes to is a group).
-The delivery engine keeps one pacer per channel.
+The delivery engine keeps one pacer per channel (``ChannelPacers``), and one for paid sends.
 
 Why our own limiter rather than only PTB's ``AIORateLimiter``: Telegram (and the fake API in the
 tests) count messages in a *sliding window*, while ``AIORateLimiter`` is a leaky bucket that
 lets a full burst through and then refills continuously - against a sliding window that provokes
-429s at every burst boundary (measured with ``bench/broadcast.py``). Here a send takes a token
-and gives it back only one window *after its answer arrived*: the server saw the request before
-we saw the answer, so any window of the server's clock holds at most ``limit`` of our requests,
-whatever the network latency. The cost is one round trip per window (≈1% on a fast link).
+429s at every burst boundary (measured with ``bench/broadcast.py``).
+
+The rule kept here: a send takes a token, and the token comes back one window *after the
+send's answer arrived*. Why no window of Telegram's clock can then hold more than ``limit`` of
+our sends: a token's next send starts after the previous answer + window; Telegram saw the
+previous request before it answered (arrival <= our answer), and sees the next one after we
+start it (arrival >= our start), so two sends on one token arrive at least a window apart, and
+``limit`` tokens allow at most ``limit`` arrivals in any window - whatever the latency, with no
+assumption about either clock.
+
+The price is the time a token is held beyond the window: from taking it to the answer. Counting
+from the request's *start* instead (plus a safety margin) would not be provable: it needs the
+request to reach Telegram within the margin, and only the answer proves that; when the answer
+comes within the margin, "answer + window" is already the earlier of the two. So what can be won
+back is what sat between the token and the request: the row's pending -> sending commit is made
+*before* the overall token is taken (``SendPacer.turn``'s ``claim``), and the token is held for
+the request alone - one bare round trip a window (a few ms on a fast link).
 """
 
 from __future__ import annotations
@@ -16,14 +29,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from core.address import Address
 from core.capabilities import RateLimits
+from core.outbound import Channel
 
 OVERALL_PER_SECOND = 30
 GROUP_PER_MINUTE = 20
+PAID_PER_SECOND = 1000  # Telegram's allow_paid_broadcast ceiling
 PRUNE_AT = 4096  # groups' tokens kept before the idle ones are dropped
 
 
@@ -36,13 +51,17 @@ class WindowTokens:
     behind a broadcast's queue.
     """
 
+    # Slots, and queues made only when someone waits: a province's alert keeps one of these
+    # per group for a minute (the group's 20/min), 5,000 of them at once.
+    __slots__ = ("_first", "_free", "_held", "_rest", "limit", "window")
+
     def __init__(self, limit: int, window: float) -> None:
         self.limit = limit
         self.window = window
         self._free = limit
         self._held = 0
-        self._first: deque[asyncio.Future[None]] = deque()
-        self._rest: deque[asyncio.Future[None]] = deque()
+        self._first: deque[asyncio.Future[None]] | None = None
+        self._rest: deque[asyncio.Future[None]] | None = None
 
     async def take(self, *, first: bool = False) -> None:
         if self._free > 0 and not self._first and not self._rest:
@@ -50,7 +69,11 @@ class WindowTokens:
             self._held += 1
             return
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        (self._first if first else self._rest).append(waiter)
+        if first:
+            queue = self._first = self._first if self._first is not None else deque()
+        else:
+            queue = self._rest = self._rest if self._rest is not None else deque()
+        queue.append(waiter)
         try:
             await waiter
         except asyncio.CancelledError:
@@ -59,7 +82,7 @@ class WindowTokens:
             else:
                 # A give-back between the cancel and this line may have popped it already.
                 with contextlib.suppress(ValueError):
-                    (self._first if first else self._rest).remove(waiter)
+                    queue.remove(waiter)
             raise
 
     def give_back_later(self) -> None:
@@ -71,7 +94,7 @@ class WindowTokens:
     def _return(self) -> None:
         # A waiting taker gets the token as it is (still held): never idle in between.
         for queue in (self._first, self._rest):
-            while queue:
+            while queue:  # None or empty: nobody waits there
                 waiter = queue.popleft()
                 if not waiter.done():
                     waiter.set_result(None)
@@ -98,17 +121,28 @@ class SendPacer:
         self._prune_at = PRUNE_AT
 
     @asynccontextmanager
-    async def turn(self, address: Address) -> AsyncIterator[None]:
+    async def turn(self, address: Address,
+                   claim: Callable[[], Awaitable[bool]] | None = None) -> AsyncIterator[bool]:
+        """A turn to send to ``address``: yields True once the send may go.
+
+        ``claim`` (the delivery row's pending -> sending commit) runs after the group's token
+        and before the overall one, so the overall token is held for the request alone and not
+        for a database write (see the module docstring); when it returns False the turn yields
+        False at once and gives the group's token straight back (nothing is sent)."""
         group = self._group_tokens(address)
         # The group token first: a busy group must not hold an overall token while it waits.
         await group.take()
         try:
+            if claim is not None and not await claim():
+                group.give_back_now()
+                yield False
+                return
             await self._overall.take()
         except BaseException:
             group.give_back_now()
             raise
         try:
-            yield
+            yield True
         finally:
             self._overall.give_back_later()
             group.give_back_later()
@@ -134,3 +168,29 @@ class SendPacer:
         if len(self._groups) > self._prune_at:
             self._groups = {k: v for k, v in self._groups.items() if not v.idle}
             self._prune_at = max(PRUNE_AT, 2 * len(self._groups))
+
+
+class ChannelPacers:
+    """The delivery engine's pacers: one per channel within its declared rate (``Capabilities.
+    rate``), unless one is given (``use``: a budget shared with the bot's answers; ``every``:
+    tests and benchmarks pace every channel alone), and one for paid broadcasts."""
+
+    def __init__(self, channel: Channel, every: SendPacer | None = None) -> None:
+        self._channel = channel
+        self._every = every
+        self._pacers: dict[str, SendPacer] = {}
+        self.paid = SendPacer(PAID_PER_SECOND, GROUP_PER_MINUTE)
+
+    def use(self, channel: str, pacer: SendPacer) -> None:
+        self._pacers[channel] = pacer
+
+    def for_address(self, address: Address, *, paid: bool = False) -> SendPacer:
+        if paid:
+            return self.paid
+        if self._every is not None:
+            return self._every
+        pacer = self._pacers.get(address.channel)
+        if pacer is None:
+            rate = self._channel.capabilities_for(address).rate
+            pacer = self._pacers[address.channel] = SendPacer.for_rate(rate)
+        return pacer

@@ -9,7 +9,10 @@ The product sends to Telegram along two paths, so Telegram is tested along both:
 * ``bulletins``: bulletin copies (``broadcasts.delivery``) go through
   :class:`channels.telegram_delivery.DeliveryChannel`, a TelegramChannel that also says when a
   request may have arrived, on a Bot of its own without the limiter
-  (``channels.telegram_delivery.delivery_bot``).
+  (``channels.telegram_delivery.delivery_bot``);
+* ``paid``: an alert's paid copies (``allow_paid_broadcast``), which the same DeliveryChannel
+  sends through its lean Bot API client (``channels.bot_api_client``) when they are plain text
+  and through PTB otherwise; here every message is marked paid, the bot's balance topped up.
 
 Both bots wait :data:`ANSWER_WAIT` for an answer instead of the product's 5 s and 60 s, so a
 send the emulator answers late times out within a second; nothing else depends on it.
@@ -28,11 +31,19 @@ from telegram.ext import AIORateLimiter, ExtBot
 from telegram.request import HTTPXRequest
 
 from bot.app import FLOOD_RETRIES
+from channels.bot_api_client import BotApiClient
 from channels.telegram import TelegramChannel, deep_link
 from channels.telegram_addresses import address_of_chat, chat_id_of
 from channels.telegram_delivery import DeliveryChannel
 from core.capabilities import ButtonStyle
-from core.outbound import Button, ChannelAdapter, Media, MediaKind
+from core.outbound import (
+    PAID_BROADCAST,
+    Button,
+    ChannelAdapter,
+    Media,
+    MediaKind,
+    OutboundMessage,
+)
 from emulators.telegram import FakeTelegramAPI, FakeUser
 from emulators.telegram.faults import SENDING_METHODS
 
@@ -55,6 +66,7 @@ FLOOD_ANSWERS = 100
 
 OUTBOX = SendPath("outbox", uncertain_when_unanswered=False, sends_to_groups=False)
 BULLETINS = SendPath("bulletins", uncertain_when_unanswered=True, sends_to_groups=True)
+PAID = SendPath("paid", uncertain_when_unanswered=True, sends_to_groups=True)
 
 CAPABILITIES = Capabilities(
     buttons=ButtonStyle.CALLBACK,
@@ -116,6 +128,9 @@ class TelegramUnderTest:
         self.fake = fake
         self.path = path
         self._bots: list[Bot] = []
+        self._lean: list[BotApiClient] = []
+        if path is PAID:
+            fake.stars.top_up(1000)
         self.adapter: ChannelAdapter = self._adapter(fake.base_url, fake.base_file_url)
         self._sender: FakeUser | None = None
 
@@ -132,6 +147,11 @@ class TelegramUnderTest:
                                        write_timeout=ANSWER_WAIT, connect_timeout=ANSWER_WAIT,
                                        pool_timeout=ANSWER_WAIT))
         self._bots.append(bot)
+        if self.path is PAID:
+            lean = BotApiClient(bot.base_url, pool_size=8, read_timeout=ANSWER_WAIT,
+                                connect_timeout=ANSWER_WAIT, pool_timeout=ANSWER_WAIT)
+            self._lean.append(lean)
+            return _Paid(bot, self.fake.bot_username, lean=lean)
         return DeliveryChannel(bot, self.fake.bot_username)
 
     def unreachable_adapter(self) -> ChannelAdapter:
@@ -147,6 +167,8 @@ class TelegramUnderTest:
     async def close(self) -> None:
         for bot in self._bots:
             await bot.shutdown()
+        for lean in self._lean:
+            await lean.close()
 
     # ---- the scene ----------------------------------------------------------------------
     def person(self) -> Address:
@@ -233,6 +255,15 @@ class TelegramUnderTest:
         self.fake.inject_delay("sendMessage", LATE_BY)
 
 
+class _Paid(DeliveryChannel):
+    """The delivery channel with every message an alert's paid copy."""
+
+    async def send(self, to: Address, message: OutboundMessage) -> int:
+        paid = OutboundMessage(**{**message.__dict__,
+                                  "extra": {**message.extra, PAID_BROADCAST: True}})
+        return await super().send(to, paid)
+
+
 @asynccontextmanager
 async def open_telegram(path: SendPath) -> AsyncIterator[TelegramUnderTest]:
     fake = FakeTelegramAPI()
@@ -247,4 +278,4 @@ async def open_telegram(path: SendPath) -> AsyncIterator[TelegramUnderTest]:
     assert not fake.internal_errors, fake.internal_errors
 
 
-TELEGRAM = ChannelEntry("telegram", CAPABILITIES, (OUTBOX, BULLETINS), open_telegram)
+TELEGRAM = ChannelEntry("telegram", CAPABILITIES, (OUTBOX, BULLETINS, PAID), open_telegram)
