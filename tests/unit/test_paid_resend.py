@@ -6,14 +6,18 @@ paid copy among them (a bulletin, SMS subscribers, paid broadcasts off) the re-s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select, update
 
 from broadcasts import bulletins as rules
 from broadcasts.alerts import AlertDesk
 from broadcasts.bulletins import ALERT_TOPIC, Action, Content
 from broadcasts.queue_actions import QueueDesk
+from broadcasts.sms_cost import SmsCosts
 from channels.telegram_addresses import address_of_chat
 from core.i18n import Translator
+from core.outbound import OutboundMessage
 from storage import deliveries as delivery_store
 from storage import sms_subscribers as sms_store
 from storage.schema import deliveries
@@ -65,12 +69,15 @@ async def test_a_paid_alerts_uncertain_copies_are_re_sent_only_after_the_cost_ag
         queue = QueueDesk(desk, VI)
         asked = await queue.resend(officer, f"resend:{dispatch_id}")
         question = asked.reply
-        # The first question's words: the alert, its Stars (for the two Telegram groups among
-        # the uncertain copies: not the SMS subscriber), the question; Confirm / Cancel.
+        # To whom (the re-send's copies, not the whole scope), the alert, its Stars (for the
+        # two Telegram groups among the uncertain copies: not the SMS subscriber), the first
+        # question's last line; Confirm / Cancel.
         first = await AlertDesk(desk, VI).alert(officer, ALERT)
         asked_first = first.text.split("\n\n")
         again = question.text.split("\n\n")
-        assert again[:-2] == asked_first[:-2] and again[-1] == asked_first[-1]
+        assert again[0] == ("Gửi lại ngay tới 2 nhóm và 1 người nhận SMS chưa chắc đã nhận được"
+                            " tin này:")
+        assert again[1] == ALERT and again[-1] == asked_first[-1]
         assert "2 nhóm Telegram: 0,2 Telegram Stars" in again[-2]
         assert "3 nhóm Telegram: 0,3 Telegram Stars" in asked_first[-2]
         assert [[c.action for c in row] for row in question.choices] == [
@@ -81,11 +88,135 @@ async def test_a_paid_alerts_uncertain_copies_are_re_sent_only_after_the_cost_ag
         assert cancelled.redraw.text == VI("bulletins.force.cancelled")
         assert await _statuses(desk, dispatch_id) == before
 
+        await queue.resend(officer, f"resend:{dispatch_id}")  # asked again, then confirmed
         confirmed = await queue.resend(officer, f"resendok:{dispatch_id}")
         assert confirmed.reply.text == "Đang gửi lại tới 2 nhóm và 1 người nhận SMS."
         assert await _statuses(desk, dispatch_id) == ["pending"] * 3 + ["sent"] * 1
         twice = await queue.resend(officer, f"resendok:{dispatch_id}")
         assert twice.refused and twice.note == VI("bulletins.resend.nothing")
+    finally:
+        await desk.db.close()
+
+
+async def test_a_confirmation_never_asked_re_sends_nothing_and_asks(write_config, clock):
+    """A forged (or lost) ``resendok`` without its question: the question, nothing re-sent."""
+    desk, officer = await _desk(write_config, clock)
+    try:
+        dispatch_id = await _dispatch(desk, officer, clock)
+        before = await _statuses(desk, dispatch_id)
+        pressed = await QueueDesk(desk, VI).resend(officer, f"resendok:{dispatch_id}")
+        assert "0,2 Telegram Stars" in pressed.reply.text
+        assert await _statuses(desk, dispatch_id) == before
+    finally:
+        await desk.db.close()
+
+
+async def test_an_answered_questions_button_does_not_confirm_a_later_round(write_config, clock):
+    """The question's Confirm is taken once: after a later crash leaves the re-sent copies
+    uncertain again, the old button asks again instead of paying unseen."""
+    desk, officer = await _desk(write_config, clock)
+    try:
+        dispatch_id = await _dispatch(desk, officer, clock)
+        queue = QueueDesk(desk, VI)
+        await queue.resend(officer, f"resend:{dispatch_id}")
+        await queue.resend(officer, f"resendok:{dispatch_id}")
+        async with desk.db.transaction() as conn:  # the re-sent copies: uncertain again
+            await conn.execute(update(deliveries).where(
+                deliveries.c.dispatch_id == dispatch_id,
+                deliveries.c.status == delivery_store.PENDING)
+                .values(status=delivery_store.UNCERTAIN))
+        before = await _statuses(desk, dispatch_id)
+        again = await queue.resend(officer, f"resendok:{dispatch_id}")
+        assert "0,2 Telegram Stars" in again.reply.text
+        assert await _statuses(desk, dispatch_id) == before
+        confirmed = await queue.resend(officer, f"resendok:{dispatch_id}")  # the new question's
+        assert confirmed.reply.text == "Đang gửi lại tới 2 nhóm và 1 người nhận SMS."
+    finally:
+        await desk.db.close()
+
+
+async def test_a_question_whose_figures_changed_is_asked_again(write_config, clock):
+    desk, officer = await _desk(write_config, clock)
+    try:
+        dispatch_id = await _dispatch(desk, officer, clock)
+        queue = QueueDesk(desk, VI)
+        await queue.resend(officer, f"resend:{dispatch_id}")  # 2 paid groups shown
+        async with desk.db.transaction() as conn:  # a third group's copy is uncertain too
+            await conn.execute(update(deliveries).where(
+                deliveries.c.dispatch_id == dispatch_id,
+                deliveries.c.status == delivery_store.SENT)
+                .values(status=delivery_store.UNCERTAIN))
+        before = await _statuses(desk, dispatch_id)
+        pressed = await queue.resend(officer, f"resendok:{dispatch_id}")
+        assert "3 nhóm Telegram: 0,3 Telegram Stars" in pressed.reply.text
+        assert await _statuses(desk, dispatch_id) == before
+    finally:
+        await desk.db.close()
+
+
+async def test_a_cancelled_question_cannot_be_confirmed_afterwards(write_config, clock):
+    desk, officer = await _desk(write_config, clock)
+    try:
+        dispatch_id = await _dispatch(desk, officer, clock)
+        queue = QueueDesk(desk, VI)
+        await queue.resend(officer, f"resend:{dispatch_id}")
+        await queue.resend(officer, f"resendno:{dispatch_id}")
+        before = await _statuses(desk, dispatch_id)
+        pressed = await queue.resend(officer, f"resendok:{dispatch_id}")
+        assert pressed.reply.choices and await _statuses(desk, dispatch_id) == before
+    finally:
+        await desk.db.close()
+
+
+@dataclass
+class _Tariff:
+    """SMS billing as the wiring hands it over: one part an SMS, 500 VND a part."""
+
+    price_vnd: int = 500
+    monthly_budget_vnd: int = 2_000_000
+
+    def segments_of(self, message: OutboundMessage) -> int:
+        return 1
+
+    async def spent_this_month(self) -> int:
+        return 0
+
+
+def _with_sms(desk) -> None:
+    desk.sms_costs = SmsCosts(desk.db, desk.directory, desk.clock,
+                              desk.sms_costs._capabilities_for, desk._render, _Tariff())
+
+
+async def test_uncertain_sms_copies_are_re_sent_after_their_cost_with_the_stars(
+        write_config, clock):
+    desk, officer = await _desk(write_config, clock)
+    try:
+        _with_sms(desk)
+        dispatch_id = await _dispatch(desk, officer, clock)
+        before = await _statuses(desk, dispatch_id)
+        asked = await QueueDesk(desk, VI).resend(officer, f"resend:{dispatch_id}")
+        parts = asked.reply.text.split("\n\n")
+        assert "0,2 Telegram Stars" in parts[2]
+        assert parts[3] == ("Sẽ gửi 1 tin SMS (1 đoạn mỗi tin), khoảng 500 đồng; còn 2.000.000"
+                            " đồng ngân sách tháng này.")
+        assert await _statuses(desk, dispatch_id) == before
+    finally:
+        await desk.db.close()
+
+
+async def test_a_bulletins_uncertain_sms_copies_are_asked_about_first(write_config, clock):
+    """No Stars (a bulletin), but SMS cost money: asked first, as before the first send."""
+    desk, officer = await _desk(write_config, clock)
+    try:
+        _with_sms(desk)
+        dispatch_id = await _dispatch(desk, officer, clock, alert=False)
+        before = await _statuses(desk, dispatch_id)
+        queue = QueueDesk(desk, VI)
+        asked = await queue.resend(officer, f"resend:{dispatch_id}")
+        assert "Stars" not in asked.reply.text and "1 tin SMS" in asked.reply.text
+        assert await _statuses(desk, dispatch_id) == before
+        confirmed = await queue.resend(officer, f"resendok:{dispatch_id}")
+        assert confirmed.reply.text == "Đang gửi lại tới 2 nhóm và 1 người nhận SMS."
     finally:
         await desk.db.close()
 
