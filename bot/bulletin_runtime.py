@@ -22,7 +22,7 @@ from broadcasts.scheduler import BulletinJobs
 from broadcasts.sms_cost import SmsTariff
 from channels.telegram_delivery import DeliveryChannel, delivery_bot
 from core.address import TELEGRAM
-from core.outbound import Channel, ChannelAdapter
+from core.outbound import ChannelAdapter
 from ops.request import InstrumentedRequest
 
 DELIVERY_WORKERS = 12
@@ -46,8 +46,7 @@ def open_delivery_bot(services: Services, token: str) -> Bot:
     return delivery_bot(services.config, token, DELIVERY_WORKERS, InstrumentedRequest)
 
 
-async def start_bulletins(services: Services, bot: Bot, notice_channel: Channel,
-                          scheduler: BaseScheduler,
+async def start_bulletins(services: Services, bot: Bot, scheduler: BaseScheduler,
                           also: Iterable[tuple[str, ChannelAdapter]] = (),
                           sms_tariff: SmsTariff | None = None) -> BulletinRuntime:
     """Start the desk: resume pending deliveries, report uncertain ones, schedule the slots
@@ -58,7 +57,6 @@ async def start_bulletins(services: Services, bot: Bot, notice_channel: Channel,
     delivery = ChannelRouter([(TELEGRAM, DeliveryChannel(bot, services.bot_username)), *also])
     desk = BulletinDesk(db=services.db, directory=services.directory, config=services.config,
                         clock=services.clock, delivery_channel=delivery,
-                        notice_channel=notice_channel,
                         bot_username=services.bot_username, workers=DELIVERY_WORKERS,
                         sms_tariff=sms_tariff)
     # Group copies take their turn from the budget the Application's answers share, so an
