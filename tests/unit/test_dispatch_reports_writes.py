@@ -7,6 +7,7 @@ queued iff marked, never twice."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import select, update
@@ -19,11 +20,18 @@ from storage import acknowledgements as ack_store
 from storage import deliveries as delivery_store
 from storage.schema import deliveries, dispatches
 from tests.bulletin_seed import OFFICER, deliver_staff_notices, link_groups, make_desk
+from tests.fresh_database import STORAGES, fresh_storage_url
+
+
+@pytest.fixture(params=STORAGES)
+async def storage_url(request: pytest.FixtureRequest) -> AsyncIterator[str | None]:
+    async for url in fresh_storage_url(request.param):
+        yield url
 
 
 @pytest.fixture
-async def env(write_config, clock):
-    desk, groups, staff = await make_desk(write_config(), clock)
+async def env(write_config, clock, storage_url):
+    desk, groups, staff = await make_desk(write_config(storage_url=storage_url), clock)
     yield desk, groups, staff
     await desk.stop()
     await desk.db.close()

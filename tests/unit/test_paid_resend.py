@@ -1,13 +1,17 @@
-"""Re-sending an alert's uncertain copies when alerts go as paid broadcasts: the officer is asked
-the Stars cost again, in the words of the alert's first question, for the Telegram groups among
-them only; nothing is re-sent before the confirmation, a cancel re-sends nothing, and without a
-paid copy among them (a bulletin, SMS subscribers, paid broadcasts off) the re-send goes at once
-(``broadcasts.alerts``, ``broadcasts.resends``, ``broadcasts.queue_actions``)."""
+"""Re-sending a dispatch's uncertain copies that cost money: an alert's to Telegram groups when
+alerts go as paid broadcasts (Stars), and those to SMS subscribers when SMS is configured. The
+officer is asked first (to whom, the words, the Stars, the SMS and their cost); nothing is
+re-sent before the confirmation of a question actually asked, taken once (a cancelled, answered,
+forged or outdated Confirm asks again); without a copy that costs (a bulletin to groups, paid
+broadcasts off, no SMS configured) the re-send goes at once (``broadcasts.alerts``,
+``broadcasts.resends``, ``broadcasts.resend_questions``, ``broadcasts.queue_actions``)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import pytest
 from sqlalchemy import select, update
 
 from broadcasts import bulletins as rules
@@ -22,14 +26,23 @@ from storage import deliveries as delivery_store
 from storage import sms_subscribers as sms_store
 from storage.schema import deliveries
 from tests.bulletin_seed import OFFICER, OTHER_OFFICER, link_groups, make_desk
+from tests.fresh_database import STORAGES, fresh_storage_url
 
 VI = Translator("vi")
 PAID = "\n[bulletins]\npaid_broadcast = true\n"
 ALERT = "Lũ lớn, di dời ngay"
 
 
-async def _desk(write_config, clock, extra: str = PAID):
-    desk, _, _ = await make_desk(write_config(extra), clock)  # not started: nothing is sent
+@pytest.fixture(params=STORAGES)
+async def storage_url(request: pytest.FixtureRequest) -> AsyncIterator[str | None]:
+    async for url in fresh_storage_url(request.param):
+        yield url
+
+
+async def _desk(write_config, storage_url, clock, extra: str = PAID):
+    """On the test's storage: SQLite, then PostgreSQL (``tests.fresh_database``)."""
+    # Not started: nothing is sent.
+    desk, _, _ = await make_desk(write_config(extra, storage_url=storage_url), clock)
     await link_groups(desk.db, "TT-TANTHANH", 3, clock.now())
     async with desk.db.transaction() as conn:  # as /sms add keeps one: sealed, keyed hash
         await sms_store.subscribe(conn, "hash-1", "sealed-1", "TT-TANTHANH", clock.now())
@@ -61,8 +74,8 @@ async def _statuses(desk, dispatch_id) -> list[str]:
 
 
 async def test_a_paid_alerts_uncertain_copies_are_re_sent_only_after_the_cost_again(
-        write_config, clock):
-    desk, officer = await _desk(write_config, clock)
+        write_config, clock, storage_url):
+    desk, officer = await _desk(write_config, storage_url, clock)
     try:
         dispatch_id = await _dispatch(desk, officer, clock)
         before = await _statuses(desk, dispatch_id)
@@ -98,9 +111,10 @@ async def test_a_paid_alerts_uncertain_copies_are_re_sent_only_after_the_cost_ag
         await desk.db.close()
 
 
-async def test_a_confirmation_never_asked_re_sends_nothing_and_asks(write_config, clock):
+async def test_a_confirmation_never_asked_re_sends_nothing_and_asks(
+        write_config, clock, storage_url):
     """A forged (or lost) ``resendok`` without its question: the question, nothing re-sent."""
-    desk, officer = await _desk(write_config, clock)
+    desk, officer = await _desk(write_config, storage_url, clock)
     try:
         dispatch_id = await _dispatch(desk, officer, clock)
         before = await _statuses(desk, dispatch_id)
@@ -111,10 +125,11 @@ async def test_a_confirmation_never_asked_re_sends_nothing_and_asks(write_config
         await desk.db.close()
 
 
-async def test_an_answered_questions_button_does_not_confirm_a_later_round(write_config, clock):
+async def test_an_answered_questions_button_does_not_confirm_a_later_round(
+        write_config, clock, storage_url):
     """The question's Confirm is taken once: after a later crash leaves the re-sent copies
     uncertain again, the old button asks again instead of paying unseen."""
-    desk, officer = await _desk(write_config, clock)
+    desk, officer = await _desk(write_config, storage_url, clock)
     try:
         dispatch_id = await _dispatch(desk, officer, clock)
         queue = QueueDesk(desk, VI)
@@ -135,8 +150,8 @@ async def test_an_answered_questions_button_does_not_confirm_a_later_round(write
         await desk.db.close()
 
 
-async def test_a_question_whose_figures_changed_is_asked_again(write_config, clock):
-    desk, officer = await _desk(write_config, clock)
+async def test_a_question_whose_figures_changed_is_asked_again(write_config, clock, storage_url):
+    desk, officer = await _desk(write_config, storage_url, clock)
     try:
         dispatch_id = await _dispatch(desk, officer, clock)
         queue = QueueDesk(desk, VI)
@@ -154,8 +169,9 @@ async def test_a_question_whose_figures_changed_is_asked_again(write_config, clo
         await desk.db.close()
 
 
-async def test_a_cancelled_question_cannot_be_confirmed_afterwards(write_config, clock):
-    desk, officer = await _desk(write_config, clock)
+async def test_a_cancelled_question_cannot_be_confirmed_afterwards(
+        write_config, clock, storage_url):
+    desk, officer = await _desk(write_config, storage_url, clock)
     try:
         dispatch_id = await _dispatch(desk, officer, clock)
         queue = QueueDesk(desk, VI)
@@ -188,8 +204,8 @@ def _with_sms(desk) -> None:
 
 
 async def test_uncertain_sms_copies_are_re_sent_after_their_cost_with_the_stars(
-        write_config, clock):
-    desk, officer = await _desk(write_config, clock)
+        write_config, clock, storage_url):
+    desk, officer = await _desk(write_config, storage_url, clock)
     try:
         _with_sms(desk)
         dispatch_id = await _dispatch(desk, officer, clock)
@@ -204,9 +220,10 @@ async def test_uncertain_sms_copies_are_re_sent_after_their_cost_with_the_stars(
         await desk.db.close()
 
 
-async def test_a_bulletins_uncertain_sms_copies_are_asked_about_first(write_config, clock):
+async def test_a_bulletins_uncertain_sms_copies_are_asked_about_first(
+        write_config, clock, storage_url):
     """No Stars (a bulletin), but SMS cost money: asked first, as before the first send."""
-    desk, officer = await _desk(write_config, clock)
+    desk, officer = await _desk(write_config, storage_url, clock)
     try:
         _with_sms(desk)
         dispatch_id = await _dispatch(desk, officer, clock, alert=False)
@@ -221,8 +238,9 @@ async def test_a_bulletins_uncertain_sms_copies_are_asked_about_first(write_conf
         await desk.db.close()
 
 
-async def test_a_bulletins_uncertain_copies_never_pay_and_go_at_once(write_config, clock):
-    desk, officer = await _desk(write_config, clock)
+async def test_a_bulletins_uncertain_copies_never_pay_and_go_at_once(
+        write_config, clock, storage_url):
+    desk, officer = await _desk(write_config, storage_url, clock)
     try:
         dispatch_id = await _dispatch(desk, officer, clock, alert=False)
         pressed = await QueueDesk(desk, VI).resend(officer, f"resend:{dispatch_id}")
@@ -231,8 +249,9 @@ async def test_a_bulletins_uncertain_copies_never_pay_and_go_at_once(write_confi
         await desk.db.close()
 
 
-async def test_with_paid_broadcasts_off_an_alerts_copies_go_at_once(write_config, clock):
-    desk, officer = await _desk(write_config, clock, extra="")
+async def test_with_paid_broadcasts_off_an_alerts_copies_go_at_once(
+        write_config, clock, storage_url):
+    desk, officer = await _desk(write_config, storage_url, clock, extra="")
     try:
         dispatch_id = await _dispatch(desk, officer, clock)
         pressed = await QueueDesk(desk, VI).resend(officer, f"resend:{dispatch_id}")
@@ -242,8 +261,9 @@ async def test_with_paid_broadcasts_off_an_alerts_copies_go_at_once(write_config
         await desk.db.close()
 
 
-async def test_someone_elses_dispatch_is_neither_asked_about_nor_re_sent(write_config, clock):
-    desk, officer = await _desk(write_config, clock)
+async def test_someone_elses_dispatch_is_neither_asked_about_nor_re_sent(
+        write_config, clock, storage_url):
+    desk, officer = await _desk(write_config, storage_url, clock)
     try:
         dispatch_id = await _dispatch(desk, officer, clock)
         other = desk.directory.staff_member(address_of_chat(OTHER_OFFICER))  # TT-BINHTHANH
@@ -254,8 +274,8 @@ async def test_someone_elses_dispatch_is_neither_asked_about_nor_re_sent(write_c
 
 
 async def test_a_forced_resend_of_a_paid_alert_says_what_it_costs_before_the_confirmation(
-        write_config, clock):
-    desk, officer = await _desk(write_config, clock)
+        write_config, clock, storage_url):
+    desk, officer = await _desk(write_config, storage_url, clock)
     try:
         dispatch_id = await _dispatch(desk, officer, clock)
         async with desk.db.transaction() as conn:  # every copy settled: all may be re-sent
@@ -271,8 +291,8 @@ async def test_a_forced_resend_of_a_paid_alert_says_what_it_costs_before_the_con
         await desk.db.close()
 
 
-async def test_a_forced_resend_of_a_bulletin_names_no_cost(write_config, clock):
-    desk, officer = await _desk(write_config, clock)
+async def test_a_forced_resend_of_a_bulletin_names_no_cost(write_config, clock, storage_url):
+    desk, officer = await _desk(write_config, storage_url, clock)
     try:
         dispatch_id = await _dispatch(desk, officer, clock, alert=False)
         async with desk.db.transaction() as conn:
