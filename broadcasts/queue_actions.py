@@ -1,7 +1,9 @@
 """``/queue`` and the choices that act on bulletins, as use cases any channel calls (SPEC §5,
 §12): the listing of drafts and queued bulletins with approve / move up / remove; the approval
-choices on an officer's notice; "re-send to these groups" for uncertain copies; and the forced
-re-send under a delivery summary, which asks first and sends only on confirmation. Recipients
+choices on an officer's notice; "re-send to these groups" for uncertain copies (when some cost
+Stars or SMS: asked first, and only the Confirm of a question actually asked, taken once,
+re-sends: ``broadcasts.resend_questions``); and the forced re-send under a delivery summary,
+which asks first and sends only on confirmation. Recipients
 are named by channel: groups, SMS subscribers, or both (``broadcasts.recipient_words``).
 
 A listing shows each person only the choices they may make (``broadcasts.bulletins``'
