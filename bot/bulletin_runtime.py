@@ -23,7 +23,7 @@ from broadcasts.sms_cost import SmsTariff
 from channels.bot_api_client import BotApiClient
 from channels.telegram_delivery import DeliveryChannel, delivery_bot, paid_client
 from core.address import TELEGRAM
-from core.outbound import Channel, ChannelAdapter
+from core.outbound import ChannelAdapter
 from ops.request import InstrumentedRequest
 
 DELIVERY_WORKERS = 12
@@ -54,8 +54,7 @@ def open_delivery_bot(services: Services, token: str) -> Bot:
     return delivery_bot(services.config, token, DELIVERY_WORKERS, InstrumentedRequest)
 
 
-async def start_bulletins(services: Services, bot: Bot, notice_channel: Channel,
-                          scheduler: BaseScheduler,
+async def start_bulletins(services: Services, bot: Bot, scheduler: BaseScheduler,
                           also: Iterable[tuple[str, ChannelAdapter]] = (),
                           sms_tariff: SmsTariff | None = None) -> BulletinRuntime:
     """Start the desk: resume pending deliveries, report uncertain ones, schedule the slots
@@ -70,7 +69,6 @@ async def start_bulletins(services: Services, bot: Bot, notice_channel: Channel,
     delivery = ChannelRouter([(TELEGRAM, telegram), *also])
     desk = BulletinDesk(db=services.db, directory=services.directory, config=services.config,
                         clock=services.clock, delivery_channel=delivery,
-                        notice_channel=notice_channel,
                         bot_username=services.bot_username, workers=DELIVERY_WORKERS,
                         sms_tariff=sms_tariff)
     # Group copies take their turn from the budget the Application's answers share, so an

@@ -184,7 +184,7 @@ async def start_bot(config: Config, token: str, clock: Clock, *, poll_timeout: i
         also = [(sms.name, sms.channel)] if sms else []
         if zalo is not None:
             also.append((ZALO_OA, zalo.channel))
-        bulletins = await start_bulletins(services, delivery_bot, router, scheduler, also=also,
+        bulletins = await start_bulletins(services, delivery_bot, scheduler, also=also,
                                           sms_tariff=sms.billing if sms else None)
         receiving = await start_receiving(application, config, poll_timeout,
                                           os.environ if environ is None else environ,

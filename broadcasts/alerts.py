@@ -5,12 +5,15 @@ broadcasts (``bulletins.paid_broadcast``: 0.1 Star for each Telegram group). The
 waits in the database (``broadcasts.composer_drafts``) for the choice, taken once: a second
 choice, or one made on a question more than an hour old, sends nothing.
 
-Re-sending an alert's uncertain copies pays again for those to Telegram groups: the officer is
-asked the same cost question first (:meth:`AlertDesk.paid_resend_question`), and only the
-confirmation re-sends (``broadcasts.queue_actions``).
+Re-sending a dispatch's uncertain copies pays again for an alert's to Telegram groups and for
+those to SMS subscribers: the officer is asked first (:meth:`AlertDesk.resend_question`: to whom,
+the Stars, the SMS and what they cost), and only the confirmation of that question re-sends
+(``broadcasts.queue_actions``, ``broadcasts.resend_questions``).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from core.address import TELEGRAM
 from core.answers import Answer, Shown
@@ -22,7 +25,8 @@ from tips.visible_text import has_visible_text
 from . import resends
 from .composer_drafts import hold_alert, take_alert
 from .desk import BulletinDesk
-from .sms_cost import confirm_choices, sms_cost_text, vnd
+from .recipient_words import RecipientCount, recipients_phrase
+from .sms_cost import SmsQuote, confirm_choices, sms_cost_text, vnd
 
 PREVIEW_CHARS = 1500  # of the alert in the SMS question (the whole would pass Telegram's 4096)
 # The actions of the SMS question's choices (a Telegram adapter puts them behind "al:").
@@ -34,6 +38,27 @@ def stars_text(tenths: int) -> str:
     """Stars as the bot writes numbers: 1.234 or 0,3."""
     whole, tenth = divmod(tenths, 10)
     return vnd(whole) + (f",{tenth}" if tenth else "")
+
+
+@dataclass(frozen=True)
+class ResendCost:
+    """What a re-send of a dispatch's uncertain copies costs, as the question shows it."""
+
+    copies: resends.UncertainCopies
+    paid_groups: int  # Telegram groups paid again (0 when paid broadcasts are off)
+    sms: list[SmsQuote]  # per bulletin, its SMS copies (none without SMS configured)
+
+    @property
+    def asks(self) -> bool:
+        """Something costs: the officer is asked before the re-send."""
+        return bool(self.paid_groups or self.sms)
+
+    @property
+    def shown(self) -> str:
+        """The figures the question shows, as held until the answer (a re-send whose figures
+        changed since is asked again)."""
+        return ":".join(str(n) for n in (self.paid_groups, sum(q.messages for q in self.sms),
+                                         sum(q.cost_vnd for q in self.sms)))
 
 
 class AlertDesk:
@@ -66,21 +91,31 @@ class AlertDesk:
             return Answer("\n\n".join(parts), confirm_choices(tr, CONFIRM, CANCEL))
         return Answer(await self._send(member, text))
 
-    async def paid_resend_question(self, member: StaffMember, dispatch_id: int, confirm: str,
-                                   cancel: str) -> Answer | None:
-        """Before re-sending a dispatch's uncertain copies: the alert's cost question again,
-        in the same words, when some of them would go as paid broadcasts; None when the
-        re-send costs no Stars (or the dispatch is not the member's: the re-send refuses)."""
-        desk, tr = self.desk, self.tr
-        if not desk.config.bulletins.paid_broadcast:
+    async def resend_cost(self, member: StaffMember, dispatch_id: int) -> ResendCost | None:
+        """What re-sending the dispatch's uncertain copies would cost; None when the dispatch
+        is not the member's (the re-send refuses)."""
+        desk = self.desk
+        copies = await resends.uncertain_copies(desk.db, desk.directory.tree, member,
+                                                dispatch_id)
+        if copies is None:
             return None
-        paid = await resends.paid_uncertain(desk.db, desk.directory.tree, member, dispatch_id)
-        if paid is None:
-            return None
-        return Answer("\n\n".join((tr("bulletins.alert_paid.ask", body=paid.body[:PREVIEW_CHARS]),
-                                    self.paid_cost(paid.groups),
-                                    tr("bulletins.sms_cost.question"))),
-                      confirm_choices(tr, confirm, cancel))
+        quotes = [quote for bulletin, count in copies.sms
+                  if (quote := await desk.sms_costs.for_copies(bulletin, count)) is not None]
+        paid = copies.paid_groups if desk.config.bulletins.paid_broadcast else 0
+        return ResendCost(copies, paid, quotes)
+
+    def resend_question(self, cost: ResendCost, confirm: str, cancel: str) -> Answer:
+        """Before the re-send: to whom, the words, the Stars of the paid copies and the SMS
+        (how many, what they cost: as before the first send), Confirm / Cancel."""
+        tr, copies = self.tr, cost.copies
+        parts = [tr("bulletins.resend.ask", body=copies.body[:PREVIEW_CHARS],
+                    recipients=recipients_phrase(tr, RecipientCount(copies.total,
+                                                                    copies.sms_count)))]
+        if cost.paid_groups:
+            parts.append(self.paid_cost(cost.paid_groups))
+        parts.extend(sms_cost_text(tr, quote, question=False) for quote in cost.sms)
+        parts.append(tr("bulletins.sms_cost.question"))
+        return Answer("\n\n".join(parts), confirm_choices(tr, confirm, cancel))
 
     def paid_cost(self, groups: int) -> str:
         """The cost line of the paid-broadcast question, for ``groups`` Telegram groups."""

@@ -9,7 +9,8 @@ ACK = "ack:"  # under a bulletin in a group: "Đã phổ biến"
 APPROVE, REMOVE, MOVE_UP = "bq:approve:", "bq:remove:", "bq:up:"
 FROM_LISTING = ":l"  # suffix: the button sits under a /queue listing, which is redrawn
 RESEND = "bu:resend:"
-# Under the Stars cost asked again before a paid alert's uncertain copies are re-sent.
+# Under the cost question (Stars, SMS) asked before uncertain copies that cost are re-sent; the
+# question is held in the database and its Confirm taken once (broadcasts.resend_questions).
 RESEND_CONFIRM, RESEND_CANCEL = "bu:resendok:", "bu:resendno:"
 FORCE, FORCE_CONFIRM, FORCE_CANCEL = "bu:force:", "bu:forceok:", "bu:forceno:"
 COMPOSE = "bc:"

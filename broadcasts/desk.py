@@ -70,7 +70,7 @@ def running_desk(desk: BulletinDesk | None) -> BulletinDesk:
 
 class BulletinDesk:
     def __init__(self, *, db: Database, directory: Directory, config: Config, clock: Clock,
-                 delivery_channel: Channel, notice_channel: Channel, bot_username: str,
+                 delivery_channel: Channel, bot_username: str,
                  workers: int = 12, pacer: SendPacer | None = None,
                  policy: RetryPolicy | None = None, sms_tariff: SmsTariff | None = None) -> None:
         self.db = db
@@ -79,9 +79,6 @@ class BulletinDesk:
         self.clock = clock
         self.bot_username = bot_username
         self.language = config.language
-        # ``notice_channel`` is not used: every notice to staff is queued in the staff outbox
-        # and sent by its worker, on the channel the wiring gave it (the same router). The
-        # parameter stays for its callers (bot.bulletin_runtime, bench/broadcast.py).
         self.schedule_changed: Callable[[], None] = lambda: None
         # Notices were queued in the staff outbox for these chats: its worker looks now (the
         # wiring sets it to the outbox worker's ``wake``).

@@ -26,6 +26,7 @@ from core.outbound import OutboundMessage
 from org.directory import Directory
 from storage import acknowledgements as ack_store
 from storage import deliveries as delivery_store
+from storage import dispatch_notices as notice_store
 from storage import outbox
 from storage.bulletins import find_bulletin
 from storage.db import Database
@@ -41,6 +42,9 @@ Wake = Callable[[Collection[Address]], None]
 # others it never carries).
 ZALO_OA = "zalo_oa"
 UPLOADED_KINDS = ("photo", "document")
+# An uncertain-copies notice whose count changed while it was drawn is drawn again, this often
+# (a restart finds uncertain copies once; a third look would mean something else is wrong).
+REDRAWS = 3
 
 
 class DispatchReports:
@@ -66,20 +70,29 @@ class DispatchReports:
             await self.dispatch_done(dispatch_id)
 
     async def report_uncertain(self, dispatch_id: int) -> None:
-        """The copies of a dispatch a restart left uncertain, once: queued with the mark that
-        they were reported."""
-        now = self.clock.now()
-        async with self.db.transaction() as conn:
-            count = (await delivery_store.unreported_uncertain(conn)).get(dispatch_id)
-            dispatch = await delivery_store.find_dispatch(conn, dispatch_id)
-            if count is None or dispatch is None:
-                return
-            lines = await delivery_store.dispatch_lines(conn, dispatch_id)
+        """The copies of a dispatch a restart left uncertain, once: drawn in a read transaction,
+        then queued with the mark that they were reported, in one short write transaction
+        (delivery commits do not wait behind the drawing of a big dispatch)."""
+        for _ in range(REDRAWS):
+            async with self.db.reading() as conn:
+                count = await notice_store.unreported_count(conn, dispatch_id)
+                dispatch = await delivery_store.find_dispatch(conn, dispatch_id)
+                if count is None or dispatch is None:
+                    return
+                lines = await delivery_store.dispatch_lines(conn, dispatch_id)
             told = notices_to(self.recipients(dispatch), notices.uncertain_after_restart(
                 self.language, dispatch_id, lines, count))
-            await outbox.enqueue_many(conn, told, now=now)
-            await delivery_store.uncertain_reported(conn, dispatch_id)
-        self._wake({address for address, _ in told})
+            async with self.db.transaction() as conn:
+                # Queued iff marked: the mark names the count this notice told.
+                if not await notice_store.mark_reported(conn, dispatch_id, count):
+                    told = []
+                else:
+                    await outbox.enqueue_many(conn, told, now=self.clock.now())
+            if told:
+                self._wake({address for address, _ in told})
+                return
+            # Not marked: told already elsewhere (the next look finds nothing owed), or more
+            # copies were found since this drawing: drawn again with them.
 
     def recipients(self, dispatch: delivery_store.Dispatch) -> list[Address]:
         if dispatch.requested_by is not None:
@@ -93,8 +106,7 @@ class DispatchReports:
             return
         self._summarising.add(dispatch_id)
         try:
-            now = self.clock.now()
-            async with self.db.transaction() as conn:
+            async with self.db.reading() as conn:
                 if not await delivery_store.summary_due(conn, dispatch_id):
                     return
                 dispatch = await delivery_store.find_dispatch(conn, dispatch_id)
@@ -103,15 +115,18 @@ class DispatchReports:
                 acknowledged = await ack_store.acknowledged_groups(
                     conn, {line.bulletin_id for line in lines})
                 words_only = await words_instead_of_file(conn, lines)
-                message = notices.delivery_summary(self.language, dispatch_id,
-                                                   dispatch.unit_code, lines, acknowledged)
-                if words_only:
-                    message = self._with_words_only(message, words_only)
-                # Marked told as it is queued: another process summarising the same dispatch
-                # finds it marked and queues nothing.
+            message = notices.delivery_summary(self.language, dispatch_id, dispatch.unit_code,
+                                               lines, acknowledged)
+            if words_only:
+                message = self._with_words_only(message, words_only)
+            told = notices_to(self.recipients(dispatch), message)
+            # Drawn outside the write transaction (a big dispatch's summary is not drawn while
+            # delivery commits wait); marked told as it is queued, in one short one: another
+            # process summarising the same dispatch finds it marked and queues nothing.
+            now = self.clock.now()
+            async with self.db.transaction() as conn:
                 if not await delivery_store.mark_summary_sent(conn, dispatch_id, now):
                     return
-                told = notices_to(self.recipients(dispatch), message)
                 await outbox.enqueue_many(conn, told, now=now)
             self._wake({address for address, _ in told})
         finally:

@@ -1,7 +1,9 @@
 """``/queue`` and the choices that act on bulletins, as use cases any channel calls (SPEC §5,
 §12): the listing of drafts and queued bulletins with approve / move up / remove; the approval
-choices on an officer's notice; "re-send to these groups" for uncertain copies; and the forced
-re-send under a delivery summary, which asks first and sends only on confirmation. Recipients
+choices on an officer's notice; "re-send to these groups" for uncertain copies (when some cost
+Stars or SMS: asked first, and only the Confirm of a question actually asked, taken once,
+re-sends: ``broadcasts.resend_questions``); and the forced re-send under a delivery summary,
+which asks first and sends only on confirmation. Recipients
 are named by channel: groups, SMS subscribers, or both (``broadcasts.recipient_words``).
 
 A listing shows each person only the choices they may make (``broadcasts.bulletins``'
@@ -29,6 +31,7 @@ from .alerts import AlertDesk
 from .bulletins import Verdict
 from .desk import BulletinDesk
 from .recipient_words import RecipientCount, recipients_phrase
+from .resend_questions import drop_resend_question, hold_resend_question, take_resend_question
 
 PREVIEW = 60
 FROM_LISTING = ":l"  # the choice sits under a listing, which is redrawn after it
@@ -137,15 +140,27 @@ class QueueDesk:
         if match is None:
             return self._refused("bulletins.queue.not_found")
         step, dispatch_id = match[1], int(match[2])
+        desk, now = self.desk, self.desk.clock.now()
         if step == "resendno":
+            await drop_resend_question(desk.db, member.address, dispatch_id)
             return Pressed(redraw=Answer(self.tr("bulletins.force.cancelled")))
-        if step == "resend":
-            # A paid alert's copies cost Stars again: the cost question first (broadcasts.alerts).
-            question = await AlertDesk(self.desk, self.tr).paid_resend_question(
-                member, dispatch_id, f"resendok:{dispatch_id}", f"resendno:{dispatch_id}")
-            if question is not None:
-                return Pressed(reply=question)
-        count = await self.desk.resend_uncertain(member, dispatch_id)
+        # What was shown: only a question actually asked, taken once (a second press, a stale
+        # or a forged confirmation finds nothing and is asked again).
+        shown = (await take_resend_question(desk.db, member.address, dispatch_id, now)
+                 if step == "resendok" else None)
+        alerts = AlertDesk(desk, self.tr)
+        cost = await alerts.resend_cost(member, dispatch_id)
+        if cost is None:
+            return self._refused("bulletins.queue.not_found")
+        if cost.copies.total == 0:
+            return self._refused("bulletins.resend.nothing")
+        if cost.asks and cost.shown != shown:
+            # Stars or SMS cost again: asked first, and again when the figures changed.
+            await hold_resend_question(desk.db, member.address, dispatch_id,
+                                       cost.copies.unit_code, cost.shown, now)
+            return Pressed(reply=alerts.resend_question(cost, f"resendok:{dispatch_id}",
+                                                        f"resendno:{dispatch_id}"))
+        count = await desk.resend_uncertain(member, dispatch_id)
         if count is None:
             return self._refused("bulletins.queue.not_found")
         if count.total == 0:

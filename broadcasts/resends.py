@@ -3,13 +3,15 @@
 gets its bulletin again, as a new delivery round; the first round's rows and the audit log keep
 the record. Rules live here; SQL in ``storage.resends``.
 
-Also what re-sending a dispatch's uncertain copies would pay for (:func:`paid_uncertain`): an
+Also what re-sending a dispatch's uncertain copies would pay for (:func:`uncertain_copies`): an
 alert's copies to Telegram groups go as paid broadcasts when ``bulletins.paid_broadcast`` is on
-(``broadcasts.delivery``), so a re-send of them costs Stars again and the officer is asked first
-(``broadcasts.alerts``); a forced re-send's preview counts them too (``paid_groups``)."""
+(``broadcasts.delivery``), so a re-send of them costs Stars again, and copies to SMS subscribers
+cost SMS again; the officer is asked first (``broadcasts.alerts``). A forced re-send's preview
+counts the paid ones too (``paid_groups``; it goes to groups only)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,8 +22,10 @@ from org.units import UnitTree
 from storage import deliveries as delivery_store
 from storage import resends as store
 from storage.audit import record_action
-from storage.bulletins import find_bulletin
+from storage.bulletins import BulletinRecord, find_bulletin
 from storage.db import Database
+
+from .sms_subscribers import SMS_CHANNEL
 
 RESEND = "resend"  # the dispatch kind of a forced re-send
 
@@ -44,11 +48,20 @@ class ForcedResend:
 
 
 @dataclass(frozen=True)
-class PaidResend:
-    """The Telegram groups a re-send of uncertain copies would reach as paid broadcasts."""
+class UncertainCopies:
+    """A dispatch's uncertain copies, as a re-send of them would go."""
 
-    body: str  # the alert's words (the first cost question showed them)
-    groups: int
+    unit_code: str  # of the dispatch
+    body: str  # the words shown in the question (an alert's first, when there is one)
+    total: int  # copies: groups and SMS subscribers
+    # Of them, an alert's copies to Telegram groups: paid broadcasts when those are on.
+    paid_groups: int
+    # Copies to SMS subscribers, per bulletin (each bulletin's SMS has its own length).
+    sms: list[tuple[BulletinRecord, int]]
+
+    @property
+    def sms_count(self) -> int:
+        return sum(count for _, count in self.sms)
 
 
 class _AlreadyResent(Exception):
@@ -103,21 +116,27 @@ async def force_resend(db: Database, tree: UnitTree, member: StaffMember, dispat
     return ForcedResend(new_id, ids, bulletin_ids, urgent)
 
 
-async def paid_uncertain(db: Database, tree: UnitTree, member: StaffMember,
-                         dispatch_id: int) -> PaidResend | None:
-    """The uncertain copies of the dispatch that are an alert's to Telegram groups (paid when
-    paid broadcasts are on); None when there are none, or the dispatch is not the member's."""
+async def uncertain_copies(db: Database, tree: UnitTree, member: StaffMember,
+                           dispatch_id: int) -> UncertainCopies | None:
+    """What re-sending the dispatch's uncertain copies would reach, and what of it costs: an
+    alert's copies to Telegram groups (paid when paid broadcasts are on) and the copies to SMS
+    subscribers; None when the dispatch is not the member's."""
     async with db.reading() as conn:
-        if not _may_resend(await delivery_store.find_dispatch(conn, dispatch_id), tree, member):
+        dispatch = await delivery_store.find_dispatch(conn, dispatch_id)
+        if dispatch is None or not _may_resend(dispatch, tree, member):
             return None
-        lines = await delivery_store.dispatch_lines(conn, dispatch_id)
-        groups: dict[int, int] = {}
-        for line in lines:
-            if line.status == delivery_store.UNCERTAIN and line.channel == TELEGRAM:
-                groups[line.bulletin_id] = groups.get(line.bulletin_id, 0) + 1
-        alerts = [bulletin for bulletin_id in sorted(groups)
-                  if (bulletin := await find_bulletin(conn, bulletin_id)) is not None
-                  and bulletin.is_alert]
-    if not alerts:
-        return None
-    return PaidResend(alerts[0].body, sum(groups[bulletin.id] for bulletin in alerts))
+        uncertain = [line for line in await delivery_store.dispatch_lines(conn, dispatch_id)
+                     if line.status == delivery_store.UNCERTAIN]
+        found = {bulletin_id: bulletin
+                 for bulletin_id in sorted({line.bulletin_id for line in uncertain})
+                 if (bulletin := await find_bulletin(conn, bulletin_id)) is not None}
+    telegram = Counter(line.bulletin_id for line in uncertain if line.channel == TELEGRAM)
+    sms = Counter(line.bulletin_id for line in uncertain if line.channel == SMS_CHANNEL)
+    alerts = [bulletin for bulletin in found.values() if bulletin.is_alert]
+    shown = alerts[0] if alerts else next(iter(found.values()), None)
+    return UncertainCopies(
+        unit_code=dispatch.unit_code, body=shown.body if shown is not None else "",
+        total=len(uncertain),
+        paid_groups=sum(telegram[bulletin.id] for bulletin in alerts),
+        sms=[(found[bulletin_id], count) for bulletin_id, count in sorted(sms.items())
+             if bulletin_id in found])

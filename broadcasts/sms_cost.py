@@ -204,6 +204,16 @@ class SmsCosts:
             unit_code, topic, content, is_alert=False, created_by=member.address,
             now=self._clock.now()))
 
+    async def for_copies(self, bulletin: BulletinRecord, messages: int) -> SmsQuote | None:
+        """``messages`` copies of a stored bulletin to SMS subscribers (a re-send of uncertain
+        ones); None without SMS configured or without a copy."""
+        if self._tariff is None or messages == 0:
+            return None
+        message = self._render(bulletin, False, self._capabilities_for(ANY_SMS_ADDRESS))
+        left = self._tariff.monthly_budget_vnd - await self._tariff.spent_this_month()
+        return SmsQuote(messages=messages, segments=self._tariff.segments_of(message),
+                        price_vnd=self._tariff.price_vnd, budget_left_vnd=max(0, left))
+
     async def quote(self, bulletin: BulletinRecord) -> SmsQuote | None:
         """None when nothing of this send would go by SMS."""
         if self._tariff is None:

@@ -93,7 +93,7 @@ async def make_desk(config_path: Path, clock: ManualClock, *, workers: int = 4,
     db, directory = await prepare_storage(config, clock)
     groups_channel, staff_channel = RecordingChannel(), RecordingChannel()
     desk = BulletinDesk(db=db, directory=directory, config=config, clock=clock,
-                        delivery_channel=groups_channel, notice_channel=staff_channel,
+                        delivery_channel=groups_channel,
                         bot_username="ketnoi_antt_bot", workers=workers,
                         pacer=pacer or SendPacer(1000, 1000), policy=QUICK)
     _STAFF_CHANNELS[desk] = staff_channel

@@ -79,7 +79,7 @@ async def test_a_bulletin_to_a_group_on_an_unconfigured_channel_fails_and_the_re
     # No pacer given: the engine paces each channel within its declared rate.
     desk = BulletinDesk(db=db, directory=directory, config=config, clock=clock,
                         delivery_channel=ChannelRouter([(TELEGRAM, groups_channel)]),
-                        notice_channel=RecordingChannel(), bot_username="ketnoi_antt_bot",
+                        bot_username="ketnoi_antt_bot",
                         workers=2, policy=QUICK)
     try:
         [chat] = await link_groups(db, "TT-TANTHANH", 1, clock.now())
@@ -124,7 +124,7 @@ async def test_each_groups_copy_is_drawn_for_its_own_channel(write_config, clock
     telegram, zalo = RecordingChannel(), ZaloLike()
     desk = BulletinDesk(db=db, directory=directory, config=config, clock=clock,
                         delivery_channel=ChannelRouter([(TELEGRAM, telegram), ("zalo_oa", zalo)]),
-                        notice_channel=RecordingChannel(), bot_username="ketnoi_antt_bot",
+                        bot_username="ketnoi_antt_bot",
                         workers=2, policy=QUICK)
     try:
         await link_groups(db, "TT-TANTHANH", 1, clock.now())

@@ -1,31 +1,48 @@
-"""Re-sending an alert's uncertain copies when alerts go as paid broadcasts: the officer is asked
-the Stars cost again, in the words of the alert's first question, for the Telegram groups among
-them only; nothing is re-sent before the confirmation, a cancel re-sends nothing, and without a
-paid copy among them (a bulletin, SMS subscribers, paid broadcasts off) the re-send goes at once
-(``broadcasts.alerts``, ``broadcasts.resends``, ``broadcasts.queue_actions``)."""
+"""Re-sending a dispatch's uncertain copies that cost money: an alert's to Telegram groups when
+alerts go as paid broadcasts (Stars), and those to SMS subscribers when SMS is configured. The
+officer is asked first (to whom, the words, the Stars, the SMS and their cost); nothing is
+re-sent before the confirmation of a question actually asked, taken once (a cancelled, answered,
+forged or outdated Confirm asks again); without a copy that costs (a bulletin to groups, paid
+broadcasts off, no SMS configured) the re-send goes at once (``broadcasts.alerts``,
+``broadcasts.resends``, ``broadcasts.resend_questions``, ``broadcasts.queue_actions``)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
 from sqlalchemy import select, update
 
 from broadcasts import bulletins as rules
 from broadcasts.alerts import AlertDesk
 from broadcasts.bulletins import ALERT_TOPIC, Action, Content
 from broadcasts.queue_actions import QueueDesk
+from broadcasts.sms_cost import SmsCosts
 from channels.telegram_addresses import address_of_chat
 from core.i18n import Translator
+from core.outbound import OutboundMessage
 from storage import deliveries as delivery_store
 from storage import sms_subscribers as sms_store
 from storage.schema import deliveries
 from tests.bulletin_seed import OFFICER, OTHER_OFFICER, link_groups, make_desk
+from tests.fresh_database import STORAGES, fresh_storage_url
 
 VI = Translator("vi")
 PAID = "\n[bulletins]\npaid_broadcast = true\n"
 ALERT = "Lũ lớn, di dời ngay"
 
 
-async def _desk(write_config, clock, extra: str = PAID):
-    desk, _, _ = await make_desk(write_config(extra), clock)  # not started: nothing is sent
+@pytest.fixture(params=STORAGES)
+async def storage_url(request: pytest.FixtureRequest) -> AsyncIterator[str | None]:
+    async for url in fresh_storage_url(request.param):
+        yield url
+
+
+async def _desk(write_config, storage_url, clock, extra: str = PAID):
+    """On the test's storage: SQLite, then PostgreSQL (``tests.fresh_database``)."""
+    # Not started: nothing is sent.
+    desk, _, _ = await make_desk(write_config(extra, storage_url=storage_url), clock)
     await link_groups(desk.db, "TT-TANTHANH", 3, clock.now())
     async with desk.db.transaction() as conn:  # as /sms add keeps one: sealed, keyed hash
         await sms_store.subscribe(conn, "hash-1", "sealed-1", "TT-TANTHANH", clock.now())
@@ -57,20 +74,23 @@ async def _statuses(desk, dispatch_id) -> list[str]:
 
 
 async def test_a_paid_alerts_uncertain_copies_are_re_sent_only_after_the_cost_again(
-        write_config, clock):
-    desk, officer = await _desk(write_config, clock)
+        write_config, clock, storage_url):
+    desk, officer = await _desk(write_config, storage_url, clock)
     try:
         dispatch_id = await _dispatch(desk, officer, clock)
         before = await _statuses(desk, dispatch_id)
         queue = QueueDesk(desk, VI)
         asked = await queue.resend(officer, f"resend:{dispatch_id}")
         question = asked.reply
-        # The first question's words: the alert, its Stars (for the two Telegram groups among
-        # the uncertain copies: not the SMS subscriber), the question; Confirm / Cancel.
+        # To whom (the re-send's copies, not the whole scope), the alert, its Stars (for the
+        # two Telegram groups among the uncertain copies: not the SMS subscriber), the first
+        # question's last line; Confirm / Cancel.
         first = await AlertDesk(desk, VI).alert(officer, ALERT)
         asked_first = first.text.split("\n\n")
         again = question.text.split("\n\n")
-        assert again[:-2] == asked_first[:-2] and again[-1] == asked_first[-1]
+        assert again[0] == ("Gửi lại ngay tới 2 nhóm và 1 người nhận SMS chưa chắc đã nhận được"
+                            " tin này:")
+        assert again[1] == ALERT and again[-1] == asked_first[-1]
         assert "2 nhóm Telegram: 0,2 Telegram Stars" in again[-2]
         assert "3 nhóm Telegram: 0,3 Telegram Stars" in asked_first[-2]
         assert [[c.action for c in row] for row in question.choices] == [
@@ -81,6 +101,7 @@ async def test_a_paid_alerts_uncertain_copies_are_re_sent_only_after_the_cost_ag
         assert cancelled.redraw.text == VI("bulletins.force.cancelled")
         assert await _statuses(desk, dispatch_id) == before
 
+        await queue.resend(officer, f"resend:{dispatch_id}")  # asked again, then confirmed
         confirmed = await queue.resend(officer, f"resendok:{dispatch_id}")
         assert confirmed.reply.text == "Đang gửi lại tới 2 nhóm và 1 người nhận SMS."
         assert await _statuses(desk, dispatch_id) == ["pending"] * 3 + ["sent"] * 1
@@ -90,8 +111,136 @@ async def test_a_paid_alerts_uncertain_copies_are_re_sent_only_after_the_cost_ag
         await desk.db.close()
 
 
-async def test_a_bulletins_uncertain_copies_never_pay_and_go_at_once(write_config, clock):
-    desk, officer = await _desk(write_config, clock)
+async def test_a_confirmation_never_asked_re_sends_nothing_and_asks(
+        write_config, clock, storage_url):
+    """A forged (or lost) ``resendok`` without its question: the question, nothing re-sent."""
+    desk, officer = await _desk(write_config, storage_url, clock)
+    try:
+        dispatch_id = await _dispatch(desk, officer, clock)
+        before = await _statuses(desk, dispatch_id)
+        pressed = await QueueDesk(desk, VI).resend(officer, f"resendok:{dispatch_id}")
+        assert "0,2 Telegram Stars" in pressed.reply.text
+        assert await _statuses(desk, dispatch_id) == before
+    finally:
+        await desk.db.close()
+
+
+async def test_an_answered_questions_button_does_not_confirm_a_later_round(
+        write_config, clock, storage_url):
+    """The question's Confirm is taken once: after a later crash leaves the re-sent copies
+    uncertain again, the old button asks again instead of paying unseen."""
+    desk, officer = await _desk(write_config, storage_url, clock)
+    try:
+        dispatch_id = await _dispatch(desk, officer, clock)
+        queue = QueueDesk(desk, VI)
+        await queue.resend(officer, f"resend:{dispatch_id}")
+        await queue.resend(officer, f"resendok:{dispatch_id}")
+        async with desk.db.transaction() as conn:  # the re-sent copies: uncertain again
+            await conn.execute(update(deliveries).where(
+                deliveries.c.dispatch_id == dispatch_id,
+                deliveries.c.status == delivery_store.PENDING)
+                .values(status=delivery_store.UNCERTAIN))
+        before = await _statuses(desk, dispatch_id)
+        again = await queue.resend(officer, f"resendok:{dispatch_id}")
+        assert "0,2 Telegram Stars" in again.reply.text
+        assert await _statuses(desk, dispatch_id) == before
+        confirmed = await queue.resend(officer, f"resendok:{dispatch_id}")  # the new question's
+        assert confirmed.reply.text == "Đang gửi lại tới 2 nhóm và 1 người nhận SMS."
+    finally:
+        await desk.db.close()
+
+
+async def test_a_question_whose_figures_changed_is_asked_again(write_config, clock, storage_url):
+    desk, officer = await _desk(write_config, storage_url, clock)
+    try:
+        dispatch_id = await _dispatch(desk, officer, clock)
+        queue = QueueDesk(desk, VI)
+        await queue.resend(officer, f"resend:{dispatch_id}")  # 2 paid groups shown
+        async with desk.db.transaction() as conn:  # a third group's copy is uncertain too
+            await conn.execute(update(deliveries).where(
+                deliveries.c.dispatch_id == dispatch_id,
+                deliveries.c.status == delivery_store.SENT)
+                .values(status=delivery_store.UNCERTAIN))
+        before = await _statuses(desk, dispatch_id)
+        pressed = await queue.resend(officer, f"resendok:{dispatch_id}")
+        assert "3 nhóm Telegram: 0,3 Telegram Stars" in pressed.reply.text
+        assert await _statuses(desk, dispatch_id) == before
+    finally:
+        await desk.db.close()
+
+
+async def test_a_cancelled_question_cannot_be_confirmed_afterwards(
+        write_config, clock, storage_url):
+    desk, officer = await _desk(write_config, storage_url, clock)
+    try:
+        dispatch_id = await _dispatch(desk, officer, clock)
+        queue = QueueDesk(desk, VI)
+        await queue.resend(officer, f"resend:{dispatch_id}")
+        await queue.resend(officer, f"resendno:{dispatch_id}")
+        before = await _statuses(desk, dispatch_id)
+        pressed = await queue.resend(officer, f"resendok:{dispatch_id}")
+        assert pressed.reply.choices and await _statuses(desk, dispatch_id) == before
+    finally:
+        await desk.db.close()
+
+
+@dataclass
+class _Tariff:
+    """SMS billing as the wiring hands it over: one part an SMS, 500 VND a part."""
+
+    price_vnd: int = 500
+    monthly_budget_vnd: int = 2_000_000
+
+    def segments_of(self, message: OutboundMessage) -> int:
+        return 1
+
+    async def spent_this_month(self) -> int:
+        return 0
+
+
+def _with_sms(desk) -> None:
+    desk.sms_costs = SmsCosts(desk.db, desk.directory, desk.clock,
+                              desk.sms_costs._capabilities_for, desk._render, _Tariff())
+
+
+async def test_uncertain_sms_copies_are_re_sent_after_their_cost_with_the_stars(
+        write_config, clock, storage_url):
+    desk, officer = await _desk(write_config, storage_url, clock)
+    try:
+        _with_sms(desk)
+        dispatch_id = await _dispatch(desk, officer, clock)
+        before = await _statuses(desk, dispatch_id)
+        asked = await QueueDesk(desk, VI).resend(officer, f"resend:{dispatch_id}")
+        parts = asked.reply.text.split("\n\n")
+        assert "0,2 Telegram Stars" in parts[2]
+        assert parts[3] == ("Sẽ gửi 1 tin SMS (1 đoạn mỗi tin), khoảng 500 đồng; còn 2.000.000"
+                            " đồng ngân sách tháng này.")
+        assert await _statuses(desk, dispatch_id) == before
+    finally:
+        await desk.db.close()
+
+
+async def test_a_bulletins_uncertain_sms_copies_are_asked_about_first(
+        write_config, clock, storage_url):
+    """No Stars (a bulletin), but SMS cost money: asked first, as before the first send."""
+    desk, officer = await _desk(write_config, storage_url, clock)
+    try:
+        _with_sms(desk)
+        dispatch_id = await _dispatch(desk, officer, clock, alert=False)
+        before = await _statuses(desk, dispatch_id)
+        queue = QueueDesk(desk, VI)
+        asked = await queue.resend(officer, f"resend:{dispatch_id}")
+        assert "Stars" not in asked.reply.text and "1 tin SMS" in asked.reply.text
+        assert await _statuses(desk, dispatch_id) == before
+        confirmed = await queue.resend(officer, f"resendok:{dispatch_id}")
+        assert confirmed.reply.text == "Đang gửi lại tới 2 nhóm và 1 người nhận SMS."
+    finally:
+        await desk.db.close()
+
+
+async def test_a_bulletins_uncertain_copies_never_pay_and_go_at_once(
+        write_config, clock, storage_url):
+    desk, officer = await _desk(write_config, storage_url, clock)
     try:
         dispatch_id = await _dispatch(desk, officer, clock, alert=False)
         pressed = await QueueDesk(desk, VI).resend(officer, f"resend:{dispatch_id}")
@@ -100,8 +249,9 @@ async def test_a_bulletins_uncertain_copies_never_pay_and_go_at_once(write_confi
         await desk.db.close()
 
 
-async def test_with_paid_broadcasts_off_an_alerts_copies_go_at_once(write_config, clock):
-    desk, officer = await _desk(write_config, clock, extra="")
+async def test_with_paid_broadcasts_off_an_alerts_copies_go_at_once(
+        write_config, clock, storage_url):
+    desk, officer = await _desk(write_config, storage_url, clock, extra="")
     try:
         dispatch_id = await _dispatch(desk, officer, clock)
         pressed = await QueueDesk(desk, VI).resend(officer, f"resend:{dispatch_id}")
@@ -111,8 +261,9 @@ async def test_with_paid_broadcasts_off_an_alerts_copies_go_at_once(write_config
         await desk.db.close()
 
 
-async def test_someone_elses_dispatch_is_neither_asked_about_nor_re_sent(write_config, clock):
-    desk, officer = await _desk(write_config, clock)
+async def test_someone_elses_dispatch_is_neither_asked_about_nor_re_sent(
+        write_config, clock, storage_url):
+    desk, officer = await _desk(write_config, storage_url, clock)
     try:
         dispatch_id = await _dispatch(desk, officer, clock)
         other = desk.directory.staff_member(address_of_chat(OTHER_OFFICER))  # TT-BINHTHANH
@@ -123,8 +274,8 @@ async def test_someone_elses_dispatch_is_neither_asked_about_nor_re_sent(write_c
 
 
 async def test_a_forced_resend_of_a_paid_alert_says_what_it_costs_before_the_confirmation(
-        write_config, clock):
-    desk, officer = await _desk(write_config, clock)
+        write_config, clock, storage_url):
+    desk, officer = await _desk(write_config, storage_url, clock)
     try:
         dispatch_id = await _dispatch(desk, officer, clock)
         async with desk.db.transaction() as conn:  # every copy settled: all may be re-sent
@@ -140,8 +291,8 @@ async def test_a_forced_resend_of_a_paid_alert_says_what_it_costs_before_the_con
         await desk.db.close()
 
 
-async def test_a_forced_resend_of_a_bulletin_names_no_cost(write_config, clock):
-    desk, officer = await _desk(write_config, clock)
+async def test_a_forced_resend_of_a_bulletin_names_no_cost(write_config, clock, storage_url):
+    desk, officer = await _desk(write_config, storage_url, clock)
     try:
         dispatch_id = await _dispatch(desk, officer, clock, alert=False)
         async with desk.db.transaction() as conn:

@@ -58,6 +58,15 @@ def short_answer_wait(monkeypatch):
                         functools.partial(AndroidGatewayProvider, timeout=0.5))
 
 
+async def _confirm_resend_cost(chat) -> None:
+    """An SMS costs money again: the re-send asks its count and cost first; Confirm."""
+    question = await chat.fake.wait_for_message(
+        chat.people.officer.id, lambda m: "Gửi lại ngay" in m.get("text", ""), timeout=10)
+    assert "Sẽ gửi 1 tin SMS" in question["text"], question["text"]
+    chat.fake.press_button(chat.people.officer, question,
+                           question["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+
+
 async def test_a_resent_copy_whose_answer_never_came_is_not_a_second_sms(short_answer_wait,
                                                                        sms_harness):
     # The gateway's answer comes after the adapter stopped waiting: "maybe delivered".
@@ -71,6 +80,7 @@ async def test_a_resent_copy_whose_answer_never_came_is_not_a_second_sms(short_a
     assert await delivery_statuses(chat.bot.services.db) == ["uncertain"]
     resend = summary["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     chat.fake.press_button(chat.people.officer, summary, resend)
+    await _confirm_resend_cost(chat)
     await chat.fake.wait_until(lambda: gateway.post_attempts == 2, timeout=10,
                                what="the re-send")
     await chat.fake.wait_for_message(
@@ -136,6 +146,7 @@ async def test_a_crash_while_an_sms_is_in_flight_and_a_resend_make_one_sms(sms_h
     assert await delivery_statuses(chat.bot.services.db) == ["uncertain"]
     resend = notice["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     chat.fake.press_button(chat.people.officer, notice, resend)
+    await _confirm_resend_cost(chat)
     await chat.fake.wait_until(lambda: gateway.post_attempts == 2, timeout=10,
                                what="the re-send")
     await chat.bot.bulletins.desk.engine.idle.wait()

@@ -67,6 +67,13 @@ async def test_a_kill_while_an_sms_is_in_flight_sends_it_once_and_the_groups_onc
         assert sorted(await _states(config.storage_url)) == ["sent", "sent", "uncertain"]
         resend = notice["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
         fake.press_button(officer, notice, resend)
+        # An SMS costs money again: its count and cost first, then the officer confirms.
+        question = await fake.wait_for_message(
+            officer.id, lambda m: "Gửi lại ngay" in m.get("text", ""), timeout=30)
+        assert "Sẽ gửi 1 tin SMS" in question["text"], question["text"]
+        assert gateway.post_attempts == 1  # nothing re-sent before the confirmation
+        fake.press_button(officer, question,
+                          question["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
         await fake.wait_until(lambda: gateway.post_attempts == 2, timeout=30,
                               what="the officer's re-send")
         await _until(config.storage_url, lambda states: sorted(states) == ["sent"] * 3)
