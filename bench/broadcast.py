@@ -41,7 +41,6 @@ from channels.telegram_delivery import DeliveryChannel
 from core.clock import SystemClock
 from emulators.telegram import FakeTelegramAPI
 from storage import groups as group_store
-from tests.bulletin_seed import RecordingChannel
 
 CEILING = 30.0
 CONFIG = """
@@ -92,7 +91,6 @@ async def run(groups: int, limiter: str, workers: int, paid: bool) -> None:
     await bot.initialize()
     desk = BulletinDesk(db=db, directory=directory, config=config, clock=clock,
                         delivery_channel=DeliveryChannel(bot, fake.bot_username),
-                        notice_channel=RecordingChannel(),
                         bot_username=fake.bot_username, workers=workers, pacer=pacer)
     await desk.start()
     member = directory.staff_member(address_of_chat(42))

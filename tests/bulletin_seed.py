@@ -108,8 +108,9 @@ _STAFF_CHANNELS: weakref.WeakKeyDictionary[BulletinDesk, RecordingChannel] = \
 async def deliver_staff_notices(desk: BulletinDesk) -> None:
     """What the outbox worker (``tips.notifier``) does, at once and without its pacing: each
     pending staff notice in the outbox goes to the desk's recording staff channel, in order,
-    and is marked sent. Notices the desk queues (summaries, approval requests) land there."""
-    staff = _STAFF_CHANNELS[desk]
+    and is marked sent. Notices the desk queues (summaries, approval requests) land there; a
+    desk a test built itself gets a recording channel of its own here."""
+    staff = _STAFF_CHANNELS.setdefault(desk, RecordingChannel())
     async with desk.db.transaction() as conn:
         rows = (await conn.execute(
             select(outbox_table.c.id, outbox_table.c.address, outbox_table.c.payload)
