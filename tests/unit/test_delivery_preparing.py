@@ -46,7 +46,7 @@ class Preparing:
 
 @pytest.fixture
 async def env(write_config, clock):
-    desk, groups, staff = await make_desk(write_config(), clock)
+    desk, groups, _ = await make_desk(write_config(), clock)
     preparing = Preparing()
     groups.prepare = preparing  # the recording channel gains the optional step
     yield desk, groups, preparing
