@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol
 
 from core.address import Address
 
@@ -177,7 +177,6 @@ class Channel(Protocol):
         ...
 
 
-@runtime_checkable
 class PreparesSends(Protocol):
     """The optional step before a send (SPEC §12): what can be done without sending anything
     to the recipient, done before the delivery engine marks the row ``sending``, so a crash or
@@ -194,9 +193,10 @@ async def prepared_for(channel: object, to: Address,
                        message: OutboundMessage) -> OutboundMessage:
     """``message`` prepared by ``channel`` for ``to``; as it is when the channel has no such
     step (the default: every channel but Zalo OA today)."""
-    if isinstance(channel, PreparesSends):
-        return await channel.prepare(to, message)
-    return message
+    # Asked by name, not isinstance(channel, PreparesSends): a runtime protocol check costs
+    # microseconds per copy (Python 3.11), an attribute look-up a fraction of one.
+    prepare = getattr(channel, "prepare", None)
+    return message if prepare is None else await prepare(to, message)
 
 
 class ChannelAdapter(Channel, Protocol):
