@@ -12,12 +12,13 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import select
 
+from bot.channel_router import ChannelRouter
 from broadcasts.bulletins import Action, Content
-from channels.telegram_addresses import address_of_chat, chat_id_of
-from core.address import Address
+from channels.telegram_addresses import address_of_chat
+from core.address import TELEGRAM, Address
 from core.outbound import MaybeDelivered, OutboundMessage, Rejected, RetryLater, prepared_for
 from storage.schema import deliveries
-from tests.bulletin_seed import OFFICER, link_groups, make_desk
+from tests.bulletin_seed import OFFICER, RecordingChannel, link_groups, make_desk
 from tests.bulletin_seed import settle as settle_desk
 
 PREPARED = "prepared"
@@ -28,19 +29,18 @@ class Preparing:
     first to last, and a hold (an upload in progress)."""
 
     def __init__(self) -> None:
-        self.failures: dict[int, list[Exception]] = defaultdict(list)
-        self.calls: list[int] = []
+        self.failures: dict[Address, list[Exception]] = defaultdict(list)
+        self.calls: list[Address] = []
         self.hold: asyncio.Event | None = None
         self.started = asyncio.Event()
 
     async def __call__(self, to: Address, message: OutboundMessage) -> OutboundMessage:
-        chat_id = chat_id_of(to)
-        self.calls.append(chat_id)
+        self.calls.append(to)
         self.started.set()
         if self.hold is not None:
             await self.hold.wait()
-        if self.failures.get(chat_id):
-            raise self.failures[chat_id].pop(0)
+        if self.failures.get(to):
+            raise self.failures[to].pop(0)
         return dataclasses.replace(message, extra={**message.extra, PREPARED: "1"})
 
 
@@ -76,14 +76,28 @@ async def test_a_channel_without_the_step_gets_the_message_as_it_is():
     assert await prepared_for(Plain(), address_of_chat(-1001), message) is message
 
 
+async def test_the_router_asks_the_step_of_the_addresss_own_channel_only():
+    uploading = RecordingChannel()
+    uploading.prepare = Preparing()
+    router = ChannelRouter([(TELEGRAM, RecordingChannel()), ("zalo_oa", uploading)])
+    message = OutboundMessage("tin")
+
+    assert await prepared_for(router, address_of_chat(-1001), message) is message
+    prepared = await prepared_for(router, Address("zalo_oa", "group:1002"), message)
+    assert prepared.extra == {PREPARED: "1"}
+    assert uploading.prepare.calls == [Address("zalo_oa", "group:1002")]
+    # A channel this deployment does not run: as it is (its send fails saying why).
+    assert await prepared_for(router, Address("sms", "x"), message) is message
+
+
 async def test_the_prepared_copy_is_sent_and_failures_of_the_step_never_make_a_row_uncertain(
         env, clock):
     desk, groups, preparing = env
     unanswered, refused, waited, plain = await link_groups(desk.db, "TT-TANTHANH", 4, clock.now())
     # No answer to the step (an upload's timeout): nothing went to the group, so retried.
-    preparing.failures[unanswered] = [MaybeDelivered("upload timed out")]
-    preparing.failures[refused] = [Rejected("the file is refused")]
-    preparing.failures[waited] = [RetryLater("rate", 0.01)]
+    preparing.failures[address_of_chat(unanswered)] = [MaybeDelivered("upload timed out")]
+    preparing.failures[address_of_chat(refused)] = [Rejected("the file is refused")]
+    preparing.failures[address_of_chat(waited)] = [RetryLater("rate", 0.01)]
     await desk.start()
     await send_now(desk)
     await settle_desk(desk)
@@ -95,7 +109,8 @@ async def test_the_prepared_copy_is_sent_and_failures_of_the_step_never_make_a_r
     # failed with the step's reason without ever being marked sending.
     assert rows == [("failed", 0, "the file is refused")] + [("sent", 1, None)] * 3
     # A retry prepares again.
-    assert preparing.calls.count(unanswered) == 2 and preparing.calls.count(waited) == 2
+    assert [preparing.calls.count(address_of_chat(chat)) for chat in (unanswered, waited)] == [
+        2, 2]
 
 
 async def test_a_crash_during_the_step_leaves_the_row_pending_and_the_restart_sends_it_once(
