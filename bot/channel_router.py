@@ -22,6 +22,7 @@ from core.outbound import (
     ChannelAdapter,
     ChannelNotConfigured,
     OutboundMessage,
+    prepared_for,
 )
 from org.channel_groups import GroupDirectory
 
@@ -77,6 +78,12 @@ class ChannelRouter:
     def parts_for(self, to: Address, message: OutboundMessage) -> list[OutboundMessage]:
         adapter = self._adapters.get(to.channel)
         return [message] if adapter is None else adapter.parts_of(message)
+
+    async def prepare(self, to: Address, message: OutboundMessage) -> OutboundMessage:
+        """The adapter's step before a send (``core.outbound.PreparesSends``), if it has one;
+        an unconfigured channel's message stays as it is (its send fails with the reason)."""
+        adapter = self._adapters.get(to.channel)
+        return message if adapter is None else await prepared_for(adapter, to, message)
 
     async def send(self, to: Address, message: OutboundMessage) -> int:
         return await self._required(to).send(to, message)

@@ -5,7 +5,8 @@ Telegram has no idempotency key, so exactly-once is impossible when the process 
 the request and the write that records it. The rule here is *never a duplicate, no silent loss*:
 
 * a row is marked ``sending`` in a commit before its request (its own, or its paid batch's:
-  ``broadcasts.paid_lane``);
+  ``broadcasts.paid_lane``); what its channel does first that sends nothing (Zalo OA's upload of
+  a bulletin's file: ``broadcasts.delivery_preparing``) is done before, the row still pending;
 * an answer, success or error, moves it to ``sent`` / ``failed`` / back to ``pending``;
 * a row still ``sending`` at start-up became uncertain (``sending_to_uncertain``): it is never
   re-sent on its own; the officer who sent is told and may re-send exactly those groups;
@@ -58,6 +59,7 @@ from storage.bulletins import BulletinRecord, find_bulletin
 from storage.db import Database
 
 from .delivery_outcomes import RetryPolicy, record_outcome
+from .delivery_preparing import prepared_copy
 from .pacing import ChannelPacers, SendPacer
 from .paid_lane import PaidLane
 
@@ -275,8 +277,17 @@ class DeliveryEngine:
             if paid:
                 extra[PAID_BROADCAST] = True
             message = dataclasses.replace(message, extra=extra)
-            outcome = await self._attempt(delivery_id, address, message, silent, progress,
-                                          paid=paid)
+            # The channel's work that sends nothing (an upload) is done while the row is still
+            # pending: a crash or failure in it never makes the row uncertain.
+            prepared = await prepared_copy(self._channel, address, message)
+            outcome: int | SendFailure | None
+            if isinstance(prepared, SendFailure):
+                outcome = prepared
+            elif self._closing:
+                return  # still pending, as above
+            else:
+                outcome = await self._attempt(delivery_id, address, prepared, silent, progress,
+                                              paid=paid)
             if outcome is None:
                 return  # not ours to send (no longer pending)
             if isinstance(outcome, PaidSendRefused):

@@ -7,6 +7,9 @@ batches (``broadcasts.paid_lane``) follow.
   network errors with bounded exponential backoff, then ``failed``; a refused paid send at once
   (unpaid); a migrated group is followed to its new id;
 * a group that removed or blocked the bot is marked inactive and its row ``failed``.
+
+A failure of the step before the claim (``broadcasts.delivery_preparing``: the row is still
+``pending``) is written by the same rules: a retry leaves it ``pending``, a refusal fails it.
 """
 
 from __future__ import annotations

@@ -89,6 +89,14 @@ class ZaloOAChannel:
     def parts_of(self, message: OutboundMessage) -> list[OutboundMessage]:
         return split_message(message, self.text_limit)
 
+    async def prepare(self, to: Address, message: OutboundMessage) -> OutboundMessage:
+        """A bulletin's Telegram file uploaded to Zalo (``media_files``), before the delivery
+        engine marks the row ``sending``: nothing is sent to ``to`` here, so a crash or a
+        failure during the upload leaves the row pending, never uncertain (SPEC §12)."""
+        if self.media is None:
+            return message
+        return await self.media.uploaded(message)
+
     async def send(self, to: Address, message: OutboundMessage) -> int:
         try:
             recipient = recipient_of(to)

@@ -1,11 +1,15 @@
 """A bulletin's photo or document on its way to Zalo: the file the message names by its Telegram
 file id (an officer composed it on Telegram) becomes a file Zalo knows.
 
-Before a send, :meth:`ZaloMediaFiles.prepared` swaps the Telegram file id for the id Zalo gave the
+Before a send, :meth:`ZaloMediaFiles.uploaded` swaps the Telegram file id for the id Zalo gave the
 file: taken from ``storage.zalo_uploads`` when the file was uploaded already (another OA group, an
 earlier round, before a restart), else the file is read from Telegram (``getFile`` and the file
 URL, SPEC §12: ``channels.telegram_files``) and uploaded once (``uploads``), one upload at a time
-per file even when several groups are sent to at once.
+per file even when several groups are sent to at once. It sends nothing to any recipient: the
+delivery engine has it done (``ZaloOAChannel.prepare``) while the row is still ``pending``, so a
+crash or a failure during the upload never leaves a row uncertain (SPEC §12); the message it
+returns is marked (``UPLOADED``) and its send does not upload again. A message that comes to
+``send`` unmarked (a direct send) is uploaded there (:meth:`prepared`).
 
 A file Zalo refuses (over 1 MB for an image or 5 MB for a file, a type it does not take) or that
 Telegram will not hand over (over the Bot API's 20 MB) is remembered as refused, and every OA group
@@ -80,6 +84,8 @@ TelegramFiles = Callable[[str], Awaitable[TelegramFile]]
 SendWords = Callable[[OutboundMessage], Awaitable[int]]
 # OutboundMessage.extra key: the words of this document's message went before it.
 WORDS_SENT = "zalo_words_sent"
+# OutboundMessage.extra key: the message's file is named by the id Zalo gave it (``uploaded``).
+UPLOADED = "zalo_file_uploaded"
 
 
 def is_telegram_file(media: Media) -> bool:
@@ -114,11 +120,13 @@ class ZaloMediaFiles:
         # refusal of it is not answered by uploading again (no loop of uploads).
         self._given: dict[str, datetime] = {}
 
-    async def prepared(self, message: OutboundMessage, send_words: SendWords) -> OutboundMessage:
-        """The message as Zalo can take it; a document's words already sent by
-        ``send_words`` (the same recipient's send, for a message without a file)."""
+    async def uploaded(self, message: OutboundMessage) -> OutboundMessage:
+        """The message naming its Telegram file by the id Zalo gave it (marked ``UPLOADED``),
+        or its words with the file described when Zalo will not take the file; as it is when
+        it names no Telegram file. Sends nothing to anyone: raises ``RetryLater`` or
+        ``TransientFailure`` when the upload must wait (no answer, Zalo's rate or quota)."""
         media = message.media
-        if media is None or not is_telegram_file(media):
+        if media is None or message.extra.get(UPLOADED) or not is_telegram_file(media):
             return message
         lock = self._locks.setdefault(media.file_id, asyncio.Lock())
         async with lock:
@@ -128,11 +136,20 @@ class ZaloMediaFiles:
             self._locks.pop(media.file_id, None)
         if zalo_id is None:
             return described(message, media.kind, self._tr)
-        with_id = dataclasses.replace(media, file_id=zalo_id)
-        if media.kind is not MediaKind.DOCUMENT or not message.text:
-            return dataclasses.replace(message, media=with_id)
+        return dataclasses.replace(message, media=dataclasses.replace(media, file_id=zalo_id),
+                                   extra={**message.extra, UPLOADED: "1"})
+
+    async def prepared(self, message: OutboundMessage, send_words: SendWords) -> OutboundMessage:
+        """The message as Zalo can take it (uploaded first unless it was: :meth:`uploaded`); a
+        document's words already sent by ``send_words`` (the same recipient's send, for a
+        message without a file)."""
+        message = await self.uploaded(message)
+        media = message.media
+        if (media is None or not message.extra.get(UPLOADED)
+                or media.kind is not MediaKind.DOCUMENT or not message.text):
+            return message
         await send_words(dataclasses.replace(message, media=None))
-        return dataclasses.replace(message, text="", buttons=(), media=with_id,
+        return dataclasses.replace(message, text="", buttons=(),
                                    extra={**message.extra, WORDS_SENT: "1"})
 
     async def failure_of(self, error: ZaloApiError | ZaloTransportError,

@@ -11,7 +11,7 @@ import socket
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,15 @@ class ZaloHarness:
     logs: io.StringIO
     config_path: Path
     clock: ManualClock
+    environ: dict[str, str] = field(default_factory=dict)
+
+    async def restart(self) -> None:
+        """Stop the bot and start it again on the same data, before the same Zalo (after a
+        crash: ``bot.bulletins.desk.engine.abort()`` first, so nothing more is written)."""
+        await self.bot.stop()
+        config = load_config(self.config_path, {"BOT_TOKEN": self.fake.token, **self.environ})
+        self.bot = await start_bot(config, self.fake.token, self.clock, poll_timeout=1,
+                                   environ=self.environ)
 
     def advance(self, delta: timedelta) -> None:
         """Time passes for the bot and for Zalo alike."""
@@ -114,10 +123,12 @@ async def bot_with_zalo(fake: FakeTelegramAPI, people: People, tmp_path: Path,
     configure_logging("DEBUG", secrets=[fake.token, *environ.values()], stream=logs)
     running = await start_bot(config, fake.token, clock, poll_timeout=1, environ=environ)
     zalo.webhook_url = f"http://127.0.0.1:{port}/zalo/webhook"
+    harness = ZaloHarness(fake, zalo, running, people, logs, path, clock, environ)
     try:
-        yield ZaloHarness(fake, zalo, running, people, logs, path, clock)
+        yield harness
     finally:
         await running.stop()
+        await harness.bot.stop()  # the one a restart started (stopping twice does nothing)
         await zalo.stop()
         for handler in list(root.handlers):
             root.removeHandler(handler)
