@@ -9,6 +9,10 @@ See python-telegram-bot's ``telegram/request/_httpxrequest.py`` and ``_basereque
 
 The method label is the last part of the URL (``sendMessage``): the part before it holds the
 token and never reaches a label; a file download's path is labelled ``file``.
+
+Every call of the bot passes here, so the per-call work is kept small: a URL's method and its
+metric children (``Counter.labels`` takes a lock and builds a key each time) are looked up once
+per URL and kept (a bot calls a few dozen methods; file URLs are many, so they are not kept).
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from __future__ import annotations
 import re
 import ssl
 import time
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import httpx
+from prometheus_client import Counter, Histogram
 from telegram.request import HTTPXRequest
 
 from ops.metrics import TELEGRAM_FAILURES, TELEGRAM_RATE_LIMITED, TELEGRAM_SEND_SECONDS
@@ -49,6 +55,40 @@ def shared_tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+@dataclass(frozen=True)
+class MethodMetrics:
+    """One method's metric children, bound once."""
+
+    method: str
+    seconds: Histogram | None  # None: not timed (a long poll)
+    failures: Counter
+    rate_limited: Counter
+
+    @classmethod
+    def of(cls, method: str) -> MethodMetrics:
+        return cls(method,
+                   None if method in NOT_TIMED else TELEGRAM_SEND_SECONDS.labels(method),
+                   TELEGRAM_FAILURES.labels(method), TELEGRAM_RATE_LIMITED.labels(method))
+
+
+# By URL: the base URL holds the token, but these stay in the process, as the bot does.
+_METRICS_OF_URL: dict[str, MethodMetrics] = {}
+_FILE_METRICS: list[MethodMetrics] = []
+
+
+def metrics_of(url: str) -> MethodMetrics:
+    known = _METRICS_OF_URL.get(url)
+    if known is not None:
+        return known
+    method = method_of(url)
+    if method == "file":
+        if not _FILE_METRICS:
+            _FILE_METRICS.append(MethodMetrics.of(method))
+        return _FILE_METRICS[0]
+    known = _METRICS_OF_URL[url] = MethodMetrics.of(method)
+    return known
+
+
 class InstrumentedRequest(HTTPXRequest):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         given = kwargs.get("httpx_kwargs") or {}
@@ -57,21 +97,21 @@ class InstrumentedRequest(HTTPXRequest):
 
     async def do_request(self, url: str, method: str, *args: Any,
                          **kwargs: Any) -> tuple[int, bytes]:
-        api_method = method_of(url)
+        metrics = metrics_of(url)
         started = time.perf_counter()
         try:
             status, payload = await super().do_request(url, method, *args, **kwargs)
         except Exception:
-            TELEGRAM_FAILURES.labels(api_method).inc()
-            TELEGRAM_STATE.record(api_method, ok=False)
+            metrics.failures.inc()
+            TELEGRAM_STATE.record(metrics.method, ok=False)
             raise
-        if api_method not in NOT_TIMED:
-            TELEGRAM_SEND_SECONDS.labels(api_method).observe(time.perf_counter() - started)
+        if metrics.seconds is not None:
+            metrics.seconds.observe(time.perf_counter() - started)
         if status == TOO_MANY_REQUESTS:
-            TELEGRAM_RATE_LIMITED.labels(api_method).inc()
+            metrics.rate_limited.inc()
         failing = answer_is_failing(status)
         if failing:
-            TELEGRAM_FAILURES.labels(api_method).inc()
-        TELEGRAM_STATE.record(api_method, ok=not failing)
+            metrics.failures.inc()
+        TELEGRAM_STATE.record(metrics.method, ok=not failing)
         return status, payload
 
