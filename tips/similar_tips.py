@@ -141,9 +141,9 @@ async def find_similar(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
 
 async def store_keys(conn: AsyncConnection, tip: Tip, check: Check) -> None:
     """The new tip's key, and those computed for older tips, for the checks still to come."""
-    await case_store.store_match_key(conn, tip.id, _stored(check.key))
-    for tip_id, key in check.computed.items():
-        await case_store.store_match_key(conn, tip_id, _stored(key))
+    await case_store.store_match_keys(conn, {
+        tip.id: _stored(check.key),
+        **{tip_id: _stored(key) for tip_id, key in check.computed.items()}})
 
 
 async def _missing_keys(conn: AsyncConnection, tip_ids: list[int]) -> dict[int, MatchKey]:
