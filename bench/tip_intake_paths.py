@@ -150,7 +150,7 @@ async def spy_on(pid: int, output: Path) -> asyncio.subprocess.Process:
     set-up of the returning residents). Its own sampling costs the bot CPU too: the figures
     of a profiled run are not figures to quote."""
     spy = await asyncio.create_subprocess_exec(
-        PY_SPY, "record", "--gil", "--rate", "1000", "--format", "raw", "--output", str(output),
+        PY_SPY, "record", "--gil", "--rate", "250", "--format", "raw", "--output", str(output),
         "--pid", str(pid), stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
     await asyncio.sleep(1.0)  # attached before the first update
     return spy

@@ -35,6 +35,12 @@ BOT_API_METHOD = re.compile(r"^[A-Za-z]{1,64}$")
 TOO_MANY_REQUESTS = 429
 # A long poll waits for updates on purpose: its time says nothing about Telegram's speed.
 NOT_TIMED = frozenset({"getUpdates"})
+# How long an idle connection to the Bot API is kept for the next call (httpx: 5 s). The outbox
+# sends a notice about once a second per officer chat, and a burst of answers opens a few
+# connections at once: with 5 s most of them were closed between bursts and opened again (a
+# TCP and, against Telegram, a TLS handshake each). Reuse checks first that the server has not
+# closed the connection meanwhile (httpcore), and nginx in front of Telegram keeps 75 s.
+KEEP_ALIVE_SECONDS = 30.0
 # The Application's pool for calls other than getUpdates: PTB's ApplicationBuilder default,
 # kept when ``bot.app`` hands the builder this class instead of letting it build its own.
 APPLICATION_POOL_SIZE = 256
@@ -90,10 +96,12 @@ def metrics_of(url: str) -> MethodMetrics:
 
 
 class InstrumentedRequest(HTTPXRequest):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, connection_pool_size: int = 256, **kwargs: Any) -> None:
         given = kwargs.get("httpx_kwargs") or {}
-        kwargs["httpx_kwargs"] = {"verify": shared_tls_context(), **given}
-        super().__init__(*args, **kwargs)
+        limits = httpx.Limits(max_connections=connection_pool_size,
+                              keepalive_expiry=KEEP_ALIVE_SECONDS)
+        kwargs["httpx_kwargs"] = {"verify": shared_tls_context(), "limits": limits, **given}
+        super().__init__(connection_pool_size=connection_pool_size, **kwargs)
 
     async def do_request(self, url: str, method: str, *args: Any,
                          **kwargs: Any) -> tuple[int, bytes]:
