@@ -28,10 +28,16 @@ back to back, their order alternating from run to run, so a shared machine's slo
 on both alike; the figure is the ratio real/echo of CPU per operation, one per run, and its
 median. Figures only: nothing here asserts on time.
 
-Run from the repository root (about two minutes a run with the defaults)::
+Run from the repository root (about seven minutes a run with the defaults)::
 
     PYTHONPATH=. .venv/bin/python bench/tip_intake_paths.py [--runs N] [--residents N]
         [--at-once N] [--paths oneshot,first,guided,link]
+
+Where the time goes: ``--profile-window FILE`` attaches py-spy (``pip install py-spy``) to the
+real bot for each measured window only (no start-up, warm-up or set-up of the returning
+residents in it), collapsed stacks to ``FILE.<path>.<run>.txt``; ``bench/tip_intake_profile.py``
+sorts them by step. ``--profile FILE`` runs the whole bot under py-spy instead. Either way
+py-spy's sampling costs the bot CPU too: the ratios of such a run are not figures to quote.
 """
 
 from __future__ import annotations
