@@ -19,7 +19,8 @@ A message to a private chat (a positive chat id), the bulk of what the Applicati
 (receipts, answers, staff notices), takes a shorter way: the shared budget already keeps the
 overall 30 a second, and PTB's group pacing does not apply to it, so it skips PTB's own overall
 limiter and goes straight to the request, with PTB's handling of a 429 kept (wait, hold every
-other request meanwhile, retry up to ``max_retries``).
+other request meanwhile, retry up to ``max_retries``). So does a call about no chat (a
+button's answer, ``getFile``), which PTB's limiter does not pace either.
 
 One private chat is not paced here (Telegram asks for about a message a second there): answers
 follow the person's own messages, notices are spaced by the outbox (SPEC §12), and pacing every
@@ -76,6 +77,9 @@ class SharedFloodLimiter(AIORateLimiter):
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         if endpoint not in SENDING_ENDPOINTS or data.get("allow_paid_broadcast"):
+            if "chat_id" not in data:  # a button's answer, a file: PTB would pace nothing
+                return await self._to_private_chat(callback, args, kwargs,
+                                                   rate_limit_args or self._retries)
             return await super().process_request(callback, args, kwargs, endpoint, data,
                                                  rate_limit_args)
         await self._budget.take(first=True)
@@ -92,7 +96,8 @@ class SharedFloodLimiter(AIORateLimiter):
 
     async def _to_private_chat(self, callback: Callable[..., Coroutine[Any, Any, Answer]],
                                args: Any, kwargs: dict[str, Any], retries: int) -> Answer:
-        """PTB's ``AIORateLimiter.process_request`` for a chat it would not pace, without its
+        """PTB's ``AIORateLimiter.process_request`` for a call it would not pace (a private
+        chat's message, counted by the shared budget; a call about no chat), without its
         limiter contexts: a 429 holds every request of the limiter (its ``_retry_after_event``)
         for ``retry_after``, then this one is tried again, at most ``retries`` times."""
         held = self._retry_after_event

@@ -62,3 +62,13 @@ async def test_a_429_past_the_retries_reaches_the_caller(fake: FakeTelegramAPI) 
         with pytest.raises(RetryAfter):
             await bot.send_message(lan.id, "biên nhận")
     assert fake.sent_messages(lan.id) == []
+
+
+async def test_a_call_about_no_chat_takes_no_token_and_is_retried_after_a_429(
+        fake: FakeTelegramAPI) -> None:
+    budget = WindowTokens(1, 60.0)
+    fake.inject_error("getMe", error_code=429, description="Too Many Requests: retry after 1",
+                      retry_after=1)
+    async with limited_bot(fake, budget, 1) as bot:  # its start calls getMe
+        assert (await bot.get_me()).is_bot
+    assert budget._free == 1  # not a message: the overall budget is untouched
