@@ -28,10 +28,16 @@ back to back, their order alternating from run to run, so a shared machine's slo
 on both alike; the figure is the ratio real/echo of CPU per operation, one per run, and its
 median. Figures only: nothing here asserts on time.
 
-Run from the repository root (about two minutes a run with the defaults)::
+Run from the repository root (about seven minutes a run with the defaults)::
 
     PYTHONPATH=. .venv/bin/python bench/tip_intake_paths.py [--runs N] [--residents N]
         [--at-once N] [--paths oneshot,first,guided,link]
+
+Where the time goes: ``--profile-window FILE`` attaches py-spy (``pip install py-spy``) to the
+real bot for each measured window only (no start-up, warm-up or set-up of the returning
+residents in it), collapsed stacks to ``FILE.<path>.<run>.txt``; ``bench/tip_intake_profile.py``
+sorts them by step. ``--profile FILE`` runs the whole bot under py-spy instead. Either way
+py-spy's sampling costs the bot CPU too: the ratios of such a run are not figures to quote.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ import argparse
 import asyncio
 import os
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -124,7 +131,7 @@ class Subject:
 
 
 async def measure(subject: Subject, path: str, users: list[FakeUser], texts: list[str],
-                  at_once: int, bulletin_id: int) -> Window:
+                  at_once: int, bulletin_id: int, profile_to: Path | None = None) -> Window:
     gate = asyncio.Semaphore(at_once)
 
     async def one(n: int, user: FakeUser) -> None:
@@ -133,10 +140,26 @@ async def measure(subject: Subject, path: str, users: list[FakeUser], texts: lis
 
     bot = subject.bot
     await bot.settle()
+    spy = await spy_on(bot.pid, profile_to) if profile_to is not None else None
     cpu0, calls0, updates0 = cpu_seconds(bot.pid), bot.calls(), bot.updates
     began = time.perf_counter()
     await asyncio.gather(*(one(n, user) for n, user in enumerate(users)))
-    return await bot.measure_until_quiet(bot.pid, cpu0, calls0, updates0, began)
+    window = await bot.measure_until_quiet(bot.pid, cpu0, calls0, updates0, began)
+    if spy is not None:
+        spy.send_signal(signal.SIGINT)
+        await spy.wait()
+    return window
+
+
+async def spy_on(pid: int, output: Path) -> asyncio.subprocess.Process:
+    """py-spy attached to the running bot for one window only (no start-up, no warm-up, no
+    set-up of the returning residents). Its own sampling costs the bot CPU too: the figures
+    of a profiled run are not figures to quote."""
+    spy = await asyncio.create_subprocess_exec(
+        PY_SPY, "record", "--gil", "--rate", "250", "--format", "raw", "--output", str(output),
+        "--pid", str(pid), stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    await asyncio.sleep(1.0)  # attached before the first update
+    return spy
 
 
 async def start_subjects(stack: AsyncExitStack, directory: Path,
@@ -236,8 +259,10 @@ async def main(args: argparse.Namespace) -> None:
                              for n in range(args.residents)]
                     if path == "oneshot":
                         await remember_units(subject, users)
+                    profile_to = (args.profile_window.with_suffix(f".{path}.{run + 1}.txt")
+                                  if args.profile_window is not None and subject.real else None)
                     windows[kind] = await measure(subject, path, users, texts, args.at_once,
-                                                  bulletin_id)
+                                                  bulletin_id, profile_to)
                 results[path].append((windows["real"], windows["echo"]))
                 real, echo_ = windows["real"], windows["echo"]
                 print(f"run {run + 1} {path:8} real {real.cpu_per_op_ms:6.3f} ms/op "
@@ -286,6 +311,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--paths", default=",".join(PATHS), help="default: all four")
     parser.add_argument("--profile", type=lambda text: Path(text).absolute(), default=None,
                         help="run the real bot under py-spy, collapsed stacks to this file")
+    parser.add_argument("--profile-window", type=lambda text: Path(text).absolute(),
+                        default=None,
+                        help="py-spy attached to the real bot during each measured window only: "
+                             "collapsed stacks to FILE.<path>.<run>.txt")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the tip texts")
     return parser.parse_args()
 

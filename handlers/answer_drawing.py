@@ -10,10 +10,10 @@ else silently, just before whatever message follows. A refused send becomes
 from __future__ import annotations
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.constants import CallbackQueryLimit
+from telegram.constants import CallbackQueryLimit, ChatType
 from telegram.error import TelegramError
 
-from channels.telegram import text_parts
+from channels.telegram import send_text, text_parts
 from core.answers import Answer, Shown, Undelivered
 
 ALERT_LIMIT = CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH  # an alert's longest text
@@ -33,6 +33,18 @@ class MessageReply:
     def __init__(self, message: Message, prefix: str) -> None:
         self.message = message
         self.prefix = prefix
+        # A plain private chat (no topic, no business account): reply_text would add nothing
+        # to chat id, text and keyboard, so the answer goes by ``send_text``, which does not
+        # turn Telegram's copy of the message sent back into objects nobody reads.
+        self._plain = (message.chat.type == ChatType.PRIVATE and not message.is_topic_message
+                       and message.business_connection_id is None)
+
+    async def _reply(self, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
+        if self._plain:
+            await send_text(self.message.get_bot(), self.message.chat_id, text,
+                            reply_markup=keyboard)
+        else:
+            await self.message.reply_text(text, reply_markup=keyboard)
 
     async def __call__(self, answer: Answer) -> None:
         # Only a labelled answer may be long (a tip's thread): each part repeats the label, and
@@ -41,7 +53,7 @@ class MessageReply:
         try:
             for number, part in enumerate(parts, start=1):
                 keyboard = keyboard_of(answer, self.prefix) if number == len(parts) else None
-                await self.message.reply_text(part, reply_markup=keyboard)
+                await self._reply(part, keyboard)
         except TelegramError as error:
             raise Undelivered(type(error).__name__) from error
 

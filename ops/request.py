@@ -9,6 +9,10 @@ See python-telegram-bot's ``telegram/request/_httpxrequest.py`` and ``_basereque
 
 The method label is the last part of the URL (``sendMessage``): the part before it holds the
 token and never reaches a label; a file download's path is labelled ``file``.
+
+Every call of the bot passes here, so the per-call work is kept small: a URL's method and its
+metric children (``Counter.labels`` takes a lock and builds a key each time) are looked up once
+per URL and kept (a bot calls a few dozen methods; file URLs are many, so they are not kept).
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from __future__ import annotations
 import re
 import ssl
 import time
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import httpx
+from prometheus_client import Counter, Histogram
 from telegram.request import HTTPXRequest
 
 from ops.metrics import TELEGRAM_FAILURES, TELEGRAM_RATE_LIMITED, TELEGRAM_SEND_SECONDS
@@ -29,6 +35,12 @@ BOT_API_METHOD = re.compile(r"^[A-Za-z]{1,64}$")
 TOO_MANY_REQUESTS = 429
 # A long poll waits for updates on purpose: its time says nothing about Telegram's speed.
 NOT_TIMED = frozenset({"getUpdates"})
+# How long an idle connection to the Bot API is kept for the next call (httpx: 5 s). The outbox
+# sends a notice about once a second per officer chat, and a burst of answers opens a few
+# connections at once: with 5 s most of them were closed between bursts and opened again (a
+# TCP and, against Telegram, a TLS handshake each). Reuse checks first that the server has not
+# closed the connection meanwhile (httpcore), and nginx in front of Telegram keeps 75 s.
+KEEP_ALIVE_SECONDS = 30.0
 # The Application's pool for calls other than getUpdates: PTB's ApplicationBuilder default,
 # kept when ``bot.app`` hands the builder this class instead of letting it build its own.
 APPLICATION_POOL_SIZE = 256
@@ -49,29 +61,65 @@ def shared_tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
+@dataclass(frozen=True)
+class MethodMetrics:
+    """One method's metric children, bound once."""
+
+    method: str
+    seconds: Histogram | None  # None: not timed (a long poll)
+    failures: Counter
+    rate_limited: Counter
+
+    @classmethod
+    def of(cls, method: str) -> MethodMetrics:
+        return cls(method,
+                   None if method in NOT_TIMED else TELEGRAM_SEND_SECONDS.labels(method),
+                   TELEGRAM_FAILURES.labels(method), TELEGRAM_RATE_LIMITED.labels(method))
+
+
+# By URL: the base URL holds the token, but these stay in the process, as the bot does.
+_METRICS_OF_URL: dict[str, MethodMetrics] = {}
+_FILE_METRICS: list[MethodMetrics] = []
+
+
+def metrics_of(url: str) -> MethodMetrics:
+    known = _METRICS_OF_URL.get(url)
+    if known is not None:
+        return known
+    method = method_of(url)
+    if method == "file":
+        if not _FILE_METRICS:
+            _FILE_METRICS.append(MethodMetrics.of(method))
+        return _FILE_METRICS[0]
+    known = _METRICS_OF_URL[url] = MethodMetrics.of(method)
+    return known
+
+
 class InstrumentedRequest(HTTPXRequest):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, connection_pool_size: int = 256, **kwargs: Any) -> None:
         given = kwargs.get("httpx_kwargs") or {}
-        kwargs["httpx_kwargs"] = {"verify": shared_tls_context(), **given}
-        super().__init__(*args, **kwargs)
+        limits = httpx.Limits(max_connections=connection_pool_size,
+                              keepalive_expiry=KEEP_ALIVE_SECONDS)
+        kwargs["httpx_kwargs"] = {"verify": shared_tls_context(), "limits": limits, **given}
+        super().__init__(connection_pool_size=connection_pool_size, **kwargs)
 
     async def do_request(self, url: str, method: str, *args: Any,
                          **kwargs: Any) -> tuple[int, bytes]:
-        api_method = method_of(url)
+        metrics = metrics_of(url)
         started = time.perf_counter()
         try:
             status, payload = await super().do_request(url, method, *args, **kwargs)
         except Exception:
-            TELEGRAM_FAILURES.labels(api_method).inc()
-            TELEGRAM_STATE.record(api_method, ok=False)
+            metrics.failures.inc()
+            TELEGRAM_STATE.record(metrics.method, ok=False)
             raise
-        if api_method not in NOT_TIMED:
-            TELEGRAM_SEND_SECONDS.labels(api_method).observe(time.perf_counter() - started)
+        if metrics.seconds is not None:
+            metrics.seconds.observe(time.perf_counter() - started)
         if status == TOO_MANY_REQUESTS:
-            TELEGRAM_RATE_LIMITED.labels(api_method).inc()
+            metrics.rate_limited.inc()
         failing = answer_is_failing(status)
         if failing:
-            TELEGRAM_FAILURES.labels(api_method).inc()
-        TELEGRAM_STATE.record(api_method, ok=not failing)
+            metrics.failures.inc()
+        TELEGRAM_STATE.record(metrics.method, ok=not failing)
         return status, payload
 

@@ -8,13 +8,14 @@ any more. Whoever calls these writes the audit log in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, bindparam, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.prepared import prepared
 from storage.schema import UTCDateTime, units
 from storage.tip_records import Assessment, Tip, TipState
 from storage.tips import TIP_SELECT, tip_from_row
@@ -70,10 +71,22 @@ class StoredKey:
     numbers: str
 
 
+# Written for every tip filed (storage/prepared.py: built once, not per call).
+_STORE_MATCH_KEY = prepared(text(
+    "UPDATE tips SET match_marked = :marked, match_plain = :plain, match_tokens = :tokens,"
+    " match_numbers = :numbers WHERE id = :tip_id"))
+
+
 async def store_match_key(conn: AsyncConnection, tip_id: int, key: StoredKey) -> None:
-    await conn.execute(update(tips).where(tips.c.id == tip_id).values(
-        match_marked=key.marked, match_plain=key.plain, match_tokens=key.tokens,
-        match_numbers=key.numbers))
+    await store_match_keys(conn, {tip_id: key})
+
+
+async def store_match_keys(conn: AsyncConnection, keys: Mapping[int, StoredKey]) -> None:
+    """Several tips' keys in one statement."""
+    if keys:
+        await conn.execute(_STORE_MATCH_KEY, [
+            {"tip_id": tip_id, "marked": key.marked, "plain": key.plain, "tokens": key.tokens,
+             "numbers": key.numbers} for tip_id, key in keys.items()])
 
 
 # Written as text: one column, no join (the units are looked up once, inside), cached by the

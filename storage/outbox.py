@@ -167,22 +167,42 @@ async def thread_start_message_id(conn: AsyncConnection, *, address: Address, ti
     return message_id if isinstance(message_id, int) else None
 
 
+# A long notice's parts, and the worker's failure paths: built once (storage/prepared.py).
+_MARK_PART_SENT = prepared(text(
+    f"UPDATE outbox SET status = '{PENDING}', parts_sent = parts_sent + 1, attempts = 0,"
+    " last_error = NULL WHERE id = :id"))
+_MARK_PART_SENT_WITH_PAYLOAD = prepared(text(
+    f"UPDATE outbox SET status = '{PENDING}', parts_sent = parts_sent + 1, attempts = 0,"
+    " last_error = NULL, payload = :payload WHERE id = :id"))
+_MARK_FAILED = prepared(text(
+    f"UPDATE outbox SET status = '{FAILED}', last_error = :reason, relay_link = NULL,"
+    " failure = :failure WHERE id = :id"))
+_RETRY_LATER = prepared(text(
+    f"UPDATE outbox SET status = '{PENDING}', not_before = :not_before, last_error = :reason"
+    " WHERE id = :id").bindparams(bindparam("not_before", type_=UTCDateTime())))
+# Flood control is not the message's fault: the attempt its sending mark counted is taken back.
+_RETRY_LATER_NOT_COUNTED = prepared(text(
+    f"UPDATE outbox SET status = '{PENDING}', not_before = :not_before, last_error = :reason,"
+    " attempts = attempts - 1 WHERE id = :id"
+).bindparams(bindparam("not_before", type_=UTCDateTime())))
+ERROR_KEPT = 500  # characters of a failure's reason kept in the row
+
+
 async def mark_part_sent(conn: AsyncConnection, row_id: int, *,
                          payload: dict[str, Any] | None = None) -> None:
     """One part of a long text is out: the row waits for its chat's next turn for the next.
     ``payload``, when given, replaces the stored one (as in ``mark_sent``)."""
-    values: dict[str, Any] = {"status": PENDING, "parts_sent": outbox.c.parts_sent + 1,
-                              "attempts": 0, "last_error": None}
-    if payload is not None:
-        values["payload"] = json.dumps(payload, ensure_ascii=False)
-    await conn.execute(update(outbox).where(outbox.c.id == row_id).values(**values))
+    if payload is None:
+        await conn.execute(_MARK_PART_SENT, {"id": row_id})
+    else:
+        await conn.execute(_MARK_PART_SENT_WITH_PAYLOAD, {
+            "id": row_id, "payload": json.dumps(payload, ensure_ascii=False)})
 
 
 async def mark_failed(conn: AsyncConnection, row_id: int, reason: str,
                       failure: str | None = None) -> None:
-    await conn.execute(update(outbox).where(outbox.c.id == row_id)
-                       .values(status=FAILED, last_error=reason[:500], relay_link=None,
-                               failure=failure))
+    await conn.execute(_MARK_FAILED, {"id": row_id, "reason": reason[:ERROR_KEPT],
+                                      "failure": failure})
 
 
 async def forget_relay_links_of(conn: AsyncConnection, tip_ids: Select[Any],
@@ -212,11 +232,8 @@ async def undelivered_to_tipster(conn: AsyncConnection, tip_id: int) -> list[Und
 
 async def retry_later(conn: AsyncConnection, row_id: int, not_before: datetime,
                       reason: str, *, counts_as_attempt: bool = True) -> None:
-    values: dict[str, Any] = {"status": PENDING, "not_before": not_before,
-                              "last_error": reason[:500]}
-    if not counts_as_attempt:
-        values["attempts"] = outbox.c.attempts - 1  # flood control is not the message's fault
-    await conn.execute(update(outbox).where(outbox.c.id == row_id).values(**values))
+    await conn.execute(_RETRY_LATER if counts_as_attempt else _RETRY_LATER_NOT_COUNTED, {
+        "id": row_id, "not_before": not_before, "reason": reason[:ERROR_KEPT]})
 
 
 async def requeue_interrupted(conn: AsyncConnection) -> int:

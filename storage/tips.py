@@ -107,14 +107,20 @@ async def find_tip(conn: AsyncConnection, code: str) -> Tip | None:
     return _tip(row) if row else None
 
 
+# Read for every tip's staff notices and similar-tips check: built once (storage/prepared.py).
+_TIP_BY_ID = prepared(_SELECT.where(tips.c.id == bindparam("tip_id")))
+_ITEMS_OF = prepared(select(tip_items.c.kind, tip_items.c.text, tip_items.c.file_id)
+                     .where(tip_items.c.tip_id == bindparam("tip_id"))
+                     .order_by(tip_items.c.position))
+
+
 async def find_tip_by_id(conn: AsyncConnection, tip_id: int) -> Tip | None:
-    row = (await conn.execute(_SELECT.where(tips.c.id == tip_id))).first()
+    row = (await conn.execute(_TIP_BY_ID, {"tip_id": tip_id})).first()
     return _tip(row) if row else None
 
 
 async def tip_items_of(conn: AsyncConnection, tip_id: int) -> list[TipItem]:
-    rows = await conn.execute(select(tip_items).where(tip_items.c.tip_id == tip_id)
-                              .order_by(tip_items.c.position))
+    rows = await conn.execute(_ITEMS_OF, {"tip_id": tip_id})
     return [TipItem.from_json({"kind": r.kind, "text": r.text, "file_id": r.file_id})
             for r in rows]
 

@@ -18,49 +18,33 @@ the parts answer it where the channel has replies. Rows queued before this (draw
 and media, a tip's parts as rows of their own marked ``"thread"``) are still sent as they are.
 Drawing is ``tips.notice_drawing``'s job; a tipster's file kept by the bot (sent on Zalo) goes
 up as bytes the first time and by the platform's file id after (``tips.stored_media_sends``).
+Sending one row and recording what became of it is ``tips.notice_sender``'s job.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import math
 from collections.abc import Collection
 
-from sqlalchemy.ext.asyncio import AsyncConnection
-
 from core.address import Address
-from core.capabilities import Capabilities
 from core.clock import Clock
 from core.i18n import DEFAULT_LANGUAGE, Translator
-from core.outbound import (
-    IDEMPOTENCY_KEY,
-    Channel,
-    ChatMoved,
-    OutboundMessage,
-    Rejected,
-    RetryLater,
-    SendFailure,
-    TransientFailure,
-)
+from core.outbound import Channel, OutboundMessage
 from storage import outbox
 from storage import tips as tip_store
 from storage.db import Database
 from storage.tip_records import Delivery
-from tips import relay_delivery
 from tips.anonymity import Anonymizer
 from tips.notice_drawing import NoticeDrawer
-from tips.notices import NoticeWords, new_tip_of
-from tips.stored_media_sends import StoredMediaSends
+from tips.notice_sender import NoticeSender
+from tips.notices import NoticeWords
 
 log = logging.getLogger(__name__)
 
-# ``OutboundMessage.extra`` key a channel with idempotent sends (SMS providers) uses as the
-# message's id there: a retry of a part whose answer was lost is never a second SMS.
 PER_CHAT_INTERVAL = 1.0
-MAX_ATTEMPTS = 5
 IDLE_WAKE_SECONDS = 30.0
 # A notice whose chat's turn comes at most this much before the planned pass waits for that pass.
 WAKE_SLACK_SECONDS = 0.05
@@ -78,11 +62,10 @@ class Notifier:
         self._clock = clock
         self._tr = tr or Translator(DEFAULT_LANGUAGE)  # the staff's language, for failures
         self._drawer = NoticeDrawer(db, channel, self._tr, words)
-        self._stored_media = StoredMediaSends(db)
         self._wake = asyncio.Event()
+        self._sender = NoticeSender(db, channel, self._drawer, clock, self._tr, self._wake.set)
         self._task: asyncio.Task[None] | None = None
         self._last_sent: dict[Address, float] = {}
-        self._held_until: dict[int, float] = {}
         self._planned_pass: float | None = None  # loop time of the next pass, while waiting
         self._closing = False
 
@@ -153,21 +136,21 @@ class Notifier:
                 break
             now = loop.time()
             if row.to_tipster and await self._follow_up_over(row):
-                await self._fail(row, "follow-up ended", Delivery.LINK_EXPIRED)
+                await self._sender.fail(row, "follow-up ended", Delivery.LINK_EXPIRED)
                 freed_any = True
                 continue
             address = row.address if row.address is not None else (
                 self._anonymizer.open_address(row.relay_link) if row.relay_link else None)
             if address is None:
-                await self._fail(row, "relay link unavailable")
+                await self._sender.fail(row, "relay link unavailable")
                 freed_any = True
                 continue
-            ready_at = max(self._held_until.get(row.id, 0.0), self._ready_at(address))
+            ready_at = max(self._sender.held_until(row.id), self._ready_at(address))
             if ready_at > now:
                 # Not this chat's turn yet: wake when it is, not before (no busy looping).
                 next_wait = min(next_wait, ready_at - now)
                 continue
-            await self._send_one(row, address)
+            await self._sender.send(row, address)
             self._last_sent[address] = loop.time()
             # That chat's next notice goes at its next turn, not before.
             next_turn = min(next_turn, self._ready_at(address))
@@ -180,11 +163,12 @@ class Notifier:
 
     async def _follow_up_over(self, row: outbox.OutboxRow) -> bool:
         """Checked just before a relay link would be opened, whether or not the purge ran."""
-        if row.tip_id is None:
+        tip_id = row.tip_id
+        if tip_id is None:
             return False
-        async with self._db.reading() as conn:
-            return await tip_store.live_relay_link_of(conn, row.tip_id,
-                                                      self._clock.now()) is None
+        now = self._clock.now()
+        return await self._db.run_transaction(
+            lambda conn: tip_store.live_relay_link_of(conn, tip_id, now)) is None
 
     async def drawn(self, row: outbox.OutboxRow,
                     address: Address | None = None) -> list[OutboundMessage]:
@@ -194,118 +178,3 @@ class Notifier:
         if to is None:
             raise ValueError("a notice to a tipster is drawn for the address its link opens")
         return await self._drawer.drawn(row, to, self._channel.capabilities_for(to))
-
-    @staticmethod
-    def _now_sending(row: outbox.OutboxRow, messages: list[OutboundMessage],
-                     capabilities: Capabilities) -> OutboundMessage:
-        index = min(row.parts_sent, len(messages) - 1)
-        message = messages[index]
-        notice_id = row.payload.get("message_id")
-        if (new_tip_of(row.payload) is not None and index > 0 and capabilities.replies
-                and isinstance(notice_id, int)):
-            # A part of a new tip answers its notice (SPEC §12).
-            message = dataclasses.replace(message, reply_to_message_id=notice_id)
-        if not capabilities.replies and message.reply_to_message_id is not None:
-            message = dataclasses.replace(message, reply_to_message_id=None)
-        return dataclasses.replace(message, extra={
-            **message.extra, IDEMPOTENCY_KEY: f"outbox-{row.id}-{index}"})
-
-    @staticmethod
-    def _keeps_message_id(row: outbox.OutboxRow) -> bool:
-        """A new tip's notice (or, in the old format, a row that opens a tip's thread) keeps the
-        id of its first message: the tip's parts answer it."""
-        if row.address is None or row.parts_sent != 0:
-            return False
-        return new_tip_of(row.payload) is not None or row.payload.get("thread") == "start"
-
-    async def _send_one(self, row: outbox.OutboxRow, address: Address) -> None:
-        """Send the row's next message. The row's sending mark is committed before the request,
-        and what became of it after (SPEC §12): each in one go (``Database.run_transaction``:
-        inline on a SQLite file, where aiosqlite took four or five trips to its thread)."""
-        if not await self._db.run_transaction(lambda conn: outbox.mark_sending(conn, row.id)):
-            return
-        messages: list[OutboundMessage] = []
-        try:
-            capabilities = self._channel.capabilities_for(address)
-            messages = await self._drawer.drawn(row, address, capabilities)
-            message = await self._stored_media.ready(
-                self._now_sending(row, messages, capabilities), address)
-            message_id = await self._channel.send(address, message)
-        except RetryLater as err:
-            await self._hold(row, err.seconds, err.reason, counts_as_attempt=False)
-        except ChatMoved as err:
-            # Staff chats are private and never migrate; treat like a temporary failure.
-            await self._hold(row, 1.0, err.reason)
-        except TransientFailure as err:
-            if row.attempts + 1 >= MAX_ATTEMPTS:
-                await self._fail_or_go_on(row, messages, err.reason)
-            else:
-                await self._hold(row, 2.0 ** (row.attempts + 1), err.reason)
-        except Rejected as err:
-            await self._fail_or_go_on(row, messages, err.reason,
-                                      relay_delivery.delivery_after(err))
-        except SendFailure as err:
-            # The chat cannot be written to (blocked, gone, its channel not configured): the
-            # rest of the row could not go either.
-            await self._fail(row, err.reason, relay_delivery.delivery_after(err))
-        except Exception as err:
-            # A notice that cannot even be built must not sit in "sending" until a restart.
-            log.exception("notice %d could not be sent", row.id)
-            await self._fail(row, type(err).__name__)
-        else:
-            self._held_until.pop(row.id, None)
-            payload = ({**row.payload, "message_id": message_id}
-                       if self._keeps_message_id(row) else None)
-            now = self._clock.now()
-
-            async def record(conn: AsyncConnection) -> None:
-                await self._stored_media.record(conn)
-                if row.parts_sent + 1 < len(messages):
-                    # The next message at the chat's next turn.
-                    await outbox.mark_part_sent(conn, row.id, payload=payload)
-                    return
-                await outbox.mark_sent(conn, row.id, now, payload=payload)
-                if row.to_tipster:
-                    await relay_delivery.record_sent(conn, row)
-
-            await self._db.run_transaction(record)
-
-    async def _fail_or_go_on(self, row: outbox.OutboxRow, messages: list[OutboundMessage],
-                             reason: str, delivery: Delivery = Delivery.FAILED) -> None:
-        """One message of a new tip that cannot go (refused content, or no answer after every
-        attempt) does not hold back the rest (each part names the code): it is noted in the row,
-        and the next goes at the chat's next turn."""
-        last = row.parts_sent + 1 >= len(messages)
-        if new_tip_of(row.payload) is None or last:
-            await self._fail(row, reason, delivery)
-            return
-        self._held_until.pop(row.id, None)
-        log.warning("notice %d: message %d of %d failed: %s", row.id, row.parts_sent + 1,
-                    len(messages), reason)
-        skipped = [*row.payload.get("skipped", []), row.parts_sent]
-        async with self._db.transaction() as conn:
-            await outbox.mark_part_sent(conn, row.id, payload={**row.payload, "skipped": skipped})
-
-    async def _hold(self, row: outbox.OutboxRow, seconds: float, reason: str, *,
-                    counts_as_attempt: bool = True) -> None:
-        # The hold is kept in memory (the loop's own time, which tests do not move); the row
-        # goes back to pending, so a restart simply tries it again at once.
-        self._held_until[row.id] = asyncio.get_running_loop().time() + seconds
-        async with self._db.transaction() as conn:
-            await outbox.retry_later(conn, row.id, self._clock.now(), reason,
-                                     counts_as_attempt=counts_as_attempt)
-        self._wake.set()
-
-    async def _fail(self, row: outbox.OutboxRow, reason: str,
-                    delivery: Delivery = Delivery.FAILED) -> None:
-        self._held_until.pop(row.id, None)
-        log.warning("notice %d failed: %s", row.id, reason)
-        told = None
-        async with self._db.transaction() as conn:
-            if row.to_tipster:
-                told = await relay_delivery.record_undelivered(conn, self._tr, row, delivery,
-                                                               reason, self._clock.now())
-            else:
-                await outbox.mark_failed(conn, row.id, reason)
-        if told is not None:
-            self._wake.set()  # the officer who asked hears of it now

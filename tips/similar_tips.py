@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -96,13 +95,21 @@ async def _keys(conn: AsyncConnection, known: dict[int, MatchKey], tip_ids: list
     return Keys.of(list(map(known.get, tip_ids, repeat(_NO_WORDS)))), computed
 
 
-async def _scoring() -> ModuleType:
+_scoring_module: ModuleType | None = None
+
+
+async def load_scoring() -> ModuleType:
     """``tips.similarity_scores``, imported on first use in a worker thread: numpy and rapidfuzz
-    take some 90 ms to import, which would stall every chat of the bot if done on the loop."""
-    module = sys.modules.get("tips.similarity_scores")
-    if module is None:
-        module = await asyncio.to_thread(importlib.import_module, "tips.similarity_scores")
-    return module
+    take some 90 ms to import, which would stall every chat of the bot if done on the loop.
+    Once imported, this returns without suspending: a transaction run in one go
+    (``Database.run_transaction``) may call :func:`find_similar` after awaiting this."""
+    global _scoring_module
+    if _scoring_module is None:
+        # Not sys.modules: a module another thread is still importing is there already, half
+        # made. importlib's own lock makes a second import wait for the first to finish.
+        _scoring_module = await asyncio.to_thread(importlib.import_module,
+                                                  "tips.similarity_scores")
+    return _scoring_module
 
 
 _check_turns: WeakKeyDictionary[Database, asyncio.Lock] = WeakKeyDictionary()
@@ -117,18 +124,22 @@ def check_turn(db: Database) -> asyncio.Lock:
 
 async def find_similar(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
                        items: Sequence[TipItem]) -> Check:
-    """The open tip most like ``tip`` at or above ``tips.similar_suggest``. Only reads: run on
-    a reading connection, so that SQLite's one writer is not held while 10,000 keys are read
-    and scored; the keys are stored by :func:`store_keys` with the notices."""
+    """The open tip most like ``tip`` at or above ``tips.similar_suggest``. Only reads; the
+    keys are stored by :func:`store_keys` with the notices. Inside a transaction run in one go,
+    await :func:`load_scoring` first."""
     key = match_key(text_of(items))
     if key.empty:
         return Check(None, key)
     since = tip.created_at - timedelta(days=ctx.settings.similar_days)
     index = index_of(ctx.db)
-    tip_ids = await index.candidates(conn, compared_units(ctx.directory.tree, tip.unit_code),
-                                     since, besides=tip.id)
+    # Only the tips filed before it: one filed while this tip's notices waited (the first
+    # check imports the scoring module) is compared with this one when its own turn comes,
+    # and the pair is suggested once, on the later tip's notice.
+    tip_ids = [tip_id for tip_id in await index.candidates(
+        conn, compared_units(ctx.directory.tree, tip.unit_code), since, besides=tip.id)
+        if tip_id < tip.id]
     keys, computed = await _keys(conn, index.keys, tip_ids)
-    best = (await _scoring()).best_match(key, keys, ctx.settings.similar_suggest)
+    best = (await load_scoring()).best_match(key, keys, ctx.settings.similar_suggest)
     # The next check compares with this tip too, without reading it.
     index.add(tip.id, tip.unit_code, tip.created_at, key)
     similar = None
@@ -141,9 +152,9 @@ async def find_similar(conn: AsyncConnection, ctx: TipsContext, tip: Tip,
 
 async def store_keys(conn: AsyncConnection, tip: Tip, check: Check) -> None:
     """The new tip's key, and those computed for older tips, for the checks still to come."""
-    await case_store.store_match_key(conn, tip.id, _stored(check.key))
-    for tip_id, key in check.computed.items():
-        await case_store.store_match_key(conn, tip_id, _stored(key))
+    await case_store.store_match_keys(conn, {
+        tip.id: _stored(check.key),
+        **{tip_id: _stored(key) for tip_id, key in check.computed.items()}})
 
 
 async def _missing_keys(conn: AsyncConnection, tip_ids: list[int]) -> dict[int, MatchKey]:

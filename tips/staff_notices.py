@@ -24,7 +24,14 @@ from tips.context import TipsContext
 from tips.filing import FilingResult
 from tips.notices import NoticeWords, new_tip_event
 from tips.recipients import tip_recipients
-from tips.similar_tips import Check, Similar, check_turn, find_similar, store_keys
+from tips.similar_tips import (
+    Check,
+    Similar,
+    check_turn,
+    find_similar,
+    load_scoring,
+    store_keys,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,17 +51,21 @@ async def queue_staff_notices(ctx: TipsContext, result: FilingResult) -> None:
     if tip is None:
         return
 
-    # Compared with the open tips before the writing transaction (SPEC §15): the reading and
-    # scoring do not hold SQLite's one writer, which the next resident's tip waits for.
-    async with check_turn(ctx.db), ctx.db.reading() as conn:
-        check = await find_similar(conn, ctx, tip, result.items)
+    # Compared with the open tips in the transaction that queues the notices (SPEC §15): one
+    # go on SQLite (``Database.run_transaction``), where a reading connection took a dozen trips
+    # to aiosqlite's thread per tip. The scoring runs on the event loop either way, so holding
+    # SQLite's writer meanwhile keeps no other writer of the bot waiting longer. The scoring
+    # module is imported first (off the loop, the first time): nothing in the body may wait.
+    await load_scoring()
 
     async def queueing(conn: AsyncConnection) -> tuple[Address, ...]:
         if not await tip_store.claim_staff_notices(conn, tip.id):
             return ()
-        return await _enqueue(conn, ctx, tip, check)
+        return await _enqueue(conn, ctx, tip, await find_similar(conn, ctx, tip, result.items))
 
-    ctx.wake_notifier(await ctx.db.run_transaction(queueing))
+    async with check_turn(ctx.db):
+        recipients = await ctx.db.run_transaction(queueing)
+    ctx.wake_notifier(recipients)
 
 
 async def queue_missing_staff_notices(ctx: TipsContext) -> int:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from core.address import Address
 from core.outbound import Media, MediaKind, OutboundMessage
 from storage.db import Database
-from storage.tip_media import media_by_id, record_telegram_file_id, stored_id_of
+from storage.tip_media import StoredMedia, media_by_id, record_telegram_file_id, stored_id_of
 
 # The platform whose file ids are kept: staff read tips on Telegram.
 TELEGRAM = "telegram"
@@ -38,16 +38,14 @@ class StoredMediaSends:
         media_id = stored_id_of(media.file_id) if media is not None else None
         if media is None or media_id is None:
             return message
-        async with self._db.reading() as conn:
-            known = await media_by_id(conn, media_id, with_data=False)
-            if known is None:
-                raise StoredFileGone(f"stored file {media_id} is gone")
-            kind = MediaKind(known.kind)
-            if to.channel == TELEGRAM and known.telegram_file_id:
-                return dataclasses.replace(message, media=Media(kind, known.telegram_file_id))
-            stored = await media_by_id(conn, media_id)
-        if stored is None:
+        # Read in one go (inline on a SQLite file), the bytes only when they are to go up.
+        known, stored = await self._db.run_transaction(
+            lambda conn: self._read(conn, media_id, to))
+        if known is None or stored is None:
             raise StoredFileGone(f"stored file {media_id} is gone")
+        kind = MediaKind(known.kind)
+        if stored is known and known.telegram_file_id:
+            return dataclasses.replace(message, media=Media(kind, known.telegram_file_id))
 
         def uploaded(file_id: str) -> None:
             if to.channel == TELEGRAM:
@@ -55,6 +53,18 @@ class StoredMediaSends:
 
         return dataclasses.replace(message, media=Media(
             kind, data=stored.data, file_name=stored.file_name, uploaded=uploaded))
+
+    @staticmethod
+    async def _read(conn: AsyncConnection, media_id: int,
+                    to: Address) -> tuple[StoredMedia | None, StoredMedia | None]:
+        """The file's record, and then: the same record when it goes by its Telegram id, else
+        the record with its bytes (None, None when it is gone)."""
+        known = await media_by_id(conn, media_id, with_data=False)
+        if known is None:
+            return None, None
+        if to.channel == TELEGRAM and known.telegram_file_id:
+            return known, known
+        return known, await media_by_id(conn, media_id)
 
     async def record(self, conn: AsyncConnection) -> None:
         """Keep the ids of the files uploaded since the last call."""
