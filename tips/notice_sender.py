@@ -4,7 +4,8 @@ The row's sending mark is committed before the request, and what became of it af
 each in one go (``Database.run_transaction``: inline on a SQLite file, where aiosqlite took
 four or five trips to its thread), the failure paths as well as the sent mark. A 429 holds the
 row for ``retry_after`` (in memory, on the loop's clock; the row goes back to pending, so a
-restart tries it at once); a network error backs off and gives up after ``MAX_ATTEMPTS``; one
+restart tries it at once); a network error backs off (a message to a tipster is given up after
+``MAX_ATTEMPTS``, one to staff is tried again until it goes); one
 message of a new tip that cannot go does not hold back the tip's other messages.
 """
 
@@ -41,7 +42,8 @@ from tips.stored_media_sends import StoredMediaSends
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 5  # network errors before a message to a tipster is given up
+MAX_HOLD = 300.0  # seconds between a staff notice's tries while the network is down
 
 
 class NoticeSender:
@@ -102,10 +104,13 @@ class NoticeSender:
             # Staff chats are private and never migrate; treat like a temporary failure.
             await self.hold(row, 1.0, err.reason)
         except TransientFailure as err:
-            if row.attempts + 1 >= MAX_ATTEMPTS:
+            if row.to_tipster and row.attempts + 1 >= MAX_ATTEMPTS:
                 await self._fail_or_go_on(row, messages, err.reason)
             else:
-                await self.hold(row, 2.0 ** (row.attempts + 1), err.reason)
+                # A notice to staff is never given up on a network error: a tip's notice, a
+                # delivery summary or an "uncertain" notice exists nowhere else once queued
+                # (SPEC §11: nothing accepted is lost); it waits, at most MAX_HOLD apart.
+                await self.hold(row, min(2.0 ** min(row.attempts + 1, 16), MAX_HOLD), err.reason)
         except Rejected as err:
             await self._fail_or_go_on(row, messages, err.reason,
                                       relay_delivery.delivery_after(err))
