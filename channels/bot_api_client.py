@@ -181,22 +181,27 @@ class BotApiClient:
                         reader, writer = await asyncio.open_connection(
                             self._host, self._port, ssl=self._tls, limit=MAX_HEAD,
                             server_hostname=self._host if self._https else None)
-                except (OSError, TimeoutError) as error:
+                except BaseException as error:  # cancelled too: the place is given back
                     self._open -= 1
                     self._wake_one()
-                    raise NotSent(f"connect: {type(error).__name__}: {error}",
-                                  timed_out=isinstance(error, TimeoutError)) from error
+                    if isinstance(error, (OSError, TimeoutError)):
+                        raise NotSent(f"connect: {type(error).__name__}: {error}",
+                                      timed_out=isinstance(error, TimeoutError)) from error
+                    raise
                 return _Connection(reader, writer)
             waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             self._waiters.append(waiter)
             try:
                 async with asyncio.timeout(pool_timeout):
                     await waiter
-            except TimeoutError as error:
-                raise NotSent("no free connection in time", timed_out=True) from error
-            finally:
+            except BaseException as error:
                 if waiter in self._waiters:
                     self._waiters.remove(waiter)
+                elif waiter.done() and not waiter.cancelled():
+                    self._wake_one()  # woken, but leaving: the free place is the next one's
+                if isinstance(error, TimeoutError):
+                    raise NotSent("no free connection in time", timed_out=True) from error
+                raise
 
     def _release(self, connection: _Connection, keep: bool) -> None:
         if keep and not self._closed and not connection.writer.is_closing():
