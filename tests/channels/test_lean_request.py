@@ -12,7 +12,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.request import RequestData
 
-from channels.bot_api_client import AnswerLost, NotSent
+from channels.bot_api_client import AnswerLost, BotApiClient, NotSent
 from channels.lean_request import LeanRequest
 from emulators.telegram import FakeTelegramAPI
 
@@ -156,3 +156,26 @@ async def test_an_environment_proxy_or_the_opt_out_leaves_everything_to_httpx(mo
         async with opted_out:
             status, _ = await opted_out.do_request(url, "POST")
         assert not opted_out._origins and status == 200
+
+
+async def test_a_waiter_woken_then_cancelled_passes_the_free_connection_on():
+    """The next in the pool's queue gets the connection a cancelled caller was woken for, rather
+    than waiting out its pool timeout beside an idle connection."""
+    server, url = await _silent_server()
+    client = BotApiClient(url.rsplit("/bot", 1)[0], pool_size=1, read_timeout=5.0,
+                          connect_timeout=5.0, pool_timeout=5.0)
+    try:
+        held = await client._acquire(5.0, 5.0)
+        woken = asyncio.create_task(client._acquire(5.0, 5.0))
+        next_one = asyncio.create_task(client._acquire(5.0, 1.0))
+        await asyncio.sleep(0.01)  # both queued
+        client._release(held, True)  # wakes the first in the queue...
+        woken.cancel()  # ...which leaves before it runs
+        with pytest.raises(asyncio.CancelledError):
+            await woken
+        connection = await next_one  # NotSent (pool timeout) if the wake-up was lost
+        assert connection is held
+        client._release(connection, False)
+    finally:
+        await client.close()
+        server.close()
