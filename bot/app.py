@@ -45,14 +45,15 @@ FLOOD_RETRIES = 3
 
 def build_application(services: Services, token: str) -> Application:  # type: ignore[type-arg]
     telegram = services.config.telegram
+    lean = telegram.http_client == "lean"  # Bot API calls without httpx: channels.lean_request
     application = (
         Application.builder()
         .token(token)
         .base_url(telegram.api_base_url)
         .base_file_url(telegram.api_file_url)
         .rate_limiter(SharedFloodLimiter(services.telegram_flood, max_retries=FLOOD_RETRIES))
-        .request(InstrumentedRequest(connection_pool_size=APPLICATION_POOL_SIZE))
-        .get_updates_request(InstrumentedRequest())
+        .request(InstrumentedRequest(connection_pool_size=APPLICATION_POOL_SIZE, lean=lean))
+        .get_updates_request(InstrumentedRequest(lean=lean))
         .context_types(ContextTypes(context=BotContext))
         .concurrent_updates(PerChatUpdateProcessor())
         .build()

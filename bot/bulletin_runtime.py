@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from apscheduler.schedulers.base import BaseScheduler
 from telegram import Bot
@@ -51,7 +52,9 @@ class BulletinRuntime:
 def open_delivery_bot(services: Services, token: str) -> Bot:
     """The delivery engine's own Bot, not yet initialized: ``bot.runtime`` initializes it beside
     the Application's (each asks ``getMe``), so a start waits for one round trip, not two."""
-    return delivery_bot(services.config, token, DELIVERY_WORKERS, InstrumentedRequest)
+    lean = services.config.telegram.http_client == "lean"
+    return delivery_bot(services.config, token, DELIVERY_WORKERS,
+                        partial(InstrumentedRequest, lean=lean))
 
 
 async def start_bulletins(services: Services, bot: Bot, scheduler: BaseScheduler,

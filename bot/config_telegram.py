@@ -17,6 +17,9 @@ from core.config_model import TelegramSettings, WebhookSettings
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 MODES: tuple[str, ...] = ("polling", "webhook")
+# How the bot's Bot API calls travel: the lean client (default) or PTB's httpx request, the
+# opt-out kept in case a network in between needs what only httpx does.
+HTTP_CLIENTS: tuple[str, ...] = ("lean", "httpx")
 # Telegram's own rule for secret_token: 1-256 characters of A-Z, a-z, 0-9, _ and -.
 WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 DEFAULT_WEBHOOK_PORT = 8443
@@ -42,8 +45,9 @@ def read_telegram(table: TableReader, environ: Mapping[str, str],
     file_url = table.value("api_file_url", str, "") or default_file_url(base_url)
     mode = table.choice("mode", MODES, "polling")
     webhook = _read_webhook(table, environ, need_token, required=mode == "webhook")
+    http_client = table.choice("http_client", HTTP_CLIENTS, "lean")
     table.finish()
-    return TelegramSettings(token_env, base_url, file_url, mode, webhook)
+    return TelegramSettings(token_env, base_url, file_url, mode, webhook, http_client)
 
 
 def _read_webhook(table: TableReader, environ: Mapping[str, str], need_token: bool, *,

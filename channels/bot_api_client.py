@@ -49,11 +49,24 @@ Observer = Callable[[str, int | None, float], None]  # method, status (None: fai
 
 
 class NotSent(Exception):
-    """The request never left this process: nothing can have been delivered."""
+    """The request never left this process: nothing can have been delivered. ``timed_out``: a
+    deadline passed (connecting, or waiting for a free connection) rather than a refusal."""
+
+    def __init__(self, message: str, *, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
 
 
 class AnswerLost(Exception):
-    """The request was written but no complete answer came: it may have been delivered."""
+    """The request was written but no complete answer came: it may have been delivered.
+    ``timed_out``: the read deadline passed (rather than a reset or a malformed answer)."""
+
+    def __init__(self, message: str, *, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
+
+
+_UNSET: Any = object()  # a timeout not given: the client's own (``None`` means no deadline)
 
 
 class _Connection:
@@ -64,9 +77,9 @@ class _Connection:
         self.writer = writer
         self.rested_at = time.monotonic()
 
-    def usable(self) -> bool:
+    def usable(self, max_idle: float) -> bool:
         return (not self.writer.is_closing() and not self.reader.at_eof()
-                and time.monotonic() - self.rested_at < MAX_IDLE)
+                and time.monotonic() - self.rested_at < max_idle)
 
     def close(self) -> None:
         self.writer.close()
@@ -75,9 +88,10 @@ class _Connection:
 class BotApiClient:
     """``await client.call("sendMessage", {...})`` → ``(status, decoded answer)``."""
 
-    def __init__(self, api_url: str, *, pool_size: int, read_timeout: float,
-                 connect_timeout: float = 10.0, pool_timeout: float = 30.0,
-                 tls: ssl.SSLContext | None = None, observe: Observer | None = None) -> None:
+    def __init__(self, api_url: str, *, pool_size: int, read_timeout: float | None,
+                 connect_timeout: float | None = 10.0, pool_timeout: float | None = 30.0,
+                 tls: ssl.SSLContext | None = None, observe: Observer | None = None,
+                 max_idle: float = MAX_IDLE, user_agent: str = "") -> None:
         # ``api_url``: the bot's base URL with its token, as PTB's ``Bot.base_url`` gives it.
         parts = urlsplit(api_url)
         self._https = parts.scheme == "https"
@@ -91,6 +105,9 @@ class BotApiClient:
         self._connect_timeout = connect_timeout
         self._pool_timeout = pool_timeout
         self._observe = observe
+        self._max_idle = max_idle
+        self._extra_head = f"User-Agent: {user_agent}\r\n" if user_agent else ""
+        self._closed = False
         self._idle: deque[_Connection] = deque()
         self._open = 0
         self._waiters: deque[asyncio.Future[None]] = deque()
@@ -102,21 +119,12 @@ class BotApiClient:
         """POST ``body`` (JSON) to ``method``; the answer's status and decoded JSON. Raises
         :class:`NotSent` or :class:`AnswerLost` (see the module docstring)."""
         started = time.monotonic()
-        connection = await self._acquire()
-        head = (f"POST {self._path}/{method} HTTP/1.1\r\nHost: {self._host_header}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
-        keep = False
         try:
-            connection.writer.write(head.encode("latin-1") + body)
-            try:
-                async with asyncio.timeout(self._read_timeout):
-                    status, answer, keep = await _read_answer(connection.reader)
-            except (OSError, EOFError, asyncio.IncompleteReadError, asyncio.LimitOverrunError,
-                    TimeoutError, ValueError) as error:
-                self._observed(method, None, started)
-                raise AnswerLost(f"{type(error).__name__}: {error}") from error
-        finally:
-            self._release(connection, keep)
+            status, answer = await self.exchange(f"{self._path}/{method}", body,
+                                                 "application/json")
+        except AnswerLost:
+            self._observed(method, None, started)
+            raise
         self._observed(method, status, started)
         try:
             decoded = json.loads(answer) if answer else {}
@@ -124,43 +132,79 @@ class BotApiClient:
             decoded = {}  # a proxy's HTML page: the status alone says what happened
         return status, decoded if isinstance(decoded, dict) else {}
 
+    async def exchange(self, path: str, body: bytes, content_type: str, *,
+                       read_timeout: float | None = _UNSET,
+                       connect_timeout: float | None = _UNSET,
+                       pool_timeout: float | None = _UNSET) -> tuple[int, bytes]:
+        """POST ``body`` to ``path`` (the whole path: the URL's, token included); the answer's
+        status and raw body. A timeout left out is the client's own; ``None``: no deadline.
+        Raises :class:`NotSent` or :class:`AnswerLost` (see the module docstring)."""
+        connection = await self._acquire(
+            self._connect_timeout if connect_timeout is _UNSET else connect_timeout,
+            self._pool_timeout if pool_timeout is _UNSET else pool_timeout)
+        head = (f"POST {path} HTTP/1.1\r\nHost: {self._host_header}\r\n{self._extra_head}"
+                f"Content-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n")
+        keep = False
+        try:
+            connection.writer.write(head.encode("latin-1") + body)
+            try:
+                async with asyncio.timeout(self._read_timeout if read_timeout is _UNSET
+                                           else read_timeout):
+                    status, answer, keep = await _read_answer(connection.reader)
+            except (OSError, EOFError, asyncio.IncompleteReadError, asyncio.LimitOverrunError,
+                    TimeoutError, ValueError) as error:
+                raise AnswerLost(f"{type(error).__name__}: {error}",
+                                 timed_out=isinstance(error, TimeoutError)) from error
+        finally:
+            self._release(connection, keep)
+        return status, answer
+
     def _observed(self, method: str, status: int | None, started: float) -> None:
         if self._observe is not None:
             self._observe(method, status, time.monotonic() - started)
 
-    async def _acquire(self) -> _Connection:
+    async def _acquire(self, connect_timeout: float | None,
+                       pool_timeout: float | None) -> _Connection:
+        if self._closed:
+            raise NotSent("the client is closed")
         while True:
             while self._idle:
                 connection = self._idle.pop()  # the most recently used: least likely stale
-                if connection.usable():
+                if connection.usable(self._max_idle):
                     return connection
                 self._open -= 1
                 connection.close()
             if self._open < self._pool_size:
                 self._open += 1
                 try:
-                    async with asyncio.timeout(self._connect_timeout):
+                    async with asyncio.timeout(connect_timeout):
                         reader, writer = await asyncio.open_connection(
                             self._host, self._port, ssl=self._tls, limit=MAX_HEAD,
                             server_hostname=self._host if self._https else None)
-                except (OSError, TimeoutError) as error:
+                except BaseException as error:  # cancelled too: the place is given back
                     self._open -= 1
                     self._wake_one()
-                    raise NotSent(f"connect: {type(error).__name__}: {error}") from error
+                    if isinstance(error, (OSError, TimeoutError)):
+                        raise NotSent(f"connect: {type(error).__name__}: {error}",
+                                      timed_out=isinstance(error, TimeoutError)) from error
+                    raise
                 return _Connection(reader, writer)
             waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             self._waiters.append(waiter)
             try:
-                async with asyncio.timeout(self._pool_timeout):
+                async with asyncio.timeout(pool_timeout):
                     await waiter
-            except TimeoutError as error:
-                raise NotSent("no free connection in time") from error
-            finally:
+            except BaseException as error:
                 if waiter in self._waiters:
                     self._waiters.remove(waiter)
+                elif waiter.done() and not waiter.cancelled():
+                    self._wake_one()  # woken, but leaving: the free place is the next one's
+                if isinstance(error, TimeoutError):
+                    raise NotSent("no free connection in time", timed_out=True) from error
+                raise
 
     def _release(self, connection: _Connection, keep: bool) -> None:
-        if keep and not connection.writer.is_closing():
+        if keep and not self._closed and not connection.writer.is_closing():
             connection.rested_at = time.monotonic()
             self._idle.append(connection)
         else:
@@ -176,6 +220,9 @@ class BotApiClient:
                 return
 
     async def close(self) -> None:
+        """Closes the resting connections; one still in use is closed when its answer is read,
+        and a later request is refused (:class:`NotSent`)."""
+        self._closed = True
         while self._idle:
             self._idle.pop().close()
             self._open -= 1

@@ -26,6 +26,7 @@ else still goes through PTB.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
@@ -129,7 +130,7 @@ def _may_have_arrived(error: BaseException | None) -> bool:
     if not isinstance(error, NetworkError):
         return False
     root = error.__cause__
-    if isinstance(root, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)):
+    if isinstance(root, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, NotSent)):
         return False
     if root is None or isinstance(root, TelegramError):
         # Telegram, or the web server in front of it, answered with an error status: a 5xx
@@ -167,7 +168,7 @@ def paid_client(bot: Bot, pool_size: int) -> BotApiClient | None:
 
 
 def delivery_bot(config: Config, token: str, workers: int,
-                 request_type: type[HTTPXRequest] = HTTPXRequest) -> Bot:
+                 request_type: Callable[..., HTTPXRequest] = HTTPXRequest) -> Bot:
     request = request_type(connection_pool_size=workers + 4, read_timeout=DELIVERY_READ_TIMEOUT,
                            write_timeout=30.0, connect_timeout=10.0, pool_timeout=30.0)
     return Bot(token, base_url=config.telegram.api_base_url,

@@ -39,6 +39,8 @@ class TelegramSettings:
     api_file_url: str
     mode: str
     webhook: WebhookSettings | None = None
+    # "lean": the bot's JSON calls through channels.lean_request; "httpx": all through PTB's own.
+    http_client: str = "lean"
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
 """PTB's HTTP request layer, timed and watched: the Bot API's 429s, each request's latency,
 and whether Telegram answers (``ops.telegram_state``).
 
-A subclass of ``telegram.request.HTTPXRequest`` that wraps ``do_request``, the one place every
-Bot API call passes with its status code, before PTB turns a status into an exception; used by
-the Application (``bot.app``) and by the delivery engine's own bot (``bot.bulletin_runtime``).
+A subclass of ``channels.lean_request.LeanRequest`` (an ``HTTPXRequest`` whose JSON calls go
+through the lean Bot API client, the rest through httpx) that wraps ``do_request``, the one place
+every Bot API call passes with its status code, before PTB turns a status into an exception;
+used by the Application (``bot.app``) and by the delivery engine's own bot
+(``bot.bulletin_runtime``).
 See python-telegram-bot's ``telegram/request/_httpxrequest.py`` and ``_baserequest.py``
 (``_request_wrapper`` calls ``do_request`` and maps the status code).
 
@@ -26,8 +28,8 @@ from typing import Any
 
 import httpx
 from prometheus_client import Counter, Histogram
-from telegram.request import HTTPXRequest
 
+from channels.lean_request import LeanRequest
 from ops.metrics import TELEGRAM_FAILURES, TELEGRAM_RATE_LIMITED, TELEGRAM_SEND_SECONDS
 from ops.telegram_state import TELEGRAM_STATE, answer_is_failing
 
@@ -95,13 +97,18 @@ def metrics_of(url: str) -> MethodMetrics:
     return known
 
 
-class InstrumentedRequest(HTTPXRequest):
-    def __init__(self, connection_pool_size: int = 256, **kwargs: Any) -> None:
+class InstrumentedRequest(LeanRequest):
+    """``lean``: JSON calls through the lean client (``channels.lean_request``), else all
+    through httpx; both are timed and watched alike here."""
+
+    def __init__(self, connection_pool_size: int = 256, *, lean: bool = True,
+                 **kwargs: Any) -> None:
         given = kwargs.get("httpx_kwargs") or {}
         limits = httpx.Limits(max_connections=connection_pool_size,
                               keepalive_expiry=KEEP_ALIVE_SECONDS)
         kwargs["httpx_kwargs"] = {"verify": shared_tls_context(), "limits": limits, **given}
-        super().__init__(connection_pool_size=connection_pool_size, **kwargs)
+        super().__init__(connection_pool_size=connection_pool_size, lean=lean,
+                         tls=shared_tls_context(), keep_alive=KEEP_ALIVE_SECONDS, **kwargs)
 
     async def do_request(self, url: str, method: str, *args: Any,
                          **kwargs: Any) -> tuple[int, bytes]:

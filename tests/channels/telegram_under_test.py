@@ -28,10 +28,10 @@ from typing import Any
 from telegram import Bot
 from telegram.constants import MessageLimit
 from telegram.ext import AIORateLimiter, ExtBot
-from telegram.request import HTTPXRequest
 
 from bot.app import FLOOD_RETRIES
 from channels.bot_api_client import BotApiClient
+from channels.lean_request import LeanRequest
 from channels.telegram import TelegramChannel, deep_link
 from channels.telegram_addresses import address_of_chat, chat_id_of
 from channels.telegram_delivery import DeliveryChannel
@@ -138,12 +138,12 @@ class TelegramUnderTest:
     def _adapter(self, base_url: str, base_file_url: str) -> ChannelAdapter:
         if self.path is OUTBOX:
             bot: Bot = ExtBot(self.fake.token, base_url=base_url, base_file_url=base_file_url,
-                              request=HTTPXRequest(read_timeout=ANSWER_WAIT),
+                              request=LeanRequest(read_timeout=ANSWER_WAIT),
                               rate_limiter=AIORateLimiter(max_retries=FLOOD_RETRIES))
             self._bots.append(bot)
             return TelegramChannel(bot, self.fake.bot_username)
         bot = Bot(self.fake.token, base_url=base_url, base_file_url=base_file_url,
-                  request=HTTPXRequest(connection_pool_size=8, read_timeout=ANSWER_WAIT,
+                  request=LeanRequest(connection_pool_size=8, read_timeout=ANSWER_WAIT,
                                        write_timeout=ANSWER_WAIT, connect_timeout=ANSWER_WAIT,
                                        pool_timeout=ANSWER_WAIT))
         self._bots.append(bot)

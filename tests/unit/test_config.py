@@ -59,6 +59,9 @@ def test_bot_config_env_variable_names_the_file(write_config, capsys):
         (("telegram_id = 900000003", 'telegram_id = "900000003"'), "staff[2].telegram_id"),
         (('api_base_url = "https://api.telegram.org/bot"',
           'api_base_url = "https://api.telegram.org/bot"\nmode = "push"'), "telegram.mode"),
+        (('api_base_url = "https://api.telegram.org/bot"',
+          'api_base_url = "https://api.telegram.org/bot"\nhttp_client = "aiohttp"'),
+         "telegram.http_client"),
     ],
 )
 def test_each_broken_config_names_its_key(write_config, change, key):
