@@ -39,6 +39,7 @@ from core.outbound import (
     OutboundMessage,
     PaidSendRefused,
     SendFailure,
+    TransientFailure,
 )
 from storage import deliveries as store
 from storage import delivery_batches as batches
@@ -172,14 +173,14 @@ class PaidLane:
         await self._write(jobs, outcomes)
 
     async def _send(self, job: store.DeliveryJob) -> int | SendFailure:
-        message = self._messages.get(job.bulletin_id)
-        if message is None:
-            bulletin = await self._engine.bulletin(job.bulletin_id)
-            drawn = self._render(bulletin, job.address)
-            message = dataclasses.replace(drawn, extra={**drawn.extra, PAID_BROADCAST: True})
-            if len(self._messages) > 16:
-                self._messages.clear()  # alerts are few; kept only while they are sent
-            self._messages[job.bulletin_id] = message
+        try:
+            message = await self._message_for(job)
+        except Exception as error:
+            # Before any request (the bulletin could not be read or drawn): nothing left, so
+            # the row is retried by the row-by-row rules - and the batch's other copies, which
+            # run beside it, still get their answers written.
+            log.exception("paid copy %s could not be drawn", job.id)
+            return TransientFailure(type(error).__name__)
         async with self._pacer.turn(job.address):
             try:
                 return await self._channel.send(job.address, message)
@@ -188,6 +189,17 @@ class PaidLane:
             except Exception as error:  # a bug or an unexpected answer: the copy may be out
                 log.exception("paid copy %s stopped by an unexpected error", job.id)
                 return MaybeDelivered(f"{type(error).__name__}")
+
+    async def _message_for(self, job: store.DeliveryJob) -> OutboundMessage:
+        message = self._messages.get(job.bulletin_id)
+        if message is None:
+            bulletin = await self._engine.bulletin(job.bulletin_id)
+            drawn = self._render(bulletin, job.address)
+            message = dataclasses.replace(drawn, extra={**drawn.extra, PAID_BROADCAST: True})
+            if len(self._messages) > 16:
+                self._messages.clear()  # alerts are few; kept only while they are sent
+            self._messages[job.bulletin_id] = message
+        return message
 
     async def _write(self, jobs: list[store.DeliveryJob],
                      outcomes: list[int | SendFailure]) -> None:

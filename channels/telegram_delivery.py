@@ -160,7 +160,8 @@ def paid_client(bot: Bot, pool_size: int) -> BotApiClient | None:
     sends them) when the environment names an HTTP proxy for the Bot API, which httpx honours
     and the lean client does not speak."""
     parts = urlsplit(bot.base_url)
-    if getproxies().get(parts.scheme) and not proxy_bypass(parts.hostname or ""):
+    proxies = getproxies()  # ALL_PROXY too, as httpx (and channels.lean_request) read it
+    if (proxies.get(parts.scheme) or proxies.get("all")) and not proxy_bypass(parts.hostname or ""):
         return None
     return BotApiClient(bot.base_url, pool_size=pool_size, read_timeout=DELIVERY_READ_TIMEOUT,
                         connect_timeout=10.0, pool_timeout=30.0, tls=shared_tls_context(),

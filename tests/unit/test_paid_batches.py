@@ -155,3 +155,26 @@ async def test_rows_left_pending_by_a_stop_are_resumed_paid_after_the_restart(
     finally:
         await restarted.stop()
         await restarted.db.close()
+
+
+async def test_a_copy_that_cannot_be_drawn_is_retried_and_the_batch_answers_are_written(
+        env, clock):
+    """A bulletin read failing before one copy's request must not strand the batch's other
+    copies (already out) in ``sending``: they would be reported uncertain and re-sendable."""
+    desk, groups, _ = env
+    chats = await link_groups(desk.db, "TT-TANTHANH", 6, clock.now())
+    real_bulletin = desk.engine.bulletin
+    failures = iter([RuntimeError("database went away")])
+
+    async def flaky_bulletin(bulletin_id):
+        failure = next(failures, None)
+        if failure is not None:
+            raise failure
+        return await real_bulletin(bulletin_id)
+
+    desk.engine.bulletin = flaky_bulletin
+    await desk.start()
+    await alert(desk)
+    await settle(desk)
+    assert await statuses(desk) == ["sent"] * 6
+    assert [groups.copies(c) for c in chats] == [1] * 6
