@@ -51,6 +51,7 @@ from core.outbound import (
     MaybeDelivered,
     OutboundMessage,
     PaidSendRefused,
+    RetryLater,
     SendFailure,
     delivery_key,
 )
@@ -315,7 +316,8 @@ class DeliveryEngine:
 
         # The row is ``sending`` in its own commit before the request; that commit is made
         # before the overall token is taken, so the token is held for the request alone.
-        async with self._pacers.for_address(address, paid=paid).turn(address, claim) as go:
+        pacer = self._pacers.for_address(address, paid=paid)
+        async with pacer.turn(address, claim) as go:
             if not go:
                 return None
             progress.in_doubt = True
@@ -323,6 +325,8 @@ class DeliveryEngine:
                 outcome: int | SendFailure = await self._channel.send(address, message)
             except SendFailure as failure:
                 outcome = failure
+            if paid and isinstance(outcome, RetryLater):
+                pacer.hold_off(outcome.seconds)  # as the paid lane does (broadcasts.paid_lane)
             # An error answer proves nothing arrived; a message id or no answer may mean it did.
             progress.in_doubt = isinstance(outcome, (int, MaybeDelivered))
             return outcome

@@ -14,8 +14,10 @@ the database's thread - 8 ms of CPU, 100 copies a second at most. Here a runner 
 
 Any other answer (429, a migrated group, a refused balance, an error) is rare and goes through
 the row-by-row path's own recording and retries (``DeliveryEngine.record``), so there is one
-set of failure rules. Several runners overlap, so one batch's claim and record are written
-while another batch's requests are on the wire.
+set of failure rules. A 429 also holds the lane's pacer for its ``retry_after``
+(``SendPacer.hold_off``): the other runners wait it out rather than send into the flood wait.
+Several runners overlap, so one batch's claim and record are written while another batch's
+requests are on the wire.
 
 A ``PaidSendRefused`` (the Star balance ran out) turns the rest of that dispatch unpaid: its
 rows still waiting here go to the row-by-row path at the normal pace.
@@ -38,6 +40,7 @@ from core.outbound import (
     MaybeDelivered,
     OutboundMessage,
     PaidSendRefused,
+    RetryLater,
     SendFailure,
     TransientFailure,
 )
@@ -184,6 +187,11 @@ class PaidLane:
         async with self._pacer.turn(job.address):
             try:
                 return await self._channel.send(job.address, message)
+            except RetryLater as failure:
+                # Telegram's flood wait holds the whole lane, not this copy alone: every
+                # runner's next turn waits it out (the copy itself is retried after it, once).
+                self._pacer.hold_off(failure.seconds)
+                return failure
             except SendFailure as failure:
                 return failure
             except Exception as error:  # a bug or an unexpected answer: the copy may be out
