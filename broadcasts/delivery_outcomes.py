@@ -9,7 +9,8 @@ batches (``broadcasts.paid_lane``) follow.
 * a group that removed or blocked the bot is marked inactive and its row ``failed``.
 
 A failure of the step before the claim (``broadcasts.delivery_preparing``: the row is still
-``pending``) is written by the same rules: a retry leaves it ``pending``, a refusal fails it.
+``pending``) is written by the same rules: a retry leaves it ``pending`` with the reason it
+waits (``last_error``), a refusal fails it.
 """
 
 from __future__ import annotations
