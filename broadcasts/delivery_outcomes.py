@@ -1,5 +1,5 @@
 """What an answer to a delivery's request proves, written down, and whether to try again
-(SPEC §12): the failure rules both the row-by-row path (``broadcasts.delivery``) and the paid
+(SPEC §12): the failure rules both the row-by-row path (``broadcasts.delivery_rows``) and the paid
 batches (``broadcasts.paid_lane``) follow.
 
 * a message id: ``sent``; no answer (``MaybeDelivered``): ``uncertain``, never re-sent alone;

@@ -1,6 +1,6 @@
 """Paid broadcasts in batches: an alert's Telegram copies at up to 1,000 a second.
 
-Row by row (``broadcasts.delivery``) each copy cost four transactions and some 80 trips into
+Row by row (``broadcasts.delivery_rows``) each copy cost four transactions and some 80 trips into
 the database's thread - 8 ms of CPU, 100 copies a second at most. Here a runner takes up to
 ``batch`` rows at a time and
 
