@@ -113,6 +113,11 @@ class WindowTokens:
     def idle(self) -> bool:
         return self._held == 0
 
+    @property
+    def spent(self) -> bool:
+        """A ``take`` now would wait: every token is out, or someone waits already."""
+        return self._free == 0 or bool(self._first) or bool(self._rest)
+
 
 class SendPacer:
     """``async with pacer.turn(group): <send>`` keeps every send within both limits."""
@@ -133,6 +138,12 @@ class SendPacer:
         turns already waiting wait longer, a turn already given is not called back."""
         until = asyncio.get_running_loop().time() + seconds
         self._not_before = max(self._not_before, until)
+
+    def would_wait(self, address: Address) -> bool:
+        """Whether a turn for ``address`` would wait now for its group's token (the group had
+        its ``per_group_minute`` sends within the last window: up to a window's wait)."""
+        tokens = self._groups.get(address)
+        return tokens is not None and tokens.spent
 
     async def _held_off(self) -> None:
         loop = asyncio.get_running_loop()

@@ -7,7 +7,9 @@ the database's thread - 8 ms of CPU, 100 copies a second at most. Here a runner 
 1. claims them in one transaction: the rows still pending on Telegram become ``sending`` and
    are committed *before any of their requests* (SPEC §12: a crash from here on leaves them
    ``sending``, which the next start reports uncertain, never sends again; rows on another
-   channel - SMS subscribers - are handed to the row-by-row path, which sends them unpaid);
+   channel - SMS subscribers - are handed to the row-by-row path, which sends them unpaid, and
+   so are copies to a group that spent its minute's 20, which it sends paid when the group's
+   pacer lets it, rather than hold the batch's answers until then);
 2. sends their requests concurrently, each within the paid pacer (1,000 a second overall, 20 a
    minute in one group);
 3. writes the answers that delivered (``sent``) or may have (``uncertain``) in one transaction.
@@ -155,9 +157,12 @@ class PaidLane:
         dispatch_of = dict((d, dispatch) for dispatch, d in taken)
         now = self._clock.now()
         try:
+            # A copy to a group that spent its minute's sends would hold the whole batch's
+            # answers until its token comes back (up to a minute): it goes one by one (still
+            # paid, in one of the engine's workers) and the batch goes on without it.
             jobs, others = await self._db.run_transaction(
                 lambda conn: batches.claim_batch(conn, list(dispatch_of), channel=TELEGRAM,
-                                               now=now))
+                                               now=now, held=self._pacer.would_wait))
         except Exception:
             # Nothing was claimed (the transaction rolled back): the rows go one by one, where
             # an error closes each row alone.
