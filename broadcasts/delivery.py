@@ -18,6 +18,10 @@ the request and the write that records it. The rule here is *never a duplicate, 
   group) closes that row alone - ``failed`` with the reason, or ``uncertain`` if its request may
   have left - so the other rows go on and the dispatch still gets its summary.
 
+This module is the engine's wiring: its queue, workers, life cycle and dispatches' counts. What
+a worker does with one row - drawn, prepared, claimed, sent, answered, retried - is
+``broadcasts.delivery_rows``.
+
 Alert rows go before every row not yet started (a priority queue): an alert is never stuck
 behind a large slot that the flood limits are pacing.
 
@@ -33,48 +37,27 @@ What each answer proves and what is retried: ``broadcasts.delivery_outcomes``.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import itertools
 import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
 
-from core.address import TELEGRAM, Address
-from core.capabilities import Capabilities
+from core.address import Address
 from core.clock import Clock
-from core.outbound import (
-    IDEMPOTENCY_KEY,
-    PAID_BROADCAST,
-    Channel,
-    ChatMoved,
-    MaybeDelivered,
-    OutboundMessage,
-    PaidSendRefused,
-    SendFailure,
-    delivery_key,
-)
+from core.outbound import Channel, OutboundMessage, SendFailure
 from storage import deliveries as store
 from storage.bulletins import BulletinRecord, find_bulletin
 from storage.db import Database
 
-from .delivery_outcomes import RetryPolicy, record_outcome
-from .delivery_preparing import prepared_copy
+from .delivery_outcomes import RetryPolicy
+from .delivery_rows import Render, RowSender
 from .pacing import ChannelPacers, SendPacer
 from .paid_lane import PaidLane
 
 log = logging.getLogger(__name__)
 
 URGENT, ROUTINE = 0, 1
-# A bulletin's copy (silent or not), drawn for the capabilities of the channel it goes to.
-Render = Callable[[BulletinRecord, bool, Capabilities], OutboundMessage]
 DispatchDone = Callable[[int], Awaitable[None]]
-
-
-@dataclass
-class _Progress:
-    in_doubt: bool = False  # a request for this row may have reached Telegram
-
 
 __all__ = ["DeliveryEngine", "RetryPolicy"]
 
@@ -88,7 +71,6 @@ class DeliveryEngine:
         self._channel = channel
         self._clock = clock
         self._render = render
-        self._quiet_now = quiet_now
         self._on_dispatch_done = on_dispatch_done
         self._worker_count = workers
         self._pacers = ChannelPacers(channel, pacer)
@@ -108,6 +90,8 @@ class DeliveryEngine:
         self.idle.set()
         self._paid_lane = PaidLane(db, channel, clock, self, self._paid_copy,
                                    self._pacers.paid)
+        self._rows = RowSender(db, channel, clock, self, render=render, quiet_now=quiet_now,
+                               pacers=self._pacers, policy=self._policy)
 
     def use_pacer(self, channel: str, pacer: SendPacer) -> None:
         """Pace one channel's sends with ``pacer`` (one sharing the bot's budget with its other
@@ -170,7 +154,11 @@ class DeliveryEngine:
         for delivery_id in ids:
             self._queue.put_nowait((priority, next(self._order), dispatch_id, delivery_id))
 
-    # ---- what the paid lane asks of the engine (broadcasts.paid_lane.Engine) ------------
+    # ---- what the paid lane and the rows ask of the engine (their ``Engine``) -----------
+    @property
+    def closing(self) -> bool:
+        return self._closing
+
     def pays_for(self, dispatch_id: int) -> bool:
         return self._paid_alerts and dispatch_id not in self._unpaid_dispatches
 
@@ -190,7 +178,7 @@ class DeliveryEngine:
 
     async def record(self, delivery_id: int, address: Address,
                      outcome: int | SendFailure) -> float | None:
-        return await self._record(delivery_id, address, outcome, Counter())
+        return await self._rows.record(delivery_id, address, outcome, Counter())
 
     def refused(self, dispatch_id: int, reason: str) -> None:
         if dispatch_id not in self._unpaid_dispatches:
@@ -208,7 +196,7 @@ class DeliveryEngine:
         while not self._closing:
             _, _, dispatch_id, delivery_id = await self._queue.get()
             self._busy.add(me)
-            await self._deliver_or_give_up(delivery_id)
+            await self._rows.deliver_or_give_up(delivery_id)
             # Still busy while settling: the summary is written in a transaction, and a worker
             # cancelled inside one would hold SQLite's write lock until its connection closes.
             try:
@@ -236,99 +224,3 @@ class DeliveryEngine:
             assert cached is not None
             self._bulletins[bulletin_id] = cached
         return cached
-
-    async def _deliver_or_give_up(self, delivery_id: int) -> None:
-        """One row, whatever happens to it: an unexpected error (a database error, a clash
-        while following a migrated group, a bug) closes this row alone - ``failed`` when no
-        request can have left, ``uncertain`` when one may have (SPEC §12) - so the other rows
-        go on and the dispatch still gets its summary."""
-        progress = _Progress()
-        try:
-            await self._deliver(delivery_id, progress)
-        except Exception as error:
-            log.exception("delivery %s stopped by an unexpected error", delivery_id)
-            reason = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
-            try:
-                async with self._db.transaction() as conn:
-                    await store.give_up(conn, delivery_id, uncertain=progress.in_doubt,
-                                        reason=reason[:200], now=self._clock.now())
-            except Exception:
-                # The database itself is failing: the row stays open and the next start-up
-                # resumes it (pending) or reports it (sending -> uncertain).
-                log.exception("delivery %s could not be closed", delivery_id)
-
-    async def _deliver(self, delivery_id: int, progress: _Progress) -> None:
-        async with self._db.reading() as conn:
-            job = await store.load_job(conn, delivery_id)
-        if job is None or job.status != store.PENDING:
-            return
-        bulletin = await self._bulletin(job.bulletin_id)
-        address = job.address
-        tries: Counter[str] = Counter()
-        while True:
-            if self._closing:
-                return  # still pending: resumed after the restart, never left half-sent
-            silent = not bulletin.is_alert and self._quiet_now()
-            message = self._render(bulletin, silent, self._channel.capabilities_for(address))
-            # A channel with idempotent sends (SMS providers) takes the row's id as the request's:
-            # a retry of the same row is never a second message.
-            extra = {**message.extra, IDEMPOTENCY_KEY: delivery_key(delivery_id)}
-            paid = self._pays_for(bulletin, job.dispatch_id, address)
-            if paid:
-                extra[PAID_BROADCAST] = True
-            message = dataclasses.replace(message, extra=extra)
-            # The channel's work that sends nothing (an upload) is done while the row is still
-            # pending: a crash or failure in it never makes the row uncertain.
-            prepared = await prepared_copy(self._channel, address, message)
-            outcome: int | SendFailure | None
-            if isinstance(prepared, SendFailure):
-                outcome = prepared
-            elif self._closing:
-                return  # still pending, as above
-            else:
-                outcome = await self._attempt(delivery_id, address, prepared, silent, progress,
-                                              paid=paid)
-            if outcome is None:
-                return  # not ours to send (no longer pending)
-            if isinstance(outcome, PaidSendRefused):
-                self.refused(job.dispatch_id, outcome.reason)
-            retry_in = await self._record(delivery_id, address, outcome, tries)
-            if retry_in is None:
-                return
-            if isinstance(outcome, ChatMoved):
-                address = outcome.new_address
-            if retry_in > 0:
-                await asyncio.sleep(retry_in)
-
-    def _pays_for(self, bulletin: BulletinRecord, dispatch_id: int, address: Address) -> bool:
-        """Alerts only, Telegram only, while the balance pays."""
-        return (self._paid_alerts and bulletin.is_alert and address.channel == TELEGRAM
-                and dispatch_id not in self._unpaid_dispatches)
-
-    async def _attempt(self, delivery_id: int, address: Address, message: OutboundMessage,
-                       silent: bool, progress: _Progress, *,
-                       paid: bool = False) -> int | SendFailure | None:
-        async def claim() -> bool:
-            now = self._clock.now()
-            return await self._db.run_transaction(
-                lambda conn: store.claim_for_sending(conn, delivery_id, silent=silent, now=now))
-
-        # The row is ``sending`` in its own commit before the request; that commit is made
-        # before the overall token is taken, so the token is held for the request alone.
-        async with self._pacers.for_address(address, paid=paid).turn(address, claim) as go:
-            if not go:
-                return None
-            progress.in_doubt = True
-            try:
-                outcome: int | SendFailure = await self._channel.send(address, message)
-            except SendFailure as failure:
-                outcome = failure
-            # An error answer proves nothing arrived; a message id or no answer may mean it did.
-            progress.in_doubt = isinstance(outcome, (int, MaybeDelivered))
-            return outcome
-
-    async def _record(self, delivery_id: int, address: Address, outcome: int | SendFailure,
-                      tries: Counter[str]) -> float | None:
-        """Write what the answer proved. Returns seconds to wait before retrying, or None."""
-        return await record_outcome(self._db, self._clock, self._policy, delivery_id, address,
-                                    outcome, tries)

@@ -1,5 +1,5 @@
 """What an answer to a delivery's request proves, written down, and whether to try again
-(SPEC §12): the failure rules both the row-by-row path (``broadcasts.delivery``) and the paid
+(SPEC §12): the failure rules both the row-by-row path (``broadcasts.delivery_rows``) and the paid
 batches (``broadcasts.paid_lane``) follow.
 
 * a message id: ``sent``; no answer (``MaybeDelivered``): ``uncertain``, never re-sent alone;
@@ -9,7 +9,8 @@ batches (``broadcasts.paid_lane``) follow.
 * a group that removed or blocked the bot is marked inactive and its row ``failed``.
 
 A failure of the step before the claim (``broadcasts.delivery_preparing``: the row is still
-``pending``) is written by the same rules: a retry leaves it ``pending``, a refusal fails it.
+``pending``) is written by the same rules: a retry leaves it ``pending`` with the reason it
+waits (``last_error``), a refusal fails it.
 """
 
 from __future__ import annotations

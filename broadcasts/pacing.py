@@ -22,6 +22,13 @@ comes within the margin, "answer + window" is already the earlier of the two. So
 back is what sat between the token and the request: the row's pending -> sending commit is made
 *before* the overall token is taken (``SendPacer.turn``'s ``claim``), and the token is held for
 the request alone - one bare round trip a window (a few ms on a fast link).
+
+A 429 all the same (``hold_off``): the paid pacer's 1,000 a second is Telegram's ceiling, not a
+promise, and its flood wait (``retry_after``) then holds every turn of that pacer - the paid
+lane's runners and the paid copies sent row by row - until it has passed, instead of the other
+copies running into more 429s while the refused one waits alone. The unpaid pacers stay within
+limits that provably hold; a 429 there holds its row alone (``broadcasts.delivery_outcomes``),
+and they are never held off: the bot's pacer is shared with its answers in private chats.
 """
 
 from __future__ import annotations
@@ -106,6 +113,11 @@ class WindowTokens:
     def idle(self) -> bool:
         return self._held == 0
 
+    @property
+    def spent(self) -> bool:
+        """A ``take`` now would wait: every token is out, or someone waits already."""
+        return self._free == 0 or bool(self._first) or bool(self._rest)
+
 
 class SendPacer:
     """``async with pacer.turn(group): <send>`` keeps every send within both limits."""
@@ -119,6 +131,27 @@ class SendPacer:
         self._minute = minute
         self._groups: dict[Address, WindowTokens] = {}
         self._prune_at = PRUNE_AT
+        self._not_before = 0.0  # the event loop's time before which no turn goes (hold_off)
+
+    def hold_off(self, seconds: float) -> None:
+        """No turn goes before ``seconds`` from now (Telegram's ``retry_after`` after a 429):
+        turns already waiting wait longer, a turn already given is not called back."""
+        until = asyncio.get_running_loop().time() + seconds
+        self._not_before = max(self._not_before, until)
+
+    def would_wait(self, address: Address) -> bool:
+        """Whether a turn for ``address`` would wait now for its group's token (the group had
+        its ``per_group_minute`` sends within the last window: up to a window's wait)."""
+        tokens = self._groups.get(address)
+        return tokens is not None and tokens.spent
+
+    async def _held_off(self) -> None:
+        loop = asyncio.get_running_loop()
+        left = self._not_before - loop.time()
+        while left > 0:  # a sleep to the instant, not a poll
+            await asyncio.sleep(left)
+            # Again: a later 429 may have moved the instant on meanwhile.
+            left = self._not_before - loop.time()
 
     @asynccontextmanager
     async def turn(self, address: Address,
@@ -129,6 +162,8 @@ class SendPacer:
         and before the overall one, so the overall token is held for the request alone and not
         for a database write (see the module docstring); when it returns False the turn yields
         False at once and gives the group's token straight back (nothing is sent)."""
+        # Before any token or claim: a row held off stays pending, its tokens free for others.
+        await self._held_off()
         group = self._group_tokens(address)
         # The group token first: a busy group must not hold an overall token while it waits.
         await group.take()
@@ -139,6 +174,13 @@ class SendPacer:
                 return
             await self._overall.take()
         except BaseException:
+            group.give_back_now()
+            raise
+        try:
+            # A 429 answered while this turn waited for its tokens holds it too.
+            await self._held_off()
+        except BaseException:
+            self._overall.give_back_now()
             group.give_back_now()
             raise
         try:

@@ -1,21 +1,25 @@
 """Paid broadcasts in batches: an alert's Telegram copies at up to 1,000 a second.
 
-Row by row (``broadcasts.delivery``) each copy cost four transactions and some 80 trips into
+Row by row (``broadcasts.delivery_rows``) each copy cost four transactions and some 80 trips into
 the database's thread - 8 ms of CPU, 100 copies a second at most. Here a runner takes up to
 ``batch`` rows at a time and
 
 1. claims them in one transaction: the rows still pending on Telegram become ``sending`` and
    are committed *before any of their requests* (SPEC §12: a crash from here on leaves them
    ``sending``, which the next start reports uncertain, never sends again; rows on another
-   channel - SMS subscribers - are handed to the row-by-row path, which sends them unpaid);
+   channel - SMS subscribers - are handed to the row-by-row path, which sends them unpaid, and
+   so are copies to a group that spent its minute's 20, which it sends paid when the group's
+   pacer lets it, rather than hold the batch's answers until then);
 2. sends their requests concurrently, each within the paid pacer (1,000 a second overall, 20 a
    minute in one group);
 3. writes the answers that delivered (``sent``) or may have (``uncertain``) in one transaction.
 
 Any other answer (429, a migrated group, a refused balance, an error) is rare and goes through
 the row-by-row path's own recording and retries (``DeliveryEngine.record``), so there is one
-set of failure rules. Several runners overlap, so one batch's claim and record are written
-while another batch's requests are on the wire.
+set of failure rules. A 429 also holds the lane's pacer for its ``retry_after``
+(``SendPacer.hold_off``): the other runners wait it out rather than send into the flood wait.
+Several runners overlap, so one batch's claim and record are written while another batch's
+requests are on the wire.
 
 A ``PaidSendRefused`` (the Star balance ran out) turns the rest of that dispatch unpaid: its
 rows still waiting here go to the row-by-row path at the normal pace.
@@ -38,6 +42,7 @@ from core.outbound import (
     MaybeDelivered,
     OutboundMessage,
     PaidSendRefused,
+    RetryLater,
     SendFailure,
     TransientFailure,
 )
@@ -152,9 +157,12 @@ class PaidLane:
         dispatch_of = dict((d, dispatch) for dispatch, d in taken)
         now = self._clock.now()
         try:
+            # A copy to a group that spent its minute's sends would hold the whole batch's
+            # answers until its token comes back (up to a minute): it goes one by one (still
+            # paid, in one of the engine's workers) and the batch goes on without it.
             jobs, others = await self._db.run_transaction(
                 lambda conn: batches.claim_batch(conn, list(dispatch_of), channel=TELEGRAM,
-                                               now=now))
+                                               now=now, held=self._pacer.would_wait))
         except Exception:
             # Nothing was claimed (the transaction rolled back): the rows go one by one, where
             # an error closes each row alone.
@@ -184,6 +192,11 @@ class PaidLane:
         async with self._pacer.turn(job.address):
             try:
                 return await self._channel.send(job.address, message)
+            except RetryLater as failure:
+                # Telegram's flood wait holds the whole lane, not this copy alone: every
+                # runner's next turn waits it out (the copy itself is retried after it, once).
+                self._pacer.hold_off(failure.seconds)
+                return failure
             except SendFailure as failure:
                 return failure
             except Exception as error:  # a bug or an unexpected answer: the copy may be out

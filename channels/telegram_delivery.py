@@ -8,7 +8,10 @@ The delivery engine gets a Bot of its own, not the Application's, for three reas
 * a connection pool sized to the engine's workers, apart from the pool that serves updates.
 
 A timeout is reported as ``MaybeDelivered`` (the request may have reached Telegram), unlike a
-5xx or a refused connection, after which nothing was delivered and a retry is safe.
+5xx or a refused connection, after which nothing was delivered and a retry is safe. So is a
+success status (2xx) whose body cannot be read - not JSON, or no message id in it (a proxy in
+front of the API cut it short): Telegram acted on the call, the copy may be in the group, and a
+second send would be a duplicate (SPEC §12).
 
 A paid broadcast (``allow_paid_broadcast``, an alert under ``bulletins.paid_broadcast``) that the
 bot's Star balance cannot pay for is ``PaidSendRefused``: the Bot API does not document that
@@ -76,6 +79,8 @@ class DeliveryChannel(TelegramChannel):
                 raise MaybeDelivered(failure.reason) from failure.__cause__
             raise
         except Rejected as failure:
+            if _unreadable_success(failure.__cause__):
+                raise MaybeDelivered(failure.reason) from failure.__cause__
             if message.extra.get(PAID_BROADCAST) and _names_the_balance(failure.reason):
                 raise PaidSendRefused(failure.reason) from failure.__cause__
             raise
@@ -90,8 +95,11 @@ class DeliveryChannel(TelegramChannel):
             raise TransientFailure(str(error)) from error
         except AnswerLost as error:
             raise MaybeDelivered(str(error)) from error
-        if status == 200 and answer.get("ok"):
-            return int(answer["result"]["message_id"])
+        if 200 <= status < 300:
+            message_id = _message_id(answer)
+            if message_id is None:  # a success status: Telegram acted on it (module docstring)
+                raise MaybeDelivered(f"HTTP {status} without a readable answer")
+            return message_id
         error = api_error(status, answer)
         raise classify(error) from error
 
@@ -116,6 +124,19 @@ def _lean_fits(message: OutboundMessage, text_limit: int) -> bool:
     return (bool(message.extra.get(PAID_BROADCAST)) and message.media is None
             and message.reply_to_message_id is None
             and 0 < utf16_length(message.text) <= text_limit)
+
+
+def _message_id(answer: dict[str, Any]) -> int | None:
+    result = answer.get("result") if answer.get("ok") is True else None
+    message_id = result.get("message_id") if isinstance(result, dict) else None
+    return message_id if type(message_id) is int else None
+
+
+def _unreadable_success(error: BaseException | None) -> bool:
+    """PTB's answer to a 2xx whose body is not JSON: a bare ``TelegramError`` ("Invalid server
+    response") raised from the decoding error (``BaseRequest.parse_json_payload``); an error
+    status with such a body is one of its subclasses (``NetworkError``, ``BadRequest``...)."""
+    return type(error) is TelegramError and isinstance(error.__cause__, ValueError)
 
 
 def _names_the_balance(reason: str) -> bool:

@@ -220,8 +220,10 @@ async def give_up(conn: AsyncConnection, delivery_id: int, *, uncertain: bool, r
 
 async def back_to_pending(conn: AsyncConnection, delivery_id: int, reason: str,
                           now: datetime) -> None:
-    """The request certainly did not deliver (429, an error answer): it may be tried again."""
-    await _move(conn, delivery_id, (SENDING,), status=PENDING, last_error=reason[:500],
+    """The request certainly did not deliver (429, an error answer): it may be tried again.
+    A row still ``pending`` (its channel's step before the claim failed: a Zalo OA upload,
+    ``broadcasts.delivery_preparing``) stays so, and says why it waits all the same."""
+    await _move(conn, delivery_id, OPEN_STATES, status=PENDING, last_error=reason[:500],
                 updated_at=now)
 
 

@@ -5,12 +5,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from core.address import Address
 from storage import delivery_rollup
 from storage.deliveries import PENDING, SENDING, SENT, DeliveryJob, mark_uncertain
 from storage.leader_lock import leader_fence
@@ -18,11 +19,14 @@ from storage.schema import deliveries, groups
 
 
 async def claim_batch(conn: AsyncConnection, delivery_ids: Collection[int], *,
-                      channel: str, now: datetime) -> tuple[list[DeliveryJob], list[int]]:
-    """Many rows pending -> sending at once, those whose group is on ``channel``: the claimed
-    jobs, and the ids still pending on another channel (to be sent one by one). Rows no longer
-    pending are in neither. Like :func:`claim_for_sending`, nothing is claimed by a leader that
-    lost its lock; the caller commits before any request (SPEC §12)."""
+                      channel: str, now: datetime,
+                      held: Callable[[Address], bool] = lambda address: False,
+                      ) -> tuple[list[DeliveryJob], list[int]]:
+    """Many rows pending -> sending at once, those whose group is on ``channel`` and not
+    ``held``: the claimed jobs, and the ids left pending (another channel, or a group ``held``:
+    to be sent one by one). Rows no longer pending are in neither. Like
+    :func:`claim_for_sending`, nothing is claimed by a leader that lost its lock; the caller
+    commits before any request (SPEC §12)."""
     if not delivery_ids:
         return [], []
     rows = (await conn.execute(
@@ -31,8 +35,9 @@ async def claim_batch(conn: AsyncConnection, delivery_ids: Collection[int], *,
         .select_from(deliveries.join(groups, deliveries.c.group_id == groups.c.id))
         .where(deliveries.c.id.in_(list(delivery_ids)), deliveries.c.status == PENDING)
         .order_by(deliveries.c.id))).all()
-    mine = [r for r in rows if r.address.channel == channel]
-    others = [r.id for r in rows if r.address.channel != channel]
+    mine = [r for r in rows if r.address.channel == channel and not held(r.address)]
+    taken = {r.id for r in mine}
+    others = [r.id for r in rows if r.id not in taken]
     if not mine:
         return [], others
     claimed = set((await conn.execute(

@@ -153,6 +153,19 @@ class FakeTelegramAPI(UserActions, SceneBuilding, Inspection):
         """
         self.faults.add_delay(method, seconds, times)
 
+    def inject_unreadable_answer(
+        self, method: str, *, chat_id: int | None = None, times: int = 1,
+    ) -> None:  # fmt: skip
+        """The next ``times`` calls to ``method`` (for ``chat_id``, if given) are carried out -
+        the message is in the chat - and answered ``200 OK`` with their JSON cut short.
+
+        Why: a success status proves the Bot API acted on the call, while the body may still
+        not be readable - cut by a proxy or load balancer in front of the API (framed by its
+        own ``Content-Length``), or mangled on the way. A client that reads such an answer as
+        a refusal and sends again makes a duplicate; SPEC §12 wants it "may have been
+        delivered" (the delivery engine's ``uncertain``)."""
+        self.faults.add_cut(method, chat_id, times)
+
     # ---- HTTP entry point ---------------------------------------------------------------
     async def _handle(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/file/bot"):
@@ -183,6 +196,7 @@ class FakeTelegramAPI(UserActions, SceneBuilding, Inspection):
         files: dict[str, bytes] = {}
         call: ApiCall | None = None
         page: bytes | None = None
+        cut = False
         try:
             if token != self.world.token:
                 raise ApiError(401, "Unauthorized")
@@ -200,6 +214,7 @@ class FakeTelegramAPI(UserActions, SceneBuilding, Inspection):
             await self._injected_delay(name)
             result = await self._run(name, method, Params(params, body.files))
             status, reply = 200, {"ok": True, "result": result}
+            cut = self.faults.take_cut(name, params)
         except ApiError as exc:
             status, reply, page = exc.error_code, exc.to_reply(), exc.page
         except Exception as exc:  # a bug in the fake: answer 500 and keep the trace for the test
@@ -212,6 +227,8 @@ class FakeTelegramAPI(UserActions, SceneBuilding, Inspection):
         call.response = json.loads(response.body)  # a snapshot, unaffected by later edits
         if page is not None:  # what the client gets; the call log keeps the JSON summary
             response = HttpResponse(status, page, "text/html")
+        if cut:  # carried out; the answer's JSON cut in half (inject_unreadable_answer)
+            response = HttpResponse(status, response.body[: len(response.body) // 2])
         call.status = status
         self.world.changed.notify()
         return response

@@ -57,12 +57,38 @@ class InjectedDelay:
     remaining: int
 
 
+@dataclass
+class InjectedCut:
+    """A call carried out and answered ``200 OK`` with its JSON cut short (see
+    ``FakeTelegramAPI.inject_unreadable_answer`` for why a client must be ready for it)."""
+
+    method: str
+    chat_id: int | None
+    remaining: int
+
+
 class FaultPlan:
     """Errors and delays that the next matching calls will suffer."""
 
     def __init__(self) -> None:
         self.errors: list[InjectedError] = []
         self.delays: list[InjectedDelay] = []
+        self.cuts: list[InjectedCut] = []
+
+    def add_cut(self, method: str, chat_id: int | None, times: int) -> None:
+        self.cuts.append(InjectedCut(method.lower(), chat_id, times))
+
+    def take_cut(self, method: str, params: dict[str, Any]) -> bool:
+        for injected in self.cuts:
+            if injected.method != method.lower():
+                continue
+            if injected.chat_id is not None and params.get("chat_id") != injected.chat_id:
+                continue
+            injected.remaining -= 1
+            if injected.remaining <= 0:
+                self.cuts.remove(injected)
+            return True
+        return False
 
     def add_error(self, method: str, chat_id: int | None, error: ApiError, times: int) -> None:
         self.errors.append(InjectedError(method.lower(), chat_id, error, times))

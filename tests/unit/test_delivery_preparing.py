@@ -16,7 +16,14 @@ from bot.channel_router import ChannelRouter
 from broadcasts.bulletins import Action, Content
 from channels.telegram_addresses import address_of_chat
 from core.address import TELEGRAM, Address
-from core.outbound import MaybeDelivered, OutboundMessage, Rejected, RetryLater, prepared_for
+from core.outbound import (
+    MaybeDelivered,
+    OutboundMessage,
+    Rejected,
+    RetryLater,
+    TransientFailure,
+    prepared_for,
+)
 from storage.schema import deliveries
 from tests.bulletin_seed import OFFICER, RecordingChannel, link_groups, make_desk
 from tests.bulletin_seed import settle as settle_desk
@@ -136,3 +143,43 @@ async def test_a_crash_during_the_step_leaves_the_row_pending_and_the_restart_se
     finally:
         await restarted.stop()
         await restarted.db.close()
+
+
+class HeldRetry(Preparing):
+    """The step's second call (the retry) waits for ``release``: the row waits between them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.retrying = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def __call__(self, to: Address, message: OutboundMessage) -> OutboundMessage:
+        if self.calls:
+            self.retrying.set()
+            await self.release.wait()
+        return await super().__call__(to, message)
+
+
+@pytest.mark.parametrize(("failure", "why"), [
+    (TransientFailure("upload: Bad Gateway"), "upload: Bad Gateway"),
+    (MaybeDelivered("upload timed out"), "before sending: upload timed out"),
+    (RetryLater("upload: too many requests", 0.01), "upload: too many requests"),
+])
+async def test_a_row_waiting_to_retry_its_step_says_why(env, clock, failure, why):
+    """The row stays ``pending`` between the step's tries, with the reason written on it
+    (what ``/groups``, the summary and ops read), cleared once the copy is sent."""
+    desk, groups, _ = env
+    preparing = HeldRetry()
+    groups.prepare = preparing
+    [chat] = await link_groups(desk.db, "TT-TANTHANH", 1, clock.now())
+    preparing.failures[address_of_chat(chat)] = [failure]
+    await desk.start()
+    await send_now(desk)
+    await asyncio.wait_for(preparing.retrying.wait(), 10)  # the failure is written by now
+
+    assert list((await statuses(desk)).values()) == [("pending", 0, why)]
+
+    preparing.release.set()
+    await settle_desk(desk)
+    assert groups.copies(chat) == 1
+    assert list((await statuses(desk)).values()) == [("sent", 1, None)]

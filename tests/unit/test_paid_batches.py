@@ -178,3 +178,27 @@ async def test_a_copy_that_cannot_be_drawn_is_retried_and_the_batch_answers_are_
     await settle(desk)
     assert await statuses(desk) == ["sent"] * 6
     assert [groups.copies(c) for c in chats] == [1] * 6
+
+
+async def test_a_copy_to_a_group_that_spent_its_minute_does_not_hold_the_batch(env, clock):
+    """A group's paid copies of the minute spent (20), its next copy would wait up to a minute
+    for its token: it goes one by one, still paid, and the batch's other copies are answered
+    and written meanwhile instead of waiting with it."""
+    desk, groups, _ = env
+    [busy] = await link_groups(desk.db, "TT-TANTHANH", 1, clock.now())
+    await desk.start()
+    for n in range(20):
+        await alert(desk, f"Tin {n + 1}")
+    await settle(desk)
+    [free] = await link_groups(desk.db, "TT-TANTHANH", 1, clock.now(), first_chat_id=-2000)
+    await alert(desk, "Tin 21")
+
+    for _ in range(1000):  # until the free group's answer is written
+        if (await statuses(desk))[-1] == "sent":
+            break
+        await asyncio.sleep(0.01)
+    # The busy group's copy waits for its token in the row-by-row path, its row not yet
+    # claimed (pending); the free group's was sent and written.
+    assert (await statuses(desk))[-2:] == ["pending", "sent"]
+    assert paid_copies(groups, free) == [True] and len(paid_copies(groups, busy)) == 20
+    await desk.engine.abort()
