@@ -2,10 +2,12 @@
 one update (or 408 "Request timeout" when the poll ended empty), each update handled once
 (``handled.HandledOnce`` drops a ``message_id`` already handled: there is no offset).
 
-``getUpdates`` does not work while a webhook is set, so the webhook is deleted at start. A
-refusal or a network failure waits (doubling, up to :data:`LONGEST_WAIT`) and polls again; a bad
-token (401) is logged as such and waits the longest. Log lines carry the kind of failure and the
-platform's code, never an update's content, the chat or the URL (it holds the token).
+Before the first poll, messages a dead process was handling are reported uncertain
+(``handled.HandledOnce``). ``getUpdates`` does not work while a webhook is set, so the webhook is
+deleted at start. A refusal or a network failure waits (doubling, up to :data:`LONGEST_WAIT`)
+and polls again; a bad token (401) is logged as such and waits the longest. Log lines carry the
+kind of failure and the platform's code, never an update's content, the chat or the URL (it
+holds the token).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class UpdatePoller:
         self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        await self._handled.give_up_left_claims()
         try:
             await self._api.call(DELETE_WEBHOOK)
         except (BotApiError, BotTransportError) as error:
