@@ -221,10 +221,11 @@ async def gateway() -> AsyncIterator[FakeSmsGateway]:
 
 
 @contextlib.asynccontextmanager
-async def sms_process(db, gateway: FakeSmsGateway, on_text=None
+async def sms_process(db, gateway: FakeSmsGateway, on_text=None, handled: list | None = None
                       ) -> AsyncIterator[SmsWebhookReceiver]:
     """One process's SMS receiver on the shared database, wired as ``bot.sms_runtime`` wires
-    it (``DK``/``HUY`` answered by SMS), or with ``on_text`` in place of the keywords."""
+    it (``DK``/``HUY`` answered by SMS, each text put in ``handled``), or with ``on_text`` in
+    place of the keywords."""
     clock = SystemClock()
     directory = Directory(db)
     await directory.sync_from_config(UNITS, [], clock.now())
@@ -232,9 +233,14 @@ async def sms_process(db, gateway: FakeSmsGateway, on_text=None
     channel = SmsChannel(provider, ANONYMIZER.open_address, max_segments=1)
     inbound = SmsInbound(SmsSubscribers(db, directory, ANONYMIZER, clock), channel,
                          Translator("vi"), unit_name=lambda code: directory.tree.find(code).name)
+
+    async def keywords(text) -> None:
+        if handled is not None:
+            handled.append(text)
+        await inbound.on_text(text)
+
     receiver = SmsWebhookReceiver(db=db, signing_key=gateway.signing_key, listen="127.0.0.1",
-                                  port=0, path="/sms/webhook",
-                                  on_text=on_text or inbound.on_text,
+                                  port=0, path="/sms/webhook", on_text=on_text or keywords,
                                   seal=ANONYMIZER.seal_address, clock=clock)
     await receiver.start()
     gateway.webhooks.clear()
@@ -247,16 +253,20 @@ async def sms_process(db, gateway: FakeSmsGateway, on_text=None
 
 
 async def test_sms_a_text_retried_after_a_restart_is_not_handled_twice(db, gateway):
-    async with sms_process(db, gateway):
+    handled: list = []
+    async with sms_process(db, gateway, handled=handled):
         assert await gateway.text_from(NUMBER, "DK TT-TANTHANH", message_id="m-41") == [200]
     assert len(gateway.sms_to(NUMBER)) == 1  # the receipt SMS
 
     # Answered too late for the phone: after the restart it posts the text again.
-    async with sms_process(db, gateway):
+    async with sms_process(db, gateway, handled=handled):
         assert await gateway.text_from(NUMBER, "DK TT-TANTHANH", message_id="m-41") == [200]
         assert await gateway.text_from(NUMBER, "HUY", message_id="m-42") == [200]
+    assert [text.message_id for text in handled] == ["m-41", "m-42"]
+    # No second receipt asked of the phone (each SMS asked for costs money).
+    assert gateway.post_attempts == 2
     texts = [sms.text for sms in gateway.sms_to(NUMBER)]
-    assert len(texts) == 2 and texts[1].startswith("Da thoi gui"), texts  # no second receipt
+    assert len(texts) == 2 and texts[1].startswith("Da thoi gui"), texts
     async with db.reading() as conn:
         keys = list((await conn.execute(select(sms_seen_messages.c.message_key))).scalars())
     assert len(keys) == 2 and not {"m-41", "m-42"} & set(keys)  # HMACs, never the id itself
