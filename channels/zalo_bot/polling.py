@@ -44,6 +44,8 @@ class UpdatePoller:
         self._handled = handled
         self._poll_seconds = poll_seconds
         self._task: asyncio.Task[None] | None = None
+        # The update being handled: a stop lets it finish (cut mid-way, it would be uncertain).
+        self._in_hand: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         await self._handled.give_up_left_claims()
@@ -56,6 +58,8 @@ class UpdatePoller:
 
     async def stop(self) -> None:
         if self._task is not None:
+            if self._in_hand is not None:
+                await asyncio.wait([self._in_hand])
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
@@ -85,7 +89,11 @@ class UpdatePoller:
                 wait = min(wait * 2, LONGEST_WAIT)
                 continue
             wait = FIRST_WAIT
-            await self.handle_result(result)
+            self._in_hand = asyncio.ensure_future(self.handle_result(result))
+            try:
+                await self._in_hand
+            finally:
+                self._in_hand = None
 
     async def handle_result(self, result: object) -> None:
         update = update_of(result)

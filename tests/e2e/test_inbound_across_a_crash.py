@@ -210,6 +210,33 @@ async def test_zalo_bot_a_message_a_dead_process_was_handling_is_uncertain_not_h
     assert resident.id not in written and "ma túy" not in written and "Lê Thị Dân" not in written
 
 
+async def test_zalo_bot_a_clean_stop_lets_the_update_in_hand_finish(db, zalo_bot):
+    """SIGTERM is not a crash: the long poll stops after the update it is handling, which is
+    then done, not uncertain."""
+    resident = zalo_bot.user("Lê Thị Dân")
+    arrived, release, handled = asyncio.Event(), asyncio.Event(), []
+
+    async def slow(update) -> None:
+        arrived.set()
+        await release.wait()
+        handled.append(update)
+
+    async with httpx.AsyncClient() as http:
+        poller = UpdatePoller(ZaloBotApi(http, zalo_bot.base_url, zalo_bot.token),
+                              HandledOnce(db, zalo_bot.token, slow, SystemClock()),
+                              poll_seconds=1)
+        await poller.start()
+        await zalo_bot.user_sends_text(resident, TIP)
+        await asyncio.wait_for(arrived.wait(), 10)
+        stopping = asyncio.ensure_future(poller.stop())
+        await asyncio.sleep(0)
+        assert not stopping.done()  # waits for the update in hand
+        release.set()
+        await asyncio.wait_for(stopping, 10)
+    assert len(handled) == 1
+    assert await states(db, zalo_bot_handled_messages) == ["done"]
+
+
 # ---- SMS ----------------------------------------------------------------------------------
 @pytest.fixture
 async def gateway() -> AsyncIterator[FakeSmsGateway]:
