@@ -35,6 +35,9 @@ READ_MARGIN = 10.0
 FIRST_WAIT = 1.0
 LONGEST_WAIT = 60.0
 UNAUTHORIZED = 401
+# A stop waits this long for the update in hand; one still running then is cut (and counted
+# uncertain at the next start) rather than hold the bot's shutdown on a hung request.
+STOP_GRACE_SECONDS = 10.0
 
 
 class UpdatePoller:
@@ -59,7 +62,7 @@ class UpdatePoller:
     async def stop(self) -> None:
         if self._task is not None:
             if self._in_hand is not None:
-                await asyncio.wait([self._in_hand])
+                await asyncio.wait([self._in_hand], timeout=STOP_GRACE_SECONDS)
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
