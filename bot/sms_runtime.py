@@ -129,7 +129,7 @@ async def start_sms(sms: SmsSettings, db: Database, directory: Directory, tips: 
                              on_tip_text=tips_by_sms.on_tip_text,
                              on_other_text=tips_by_sms.on_number)
         receiver = SmsWebhookReceiver(
-            signing_key=environ[sms.webhook_signing_key_env], listen=sms.webhook_listen,
+            db=db, signing_key=environ[sms.webhook_signing_key_env], listen=sms.webhook_listen,
             port=sms.webhook_port, path=sms.webhook_path, on_text=inbound.on_text,
             seal=anonymizer.seal_address, clock=tips.clock)
         try:

@@ -41,3 +41,7 @@ INBOX_UNCERTAIN = Counter(
     "kna_inbox_updates_uncertain",
     "Webhook updates a process was handling when it died: not handled again (SPEC §14).",
     registry=PROCESS_REGISTRY)
+INBOUND_UNCERTAIN = Counter(
+    "kna_inbound_uncertain",
+    "Zalo OA, Zalo Bot and SMS events a process was handling when it died: not handled again"
+    " (SPEC §11, §12), by channel.", ["channel"], registry=PROCESS_REGISTRY)

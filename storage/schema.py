@@ -304,7 +304,13 @@ zalo_tokens = Table(
     Column("updated_at", UTCDateTime(), nullable=False),
 )
 
-# Zalo OA webhook events already handled, so that a replayed one changes nothing. The key is an
+# Inbound events claimed before they are handled (SPEC §11, §12, §13: never handled twice, no
+# silent loss; migration 0027 added ``state``): handling (claimed, being handled), done, or
+# uncertain (a process died while handling it: counted and logged, never handled again). A
+# failed handling deletes its claim, so the platform's retry is handled. ``storage.inbound_claims``
+# reads and writes all three tables below.
+
+# Zalo OA webhook events claimed, so that a replayed one changes nothing. The key is an
 # HMAC of (event name, sender, message id) under the OA secret key: never the sender's id in
 # clear (a tipster's Zalo id is as secret as a Telegram id). Pruned by age.
 zalo_seen_events = Table(
@@ -312,6 +318,7 @@ zalo_seen_events = Table(
     metadata,
     Column("event_key", String(64), primary_key=True),
     Column("seen_at", UTCDateTime(), nullable=False, index=True),
+    Column("state", String(16), nullable=False, server_default="done"),
 )
 # Zalo Bot messages already handled (SPEC §13; migration 0018): ``getUpdates`` has no offset,
 # so an update may come again, also after a restart, and is dropped by its ``message_id``. The
@@ -321,6 +328,17 @@ zalo_bot_handled_messages = Table(
     metadata,
     Column("message_key", String(64), primary_key=True),
     Column("handled_at", UTCDateTime(), nullable=False, index=True),
+    Column("state", String(16), nullable=False, server_default="done"),
+)
+# Texts the SMS gateway posted (``sms:received``; migration 0027): the gateway retries a webhook
+# not answered 2xx, also across our restart, so each is claimed by its ``messageId``. The key is
+# an HMAC of that id under the webhook signing key: never the number, nothing about the sender.
+sms_seen_messages = Table(
+    "sms_seen_messages",
+    metadata,
+    Column("message_key", String(64), primary_key=True),
+    Column("seen_at", UTCDateTime(), nullable=False, index=True),
+    Column("state", String(16), nullable=False, server_default="done"),
 )
 # SMS subscribers (SPEC §13; migration 0012): people without a smartphone who receive what a
 # group of their unit receives. The number is personal data: only ever stored sealed (encrypted

@@ -2,10 +2,12 @@
 one update (or 408 "Request timeout" when the poll ended empty), each update handled once
 (``handled.HandledOnce`` drops a ``message_id`` already handled: there is no offset).
 
-``getUpdates`` does not work while a webhook is set, so the webhook is deleted at start. A
-refusal or a network failure waits (doubling, up to :data:`LONGEST_WAIT`) and polls again; a bad
-token (401) is logged as such and waits the longest. Log lines carry the kind of failure and the
-platform's code, never an update's content, the chat or the URL (it holds the token).
+Before the first poll, messages a dead process was handling are reported uncertain
+(``handled.HandledOnce``). ``getUpdates`` does not work while a webhook is set, so the webhook is
+deleted at start. A refusal or a network failure waits (doubling, up to :data:`LONGEST_WAIT`)
+and polls again; a bad token (401) is logged as such and waits the longest. Log lines carry the
+kind of failure and the platform's code, never an update's content, the chat or the URL (it
+holds the token).
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ READ_MARGIN = 10.0
 FIRST_WAIT = 1.0
 LONGEST_WAIT = 60.0
 UNAUTHORIZED = 401
+# A stop waits this long for the update in hand; one still running then is cut (and counted
+# uncertain at the next start) rather than hold the bot's shutdown on a hung request.
+STOP_GRACE_SECONDS = 10.0
 
 
 class UpdatePoller:
@@ -42,8 +47,11 @@ class UpdatePoller:
         self._handled = handled
         self._poll_seconds = poll_seconds
         self._task: asyncio.Task[None] | None = None
+        # The update being handled: a stop lets it finish (cut mid-way, it would be uncertain).
+        self._in_hand: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        await self._handled.give_up_left_claims()
         try:
             await self._api.call(DELETE_WEBHOOK)
         except (BotApiError, BotTransportError) as error:
@@ -53,6 +61,8 @@ class UpdatePoller:
 
     async def stop(self) -> None:
         if self._task is not None:
+            if self._in_hand is not None:
+                await asyncio.wait([self._in_hand], timeout=STOP_GRACE_SECONDS)
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
@@ -82,7 +92,11 @@ class UpdatePoller:
                 wait = min(wait * 2, LONGEST_WAIT)
                 continue
             wait = FIRST_WAIT
-            await self.handle_result(result)
+            self._in_hand = asyncio.ensure_future(self.handle_result(result))
+            try:
+                await self._in_hand
+            finally:
+                self._in_hand = None
 
     async def handle_result(self, result: object) -> None:
         update = update_of(result)

@@ -7,9 +7,12 @@ For each request, in this order, and nothing changes unless all pass (SPEC §13)
    constant time: otherwise 403;
 2. the body is at most 1 MB of JSON holding an update (wrapped in ``{"ok", "result"}`` as the
    documentation shows, or bare): otherwise 400;
-3. the update is handled once (``handled.HandledOnce``): a message already handled is answered
-   200 and changes nothing. If handling fails the answer is 500 (the claim is released, so the
-   platform's retry is handled).
+3. the update is handled once (``handled.HandledOnce``): a message already handled, or one a
+   dying process was handling (uncertain), is answered 200 and changes nothing; one still being
+   handled here is answered 503 (the platform may ask again later). If handling fails the answer
+   is 500 (the claim is deleted, so the platform's retry is handled).
+
+At start, before the first post is taken, claims a process died holding are reported uncertain.
 
 Served by tornado (already a dependency through python-telegram-bot's webhooks extra), in the
 bot's event loop. Log lines say what was refused and why, never who sent it or what it said.
@@ -23,6 +26,7 @@ import logging
 
 import tornado.web
 
+from channels.inbound_once import Outcome
 from channels.webhook_listener import ListenedReceiver, WebhookListener
 from channels.zalo_bot.handled import HandledOnce
 from channels.zalo_bot.updates import update_of
@@ -53,6 +57,10 @@ class ZaloBotWebhook(ListenedReceiver):
             listen=listen, port=port, path=path, handler=_UpdateRequest,
             handler_args={"receiver": self}, max_body_bytes=MAX_BODY_BYTES)
 
+    async def start(self) -> None:
+        await self._handled.give_up_left_claims()
+        await super().start()
+
     async def receive(self, body: bytes, secret: str | None) -> int:
         """The HTTP status for one posted update (the checks of the module docstring)."""
         if secret is None or not hmac.compare_digest(secret.encode(), self._secret):
@@ -66,10 +74,10 @@ class ZaloBotWebhook(ListenedReceiver):
             log.warning("Zalo Bot webhook: refused a request that is not an update")
             return 400
         try:
-            await self._handled.handle(update)
+            outcome = await self._handled.handle(update)
         except Exception as error:
             # The type only: an exception's words could quote what the person wrote.
             log.error("Zalo Bot webhook: handling a %s update failed (%s); the platform may "
                       "post it again", update.event_name, type(error).__name__)
             return 500
-        return 200
+        return 503 if outcome is Outcome.IN_PROGRESS else 200

@@ -8,13 +8,17 @@ For each request, in this order, and nothing changes unless all pass (SPEC §13)
 3. the timestamp is not older than :data:`MAX_EVENT_AGE` nor ahead of our clock by more than
    :data:`CLOCK_SKEW`: otherwise 403. The age allowed covers Zalo's retries of an unanswered
    event (30 s, 5, 15 and 30 minutes, then an hour);
-4. the event was not seen before (same event name, sender and message id): remembered in
-   ``zalo_seen_events`` under an HMAC key, never the sender's id, and kept longer than the age
+4. the event is claimed once (``channels.inbound_once``; same event name, sender and message id),
+   in ``zalo_seen_events`` under an HMAC key, never the sender's id, kept longer than the age
    allowed, so a replay inside the window is caught by the table and one outside it by the
-   timestamp. A replay is answered 200 (Zalo must not retry it) and changes nothing.
+   timestamp. A replay, or Zalo's retry of an event we handled but answered too late, is
+   answered 200 (Zalo must not retry it) and changes nothing; so is the retry of an event a
+   dying process was handling (counted and logged as uncertain, never handled twice). A retry
+   arriving while the event is still being handled here is answered 503: Zalo asks again later.
 
 Then the event is handed to ``on_event`` as plain data (``inbound.InboundEvent``). If that fails
-the mark is removed and the answer is 500, so Zalo's retry of the event is handled.
+the claim is deleted and the answer is 500, so Zalo's retry of the event is handled. At start,
+claims a process died holding are reported uncertain before the first event is taken.
 
 Served by tornado (already a dependency through python-telegram-bot's webhooks extra), in the
 bot's event loop. Log lines say what was refused and why, never who sent it or what it said.
@@ -31,12 +35,13 @@ from datetime import UTC, datetime, timedelta
 
 import tornado.web
 
+from channels.inbound_once import InboundOnce, Outcome
 from channels.webhook_listener import ListenedReceiver, WebhookListener
 from channels.zalo_oa.inbound import InboundEvent, event_identity, parse_event
 from channels.zalo_oa.signature import SIGNATURE_HEADER, signature_is_valid
 from core.clock import Clock
-from storage import zalo_events
 from storage.db import Database
+from storage.inbound_claims import ZALO_OA_EVENTS
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +50,7 @@ MAX_EVENT_AGE = timedelta(hours=2)
 CLOCK_SKEW = timedelta(minutes=5)
 # Seen events are kept this long: longer than any event the timestamp check lets through.
 SEEN_EVENTS_KEPT = MAX_EVENT_AGE + CLOCK_SKEW + timedelta(hours=1)
-PRUNE_EVERY = timedelta(hours=1)
+ZALO_OA = "zalo_oa"
 
 EventHandler = Callable[[InboundEvent], Awaitable[None]]
 
@@ -64,15 +69,18 @@ class _EventRequest(tornado.web.RequestHandler):
 class ZaloWebhook(ListenedReceiver):
     def __init__(self, *, db: Database, app_id: str, oa_secret: str, listen: str, port: int,
                  path: str, on_event: EventHandler, clock: Clock) -> None:
-        self._db = db
         self._app_id = app_id
         self._oa_secret = oa_secret
         self._on_event = on_event
         self._clock = clock
-        self._pruned_at: datetime | None = None
+        self._once = InboundOnce(db, ZALO_OA_EVENTS, ZALO_OA, clock, kept=SEEN_EVENTS_KEPT)
         self._listener = WebhookListener(
             listen=listen, port=port, path=path, handler=_EventRequest,
             handler_args={"receiver": self}, max_body_bytes=MAX_BODY_BYTES)
+
+    async def start(self) -> None:
+        await self._once.give_up_left_claims()
+        await super().start()
 
     async def receive(self, body: bytes, signature: str | None) -> int:
         """The HTTP status for one posted event (the checks of the module docstring)."""
@@ -91,34 +99,21 @@ class ZaloWebhook(ListenedReceiver):
         if not now - MAX_EVENT_AGE <= sent_at <= now + CLOCK_SKEW:
             log.warning("Zalo webhook: refused a stale event (sent %s)", sent_at.isoformat())
             return 403
-        key = self._event_key(payload)
-        async with self._db.transaction() as conn:
-            first_time = await zalo_events.remember_event(conn, key, now)
-            if first_time and self._prune_due(now):
-                await zalo_events.prune_events(conn, now - SEEN_EVENTS_KEPT)
-        if not first_time:
-            log.info("Zalo webhook: ignored a replayed %s event", payload.get("event_name"))
-            return 200
         event = parse_event(payload)
-        if event is None:
-            return 200
         try:
-            await self._on_event(event)
+            outcome = await self._once.run(self._event_key(payload),
+                                           lambda: self._handled(event))
         except Exception as error:
             # The type only: an exception's words could quote what the person wrote.
             log.error("Zalo webhook: handling a %s event failed (%s); Zalo will retry it",
-                      event.event_name, type(error).__name__)
-            async with self._db.transaction() as conn:
-                await zalo_events.forget_event(conn, key)
+                      payload.get("event_name"), type(error).__name__)
             return 500
-        return 200
+        return 503 if outcome is Outcome.IN_PROGRESS else 200
+
+    async def _handled(self, event: InboundEvent | None) -> None:
+        if event is not None:  # an event kind the bot does not take: claimed, nothing to do
+            await self._on_event(event)
 
     def _event_key(self, payload: dict[str, object]) -> str:
         identity = "\x00".join(event_identity(payload))
         return hmac.new(self._oa_secret.encode(), identity.encode(), hashlib.sha256).hexdigest()
-
-    def _prune_due(self, now: datetime) -> bool:
-        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
-            return False
-        self._pruned_at = now
-        return True

@@ -145,17 +145,18 @@ class FakeSmsGateway(HttpEmulator):
 
     async def text_from(self, sender: str, text: str, *, signed: bool = True,
                         signature: str | None = None, timestamp: int | None = None,
-                        event: str = "sms:received") -> list[int]:
+                        event: str = "sms:received", message_id: str | None = None) -> list[int]:
         """A person texts the phone: ``sms:received`` is posted to every webhook for that
         event, signed unless ``signed`` is False (``signature``/``timestamp`` override the
-        real ones, to forge or replay). Returns the statuses the bot answered."""
+        real ones, to forge or replay). The app's retry of a text is the same ``message_id``
+        posted again, signed anew. Returns the statuses the bot answered."""
         now = datetime.now(UTC)
         statuses = []
         for hook in [h for h in self.webhooks if h["event"] == event]:
             body = json.dumps({
                 "id": secrets.token_hex(10), "webhookId": hook["id"], "event": event,
                 "deviceId": self.device_id,
-                "payload": {"messageId": secrets.token_hex(10), "message": text,
+                "payload": {"messageId": message_id or secrets.token_hex(10), "message": text,
                             "sender": sender, "recipient": None, "simNumber": 1,
                             "phoneNumber": sender,
                             "receivedAt": now.isoformat(timespec="milliseconds")},

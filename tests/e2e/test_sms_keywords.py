@@ -42,8 +42,8 @@ async def phone(db) -> AsyncIterator[tuple[FakeSmsGateway, SmsSubscribers]]:
     channel = SmsChannel(provider, anonymizer.open_address, max_segments=1)
     inbound = SmsInbound(subscribers, channel, Translator("vi"),
                          unit_name=lambda code: directory.tree.find(code).name)
-    receiver = SmsWebhookReceiver(signing_key=gateway.signing_key, listen="127.0.0.1", port=0,
-                                  path="/sms/webhook", on_text=inbound.on_text,
+    receiver = SmsWebhookReceiver(db=db, signing_key=gateway.signing_key, listen="127.0.0.1",
+                                  port=0, path="/sms/webhook", on_text=inbound.on_text,
                                   seal=anonymizer.seal_address, clock=clock)
     await receiver.start()
     gateway.add_webhook(receiver.url)

@@ -169,14 +169,14 @@ async def test_an_address_not_sealed_with_our_key_is_unreachable(gateway):
 
 # ---- incoming texts (sms:received) ------------------------------------------------------
 @pytest.fixture
-async def receiver(gateway) -> AsyncIterator[tuple[SmsWebhookReceiver, list[InboundText]]]:
+async def receiver(gateway, db) -> AsyncIterator[tuple[SmsWebhookReceiver, list[InboundText]]]:
     received: list[InboundText] = []
 
     async def on_text(text: InboundText) -> None:
         received.append(text)
 
-    hook = SmsWebhookReceiver(signing_key=gateway.signing_key, listen="127.0.0.1", port=0,
-                              path="/sms/webhook", on_text=on_text,
+    hook = SmsWebhookReceiver(db=db, signing_key=gateway.signing_key, listen="127.0.0.1",
+                              port=0, path="/sms/webhook", on_text=on_text,
                               seal=ANONYMIZER.seal_address, clock=SystemClock())
     await hook.start()
     gateway.add_webhook(hook.url)
@@ -264,14 +264,14 @@ async def test_esms_faults_map_onto_the_send_failures(esms):
     await asyncio.gather(channel.provider.close(), wrong.provider.close())
 
 
-async def test_the_bot_registers_its_webhook_as_the_app_documents(gateway):
+async def test_the_bot_registers_its_webhook_as_the_app_documents(gateway, db):
     received: list[InboundText] = []
 
     async def on_text(text: InboundText) -> None:
         received.append(text)
 
-    hook = SmsWebhookReceiver(signing_key=gateway.signing_key, listen="127.0.0.1", port=0,
-                              path="/sms/webhook", on_text=on_text,
+    hook = SmsWebhookReceiver(db=db, signing_key=gateway.signing_key, listen="127.0.0.1",
+                              port=0, path="/sms/webhook", on_text=on_text,
                               seal=ANONYMIZER.seal_address, clock=SystemClock())
     await hook.start()
     async with httpx.AsyncClient(auth=(gateway.username, gateway.password)) as client:

@@ -1,6 +1,6 @@
-"""The Zalo OA's stored tokens and seen webhook events, on SQLite and PostgreSQL: the refresh
-token chain is only replaced by its own rotation or, after a refusal, by a new token from the
-operator; a replayed event is recognised until it is pruned."""
+"""The Zalo OA's stored tokens, on SQLite and PostgreSQL: the refresh token chain is only
+replaced by its own rotation or, after a refusal, by a new token from the operator (the seen
+webhook events: ``test_inbound_claims``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from alembic import command
 from sqlalchemy import inspect
 
-from storage import zalo_events, zalo_tokens
+from storage import zalo_tokens
 from storage.migrate import _alembic_config, current_revision, head_revision
 
 OA = "579745863508352884"
@@ -70,20 +70,6 @@ async def test_after_a_refusal_only_a_new_token_from_the_operator_is_taken(db, c
     tokens = await stored(db, clock)
     assert (tokens.refresh_token, tokens.refused_reason, tokens.access_token) == (
         "granted-again", None, None)
-
-
-async def test_an_event_is_new_once_until_forgotten_or_pruned(db, clock):
-    async with db.transaction() as conn:
-        assert await zalo_events.remember_event(conn, "k1", clock.now())
-        assert not await zalo_events.remember_event(conn, "k1", clock.now())
-        await zalo_events.forget_event(conn, "k1")
-        assert await zalo_events.remember_event(conn, "k1", clock.now())
-        assert await zalo_events.remember_event(conn, "k2", clock.now() + timedelta(hours=3))
-
-    async with db.transaction() as conn:
-        assert await zalo_events.prune_events(conn, clock.now() + timedelta(hours=1)) == 1
-        assert await zalo_events.remember_event(conn, "k1", clock.now())
-        assert not await zalo_events.remember_event(conn, "k2", clock.now())
 
 
 async def _migrate(db, action: str, revision: str) -> None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from channels.inbound_once import Outcome
 from channels.typed_chat.conversation import Said
 from channels.zalo_bot.addresses import chat_address
 from channels.zalo_bot.api import BotApiError, BotTransportError, ZaloBotApi
@@ -120,10 +121,11 @@ async def test_each_message_is_handled_once_and_again_after_a_failure(db):
     assert update is not None
     with pytest.raises(RuntimeError):
         await once.handle(update)  # failed: released, so the next delivery is handled
-    assert await once.handle(update) is True
-    assert await once.handle(update) is False
+    assert await once.handle(update) is Outcome.HANDLED
+    assert await once.handle(update) is Outcome.REPEATED
     # A restart: a new keeper on the same database still knows the message.
-    assert await HandledOnce(db, TOKEN, on_update, ManualClock(START)).handle(update) is False
+    assert await HandledOnce(db, TOKEN, on_update, ManualClock(START)).handle(
+        update) is Outcome.REPEATED
     assert handled == ["16f6366b3f02645a3d15"]
     assert once.key_of("16f6366b3f02645a3d15") != "16f6366b3f02645a3d15"
 
