@@ -113,10 +113,10 @@ class WindowTokens:
     def idle(self) -> bool:
         return self._held == 0
 
-    @property
-    def spent(self) -> bool:
-        """A ``take`` now would wait: every token is out, or someone waits already."""
-        return self._free == 0 or bool(self._first) or bool(self._rest)
+    def short_of(self, count: int) -> bool:
+        """``count`` takes now would not all go at once: fewer tokens are free, or someone
+        waits already."""
+        return self._free < count or bool(self._first) or bool(self._rest)
 
 
 class SendPacer:
@@ -139,11 +139,22 @@ class SendPacer:
         until = asyncio.get_running_loop().time() + seconds
         self._not_before = max(self._not_before, until)
 
-    def would_wait(self, address: Address) -> bool:
-        """Whether a turn for ``address`` would wait now for its group's token (the group had
-        its ``per_group_minute`` sends within the last window: up to a window's wait)."""
+    def would_wait(self, address: Address, already: int = 0) -> bool:
+        """Whether a turn for ``address`` would wait for its group's token (the group had its
+        ``per_group_minute`` sends within the last window: up to a window's wait) once
+        ``already`` turns taken for it before this one (a batch's own rows) have gone."""
         tokens = self._groups.get(address)
-        return tokens is not None and tokens.spent
+        if tokens is None:
+            return already >= self._per_group
+        return tokens.short_of(already + 1)
+
+    def held_for(self) -> float:
+        """Seconds left of a hold (``hold_off``); 0 when turns may go."""
+        return max(0.0, self._not_before - asyncio.get_running_loop().time())
+
+    async def wait_out_hold(self) -> None:
+        """Returns once no hold is left (at once when there is none)."""
+        await self._held_off()
 
     async def _held_off(self) -> None:
         loop = asyncio.get_running_loop()
@@ -155,32 +166,39 @@ class SendPacer:
 
     @asynccontextmanager
     async def turn(self, address: Address,
-                   claim: Callable[[], Awaitable[bool]] | None = None) -> AsyncIterator[bool]:
+                   claim: Callable[[], Awaitable[bool]] | None = None, *,
+                   claimed_before: bool = False) -> AsyncIterator[bool]:
         """A turn to send to ``address``: yields True once the send may go.
 
         ``claim`` (the delivery row's pending -> sending commit) runs after the group's token
         and before the overall one, so the overall token is held for the request alone and not
         for a database write (see the module docstring); when it returns False the turn yields
-        False at once and gives the group's token straight back (nothing is sent)."""
+        False at once and gives the group's token straight back (nothing is sent).
+
+        ``claimed_before``: the row was claimed ``sending`` before the turn (a paid batch), so
+        the turn never waits out a hold; the caller asks ``held_for`` inside it."""
+        hold = not claimed_before
         # Before any token or claim: a row held off stays pending, its tokens free for others.
-        await self._held_off()
+        if hold:
+            await self._held_off()
         group = self._group_tokens(address)
         # The group token first: a busy group must not hold an overall token while it waits.
         await group.take()
         try:
+            # A 429 answered while this turn waited for its group's token holds it too - still
+            # before the claim, so the row waits the hold out ``pending``, never ``sending``
+            # (SPEC §12: a crash then leaves it to be sent, not uncertain). A hold that starts
+            # after the claim is not waited here: the request goes, and a 429 it gets proves
+            # nothing went out (the row goes back to pending). A caller whose rows were claimed
+            # before the turn asks ``held_for`` inside it (``broadcasts.paid_lane``).
+            if hold:
+                await self._held_off()
             if claim is not None and not await claim():
                 group.give_back_now()
                 yield False
                 return
             await self._overall.take()
         except BaseException:
-            group.give_back_now()
-            raise
-        try:
-            # A 429 answered while this turn waited for its tokens holds it too.
-            await self._held_off()
-        except BaseException:
-            self._overall.give_back_now()
             group.give_back_now()
             raise
         try:

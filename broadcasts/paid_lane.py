@@ -129,6 +129,10 @@ class PaidLane:
                 self._ready.clear()
                 await self._ready.wait()
                 continue
+            # A 429's hold (``SendPacer.hold_off``) is waited out before rows are claimed:
+            # claimed rows are ``sending``, and a crash during the hold would make copies that
+            # never left uncertain (SPEC §12).
+            await self._pacer.wait_out_hold()
             taken = self._take()
             if not taken:
                 continue
@@ -189,7 +193,13 @@ class PaidLane:
             # run beside it, still get their answers written.
             log.exception("paid copy %s could not be drawn", job.id)
             return TransientFailure(type(error).__name__)
-        async with self._pacer.turn(job.address):
+        async with self._pacer.turn(job.address, claimed_before=True):
+            held = self._pacer.held_for()
+            if held > 0:
+                # A 429 came after this batch was claimed: the copy does not go into Telegram's
+                # flood wait, nor wait it out ``sending``; nothing left, so the row goes back to
+                # pending and is sent after the hold (the row-by-row rules).
+                return RetryLater("held off after a 429", held)
             try:
                 return await self._channel.send(job.address, message)
             except RetryLater as failure:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
@@ -20,13 +21,14 @@ from storage.schema import deliveries, groups
 
 async def claim_batch(conn: AsyncConnection, delivery_ids: Collection[int], *,
                       channel: str, now: datetime,
-                      held: Callable[[Address], bool] = lambda address: False,
+                      held: Callable[[Address, int], bool] = lambda address, already: False,
                       ) -> tuple[list[DeliveryJob], list[int]]:
     """Many rows pending -> sending at once, those whose group is on ``channel`` and not
-    ``held``: the claimed jobs, and the ids left pending (another channel, or a group ``held``:
-    to be sent one by one). Rows no longer pending are in neither. Like
-    :func:`claim_for_sending`, nothing is claimed by a leader that lost its lock; the caller
-    commits before any request (SPEC §12)."""
+    ``held`` (asked with the number of the group's rows this claim took before: a batch's own
+    copies count against the group's minute too): the claimed jobs, and the ids left pending
+    (another channel, or a group ``held``: to be sent one by one). Rows no longer pending are
+    in neither. Like :func:`claim_for_sending`, nothing is claimed by a leader that lost its
+    lock; the caller commits before any request (SPEC §12)."""
     if not delivery_ids:
         return [], []
     rows = (await conn.execute(
@@ -35,7 +37,12 @@ async def claim_batch(conn: AsyncConnection, delivery_ids: Collection[int], *,
         .select_from(deliveries.join(groups, deliveries.c.group_id == groups.c.id))
         .where(deliveries.c.id.in_(list(delivery_ids)), deliveries.c.status == PENDING)
         .order_by(deliveries.c.id))).all()
-    mine = [r for r in rows if r.address.channel == channel and not held(r.address)]
+    mine = []
+    per_group: Counter[Address] = Counter()
+    for r in rows:
+        if r.address.channel == channel and not held(r.address, per_group[r.address]):
+            per_group[r.address] += 1
+            mine.append(r)
     taken = {r.id for r in mine}
     others = [r.id for r in rows if r.id not in taken]
     if not mine:

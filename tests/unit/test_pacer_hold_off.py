@@ -51,3 +51,23 @@ async def test_a_pacer_never_held_gives_its_turns_at_once() -> None:
         async with pacer.turn(GROUP):
             entered += 1
     assert entered == 5 and not pacer.would_wait(GROUP)
+
+
+async def test_a_turn_for_a_row_claimed_before_it_never_waits_out_a_hold() -> None:
+    """A paid batch's rows are ``sending`` before their turns: such a turn is given at once and
+    its caller sees the hold (``held_for``) instead of waiting it out ``sending``."""
+    pacer = SendPacer(100, 20)
+    pacer.hold_off(30)
+    async with asyncio.timeout(5):
+        async with pacer.turn(GROUP, claimed_before=True) as go:
+            assert go
+            assert 29 < pacer.held_for() <= 30
+
+
+async def test_a_batchs_own_copies_count_against_their_groups_minute() -> None:
+    pacer = SendPacer(100, 2)
+    assert not pacer.would_wait(GROUP) and not pacer.would_wait(GROUP, 1)
+    assert pacer.would_wait(GROUP, 2)  # a third copy in one batch would wait a minute
+    async with pacer.turn(GROUP):
+        pass
+    assert not pacer.would_wait(GROUP) and pacer.would_wait(GROUP, 1)

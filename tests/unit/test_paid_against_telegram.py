@@ -136,6 +136,39 @@ async def test_after_a_429_no_paid_copy_reaches_telegram_before_its_retry_after(
     assert [status for status, _ in await wired.rows()] == ["sent"] * 6
 
 
+async def test_copies_claimed_during_a_429s_hold_would_be_uncertain_so_the_lane_claims_none(
+        wired, clock):
+    """A paid alert asked for while the lane is held off (a 429's ``retry_after``) is not claimed
+    ``sending`` until the hold is over: a crash or stop during the hold leaves its rows pending
+    (sent after the restart), not uncertain for copies that never left (SPEC §12)."""
+    fake = wired.fake
+    first = await wired.groups(1, clock)
+    fake.inject_error("sendMessage", chat_id=first[0], error_code=429,
+                      description="Too Many Requests: retry after 30", retry_after=30)
+    await wired.alert("Lũ lớn, di dời ngay")
+
+    async def refusal_written() -> bool:
+        status, last_error = (await wired.rows())[0]
+        return status == "pending" and last_error is not None
+
+    await until(refusal_written, "the 429 written on its row")
+    more = await wired.groups(3, clock)
+    await wired.alert("Lũ lớn, tin thứ hai")
+
+    async def planned() -> bool:
+        return len(await wired.rows()) == 5  # the first group's again, and the three new
+
+    await until(planned, "the second alert's rows planned")
+    # An observation window, not a wait for something: before the fix a runner claimed the
+    # rows within milliseconds and held them ``sending`` for the 30 s hold.
+    for _ in range(50):
+        statuses = [status for status, _ in await wired.rows()]
+        assert "sending" not in statuses, statuses
+        await asyncio.sleep(0.01)
+    assert statuses == ["pending"] * 5
+    assert wired.paid_sends(more) == []  # nothing into Telegram's flood wait either
+
+
 async def test_a_paid_copy_answered_200_without_readable_json_is_uncertain_and_sent_once(
         wired, clock):
     fake = wired.fake
