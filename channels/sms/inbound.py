@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from broadcasts.sms_subscribers import SmsSubscribers, Subscription
 from channels.sms.channel import MAX_KEY_LENGTH, SmsChannel
 from channels.sms.keywords import Keyword, KeywordText, read_keyword
 from channels.sms.provider import InboundText
+from core.answers import Undelivered
 from core.i18n import Translator
 from core.outbound import IDEMPOTENCY_KEY, OutboundMessage, SendFailure
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TipTextHandler = Callable[[InboundText, KeywordText], Awaitable[None]]
 # A text that is no keyword: True when it was handled (a numbered choice), else the help.
@@ -51,9 +54,24 @@ class SmsInbound:
             await self._answer(inbound, "sms.reply.unsubscribed" if removed
                                else "sms.reply.not_subscribed")
         elif said.keyword in _TIP_KEYWORDS and self._on_tip_text is not None:
-            await self._on_tip_text(inbound, said)
-        elif self._on_other_text is None or not await self._on_other_text(inbound):
+            await self._undelivered_is_done(self._on_tip_text(inbound, said), said.keyword)
+        elif self._on_other_text is None or not await self._undelivered_is_done(
+                self._on_other_text(inbound), None):
             await self._answer(inbound, self._help)
+
+    @staticmethod
+    async def _undelivered_is_done(handling: Awaitable[T], keyword: Keyword | None,
+                                   ) -> T | bool:
+        """What the person did is done (a tip filed, a part added: the officers' notices go
+        through the outbox); only the answer SMS was lost (the month's budget spent, the
+        number unreachable). Not raised: the gateway would post the text again and it would be
+        done twice (as ``channels.typed_chat.conversation`` does for Zalo)."""
+        try:
+            return await handling
+        except Undelivered as error:
+            log.warning("SMS: the answer to a %s text could not be sent (%s)",
+                        keyword.name if keyword else "numbered", error.kind)
+            return True
 
     async def _subscribe(self, inbound: InboundText, rest: str) -> None:
         code = rest.split()[0] if rest.split() else ""
