@@ -17,11 +17,16 @@ The rule, the Telegram webhook inbox's (``ops.inbox_feed``):
   dying leader's last claim after the new leader started) is one too. It becomes
   ``uncertain``: counted in ``kna_inbound_uncertain_total{channel}``, logged with no content
   and no sender, and never handled again. A cancelled handling (the bot stopping mid-way)
-  leaves its claim for the next start to find, for the same reason: part of it may be done.
+  leaves its claim for the next start to find, for the same reason: part of it may be done;
+- a stopping receiver lets the handlings under way finish (``drain``, bounded) before the bot
+  closes the clients and the database they use; a handling that fails once the stop has begun
+  keeps its claim too (its failure may be the stop's closed client, after its tip was filed):
+  uncertain at the next start, rather than handled again on the platform's retry.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -36,6 +41,8 @@ from storage.inbound_claims import DONE, HANDLING, ClaimTable
 log = logging.getLogger(__name__)
 
 PRUNE_EVERY = timedelta(hours=1)
+# How long a stopping receiver waits for the events it is handling (a tip's receipt, a download).
+STOP_GRACE_SECONDS = 10.0
 
 
 class Outcome(Enum):
@@ -62,6 +69,25 @@ class InboundOnce:
         self._kept = kept
         self._held: set[str] = set()
         self._pruned_at: datetime | None = None
+        self._stopping = False
+        self._none_held = asyncio.Event()
+        self._none_held.set()
+
+    def begin_stop(self) -> None:
+        """The receiver is stopping: from now on a failed handling keeps its claim."""
+        self._stopping = True
+
+    async def drain(self, grace: float | None = None) -> None:
+        """At a receiver's stop (after it stopped taking requests): wait up to ``grace`` seconds
+        (:data:`STOP_GRACE_SECONDS`) for the handlings under way."""
+        self.begin_stop()
+        if self._held:
+            try:
+                await asyncio.wait_for(self._none_held.wait(),
+                                       STOP_GRACE_SECONDS if grace is None else grace)
+            except TimeoutError:
+                log.warning("%s: %d inbound event(s) still being handled at the stop",
+                            self._channel, len(self._held))
 
     async def give_up_left_claims(self) -> int:
         """At a receiver's start: every claim left ``handling`` becomes uncertain. How many."""
@@ -77,10 +103,13 @@ class InboundOnce:
         if key in self._held:
             return self._dropped(Outcome.IN_PROGRESS)
         self._held.add(key)
+        self._none_held.clear()
         try:
             return await self._claimed_and_handled(key, handle)
         finally:
             self._held.discard(key)
+            if not self._held:
+                self._none_held.set()
 
     async def _claimed_and_handled(self, key: str,
                                    handle: Callable[[], Awaitable[None]]) -> Outcome:
@@ -99,8 +128,9 @@ class InboundOnce:
         try:
             await handle()
         except Exception:
-            async with self._db.transaction() as conn:
-                await inbound_claims.release(conn, self._claims, key)
+            if not self._stopping:
+                async with self._db.transaction() as conn:
+                    await inbound_claims.release(conn, self._claims, key)
             raise
         async with self._db.transaction() as conn:
             await inbound_claims.finish(conn, self._claims, key)

@@ -102,6 +102,12 @@ class SmsWebhookReceiver(ListenedReceiver):
         await self._once.give_up_left_claims()
         await super().start()
 
+    async def stop(self) -> None:
+        # No new request, then the events under way finish before the bot closes their clients.
+        self._once.begin_stop()
+        await super().stop()
+        await self._once.drain()
+
     async def accept(self, body: bytes, headers: Mapping[str, str]) -> int:
         """The HTTP status for one webhook request."""
         now = self._clock.now().timestamp()

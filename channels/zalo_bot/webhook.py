@@ -61,6 +61,12 @@ class ZaloBotWebhook(ListenedReceiver):
         await self._handled.give_up_left_claims()
         await super().start()
 
+    async def stop(self) -> None:
+        # No new request, then the events under way finish before the bot closes their clients.
+        self._handled.begin_stop()
+        await super().stop()
+        await self._handled.drain()
+
     async def receive(self, body: bytes, secret: str | None) -> int:
         """The HTTP status for one posted update (the checks of the module docstring)."""
         if secret is None or not hmac.compare_digest(secret.encode(), self._secret):

@@ -82,6 +82,12 @@ class ZaloWebhook(ListenedReceiver):
         await self._once.give_up_left_claims()
         await super().start()
 
+    async def stop(self) -> None:
+        # No new request, then the events under way finish before the bot closes their clients.
+        self._once.begin_stop()
+        await super().stop()
+        await self._once.drain()
+
     async def receive(self, body: bytes, signature: str | None) -> int:
         """The HTTP status for one posted event (the checks of the module docstring)."""
         try:

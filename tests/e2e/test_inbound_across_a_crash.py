@@ -21,6 +21,7 @@ import pytest
 from sqlalchemy import select
 
 from broadcasts.sms_subscribers import SmsSubscribers
+from channels import inbound_once
 from channels.sms.android_gateway import AndroidGatewayProvider
 from channels.sms.channel import SmsChannel
 from channels.sms.inbound import SmsInbound
@@ -46,6 +47,13 @@ NUMBER = "+84901234567"
 UNITS = [Unit("DT", "Tỉnh Đồng Tháp", None), Unit("TT-TANTHANH", "Xã Tân Thành", "DT")]
 TIP = "nhà số 5 hẻm 9 buôn ma túy"
 ANONYMIZER = Anonymizer(bytes(range(32)))
+
+
+@pytest.fixture(autouse=True)
+def short_stop_grace(monkeypatch) -> None:
+    """A process here "dies" by stopping with a handling that never ends: its stop waits a
+    moment for it (``InboundOnce.drain``), not the product's ten seconds."""
+    monkeypatch.setattr(inbound_once, "STOP_GRACE_SECONDS", 0.2)
 
 
 class DiesWhileHandling:
@@ -333,3 +341,34 @@ async def test_sms_a_text_whose_handling_failed_is_handled_when_the_gateway_retr
         retried = await gateway.text_from(NUMBER, "DK TT-TANTHANH", message_id="m-9")
     assert (first, retried) == ([500], [200])
     assert len(gateway.sms_to(NUMBER)) == 1
+
+
+async def test_sms_a_text_whose_handling_fails_once_the_stop_began_is_not_handled_again(
+        db, gateway):
+    """The bot stops while a text is handled: the stop lets it finish first; if it then fails
+    (the stop closed the client its receipt needed, after the tip was filed) its claim is kept,
+    uncertain at the next start, and the gateway's retry is not filed a second time."""
+    arrived = asyncio.Event()
+    release: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    handled: list = []
+
+    async def filed_then_client_closed(text) -> None:
+        handled.append(text)
+        arrived.set()
+        await release  # raises what the stop made of the receipt's send
+
+    counted = uncertain_count("sms")
+    async with sms_process(db, gateway, on_text=filed_then_client_closed) as receiver:
+        request = asyncio.ensure_future(
+            gateway.text_from(NUMBER, f"TB {TIP}", message_id="m-stop"))
+        await asyncio.wait_for(arrived.wait(), 10)
+        stopping = asyncio.ensure_future(receiver.stop())
+        await asyncio.sleep(0)  # the stop has begun: the listener is closing
+        release.set_exception(RuntimeError("Cannot send a request, as the client has been closed"))
+        await stopping
+    with contextlib.suppress(BaseException):
+        await request
+    async with sms_process(db, gateway, handled=handled):  # the next start
+        assert await gateway.text_from(NUMBER, f"TB {TIP}", message_id="m-stop") == [200]
+    assert [text.message_id for text in handled] == ["m-stop"]  # not handled again
+    assert uncertain_count("sms") == counted + 1
