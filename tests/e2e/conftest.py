@@ -6,21 +6,19 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
 import pytest
-from sqlalchemy.engine import make_url
 
 from bot.config import load_config
 from bot.logging import configure_logging
 from bot.runtime import RunningBot, start_bot
 from core.clock import ManualClock
 from emulators.telegram import FakeTelegramAPI, FakeUser
-from tests.conftest import PG_URL, UNITS_AND_STAFF
+from tests.conftest import UNITS_AND_STAFF
+from tests.fresh_database import fresh_storage_url
 
 SETTLE_TIMEOUT = 5.0
 SETTLE_RECHECK = 0.02
@@ -126,19 +124,8 @@ async def e2e_storage_url(request: pytest.FixtureRequest) -> AsyncIterator[str |
     """Every end-to-end test runs twice: on the default SQLite file (None), and on a fresh
     PostgreSQL database of its own on the TEST_DATABASE_URL server (without it, tests/conftest.py
     skips the PostgreSQL run before this fixture is reached)."""
-    if request.param == "sqlite":
-        yield None
-        return
-    base = make_url(PG_URL)
-    name = f"kna_e2e_{uuid.uuid4().hex[:10]}"
-    admin_dsn = base.set(drivername="postgresql", database="postgres").render_as_string(False)
-    admin = await asyncpg.connect(admin_dsn)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    async for url in fresh_storage_url(request.param, "kna_e2e"):
+        yield url
 
 
 @pytest.fixture

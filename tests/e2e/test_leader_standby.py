@@ -25,12 +25,12 @@ from tests.e2e.bulletin_steps import compose_and_choose, linked_groups
 from tests.e2e.conftest import write_e2e_config
 from tests.e2e.ops_process import (
     bot_process,
-    fresh_pg_database,
     get_when,
     sample,
     with_ops_listen,
 )
 from tests.e2e.tip_steps import say
+from tests.fresh_database import fresh_pg_database
 
 pytestmark = pytest.mark.postgresql
 GROUPS = 60

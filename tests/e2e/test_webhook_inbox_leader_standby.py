@@ -14,7 +14,7 @@ from contextlib import AsyncExitStack
 import pytest
 
 from tests.e2e.conftest import write_e2e_config
-from tests.e2e.ops_process import bot_process, fresh_pg_database, get_when, with_ops_listen
+from tests.e2e.ops_process import bot_process, get_when, with_ops_listen
 from tests.e2e.tip_steps import CODE, file_guided_tip
 from tests.e2e.webhook_process import (
     hook_of,
@@ -23,6 +23,7 @@ from tests.e2e.webhook_process import (
     webhook_env,
     with_webhook,
 )
+from tests.fresh_database import fresh_pg_database
 
 pytestmark = pytest.mark.postgresql
 
