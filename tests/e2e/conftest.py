@@ -22,6 +22,8 @@ from tests.fresh_database import fresh_storage_url
 
 SETTLE_TIMEOUT = 5.0
 SETTLE_RECHECK = 0.02
+# The mark of a test whose fake Bot API enforces Telegram's flood limits (``fake`` below).
+FLOOD_LIMITS = "telegram_flood_limits"
 
 # No BOT_SECRET_KEY: the bot makes its 0600 key file in data/, as on a first real run.
 BOT_ENV: dict[str, str] = {}
@@ -88,9 +90,16 @@ class Harness:
                                    environ=BOT_ENV)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{FLOOD_LIMITS}: the fake Bot API enforces Telegram's flood limits")
+
+
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegramAPI]:
-    api = FakeTelegramAPI()
+async def fake(request: pytest.FixtureRequest) -> AsyncIterator[FakeTelegramAPI]:
+    """The fake Bot API; under a test or module marked ``telegram_flood_limits`` it answers 429
+    where Telegram would (overall, per group, per private chat: ``emulators.telegram.faults``)."""
+    api = FakeTelegramAPI(rate_limits=request.node.get_closest_marker(FLOOD_LIMITS) is not None)
     await api.start()
     yield api
     await api.stop()
