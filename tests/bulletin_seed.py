@@ -7,6 +7,8 @@ import dataclasses
 import json
 import weakref
 from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -98,6 +100,21 @@ async def make_desk(config_path: Path, clock: ManualClock, *, workers: int = 4,
                         pacer=pacer or SendPacer(1000, 1000), policy=QUICK)
     _STAFF_CHANNELS[desk] = staff_channel
     return desk, groups_channel, staff_channel
+
+
+@asynccontextmanager
+async def open_desk(config_path: Path, clock: ManualClock, *, start: bool = False,
+                    ) -> AsyncIterator[tuple[BulletinDesk, RecordingChannel, RecordingChannel]]:
+    """A desk from :func:`make_desk` (its engine started when ``start``: a test that starts it
+    itself may start it later), stopped and its database closed after."""
+    desk, groups_channel, staff_channel = await make_desk(config_path, clock)
+    if start:
+        await desk.start()
+    try:
+        yield desk, groups_channel, staff_channel
+    finally:
+        await desk.stop()
+        await desk.db.close()
 
 
 # The recording staff channel of each desk ``make_desk`` built: where its outbox notices go.

@@ -21,20 +21,19 @@ from core.outbound import (
 from storage import deliveries as store
 from storage.groups import find_group
 from storage.schema import deliveries
-from tests.bulletin_seed import OFFICER, link_groups, make_desk
-from tests.bulletin_seed import settle as settle_desk
+from tests.bulletin_seed import (
+    OFFICER,
+    link_groups,
+    make_desk,
+    open_desk,
+    settle,
+)
 
 
 @pytest.fixture
 async def env(write_config, clock):
-    desk, groups, staff = await make_desk(write_config(), clock)
-    yield desk, groups, staff
-    await desk.stop()
-    await desk.db.close()
-
-
-async def settle(desk) -> None:
-    await settle_desk(desk)  # and staff got what it queued for them in the outbox
+    async with open_desk(write_config(), clock) as desk_and_channels:
+        yield desk_and_channels
 
 
 async def rows(desk) -> list:

@@ -16,7 +16,7 @@ from broadcasts.bulletins import Action, Content
 from channels.telegram_addresses import address_of_chat
 from storage import outbox
 from storage.schema import deliveries
-from tests.bulletin_seed import OFFICER, deliver_staff_notices, link_groups, make_desk
+from tests.bulletin_seed import OFFICER, deliver_staff_notices, link_groups, open_desk
 
 
 class Crash(BaseException):
@@ -25,10 +25,8 @@ class Crash(BaseException):
 
 @pytest.fixture
 async def env(write_config, clock):
-    desk, groups, staff = await make_desk(write_config(), clock)
-    yield desk, groups, staff
-    await desk.stop()
-    await desk.db.close()
+    async with open_desk(write_config(), clock) as desk_and_channels:
+        yield desk_and_channels
 
 
 async def restart(desk) -> None:
