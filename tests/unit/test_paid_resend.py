@@ -89,6 +89,16 @@ async def _dispatch(desk, officer, clock, *, alert: bool = True) -> int:
     return planned.dispatch_id
 
 
+async def _set_statuses(desk, dispatch_id: int, status: str, *, were: str | None = None) -> None:
+    """The dispatch's copies (those that ``were`` so, else all) now ``status``: as a crash, or
+    the engine, leaves them."""
+    rows = deliveries.c.dispatch_id == dispatch_id
+    if were is not None:
+        rows = rows & (deliveries.c.status == were)
+    async with desk.db.transaction() as conn:
+        await conn.execute(update(deliveries).where(rows).values(status=status))
+
+
 async def _statuses(desk, dispatch_id) -> list[str]:
     async with desk.db.reading() as conn:
         return sorted((await conn.execute(select(deliveries.c.status).where(
@@ -145,11 +155,8 @@ async def test_an_answered_questions_button_does_not_confirm_a_later_round(desk,
     queue = QueueDesk(desk, VI)
     await queue.resend(officer, f"resend:{dispatch_id}")
     await queue.resend(officer, f"resendok:{dispatch_id}")
-    async with desk.db.transaction() as conn:  # the re-sent copies: uncertain again
-        await conn.execute(update(deliveries).where(
-            deliveries.c.dispatch_id == dispatch_id,
-            deliveries.c.status == delivery_store.PENDING)
-            .values(status=delivery_store.UNCERTAIN))
+    # The re-sent copies: uncertain again.
+    await _set_statuses(desk, dispatch_id, delivery_store.UNCERTAIN, were=delivery_store.PENDING)
     before = await _statuses(desk, dispatch_id)
     again = await queue.resend(officer, f"resendok:{dispatch_id}")
     assert "0,2 Telegram Stars" in again.reply.text
@@ -162,11 +169,8 @@ async def test_a_question_whose_figures_changed_is_asked_again(desk, officer, cl
     dispatch_id = await _dispatch(desk, officer, clock)
     queue = QueueDesk(desk, VI)
     await queue.resend(officer, f"resend:{dispatch_id}")  # 2 paid groups shown
-    async with desk.db.transaction() as conn:  # a third group's copy is uncertain too
-        await conn.execute(update(deliveries).where(
-            deliveries.c.dispatch_id == dispatch_id,
-            deliveries.c.status == delivery_store.SENT)
-            .values(status=delivery_store.UNCERTAIN))
+    # A third group's copy is uncertain too.
+    await _set_statuses(desk, dispatch_id, delivery_store.UNCERTAIN, were=delivery_store.SENT)
     before = await _statuses(desk, dispatch_id)
     pressed = await queue.resend(officer, f"resendok:{dispatch_id}")
     assert "3 nhóm Telegram: 0,3 Telegram Stars" in pressed.reply.text
@@ -268,10 +272,7 @@ async def test_someone_elses_dispatch_is_neither_asked_about_nor_re_sent(desk, o
 async def test_a_forced_resend_of_a_paid_alert_says_what_it_costs_before_the_confirmation(
         desk, officer, clock):
     dispatch_id = await _dispatch(desk, officer, clock)
-    async with desk.db.transaction() as conn:  # every copy settled: all may be re-sent
-        await conn.execute(update(deliveries)
-                           .where(deliveries.c.dispatch_id == dispatch_id)
-                           .values(status=delivery_store.SENT))
+    await _set_statuses(desk, dispatch_id, delivery_store.SENT)  # all settled: all re-sendable
     asked = await QueueDesk(desk, VI).resend(officer, f"force:{dispatch_id}")
     confirm, cost = asked.reply.text.split("\n\n")
     assert confirm.startswith("Gửi lại bản tin #1 tới 3 nhóm? ")
@@ -281,9 +282,6 @@ async def test_a_forced_resend_of_a_paid_alert_says_what_it_costs_before_the_con
 
 async def test_a_forced_resend_of_a_bulletin_names_no_cost(desk, officer, clock):
     dispatch_id = await _dispatch(desk, officer, clock, alert=False)
-    async with desk.db.transaction() as conn:
-        await conn.execute(update(deliveries)
-                           .where(deliveries.c.dispatch_id == dispatch_id)
-                           .values(status=delivery_store.SENT))
+    await _set_statuses(desk, dispatch_id, delivery_store.SENT)
     asked = await QueueDesk(desk, VI).resend(officer, f"force:{dispatch_id}")
     assert "Stars" not in asked.reply.text and "\n\n" not in asked.reply.text
