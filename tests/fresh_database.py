@@ -23,17 +23,22 @@ from tests.conftest import PG_URL, POSTGRESQL
 STORAGES = ["sqlite", pytest.param(POSTGRESQL, marks=pytest.mark.postgresql)]
 
 
+async def admin_connection(url: str = PG_URL) -> asyncpg.Connection:
+    """A plain session on the server of ``url``, in its ``postgres`` database: to make or drop
+    a test's database, or to cut off the sessions on it."""
+    return await asyncpg.connect(make_url(url).set(drivername="postgresql", database="postgres")
+                                 .render_as_string(hide_password=False))
+
+
 @asynccontextmanager
 async def fresh_pg_database(prefix: str = "kna_test") -> AsyncIterator[str]:
     """A new, empty database on the TEST_DATABASE_URL server, its URL; dropped afterwards (with
     any session still on it). ``prefix`` says which suite left one behind after a killed run."""
-    base = make_url(PG_URL)
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(
-        base.set(drivername="postgresql", database="postgres").render_as_string(False))
+    admin = await admin_connection()
     await admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield base.set(database=name).render_as_string(hide_password=False)
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()

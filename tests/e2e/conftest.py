@@ -18,7 +18,7 @@ from bot.runtime import RunningBot, start_bot
 from core.clock import ManualClock
 from emulators.telegram import FakeTelegramAPI, FakeUser
 from tests.conftest import UNITS_AND_STAFF
-from tests.fresh_database import fresh_storage_url
+from tests.fresh_database import fresh_pg_database, fresh_storage_url
 
 SETTLE_TIMEOUT = 5.0
 SETTLE_RECHECK = 0.02
@@ -134,6 +134,14 @@ async def e2e_storage_url(request: pytest.FixtureRequest) -> AsyncIterator[str |
     PostgreSQL database of its own on the TEST_DATABASE_URL server (without it, tests/conftest.py
     skips the PostgreSQL run before this fixture is reached)."""
     async for url in fresh_storage_url(request.param, "kna_e2e"):
+        yield url
+
+
+@pytest.fixture
+async def pg_url() -> AsyncIterator[str]:
+    """A fresh PostgreSQL database of the test's own, for a test marked ``postgresql`` that
+    runs bot processes on it."""
+    async with fresh_pg_database() as url:
         yield url
 
 

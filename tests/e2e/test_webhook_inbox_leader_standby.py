@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 
 import pytest
@@ -23,15 +22,8 @@ from tests.e2e.webhook_process import (
     webhook_env,
     with_webhook,
 )
-from tests.fresh_database import fresh_pg_database
 
 pytestmark = pytest.mark.postgresql
-
-
-@pytest.fixture
-async def pg_url() -> AsyncIterator[str]:
-    async with fresh_pg_database() as url:
-        yield url
 
 
 def _role(response) -> str | None:
