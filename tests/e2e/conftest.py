@@ -6,7 +6,8 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,23 +146,32 @@ async def pg_url() -> AsyncIterator[str]:
         yield url
 
 
-@pytest.fixture
-async def harness(fake, people, tmp_path, clock, e2e_storage_url) -> AsyncIterator[Harness]:
-    path = write_e2e_config(tmp_path, fake, people, e2e_storage_url)
-    config = load_config(path, {"BOT_TOKEN": fake.token})
+@contextmanager
+def production_logs(token: str) -> Iterator[io.StringIO]:
+    """The production logging set-up, at DEBUG, writing where the leak checks can read it; the
+    root logger as it was, after."""
     logs = io.StringIO()
     root = logging.getLogger()
     saved_handlers, saved_level = list(root.handlers), root.level
-    # The production logging set-up, at DEBUG, writing where the leak checks can read it.
-    configure_logging("DEBUG", secrets=[fake.token], stream=logs)
-    running = await start_bot(config, fake.token, clock, poll_timeout=1, environ=BOT_ENV)
-    harness = Harness(fake, running, people, logs, path, clock)
+    configure_logging("DEBUG", secrets=[token], stream=logs)
     try:
-        yield harness
+        yield logs
     finally:
-        await harness.bot.stop()
         for handler in list(root.handlers):
             root.removeHandler(handler)
         for handler in saved_handlers:
             root.addHandler(handler)
         root.setLevel(saved_level)
+
+
+@pytest.fixture
+async def harness(fake, people, tmp_path, clock, e2e_storage_url) -> AsyncIterator[Harness]:
+    path = write_e2e_config(tmp_path, fake, people, e2e_storage_url)
+    config = load_config(path, {"BOT_TOKEN": fake.token})
+    with production_logs(fake.token) as logs:
+        running = await start_bot(config, fake.token, clock, poll_timeout=1, environ=BOT_ENV)
+        harness = Harness(fake, running, people, logs, path, clock)
+        try:
+            yield harness
+        finally:
+            await harness.bot.stop()
