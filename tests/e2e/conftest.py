@@ -5,20 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import io
-import logging
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from bot.config import load_config
-from bot.logging import configure_logging
 from bot.runtime import RunningBot, start_bot
 from core.clock import ManualClock
 from emulators.telegram import FakeTelegramAPI, FakeUser
 from tests.conftest import UNITS_AND_STAFF
+from tests.e2e.log_watch import product_logs
 from tests.fresh_database import fresh_pg_database, fresh_storage_url
 
 SETTLE_TIMEOUT = 5.0
@@ -146,29 +144,11 @@ async def pg_url() -> AsyncIterator[str]:
         yield url
 
 
-@contextmanager
-def production_logs(token: str) -> Iterator[io.StringIO]:
-    """The production logging set-up, at DEBUG, writing where the leak checks can read it; the
-    root logger as it was, after."""
-    logs = io.StringIO()
-    root = logging.getLogger()
-    saved_handlers, saved_level = list(root.handlers), root.level
-    configure_logging("DEBUG", secrets=[token], stream=logs)
-    try:
-        yield logs
-    finally:
-        for handler in list(root.handlers):
-            root.removeHandler(handler)
-        for handler in saved_handlers:
-            root.addHandler(handler)
-        root.setLevel(saved_level)
-
-
 @pytest.fixture
 async def harness(fake, people, tmp_path, clock, e2e_storage_url) -> AsyncIterator[Harness]:
     path = write_e2e_config(tmp_path, fake, people, e2e_storage_url)
     config = load_config(path, {"BOT_TOKEN": fake.token})
-    with production_logs(fake.token) as logs:
+    async with product_logs(fake.token) as logs:
         running = await start_bot(config, fake.token, clock, poll_timeout=1, environ=BOT_ENV)
         harness = Harness(fake, running, people, logs, path, clock)
         try:

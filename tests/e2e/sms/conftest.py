@@ -15,7 +15,8 @@ import pytest
 from bot.config import load_config
 from bot.runtime import start_bot
 from emulators.sms import FakeSmsGateway
-from tests.e2e.conftest import Harness, production_logs, write_e2e_config
+from tests.e2e.conftest import Harness, write_e2e_config
+from tests.e2e.log_watch import product_logs
 
 NUMBER = "+84901234567"
 # Every way the number could show: as typed, national, international, provider form.
@@ -87,7 +88,7 @@ async def sms_harness(fake, people, tmp_path, clock, e2e_storage_url, gateway,
     path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
     environ = {"BOT_SECRET_KEY": "s" * 40, **sms_environ(gateway)}
     config = load_config(path, {"BOT_TOKEN": fake.token, **environ})
-    with production_logs(fake.token) as logs:
+    async with product_logs(fake.token) as logs:
         running = await start_bot(config, fake.token, clock, poll_timeout=1, environ=environ)
         assert running.sms is not None and running.sms.receiver is not None
         gateway.add_webhook(running.sms.receiver.url)
