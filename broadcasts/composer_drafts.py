@@ -4,7 +4,7 @@ so that a restart in the middle loses nothing already typed; dropped when they c
 An ``/alert`` waiting for the officer to confirm its SMS cost (``broadcasts.sms_cost``) is kept
 the same way, under a key of its own (``pending:<staff address>``), so that it neither replaces
 nor is replaced by a bulletin being composed; the Confirm press takes it (once: a second press
-finds nothing)."""
+finds nothing; ``broadcasts.held_questions``)."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from storage import bulletin_drafts as store
 from storage.db import Database
 
 from .bulletins import ALERT_TOPIC, Content
+from .held_questions import hold_question, take_held
 
 # A draft nobody came back to within this long is stale: the composer starts afresh.
 DRAFT_LIFETIME = timedelta(days=3)
@@ -65,19 +66,10 @@ async def hold_alert(db: Database, address: Address, unit_code: str, text: str,
                      now: datetime) -> None:
     """Keep ``/alert text`` until the officer confirms or cancels (one at a time: a newer
     alert replaces one not yet confirmed)."""
-    row = store.DraftRow(unit_code, ALERT_TOPIC, text, None, None, now)
-    async with db.transaction() as conn:
-        await store.save_draft(conn, _pending_alert_key(address), row)
+    await hold_question(db, _pending_alert_key(address), unit_code, text, now, topic=ALERT_TOPIC)
 
 
 async def take_alert(db: Database, address: Address, now: datetime) -> str | None:
     """The held alert's text, removed; None when there is none, it is stale, or another press
     took it."""
-    key = _pending_alert_key(address)
-    async with db.transaction() as conn:
-        row = await store.load_draft(conn, key)
-        if row is None or not await store.drop_draft(conn, key):
-            return None
-    if row.body is None or now - row.updated_at > PENDING_ALERT_LIFETIME:
-        return None
-    return row.body
+    return await take_held(db, _pending_alert_key(address), PENDING_ALERT_LIFETIME, now)

@@ -1,6 +1,6 @@
 """The cost question asked before a dispatch's uncertain copies are re-sent, held in the database
-until the officer answers it (as ``broadcasts.composer_drafts`` holds an ``/alert``), under a key
-of its own per officer and dispatch (``resend:<dispatch id>:<staff address>``): the hold says
+until the officer answers it (``broadcasts.held_questions``, as an ``/alert`` is held), under a
+key of its own per officer and dispatch (``resend:<dispatch id>:<staff address>``): the hold says
 which cost was shown (``broadcasts.alerts.ResendCost.shown``).
 
 The Confirm press takes the hold, once: a second press of the same button, a button whose
@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.address import Address
-from storage import bulletin_drafts as store
 from storage.db import Database
 
 from .composer_drafts import PENDING_ALERT_LIFETIME
+from .held_questions import drop_held, hold_question, take_held
 
 HELD_RESEND = "resend"
 # Like an alert's question: a Confirm pressed this long after the question is too late to mean it.
@@ -29,26 +29,16 @@ def _key(address: Address, dispatch_id: int) -> Address:
 async def hold_resend_question(db: Database, address: Address, dispatch_id: int, unit_code: str,
                                shown: str, now: datetime) -> None:
     """The question was asked with cost ``shown``: a newer one replaces it."""
-    row = store.DraftRow(unit_code, None, shown, None, None, now)
-    async with db.transaction() as conn:
-        await store.save_draft(conn, _key(address, dispatch_id), row)
+    await hold_question(db, _key(address, dispatch_id), unit_code, shown, now)
 
 
 async def take_resend_question(db: Database, address: Address, dispatch_id: int,
                                now: datetime) -> str | None:
     """The cost the question showed, removed; None when none was asked, another press took it,
     or it is stale."""
-    key = _key(address, dispatch_id)
-    async with db.transaction() as conn:
-        row = await store.load_draft(conn, key)
-        if row is None or not await store.drop_draft(conn, key):
-            return None
-    if row.body is None or now - row.updated_at > RESEND_QUESTION_LIFETIME:
-        return None
-    return row.body
+    return await take_held(db, _key(address, dispatch_id), RESEND_QUESTION_LIFETIME, now)
 
 
 async def drop_resend_question(db: Database, address: Address, dispatch_id: int) -> None:
     """Cancel: the question is answered."""
-    async with db.transaction() as conn:
-        await store.drop_draft(conn, _key(address, dispatch_id))
+    await drop_held(db, _key(address, dispatch_id))

@@ -7,14 +7,18 @@ import dataclasses
 import json
 import weakref
 from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.config import load_config
 from bot.runtime import prepare_storage
+from broadcasts import bulletins as rules
+from broadcasts.bulletins import Action, Content, Planned
 from broadcasts.delivery import RetryPolicy
 from broadcasts.desk import BulletinDesk
 from broadcasts.pacing import SendPacer
@@ -27,6 +31,7 @@ from core.outbound import Button, OutboundMessage
 from storage import groups as group_store
 from storage import outbox
 from storage.db import Database
+from storage.schema import deliveries
 from storage.tips_tables import outbox as outbox_table
 from tips.notice_drawing import message_from_payload
 
@@ -98,6 +103,36 @@ async def make_desk(config_path: Path, clock: ManualClock, *, workers: int = 4,
                         pacer=pacer or SendPacer(1000, 1000), policy=QUICK)
     _STAFF_CHANNELS[desk] = staff_channel
     return desk, groups_channel, staff_channel
+
+
+@asynccontextmanager
+async def open_desk(config_path: Path, clock: ManualClock, *, start: bool = False,
+                    ) -> AsyncIterator[tuple[BulletinDesk, RecordingChannel, RecordingChannel]]:
+    """A desk from :func:`make_desk` (its engine started when ``start``: a test that starts it
+    itself may start it later), stopped and its database closed after."""
+    desk, groups_channel, staff_channel = await make_desk(config_path, clock)
+    if start:
+        await desk.start()
+    try:
+        yield desk, groups_channel, staff_channel
+    finally:
+        await desk.stop()
+        await desk.db.close()
+
+
+async def send_now_cut_by_a_crash(desk: BulletinDesk, clock: ManualClock) -> Planned:
+    """What a crash in the middle of a send-now leaves: the officer's bulletin to every group of
+    TT-TANTHANH planned, the first copy's request gone out (its row ``sending``) and never
+    answered, no other copy sent."""
+    member = desk.directory.staff_member(address_of_chat(OFFICER))
+    bulletin = await rules.create_bulletin(desk.db, member, "TT-TANTHANH", "theft",
+                                           Content("Trộm xe máy"), Action.SEND_NOW, clock.now())
+    planned = await rules.plan_direct_send(desk.db, desk.directory.tree, bulletin, "now",
+                                           address_of_chat(OFFICER), clock.now())
+    async with desk.db.transaction() as conn:
+        await conn.execute(update(deliveries).where(deliveries.c.id == planned.delivery_ids[0])
+                           .values(status="sending", attempts=1))
+    return planned
 
 
 # The recording staff channel of each desk ``make_desk`` built: where its outbox notices go.

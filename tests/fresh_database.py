@@ -1,11 +1,16 @@
-"""A storage URL for tests that build a whole desk from a config: the default SQLite file, then
-a fresh PostgreSQL database of its own on the TEST_DATABASE_URL server (skipped without it by
-``tests/conftest.py``, through the ``postgresql`` mark), as ``tests/e2e`` runs every test."""
+"""Throw-away PostgreSQL databases for tests, on the TEST_DATABASE_URL server: one function makes
+and drops them for every suite (``tests/e2e``'s storage fixture, the operations tests' bot
+processes, the unit tests that build a whole desk from a config).
+
+A storage URL for a test that runs on both backends is the default SQLite file, then a fresh
+PostgreSQL database of its own (skipped without the server by ``tests/conftest.py``, through the
+``postgresql`` mark or parameter)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import asyncpg
 import pytest
@@ -18,18 +23,31 @@ from tests.conftest import PG_URL, POSTGRESQL
 STORAGES = ["sqlite", pytest.param(POSTGRESQL, marks=pytest.mark.postgresql)]
 
 
-async def fresh_storage_url(param: str) -> AsyncIterator[str | None]:
+async def admin_connection(url: str = PG_URL) -> asyncpg.Connection:
+    """A plain session on the server of ``url``, in its ``postgres`` database: to make or drop
+    a test's database, or to cut off the sessions on it."""
+    return await asyncpg.connect(make_url(url).set(drivername="postgresql", database="postgres")
+                                 .render_as_string(hide_password=False))
+
+
+@asynccontextmanager
+async def fresh_pg_database(prefix: str = "kna_test") -> AsyncIterator[str]:
+    """A new, empty database on the TEST_DATABASE_URL server, its URL; dropped afterwards (with
+    any session still on it). ``prefix`` says which suite left one behind after a killed run."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = await admin_connection()
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def fresh_storage_url(param: str, prefix: str = "kna_unit") -> AsyncIterator[str | None]:
     """None: the config's SQLite file; else a fresh PostgreSQL database, dropped after."""
     if param == "sqlite":
         yield None
         return
-    base = make_url(PG_URL)
-    name = f"kna_unit_{uuid.uuid4().hex[:10]}"
-    admin_dsn = base.set(drivername="postgresql", database="postgres").render_as_string(False)
-    admin = await asyncpg.connect(admin_dsn)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    async with fresh_pg_database(prefix) as url:
+        yield url

@@ -1,6 +1,7 @@
 """Failures, as the outcomes of SPEC §12 that the outbox and the delivery engine act on:
 
-* too many requests → ``RetryLater`` with the platform's seconds: the row waits, then retries;
+* too many requests → ``RetryLater`` with the platform's seconds (or, where it names none, the
+  adapter's own): the row waits, then retries;
 * a 5xx or a refused connection → ``TransientFailure``, never "maybe delivered": nothing can
   have arrived, so a retry is safe;
 * no answer after the request left → the message may have arrived: ``MaybeDelivered`` where the
@@ -33,18 +34,36 @@ pytestmark = pytest.mark.filterwarnings(
 MESSAGE = OutboundMessage("Bản tin an ninh: cảnh giác với kẻ gian giả danh cán bộ điện lực.")
 
 
-@contract_for(retry_after=True)
-async def test_too_many_requests_asks_to_retry_after_the_platforms_seconds(
-    channel: ChannelUnderTest,
-) -> None:
+async def _send_into_a_flood_of_one_second(channel: ChannelUnderTest) -> RetryLater:
+    """What the adapter raises; nothing arrives."""
     to = recipient(channel)
     channel.flood(to, seconds=1)
 
     with pytest.raises(RetryLater) as flooded:
         await channel.adapter.send(to, MESSAGE)
 
-    assert flooded.value.seconds == 1
     assert channel.received(to) == []
+    return flooded.value
+
+
+@contract_for(retry_after=True)
+async def test_too_many_requests_asks_to_retry_after_the_platforms_seconds(
+    channel: ChannelUnderTest,
+) -> None:
+    flooded = await _send_into_a_flood_of_one_second(channel)
+
+    assert flooded.seconds == 1
+
+
+@contract_for(retry_after=False)
+async def test_too_many_requests_without_the_platforms_seconds_waits_the_adapters_own(
+    channel: ChannelUnderTest,
+) -> None:
+    """Where the platform names no wait (Zalo's -32), the adapter still asks the row to wait,
+    for a time of its own."""
+    flooded = await _send_into_a_flood_of_one_second(channel)
+
+    assert flooded.seconds > 0
 
 
 @pytest.mark.parametrize("shape", list(ServerError))

@@ -5,25 +5,24 @@ from __future__ import annotations
 
 import asyncio
 import io
-import logging
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
 import pytest
-from sqlalchemy.engine import make_url
 
 from bot.config import load_config
-from bot.logging import configure_logging
 from bot.runtime import RunningBot, start_bot
 from core.clock import ManualClock
 from emulators.telegram import FakeTelegramAPI, FakeUser
-from tests.conftest import PG_URL, UNITS_AND_STAFF
+from tests.conftest import UNITS_AND_STAFF
+from tests.e2e.log_watch import product_logs
+from tests.fresh_database import fresh_pg_database, fresh_storage_url
 
 SETTLE_TIMEOUT = 5.0
 SETTLE_RECHECK = 0.02
+# The mark of a test whose fake Bot API enforces Telegram's flood limits (``fake`` below).
+FLOOD_LIMITS = "telegram_flood_limits"
 
 # No BOT_SECRET_KEY: the bot makes its 0600 key file in data/, as on a first real run.
 BOT_ENV: dict[str, str] = {}
@@ -90,9 +89,16 @@ class Harness:
                                    environ=BOT_ENV)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", f"{FLOOD_LIMITS}: the fake Bot API enforces Telegram's flood limits")
+
+
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegramAPI]:
-    api = FakeTelegramAPI()
+async def fake(request: pytest.FixtureRequest) -> AsyncIterator[FakeTelegramAPI]:
+    """The fake Bot API; under a test or module marked ``telegram_flood_limits`` it answers 429
+    where Telegram would (overall, per group, per private chat: ``emulators.telegram.faults``)."""
+    api = FakeTelegramAPI(rate_limits=request.node.get_closest_marker(FLOOD_LIMITS) is not None)
     await api.start()
     yield api
     await api.stop()
@@ -126,38 +132,26 @@ async def e2e_storage_url(request: pytest.FixtureRequest) -> AsyncIterator[str |
     """Every end-to-end test runs twice: on the default SQLite file (None), and on a fresh
     PostgreSQL database of its own on the TEST_DATABASE_URL server (without it, tests/conftest.py
     skips the PostgreSQL run before this fixture is reached)."""
-    if request.param == "sqlite":
-        yield None
-        return
-    base = make_url(PG_URL)
-    name = f"kna_e2e_{uuid.uuid4().hex[:10]}"
-    admin_dsn = base.set(drivername="postgresql", database="postgres").render_as_string(False)
-    admin = await asyncpg.connect(admin_dsn)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+    async for url in fresh_storage_url(request.param, "kna_e2e"):
+        yield url
+
+
+@pytest.fixture
+async def pg_url() -> AsyncIterator[str]:
+    """A fresh PostgreSQL database of the test's own, for a test marked ``postgresql`` that
+    runs bot processes on it."""
+    async with fresh_pg_database() as url:
+        yield url
 
 
 @pytest.fixture
 async def harness(fake, people, tmp_path, clock, e2e_storage_url) -> AsyncIterator[Harness]:
     path = write_e2e_config(tmp_path, fake, people, e2e_storage_url)
     config = load_config(path, {"BOT_TOKEN": fake.token})
-    logs = io.StringIO()
-    root = logging.getLogger()
-    saved_handlers, saved_level = list(root.handlers), root.level
-    # The production logging set-up, at DEBUG, writing where the leak checks can read it.
-    configure_logging("DEBUG", secrets=[fake.token], stream=logs)
-    running = await start_bot(config, fake.token, clock, poll_timeout=1, environ=BOT_ENV)
-    harness = Harness(fake, running, people, logs, path, clock)
-    try:
-        yield harness
-    finally:
-        await harness.bot.stop()
-        for handler in list(root.handlers):
-            root.removeHandler(handler)
-        for handler in saved_handlers:
-            root.addHandler(handler)
-        root.setLevel(saved_level)
+    async with product_logs(fake.token) as logs:
+        running = await start_bot(config, fake.token, clock, poll_timeout=1, environ=BOT_ENV)
+        harness = Harness(fake, running, people, logs, path, clock)
+        try:
+            yield harness
+        finally:
+            await harness.bot.stop()

@@ -1,16 +1,40 @@
-"""Reading the bot's log in an end-to-end test: a tap on the root logger that hands over the
-records written since the last look, and the ERROR records and tracebacks among them."""
+"""Reading the bot's log in an end-to-end test: the production logging set-up written where the
+test reads it (:func:`product_logs`), a tap on the root logger that hands over the records
+written since the last look, and the ERROR records and tracebacks among them."""
 
 from __future__ import annotations
 
+import io
 import logging
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
+
+from bot.logging import configure_logging
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"  # bot/logging.py's
 # An exception's own line in a traceback: not indented, a (dotted) class name, then its message.
 EXCEPTION_LINE = re.compile(r"^(?!Traceback|During handling)[A-Za-z_][\w.]*(: |$)")
 LOG_RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (\w+) ", re.MULTILINE)
+
+
+@asynccontextmanager
+async def product_logs(*secrets: str) -> AsyncIterator[io.StringIO]:
+    """The production logging set-up (``bot.logging``) at DEBUG, written where a test reads it;
+    the handlers before it are put back after."""
+    logs = io.StringIO()
+    root = logging.getLogger()
+    saved_handlers, saved_level = list(root.handlers), root.level
+    configure_logging("DEBUG", secrets=secrets, stream=logs)
+    try:
+        yield logs
+    finally:
+        for handler in list(root.handlers):
+            root.removeHandler(handler)
+        for handler in saved_handlers:
+            root.addHandler(handler)
+        root.setLevel(saved_level)
 
 
 class LogTap(logging.Handler):

@@ -7,37 +7,17 @@ import asyncio
 import os
 import signal
 import sys
-import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy.engine import make_url
-
-from tests.conftest import PG_URL
 
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 30.0
 RECHECK = 0.05  # how often a condition on the ops server is looked at again while waiting
-
-
-@asynccontextmanager
-async def fresh_pg_database() -> AsyncIterator[str]:
-    """A new, empty database on the TEST_DATABASE_URL server, dropped afterwards."""
-    base = make_url(PG_URL)
-    name = f"kna_ops_{uuid.uuid4().hex[:10]}"
-    admin = await asyncpg.connect(
-        base.set(drivername="postgresql", database="postgres").render_as_string(False))
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 def bot_environment(token: str) -> dict[str, str]:

@@ -15,8 +15,9 @@ from sqlalchemy import func, inspect, select, table
 from storage.db import open_database
 from tests.conftest import POSTGRESQL
 from tests.e2e.conftest import write_e2e_config
-from tests.e2e.ops_process import bot_process, fresh_pg_database, run_cli
+from tests.e2e.ops_process import bot_process, run_cli
 from tests.e2e.tip_steps import file_guided_tip
+from tests.fresh_database import fresh_pg_database
 
 PG_DUMP_MISSING = ("pg_dump is not on PATH: install the PostgreSQL client tools "
                    "(postgresql-client) to run the PostgreSQL backup round trip")

@@ -8,22 +8,21 @@ none."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import select
 
-from bot.config import load_config
-from bot.runtime import start_bot
-from channels.telegram_addresses import address_of_chat
-from emulators.telegram import FakeTelegramAPI
-from storage import groups as group_store
 from storage import outbox as outbox_store
 from storage.tips_tables import outbox
-from tests.e2e.conftest import BOT_ENV
-from tests.e2e.test_dry_queue_notices import COMMUNES, Crash, province_config
+from tests.e2e.province_bot import COMMUNES, Crash, ProvinceBot, province_bot
 
+pytestmark = pytest.mark.telegram_flood_limits
 SHORT = "chưa đủ chỉ tiêu"
+
+
+@pytest.fixture
+def province(fake, tmp_path, clock, e2e_storage_url) -> ProvinceBot:
+    return province_bot(fake, tmp_path, clock, e2e_storage_url)
 
 
 async def warning_statuses(db) -> list[str]:
@@ -34,35 +33,16 @@ async def warning_statuses(db) -> list[str]:
         return [status for status, payload in rows if SHORT in json.loads(payload)["text"]]
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegramAPI]:
-    api = FakeTelegramAPI(rate_limits=True)
-    await api.start()
-    yield api
-    await api.stop()
-
-
 def warnings(fake, officer) -> list[str]:
     return [m["text"] for m in fake.sent_messages(officer.id) if SHORT in m.get("text", "")]
 
 
-async def link_a_group_per_commune(fake, db, clock) -> None:
-    async with db.transaction() as conn:
-        for code in COMMUNES:
-            chat = fake.group(f"Tổ {code}", members=12)
-            await group_store.link_group(conn, address_of_chat(chat.id), chat.title, code,
-                                         address_of_chat(1), clock.now())
-
-
 async def test_one_warning_per_short_commune_spaced_per_chat_and_never_again_after_a_restart(
-        fake, tmp_path, clock, e2e_storage_url):
-    officer, admin = fake.user("Cán bộ tỉnh"), fake.user("Quản trị")
-    path = province_config(tmp_path, fake, officer.id, admin.id, e2e_storage_url)
-    config = load_config(path, {"BOT_TOKEN": fake.token})
-    running = await start_bot(config, fake.token, clock, poll_timeout=1, environ=BOT_ENV)
-    try:
+        fake, province):
+    officer = province.officer
+    async with province.running() as running:
         services = running.services
-        await link_a_group_per_commune(fake, services.db, clock)
+        await province.link_groups(services.db)
         # No bulletin this week: every commune's group is short of the target of 2.
         await services.bulletins.warn_below_target()
         # Queued, not sent inline: the job returned before a fifth message could have gone
@@ -75,27 +55,19 @@ async def test_one_warning_per_short_commune_spaced_per_chat_and_never_again_aft
             COMMUNES
         assert fake.rate_limit_hits == 0  # spaced: Telegram refused none of them
         await services.bulletins.warn_below_target()  # once a week
-    finally:
-        await running.stop()
 
-    running = await start_bot(config, fake.token, clock, poll_timeout=1, environ=BOT_ENV)
-    try:
+    async with province.running() as running:
         await running.services.bulletins.warn_below_target()
         assert await warning_statuses(running.services.db) == ["sent"] * len(COMMUNES)
-    finally:
-        await running.stop()
     assert len(warnings(fake, officer)) == len(COMMUNES)
     assert fake.rate_limit_hits == 0
 
 
 async def test_a_crash_as_warnings_are_queued_loses_none_of_them(
-        fake, tmp_path, clock, e2e_storage_url, monkeypatch):
-    officer, admin = fake.user("Cán bộ tỉnh"), fake.user("Quản trị")
-    path = province_config(tmp_path, fake, officer.id, admin.id, e2e_storage_url)
-    config = load_config(path, {"BOT_TOKEN": fake.token})
-    running = await start_bot(config, fake.token, clock, poll_timeout=1, environ=BOT_ENV)
-    try:
-        await link_a_group_per_commune(fake, running.services.db, clock)
+        fake, province, monkeypatch):
+    officer = province.officer
+    async with province.running() as running:
+        await province.link_groups(running.services.db)
         real = outbox_store.enqueue_many
         queued = 0
 
@@ -110,20 +82,15 @@ async def test_a_crash_as_warnings_are_queued_loses_none_of_them(
             patch.setattr(outbox_store, "enqueue_many", die_at_the_third)
             with pytest.raises(Crash):
                 await running.services.bulletins.warn_below_target()
-    finally:
-        await running.stop()
 
     # The job runs again after the restart: the communes warned before the crash are not
     # warned again, the others are.
-    running = await start_bot(config, fake.token, clock, poll_timeout=1, environ=BOT_ENV)
-    try:
+    async with province.running() as running:
         await running.services.bulletins.warn_below_target()
         await fake.wait_until(lambda: len(warnings(fake, officer)) == len(COMMUNES),
                               timeout=20, what="a warning per commune")
         # One row per commune (the last may still be being marked sent).
         statuses = await warning_statuses(running.services.db)
         assert len(statuses) == len(COMMUNES) and set(statuses) <= {"sent", "sending"}
-    finally:
-        await running.stop()
     told = warnings(fake, officer)
     assert sorted(code for code in COMMUNES for text in told if f"({code})" in text) == COMMUNES

@@ -8,18 +8,11 @@ import pytest
 import bot.bulletin_runtime
 from bot.config import load_config
 from bot.runtime import start_bot
-from emulators.telegram import FakeTelegramAPI
 from tests.e2e.bulletin_steps import compose_and_choose, delivery_statuses, group_copies
 from tests.e2e.bulletin_steps import linked_groups as link
 from tests.e2e.conftest import write_e2e_config
 
-
-@pytest.fixture
-async def fake():
-    api = FakeTelegramAPI(rate_limits=True)
-    await api.start()
-    yield api
-    await api.stop()
+pytestmark = pytest.mark.telegram_flood_limits
 
 
 def group_429s(fake) -> int:

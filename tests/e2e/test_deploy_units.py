@@ -24,9 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.ops_process import REPO, fresh_pg_database, get_when
+from tests.e2e.ops_process import REPO, get_when
 from tests.e2e.tip_steps import say
 from tests.e2e.webhook_process import SECRET
+from tests.fresh_database import fresh_pg_database
 
 DEPLOY = REPO / "deploy"
 UNIT = DEPLOY / "ketnoi-antt.service"

@@ -9,10 +9,11 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from pathlib import Path
 
-import asyncpg
+import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -24,49 +25,75 @@ from storage.schema import deliveries, groups
 from tests.e2e.bulletin_steps import compose_and_choose, linked_groups
 from tests.e2e.conftest import write_e2e_config
 from tests.e2e.ops_process import (
+    BotProcess,
     bot_process,
-    fresh_pg_database,
     get_when,
     sample,
     with_ops_listen,
 )
 from tests.e2e.tip_steps import say
+from tests.fresh_database import admin_connection
 
 pytestmark = pytest.mark.postgresql
 GROUPS = 60
-
-
-@pytest.fixture
-async def pg_url() -> AsyncIterator[str]:
-    async with fresh_pg_database() as url:
-        yield url
+# One secret key for both machines, as a deployment would share it.
+SHARED_KEY = {"BOT_SECRET_KEY": "k" * 48}
 
 
 def _role(response) -> str | None:
     return response.json()["role"] if response.status_code == 200 else None
 
 
-async def test_one_leader_one_standby_and_the_standby_takes_over(fake, people, tmp_path,
-                                                                  pg_url, unused_tcp_port_factory):
-    ports = [unused_tcp_port_factory(), unused_tcp_port_factory()]
-    folders = [tmp_path / "a", tmp_path / "b"]
-    configs = []
-    for folder, port in zip(folders, ports, strict=True):
-        folder.mkdir()
-        configs.append(with_ops_listen(write_e2e_config(folder, fake, people, pg_url), port))
-    # One secret key for both machines, as a deployment would share it.
-    env_key = {"BOT_SECRET_KEY": "k" * 48}
-    async with AsyncExitStack() as stack:
-        first = await stack.enter_async_context(
-            bot_process(configs[0], fake.token, folders[0], name="a", extra_env=env_key))
+@dataclass
+class Machine:
+    """One of the deployment's two machines: its folder, its config on the one database, the
+    port of its /healthz."""
+
+    name: str
+    folder: Path
+    config: Path
+    port: int
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    async def _run(self, stack: AsyncExitStack, fake) -> BotProcess:
+        return await stack.enter_async_context(bot_process(
+            self.config, fake.token, self.folder, name=self.name, extra_env=SHARED_KEY))
+
+    async def lead(self, stack: AsyncExitStack, fake) -> BotProcess:
+        """Started first: it polls, and says it leads."""
+        process = await self._run(stack, fake)
         await fake.wait_for_call("getUpdates", timeout=30)
-        await get_when(f"http://127.0.0.1:{ports[0]}/healthz", lambda r: _role(r) == "leader",
+        await get_when(self.url("/healthz"), lambda r: _role(r) == "leader",
                        "the first process to lead")
+        return process
+
+    async def stand_by(self, stack: AsyncExitStack, fake) -> tuple[BotProcess, httpx.Response]:
+        """Started second: it waits, and says so (its /healthz answer)."""
+        process = await self._run(stack, fake)
+        standby = await get_when(self.url("/healthz"), lambda r: _role(r) == "standby",
+                                 "the second to wait")
+        return process, standby
+
+
+@pytest.fixture
+def machines(fake, people, tmp_path, pg_url, unused_tcp_port_factory) -> tuple[Machine, Machine]:
+    made = []
+    for name in ("a", "b"):
+        folder, port = tmp_path / name, unused_tcp_port_factory()
+        folder.mkdir()
+        config = with_ops_listen(write_e2e_config(folder, fake, people, pg_url), port)
+        made.append(Machine(name, folder, config, port))
+    return made[0], made[1]
+
+
+async def test_one_leader_one_standby_and_the_standby_takes_over(fake, people, machines):
+    a, b = machines
+    async with AsyncExitStack() as stack:
+        first = await a.lead(stack, fake)
         one_start = len(fake.calls_to("getMe"))  # what one bot's start-up asks (its two bots)
-        second = await stack.enter_async_context(
-            bot_process(configs[1], fake.token, folders[1], name="b", extra_env=env_key))
-        standby = await get_when(f"http://127.0.0.1:{ports[1]}/healthz",
-                                 lambda r: _role(r) == "standby", "the second to wait")
+        second, standby = await b.stand_by(stack, fake)
         assert standby.json()["database"] == "ok"
         assert standby.json()["telegram"] == "unknown"  # it has not called the Bot API at all
         assert len(fake.calls_to("getMe")) == one_start  # the standby started no bot
@@ -75,9 +102,9 @@ async def test_one_leader_one_standby_and_the_standby_takes_over(fake, people, t
 
         os.kill(first.process.pid, signal.SIGKILL)
         await first.process.wait()
-        await get_when(f"http://127.0.0.1:{ports[1]}/healthz", lambda r: _role(r) == "leader",
+        await get_when(b.url("/healthz"), lambda r: _role(r) == "leader",
                        "the standby to take over")
-        metrics = await get_when(f"http://127.0.0.1:{ports[1]}/metrics",
+        metrics = await get_when(b.url("/metrics"),
                                  lambda r: r.status_code == 200, "metrics")
         assert sample(metrics.text, "kna_leader") == 1
         assert sample(metrics.text, "kna_leader_changes_total") == 1
@@ -90,9 +117,7 @@ async def test_one_leader_one_standby_and_the_standby_takes_over(fake, people, t
 async def test_a_leader_whose_lock_session_is_cut_stops_sending(fake, people, tmp_path, pg_url,
                                                                 free_tcp_port):
     config = with_ops_listen(write_e2e_config(tmp_path, fake, people, pg_url), free_tcp_port)
-    admin = await asyncpg.connect(
-        make_url(pg_url).set(drivername="postgresql", database="postgres")
-        .render_as_string(hide_password=False))
+    admin = await admin_connection(pg_url)
     try:
         async with bot_process(config, fake.token, tmp_path) as bot:
             await fake.wait_for_call("getUpdates", timeout=30)
@@ -110,24 +135,11 @@ async def test_a_leader_whose_lock_session_is_cut_stops_sending(fake, people, tm
 
 
 async def test_a_broadcast_cut_by_the_leader_s_death_is_finished_by_the_standby(
-        fake, people, tmp_path, pg_url, clock, unused_tcp_port_factory):
-    ports = [unused_tcp_port_factory(), unused_tcp_port_factory()]
-    folders = [tmp_path / "a", tmp_path / "b"]
-    configs = []
-    for folder, port in zip(folders, ports, strict=True):
-        folder.mkdir()
-        configs.append(with_ops_listen(write_e2e_config(folder, fake, people, pg_url), port))
-    env_key = {"BOT_SECRET_KEY": "k" * 48}
+        fake, people, pg_url, clock, machines):
+    a, b = machines
     async with AsyncExitStack() as stack:
-        first = await stack.enter_async_context(
-            bot_process(configs[0], fake.token, folders[0], name="a", extra_env=env_key))
-        await fake.wait_for_call("getUpdates", timeout=30)
-        await get_when(f"http://127.0.0.1:{ports[0]}/healthz", lambda r: _role(r) == "leader",
-                       "the first process to lead")
-        second = await stack.enter_async_context(
-            bot_process(configs[1], fake.token, folders[1], name="b", extra_env=env_key))
-        await get_when(f"http://127.0.0.1:{ports[1]}/healthz",
-                       lambda r: _role(r) == "standby", "the second to wait")
+        first = await a.lead(stack, fake)
+        second, _ = await b.stand_by(stack, fake)
         db = open_database(pg_url)
         try:
             chats = await linked_groups(fake, db, "TT-TANTHANH", GROUPS, clock)
@@ -144,8 +156,8 @@ async def test_a_broadcast_cut_by_the_leader_s_death_is_finished_by_the_standby(
             os.kill(first.process.pid, signal.SIGKILL)
             at_kill = copies()
             await first.process.wait()
-            await get_when(f"http://127.0.0.1:{ports[1]}/healthz",
-                           lambda r: _role(r) == "leader", "the standby to take over")
+            await get_when(b.url("/healthz"), lambda r: _role(r) == "leader",
+                           "the standby to take over")
             await fake.wait_until(lambda: copies() > at_kill, timeout=60,
                                   what="the new leader to send")
 

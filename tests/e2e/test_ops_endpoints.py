@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import asyncpg
 import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -17,13 +16,13 @@ from tests.e2e.bulletin_steps import compose_and_choose, linked_groups
 from tests.e2e.conftest import write_e2e_config
 from tests.e2e.ops_process import (
     bot_process,
-    fresh_pg_database,
     get_when,
     sample,
     samples,
     with_ops_listen,
 )
 from tests.e2e.tip_steps import file_guided_tip
+from tests.fresh_database import admin_connection, fresh_pg_database
 
 
 @pytest.fixture
@@ -114,9 +113,7 @@ async def test_health_is_503_while_the_database_is_unreachable(fake, people, tmp
                              free_tcp_port)
     ops = f"http://127.0.0.1:{free_tcp_port}"
     name = make_url(e2e_pg_url).database
-    admin = await asyncpg.connect(
-        make_url(e2e_pg_url).set(drivername="postgresql", database="postgres")
-        .render_as_string(hide_password=False))
+    admin = await admin_connection(e2e_pg_url)
     try:
         async with bot_process(config, fake.token, tmp_path) as bot:
             await fake.wait_for_call("getUpdates", timeout=30)

@@ -168,8 +168,8 @@ async def test_an_address_not_sealed_with_our_key_is_unreachable(gateway):
 
 
 # ---- incoming texts (sms:received) ------------------------------------------------------
-@pytest.fixture
-async def receiver(gateway, db) -> AsyncIterator[tuple[SmsWebhookReceiver, list[InboundText]]]:
+async def start_receiver(gateway, db) -> tuple[SmsWebhookReceiver, list[InboundText]]:
+    """The bot's webhook receiver on a free port, and the texts it hands on (sealed)."""
     received: list[InboundText] = []
 
     async def on_text(text: InboundText) -> None:
@@ -179,6 +179,12 @@ async def receiver(gateway, db) -> AsyncIterator[tuple[SmsWebhookReceiver, list[
                               port=0, path="/sms/webhook", on_text=on_text,
                               seal=ANONYMIZER.seal_address, clock=SystemClock())
     await hook.start()
+    return hook, received
+
+
+@pytest.fixture
+async def receiver(gateway, db) -> AsyncIterator[tuple[SmsWebhookReceiver, list[InboundText]]]:
+    hook, received = await start_receiver(gateway, db)
     gateway.add_webhook(hook.url)
     yield hook, received
     await hook.stop()
@@ -265,15 +271,7 @@ async def test_esms_faults_map_onto_the_send_failures(esms):
 
 
 async def test_the_bot_registers_its_webhook_as_the_app_documents(gateway, db):
-    received: list[InboundText] = []
-
-    async def on_text(text: InboundText) -> None:
-        received.append(text)
-
-    hook = SmsWebhookReceiver(db=db, signing_key=gateway.signing_key, listen="127.0.0.1",
-                              port=0, path="/sms/webhook", on_text=on_text,
-                              seal=ANONYMIZER.seal_address, clock=SystemClock())
-    await hook.start()
+    hook, received = await start_receiver(gateway, db)
     async with httpx.AsyncClient(auth=(gateway.username, gateway.password)) as client:
         registered = await client.post(f"{gateway.base_url}/webhooks", json={
             "id": "ketnoi-antt", "url": hook.url, "event": "sms:received"})

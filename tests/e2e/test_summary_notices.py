@@ -8,19 +8,11 @@ from __future__ import annotations
 import pytest
 
 from channels.telegram_addresses import address_of_chat
-from emulators.telegram import FakeTelegramAPI
 from tests.e2e.bulletin_steps import group_copies
 from tests.e2e.bulletin_steps import linked_groups as link
 
+pytestmark = pytest.mark.telegram_flood_limits
 ALERTS = 6  # twice a private chat's burst of three
-
-
-@pytest.fixture
-async def fake():
-    api = FakeTelegramAPI(rate_limits=True)
-    await api.start()
-    yield api
-    await api.stop()
 
 
 def summaries(fake, officer) -> list[dict]:

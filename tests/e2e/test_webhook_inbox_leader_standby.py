@@ -8,13 +8,12 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 
 import pytest
 
 from tests.e2e.conftest import write_e2e_config
-from tests.e2e.ops_process import bot_process, fresh_pg_database, get_when, with_ops_listen
+from tests.e2e.ops_process import bot_process, get_when, with_ops_listen
 from tests.e2e.tip_steps import CODE, file_guided_tip
 from tests.e2e.webhook_process import (
     hook_of,
@@ -25,12 +24,6 @@ from tests.e2e.webhook_process import (
 )
 
 pytestmark = pytest.mark.postgresql
-
-
-@pytest.fixture
-async def pg_url() -> AsyncIterator[str]:
-    async with fresh_pg_database() as url:
-        yield url
 
 
 def _role(response) -> str | None:

@@ -17,10 +17,10 @@ from core.outbound import OutboundMessage
 from emulators.zalo_oa import FakeZaloOA
 from storage import zalo_tokens
 
+from .log_watch import product_logs
 from .zalo_steps import (
     REFRESH_TOKEN_ENV,
     EmulatorClock,
-    product_logs,
     running_zalo,
     zalo_channel,
 )

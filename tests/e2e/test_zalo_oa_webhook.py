@@ -18,7 +18,8 @@ from channels.zalo_oa.signature import SIGNATURE_HEADER
 from emulators.zalo_oa import FakeZaloOA
 from storage.schema import zalo_seen_events
 
-from .zalo_steps import Received, product_logs, running_zalo, zalo_webhook
+from .log_watch import product_logs
+from .zalo_steps import Received, running_zalo, zalo_webhook
 
 HOUR_MS = 3600 * 1000
 

@@ -4,8 +4,6 @@ webhook receiver. The product's clock follows the emulator's time, so moving one
 
 from __future__ import annotations
 
-import io
-import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -13,7 +11,6 @@ from datetime import UTC, datetime
 
 import httpx
 
-from bot.logging import configure_logging
 from channels.zalo_oa.api import ZaloApi
 from channels.zalo_oa.channel import ZaloOAChannel
 from channels.zalo_oa.inbound import InboundEvent
@@ -101,19 +98,3 @@ async def running_zalo() -> AsyncIterator[FakeZaloOA]:
     assert not zalo.internal_errors, zalo.internal_errors
 
 
-@asynccontextmanager
-async def product_logs(*secrets: str) -> AsyncIterator[io.StringIO]:
-    """The production logging set-up (``bot.logging``) at DEBUG, written where a test reads it;
-    the handlers before it are put back after."""
-    logs = io.StringIO()
-    root = logging.getLogger()
-    saved_handlers, saved_level = list(root.handlers), root.level
-    configure_logging("DEBUG", secrets=secrets, stream=logs)
-    try:
-        yield logs
-    finally:
-        for handler in list(root.handlers):
-            root.removeHandler(handler)
-        for handler in saved_handlers:
-            root.addHandler(handler)
-        root.setLevel(saved_level)

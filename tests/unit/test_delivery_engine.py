@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from broadcasts.bulletins import Action, Content
 from channels.telegram import keyboard
@@ -21,20 +21,20 @@ from core.outbound import (
 from storage import deliveries as store
 from storage.groups import find_group
 from storage.schema import deliveries
-from tests.bulletin_seed import OFFICER, link_groups, make_desk
-from tests.bulletin_seed import settle as settle_desk
+from tests.bulletin_seed import (
+    OFFICER,
+    link_groups,
+    make_desk,
+    open_desk,
+    send_now_cut_by_a_crash,
+    settle,
+)
 
 
 @pytest.fixture
 async def env(write_config, clock):
-    desk, groups, staff = await make_desk(write_config(), clock)
-    yield desk, groups, staff
-    await desk.stop()
-    await desk.db.close()
-
-
-async def settle(desk) -> None:
-    await settle_desk(desk)  # and staff got what it queued for them in the outbox
+    async with open_desk(write_config(), clock) as desk_and_channels:
+        yield desk_and_channels
 
 
 async def rows(desk) -> list:
@@ -125,16 +125,7 @@ async def test_a_timeout_is_uncertain_and_never_retried_on_its_own(env, clock):
 async def test_restart_reports_sending_rows_as_uncertain_and_resumes_pending_ones(env, clock):
     desk, groups, staff = env
     chats = await link_groups(desk.db, "TT-TANTHANH", 4, clock.now())
-    # As a crash leaves them: planned, one row marked sending, nothing answered.
-    member = desk.directory.staff_member(address_of_chat(OFFICER))
-    from broadcasts import bulletins as rules
-    bulletin = await rules.create_bulletin(desk.db, member, "TT-TANTHANH", "theft",
-                                           Content("Trộm xe máy"), Action.SEND_NOW, clock.now())
-    planned = await rules.plan_direct_send(desk.db, desk.directory.tree, bulletin, "now",
-                                           address_of_chat(OFFICER), clock.now())
-    async with desk.db.transaction() as conn:
-        await conn.execute(update(deliveries).where(deliveries.c.id == planned.delivery_ids[0])
-                           .values(status="sending", attempts=1))
+    planned = await send_now_cut_by_a_crash(desk, clock)
     await desk.start()
     await settle(desk)
     assert groups.copies(chats[0]) == 0  # maybe delivered before the crash: not re-sent

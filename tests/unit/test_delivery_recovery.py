@@ -9,14 +9,17 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from sqlalchemy import update
 
-from broadcasts import bulletins as rules
 from broadcasts.bulletins import Action, Content
 from channels.telegram_addresses import address_of_chat
 from storage import outbox
-from storage.schema import deliveries
-from tests.bulletin_seed import OFFICER, deliver_staff_notices, link_groups, make_desk
+from tests.bulletin_seed import (
+    OFFICER,
+    deliver_staff_notices,
+    link_groups,
+    open_desk,
+    send_now_cut_by_a_crash,
+)
 
 
 class Crash(BaseException):
@@ -25,10 +28,8 @@ class Crash(BaseException):
 
 @pytest.fixture
 async def env(write_config, clock):
-    desk, groups, staff = await make_desk(write_config(), clock)
-    yield desk, groups, staff
-    await desk.stop()
-    await desk.db.close()
+    async with open_desk(write_config(), clock) as desk_and_channels:
+        yield desk_and_channels
 
 
 async def restart(desk) -> None:
@@ -76,14 +77,7 @@ async def test_an_uncertain_notice_lost_in_a_second_crash_is_queued_at_the_next_
         env, clock, monkeypatch):
     desk, groups, staff = env
     chats = await link_groups(desk.db, "TT-TANTHANH", 2, clock.now())
-    member = desk.directory.staff_member(address_of_chat(OFFICER))
-    bulletin = await rules.create_bulletin(desk.db, member, "TT-TANTHANH", "theft",
-                                           Content("Trộm xe máy"), Action.SEND_NOW, clock.now())
-    planned = await rules.plan_direct_send(desk.db, desk.directory.tree, bulletin, "now",
-                                           address_of_chat(OFFICER), clock.now())
-    async with desk.db.transaction() as conn:  # as a crash mid-request leaves it
-        await conn.execute(update(deliveries).where(deliveries.c.id == planned.delivery_ids[0])
-                           .values(status="sending", attempts=1))
+    planned = await send_now_cut_by_a_crash(desk, clock)
 
     async def die(*args, **kwargs):
         raise Crash

@@ -13,7 +13,7 @@ from broadcasts.callbacks import APPROVE, REMOVE
 from channels.telegram_addresses import address_of_chat
 from storage import outbox
 from storage.schema import bulletins
-from tests.bulletin_seed import EDITOR, OFFICER, deliver_staff_notices, make_desk
+from tests.bulletin_seed import EDITOR, OFFICER, deliver_staff_notices, open_desk
 
 
 class Crash(BaseException):
@@ -22,11 +22,8 @@ class Crash(BaseException):
 
 @pytest.fixture
 async def env(write_config, clock):
-    desk, groups, staff = await make_desk(write_config(), clock)
-    await desk.start()
-    yield desk, groups, staff
-    await desk.stop()
-    await desk.db.close()
+    async with open_desk(write_config(), clock, start=True) as desk_and_channels:
+        yield desk_and_channels
 
 
 def member(desk, user_id):

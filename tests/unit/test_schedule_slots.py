@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,8 +20,13 @@ from broadcasts.slots import latest_slot_at
 from channels.telegram_addresses import address_of_chat
 from core.schedule_spec import parse_schedule_spec
 from storage.tips_tables import outbox
-from tests.bulletin_seed import ADMIN, OFFICER, link_groups, make_desk
-from tests.bulletin_seed import settle as settle_desk
+from tests.bulletin_seed import (
+    ADMIN,
+    OFFICER,
+    link_groups,
+    open_desk,
+    settle,
+)
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 THURSDAY_0800 = datetime(2026, 3, 5, 1, 0, tzinfo=UTC)  # the clock fixture's instant
@@ -27,15 +34,24 @@ THURSDAY_0800 = datetime(2026, 3, 5, 1, 0, tzinfo=UTC)  # the clock fixture's in
 
 @pytest.fixture
 async def env(write_config, clock):
-    desk, groups, staff = await make_desk(write_config(), clock)
-    await desk.start()
-    yield desk, groups, staff
-    await desk.stop()
-    await desk.db.close()
+    async with open_desk(write_config(), clock, start=True) as desk_and_channels:
+        yield desk_and_channels
 
 
-async def settle(desk) -> None:
-    await settle_desk(desk)  # and staff got what it queued for them in the outbox
+@asynccontextmanager
+async def slot_jobs(desk) -> AsyncIterator[tuple[AsyncIOScheduler, BulletinJobs]]:
+    """The desk's slot jobs on a paused scheduler: built and rebuilt to be read, never fired."""
+    scheduler = AsyncIOScheduler(timezone=HCM)
+    scheduler.start(paused=True)
+    try:
+        jobs = BulletinJobs(scheduler, desk)
+        await jobs.start()
+        try:
+            yield scheduler, jobs
+        finally:
+            await jobs.stop()
+    finally:
+        scheduler.shutdown(wait=False)
 
 
 async def queue(desk, body, unit="TT-TANTHANH", who=OFFICER):
@@ -142,11 +158,7 @@ async def test_a_unit_schedule_set_in_chat_replaces_the_default(env, clock):
 
 async def test_slot_jobs_are_rebuilt_from_the_database(env, clock):
     desk, _, _ = env
-    scheduler = AsyncIOScheduler(timezone=HCM)
-    scheduler.start(paused=True)
-    try:
-        jobs = BulletinJobs(scheduler, desk)
-        await jobs.start()
+    async with slot_jobs(desk) as (scheduler, jobs):
         assert jobs.slot_job_ids() == ["bulletin-slot:mon,thu:08:00"]
         await desk.set_schedule(desk.directory.staff_member(address_of_chat(OFFICER)),
                                 "TT-TANTHANH", parse_schedule_spec("mon 08:00; thu 17:30"))
@@ -156,8 +168,6 @@ async def test_slot_jobs_are_rebuilt_from_the_database(env, clock):
         job = scheduler.get_job("bulletin-slot:thu:17:30")
         assert str(job.trigger.timezone) == "Asia/Ho_Chi_Minh"
         assert job.misfire_grace_time == 6 * 3600
-    finally:
-        scheduler.shutdown(wait=False)
 
 
 async def test_a_hamlet_group_follows_its_communes_schedule_not_the_default(env, clock):
@@ -185,11 +195,7 @@ async def test_a_hamlet_group_follows_its_communes_schedule_not_the_default(env,
 async def test_concurrent_schedule_changes_rebuild_one_at_a_time_and_the_last_one_wins(
         env, clock, monkeypatch):
     desk, _, _ = env
-    scheduler = AsyncIOScheduler(timezone=HCM)
-    scheduler.start(paused=True)
-    try:
-        jobs = BulletinJobs(scheduler, desk)
-        await jobs.start()
+    async with slot_jobs(desk) as (_, jobs):
         reading, most_at_once = 0, 0
         both_changed = asyncio.Event()
         real_all_schedules = desk.all_schedules
@@ -215,9 +221,6 @@ async def test_concurrent_schedule_changes_rebuild_one_at_a_time_and_the_last_on
         await jobs.rebuilt()
         assert most_at_once == 1
         assert jobs.slot_job_ids() == ["bulletin-slot:mon,thu:08:00", "bulletin-slot:sat:09:15"]
-    finally:
-        await jobs.stop()
-        scheduler.shutdown(wait=False)
 
 
 async def test_sunday_warning_names_groups_below_the_weekly_target(env, clock):

@@ -5,8 +5,6 @@ the emulated phone."""
 from __future__ import annotations
 
 import asyncio
-import io
-import logging
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -15,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_config
-from bot.logging import configure_logging
 from bot.runtime import start_bot
 from emulators.sms import FakeSmsGateway
 from tests.e2e.conftest import Harness, write_e2e_config
+from tests.e2e.log_watch import product_logs
 
 NUMBER = "+84901234567"
 # Every way the number could show: as typed, national, international, provider form.
@@ -90,23 +88,15 @@ async def sms_harness(fake, people, tmp_path, clock, e2e_storage_url, gateway,
     path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
     environ = {"BOT_SECRET_KEY": "s" * 40, **sms_environ(gateway)}
     config = load_config(path, {"BOT_TOKEN": fake.token, **environ})
-    logs = io.StringIO()
-    root = logging.getLogger()
-    saved_handlers, saved_level = list(root.handlers), root.level
-    configure_logging("DEBUG", secrets=[fake.token], stream=logs)
-    running = await start_bot(config, fake.token, clock, poll_timeout=1, environ=environ)
-    assert running.sms is not None and running.sms.receiver is not None
-    gateway.add_webhook(running.sms.receiver.url)
-    chat = Harness(fake, running, people, logs, path, clock)
-    try:
-        yield SmsHarness(chat, gateway, environ)
-    finally:
-        await chat.bot.stop()
-        for handler in list(root.handlers):
-            root.removeHandler(handler)
-        for handler in saved_handlers:
-            root.addHandler(handler)
-        root.setLevel(saved_level)
+    async with product_logs(fake.token) as logs:
+        running = await start_bot(config, fake.token, clock, poll_timeout=1, environ=environ)
+        assert running.sms is not None and running.sms.receiver is not None
+        gateway.add_webhook(running.sms.receiver.url)
+        chat = Harness(fake, running, people, logs, path, clock)
+        try:
+            yield SmsHarness(chat, gateway, environ)
+        finally:
+            await chat.bot.stop()
 
 
 async def assert_no_number_stored_or_logged(harness: SmsHarness, data: Path) -> None:

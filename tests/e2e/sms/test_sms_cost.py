@@ -29,6 +29,23 @@ def _summaries(chat) -> int:
                if SUMMARY in m.get("text", ""))
 
 
+async def _confirm_an_old_question(chat, question) -> None:
+    """Confirm pressed under an alert question no longer open: the press is told it is old
+    (``đã cũ``), and the engine is let finish whatever it might have been given."""
+    chat.fake.press_button(chat.people.officer, question, "al:ok")
+    await chat.fake.wait_for_call("answerCallbackQuery",
+                                  lambda call: "đã cũ" in str(call.params.get("text")))
+    await chat.bot.services.bulletins.engine.idle.wait()
+
+
+async def _nothing_went_out(sms_harness, group_id: int) -> None:
+    """No copy to the group, no request to the SMS gateway, no delivery row at all."""
+    chat = sms_harness.chat
+    assert group_copies(chat.fake, group_id) == 0
+    assert sms_harness.gateway.post_attempts == 0
+    assert await delivery_statuses(chat.bot.services.db) == []
+
+
 async def test_the_alert_waits_for_the_cost_to_be_confirmed_then_each_phone_gets_it_once(
         sms_harness):
     chat = sms_harness.chat
@@ -54,10 +71,7 @@ async def test_the_alert_waits_for_the_cost_to_be_confirmed_then_each_phone_gets
         assert "Lu lon, di doi ngay" in text
     assert group_copies(chat.fake, groups[0].id) == 1
     # A second press of the same Confirm sends nothing more.
-    chat.fake.press_button(chat.people.officer, question, "al:ok")
-    await chat.fake.wait_for_call("answerCallbackQuery",
-                                  lambda call: "đã cũ" in str(call.params.get("text")))
-    await services.bulletins.engine.idle.wait()
+    await _confirm_an_old_question(chat, question)
     assert len(sms_harness.texts_to(NUMBER)) == 1 and len(sms_harness.texts_to(SECOND)) == 1
     assert group_copies(chat.fake, groups[0].id) == 1
 
@@ -71,13 +85,8 @@ async def test_a_cancelled_alert_reaches_no_group_and_no_phone(sms_harness):
     answer = await press_and_wait_for_edit(chat.fake, chat.people.officer, question, "al:no")
     assert answer == "Đã hủy tin khẩn cấp. Không nhóm nào và không số điện thoại nào nhận được."
     # Confirm pressed after Cancel (an old question) sends nothing either.
-    chat.fake.press_button(chat.people.officer, question, "al:ok")
-    await chat.fake.wait_for_call("answerCallbackQuery",
-                                  lambda call: "đã cũ" in str(call.params.get("text")))
-    await services.bulletins.engine.idle.wait()
-    assert group_copies(chat.fake, groups[0].id) == 0
-    assert sms_harness.gateway.post_attempts == 0
-    assert await delivery_statuses(services.db) == []
+    await _confirm_an_old_question(chat, question)
+    await _nothing_went_out(sms_harness, groups[0].id)
 
 
 async def test_without_subscribers_in_scope_the_alert_goes_at_once(sms_harness):
@@ -135,13 +144,8 @@ async def test_confirm_under_an_alert_question_an_hour_old_sends_nothing(sms_har
     await _two_subscribers(chat)
     question = await answer_to(chat.fake, chat.people.officer, "/khancap Nước lên nhanh")
     chat.clock.advance(timedelta(hours=1, minutes=1))
-    chat.fake.press_button(chat.people.officer, question, "al:ok")
-    await chat.fake.wait_for_call("answerCallbackQuery",
-                                  lambda call: "đã cũ" in str(call.params.get("text")))
-    await services.bulletins.engine.idle.wait()
-    assert group_copies(chat.fake, groups[0].id) == 0
-    assert sms_harness.gateway.post_attempts == 0
-    assert await delivery_statuses(services.db) == []
+    await _confirm_an_old_question(chat, question)
+    await _nothing_went_out(sms_harness, groups[0].id)
 
 
 async def test_adding_to_the_queue_shows_the_sms_cost_first_and_queues_on_confirm(sms_harness):
