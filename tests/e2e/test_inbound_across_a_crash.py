@@ -41,7 +41,8 @@ from org.units import Unit
 from storage.schema import sms_seen_messages, zalo_bot_handled_messages, zalo_seen_events
 from tips.anonymity import Anonymizer
 
-from .zalo_steps import Received, product_logs, running_zalo, zalo_webhook
+from .log_watch import product_logs
+from .zalo_steps import Received, running_zalo, zalo_webhook
 
 NUMBER = "+84901234567"
 UNITS = [Unit("DT", "Tỉnh Đồng Tháp", None), Unit("TT-TANTHANH", "Xã Tân Thành", "DT")]
