@@ -89,7 +89,13 @@ class NoticeSender:
 
     async def send(self, row: outbox.OutboxRow, address: Address) -> None:
         """Send the row's next message, and record what became of it."""
-        if not await self._db.run_transaction(lambda conn: outbox.mark_sending(conn, row.id)):
+        async def marking(conn: AsyncConnection) -> bool:
+            if not await outbox.mark_sending(conn, row.id):
+                return False
+            await self._drawer.read_for(conn, row)  # what the notice shows, in the same go
+            return True
+
+        if not await self._db.run_transaction(marking):
             return
         messages: list[OutboundMessage] = []
         try:
