@@ -66,6 +66,9 @@ PATHS = ("oneshot", "first", "guided", "link")
 TARGETS = {"oneshot": 1.3, "first": 1.5, "guided": 1.5, "link": 1.5}
 BULLETIN_UNIT = "TT-BINHTHANH"
 PY_SPY = str(Path(sys.executable).with_name("py-spy"))
+# py-spy's samples a second (of wall time, taken only while the bot holds the GIL): a one-shot
+# window of 40 tips holds a quarter of a second of the bot's CPU, so raise it for a finer split.
+PROFILE_RATE = 250
 STORAGE = '\n[storage]\nurl = "sqlite+aiosqlite:///{path}"\n'
 
 Action = tuple[str, str]  # ("text" | "press" | "photo" | "location", text or callback data)
@@ -131,7 +134,8 @@ class Subject:
 
 
 async def measure(subject: Subject, path: str, users: list[FakeUser], texts: list[str],
-                  at_once: int, bulletin_id: int, profile_to: Path | None = None) -> Window:
+                  at_once: int, bulletin_id: int, profile_to: Path | None = None,
+                  profile_rate: int = PROFILE_RATE) -> Window:
     gate = asyncio.Semaphore(at_once)
 
     async def one(n: int, user: FakeUser) -> None:
@@ -140,7 +144,7 @@ async def measure(subject: Subject, path: str, users: list[FakeUser], texts: lis
 
     bot = subject.bot
     await bot.settle()
-    spy = await spy_on(bot.pid, profile_to) if profile_to is not None else None
+    spy = await spy_on(bot.pid, profile_to, profile_rate) if profile_to is not None else None
     cpu0, calls0, updates0 = cpu_seconds(bot.pid), bot.calls(), bot.updates
     began = time.perf_counter()
     await asyncio.gather(*(one(n, user) for n, user in enumerate(users)))
@@ -151,19 +155,20 @@ async def measure(subject: Subject, path: str, users: list[FakeUser], texts: lis
     return window
 
 
-async def spy_on(pid: int, output: Path) -> asyncio.subprocess.Process:
+async def spy_on(pid: int, output: Path, rate: int) -> asyncio.subprocess.Process:
     """py-spy attached to the running bot for one window only (no start-up, no warm-up, no
     set-up of the returning residents). Its own sampling costs the bot CPU too: the figures
     of a profiled run are not figures to quote."""
     spy = await asyncio.create_subprocess_exec(
-        PY_SPY, "record", "--gil", "--rate", "250", "--format", "raw", "--output", str(output),
+        PY_SPY, "record", "--gil", "--rate", str(rate), "--format", "raw", "--output", str(output),
         "--pid", str(pid), stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
     await asyncio.sleep(1.0)  # attached before the first update
     return spy
 
 
 async def start_subjects(stack: AsyncExitStack, directory: Path,
-                         profile: Path | None = None) -> dict[str, Subject]:
+                         profile: Path | None = None,
+                         profile_rate: int = PROFILE_RATE) -> dict[str, Subject]:
     subjects: dict[str, Subject] = {}
     for kind in ("real", "echo"):
         fake = FakeTelegramAPI()
@@ -187,8 +192,8 @@ async def start_subjects(stack: AsyncExitStack, directory: Path,
         if profile is not None and kind == "real":
             # py-spy (pip install py-spy) samples the real bot's Python stacks; its own CPU
             # then counts too, so the ratios of such a run are not figures to quote.
-            wrapper = [PY_SPY, "record", "--gil", "--rate", "250", "--format", "raw", "--output",
-                       str(profile), "--"]
+            wrapper = [PY_SPY, "record", "--gil", "--rate", str(profile_rate), "--format",
+                       "raw", "--output", str(profile), "--"]
         await bot.start(argv, directory, wrapper=wrapper)
         stack.push_async_callback(bot.stop)
         subjects[kind] = Subject(bot, real=kind == "real")
@@ -235,7 +240,7 @@ async def main(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
     async with AsyncExitStack() as stack:
         directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-paths-")))
-        subjects = await start_subjects(stack, directory, args.profile)
+        subjects = await start_subjects(stack, directory, args.profile, args.profile_rate)
         bulletin_id = await add_bulletin(directory)
         # Untimed: every path once on each bot, so that nothing is imported or compiled for the
         # first time inside a window.
@@ -262,7 +267,7 @@ async def main(args: argparse.Namespace) -> None:
                     profile_to = (args.profile_window.with_suffix(f".{path}.{run + 1}.txt")
                                   if args.profile_window is not None and subject.real else None)
                     windows[kind] = await measure(subject, path, users, texts, args.at_once,
-                                                  bulletin_id, profile_to)
+                                                  bulletin_id, profile_to, args.profile_rate)
                 results[path].append((windows["real"], windows["echo"]))
                 real, echo_ = windows["real"], windows["echo"]
                 print(f"run {run + 1} {path:8} real {real.cpu_per_op_ms:6.3f} ms/op "
@@ -315,6 +320,8 @@ def parse_args() -> argparse.Namespace:
                         default=None,
                         help="py-spy attached to the real bot during each measured window only: "
                              "collapsed stacks to FILE.<path>.<run>.txt")
+    parser.add_argument("--profile-rate", type=int, default=PROFILE_RATE,
+                        help=f"py-spy's samples a second ({PROFILE_RATE})")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the tip texts")
     return parser.parse_args()
 
