@@ -159,6 +159,19 @@ async def mark_sending(conn: AsyncConnection, row_id: int) -> bool:
     return result.rowcount > 0
 
 
+# A row marked sending that was not sent after all (the outbox worker stopped in mid-pass): its
+# attempt is taken back.
+_UNMARK_SENDING = prepared(text(
+    f"UPDATE outbox SET status = '{PENDING}', attempts = attempts - 1"
+    f" WHERE id = :id AND status = '{SENDING}'"))
+
+
+async def unmark_sending(conn: AsyncConnection, row_ids: Sequence[int]) -> None:
+    """Rows marked sending and never sent go back to pending."""
+    if row_ids:
+        await conn.execute(_UNMARK_SENDING, [{"id": row_id} for row_id in row_ids])
+
+
 async def mark_sent(conn: AsyncConnection, row_id: int, now: datetime, *,
                     payload: dict[str, Any] | None = None) -> None:
     """Sent; ``payload``, when given, replaces the stored one (a tip's notice keeps the id of
