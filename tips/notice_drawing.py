@@ -66,7 +66,14 @@ class NoticeDrawer:
     def forget(self) -> None:
         """A new pass: tips read more than ``TIP_KEPT_SECONDS`` ago are read again."""
         oldest = asyncio.get_running_loop().time() - TIP_KEPT_SECONDS
-        for tip_id in [tip_id for tip_id, (at, _) in self._tips.items() if at < oldest]:
+        old: list[int] = []
+        for tip_id, (at, _) in self._tips.items():  # in the order they were read
+            if at >= oldest:
+                break
+            old.append(tip_id)
+        if not old:
+            return  # (each key of the drawn notices hashes a Capabilities: not for nothing)
+        for tip_id in old:
             del self._tips[tip_id]
         self._notices = {key: drawn for key, drawn in self._notices.items()
                          if key[0] in self._tips}
