@@ -36,7 +36,7 @@ bot's noise rather than the real bot's cost. 100 residents give the echo bot 200
 about a second; both bots still get exactly the same updates (``--residents`` sets it for every
 path).
 
-Run from the repository root (about seven minutes a run with the defaults)::
+Run from the repository root (about eight minutes a run with the defaults)::
 
     PYTHONPATH=. .venv/bin/python bench/tip_intake_paths.py [--runs N] [--residents N]
         [--at-once N] [--paths oneshot,first,guided,link]
