@@ -11,7 +11,8 @@ from a path's first update to the bot's last call once it has gone quiet for 2.5
 staff notices the outbox sends after the receipts (one a second per officer chat), and every
 background task of the bot meanwhile, are in it.
 
-Paths (40 residents each, 8 at a time by default; each resident waits for every answer):
+Paths (40 residents each, 100 on the one-shot path, 8 at a time by default; each resident waits
+for every answer):
 
 * ``oneshot``: ``/tip <text>`` of a returning resident (their unit remembered beforehand,
   untimed) → receipt.
@@ -28,7 +29,14 @@ back to back, their order alternating from run to run, so a shared machine's slo
 on both alike; the figure is the ratio real/echo of CPU per operation, one per run, and its
 median. Figures only: nothing here asserts on time.
 
-Run from the repository root (about seven minutes a run with the defaults)::
+Why 100 residents on the one-shot path: with 40, the echo bot's window is a burst of 0.3 s and
+80 operations, about a tenth of a second of its CPU, and on a shared machine its figure per
+operation moved by half from one run to the next (0.87-1.42 ms), so the ratio followed the echo
+bot's noise rather than the real bot's cost. 100 residents give the echo bot 200 operations in
+about a second; both bots still get exactly the same updates (``--residents`` sets it for every
+path).
+
+Run from the repository root (about eight minutes a run with the defaults)::
 
     PYTHONPATH=. .venv/bin/python bench/tip_intake_paths.py [--runs N] [--residents N]
         [--at-once N] [--paths oneshot,first,guided,link]
@@ -64,11 +72,21 @@ from tests.conftest import UNITS_AND_STAFF
 
 PATHS = ("oneshot", "first", "guided", "link")
 TARGETS = {"oneshot": 1.3, "first": 1.5, "guided": 1.5, "link": 1.5}
+RESIDENTS = {"oneshot": 100}  # the others: 40
 BULLETIN_UNIT = "TT-BINHTHANH"
 PY_SPY = str(Path(sys.executable).with_name("py-spy"))
+# py-spy's samples a second (of wall time, taken only while the bot holds the GIL): a one-shot
+# window of 40 tips holds a quarter of a second of the bot's CPU, so raise it for a finer split.
+PROFILE_RATE = 250
 STORAGE = '\n[storage]\nurl = "sqlite+aiosqlite:///{path}"\n'
 
 Action = tuple[str, str]  # ("text" | "press" | "photo" | "location", text or callback data)
+
+
+def residents_of(args: argparse.Namespace, path: str) -> int:
+    """``--residents``, or the path's default (the module docstring says why one-shot's is
+    larger)."""
+    return args.residents if args.residents is not None else RESIDENTS.get(path, 40)
 
 
 def is_receipt(message: dict[str, Any]) -> bool:
@@ -131,7 +149,8 @@ class Subject:
 
 
 async def measure(subject: Subject, path: str, users: list[FakeUser], texts: list[str],
-                  at_once: int, bulletin_id: int, profile_to: Path | None = None) -> Window:
+                  at_once: int, bulletin_id: int, profile_to: Path | None = None,
+                  profile_rate: int = PROFILE_RATE) -> Window:
     gate = asyncio.Semaphore(at_once)
 
     async def one(n: int, user: FakeUser) -> None:
@@ -140,7 +159,7 @@ async def measure(subject: Subject, path: str, users: list[FakeUser], texts: lis
 
     bot = subject.bot
     await bot.settle()
-    spy = await spy_on(bot.pid, profile_to) if profile_to is not None else None
+    spy = await spy_on(bot.pid, profile_to, profile_rate) if profile_to is not None else None
     cpu0, calls0, updates0 = cpu_seconds(bot.pid), bot.calls(), bot.updates
     began = time.perf_counter()
     await asyncio.gather(*(one(n, user) for n, user in enumerate(users)))
@@ -151,19 +170,20 @@ async def measure(subject: Subject, path: str, users: list[FakeUser], texts: lis
     return window
 
 
-async def spy_on(pid: int, output: Path) -> asyncio.subprocess.Process:
+async def spy_on(pid: int, output: Path, rate: int) -> asyncio.subprocess.Process:
     """py-spy attached to the running bot for one window only (no start-up, no warm-up, no
     set-up of the returning residents). Its own sampling costs the bot CPU too: the figures
     of a profiled run are not figures to quote."""
     spy = await asyncio.create_subprocess_exec(
-        PY_SPY, "record", "--gil", "--rate", "250", "--format", "raw", "--output", str(output),
+        PY_SPY, "record", "--gil", "--rate", str(rate), "--format", "raw", "--output", str(output),
         "--pid", str(pid), stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
     await asyncio.sleep(1.0)  # attached before the first update
     return spy
 
 
 async def start_subjects(stack: AsyncExitStack, directory: Path,
-                         profile: Path | None = None) -> dict[str, Subject]:
+                         profile: Path | None = None,
+                         profile_rate: int = PROFILE_RATE) -> dict[str, Subject]:
     subjects: dict[str, Subject] = {}
     for kind in ("real", "echo"):
         fake = FakeTelegramAPI()
@@ -187,8 +207,8 @@ async def start_subjects(stack: AsyncExitStack, directory: Path,
         if profile is not None and kind == "real":
             # py-spy (pip install py-spy) samples the real bot's Python stacks; its own CPU
             # then counts too, so the ratios of such a run are not figures to quote.
-            wrapper = [PY_SPY, "record", "--gil", "--rate", "250", "--format", "raw", "--output",
-                       str(profile), "--"]
+            wrapper = [PY_SPY, "record", "--gil", "--rate", str(profile_rate), "--format",
+                       "raw", "--output", str(profile), "--"]
         await bot.start(argv, directory, wrapper=wrapper)
         stack.push_async_callback(bot.stop)
         subjects[kind] = Subject(bot, real=kind == "real")
@@ -235,7 +255,7 @@ async def main(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
     async with AsyncExitStack() as stack:
         directory = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-paths-")))
-        subjects = await start_subjects(stack, directory, args.profile)
+        subjects = await start_subjects(stack, directory, args.profile, args.profile_rate)
         bulletin_id = await add_bulletin(directory)
         # Untimed: every path once on each bot, so that nothing is imported or compiled for the
         # first time inside a window.
@@ -252,17 +272,18 @@ async def main(args: argparse.Namespace) -> None:
                 order = ("real", "echo") if (run + paths.index(path)) % 2 == 0 else (
                     "echo", "real")
                 windows: dict[str, Window] = {}
-                texts = tip_texts(rng.randrange(1 << 30), args.residents)
+                residents = residents_of(args, path)
+                texts = tip_texts(rng.randrange(1 << 30), residents)
                 for kind in order:
                     subject = subjects[kind]
                     users = [subject.bot.fake.user(f"Cư dân {path} {run}-{n}")
-                             for n in range(args.residents)]
+                             for n in range(residents)]
                     if path == "oneshot":
                         await remember_units(subject, users)
                     profile_to = (args.profile_window.with_suffix(f".{path}.{run + 1}.txt")
                                   if args.profile_window is not None and subject.real else None)
                     windows[kind] = await measure(subject, path, users, texts, args.at_once,
-                                                  bulletin_id, profile_to)
+                                                  bulletin_id, profile_to, args.profile_rate)
                 results[path].append((windows["real"], windows["echo"]))
                 real, echo_ = windows["real"], windows["echo"]
                 print(f"run {run + 1} {path:8} real {real.cpu_per_op_ms:6.3f} ms/op "
@@ -281,7 +302,9 @@ def print_summary(args: argparse.Namespace, paths: tuple[str, ...],
                   results: dict[str, list[tuple[Window, Window]]],
                   loads: list[tuple[float, float, float]], rss: dict[str, float],
                   lost: dict[str, int]) -> None:
-    print(f"\ntip intake, every path: {args.residents} residents a path, {args.at_once} at a "
+    print(f"\ntip intake, every path: "
+          f"{', '.join(f'{residents_of(args, path)} residents ({path})' for path in paths)}, "
+          f"{args.at_once} at a "
           f"time, {args.runs} run(s); CPU per Bot API operation, real bot / echo bot")
     print(f"{'path':8} {'real ms/op':>10} {'echo ms/op':>10} {'ops/tip':>8} "
           f"{'ratio per run':>28} {'median':>7} {'target':>7}")
@@ -291,7 +314,8 @@ def print_summary(args: argparse.Namespace, paths: tuple[str, ...],
         median = statistics.median(ratios)
         real_ms = statistics.median(real.cpu_per_op_ms for real, _ in pairs)
         echo_ms = statistics.median(echo_.cpu_per_op_ms for _, echo_ in pairs)
-        per_tip = statistics.median(real.operations for real, _ in pairs) / args.residents
+        per_tip = statistics.median(real.operations for real, _ in pairs) / residents_of(
+            args, path)
         verdict = "met" if median <= TARGETS[path] else "NOT met"
         print(f"{path:8} {real_ms:10.3f} {echo_ms:10.3f} {per_tip:8.1f} "
               f"{' '.join(f'{r:.2f}x' for r in ratios):>28} {median:6.2f}x "
@@ -306,7 +330,8 @@ def print_summary(args: argparse.Namespace, paths: tuple[str, ...],
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="default 5")
-    parser.add_argument("--residents", type=int, default=40, help="a path's residents (40)")
+    parser.add_argument("--residents", type=int, default=None,
+                        help="a path's residents (40; the one-shot path 100)")
     parser.add_argument("--at-once", type=int, default=8, help="residents at a time (8)")
     parser.add_argument("--paths", default=",".join(PATHS), help="default: all four")
     parser.add_argument("--profile", type=lambda text: Path(text).absolute(), default=None,
@@ -315,6 +340,8 @@ def parse_args() -> argparse.Namespace:
                         default=None,
                         help="py-spy attached to the real bot during each measured window only: "
                              "collapsed stacks to FILE.<path>.<run>.txt")
+    parser.add_argument("--profile-rate", type=int, default=PROFILE_RATE,
+                        help=f"py-spy's samples a second ({PROFILE_RATE})")
     parser.add_argument("--seed", type=int, default=2026, help="seed of the tip texts")
     return parser.parse_args()
 

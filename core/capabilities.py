@@ -29,7 +29,9 @@ def code_point_length(text: str) -> int:
 
 def utf16_length(text: str) -> int:
     """Telegram's measure: an emoji outside the basic plane counts two."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    # UTF-16's code units, counted in C (a Python test per character was measured on every
+    # message sent).
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 @dataclass(frozen=True)

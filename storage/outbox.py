@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select, text, update
+from sqlalchemy import BindParameter, Select, TextClause, bindparam, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from core.address import Address
@@ -120,14 +120,38 @@ async def due_rows(conn: AsyncConnection, now: datetime,
 _MARK_SENDING = prepared(text(
     f"UPDATE outbox SET status = '{SENDING}', attempts = attempts + 1"
     f" WHERE id = :id AND status = '{PENDING}'"))
+
+
+@dataclass(frozen=True)
+class _Marking:
+    """One way of marking a row (``UPDATE outbox SET ... WHERE id = :id``), prepared twice:
+    as it is, and replacing the row's payload too (a tip's notice keeps the id of the message
+    it became)."""
+
+    plain: TextClause
+    with_payload: TextClause
+
+    @classmethod
+    def of(cls, assignments: str, *binds: BindParameter[Any]) -> _Marking:
+        def built(payload: str) -> TextClause:
+            return prepared(text(f"UPDATE outbox SET {assignments}{payload} WHERE id = :id")
+                            .bindparams(*binds))
+
+        return cls(built(""), built(", payload = :payload"))
+
+    async def run(self, conn: AsyncConnection, values: dict[str, Any],
+                  payload: dict[str, Any] | None) -> None:
+        if payload is None:
+            await conn.execute(self.plain, values)
+        else:
+            await conn.execute(self.with_payload, {
+                **values, "payload": json.dumps(payload, ensure_ascii=False)})
+
+
 # A sealed link is kept only while it is needed: not after the notice is done with.
-_MARK_SENT = prepared(text(
-    f"UPDATE outbox SET status = '{SENT}', sent_at = :sent_at, last_error = NULL,"
-    " relay_link = NULL WHERE id = :id").bindparams(bindparam("sent_at", type_=UTCDateTime())))
-_MARK_SENT_WITH_PAYLOAD = prepared(text(
-    f"UPDATE outbox SET status = '{SENT}', sent_at = :sent_at, last_error = NULL,"
-    " relay_link = NULL, payload = :payload WHERE id = :id"
-).bindparams(bindparam("sent_at", type_=UTCDateTime())))
+_MARK_SENT = _Marking.of(
+    f"status = '{SENT}', sent_at = :sent_at, last_error = NULL, relay_link = NULL",
+    bindparam("sent_at", type_=UTCDateTime()))
 
 
 async def mark_sending(conn: AsyncConnection, row_id: int) -> bool:
@@ -135,15 +159,24 @@ async def mark_sending(conn: AsyncConnection, row_id: int) -> bool:
     return result.rowcount > 0
 
 
+# A row marked sending that was not sent after all (the outbox worker stopped in mid-pass): its
+# attempt is taken back.
+_UNMARK_SENDING = prepared(text(
+    f"UPDATE outbox SET status = '{PENDING}', attempts = attempts - 1"
+    f" WHERE id = :id AND status = '{SENDING}'"))
+
+
+async def unmark_sending(conn: AsyncConnection, row_ids: Sequence[int]) -> None:
+    """Rows marked sending and never sent go back to pending."""
+    if row_ids:
+        await conn.execute(_UNMARK_SENDING, [{"id": row_id} for row_id in row_ids])
+
+
 async def mark_sent(conn: AsyncConnection, row_id: int, now: datetime, *,
                     payload: dict[str, Any] | None = None) -> None:
     """Sent; ``payload``, when given, replaces the stored one (a tip's notice keeps the id of
     the message it became, which the tip's parts reply to)."""
-    if payload is None:
-        await conn.execute(_MARK_SENT, {"id": row_id, "sent_at": now})
-    else:
-        await conn.execute(_MARK_SENT_WITH_PAYLOAD, {
-            "id": row_id, "sent_at": now, "payload": json.dumps(payload, ensure_ascii=False)})
+    await _MARK_SENT.run(conn, {"id": row_id, "sent_at": now}, payload)
 
 
 # The payload of a tip's notice starts with this (tips/notices.py puts "thread" first, and JSON
@@ -168,12 +201,8 @@ async def thread_start_message_id(conn: AsyncConnection, *, address: Address, ti
 
 
 # A long notice's parts, and the worker's failure paths: built once (storage/prepared.py).
-_MARK_PART_SENT = prepared(text(
-    f"UPDATE outbox SET status = '{PENDING}', parts_sent = parts_sent + 1, attempts = 0,"
-    " last_error = NULL WHERE id = :id"))
-_MARK_PART_SENT_WITH_PAYLOAD = prepared(text(
-    f"UPDATE outbox SET status = '{PENDING}', parts_sent = parts_sent + 1, attempts = 0,"
-    " last_error = NULL, payload = :payload WHERE id = :id"))
+_MARK_PART_SENT = _Marking.of(
+    f"status = '{PENDING}', parts_sent = parts_sent + 1, attempts = 0, last_error = NULL")
 _MARK_FAILED = prepared(text(
     f"UPDATE outbox SET status = '{FAILED}', last_error = :reason, relay_link = NULL,"
     " failure = :failure WHERE id = :id"))
@@ -192,11 +221,7 @@ async def mark_part_sent(conn: AsyncConnection, row_id: int, *,
                          payload: dict[str, Any] | None = None) -> None:
     """One part of a long text is out: the row waits for its chat's next turn for the next.
     ``payload``, when given, replaces the stored one (as in ``mark_sent``)."""
-    if payload is None:
-        await conn.execute(_MARK_PART_SENT, {"id": row_id})
-    else:
-        await conn.execute(_MARK_PART_SENT_WITH_PAYLOAD, {
-            "id": row_id, "payload": json.dumps(payload, ensure_ascii=False)})
+    await _MARK_PART_SENT.run(conn, {"id": row_id}, payload)
 
 
 async def mark_failed(conn: AsyncConnection, row_id: int, reason: str,

@@ -6,8 +6,9 @@ format whose words were drawn when it was queued.
 A tip to ten officers, in a notice and its parts (one message a second per chat), is read once,
 not once per message: it is kept for a few seconds (``TIP_KEPT_SECONDS``, at most ``TIPS_KEPT``
 of them), so what an officer changes meanwhile (an assessment) shows in the notices drawn after
-that, as it would have had they been sent a little later. The read runs in one go
-(``Database.run_transaction``: inline on a SQLite file, no trips to aiosqlite's thread).
+that, as it would have had they been sent a little later. The read runs in the transaction
+that marks the notice sending (``read_for``, run in one go: inline on a SQLite file), not in
+one of its own.
 """
 
 from __future__ import annotations
@@ -65,7 +66,14 @@ class NoticeDrawer:
     def forget(self) -> None:
         """A new pass: tips read more than ``TIP_KEPT_SECONDS`` ago are read again."""
         oldest = asyncio.get_running_loop().time() - TIP_KEPT_SECONDS
-        for tip_id in [tip_id for tip_id, (at, _) in self._tips.items() if at < oldest]:
+        old: list[int] = []
+        for tip_id, (at, _) in self._tips.items():  # in the order they were read
+            if at >= oldest:
+                break
+            old.append(tip_id)
+        if not old:
+            return  # (each key of the drawn notices hashes a Capabilities: not for nothing)
+        for tip_id in old:
             del self._tips[tip_id]
         self._notices = {key: drawn for key, drawn in self._notices.items()
                          if key[0] in self._tips}
@@ -74,12 +82,20 @@ class NoticeDrawer:
         kept = self._tips.get(tip_id)
         if kept is not None:
             return kept[1]
+        return await self._db.run_transaction(lambda conn: self._read(conn, tip_id))
 
-        async def read(conn: AsyncConnection) -> tuple[Tip, list[TipItem]] | None:
-            tip = await tip_store.find_tip_by_id(conn, tip_id)
-            return (tip, await tip_store.tip_items_of(conn, tip_id)) if tip is not None else None
+    async def read_for(self, conn: AsyncConnection, row: outbox.OutboxRow) -> None:
+        """In the caller's transaction (the row's sending mark, run in one go): the tip a new
+        tip's notice shows, unless it is kept, so that drawing it needs no transaction of its
+        own. Awaits only ``conn``."""
+        tip_id = new_tip_of(row.payload)
+        if tip_id is not None and tip_id not in self._tips:
+            await self._read(conn, tip_id)
 
-        found = await self._db.run_transaction(read)
+    async def _read(self, conn: AsyncConnection,
+                    tip_id: int) -> tuple[Tip, list[TipItem]] | None:
+        tip = await tip_store.find_tip_by_id(conn, tip_id)
+        found = (tip, await tip_store.tip_items_of(conn, tip_id)) if tip is not None else None
         if len(self._tips) >= TIPS_KEPT:
             del self._tips[next(iter(self._tips))]  # the one read first
         self._tips[tip_id] = (asyncio.get_running_loop().time(), found)

@@ -87,9 +87,20 @@ class NoticeSender:
             return False
         return new_tip_of(row.payload) is not None or row.payload.get("thread") == "start"
 
-    async def send(self, row: outbox.OutboxRow, address: Address) -> None:
-        """Send the row's next message, and record what became of it."""
-        if not await self._db.run_transaction(lambda conn: outbox.mark_sending(conn, row.id)):
+    async def mark(self, conn: AsyncConnection, row: outbox.OutboxRow) -> bool:
+        """In the caller's transaction, committed before the request (SPEC §12): the row is
+        being sent (False: it is not pending any more), and what its notice shows is read in
+        the same go (``NoticeDrawer.read_for``). Awaits only ``conn``."""
+        if not await outbox.mark_sending(conn, row.id):
+            return False
+        await self._drawer.read_for(conn, row)
+        return True
+
+    async def send(self, row: outbox.OutboxRow, address: Address, *,
+                   marked: bool = False) -> None:
+        """Send the row's next message, and record what became of it. ``marked``: the caller
+        has committed :meth:`mark` already."""
+        if not marked and not await self._db.run_transaction(lambda conn: self.mark(conn, row)):
             return
         messages: list[OutboundMessage] = []
         try:

@@ -29,6 +29,8 @@ import logging
 import math
 from collections.abc import Collection
 
+from sqlalchemy.ext.asyncio import AsyncConnection
+
 from core.address import Address
 from core.clock import Clock
 from core.i18n import DEFAULT_LANGUAGE, Translator
@@ -125,8 +127,37 @@ class Notifier:
         loop = asyncio.get_running_loop()
         self._drawer.forget()
         now_at = self._clock.now()
-        # In one go (inline on a SQLite file: no trips to aiosqlite's thread, SPEC §12 unchanged).
-        rows = await self._db.run_transaction(lambda conn: outbox.due_rows(conn, now_at))
+        began = loop.time()
+
+        async def due(conn: AsyncConnection) -> tuple[list[outbox.OutboxRow], set[int]]:
+            """The due rows, and those of them marked sending at once: each staff notice whose
+            chat may take it now, with what it shows (``NoticeSender.mark``). One transaction
+            for the pass, where each notice took one of its own for its mark."""
+            rows = await outbox.due_rows(conn, now_at)
+            marked: set[int] = set()
+            for row in rows:
+                ready = row.address is not None and max(
+                    self._sender.held_until(row.id), self._ready_at(row.address)) <= began
+                if ready and await self._sender.mark(conn, row):
+                    marked.add(row.id)
+            return rows, marked
+
+        # In one go (inline on a SQLite file: no trips to aiosqlite's thread, SPEC §12 unchanged:
+        # each mark is committed before its request).
+        rows, marked = await self._db.run_transaction(due)
+        try:
+            return await self._deliver(rows, marked)
+        finally:
+            if marked:
+                # Marked but not sent (the worker is stopping, or a pass failed): pending again,
+                # so the next pass sends them, not the next start.
+                await self._db.run_transaction(
+                    lambda conn: outbox.unmark_sending(conn, sorted(marked)))
+
+    async def _deliver(self, rows: list[outbox.OutboxRow], marked: set[int]) -> float:
+        """Send ``rows`` (``marked``: those already marked sending, taken out as each is
+        tried)."""
+        loop = asyncio.get_running_loop()
         next_wait = IDLE_WAKE_SECONDS
         next_turn = math.inf
         # A chat freed without sending (its notice failed) may have its next notice due now.
@@ -150,7 +181,11 @@ class Notifier:
                 # Not this chat's turn yet: wake when it is, not before (no busy looping).
                 next_wait = min(next_wait, ready_at - now)
                 continue
-            await self._sender.send(row, address)
+            # Taken out before the request: a row whose send was tried is never put back (a
+            # chat whose turn came during the pass is marked by a transaction of its own).
+            was_marked = row.id in marked
+            marked.discard(row.id)
+            await self._sender.send(row, address, marked=was_marked)
             self._last_sent[address] = loop.time()
             # That chat's next notice goes at its next turn, not before.
             next_turn = min(next_turn, self._ready_at(address))

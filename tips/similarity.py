@@ -81,21 +81,56 @@ class Keys:
         return len(self.plain)
 
 
+class _MarksDropped(dict[int, str | None]):
+    """``str.translate``'s table for :func:`without_marks`: a combining character maps to
+    nothing, any other to itself. Filled as characters are met (a few hundred in Vietnamese
+    text), so each character is looked up in C after the first time: a Python test per
+    character was a third of scoring a tip against the open ones (tips/similarity_scores.py)."""
+
+    def __missing__(self, code: int) -> str | None:
+        kept = None if unicodedata.combining(chr(code)) else chr(code)
+        self[code] = kept
+        return kept
+
+
+_MARKS_DROPPED = _MarksDropped({ord("đ"): "d", ord("Đ"): "D"})
+
+
 def without_marks(text: str) -> str:
     """``text`` without tone marks and diacritics: "Đường Lê Lợi" → "Duong Le Loi"."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    # "đ" is not decomposed by NFD: it is replaced before, as the table says.
+    return unicodedata.normalize("NFD", text.translate(_MARKS_DROPPED)).translate(
+        _MARKS_DROPPED)
 
 
 def _words(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", text).split())
 
 
+class _WordCodes(dict[str, str]):
+    """A meaningful word's code character (a stable hash into a block of CJK characters), ""
+    for a function word; filled as words are met, so a word is hashed once per process.
+    Bounded: cleared when full (words of tips are a few thousand; a flood of made-up ones must
+    not grow it for ever)."""
+
+    LIMIT = 50_000
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        code = "" if word in _FUNCTION_WORDS else chr(
+            _CODE_BASE + zlib.crc32(word.encode()) % _CODE_SPAN)
+        self[word] = code
+        return code
+
+
+_WORD_CODES = _WordCodes()
+
+
 def token_codes(words: list[str]) -> str:
     """One character per meaningful word (a stable hash into a block of CJK characters), sorted:
     rapidfuzz then compares word multisets as fast as it compares characters."""
-    return "".join(sorted(chr(_CODE_BASE + zlib.crc32(w.encode()) % _CODE_SPAN)
-                          for w in words if w not in _FUNCTION_WORDS))
+    return "".join(sorted(map(_WORD_CODES.__getitem__, words)))
 
 
 def match_key(text: str) -> MatchKey:

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -33,9 +35,16 @@ NUMBER_WEIGHT = 0.65
 NUMBER_FLOOR = 80.0
 # Candidates given the (slower) comparison with marks: the best by the unmarked one.
 MARKED_SHORTLIST = 20
+# Keys whose words with marks are kept ready (:func:`_marked_words`): the open tips in a scope.
+MARKED_KEPT = 20_000
 
 def _combined(overlap: np.ndarray, dice: np.ndarray, characters: np.ndarray) -> np.ndarray:
     return (overlap + dice + characters) / 3.0
+
+
+def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """``part / whole``, 0 where ``whole`` is 0."""
+    return np.divide(part, whole, out=np.zeros_like(part), where=whole > 0)
 
 
 def _words_scores(query: MatchKey, keys: Keys) -> np.ndarray:
@@ -48,29 +57,49 @@ def _words_scores(query: MatchKey, keys: Keys) -> np.ndarray:
     distance = process.cdist([query.tokens], keys.tokens, scorer=Indel.distance,
                              dtype=np.int32)[0].astype(np.float32)
     shared = (mine + lengths - distance) / 2.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        overlap = np.nan_to_num(100.0 * shared / np.minimum(mine, lengths))
-        dice = np.nan_to_num(200.0 * shared / (mine + lengths))
+    # 0 where a tip has no meaningful word (0/0; ``shared`` is never above the fewer words, so
+    # no other division by 0): what np.nan_to_num made of the NaN, without its Python cost.
+    overlap = _share(100.0 * shared, np.minimum(mine, lengths))
+    dice = _share(200.0 * shared, mine + lengths)
     characters = process.cdist([query.plain], keys.plain, scorer=fuzz.ratio,
                                dtype=np.float32)[0]
     return _combined(overlap, dice, characters)
 
 
-def _marked_score(query: MatchKey, marked: str) -> float:
-    """The same comparison on the words with their marks ("ma túy" is not "mã tùy")."""
-    first, second = query.marked.split(), marked.split()
-    mine, theirs = token_codes(first), token_codes(second)
-    if not mine or not theirs:
-        return 0.0
-    shared = (len(mine) + len(theirs) - Indel.distance(mine, theirs)) / 2.0
-    characters = fuzz.ratio(" ".join(sorted(first)), " ".join(sorted(second)))
-    return float(_combined(np.float32(100.0 * shared / min(len(mine), len(theirs))),
-                           np.float32(200.0 * shared / (len(mine) + len(theirs))),
-                           np.float32(characters)))
+class _MarkedWords(NamedTuple):
+    """A key's words with their marks, made ready for :func:`_marked_scores`."""
+
+    has_marks: bool  # written with marks ("xe máy"), not without ("xe may")
+    codes: str  # its words as code characters, sorted (tips.similarity.token_codes)
+    sorted_words: str
 
 
-def _has_marks(marked: str) -> bool:
-    return marked != without_marks(marked)
+@lru_cache(maxsize=MARKED_KEPT)
+def _marked_words(marked: str) -> _MarkedWords:
+    """Made once per key and kept: the same open tips make every check's shortlist, and making
+    this for each of them on every check was most of the time a check took."""
+    words = marked.split()
+    return _MarkedWords(marked != without_marks(marked), token_codes(words),
+                        " ".join(sorted(words)))
+
+
+def _marked_scores(query: _MarkedWords, theirs: list[_MarkedWords]) -> np.ndarray:
+    """The same comparison as :func:`_words_scores` on the words with their marks ("ma túy" is
+    not "mã tùy"), for a few candidates (float32, 0 where either has no meaningful word)."""
+    mine = len(query.codes)
+    lengths = np.fromiter((len(their.codes) for their in theirs), dtype=np.float64,
+                          count=len(theirs))
+    distance = process.cdist([query.codes], [their.codes for their in theirs],
+                             scorer=Indel.distance, dtype=np.int32)[0]
+    shared = (mine + lengths - distance) / 2.0
+    characters = process.cdist([query.sorted_words], [their.sorted_words for their in theirs],
+                               scorer=fuzz.ratio, dtype=np.float32)[0]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # In float64 and then float32, as each was computed one at a time before.
+        overlap = (100.0 * shared / np.minimum(mine, lengths)).astype(np.float32)
+        dice = (200.0 * shared / (mine + lengths)).astype(np.float32)
+    combined = _combined(overlap, dice, characters)
+    return np.where((lengths > 0) & (mine > 0), combined, np.float32(0.0))
 
 
 def _numbers_scores(query: MatchKey, keys: Keys) -> np.ndarray:
@@ -106,14 +135,22 @@ def scores(query: MatchKey, candidates: Keys | Sequence[MatchKey]) -> np.ndarray
     if not len(keys) or query.empty:
         return np.zeros(len(keys), dtype=np.float32)
     words = _words_scores(query, keys)
-    if _has_marks(query.marked):
+    mine = _marked_words(query.marked)
+    if mine.has_marks:
         # The comparison with marks, for the best few that were written with marks too.
-        for i in np.argsort(-words)[:MARKED_SHORTLIST]:
-            if _has_marks(keys.marked[i]):
-                words[i] = (words[i] + _marked_score(query, keys.marked[i])) / 2.0
+        shortlist: list[int] = []
+        theirs: list[_MarkedWords] = []
+        for i in np.argsort(-words)[:MARKED_SHORTLIST].tolist():
+            their = _marked_words(keys.marked[i])
+            if their.has_marks:
+                shortlist.append(i)
+                theirs.append(their)
+        if shortlist:
+            words[shortlist] = (words[shortlist] + _marked_scores(mine, theirs)) / 2.0
     numbers = _numbers_scores(query, keys)
     combined = np.where(np.isnan(numbers), words,
-                        NUMBER_WEIGHT * np.nan_to_num(numbers) + (1 - NUMBER_WEIGHT) * words)
+                        NUMBER_WEIGHT * np.where(np.isnan(numbers), np.float32(0.0), numbers)
+                        + (1 - NUMBER_WEIGHT) * words)
     return combined / 100.0
 
 

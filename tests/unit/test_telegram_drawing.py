@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from telegram import Bot
 
-from channels.telegram import TelegramChannel, keyboard
+from channels.telegram import TelegramChannel, keyboard, keyboard_fields
 from core.outbound import Button
 
 BUTTONS = ((Button("Báo tin", start="tip_b7"),), (Button("Đã phổ biến", callback="ack:7"),))
@@ -28,3 +28,15 @@ def test_without_a_username_the_deep_link_is_left_out_and_not_offered():
     token = "123:abc"
     assert not TelegramChannel(Bot(token), "").capabilities.deep_links
     assert TelegramChannel(Bot(token), "ketnoi_antt_bot").capabilities.deep_links
+
+
+def test_the_keyboard_as_json_is_what_ptb_makes_of_its_objects():
+    """Notices go through ``Bot._post`` with the keyboard as the Bot API's JSON: the same JSON
+    PTB would make of the keyboard's objects, whatever kinds of button it holds."""
+    buttons = (*BUTTONS, (Button("Bản đồ", url="https://maps.example/1"),
+                          Button("Xác minh", callback="tr:v:12")), (Button("Trống"),))
+    for username in ("ketnoi_antt_bot", ""):
+        drawn = keyboard(buttons, username)
+        assert drawn is not None
+        assert keyboard_fields(buttons, username) == drawn.to_dict()
+    assert keyboard_fields(BUTTONS[:1], "") is None and keyboard_fields((), "x") is None
