@@ -33,6 +33,7 @@ from core.outbound import (
     Button,
     ChatMoved,
     ChatUnavailable,
+    MaybeDelivered,
     Media,
     MediaKind,
     OutboundMessage,
@@ -127,6 +128,10 @@ def text_parts(text: str, label: str | None = None) -> list[str]:
 def classify(error: TelegramError) -> SendFailure:
     """Map PTB's exceptions onto the few cases the domain distinguishes."""
     reason = error.message
+    if unreadable_success(error):
+        # A success status: Telegram acted on the call (a proxy cut its answer). For a notice
+        # the outbox tries again (notices go at least once); never "refused" while it arrived.
+        return MaybeDelivered(reason)
     if isinstance(error, RetryAfter):
         seconds = error.retry_after
         return RetryLater(reason, float(getattr(seconds, "total_seconds", lambda: seconds)()))
@@ -139,6 +144,13 @@ def classify(error: TelegramError) -> SendFailure:
     if isinstance(error, BadRequest) and any(m in reason.lower() for m in _GONE_MARKERS):
         return ChatUnavailable(reason)
     return Rejected(reason)
+
+
+def unreadable_success(error: BaseException | None) -> bool:
+    """PTB's answer to a 2xx whose body is not JSON: a bare ``TelegramError`` ("Invalid server
+    response") raised from the decoding error (``BaseRequest.parse_json_payload``); an error
+    status with such a body is one of its subclasses (``NetworkError``, ``BadRequest``...)."""
+    return type(error) is TelegramError and isinstance(error.__cause__, ValueError)
 
 
 # https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this and the Bot

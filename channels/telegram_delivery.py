@@ -79,8 +79,6 @@ class DeliveryChannel(TelegramChannel):
                 raise MaybeDelivered(failure.reason) from failure.__cause__
             raise
         except Rejected as failure:
-            if _unreadable_success(failure.__cause__):
-                raise MaybeDelivered(failure.reason) from failure.__cause__
             if message.extra.get(PAID_BROADCAST) and _names_the_balance(failure.reason):
                 raise PaidSendRefused(failure.reason) from failure.__cause__
             raise
@@ -130,13 +128,6 @@ def _message_id(answer: dict[str, Any]) -> int | None:
     result = answer.get("result") if answer.get("ok") is True else None
     message_id = result.get("message_id") if isinstance(result, dict) else None
     return message_id if type(message_id) is int else None
-
-
-def _unreadable_success(error: BaseException | None) -> bool:
-    """PTB's answer to a 2xx whose body is not JSON: a bare ``TelegramError`` ("Invalid server
-    response") raised from the decoding error (``BaseRequest.parse_json_payload``); an error
-    status with such a body is one of its subclasses (``NetworkError``, ``BadRequest``...)."""
-    return type(error) is TelegramError and isinstance(error.__cause__, ValueError)
 
 
 def _names_the_balance(reason: str) -> bool:
