@@ -70,6 +70,8 @@ class Notifier:
         self._last_sent: dict[Address, float] = {}
         self._planned_pass: float | None = None  # loop time of the next pass, while waiting
         self._closing = False
+        # Rows a pass marked sending and never tried, whose un-marking failed (deliver_due).
+        self._left_marked: set[int] = set()
 
     def wake(self, chats: Collection[Address] | None = None) -> None:
         """Notices were queued (to ``chats``, when the caller knows them): look now, unless
@@ -133,6 +135,10 @@ class Notifier:
             """The due rows, and those of them marked sending at once: each staff notice whose
             chat may take it now, with what it shows (``NoticeSender.mark``). One transaction
             for the pass, where each notice took one of its own for its mark."""
+            if self._left_marked:
+                # Marked by an earlier pass and never tried, whose un-marking failed (the
+                # database was failing): pending again first, so they are sent, in order.
+                await outbox.unmark_sending(conn, sorted(self._left_marked))
             rows = await outbox.due_rows(conn, now_at)
             marked: set[int] = set()
             for row in rows:
@@ -145,14 +151,19 @@ class Notifier:
         # In one go (inline on a SQLite file: no trips to aiosqlite's thread, SPEC §12 unchanged:
         # each mark is committed before its request).
         rows, marked = await self._db.run_transaction(due)
+        self._left_marked.clear()  # un-marked in that committed transaction
         try:
             return await self._deliver(rows, marked)
         finally:
             if marked:
                 # Marked but not sent (the worker is stopping, or a pass failed): pending again,
-                # so the next pass sends them, not the next start.
+                # so the next pass sends them, not the next start. If the database fails here
+                # too, the next pass un-marks them before it reads the queue (never tried, so
+                # never sent twice); only ``requeue_interrupted`` at start would see them else.
+                self._left_marked |= marked
                 await self._db.run_transaction(
                     lambda conn: outbox.unmark_sending(conn, sorted(marked)))
+                self._left_marked -= marked
 
     async def _deliver(self, rows: list[outbox.OutboxRow], marked: set[int]) -> float:
         """Send ``rows`` (``marked``: those already marked sending, taken out as each is

@@ -85,15 +85,23 @@ class _MarksDropped(dict[int, str | None]):
     """``str.translate``'s table for :func:`without_marks`: a combining character maps to
     nothing, any other to itself. Filled as characters are met (a few hundred in Vietnamese
     text), so each character is looked up in C after the first time: a Python test per
-    character was a third of scoring a tip against the open ones (tips/similarity_scores.py)."""
+    character was a third of scoring a tip against the open ones (tips/similarity_scores.py).
+    Bounded like :class:`_WordCodes`: a flood of tips in rare scripts must not grow it for ever
+    (back to the two fixed entries when full)."""
+
+    LIMIT = 20_000
 
     def __missing__(self, code: int) -> str | None:
+        if len(self) >= self.LIMIT:
+            self.clear()
+            self.update(_FIXED_MARKS)
         kept = None if unicodedata.combining(chr(code)) else chr(code)
         self[code] = kept
         return kept
 
 
-_MARKS_DROPPED = _MarksDropped({ord("đ"): "d", ord("Đ"): "D"})
+_FIXED_MARKS = {ord("đ"): "d", ord("Đ"): "D"}
+_MARKS_DROPPED = _MarksDropped(_FIXED_MARKS)
 
 
 def without_marks(text: str) -> str:

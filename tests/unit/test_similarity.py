@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tips import similarity as similarity_module
 from tips.similarity import match_key, without_marks
 from tips.similarity_scores import best_match, scores, similarity
 
@@ -77,3 +78,12 @@ def test_best_match_is_the_most_alike_above_the_threshold():
 def test_a_tip_without_text_is_like_nothing():
     assert match_key("  ✋ ").empty
     assert list(scores(match_key(""), [match_key("Cháy nhà")])) == [0.0]
+
+
+def test_the_table_of_marks_dropped_stays_bounded_and_right() -> None:
+    """A flood of tips in rare scripts (each character a new entry) must not grow the table
+    for ever; once it is cleared the Vietnamese letters still lose their marks."""
+    limit = similarity_module._MarksDropped.LIMIT
+    without_marks("".join(chr(0x4E00 + n) for n in range(limit + 500)))
+    assert len(similarity_module._MARKS_DROPPED) <= limit
+    assert without_marks("Đường Lê Lợi, đ") == "Duong Le Loi, d"
