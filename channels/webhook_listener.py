@@ -15,6 +15,8 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler
 
+from channels.inbound_once import InboundOnce
+
 
 class WebhookListener:
     def __init__(self, *, listen: str, port: int, path: str, handler: type[RequestHandler],
@@ -52,6 +54,8 @@ class ListenedReceiver:
     (``port``, ``url``) as the receiver itself."""
 
     _listener: WebhookListener
+    # Each event claimed once (``channels.inbound_once``), when the receiver's events are.
+    _claims: InboundOnce | None = None
 
     @property
     def port(self) -> int:
@@ -62,7 +66,15 @@ class ListenedReceiver:
         return self._listener.url
 
     async def start(self) -> None:
+        if self._claims is not None:
+            # Before the first request: claims a dead process left are uncertain.
+            await self._claims.give_up_left_claims()
         await self._listener.start()
 
     async def stop(self) -> None:
+        # No new request, then the events under way finish before the bot closes their clients.
+        if self._claims is not None:
+            self._claims.begin_stop()
         await self._listener.stop()
+        if self._claims is not None:
+            await self._claims.drain()

@@ -94,19 +94,10 @@ class SmsWebhookReceiver(ListenedReceiver):
         self._seal = seal
         self._clock = clock
         self._once = InboundOnce(db, SMS_MESSAGES, SMS_CHANNEL, clock, kept=SEEN_KEPT)
+        self._claims = self._once
         self._listener = WebhookListener(
             listen=listen, port=port, path=path, handler=_EventHandler,
             handler_args={"receiver": self}, max_body_bytes=MAX_BODY_BYTES)
-
-    async def start(self) -> None:
-        await self._once.give_up_left_claims()
-        await super().start()
-
-    async def stop(self) -> None:
-        # No new request, then the events under way finish before the bot closes their clients.
-        self._once.begin_stop()
-        await super().stop()
-        await self._once.drain()
 
     async def accept(self, body: bytes, headers: Mapping[str, str]) -> int:
         """The HTTP status for one webhook request."""

@@ -45,12 +45,10 @@ class HandledOnce:
         """Before the first update is taken: messages a dead process was handling are uncertain."""
         return await self._once.give_up_left_claims()
 
-    def begin_stop(self) -> None:
-        self._once.begin_stop()
-
-    async def drain(self) -> None:
-        """At the stop: the messages under way finish first (``InboundOnce.drain``)."""
-        await self._once.drain()
+    @property
+    def once(self) -> InboundOnce:
+        """The claims themselves (a webhook's start and stop run them: ``ListenedReceiver``)."""
+        return self._once
 
     async def handle(self, update: BotUpdate) -> Outcome:
         """Handled now, or dropped (the outcome says why). Raises what handling raised, after

@@ -52,20 +52,11 @@ class ZaloBotWebhook(ListenedReceiver):
     def __init__(self, *, handled: HandledOnce, secret: str, listen: str, port: int,
                  path: str) -> None:
         self._handled = handled
+        self._claims = handled.once
         self._secret = secret.encode()
         self._listener = WebhookListener(
             listen=listen, port=port, path=path, handler=_UpdateRequest,
             handler_args={"receiver": self}, max_body_bytes=MAX_BODY_BYTES)
-
-    async def start(self) -> None:
-        await self._handled.give_up_left_claims()
-        await super().start()
-
-    async def stop(self) -> None:
-        # No new request, then the events under way finish before the bot closes their clients.
-        self._handled.begin_stop()
-        await super().stop()
-        await self._handled.drain()
 
     async def receive(self, body: bytes, secret: str | None) -> int:
         """The HTTP status for one posted update (the checks of the module docstring)."""

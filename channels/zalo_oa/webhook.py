@@ -74,19 +74,10 @@ class ZaloWebhook(ListenedReceiver):
         self._on_event = on_event
         self._clock = clock
         self._once = InboundOnce(db, ZALO_OA_EVENTS, ZALO_OA, clock, kept=SEEN_EVENTS_KEPT)
+        self._claims = self._once
         self._listener = WebhookListener(
             listen=listen, port=port, path=path, handler=_EventRequest,
             handler_args={"receiver": self}, max_body_bytes=MAX_BODY_BYTES)
-
-    async def start(self) -> None:
-        await self._once.give_up_left_claims()
-        await super().start()
-
-    async def stop(self) -> None:
-        # No new request, then the events under way finish before the bot closes their clients.
-        self._once.begin_stop()
-        await super().stop()
-        await self._once.drain()
 
     async def receive(self, body: bytes, signature: str | None) -> int:
         """The HTTP status for one posted event (the checks of the module docstring)."""

@@ -21,7 +21,7 @@ import math
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import ApiError, too_many_requests
 
@@ -67,6 +67,25 @@ class InjectedCut:
     remaining: int
 
 
+_Injected = TypeVar("_Injected", InjectedError, InjectedCut)
+
+
+def _take_matching(planned: list[_Injected], method: str,
+                   params: dict[str, Any]) -> _Injected | None:
+    """The first fault planned for this call (its method, and its chat when it names one), one
+    of its ``remaining`` uses spent (dropped when none is left)."""
+    for injected in planned:
+        if injected.method != method.lower():
+            continue
+        if injected.chat_id is not None and params.get("chat_id") != injected.chat_id:
+            continue
+        injected.remaining -= 1
+        if injected.remaining <= 0:
+            planned.remove(injected)
+        return injected
+    return None
+
+
 class FaultPlan:
     """Errors and delays that the next matching calls will suffer."""
 
@@ -79,16 +98,7 @@ class FaultPlan:
         self.cuts.append(InjectedCut(method.lower(), chat_id, times))
 
     def take_cut(self, method: str, params: dict[str, Any]) -> bool:
-        for injected in self.cuts:
-            if injected.method != method.lower():
-                continue
-            if injected.chat_id is not None and params.get("chat_id") != injected.chat_id:
-                continue
-            injected.remaining -= 1
-            if injected.remaining <= 0:
-                self.cuts.remove(injected)
-            return True
-        return False
+        return _take_matching(self.cuts, method, params) is not None
 
     def add_error(self, method: str, chat_id: int | None, error: ApiError, times: int) -> None:
         self.errors.append(InjectedError(method.lower(), chat_id, error, times))
@@ -97,16 +107,8 @@ class FaultPlan:
         self.delays.append(InjectedDelay(method.lower(), seconds, times))
 
     def take_error(self, method: str, params: dict[str, Any]) -> ApiError | None:
-        for injected in self.errors:
-            if injected.method != method.lower():
-                continue
-            if injected.chat_id is not None and params.get("chat_id") != injected.chat_id:
-                continue
-            injected.remaining -= 1
-            if injected.remaining <= 0:
-                self.errors.remove(injected)
-            return injected.error
-        return None
+        injected = _take_matching(self.errors, method, params)
+        return injected.error if injected is not None else None
 
     def take_delay(self, method: str) -> float:
         for injected in self.delays:
