@@ -45,7 +45,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from core.address import Address
 from core.clock import Clock
 from core.outbound import Channel, OutboundMessage, SendFailure
-from storage import deliveries as store
+from storage import delivery_recovery as recovery
 from storage.bulletins import BulletinRecord, find_bulletin
 from storage.db import Database
 
@@ -103,9 +103,9 @@ class DeliveryEngine:
         """Recover from the last run and start sending. Returns uncertain rows per dispatch."""
         self._closing = False
         async with self._db.transaction() as conn:
-            uncertain = await store.sending_to_uncertain(conn, self._clock.now())
-            pending = await store.pending_by_dispatch(conn)
-            alerts = await store.alert_dispatches(conn, list(pending))
+            uncertain = await recovery.sending_to_uncertain(conn, self._clock.now())
+            pending = await recovery.pending_by_dispatch(conn)
+            alerts = await recovery.alert_dispatches(conn, list(pending))
         for dispatch_id, ids in pending.items():
             self.enqueue(dispatch_id, ids, urgent=dispatch_id in alerts)
         self._workers = [asyncio.create_task(self._work(), name=f"delivery-{n}")

@@ -28,7 +28,7 @@ from org.roles import Role
 from org.staff import StaffMember, may_act_on_unit
 from storage import acknowledgements as ack_store
 from storage import deliveries as delivery_store
-from storage import outbox
+from storage import delivery_recovery, outbox
 from storage import schedules as schedule_store
 from storage.bulletins import DIRECT, DRAFT, BulletinRecord
 from storage.db import Database
@@ -181,7 +181,7 @@ class BulletinDesk:
             if dispatch is None or not may_act_on_unit(member, dispatch.unit_code,
                                                        self.directory.tree, Role.OFFICER):
                 return None
-            ids = await delivery_store.uncertain_to_pending(conn, dispatch_id, self.clock.now())
+            ids = await delivery_recovery.uncertain_to_pending(conn, dispatch_id, self.clock.now())
             if ids:
                 # A fresh summary for the re-send: the first one has been sent already.
                 await delivery_store.reopen_summary(conn, dispatch_id)

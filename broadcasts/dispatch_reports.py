@@ -26,8 +26,8 @@ from core.outbound import OutboundMessage
 from org.directory import Directory
 from storage import acknowledgements as ack_store
 from storage import deliveries as delivery_store
+from storage import delivery_recovery, outbox
 from storage import dispatch_notices as notice_store
-from storage import outbox
 from storage.bulletins import find_bulletin
 from storage.db import Database
 from storage.zalo_uploads import find_upload
@@ -61,7 +61,7 @@ class DispatchReports:
         """At start: tell senders about rows a crash left uncertain, and queue the summaries
         a crash kept from being queued."""
         async with self.db.reading() as conn:
-            unreported = await delivery_store.unreported_uncertain(conn)
+            unreported = await delivery_recovery.unreported_uncertain(conn)
         for dispatch_id in unreported:
             await self.report_uncertain(dispatch_id)
         async with self.db.reading() as conn:

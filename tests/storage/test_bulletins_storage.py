@@ -12,6 +12,7 @@ from org.units import Unit
 from storage import acknowledgements as acks
 from storage import bulletins as bstore
 from storage import deliveries as dstore
+from storage import delivery_recovery as recovery
 from storage import schedules as sstore
 from storage.compliance import bulletins_per_group
 from storage.groups import link_group
@@ -56,12 +57,12 @@ async def test_a_row_is_claimed_for_sending_once_and_a_crash_leaves_it_uncertain
         assert await dstore.claim_for_sending(conn, first, silent=False, now=NOW)
         assert not await dstore.claim_for_sending(conn, first, silent=False, now=NOW)
     async with db.transaction() as conn:
-        assert await dstore.sending_to_uncertain(conn, NOW) == {dispatch: 1}
-        assert await dstore.unreported_uncertain(conn) == {dispatch: 1}
-        await dstore.uncertain_reported(conn, dispatch)
-        assert await dstore.unreported_uncertain(conn) == {}
-        assert await dstore.pending_by_dispatch(conn) == {dispatch: [second]}
-        assert await dstore.uncertain_to_pending(conn, dispatch, NOW) == [first]
+        assert await recovery.sending_to_uncertain(conn, NOW) == {dispatch: 1}
+        assert await recovery.unreported_uncertain(conn) == {dispatch: 1}
+        await recovery.uncertain_reported(conn, dispatch)
+        assert await recovery.unreported_uncertain(conn) == {}
+        assert await recovery.pending_by_dispatch(conn) == {dispatch: [second]}
+        assert await recovery.uncertain_to_pending(conn, dispatch, NOW) == [first]
         assert await dstore.open_count(conn, dispatch) == 2
         assert not await dstore.summary_due(conn, dispatch)  # rows still open
         for row in (first, second):
