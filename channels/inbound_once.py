@@ -19,8 +19,8 @@ The rule, the Telegram webhook inbox's (``ops.inbox_feed``):
   and no sender, and never handled again. A cancelled handling (the bot stopping mid-way)
   leaves its claim for the next start to find, for the same reason: part of it may be done;
 - a stopping receiver lets the handlings under way finish (``drain``, bounded) before the bot
-  closes the clients and the database they use; a handling that fails once the stop has begun
-  keeps its claim too (its failure may be the stop's closed client, after its tip was filed):
+  closes the clients and the database they use; a handling that fails after that grace keeps
+  its claim too (its failure may be the stop's closed client, after its tip was filed):
   uncertain at the next start, rather than handled again on the platform's retry.
 """
 
@@ -73,21 +73,21 @@ class InboundOnce:
         self._none_held = asyncio.Event()
         self._none_held.set()
 
-    def begin_stop(self) -> None:
-        """The receiver is stopping: from now on a failed handling keeps its claim."""
-        self._stopping = True
-
     async def drain(self, grace: float | None = None) -> None:
         """At a receiver's stop (after it stopped taking requests): wait up to ``grace`` seconds
-        (:data:`STOP_GRACE_SECONDS`) for the handlings under way."""
-        self.begin_stop()
-        if self._held:
-            try:
+        (:data:`STOP_GRACE_SECONDS`) for the handlings under way. From then on a failed handling
+        keeps its claim: the bot now closes the clients it may still need, so its failure says
+        nothing of whether its work was done. (A failure within the grace is an ordinary one:
+        the claim is released and the platform's retry handled.)"""
+        try:
+            if self._held:
                 await asyncio.wait_for(self._none_held.wait(),
                                        STOP_GRACE_SECONDS if grace is None else grace)
-            except TimeoutError:
-                log.warning("%s: %d inbound event(s) still being handled at the stop",
-                            self._channel, len(self._held))
+        except TimeoutError:
+            log.warning("%s: %d inbound event(s) still being handled at the stop",
+                        self._channel, len(self._held))
+        finally:
+            self._stopping = True
 
     async def give_up_left_claims(self) -> int:
         """At a receiver's start: every claim left ``handling`` becomes uncertain. How many."""

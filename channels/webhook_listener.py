@@ -73,8 +73,6 @@ class ListenedReceiver:
 
     async def stop(self) -> None:
         # No new request, then the events under way finish before the bot closes their clients.
-        if self._claims is not None:
-            self._claims.begin_stop()
         await self._listener.stop()
         if self._claims is not None:
             await self._claims.drain()

@@ -344,11 +344,11 @@ async def test_sms_a_text_whose_handling_failed_is_handled_when_the_gateway_retr
     assert len(gateway.sms_to(NUMBER)) == 1
 
 
-async def test_sms_a_text_whose_handling_fails_once_the_stop_began_is_not_handled_again(
+async def test_sms_a_text_whose_handling_fails_after_the_stops_grace_is_not_handled_again(
         db, gateway):
-    """The bot stops while a text is handled: the stop lets it finish first; if it then fails
-    (the stop closed the client its receipt needed, after the tip was filed) its claim is kept,
-    uncertain at the next start, and the gateway's retry is not filed a second time."""
+    """The bot stops while a text is handled: the stop waits for it (a grace); if it fails after
+    the grace (the bot then closed the client its receipt needed, after the tip was filed) its
+    claim is kept, uncertain at the next start, and the gateway's retry is not filed twice."""
     arrived = asyncio.Event()
     release: asyncio.Future[None] = asyncio.get_running_loop().create_future()
     handled: list = []
@@ -363,13 +363,39 @@ async def test_sms_a_text_whose_handling_fails_once_the_stop_began_is_not_handle
         request = asyncio.ensure_future(
             gateway.text_from(NUMBER, f"TB {TIP}", message_id="m-stop"))
         await asyncio.wait_for(arrived.wait(), 10)
-        stopping = asyncio.ensure_future(receiver.stop())
-        await asyncio.sleep(0)  # the stop has begun: the listener is closing
+        await receiver.stop()  # the grace (short here) runs out: the handling is still on
         release.set_exception(RuntimeError("Cannot send a request, as the client has been closed"))
-        await stopping
-    with contextlib.suppress(BaseException):
-        await request
+        with contextlib.suppress(BaseException):
+            await request
     async with sms_process(db, gateway, handled=handled):  # the next start
         assert await gateway.text_from(NUMBER, f"TB {TIP}", message_id="m-stop") == [200]
     assert [text.message_id for text in handled] == ["m-stop"]  # not handled again
     assert uncertain_count("sms") == counted + 1
+
+
+async def test_sms_a_text_whose_handling_fails_within_the_stops_grace_is_handled_on_the_retry(
+        db, gateway):
+    """A failure while the stop still waits for it is an ordinary failure (the database was
+    busy, the provider answered 5xx): its claim is released and the gateway's retry handled."""
+    arrived = asyncio.Event()
+    release: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    async def fails_while_the_stop_waits(text) -> None:
+        arrived.set()
+        await release
+
+    handled: list = []
+    async with sms_process(db, gateway, on_text=fails_while_the_stop_waits) as receiver:
+        request = asyncio.ensure_future(
+            gateway.text_from(NUMBER, "DK TT-TANTHANH", message_id="m-grace"))
+        await asyncio.wait_for(arrived.wait(), 10)
+        stopping = asyncio.ensure_future(receiver.stop())
+        await asyncio.sleep(0)  # the stop waits for the handling now
+        release.set_exception(RuntimeError("the database went away"))
+        await stopping
+        with contextlib.suppress(BaseException):
+            await request
+    async with sms_process(db, gateway, handled=handled):  # the next start
+        assert await gateway.text_from(NUMBER, "DK TT-TANTHANH", message_id="m-grace") == [200]
+    assert [text.message_id for text in handled] == ["m-grace"]  # handled on the retry
+    assert len(gateway.sms_to(NUMBER)) == 1
